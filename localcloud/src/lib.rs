@@ -1,0 +1,94 @@
+//! localcloud: a local stand-in for Tencent Cloud's CloudBase Run API, like
+//! LocalStack is for AWS. It speaks API 3.0 (TC3-signed `POST /`), keeps its
+//! state in SQLite, enforces the product rules with Tencent's error codes, and
+//! runs an HTTP gateway for the services' domains.
+//!
+//! The console starts it in-process when no cloud is configured; the
+//! `localcloud` binary runs it standalone for any Tencent Cloud SDK.
+
+mod envs;
+mod gateway;
+mod protocol;
+mod services;
+mod store;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use console_shared::tc3::Credential;
+use tokio::net::TcpListener;
+
+pub use protocol::app;
+
+/// How to run a localcloud.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// API listener; port 0 picks a free port.
+    pub addr: SocketAddr,
+    /// Gateway listener for the services' domains; port 0 picks a free port.
+    pub gateway_addr: SocketAddr,
+    /// Where `localcloud.db` lives.
+    pub data_dir: PathBuf,
+    /// The key pairs it accepts.
+    pub credentials: Vec<Credential>,
+}
+
+/// Shared state of the API and the gateway.
+pub struct State {
+    pub(crate) db: sqlx::SqlitePool,
+    pub(crate) credentials: Vec<Credential>,
+}
+
+pub type SharedState = Arc<State>;
+
+/// A running localcloud: where it listens. Dropping it does not stop it; the
+/// tasks end with the runtime.
+#[derive(Debug, Clone, Copy)]
+pub struct Running {
+    pub api_addr: SocketAddr,
+    pub gateway_addr: SocketAddr,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("cannot create the data directory {0}: {1}")]
+    DataDir(PathBuf, std::io::Error),
+    #[error("cannot open the database: {0}")]
+    Db(#[from] sqlx::Error),
+    #[error("cannot migrate the database: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("cannot listen on {0}: {1}")]
+    Bind(SocketAddr, std::io::Error),
+}
+
+/// Opens the store, binds both listeners and serves them on the current runtime.
+pub async fn start(config: Config) -> Result<Running, StartError> {
+    std::fs::create_dir_all(&config.data_dir).map_err(|e| StartError::DataDir(config.data_dir.clone(), e))?;
+    let db = store::open(&config.data_dir.join("localcloud.db")).await?;
+    let api = TcpListener::bind(config.addr).await.map_err(|e| StartError::Bind(config.addr, e))?;
+    let gw = TcpListener::bind(config.gateway_addr).await.map_err(|e| StartError::Bind(config.gateway_addr, e))?;
+    let api_addr = api.local_addr().map_err(|e| StartError::Bind(config.addr, e))?;
+    let gateway_addr = gw.local_addr().map_err(|e| StartError::Bind(config.gateway_addr, e))?;
+    let state = Arc::new(State { db, credentials: config.credentials });
+
+    let api_app = app(state.clone());
+    tokio::spawn(async move {
+        if let Err(e) = axum::serve(api, api_app).await {
+            tracing::error!(error = %e, "localcloud API server stopped");
+        }
+    });
+    let gw_app = gateway::app(state);
+    tokio::spawn(async move {
+        if let Err(e) = axum::serve(gw, gw_app).await {
+            tracing::error!(error = %e, "localcloud gateway stopped");
+        }
+    });
+    tracing::info!(%api_addr, %gateway_addr, "localcloud listening");
+    Ok(Running { api_addr, gateway_addr })
+}
+
+/// Seconds since the Unix epoch.
+pub(crate) fn now() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
+}

@@ -1,0 +1,161 @@
+//! The API 3.0 wire protocol: verify the TC3 signature, dispatch on the
+//! credential scope's product plus `X-TC-Action`/`X-TC-Version`, and answer
+//! with the envelope — always HTTP 200 and exactly `application/json`, errors
+//! included, because the SDKs read errors only from such a response
+//! (CLOUD-API.md §3.3).
+
+use axum::body::Bytes;
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use axum::{Router, extract::State as AxState};
+use console_shared::actions::{
+    Action, CreateCloudRunEnv, DescribeCloudRunEnvs, DescribeCloudRunServers, DescribeEnvBaseInfo, DestroyEnv, Product,
+};
+use console_shared::api::{CloudError, codes};
+use console_shared::region::Region;
+use console_shared::tc3::{self, IncomingRequest};
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::{SharedState, State, envs, services};
+
+pub fn app(state: SharedState) -> Router {
+    Router::new().route("/", post(handle)).fallback(not_post).with_state(state)
+}
+
+async fn handle(AxState(state): AxState<SharedState>, headers: HeaderMap, body: Bytes) -> Response {
+    let request_id = new_request_id();
+    let result = handle_call(&state, &headers, &body).await;
+    if let Err(e) = &result {
+        tracing::debug!(code = %e.code, request_id, "localcloud refused a call");
+    }
+    envelope(result, &request_id)
+}
+
+async fn not_post() -> Response {
+    envelope(
+        Err(CloudError::new(codes::INVALID_ACTION, "localcloud serves API 3.0 calls as POST / only")),
+        &new_request_id(),
+    )
+}
+
+fn header_value(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_string)
+}
+
+async fn handle_call(state: &State, headers: &HeaderMap, body: &[u8]) -> Result<Value, CloudError> {
+    let req = IncomingRequest { method: "POST", query: "", header: |name: &str| header_value(headers, name), body };
+    let secret_for =
+        |id: &str| state.credentials.iter().find(|c| c.secret_id == id).map(|c| c.secret_key.clone());
+    let verified = tc3::verify(&req, secret_for, crate::now()).map_err(|e| CloudError::new(e.code(), e.to_string()))?;
+
+    let product = Product::parse(&verified.service).ok_or_else(|| {
+        CloudError::new(codes::NO_SUCH_PRODUCT, format!("localcloud does not serve the product `{}`", verified.service))
+    })?;
+    let action = header_value(headers, "x-tc-action")
+        .ok_or_else(|| CloudError::new(codes::MISSING_PARAMETER, "The X-TC-Action header is missing."))?;
+    let version = header_value(headers, "x-tc-version")
+        .ok_or_else(|| CloudError::new(codes::MISSING_PARAMETER, "The X-TC-Version header is missing."))?;
+    if version != product.version() {
+        return Err(CloudError::new(
+            codes::NO_SUCH_VERSION,
+            format!("The version `{version}` of `{}` does not exist; use {}.", product.name(), product.version()),
+        ));
+    }
+    let region = match header_value(headers, "x-tc-region").filter(|r| !r.is_empty()) {
+        None => None,
+        Some(r) => Some(Region::parse(&r).ok_or_else(|| {
+            CloudError::new(
+                codes::UNSUPPORTED_REGION,
+                format!("The region `{r}` is not supported; use ap-beijing, ap-shanghai or ap-guangzhou."),
+            )
+        })?),
+    };
+    dispatch(state, product, &action, region, body).await
+}
+
+/// Runs `$handler` when the call names action `$a`.
+macro_rules! route {
+    ($product:expr, $action:expr, $body:expr, $a:ty, $handler:expr) => {
+        if $product == <$a>::PRODUCT && $action == <$a>::NAME {
+            let request = parse::<$a>($body)?;
+            return reply($handler(request).await);
+        }
+    };
+}
+
+async fn dispatch(
+    state: &State,
+    product: Product,
+    action: &str,
+    region: Option<Region>,
+    body: &[u8],
+) -> Result<Value, CloudError> {
+    route!(product, action, body, CreateCloudRunEnv, |r| envs::create(state, region, r));
+    route!(product, action, body, DescribeCloudRunEnvs, |r| envs::describe(state, region, r));
+    route!(product, action, body, DescribeEnvBaseInfo, |r| envs::base_info(state, region, r));
+    route!(product, action, body, DestroyEnv, |r| envs::destroy(state, region, r));
+    route!(product, action, body, DescribeCloudRunServers, |r| services::describe(state, region, r));
+    Err(CloudError::new(
+        codes::INVALID_ACTION,
+        format!("The action `{action}` does not exist in {} {}.", product.name(), product.version()),
+    ))
+}
+
+/// Parses the body into the action's request: not JSON or a wrong type is
+/// `InvalidParameter`; a missing required field is `MissingParameter`.
+pub(crate) fn parse<A: Action>(body: &[u8]) -> Result<A::Request, CloudError> {
+    let value: Value = if body.iter().all(u8::is_ascii_whitespace) {
+        Value::Object(Default::default())
+    } else {
+        serde_json::from_slice(body)
+            .map_err(|e| CloudError::new(codes::INVALID_PARAMETER, format!("The request body is not valid JSON: {e}")))?
+    };
+    if !value.is_object() {
+        return Err(CloudError::new(codes::INVALID_PARAMETER, "The request body must be a JSON object."));
+    }
+    serde_json::from_value(value).map_err(|e| {
+        let text = e.to_string();
+        // serde names the first missing required field this way.
+        match text.strip_prefix("missing field `").and_then(|rest| rest.split('`').next()) {
+            Some(field) => CloudError::new(codes::MISSING_PARAMETER, format!("The parameter `{field}` is missing.")),
+            None => CloudError::new(codes::INVALID_PARAMETER, format!("A parameter has the wrong type: {text}")),
+        }
+    })
+}
+
+fn reply<T: Serialize>(result: Result<T, CloudError>) -> Result<Value, CloudError> {
+    let value = result?;
+    serde_json::to_value(value).map_err(|e| internal(&e))
+}
+
+/// Logs an internal failure once and hides its cause from the caller.
+pub(crate) fn internal(e: &dyn std::fmt::Display) -> CloudError {
+    tracing::error!(error = %e, "localcloud internal error");
+    CloudError::new(codes::INTERNAL_ERROR, "An internal error occurred; the operation was not applied.")
+}
+
+fn envelope(result: Result<Value, CloudError>, request_id: &str) -> Response {
+    let response = match result {
+        Ok(Value::Object(mut fields)) => {
+            fields.insert("RequestId".into(), request_id.into());
+            Value::Object(fields)
+        }
+        Ok(_) => serde_json::json!({ "RequestId": request_id }),
+        Err(e) => serde_json::json!({
+            "Error": { "Code": e.code, "Message": e.message },
+            "RequestId": request_id,
+        }),
+    };
+    let body = serde_json::json!({ "Response": response }).to_string();
+    // Exactly `application/json`: with a charset the Python SDK takes an error
+    // for a success (CLOUD-API.md §3.3).
+    ([(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))], body).into_response()
+}
+
+pub(crate) fn new_request_id() -> String {
+    let b: [u8; 16] = rand::random();
+    let h: String = b.iter().map(|x| format!("{x:02x}")).collect();
+    format!("{}-{}-{}-{}-{}", &h[0..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32])
+}

@@ -1,0 +1,262 @@
+//! Cloud actions: one type per action, request and response models with the
+//! field names exactly as Tencent publishes them (CLOUD-API.md §1–2).
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+/// The products the console speaks to, with their API versions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Product {
+    Tcbr,
+    Tcb,
+    Ssl,
+}
+
+impl Product {
+    pub const ALL: [Product; 3] = [Product::Tcbr, Product::Tcb, Product::Ssl];
+
+    /// The service name in the credential scope and the URL path.
+    pub fn name(self) -> &'static str {
+        match self {
+            Product::Tcbr => "tcbr",
+            Product::Tcb => "tcb",
+            Product::Ssl => "ssl",
+        }
+    }
+
+    pub fn version(self) -> &'static str {
+        match self {
+            Product::Tcbr => "2022-02-17",
+            Product::Tcb => "2018-06-08",
+            Product::Ssl => "2019-12-05",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Product> {
+        Product::ALL.into_iter().find(|p| p.name() == s)
+    }
+}
+
+/// One cloud action: where it lives and what it carries.
+pub trait Action {
+    const PRODUCT: Product;
+    const NAME: &'static str;
+    type Request: Serialize + DeserializeOwned;
+    type Response: Serialize + DeserializeOwned;
+}
+
+macro_rules! action {
+    ($name:ident, $product:expr, $req:ty, $resp:ty) => {
+        #[doc = concat!("The `", stringify!($name), "` action.")]
+        pub struct $name;
+        impl Action for $name {
+            const PRODUCT: Product = $product;
+            const NAME: &'static str = stringify!($name);
+            type Request = $req;
+            type Response = $resp;
+        }
+    };
+}
+
+// ---- Environments (tcbr §1.1, tcb DestroyEnv §2) ----
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct CreateCloudRunEnvRequest {
+    pub package_type: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alias: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub free_quota: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub flag: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vpc_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sub_net_ids: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub req_key: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channel: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub env_id: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct CreateCloudRunEnvResponse {
+    pub env_id: String,
+    pub tran_id: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct DescribeCloudRunEnvsRequest {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub env_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_visible: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channels: Option<Vec<String>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct DescribeCloudRunEnvsResponse {
+    pub env_list: Vec<EnvInfo>,
+}
+
+/// An environment as DescribeCloudRunEnvs lists it. Every field is always
+/// present; the lists that model other CloudBase products stay empty here.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct EnvInfo {
+    pub env_id: String,
+    pub source: String,
+    pub alias: String,
+    pub create_time: String,
+    pub update_time: String,
+    /// `NORMAL` | `UNAVAILABLE`.
+    pub status: String,
+    pub is_auto_degrade: bool,
+    pub env_channel: String,
+    pub pay_mode: String,
+    pub is_default: bool,
+    pub region: String,
+    pub env_type: String,
+    pub databases: Vec<serde_json::Value>,
+    pub storages: Vec<serde_json::Value>,
+    pub functions: Vec<serde_json::Value>,
+    pub log_services: Vec<serde_json::Value>,
+    pub static_storages: Vec<serde_json::Value>,
+    pub tags: Vec<Tag>,
+    pub custom_log_services: Vec<serde_json::Value>,
+    pub package_id: String,
+    pub package_name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Tag {
+    pub key: String,
+    pub value: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct EnvIdRequest {
+    pub env_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct DescribeEnvBaseInfoResponse {
+    pub env_base_info: EnvBaseInfo,
+    pub is_exist: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct EnvBaseInfo {
+    pub env_id: String,
+    pub package_type: String,
+    pub vpc_id: String,
+    pub create_time: String,
+    pub alias: String,
+    pub status: String,
+    pub region: String,
+    pub env_type: String,
+    pub subnet_ids: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recycle: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct DestroyEnvRequest {
+    pub env_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_force: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bypass_check: Option<bool>,
+}
+
+/// A response with nothing but its `RequestId` (added by the envelope).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Empty {}
+
+// ---- Services: the list, which R-ENV-6 needs to explain a refused delete ----
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct DescribeCloudRunServersRequest {
+    pub env_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page_size: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page_num: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub server_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub server_type: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vpc_id: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct DescribeCloudRunServersResponse {
+    pub server_list: Vec<ServerBaseInfo>,
+    pub total: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ServerBaseInfo {
+    pub server_name: String,
+    pub default_domain_name: String,
+    pub custom_domain_name: String,
+    pub status: String,
+    pub update_time: String,
+    pub access_types: Vec<String>,
+    pub custom_domain_names: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub server_type: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub traffic_type: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+}
+
+action!(CreateCloudRunEnv, Product::Tcbr, CreateCloudRunEnvRequest, CreateCloudRunEnvResponse);
+action!(DescribeCloudRunEnvs, Product::Tcbr, DescribeCloudRunEnvsRequest, DescribeCloudRunEnvsResponse);
+action!(DescribeEnvBaseInfo, Product::Tcbr, EnvIdRequest, DescribeEnvBaseInfoResponse);
+action!(DescribeCloudRunServers, Product::Tcbr, DescribeCloudRunServersRequest, DescribeCloudRunServersResponse);
+action!(DestroyEnv, Product::Tcb, DestroyEnvRequest, Empty);
+
+/// Paging cap of DescribeCloudRunServers (CLOUD-API.md §1.2).
+pub const SERVERS_PAGE_SIZE_DEFAULT: i64 = 9;
+pub const SERVERS_PAGE_SIZE_MAX: i64 = 30;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn field_names_are_pascal_case_as_published() {
+        let req = CreateCloudRunEnvRequest { package_type: "Trial".into(), alias: Some("prod".into()), ..Default::default() };
+        assert_eq!(serde_json::to_string(&req).unwrap(), r#"{"PackageType":"Trial","Alias":"prod"}"#);
+        let v = serde_json::to_value(DestroyEnvRequest { env_id: "e".into(), ..Default::default() }).unwrap();
+        assert_eq!(v, serde_json::json!({"EnvId": "e"}));
+    }
+
+    #[test]
+    fn products_carry_their_versions() {
+        assert_eq!(<DestroyEnv as Action>::PRODUCT.version(), "2018-06-08");
+        assert_eq!(<CreateCloudRunEnv as Action>::PRODUCT.version(), "2022-02-17");
+        assert_eq!(Product::parse("ssl"), Some(Product::Ssl));
+    }
+}

@@ -1,0 +1,56 @@
+//! The Tencent Cloud API 3.0 envelopes and error codes (CLOUD-API.md §3.3–3.4).
+
+use serde::{Deserialize, Serialize};
+
+/// `{"Response": {...}}`, success or error.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Envelope<T> {
+    #[serde(rename = "Response")]
+    pub response: T,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    #[serde(rename = "Code")]
+    pub code: String,
+    #[serde(rename = "Message")]
+    pub message: String,
+}
+
+/// The error half of the envelope: `{"Error":{...},"RequestId":"..."}`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ErrorResponse {
+    #[serde(rename = "Error")]
+    pub error: ErrorBody,
+    #[serde(rename = "RequestId")]
+    pub request_id: String,
+}
+
+/// A cloud error: Tencent's code and message.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{code}: {message}")]
+pub struct CloudError {
+    pub code: String,
+    pub message: String,
+}
+
+impl CloudError {
+    pub fn new(code: impl Into<String>, message: impl Into<String>) -> Self {
+        CloudError { code: code.into(), message: message.into() }
+    }
+}
+
+/// The codes this project produces, named once (CLOUD-API.md §1.8, §3.4).
+pub mod codes {
+    pub const INVALID_ACTION: &str = "InvalidAction";
+    pub const NO_SUCH_VERSION: &str = "NoSuchVersion";
+    pub const NO_SUCH_PRODUCT: &str = "NoSuchProduct";
+    pub const INVALID_PARAMETER: &str = "InvalidParameter";
+    pub const INVALID_PARAMETER_VALUE: &str = "InvalidParameterValue";
+    pub const MISSING_PARAMETER: &str = "MissingParameter";
+    pub const UNSUPPORTED_REGION: &str = "UnsupportedRegion";
+    pub const RESOURCE_IN_USE: &str = "ResourceInUse";
+    pub const RESOURCE_NOT_FOUND: &str = "ResourceNotFound";
+    pub const INTERNAL_ERROR: &str = "InternalError";
+    pub const LIMIT_EXCEEDED: &str = "LimitExceeded";
+}

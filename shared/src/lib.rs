@@ -1,0 +1,12 @@
+//! Everything both sides of the console agree on: the cloud API's action
+//! models and signer, the console's own DTOs, the permission table and the
+//! product rules of `SPEC.md`. Compiles for native and wasm; no I/O here.
+
+pub mod actions;
+pub mod api;
+pub mod dto;
+pub mod permissions;
+pub mod region;
+pub mod rules;
+pub mod tc3;
+pub mod time;

@@ -1,0 +1,48 @@
+//! Calendar arithmetic without a date crate, so `shared` stays small in wasm.
+
+/// Days since 1970-01-01 to (year, month, day), proleptic Gregorian
+/// (Howard Hinnant's `civil_from_days`).
+fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (if m <= 2 { y + 1 } else { y }, m, d)
+}
+
+/// The UTC date `YYYY-MM-DD` of a Unix timestamp: the TC3 credential date.
+pub fn utc_date(timestamp: i64) -> String {
+    let (y, m, d) = civil_from_days(timestamp.div_euclid(86_400));
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// `YYYY-MM-DD HH:MM:SS` in UTC, the shape of the cloud API's time strings.
+pub fn utc_datetime(timestamp: i64) -> String {
+    let secs = timestamp.rem_euclid(86_400);
+    format!("{} {:02}:{:02}:{:02}", utc_date(timestamp), secs / 3600, secs % 3600 / 60, secs % 60)
+}
+
+/// China Standard Time (UTC+8), in which Tencent Cloud writes `CreateTime`
+/// and friends (`"2022-04-11 14:00:28"`, CLOUD-API.md §1.0).
+pub fn cst_datetime(timestamp: i64) -> String {
+    utc_datetime(timestamp + 8 * 3600)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn credential_date_is_the_utc_date() {
+        // 2019-02-26 00:44 in UTC+8 is still the 25th in UTC (CLOUD-API.md §3.1).
+        assert_eq!(utc_date(1_551_113_065), "2019-02-25");
+        assert_eq!(utc_date(0), "1970-01-01");
+        assert_eq!(utc_date(951_782_400), "2000-02-29");
+        assert_eq!(utc_datetime(1_551_113_065), "2019-02-25 16:44:25");
+    }
+}

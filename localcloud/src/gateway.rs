@@ -15,12 +15,19 @@ pub fn app(state: SharedState) -> Router {
 }
 
 async fn route(AxState(_state): AxState<SharedState>, headers: HeaderMap) -> Response {
-    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("").to_string();
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("")
+        .to_string();
     not_found(&host)
 }
 
 fn escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 fn not_found(host: &str) -> Response {
@@ -30,5 +37,10 @@ fn not_found(host: &str) -> Response {
          It may never have existed, or it was deleted: a deleted service's default domain is never reused.</p></body></html>",
         escape(host)
     );
-    (StatusCode::NOT_FOUND, [(header::CACHE_CONTROL, "no-store")], Html(page)).into_response()
+    (
+        StatusCode::NOT_FOUND,
+        [(header::CACHE_CONTROL, "no-store")],
+        Html(page),
+    )
+        .into_response()
 }

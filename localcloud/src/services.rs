@@ -1,8 +1,8 @@
 //! Services: the list (DescribeCloudRunServers).
 
 use console_shared::actions::{
-    DescribeCloudRunServersRequest, DescribeCloudRunServersResponse, SERVERS_PAGE_SIZE_DEFAULT, SERVERS_PAGE_SIZE_MAX,
-    ServerBaseInfo,
+    DescribeCloudRunServersRequest, DescribeCloudRunServersResponse, SERVERS_PAGE_SIZE_DEFAULT,
+    SERVERS_PAGE_SIZE_MAX, ServerBaseInfo,
 };
 use console_shared::api::{CloudError, codes};
 use console_shared::region::Region;
@@ -30,24 +30,32 @@ pub async fn describe(
     let size = match req.page_size.unwrap_or(0) {
         0 => SERVERS_PAGE_SIZE_DEFAULT,
         n if n < 0 => {
-            return Err(CloudError::new(codes::INVALID_PARAMETER_VALUE, "The parameter `PageSize` must not be negative."));
+            return Err(CloudError::new(
+                codes::INVALID_PARAMETER_VALUE,
+                "The parameter `PageSize` must not be negative.",
+            ));
         }
         n => n.min(SERVERS_PAGE_SIZE_MAX),
     };
     let page = match req.page_num.unwrap_or(0) {
         0 => 1,
         n if n < 0 => {
-            return Err(CloudError::new(codes::INVALID_PARAMETER_VALUE, "The parameter `PageNum` must not be negative."));
+            return Err(CloudError::new(
+                codes::INVALID_PARAMETER_VALUE,
+                "The parameter `PageNum` must not be negative.",
+            ));
         }
         n => n,
     };
     let name = req.server_name.unwrap_or_default();
-    let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM services WHERE env_id = ? AND (?2 = '' OR server_name = ?2)")
-        .bind(env.env_id())
-        .bind(&name)
-        .fetch_one(&state.db)
-        .await
-        .map_err(|e| internal(&e))?;
+    let total: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM services WHERE env_id = ? AND (?2 = '' OR server_name = ?2)",
+    )
+    .bind(env.env_id())
+    .bind(&name)
+    .fetch_one(&state.db)
+    .await
+    .map_err(|e| internal(&e))?;
     let rows: Vec<ServiceRow> = sqlx::query_as(
         "SELECT server_name, default_domain, status, created_at, updated_at FROM services
          WHERE env_id = ?1 AND (?2 = '' OR server_name = ?2) ORDER BY created_at, server_name LIMIT ?3 OFFSET ?4",

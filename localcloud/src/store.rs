@@ -13,7 +13,10 @@ pub async fn open(path: &Path) -> Result<sqlx::SqlitePool, super::StartError> {
         // FULL: an accepted write survives a crash of the process or machine.
         .synchronous(SqliteSynchronous::Full)
         .foreign_keys(true);
-    let pool = SqlitePoolOptions::new().max_connections(4).connect_with(options).await?;
+    let pool = SqlitePoolOptions::new()
+        .max_connections(4)
+        .connect_with(options)
+        .await?;
     sqlx::migrate!("./migrations").run(&pool).await?;
     Ok(pool)
 }

@@ -18,11 +18,18 @@ async fn start_in(dir: tempfile::TempDir) -> Cloud {
         addr: "127.0.0.1:0".parse().unwrap(),
         gateway_addr: "127.0.0.1:0".parse().unwrap(),
         data_dir: dir.path().to_path_buf(),
-        credentials: vec![Credential { secret_id: ID.into(), secret_key: KEY.into() }],
+        credentials: vec![Credential {
+            secret_id: ID.into(),
+            secret_key: KEY.into(),
+        }],
     })
     .await
     .unwrap();
-    Cloud { addr: running.api_addr, gateway: running.gateway_addr, _dir: dir }
+    Cloud {
+        addr: running.api_addr,
+        gateway: running.gateway_addr,
+        _dir: dir,
+    }
 }
 
 async fn start() -> Cloud {
@@ -30,7 +37,10 @@ async fn start() -> Cloud {
 }
 
 fn now() -> i64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64
 }
 
 /// Options for one raw call, so each test can break exactly one thing.
@@ -47,7 +57,11 @@ struct Call<'a> {
 
 impl<'a> Call<'a> {
     fn new(service: &'a str, action: &'a str, body: Value) -> Self {
-        let version = if service == "tcb" { "2018-06-08" } else { "2022-02-17" };
+        let version = if service == "tcb" {
+            "2018-06-08"
+        } else {
+            "2022-02-17"
+        };
         Call {
             service,
             action,
@@ -60,13 +74,28 @@ impl<'a> Call<'a> {
         }
     }
 
-    async fn send_with(self, cloud: &Cloud, edit: impl FnOnce(&mut Vec<(&'static str, String)>)) -> (reqwest::StatusCode, String, Value) {
+    async fn send_with(
+        self,
+        cloud: &Cloud,
+        edit: impl FnOnce(&mut Vec<(&'static str, String)>),
+    ) -> (reqwest::StatusCode, String, Value) {
         let host = cloud.addr.to_string();
-        let cred = Credential { secret_id: self.secret_id.into(), secret_key: self.secret_key.into() };
-        let mut signed =
-            tc3::sign_json_post(&cred, self.service, &host, self.action, self.version, self.region, self.timestamp, &self.body);
+        let cred = Credential {
+            secret_id: self.secret_id.into(),
+            secret_key: self.secret_key.into(),
+        };
+        let target = tc3::Target {
+            service: self.service,
+            host: &host,
+            action: self.action,
+            version: self.version,
+            region: self.region,
+        };
+        let mut signed = tc3::sign_json_post(&cred, target, self.timestamp, &self.body);
         edit(&mut signed.headers);
-        let mut req = reqwest::Client::new().post(format!("http://{host}/")).body(self.body);
+        let mut req = reqwest::Client::new()
+            .post(format!("http://{host}/"))
+            .body(self.body);
         for (k, v) in signed.headers {
             req = req.header(k, v);
         }
@@ -80,7 +109,10 @@ impl<'a> Call<'a> {
     async fn send(self, cloud: &Cloud) -> Value {
         let (status, ct, v) = self.send_with(cloud, |_| {}).await;
         assert_eq!(status, 200, "API 3.0 answers 200 even for errors");
-        assert_eq!(ct, "application/json", "exactly application/json, no charset");
+        assert_eq!(
+            ct, "application/json",
+            "exactly application/json, no charset"
+        );
         assert!(v["Response"]["RequestId"].is_string(), "{v}");
         v["Response"].clone()
     }
@@ -91,10 +123,17 @@ fn code(resp: &Value) -> &str {
 }
 
 async fn create_env(cloud: &Cloud, region: &str, alias: &str) -> String {
-    let mut call = Call::new("tcbr", "CreateCloudRunEnv", json!({"PackageType": "Trial", "Alias": alias}));
+    let mut call = Call::new(
+        "tcbr",
+        "CreateCloudRunEnv",
+        json!({"PackageType": "Trial", "Alias": alias}),
+    );
     call.region = Some(region);
     let r = call.send(cloud).await;
-    r["EnvId"].as_str().unwrap_or_else(|| panic!("{r}")).to_string()
+    r["EnvId"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{r}"))
+        .to_string()
 }
 
 #[tokio::test]
@@ -134,9 +173,23 @@ async fn auth_failures_carry_tencents_codes() {
 #[tokio::test]
 async fn dispatch_refuses_unknown_actions_versions_and_bad_bodies() {
     let cloud = start().await;
-    assert_eq!(code(&Call::new("tcbr", "LaunchRocket", json!({})).send(&cloud).await), "InvalidAction");
+    assert_eq!(
+        code(
+            &Call::new("tcbr", "LaunchRocket", json!({}))
+                .send(&cloud)
+                .await
+        ),
+        "InvalidAction"
+    );
     // DestroyEnv lives in tcb, not tcbr.
-    assert_eq!(code(&Call::new("tcbr", "DestroyEnv", json!({"EnvId": "x"})).send(&cloud).await), "InvalidAction");
+    assert_eq!(
+        code(
+            &Call::new("tcbr", "DestroyEnv", json!({"EnvId": "x"}))
+                .send(&cloud)
+                .await
+        ),
+        "InvalidAction"
+    );
     let mut c = Call::new("tcbr", "DescribeCloudRunEnvs", json!({}));
     c.version = "2019-01-01";
     assert_eq!(code(&c.send(&cloud).await), "NoSuchVersion");
@@ -144,25 +197,67 @@ async fn dispatch_refuses_unknown_actions_versions_and_bad_bodies() {
     let mut c = Call::new("tcbr", "DescribeEnvBaseInfo", json!({}));
     c.body = b"{not json".to_vec();
     assert_eq!(code(&c.send(&cloud).await), "InvalidParameter");
-    assert_eq!(code(&Call::new("tcbr", "DescribeEnvBaseInfo", json!({})).send(&cloud).await), "MissingParameter");
-    assert_eq!(code(&Call::new("tcbr", "DescribeEnvBaseInfo", json!({"EnvId": 7})).send(&cloud).await), "InvalidParameter");
-    assert_eq!(code(&Call::new("tcbr", "DescribeEnvBaseInfo", json!([1])).send(&cloud).await), "InvalidParameter");
+    assert_eq!(
+        code(
+            &Call::new("tcbr", "DescribeEnvBaseInfo", json!({}))
+                .send(&cloud)
+                .await
+        ),
+        "MissingParameter"
+    );
+    assert_eq!(
+        code(
+            &Call::new("tcbr", "DescribeEnvBaseInfo", json!({"EnvId": 7}))
+                .send(&cloud)
+                .await
+        ),
+        "InvalidParameter"
+    );
+    assert_eq!(
+        code(
+            &Call::new("tcbr", "DescribeEnvBaseInfo", json!([1]))
+                .send(&cloud)
+                .await
+        ),
+        "InvalidParameter"
+    );
 }
 
 #[tokio::test]
 async fn create_validates_region_alias_and_package() {
     let cloud = start().await;
-    let mut c = Call::new("tcbr", "CreateCloudRunEnv", json!({"PackageType": "Trial", "Alias": "x"}));
+    let mut c = Call::new(
+        "tcbr",
+        "CreateCloudRunEnv",
+        json!({"PackageType": "Trial", "Alias": "x"}),
+    );
     c.region = Some("ap-hongkong");
     assert_eq!(code(&c.send(&cloud).await), "UnsupportedRegion");
-    let c = Call::new("tcbr", "CreateCloudRunEnv", json!({"PackageType": "Trial", "Alias": "x"}));
-    assert_eq!(code(&c.send(&cloud).await), "MissingParameter", "no region: nothing to lock the environment to");
+    let c = Call::new(
+        "tcbr",
+        "CreateCloudRunEnv",
+        json!({"PackageType": "Trial", "Alias": "x"}),
+    );
+    assert_eq!(
+        code(&c.send(&cloud).await),
+        "MissingParameter",
+        "no region: nothing to lock the environment to"
+    );
     for (body, want) in [
         (json!({"PackageType": "Gold"}), "InvalidParameterValue"),
-        (json!({"PackageType": "Trial", "Alias": "Prod"}), "InvalidParameterValue"),
-        (json!({"PackageType": "Trial", "Alias": "pro_d"}), "InvalidParameterValue"),
+        (
+            json!({"PackageType": "Trial", "Alias": "Prod"}),
+            "InvalidParameterValue",
+        ),
+        (
+            json!({"PackageType": "Trial", "Alias": "pro_d"}),
+            "InvalidParameterValue",
+        ),
         (json!({"Alias": "prod"}), "MissingParameter"),
-        (json!({"PackageType": "Trial", "FreeQuota": "lots"}), "InvalidParameterValue"),
+        (
+            json!({"PackageType": "Trial", "FreeQuota": "lots"}),
+            "InvalidParameterValue",
+        ),
     ] {
         let mut c = Call::new("tcbr", "CreateCloudRunEnv", body.clone());
         c.region = Some("ap-beijing");
@@ -176,24 +271,49 @@ async fn r_env_4_region_comes_from_the_create_call_and_never_changes() {
     let env = create_env(&cloud, "ap-guangzhou", "prod").await;
     assert!(env.starts_with("prod-"), "{env}");
 
-    let list = Call::new("tcbr", "DescribeCloudRunEnvs", json!({"EnvId": env})).send(&cloud).await;
+    let list = Call::new("tcbr", "DescribeCloudRunEnvs", json!({"EnvId": env}))
+        .send(&cloud)
+        .await;
     let info = &list["EnvList"][0];
     assert_eq!(info["Region"], "ap-guangzhou");
     assert_eq!(info["Status"], "NORMAL");
     assert_eq!(info["Alias"], "prod");
     for field in [
-        "EnvId", "Source", "Alias", "CreateTime", "UpdateTime", "Status", "IsAutoDegrade", "EnvChannel", "PayMode",
-        "IsDefault", "Region", "EnvType", "Databases", "Storages", "Functions", "LogServices", "StaticStorages", "Tags",
-        "CustomLogServices", "PackageId", "PackageName",
+        "EnvId",
+        "Source",
+        "Alias",
+        "CreateTime",
+        "UpdateTime",
+        "Status",
+        "IsAutoDegrade",
+        "EnvChannel",
+        "PayMode",
+        "IsDefault",
+        "Region",
+        "EnvType",
+        "Databases",
+        "Storages",
+        "Functions",
+        "LogServices",
+        "StaticStorages",
+        "Tags",
+        "CustomLogServices",
+        "PackageId",
+        "PackageName",
     ] {
-        assert!(!info[field].is_null(), "EnvInfo.{field} must always be present");
+        assert!(
+            !info[field].is_null(),
+            "EnvInfo.{field} must always be present"
+        );
     }
 
     // Seen from another region's endpoint, the environment does not exist.
     let mut c = Call::new("tcbr", "DescribeEnvBaseInfo", json!({"EnvId": env}));
     c.region = Some("ap-beijing");
     assert_eq!(c.send(&cloud).await["IsExist"], false);
-    let base = Call::new("tcbr", "DescribeEnvBaseInfo", json!({"EnvId": env})).send(&cloud).await;
+    let base = Call::new("tcbr", "DescribeEnvBaseInfo", json!({"EnvId": env}))
+        .send(&cloud)
+        .await;
     assert_eq!(base["IsExist"], true);
     assert_eq!(base["EnvBaseInfo"]["Region"], "ap-guangzhou");
 }
@@ -206,27 +326,46 @@ async fn r_env_6_destroy_refused_while_services_exist_and_irreversible() {
     let env = create_env(&cloud, "ap-shanghai", "stage").await;
 
     // Until deploys exist, put a service in place the way a deploy would.
-    let db = sqlx::SqlitePool::connect(&format!("sqlite://{}", db_path.display())).await.unwrap();
+    let db = sqlx::SqlitePool::connect(&format!("sqlite://{}", db_path.display()))
+        .await
+        .unwrap();
     sqlx::query("INSERT INTO services VALUES (?, 'shop', 'http://shop.example', 'normal', 0, 0)")
         .bind(&env)
         .execute(&db)
         .await
         .unwrap();
-    let r = Call::new("tcb", "DestroyEnv", json!({"EnvId": env})).send(&cloud).await;
+    let r = Call::new("tcb", "DestroyEnv", json!({"EnvId": env}))
+        .send(&cloud)
+        .await;
     assert_eq!(code(&r), "ResourceInUse");
-    let servers = Call::new("tcbr", "DescribeCloudRunServers", json!({"EnvId": env})).send(&cloud).await;
+    let servers = Call::new("tcbr", "DescribeCloudRunServers", json!({"EnvId": env}))
+        .send(&cloud)
+        .await;
     assert_eq!(servers["Total"], 1);
 
-    sqlx::query("DELETE FROM services").execute(&db).await.unwrap();
-    let r = Call::new("tcb", "DestroyEnv", json!({"EnvId": env})).send(&cloud).await;
+    sqlx::query("DELETE FROM services")
+        .execute(&db)
+        .await
+        .unwrap();
+    let r = Call::new("tcb", "DestroyEnv", json!({"EnvId": env}))
+        .send(&cloud)
+        .await;
     assert!(r.get("Error").is_none(), "{r}");
-    let r = Call::new("tcb", "DestroyEnv", json!({"EnvId": env})).send(&cloud).await;
+    let r = Call::new("tcb", "DestroyEnv", json!({"EnvId": env}))
+        .send(&cloud)
+        .await;
     assert_eq!(code(&r), "ResourceNotFound");
-    let list = Call::new("tcbr", "DescribeCloudRunEnvs", json!({})).send(&cloud).await;
+    let list = Call::new("tcbr", "DescribeCloudRunEnvs", json!({}))
+        .send(&cloud)
+        .await;
     assert_eq!(list["EnvList"].as_array().unwrap().len(), 0);
 
     // Its id is retired: asking for it again is refused.
-    let mut c = Call::new("tcbr", "CreateCloudRunEnv", json!({"PackageType": "Trial", "EnvId": env}));
+    let mut c = Call::new(
+        "tcbr",
+        "CreateCloudRunEnv",
+        json!({"PackageType": "Trial", "EnvId": env}),
+    );
     c.region = Some("ap-shanghai");
     assert_eq!(code(&c.send(&cloud).await), "ResourceInUse");
 }
@@ -237,8 +376,13 @@ async fn r_env_4_the_database_itself_refuses_a_region_change() {
     let db_path = dir.path().join("localcloud.db");
     let cloud = start_in(dir).await;
     let env = create_env(&cloud, "ap-beijing", "locked").await;
-    let db = sqlx::SqlitePool::connect(&format!("sqlite://{}", db_path.display())).await.unwrap();
-    let err = sqlx::query("UPDATE envs SET region = 'ap-shanghai' WHERE env_id = ?").bind(&env).execute(&db).await;
+    let db = sqlx::SqlitePool::connect(&format!("sqlite://{}", db_path.display()))
+        .await
+        .unwrap();
+    let err = sqlx::query("UPDATE envs SET region = 'ap-shanghai' WHERE env_id = ?")
+        .bind(&env)
+        .execute(&db)
+        .await;
     assert!(err.unwrap_err().to_string().contains("R-ENV-4"));
 }
 
@@ -253,12 +397,21 @@ async fn environments_survive_a_restart() {
         addr: "127.0.0.1:0".parse().unwrap(),
         gateway_addr: "127.0.0.1:0".parse().unwrap(),
         data_dir: path,
-        credentials: vec![Credential { secret_id: ID.into(), secret_key: KEY.into() }],
+        credentials: vec![Credential {
+            secret_id: ID.into(),
+            secret_key: KEY.into(),
+        }],
     })
     .await
     .unwrap();
-    let cloud2 = Cloud { addr: again.api_addr, gateway: again.gateway_addr, _dir: tempfile::tempdir().unwrap() };
-    let list = Call::new("tcbr", "DescribeCloudRunEnvs", json!({})).send(&cloud2).await;
+    let cloud2 = Cloud {
+        addr: again.api_addr,
+        gateway: again.gateway_addr,
+        _dir: tempfile::tempdir().unwrap(),
+    };
+    let list = Call::new("tcbr", "DescribeCloudRunEnvs", json!({}))
+        .send(&cloud2)
+        .await;
     assert_eq!(list["EnvList"][0]["EnvId"], env.as_str());
     drop(cloud);
 }
@@ -273,9 +426,21 @@ async fn req_key_deduplicates_and_paging_is_clamped() {
     b.region = Some("ap-beijing");
     assert_eq!(a.send(&cloud).await["EnvId"], b.send(&cloud).await["EnvId"]);
     let env = create_env(&cloud, "ap-beijing", "paged").await;
-    let r = Call::new("tcbr", "DescribeCloudRunServers", json!({"EnvId": env, "PageSize": 500})).send(&cloud).await;
+    let r = Call::new(
+        "tcbr",
+        "DescribeCloudRunServers",
+        json!({"EnvId": env, "PageSize": 500}),
+    )
+    .send(&cloud)
+    .await;
     assert_eq!(r["Total"], 0);
-    let r = Call::new("tcbr", "DescribeCloudRunServers", json!({"EnvId": env, "PageSize": -1})).send(&cloud).await;
+    let r = Call::new(
+        "tcbr",
+        "DescribeCloudRunServers",
+        json!({"EnvId": env, "PageSize": -1}),
+    )
+    .send(&cloud)
+    .await;
     assert_eq!(code(&r), "InvalidParameterValue");
 }
 
@@ -289,5 +454,10 @@ async fn gateway_answers_unknown_domains_with_a_clear_404() {
         .await
         .unwrap();
     assert_eq!(resp.status(), 404);
-    assert!(resp.text().await.unwrap().contains("No service answers at gone-prod.run.localhost"));
+    assert!(
+        resp.text()
+            .await
+            .unwrap()
+            .contains("No service answers at gone-prod.run.localhost")
+    );
 }

@@ -231,10 +231,30 @@ pub struct ServerBaseInfo {
     pub create_time: Option<String>,
 }
 
-action!(CreateCloudRunEnv, Product::Tcbr, CreateCloudRunEnvRequest, CreateCloudRunEnvResponse);
-action!(DescribeCloudRunEnvs, Product::Tcbr, DescribeCloudRunEnvsRequest, DescribeCloudRunEnvsResponse);
-action!(DescribeEnvBaseInfo, Product::Tcbr, EnvIdRequest, DescribeEnvBaseInfoResponse);
-action!(DescribeCloudRunServers, Product::Tcbr, DescribeCloudRunServersRequest, DescribeCloudRunServersResponse);
+action!(
+    CreateCloudRunEnv,
+    Product::Tcbr,
+    CreateCloudRunEnvRequest,
+    CreateCloudRunEnvResponse
+);
+action!(
+    DescribeCloudRunEnvs,
+    Product::Tcbr,
+    DescribeCloudRunEnvsRequest,
+    DescribeCloudRunEnvsResponse
+);
+action!(
+    DescribeEnvBaseInfo,
+    Product::Tcbr,
+    EnvIdRequest,
+    DescribeEnvBaseInfoResponse
+);
+action!(
+    DescribeCloudRunServers,
+    Product::Tcbr,
+    DescribeCloudRunServersRequest,
+    DescribeCloudRunServersResponse
+);
 action!(DestroyEnv, Product::Tcb, DestroyEnvRequest, Empty);
 
 /// Paging cap of DescribeCloudRunServers (CLOUD-API.md §1.2).
@@ -247,16 +267,30 @@ mod tests {
 
     #[test]
     fn field_names_are_pascal_case_as_published() {
-        let req = CreateCloudRunEnvRequest { package_type: "Trial".into(), alias: Some("prod".into()), ..Default::default() };
-        assert_eq!(serde_json::to_string(&req).unwrap(), r#"{"PackageType":"Trial","Alias":"prod"}"#);
-        let v = serde_json::to_value(DestroyEnvRequest { env_id: "e".into(), ..Default::default() }).unwrap();
+        let req = CreateCloudRunEnvRequest {
+            package_type: "Trial".into(),
+            alias: Some("prod".into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            serde_json::to_string(&req).unwrap(),
+            r#"{"PackageType":"Trial","Alias":"prod"}"#
+        );
+        let v = serde_json::to_value(DestroyEnvRequest {
+            env_id: "e".into(),
+            ..Default::default()
+        })
+        .unwrap();
         assert_eq!(v, serde_json::json!({"EnvId": "e"}));
     }
 
     #[test]
     fn products_carry_their_versions() {
         assert_eq!(<DestroyEnv as Action>::PRODUCT.version(), "2018-06-08");
-        assert_eq!(<CreateCloudRunEnv as Action>::PRODUCT.version(), "2022-02-17");
+        assert_eq!(
+            <CreateCloudRunEnv as Action>::PRODUCT.version(),
+            "2022-02-17"
+        );
         assert_eq!(Product::parse("ssl"), Some(Product::Ssl));
     }
 }

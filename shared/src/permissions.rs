@@ -90,8 +90,16 @@ mod tests {
 
     #[test]
     fn roles_are_ordered() {
-        assert!(allows(Need::EnvRole(Role::Developer), false, Some(Role::Owner)));
-        assert!(!allows(Need::EnvRole(Role::Owner), false, Some(Role::Developer)));
+        assert!(allows(
+            Need::EnvRole(Role::Developer),
+            false,
+            Some(Role::Owner)
+        ));
+        assert!(!allows(
+            Need::EnvRole(Role::Owner),
+            false,
+            Some(Role::Developer)
+        ));
         assert!(!allows(Need::EnvRole(Role::Viewer), false, None));
         assert!(allows(Need::Admin, true, None));
         assert!(!allows(Need::Admin, false, Some(Role::Owner)));

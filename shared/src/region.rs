@@ -37,7 +37,9 @@ impl Region {
 
     /// Accepts the API id or the CLI's short name.
     pub fn parse(s: &str) -> Option<Region> {
-        Region::ALL.into_iter().find(|r| r.id() == s || r.cli_short() == s)
+        Region::ALL
+            .into_iter()
+            .find(|r| r.id() == s || r.cli_short() == s)
     }
 }
 

@@ -30,14 +30,17 @@ pub const ENV_ALIAS_MAX: usize = 32;
 /// becomes the EnvId's prefix and ends up inside domain names.
 pub fn env_alias(alias: &str) -> Result<(), RuleError> {
     let mut chars = alias.chars();
-    let Some(first) = chars.next() else { return Err(RuleError::Empty) };
+    let Some(first) = chars.next() else {
+        return Err(RuleError::Empty);
+    };
     if alias.chars().count() > ENV_ALIAS_MAX {
         return Err(RuleError::TooLong(ENV_ALIAS_MAX));
     }
     if !first.is_ascii_lowercase() {
         return Err(RuleError::MustStartWithLowercase);
     }
-    if let Some(bad) = chars.find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '-')) {
+    if let Some(bad) = chars.find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '-'))
+    {
         return Err(RuleError::InvalidChar(bad));
     }
     if alias.ends_with('-') {
@@ -50,7 +53,11 @@ pub fn env_alias(alias: &str) -> Result<(), RuleError> {
 pub const PACKAGE_TYPES: [&str; 4] = ["Trial", "Standard", "Professional", "Enterprise"];
 
 pub fn package_type(value: &str) -> Result<(), RuleError> {
-    if PACKAGE_TYPES.contains(&value) { Ok(()) } else { Err(RuleError::NotOneOf(PACKAGE_TYPES.join(", "))) }
+    if PACKAGE_TYPES.contains(&value) {
+        Ok(())
+    } else {
+        Err(RuleError::NotOneOf(PACKAGE_TYPES.join(", ")))
+    }
 }
 
 #[cfg(test)]
@@ -70,7 +77,10 @@ mod tests {
             ("测试", Err(RuleError::MustStartWithLowercase)),
             ("prod-", Err(RuleError::TrailingHyphen)),
             (&"a".repeat(ENV_ALIAS_MAX), Ok(())),
-            (&"a".repeat(ENV_ALIAS_MAX + 1), Err(RuleError::TooLong(ENV_ALIAS_MAX))),
+            (
+                &"a".repeat(ENV_ALIAS_MAX + 1),
+                Err(RuleError::TooLong(ENV_ALIAS_MAX)),
+            ),
         ];
         for (alias, want) in cases {
             assert_eq!(&env_alias(alias), want, "{alias:?}");

@@ -24,7 +24,13 @@ pub fn utc_date(timestamp: i64) -> String {
 /// `YYYY-MM-DD HH:MM:SS` in UTC, the shape of the cloud API's time strings.
 pub fn utc_datetime(timestamp: i64) -> String {
     let secs = timestamp.rem_euclid(86_400);
-    format!("{} {:02}:{:02}:{:02}", utc_date(timestamp), secs / 3600, secs % 3600 / 60, secs % 60)
+    format!(
+        "{} {:02}:{:02}:{:02}",
+        utc_date(timestamp),
+        secs / 3600,
+        secs % 3600 / 60,
+        secs % 60
+    )
 }
 
 /// China Standard Time (UTC+8), in which Tencent Cloud writes `CreateTime`

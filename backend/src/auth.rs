@@ -1,0 +1,315 @@
+//! Sign-in, sessions and the `AuthUser` extractor.
+//!
+//! Sessions live in SQLite, keyed by the SHA-256 of a random token that only
+//! the browser holds (in an `HttpOnly; SameSite=Strict` cookie). Every login
+//! mints a new token; logout, idle and absolute expiry delete the row, so a
+//! stolen old cookie is worthless.
+
+use argon2::password_hash::{
+    PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng,
+};
+use argon2::{Algorithm, Argon2, Params, Version};
+use axum::extract::{FromRequestParts, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header, request::Parts};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use base64::Engine;
+use console_shared::dto::{LoginRequest, Me, console_codes};
+use sha2::{Digest, Sha256};
+
+use crate::AppState;
+use crate::error::{AppError, AppResult};
+use crate::json::AppJson;
+
+pub const COOKIE: &str = "console_session";
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/auth/login", post(login))
+        .route("/api/auth/logout", post(logout))
+        .route("/api/auth/me", get(me))
+}
+
+/// argon2id with OWASP's baseline (m = 19 MiB, t = 2, p = 1).
+fn argon2() -> Argon2<'static> {
+    let params = Params::new(19 * 1024, 2, 1, None).expect("constant argon2 parameters are valid");
+    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+}
+
+/// Hashes on the blocking pool: argon2 takes tens of milliseconds of CPU.
+pub async fn hash_password(password: String) -> AppResult<String> {
+    tokio::task::spawn_blocking(move || {
+        let salt = SaltString::generate(&mut OsRng);
+        argon2()
+            .hash_password(password.as_bytes(), &salt)
+            .map(|h| h.to_string())
+    })
+    .await
+    .map_err(AppError::internal)?
+    .map_err(AppError::internal)
+}
+
+async fn verify_password(password: String, hash: String) -> bool {
+    tokio::task::spawn_blocking(move || {
+        PasswordHash::new(&hash).is_ok_and(|parsed| {
+            argon2()
+                .verify_password(password.as_bytes(), &parsed)
+                .is_ok()
+        })
+    })
+    .await
+    .unwrap_or(false)
+}
+
+/// A hash of no one's password: unknown usernames are verified against it so
+/// they take as long as a wrong password and cannot be told apart by timing.
+static DUMMY_HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+
+fn dummy_hash() -> String {
+    DUMMY_HASH
+        .get_or_init(|| {
+            let salt = SaltString::generate(&mut OsRng);
+            argon2()
+                .hash_password(b"no-such-user", &salt)
+                .map(|h| h.to_string())
+                .unwrap_or_default()
+        })
+        .clone()
+}
+
+fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+fn new_token() -> String {
+    let bytes: [u8; 32] = rand::random();
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+fn cookie_token(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == COOKIE)
+        .map(|(_, value)| value.to_string())
+}
+
+/// The cookie carrying `token`; `None` clears it.
+fn session_cookie(state: &AppState, token: Option<&str>) -> HeaderValue {
+    let secure = if state.secure_cookies { "; Secure" } else { "" };
+    let value = match token {
+        Some(t) => format!(
+            "{COOKIE}={t}; HttpOnly; SameSite=Strict; Path=/{secure}; Max-Age={}",
+            state.session_absolute
+        ),
+        None => format!("{COOKIE}=; HttpOnly; SameSite=Strict; Path=/{secure}; Max-Age=0"),
+    };
+    HeaderValue::from_str(&value).expect("cookie is ASCII")
+}
+
+#[derive(sqlx::FromRow)]
+struct UserRow {
+    id: i64,
+    username: String,
+    display_name: String,
+    password_hash: String,
+    is_admin: bool,
+    disabled: bool,
+}
+
+/// The signed-in caller of a request.
+#[derive(Debug, Clone)]
+pub struct AuthUser {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub is_admin: bool,
+}
+
+impl AuthUser {
+    pub fn me(&self) -> Me {
+        Me {
+            username: self.username.clone(),
+            display_name: self.display_name.clone(),
+            is_admin: self.is_admin,
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct SessionRow {
+    user_id: i64,
+    created_at: i64,
+    last_seen: i64,
+    username: String,
+    display_name: String,
+    is_admin: bool,
+    disabled: bool,
+}
+
+impl FromRequestParts<AppState> for AuthUser {
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let token = cookie_token(&parts.headers).ok_or_else(AppError::unauthenticated)?;
+        let id_hash = token_hash(&token);
+        let row: Option<SessionRow> = sqlx::query_as(
+            "SELECT s.user_id, s.created_at, s.last_seen, u.username, u.display_name, u.is_admin, u.disabled
+             FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = ?",
+        )
+        .bind(&id_hash)
+        .fetch_optional(&state.db)
+        .await?;
+        let row = row.ok_or_else(AppError::unauthenticated)?;
+        let now = state.clock.now();
+        let idle_over = now - row.last_seen >= state.session_idle;
+        let absolute_over = now - row.created_at >= state.session_absolute;
+        if row.disabled || idle_over || absolute_over {
+            sqlx::query("DELETE FROM sessions WHERE id_hash = ?")
+                .bind(&id_hash)
+                .execute(&state.db)
+                .await?;
+            return Err(AppError::unauthenticated());
+        }
+        sqlx::query("UPDATE sessions SET last_seen = ? WHERE id_hash = ?")
+            .bind(now)
+            .bind(&id_hash)
+            .execute(&state.db)
+            .await?;
+        Ok(AuthUser {
+            id: row.user_id,
+            username: row.username,
+            display_name: row.display_name,
+            is_admin: row.is_admin,
+        })
+    }
+}
+
+fn client_ip(headers: &HeaderMap) -> String {
+    // Only meaningful behind a trusted proxy; recorded for the user's own
+    // session list, never used for a security decision.
+    headers
+        .get("x-forwarded-for")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .chars()
+        .take(64)
+        .collect()
+}
+
+async fn login(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    AppJson(req): AppJson<LoginRequest>,
+) -> AppResult<Response> {
+    let user: Option<UserRow> = sqlx::query_as(
+        "SELECT id, username, display_name, password_hash, is_admin, disabled FROM users WHERE username = ?",
+    )
+    .bind(req.username.trim())
+    .fetch_optional(&state.db)
+    .await?;
+    // The same work and the same answer for an unknown user, a disabled one
+    // and a wrong password.
+    let hash = user
+        .as_ref()
+        .map(|u| u.password_hash.clone())
+        .unwrap_or_else(dummy_hash);
+    let password_ok = verify_password(req.password, hash).await;
+    let Some(user) = user.filter(|u| password_ok && !u.disabled) else {
+        tracing::info!(outcome = "denied", "login failed");
+        return Err(AppError::new(
+            StatusCode::UNAUTHORIZED,
+            console_codes::BAD_CREDENTIALS,
+            "The username or password is incorrect.",
+        ));
+    };
+
+    // Rotation: whatever session the browser came with ends here.
+    if let Some(old) = cookie_token(&headers) {
+        sqlx::query("DELETE FROM sessions WHERE id_hash = ?")
+            .bind(token_hash(&old))
+            .execute(&state.db)
+            .await?;
+    }
+    let token = new_token();
+    let now = state.clock.now();
+    let user_agent: String = headers
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .chars()
+        .take(200)
+        .collect();
+    sqlx::query("INSERT INTO sessions (id_hash, user_id, created_at, last_seen, user_agent, ip) VALUES (?, ?, ?, ?, ?, ?)")
+        .bind(token_hash(&token))
+        .bind(user.id)
+        .bind(now)
+        .bind(now)
+        .bind(user_agent)
+        .bind(client_ip(&headers))
+        .execute(&state.db)
+        .await?;
+    tracing::info!(user.id = user.id, outcome = "allowed", "login");
+    let me = Me {
+        username: user.username,
+        display_name: user.display_name,
+        is_admin: user.is_admin,
+    };
+    Ok((
+        [(header::SET_COOKIE, session_cookie(&state, Some(&token)))],
+        Json(me),
+    )
+        .into_response())
+}
+
+async fn logout(State(state): State<AppState>, headers: HeaderMap) -> AppResult<Response> {
+    if let Some(token) = cookie_token(&headers) {
+        sqlx::query("DELETE FROM sessions WHERE id_hash = ?")
+            .bind(token_hash(&token))
+            .execute(&state.db)
+            .await?;
+    }
+    Ok((
+        [(header::SET_COOKIE, session_cookie(&state, None))],
+        StatusCode::NO_CONTENT,
+    )
+        .into_response())
+}
+
+async fn me(user: AuthUser) -> Json<Me> {
+    Json(user.me())
+}
+
+/// Creates the first admin when there is no user at all. Returns the
+/// generated password when none was configured, for the operator to read once.
+pub async fn ensure_first_admin(
+    db: &sqlx::SqlitePool,
+    configured: Option<String>,
+    now: i64,
+) -> AppResult<Option<String>> {
+    let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")
+        .fetch_one(db)
+        .await?;
+    if users > 0 {
+        return Ok(None);
+    }
+    let generated = configured.is_none();
+    let password = configured.unwrap_or_else(|| {
+        let bytes: [u8; 15] = rand::random();
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+    });
+    let hash = hash_password(password.clone()).await?;
+    sqlx::query("INSERT INTO users (username, display_name, password_hash, is_admin, created_at) VALUES ('admin', 'Administrator', ?, 1, ?)")
+        .bind(hash)
+        .bind(now)
+        .execute(db)
+        .await?;
+    Ok(generated.then_some(password))
+}

@@ -1,0 +1,435 @@
+//! The signed cloud proxy: `POST /api/cloud/{product}/{Action}`.
+//!
+//! The browser names an action and sends its request JSON; the BFF checks the
+//! allow-list and the caller's role in the target environment, signs the call
+//! with TC3-HMAC-SHA256 and forwards it with the environment's own region. The
+//! key pair never leaves this module.
+
+use std::time::Duration;
+
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use axum::{Json, Router};
+use console_shared::actions::{Action, DescribeEnvBaseInfo, EnvIdRequest, Product};
+use console_shared::api::{CloudError, ErrorResponse, codes};
+use console_shared::dto::{ApiError, console_codes};
+use console_shared::permissions::{self, Need, Role};
+use console_shared::region::Region;
+use console_shared::tc3::{self, Credential};
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::AppState;
+use crate::auth::AuthUser;
+use crate::error::{AppError, AppResult};
+
+/// Where and how the BFF calls the cloud.
+pub struct Upstream {
+    http: reqwest::Client,
+    credential: Credential,
+    /// `None`: Tencent Cloud's per-product hosts (`tcbr.tencentcloudapi.com`).
+    endpoint: Option<String>,
+    scheme: String,
+}
+
+/// What went wrong calling the cloud.
+#[derive(Debug)]
+pub enum UpstreamError {
+    /// The cloud answered with its error envelope.
+    Cloud {
+        error: CloudError,
+        request_id: String,
+    },
+    Unreachable(String),
+    Timeout,
+    Invalid(String),
+}
+
+impl Upstream {
+    pub fn new(
+        credential: Credential,
+        endpoint: Option<String>,
+        scheme: String,
+        timeout: Duration,
+    ) -> Self {
+        let http = reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(3).min(timeout))
+            .timeout(timeout)
+            .build()
+            .expect("a client with timeouts only always builds");
+        Upstream {
+            http,
+            credential,
+            endpoint,
+            scheme,
+        }
+    }
+
+    fn host(&self, product: Product) -> String {
+        self.endpoint
+            .clone()
+            .unwrap_or_else(|| format!("{}.tencentcloudapi.com", product.name()))
+    }
+
+    /// Signs and sends one call; returns the `Response` object on success.
+    pub async fn call_raw(
+        &self,
+        product: Product,
+        action: &str,
+        region: Option<Region>,
+        body: Vec<u8>,
+    ) -> Result<Value, UpstreamError> {
+        let host = self.host(product);
+        let timestamp = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs() as i64)
+            .unwrap_or(0);
+        let target = tc3::Target {
+            service: product.name(),
+            host: &host,
+            action,
+            version: product.version(),
+            region: region.map(Region::id),
+        };
+        let signed = tc3::sign_json_post(&self.credential, target, timestamp, &body);
+        let mut request = self
+            .http
+            .post(format!("{}://{host}/", self.scheme))
+            .body(body);
+        for (name, value) in signed.headers {
+            // reqwest derives Host from the URL: the same string that was signed.
+            if name != "Host" {
+                request = request.header(name, value);
+            }
+        }
+        let response = request.send().await.map_err(|e| {
+            if e.is_timeout() {
+                UpstreamError::Timeout
+            } else {
+                UpstreamError::Unreachable(e.to_string())
+            }
+        })?;
+        let status = response.status();
+        let bytes = response.bytes().await.map_err(|e| {
+            if e.is_timeout() {
+                UpstreamError::Timeout
+            } else {
+                UpstreamError::Unreachable(e.to_string())
+            }
+        })?;
+        if !status.is_success() {
+            return Err(UpstreamError::Invalid(format!("HTTP {status}")));
+        }
+        let mut envelope: Value = serde_json::from_slice(&bytes)
+            .map_err(|e| UpstreamError::Invalid(format!("not JSON: {e}")))?;
+        let response = envelope
+            .get_mut("Response")
+            .map(Value::take)
+            .ok_or_else(|| UpstreamError::Invalid("no Response".into()))?;
+        if response.get("Error").is_some() {
+            let err: ErrorResponse = serde_json::from_value(response)
+                .map_err(|e| UpstreamError::Invalid(format!("bad error envelope: {e}")))?;
+            return Err(UpstreamError::Cloud {
+                error: CloudError::new(err.error.code, err.error.message),
+                request_id: err.request_id,
+            });
+        }
+        Ok(response)
+    }
+
+    /// A typed call, for the BFF's own needs.
+    pub async fn call<A: Action>(
+        &self,
+        region: Option<Region>,
+        request: &A::Request,
+    ) -> Result<A::Response, UpstreamError> {
+        let body =
+            serde_json::to_vec(request).map_err(|e| UpstreamError::Invalid(e.to_string()))?;
+        let value = self.call_raw(A::PRODUCT, A::NAME, region, body).await?;
+        serde_json::from_value(value)
+            .map_err(|e| UpstreamError::Invalid(format!("unexpected response shape: {e}")))
+    }
+}
+
+/// The HTTP status for a cloud error code, so the SPA can tell kinds apart.
+fn status_for(code: &str) -> StatusCode {
+    let family = code.split('.').next().unwrap_or(code);
+    match family {
+        "InvalidParameter"
+        | "InvalidParameterValue"
+        | "MissingParameter"
+        | "UnsupportedRegion"
+        | "UnknownParameter" => StatusCode::BAD_REQUEST,
+        "ResourceNotFound" => StatusCode::NOT_FOUND,
+        "ResourceInUse" => StatusCode::CONFLICT,
+        "LimitExceeded" | "RequestLimitExceeded" => StatusCode::TOO_MANY_REQUESTS,
+        "UnauthorizedOperation" | "OperationDenied" => StatusCode::FORBIDDEN,
+        // The console's own key pair or clock is wrong, or the cloud failed:
+        // not the user's request.
+        "AuthFailure" | "InternalError" | "NoSuchVersion" | "InvalidAction" | "NoSuchProduct" => {
+            StatusCode::BAD_GATEWAY
+        }
+        _ => StatusCode::UNPROCESSABLE_ENTITY,
+    }
+}
+
+impl From<UpstreamError> for AppError {
+    fn from(e: UpstreamError) -> Self {
+        match e {
+            UpstreamError::Cloud { error, request_id } => AppError {
+                status: status_for(&error.code),
+                body: ApiError {
+                    code: error.code,
+                    message: error.message,
+                    request_id: Some(request_id),
+                },
+            },
+            UpstreamError::Unreachable(cause) => {
+                tracing::warn!(error = %cause, "cloud unreachable");
+                AppError::new(
+                    StatusCode::BAD_GATEWAY,
+                    console_codes::UPSTREAM_UNREACHABLE,
+                    "The cloud API cannot be reached right now; nothing was changed. Try again shortly.",
+                )
+            }
+            UpstreamError::Timeout => AppError::new(
+                StatusCode::GATEWAY_TIMEOUT,
+                console_codes::UPSTREAM_TIMEOUT,
+                "The cloud API did not answer in time. The operation may or may not have been applied; reload to check.",
+            ),
+            UpstreamError::Invalid(cause) => {
+                tracing::warn!(error = %cause, "cloud answered something unexpected");
+                AppError::new(
+                    StatusCode::BAD_GATEWAY,
+                    console_codes::UPSTREAM_INVALID,
+                    "The cloud API answered something the console does not understand.",
+                )
+            }
+        }
+    }
+}
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/api/cloud/{product}/{action}", post(proxy))
+}
+
+#[derive(Deserialize)]
+struct ProxyQuery {
+    region: Option<String>,
+}
+
+/// The caller's role in `env_id`, if any.
+pub async fn role_in(state: &AppState, user_id: i64, env_id: &str) -> AppResult<Option<Role>> {
+    let role: Option<String> =
+        sqlx::query_scalar("SELECT role FROM members WHERE env_id = ? AND user_id = ?")
+            .bind(env_id)
+            .bind(user_id)
+            .fetch_optional(&state.db)
+            .await?;
+    Ok(role.as_deref().and_then(Role::parse))
+}
+
+/// The region of `env_id`: remembered from its creation, or asked of the
+/// cloud once and remembered (it can never change, R-ENV-4).
+async fn region_of(state: &AppState, env_id: &str) -> AppResult<Option<Region>> {
+    let known: Option<String> =
+        sqlx::query_scalar("SELECT region FROM environments WHERE env_id = ?")
+            .bind(env_id)
+            .fetch_optional(&state.db)
+            .await?;
+    if let Some(region) = known {
+        return Ok(Region::parse(&region));
+    }
+    let info = state
+        .upstream
+        .call::<DescribeEnvBaseInfo>(
+            None,
+            &EnvIdRequest {
+                env_id: env_id.into(),
+            },
+        )
+        .await?;
+    let Some(region) = info
+        .is_exist
+        .then(|| Region::parse(&info.env_base_info.region))
+        .flatten()
+    else {
+        return Ok(None);
+    };
+    sqlx::query("INSERT OR IGNORE INTO environments (env_id, region, created_at) VALUES (?, ?, ?)")
+        .bind(env_id)
+        .bind(region.id())
+        .bind(state.clock.now())
+        .execute(&state.db)
+        .await?;
+    Ok(Some(region))
+}
+
+fn not_allowed(product: &str, action: &str) -> AppError {
+    AppError::new(
+        StatusCode::FORBIDDEN,
+        console_codes::NOT_ALLOWED_ACTION,
+        format!("The console does not forward {product}:{action}."),
+    )
+}
+
+async fn proxy(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path((product_name, action)): Path<(String, String)>,
+    Query(query): Query<ProxyQuery>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> AppResult<Response> {
+    let product =
+        Product::parse(&product_name).ok_or_else(|| not_allowed(&product_name, &action))?;
+    let need = permissions::cloud_action(product, &action)
+        .ok_or_else(|| not_allowed(&product_name, &action))?;
+    let is_json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| {
+            ct.split(';')
+                .next()
+                .is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json"))
+        });
+    if !is_json {
+        return Err(AppError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            console_codes::BAD_REQUEST,
+            "Send the body as application/json.",
+        ));
+    }
+    let request: Value = serde_json::from_slice(&body)
+        .map_err(|e| AppError::bad_request(format!("The request body is not valid JSON: {e}")))?;
+    if !request.is_object() {
+        return Err(AppError::bad_request(
+            "The request body must be a JSON object.",
+        ));
+    }
+
+    let env_id = request
+        .get("EnvId")
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string);
+    let role = match &env_id {
+        Some(env) => role_in(&state, user.id, env).await?,
+        None => None,
+    };
+    if let Need::EnvRole(min) = need {
+        if env_id.is_none() {
+            return Err(AppError::bad_request(
+                "The request must name its environment in `EnvId`.",
+            ));
+        }
+        // Same answer whether the environment exists or not: a caller never
+        // learns about environments it cannot see.
+        if !permissions::allows(need, user.is_admin, role) {
+            return Err(AppError::forbidden(format!(
+                "This needs the {} role in this environment, or it does not exist.",
+                min.name()
+            )));
+        }
+    } else if !permissions::allows(need, user.is_admin, role) {
+        return Err(AppError::forbidden(
+            "Only platform administrators can do this.",
+        ));
+    }
+
+    let is_create = product == Product::Tcbr && action == "CreateCloudRunEnv";
+    let region = if is_create {
+        // R-ENV-4: the region is chosen here, once.
+        let wanted = query.region.as_deref().unwrap_or("");
+        Some(
+            Region::parse(wanted)
+                .filter(|r| r.id() == wanted)
+                .ok_or_else(|| {
+                    AppError::new(
+                        StatusCode::BAD_REQUEST,
+                        codes::UNSUPPORTED_REGION,
+                        "Choose the region: ap-beijing, ap-shanghai or ap-guangzhou.",
+                    )
+                })?,
+        )
+    } else {
+        match &env_id {
+            Some(env) => region_of(&state, env).await?,
+            None => None,
+        }
+    };
+
+    let mut response = state
+        .upstream
+        .call_raw(product, &action, region, body.to_vec())
+        .await?;
+
+    if is_create {
+        if let (Some(env), Some(region)) = (response.get("EnvId").and_then(Value::as_str), region) {
+            record_new_env(&state, env, region, user.id).await?;
+        }
+    } else if product == Product::Tcb && action == "DestroyEnv" {
+        if let Some(env) = &env_id {
+            sqlx::query("DELETE FROM environments WHERE env_id = ?")
+                .bind(env)
+                .execute(&state.db)
+                .await?;
+        }
+    } else if action == "DescribeCloudRunEnvs" && !user.is_admin {
+        filter_visible_envs(&state, user.id, &mut response).await?;
+    }
+    tracing::info!(
+        user.id = user.id,
+        env.id = env_id.as_deref().unwrap_or(""),
+        action,
+        "cloud call forwarded"
+    );
+    Ok(Json(response).into_response())
+}
+
+/// The creator owns the new environment.
+async fn record_new_env(
+    state: &AppState,
+    env_id: &str,
+    region: Region,
+    user_id: i64,
+) -> AppResult<()> {
+    let mut tx = state.db.begin().await?;
+    sqlx::query("INSERT OR IGNORE INTO environments (env_id, region, created_by, created_at) VALUES (?, ?, ?, ?)")
+        .bind(env_id)
+        .bind(region.id())
+        .bind(user_id)
+        .bind(state.clock.now())
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("INSERT OR REPLACE INTO members (env_id, user_id, role) VALUES (?, ?, 'owner')")
+        .bind(env_id)
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Keeps only the environments the caller is a member of.
+async fn filter_visible_envs(
+    state: &AppState,
+    user_id: i64,
+    response: &mut Value,
+) -> AppResult<()> {
+    let mine: Vec<String> = sqlx::query_scalar("SELECT env_id FROM members WHERE user_id = ?")
+        .bind(user_id)
+        .fetch_all(&state.db)
+        .await?;
+    if let Some(list) = response.get_mut("EnvList").and_then(Value::as_array_mut) {
+        list.retain(|env| {
+            env.get("EnvId")
+                .and_then(Value::as_str)
+                .is_some_and(|id| mine.iter().any(|m| m == id))
+        });
+    }
+    Ok(())
+}

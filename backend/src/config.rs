@@ -1,0 +1,71 @@
+//! Settings: each a `--flag` and an environment variable (ARCHITECTURE.md).
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+#[derive(Debug, Clone, clap::Parser)]
+#[command(name = "console", version, about = "Web console for CloudBase Run")]
+pub struct Config {
+    /// Where the console listens (port 0 picks a free port).
+    #[arg(long, env = "CONSOLE_ADDR", default_value = "127.0.0.1:8080")]
+    pub addr: SocketAddr,
+    /// SQLite files and generated keys.
+    #[arg(long, env = "CONSOLE_DATA_DIR", default_value = "./data")]
+    pub data_dir: PathBuf,
+    /// The built SPA (Trunk's output).
+    #[arg(long, env = "CONSOLE_DIST_DIR", default_value = "./dist")]
+    pub dist_dir: PathBuf,
+    /// The first admin's password, used only when no user exists yet.
+    #[arg(long, env = "CONSOLE_ADMIN_PASSWORD", hide_env_values = true)]
+    pub admin_password: Option<String>,
+    /// Upstream cloud API host[:port]; unset means the embedded localcloud
+    /// (or Tencent Cloud's `<product>.tencentcloudapi.com` when a key pair is set).
+    #[arg(long, env = "CLOUD_ENDPOINT")]
+    pub cloud_endpoint: Option<String>,
+    /// `http` or `https` for CLOUD_ENDPOINT (default https).
+    #[arg(long, env = "CLOUD_SCHEME", default_value = "https")]
+    pub cloud_scheme: String,
+    /// Upstream SecretId; with CLOUD_SECRET_KEY it selects a real cloud.
+    #[arg(long, env = "CLOUD_SECRET_ID", hide_env_values = true)]
+    pub cloud_secret_id: Option<String>,
+    /// Upstream SecretKey.
+    #[arg(long, env = "CLOUD_SECRET_KEY", hide_env_values = true)]
+    pub cloud_secret_key: Option<String>,
+    /// Upper bound, in seconds, on one upstream call.
+    #[arg(long, env = "CLOUD_TIMEOUT_SECS", default_value_t = 15)]
+    pub cloud_timeout_secs: u64,
+    /// The embedded localcloud's API.
+    #[arg(long, env = "LOCALCLOUD_ADDR", default_value = "127.0.0.1:4566")]
+    pub localcloud_addr: SocketAddr,
+    /// The embedded localcloud's HTTP gateway.
+    #[arg(
+        long,
+        env = "LOCALCLOUD_GATEWAY_ADDR",
+        default_value = "127.0.0.1:8081"
+    )]
+    pub localcloud_gateway_addr: SocketAddr,
+    /// Sessions end after this many minutes without a request.
+    #[arg(long, env = "CONSOLE_SESSION_IDLE_MINUTES", default_value_t = 30)]
+    pub session_idle_minutes: i64,
+    /// Sessions end this many hours after login, whatever the activity.
+    #[arg(long, env = "CONSOLE_SESSION_ABSOLUTE_HOURS", default_value_t = 12)]
+    pub session_absolute_hours: i64,
+}
+
+impl Config {
+    /// Defaults for tests: free ports, the given directories.
+    pub fn for_tests(data_dir: PathBuf, dist_dir: PathBuf) -> Self {
+        use clap::Parser;
+        let mut c = Config::parse_from(["console"]);
+        c.addr = "127.0.0.1:0".parse().expect("literal address");
+        c.localcloud_addr = c.addr;
+        c.localcloud_gateway_addr = c.addr;
+        c.data_dir = data_dir;
+        c.dist_dir = dist_dir;
+        c.admin_password = Some("admin-password-for-tests".into());
+        c.cloud_endpoint = None;
+        c.cloud_secret_id = None;
+        c.cloud_secret_key = None;
+        c
+    }
+}

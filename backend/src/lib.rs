@@ -1,0 +1,224 @@
+//! The console's backend-for-frontend: holds sessions, users and roles, and
+//! proxies the SPA's calls to the cloud as TC3-signed requests.
+
+pub mod auth;
+pub mod clock;
+mod cloud;
+pub mod config;
+mod csrf;
+mod db;
+mod error;
+mod json;
+mod keys;
+mod spa;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::http::{HeaderValue, header};
+use console_shared::tc3::Credential;
+use tower_http::compression::CompressionLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+use crate::clock::Clock;
+use crate::cloud::Upstream;
+use crate::config::Config;
+
+/// What every handler shares.
+#[derive(Clone)]
+pub struct AppState(Arc<Inner>);
+
+pub struct Inner {
+    pub db: sqlx::SqlitePool,
+    pub clock: Arc<dyn Clock>,
+    upstream: Upstream,
+    spa: spa::Spa,
+    /// Add `Secure` to the session cookie (off only for plain-http loopback).
+    secure_cookies: bool,
+    session_idle: i64,
+    session_absolute: i64,
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Inner;
+    fn deref(&self) -> &Inner {
+        &self.0
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("cannot create the data directory: {0}")]
+    DataDir(std::io::Error),
+    #[error("database: {0}")]
+    Db(#[from] sqlx::Error),
+    #[error("database migration: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("embedded localcloud: {0}")]
+    LocalCloud(#[from] localcloud::StartError),
+    #[error("cannot listen on {0}: {1}")]
+    Bind(SocketAddr, std::io::Error),
+    #[error("the key pair for the embedded cloud: {0}")]
+    Keys(std::io::Error),
+    #[error("{0}")]
+    Config(String),
+    #[error("cannot create the first admin: {0}")]
+    FirstAdmin(String),
+}
+
+/// The router, apart from the listener, so tests can drive it directly.
+pub fn app(state: AppState) -> Router {
+    let api_no_store = SetResponseHeaderLayer::overriding(
+        header::CACHE_CONTROL,
+        |res: &axum::response::Response| {
+            // API answers are per-user and must not be cached; SPA assets set their own.
+            let is_json = res
+                .headers()
+                .get(header::CONTENT_TYPE)
+                .is_some_and(|ct| ct.as_bytes().starts_with(b"application/json"));
+            (is_json || res.headers().get(header::CACHE_CONTROL).is_none())
+                .then(|| HeaderValue::from_static("no-store"))
+        },
+    );
+    Router::new()
+        .merge(auth::router())
+        .merge(cloud::router())
+        .fallback(spa::serve)
+        .with_state(state)
+        .layer(axum::middleware::from_fn(csrf::guard))
+        .layer(api_no_store)
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        ))
+        .layer(CompressionLayer::new())
+}
+
+/// A console that is listening.
+pub struct Running {
+    pub addr: SocketAddr,
+    /// The embedded localcloud, when no cloud was configured.
+    pub localcloud: Option<localcloud::Running>,
+    /// The first admin's generated password, when one was just created.
+    pub generated_admin_password: Option<String>,
+    server: tokio::task::JoinHandle<()>,
+}
+
+impl Running {
+    /// Serves until the process is asked to stop.
+    pub async fn wait(self) {
+        let _ = self.server.await;
+    }
+}
+
+/// Opens everything and starts serving on the current runtime.
+pub async fn start(config: Config, clock: Arc<dyn Clock>) -> Result<Running, StartError> {
+    std::fs::create_dir_all(&config.data_dir).map_err(StartError::DataDir)?;
+    let db = db::open(&config.data_dir.join("console.db")).await?;
+
+    let timeout = Duration::from_secs(config.cloud_timeout_secs.max(1));
+    let (upstream, embedded) = match (&config.cloud_secret_id, &config.cloud_secret_key) {
+        (Some(id), Some(key)) => {
+            let credential = Credential {
+                secret_id: id.clone(),
+                secret_key: key.clone(),
+            };
+            let scheme = config.cloud_scheme.to_ascii_lowercase();
+            if scheme != "http" && scheme != "https" {
+                return Err(StartError::Config(
+                    "CLOUD_SCHEME must be http or https".into(),
+                ));
+            }
+            (
+                Upstream::new(credential, config.cloud_endpoint.clone(), scheme, timeout),
+                None,
+            )
+        }
+        (None, None) => {
+            let credential =
+                keys::load_or_create(&config.data_dir.join("localcloud-credentials.json"))
+                    .map_err(StartError::Keys)?;
+            let running = localcloud::start(localcloud::Config {
+                addr: config.localcloud_addr,
+                gateway_addr: config.localcloud_gateway_addr,
+                data_dir: config.data_dir.join("localcloud"),
+                credentials: vec![credential.clone()],
+            })
+            .await?;
+            let upstream = Upstream::new(
+                credential,
+                Some(running.api_addr.to_string()),
+                "http".into(),
+                timeout,
+            );
+            (upstream, Some(running))
+        }
+        _ => {
+            return Err(StartError::Config(
+                "set both CLOUD_SECRET_ID and CLOUD_SECRET_KEY, or neither".into(),
+            ));
+        }
+    };
+
+    let generated_admin_password =
+        auth::ensure_first_admin(&db, config.admin_password.clone(), clock.now())
+            .await
+            .map_err(|e| StartError::FirstAdmin(e.body.message))?;
+
+    let listener = tokio::net::TcpListener::bind(config.addr)
+        .await
+        .map_err(|e| StartError::Bind(config.addr, e))?;
+    let addr = listener
+        .local_addr()
+        .map_err(|e| StartError::Bind(config.addr, e))?;
+    let state = AppState(Arc::new(Inner {
+        db,
+        clock,
+        upstream,
+        spa: spa::Spa::load(&config.dist_dir),
+        secure_cookies: !addr.ip().is_loopback(),
+        session_idle: config.session_idle_minutes.max(1) * 60,
+        session_absolute: config.session_absolute_hours.max(1) * 3600,
+    }));
+    let router = app(state);
+    let server = tokio::spawn(async move {
+        if let Err(e) = axum::serve(listener, router).await {
+            tracing::error!(error = %e, "console server stopped");
+        }
+    });
+    Ok(Running {
+        addr,
+        localcloud: embedded,
+        generated_admin_password,
+        server,
+    })
+}
+
+/// `console`'s main loop: start, tell the operator where to go, serve.
+pub async fn run(config: Config) -> Result<(), StartError> {
+    let running = start(config, Arc::new(clock::SystemClock)).await?;
+    println!("console listening on http://{}", running.addr);
+    if let Some(cloud) = &running.localcloud {
+        println!(
+            "embedded localcloud API on http://{}, gateway on http://{}",
+            cloud.api_addr, cloud.gateway_addr
+        );
+    }
+    if let Some(password) = &running.generated_admin_password {
+        // Printed once, to the operator's terminal only, never to the log.
+        println!(
+            "first admin created: username `admin`, password `{password}` (shown only this once)"
+        );
+    }
+    tokio::select! {
+        _ = running.wait() => {}
+        _ = tokio::signal::ctrl_c() => { tracing::info!("shutting down"); }
+    }
+    Ok(())
+}

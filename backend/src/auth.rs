@@ -167,7 +167,7 @@ impl FromRequestParts<AppState> for AuthUser {
         .bind(&id_hash)
         .fetch_optional(&state.db)
         .await?;
-        let row = row.ok_or_else(AppError::unauthenticated)?;
+        let row = row.ok_or_else(AppError::session_expired)?;
         let now = state.clock.now();
         let idle_over = now - row.last_seen >= state.session_idle;
         let absolute_over = now - row.created_at >= state.session_absolute;
@@ -176,7 +176,7 @@ impl FromRequestParts<AppState> for AuthUser {
                 .bind(&id_hash)
                 .execute(&state.db)
                 .await?;
-            return Err(AppError::unauthenticated());
+            return Err(AppError::session_expired());
         }
         sqlx::query("UPDATE sessions SET last_seen = ? WHERE id_hash = ?")
             .bind(now)
@@ -287,29 +287,42 @@ async fn me(user: AuthUser) -> Json<Me> {
     Json(user.me())
 }
 
-/// Creates the first admin when there is no user at all. Returns the
-/// generated password when none was configured, for the operator to read once.
+/// How the first admin's password came about, for the operator's one message.
+pub enum FirstAdmin {
+    /// Generated here; shown to the operator once.
+    Generated(String),
+    /// Taken from CONSOLE_ADMIN_PASSWORD.
+    FromEnv,
+}
+
+/// Creates the first admin when there is no user at all.
 pub async fn ensure_first_admin(
     db: &sqlx::SqlitePool,
     configured: Option<String>,
     now: i64,
-) -> AppResult<Option<String>> {
+) -> AppResult<Option<FirstAdmin>> {
     let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")
         .fetch_one(db)
         .await?;
     if users > 0 {
         return Ok(None);
     }
-    let generated = configured.is_none();
-    let password = configured.unwrap_or_else(|| {
-        let bytes: [u8; 15] = rand::random();
-        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
-    });
-    let hash = hash_password(password.clone()).await?;
-    sqlx::query("INSERT INTO users (username, display_name, password_hash, is_admin, created_at) VALUES ('admin', 'Administrator', ?, 1, ?)")
-        .bind(hash)
-        .bind(now)
-        .execute(db)
-        .await?;
-    Ok(generated.then_some(password))
+    let (password, outcome) = match configured {
+        Some(p) => (p, FirstAdmin::FromEnv),
+        None => {
+            let bytes: [u8; 15] = rand::random();
+            let p = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
+            (p.clone(), FirstAdmin::Generated(p))
+        }
+    };
+    let hash = hash_password(password).await?;
+    sqlx::query(
+        "INSERT INTO users (username, display_name, password_hash, is_admin, created_at)
+         VALUES ('admin', 'Administrator', ?, 1, ?)",
+    )
+    .bind(hash)
+    .bind(now)
+    .execute(db)
+    .await?;
+    Ok(Some(outcome))
 }

@@ -32,6 +32,14 @@ impl AppError {
         )
     }
 
+    pub fn session_expired() -> Self {
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            console_codes::SESSION_EXPIRED,
+            "Your session has ended; please sign in again.",
+        )
+    }
+
     pub fn forbidden(message: impl Into<String>) -> Self {
         Self::new(StatusCode::FORBIDDEN, console_codes::FORBIDDEN, message)
     }

@@ -22,6 +22,7 @@ use console_shared::tc3::Credential;
 use tower_http::compression::CompressionLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 
+use crate::auth::FirstAdmin;
 use crate::clock::Clock;
 use crate::cloud::Upstream;
 use crate::config::Config;
@@ -105,8 +106,8 @@ pub struct Running {
     pub addr: SocketAddr,
     /// The embedded localcloud, when no cloud was configured.
     pub localcloud: Option<localcloud::Running>,
-    /// The first admin's generated password, when one was just created.
-    pub generated_admin_password: Option<String>,
+    /// Set when this start created the first admin.
+    pub first_admin: Option<FirstAdmin>,
     server: tokio::task::JoinHandle<()>,
 }
 
@@ -166,10 +167,9 @@ pub async fn start(config: Config, clock: Arc<dyn Clock>) -> Result<Running, Sta
         }
     };
 
-    let generated_admin_password =
-        auth::ensure_first_admin(&db, config.admin_password.clone(), clock.now())
-            .await
-            .map_err(|e| StartError::FirstAdmin(e.body.message))?;
+    let first_admin = auth::ensure_first_admin(&db, config.admin_password.clone(), clock.now())
+        .await
+        .map_err(|e| StartError::FirstAdmin(e.body.message))?;
 
     let listener = tokio::net::TcpListener::bind(config.addr)
         .await
@@ -195,7 +195,7 @@ pub async fn start(config: Config, clock: Arc<dyn Clock>) -> Result<Running, Sta
     Ok(Running {
         addr,
         localcloud: embedded,
-        generated_admin_password,
+        first_admin,
         server,
     })
 }
@@ -210,11 +210,17 @@ pub async fn run(config: Config) -> Result<(), StartError> {
             cloud.api_addr, cloud.gateway_addr
         );
     }
-    if let Some(password) = &running.generated_admin_password {
+    match &running.first_admin {
         // Printed once, to the operator's terminal only, never to the log.
-        println!(
-            "first admin created: username `admin`, password `{password}` (shown only this once)"
-        );
+        Some(FirstAdmin::Generated(password)) => {
+            println!(
+                "first admin created: username `admin`, password `{password}` (shown only this once)"
+            )
+        }
+        Some(FirstAdmin::FromEnv) => {
+            println!("first admin created: username `admin`, password from CONSOLE_ADMIN_PASSWORD")
+        }
+        None => {}
     }
     tokio::select! {
         _ = running.wait() => {}

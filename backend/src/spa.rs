@@ -1,6 +1,8 @@
 //! Serving the built SPA: hashed assets from memory with a year of caching,
 //! and `index.html` for every other path with a fresh CSP nonce on each
-//! response (Trunk's loader is an inline module script).
+//! response. Trunk's loader is an inline module script; Trunk marks it (and
+//! every other tag it emits) with `nonce="{{__TRUNK NONCE__}}"` (`create_nonce`
+//! in Trunk.toml), and each response fills in its own nonce.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -104,6 +106,9 @@ pub fn csp(nonce: &str) -> String {
     )
 }
 
+/// Trunk's placeholder for the nonce (its `nonce_placeholder` default).
+const TRUNK_NONCE: &str = "{{__TRUNK NONCE__}}";
+
 fn new_nonce() -> String {
     let bytes: [u8; 18] = rand::random();
     base64::engine::general_purpose::STANDARD.encode(bytes)
@@ -112,7 +117,7 @@ fn new_nonce() -> String {
 fn index_response(spa: &Spa) -> Response {
     let nonce = new_nonce();
     let html = match &spa.index {
-        Some(index) => index.replace("<script", &format!("<script nonce=\"{nonce}\"")),
+        Some(index) => index.replace(TRUNK_NONCE, &nonce),
         None => "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Console</title></head><body>\
                  <main><h1>The console's web app is not built</h1><p>Run <code>cargo xtask run</code>, which builds it \
                  into <code>dist/</code> and starts the console.</p></main></body></html>"

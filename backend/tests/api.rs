@@ -17,7 +17,7 @@ struct TestApp {
 }
 
 const ADMIN_PASSWORD: &str = "admin-password-for-tests";
-const INDEX: &str = r#"<!doctype html><html><head><link rel="modulepreload" href="/console-frontend-0123456789abcdef.js"><script type="module">import init from '/console-frontend-0123456789abcdef.js';init();</script></head><body></body></html>"#;
+const INDEX: &str = r#"<!doctype html><html><head><link rel="modulepreload" href="/console-frontend-0123456789abcdef.js"><script type="module" nonce="{{__TRUNK NONCE__}}">import init from '/console-frontend-0123456789abcdef.js';init();</script></head><body></body></html>"#;
 
 fn dist() -> tempfile::TempDir {
     let dist = tempfile::tempdir().unwrap();
@@ -485,7 +485,7 @@ async fn the_spa_is_served_with_a_per_response_nonce() {
             .to_string();
         let html = resp.text().await.unwrap();
         assert!(
-            html.contains(&format!("<script nonce=\"{nonce}\" type=\"module\">")),
+            html.contains(&format!("<script type=\"module\" nonce=\"{nonce}\">")),
             "{html}"
         );
         nonces.push(nonce);

@@ -29,6 +29,8 @@ pub struct ApiError {
 /// The console's own error codes (the BFF's, not the cloud's).
 pub mod console_codes {
     pub const UNAUTHENTICATED: &str = "Console.Unauthenticated";
+    /// A session cookie came, but its session is over (expired, logged out, revoked).
+    pub const SESSION_EXPIRED: &str = "Console.SessionExpired";
     pub const BAD_CREDENTIALS: &str = "Console.BadCredentials";
     pub const FORBIDDEN: &str = "Console.Forbidden";
     pub const CSRF: &str = "Console.CrossSiteRequest";

@@ -1,0 +1,115 @@
+//! The app: preferences and session in context, the route table in one place,
+//! and the shell every signed-in page sits in.
+
+use console_shared::actions::{DescribeCloudRunEnvs, EnvInfo};
+use console_shared::dto::{ApiError, Me};
+use leptos::prelude::*;
+use leptos_router::components::{A, Outlet, ParentRoute, Route, Router, Routes};
+use leptos_router::path;
+
+use crate::api;
+use crate::components::{EnvSwitcher, LangSwitch, ThemeSwitch, UserMenu};
+use crate::i18n::{Msg, t};
+use crate::pages::{
+    create_env::CreateEnv, env_detail::EnvDetail, envs::EnvList, login::Login, not_found::NotFound,
+};
+use crate::prefs;
+
+/// The signed-in user; `None` until `/api/auth/me` answers.
+#[derive(Clone, Copy)]
+pub struct Session(pub RwSignal<Option<Me>>);
+
+impl Session {
+    pub fn is_admin(&self) -> bool {
+        self.0.with(|m| m.as_ref().is_some_and(|m| m.is_admin))
+    }
+}
+
+/// The caller's environments, shared by the switcher and the pages so a
+/// create or delete refreshes both.
+#[derive(Clone, Copy)]
+pub struct Envs(pub LocalResource<Result<Vec<EnvInfo>, ApiError>>);
+
+#[component]
+pub fn App() -> impl IntoView {
+    let lang = RwSignal::new(prefs::initial_lang());
+    let theme = RwSignal::new(prefs::initial_theme());
+    provide_context(lang);
+    provide_context(theme);
+    prefs::apply(lang, theme);
+    provide_context(Session(RwSignal::new(None)));
+
+    view! {
+        <Router>
+            <Routes fallback=NotFound>
+                <Route path=path!("/login") view=Login />
+                <ParentRoute path=path!("") view=Shell>
+                    <Route path=path!("") view=EnvList />
+                    <Route path=path!("envs") view=EnvList />
+                    <Route path=path!("envs/new") view=CreateEnv />
+                    <Route path=path!("envs/:env") view=EnvDetail />
+                </ParentRoute>
+            </Routes>
+        </Router>
+    }
+}
+
+/// Confirms the session first; a missing one sends the user to login (see
+/// `api`). Nothing that needs a session is fetched before that.
+#[component]
+fn Shell() -> impl IntoView {
+    let session = expect_context::<Session>();
+    let me = LocalResource::new(api::me);
+    Effect::new(move |_| {
+        if let Some(Ok(m)) = me.get() {
+            session.0.set(Some(m));
+        }
+    });
+    view! {
+        <Show
+            when=move || session.0.with(Option::is_some)
+            fallback=|| {
+                view! {
+                    <main id="main">
+                        <p class="muted" role="status">{t(Msg::Loading)}</p>
+                    </main>
+                }
+            }
+        >
+            <SignedIn />
+        </Show>
+    }
+}
+
+/// Header, navigation and the page, for a confirmed session.
+#[component]
+fn SignedIn() -> impl IntoView {
+    let envs = Envs(LocalResource::new(|| async {
+        api::cloud::<DescribeCloudRunEnvs>(&Default::default())
+            .await
+            .map(|r| r.env_list)
+    }));
+    provide_context(envs);
+
+    view! {
+        <a class="skip-link" href="#main">{t(Msg::SkipToContent)}</a>
+        <header class="topbar">
+            <a class="brand" href="/">
+                <img src="/favicon.svg" alt="" width="24" height="24" />
+                <span>{t(Msg::AppName)}</span>
+            </a>
+            <nav aria-label=t(Msg::MainNav) class="mainnav">
+                <A href="/envs">{t(Msg::NavEnvironments)}</A>
+            </nav>
+            <EnvSwitcher />
+            <div class="topbar-end">
+                <LangSwitch />
+                <ThemeSwitch />
+                <UserMenu />
+            </div>
+        </header>
+        <main id="main" tabindex="-1">
+            <Outlet />
+        </main>
+    }
+}

@@ -1,0 +1,232 @@
+//! zh-CN and en. Every message is one enum variant with both texts side by
+//! side, so a missing translation is a compile error, not a blank label.
+
+use console_shared::dto::{ApiError, console_codes};
+use console_shared::region::Region;
+use console_shared::rules::RuleError;
+use leptos::prelude::*;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    En,
+    Zh,
+}
+
+impl Lang {
+    pub fn tag(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Zh => "zh-CN",
+        }
+    }
+
+    pub fn from_tag(tag: &str) -> Lang {
+        if tag.to_ascii_lowercase().starts_with("zh") {
+            Lang::Zh
+        } else {
+            Lang::En
+        }
+    }
+}
+
+macro_rules! messages {
+    ($($key:ident => $en:literal, $zh:literal;)*) => {
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum Msg { $($key),* }
+
+        impl Msg {
+            pub fn text(self, lang: Lang) -> &'static str {
+                match (self, lang) {
+                    $((Msg::$key, Lang::En) => $en, (Msg::$key, Lang::Zh) => $zh,)*
+                }
+            }
+        }
+    };
+}
+
+messages! {
+    AppName => "CloudBase Run Console", "云托管控制台";
+    SkipToContent => "Skip to content", "跳到主要内容";
+    MainNav => "Main", "主导航";
+    NavEnvironments => "Environments", "环境";
+    Environment => "Environment", "环境";
+    ChooseEnvironment => "Choose an environment", "选择环境";
+    Language => "Language", "语言";
+    Theme => "Theme", "主题";
+    ThemeSystem => "System", "跟随系统";
+    ThemeLight => "Light", "浅色";
+    ThemeDark => "Dark", "深色";
+    SignOut => "Sign out", "退出登录";
+    SignIn => "Sign in", "登录";
+    SigningIn => "Signing in…", "正在登录…";
+    Username => "Username", "用户名";
+    Password => "Password", "密码";
+    LoginTitle => "Sign in to the console", "登录控制台";
+    LoginSubtitle => "Deploy and run containers on CloudBase Run.", "在云托管上部署和运行容器。";
+    SessionExpired => "Your session ended. Sign in again to continue where you were.", "会话已结束，请重新登录以回到刚才的页面。";
+    Loading => "Loading…", "加载中…";
+    EnvsTitle => "Environments", "环境";
+    EnvsIntro => "Each environment is isolated: its own services, billing and member permissions.", "每个环境相互隔离：服务、计费和成员权限各自独立。";
+    CreateEnv => "Create environment", "新建环境";
+    ColName => "Name", "名称";
+    ColEnvId => "Environment ID", "环境 ID";
+    ColRegion => "Region", "地域";
+    ColStatus => "Status", "状态";
+    ColCreated => "Created (UTC+8)", "创建时间（北京时间）";
+    EmptyEnvsTitle => "No environments yet", "还没有环境";
+    EmptyEnvsBody => "Everything lives in an environment, so create one to start. A common setup is one per stage (test, staging, production) or one per tenant.", "所有资源都属于某个环境，请先新建一个环境。常见做法是按阶段（测试、预发布、生产）或按租户各建一个环境。";
+    EmptyEnvsMember => "Ask a platform administrator to create an environment or to add you to one.", "请联系平台管理员创建环境，或把你加入某个环境。";
+    OnlyAdminsCreate => "Only platform administrators can create environments.", "只有平台管理员可以新建环境。";
+    RegionLocked => "Region locked", "地域已锁定";
+    RegionLockExplain => "The region was chosen when this environment was created and can never change. To run somewhere else, create a new environment in that region.", "地域在创建环境时选定，之后永远无法更改。如需在其他地域运行，请在该地域新建环境。";
+    RegionLabel => "Region", "地域";
+    RegionWarning => "Choose carefully: the region can never be changed after the environment is created.", "请谨慎选择：环境创建后，地域永远无法更改。";
+    RegionRequired => "Choose a region.", "请选择地域。";
+    AliasLabel => "Environment name", "环境名称";
+    AliasHelp => "Lower-case letters, digits and '-', starting with a letter, at most 32 characters. It also starts the environment ID.", "小写字母、数字和 '-'，以字母开头，最多 32 个字符；它也是环境 ID 的前缀。";
+    PackageLabel => "Package", "套餐";
+    TypicalUses => "Typical setups", "典型用法";
+    UseStages => "One environment per stage: test, staging and production, with fewer members and stricter roles in production.", "按阶段各建一个环境：测试、预发布和生产；生产环境成员更少、权限更严。";
+    UseTenants => "One environment per tenant of a SaaS business, so each customer's services and billing stay apart.", "SaaS 业务按租户各建一个环境，使每个客户的服务与计费彼此隔离。";
+    Create => "Create", "创建";
+    Creating => "Creating…", "正在创建…";
+    Cancel => "Cancel", "取消";
+    Details => "Details", "详情";
+    Package => "Package", "套餐";
+    Created => "Created (UTC+8)", "创建时间（北京时间）";
+    ServicesHeading => "Services", "服务";
+    DangerZone => "Danger zone", "危险操作";
+    DeleteEnv => "Delete environment", "删除环境";
+    DeleteEnvIrreversible => "Deleting is irreversible: the environment and its ID are gone for good, and so is every service domain that was in it.", "删除不可撤销：环境及其 ID 将永久消失，其中所有服务的域名也随之失效。";
+    TypeIdToConfirm => "Type the environment ID to confirm", "输入环境 ID 以确认";
+    Deleting => "Deleting…", "正在删除…";
+    NotFoundTitle => "Page not found", "页面不存在";
+    BackToEnvs => "Back to environments", "返回环境列表";
+    EnvNotFound => "This environment does not exist, or you are not a member of it.", "该环境不存在，或你不是它的成员。";
+    StatusNormal => "Normal", "正常";
+    StatusUnavailable => "Unavailable", "不可用";
+    RequestId => "Request ID", "请求 ID";
+    Retry => "Try again", "重试";
+    ErrBadCredentials => "The username or password is incorrect.", "用户名或密码错误。";
+    ErrNetwork => "The console server cannot be reached. Check your connection and try again.", "无法连接控制台服务器，请检查网络后重试。";
+    ErrUpstreamUnreachable => "The cloud API cannot be reached right now; nothing was changed. Try again shortly.", "暂时无法连接云 API，未做任何更改，请稍后重试。";
+    ErrUpstreamTimeout => "The cloud API did not answer in time. The operation may or may not have been applied; reload to check.", "云 API 响应超时，操作可能已执行也可能未执行，请刷新后确认。";
+    ErrForbidden => "You do not have permission to do this.", "你没有执行此操作的权限。";
+    ErrCsrf => "The request was refused because it did not come from this console page. Reload the page and try again.", "请求未来自本控制台页面，已被拒绝。请刷新页面后重试。";
+    ErrEnvInUse => "The environment still holds services: delete them first.", "该环境中仍有服务，请先删除这些服务。";
+    ErrUnsupportedRegion => "Choose Beijing, Shanghai or Guangzhou.", "请选择北京、上海或广州。";
+    ErrNotFound => "It does not exist (any more).", "该资源不存在或已被删除。";
+    ErrInternal => "Something went wrong on the server; nothing was changed.", "服务器出错，未做任何更改。";
+    RuleEmpty => "Enter a name.", "请输入名称。";
+    RuleStartLower => "Start with a lower-case letter (a–z).", "请以小写字母（a–z）开头。";
+    RuleTrailingHyphen => "Do not end with '-'.", "不能以 '-' 结尾。";
+}
+
+/// The current language, from context.
+pub fn lang() -> Lang {
+    expect_context::<RwSignal<Lang>>().get()
+}
+
+/// A reactive text for `msg`, for use in `view!`.
+pub fn t(msg: Msg) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
+    let lang = expect_context::<RwSignal<Lang>>();
+    move || msg.text(lang.get())
+}
+
+pub fn region_name(region: Region, lang: Lang) -> &'static str {
+    match (region, lang) {
+        (Region::Beijing, Lang::En) => "Beijing",
+        (Region::Shanghai, Lang::En) => "Shanghai",
+        (Region::Guangzhou, Lang::En) => "Guangzhou",
+        (Region::Beijing, Lang::Zh) => "北京",
+        (Region::Shanghai, Lang::Zh) => "上海",
+        (Region::Guangzhou, Lang::Zh) => "广州",
+    }
+}
+
+/// "Guangzhou (ap-guangzhou)", or the raw id for a region the console does not know.
+pub fn region_label(id: &str, lang: Lang) -> String {
+    match Region::parse(id) {
+        Some(r) => format!("{} ({})", region_name(r, lang), r.id()),
+        None => id.to_string(),
+    }
+}
+
+pub fn package_name(package: &str, lang: Lang) -> &str {
+    match (package, lang) {
+        ("Trial", Lang::Zh) => "体验版",
+        ("Standard", Lang::Zh) => "标准版",
+        ("Professional", Lang::Zh) => "专业版",
+        ("Enterprise", Lang::Zh) => "企业版",
+        (other, _) => other,
+    }
+}
+
+pub fn status_text(status: &str, lang: Lang) -> String {
+    match status.to_ascii_uppercase().as_str() {
+        "NORMAL" => Msg::StatusNormal.text(lang).into(),
+        "UNAVAILABLE" => Msg::StatusUnavailable.text(lang).into(),
+        _ => status.to_string(),
+    }
+}
+
+pub fn rule_error(e: &RuleError, lang: Lang) -> String {
+    match (e, lang) {
+        (RuleError::Empty, _) => Msg::RuleEmpty.text(lang).into(),
+        (RuleError::MustStartWithLowercase, _) => Msg::RuleStartLower.text(lang).into(),
+        (RuleError::TrailingHyphen, _) => Msg::RuleTrailingHyphen.text(lang).into(),
+        (RuleError::TooLong(n), Lang::En) => format!("At most {n} characters."),
+        (RuleError::TooLong(n), Lang::Zh) => format!("最多 {n} 个字符。"),
+        (RuleError::InvalidChar(c), Lang::En) => {
+            format!("'{c}' is not allowed: use a–z, 0–9 and '-'.")
+        }
+        (RuleError::InvalidChar(c), Lang::Zh) => {
+            format!("不允许使用 '{c}'：只能用 a–z、0–9 和 '-'。")
+        }
+        (RuleError::NotOneOf(list), Lang::En) => format!("Choose one of {list}."),
+        (RuleError::NotOneOf(list), Lang::Zh) => format!("请从 {list} 中选择。"),
+    }
+}
+
+pub fn services_count(n: i64, lang: Lang) -> String {
+    match (n, lang) {
+        (0, Lang::En) => "This environment holds no services.".into(),
+        (1, Lang::En) => "This environment holds 1 service.".into(),
+        (n, Lang::En) => format!("This environment holds {n} services."),
+        (0, Lang::Zh) => "该环境中没有服务。".into(),
+        (n, Lang::Zh) => format!("该环境中有 {n} 个服务。"),
+    }
+}
+
+pub fn delete_blocked(n: i64, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!(
+            "Delete its {n} service(s) first: an environment can be deleted only when it holds no services (R-ENV-6)."
+        ),
+        Lang::Zh => format!("请先删除其中的 {n} 个服务：只有不含服务的环境才能删除（R-ENV-6）。"),
+    }
+}
+
+/// An error in the user's language: a known code gets a translated sentence;
+/// otherwise the server's own message (the cloud's texts are English).
+pub fn error_text(e: &ApiError, lang: Lang) -> String {
+    let msg = match e.code.as_str() {
+        console_codes::BAD_CREDENTIALS => Some(Msg::ErrBadCredentials),
+        crate::api::NETWORK => Some(Msg::ErrNetwork),
+        console_codes::UPSTREAM_UNREACHABLE => Some(Msg::ErrUpstreamUnreachable),
+        console_codes::UPSTREAM_TIMEOUT => Some(Msg::ErrUpstreamTimeout),
+        console_codes::CSRF => Some(Msg::ErrCsrf),
+        console_codes::INTERNAL => Some(Msg::ErrInternal),
+        "ResourceInUse" => Some(Msg::ErrEnvInUse),
+        "UnsupportedRegion" => Some(Msg::ErrUnsupportedRegion),
+        code if code.starts_with("ResourceNotFound") => Some(Msg::ErrNotFound),
+        _ => None,
+    };
+    match (msg, lang) {
+        (Some(m), _) => m.text(lang).into(),
+        (None, Lang::Zh) if e.code == console_codes::FORBIDDEN => {
+            format!("{}（{}）", Msg::ErrForbidden.text(lang), e.message)
+        }
+        (None, _) => e.message.clone(),
+    }
+}

@@ -1,0 +1,195 @@
+"""Wire compatibility: Tencent's official Python SDK against a standalone localcloud.
+
+Run by `cargo xtask test` in a virtualenv it creates:
+    python test_sdk.py path/to/localcloud
+
+It starts the binary on free ports with a scratch data directory, points the
+SDK at it over plain http (CLOUD-API.md section 4), and drives each action and
+each refusal through the SDK's own signer and error handling.
+"""
+
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+
+from tencentcloud.common import credential
+from tencentcloud.common.exception.tencent_cloud_sdk_exception import TencentCloudSDKException
+from tencentcloud.common.profile.client_profile import ClientProfile
+from tencentcloud.common.profile.http_profile import HttpProfile
+from tencentcloud.tcb.v20180608 import models as tcb_models
+from tencentcloud.tcb.v20180608 import tcb_client
+from tencentcloud.tcbr.v20220217 import models as tcbr_models
+from tencentcloud.tcbr.v20220217 import tcbr_client
+
+SECRET_ID = "AKIDsdkwiretest"
+SECRET_KEY = "sdk-wire-test-secret"
+
+
+def start(binary):
+    data = tempfile.mkdtemp(prefix="localcloud-sdk-")
+    env = dict(os.environ, LOCALCLOUD_SECRET_ID=SECRET_ID, LOCALCLOUD_SECRET_KEY=SECRET_KEY, RUST_LOG="warn")
+    proc = subprocess.Popen(
+        [binary, "--addr", "127.0.0.1:0", "--gateway-addr", "127.0.0.1:0", "--data-dir", data],
+        env=env,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    line = proc.stdout.readline()
+    match = re.search(r"listening on http://(\S+)", line)
+    if not match:
+        proc.kill()
+        raise SystemExit(f"localcloud did not start: {line!r}")
+    return proc, match.group(1)
+
+
+def profile(endpoint):
+    http = HttpProfile(endpoint=endpoint)
+    # `scheme` is what the client reads when it is built (CLOUD-API.md section 4).
+    http.scheme = "http"
+    return ClientProfile(httpProfile=http)
+
+
+def tcbr(endpoint, region="ap-guangzhou", key=SECRET_KEY, secret_id=SECRET_ID, sign_method=None):
+    prof = profile(endpoint)
+    if sign_method:
+        prof.signMethod = sign_method
+    return tcbr_client.TcbrClient(credential.Credential(secret_id, key), region, prof)
+
+
+def tcb(endpoint, region="ap-guangzhou"):
+    return tcb_client.TcbClient(credential.Credential(SECRET_ID, SECRET_KEY), region, profile(endpoint))
+
+
+def request(model, fields):
+    req = model()
+    req.from_json_string(json.dumps(fields))
+    return req
+
+
+def error_code(fn):
+    try:
+        fn()
+    except TencentCloudSDKException as e:
+        return e.get_code()
+    return None
+
+
+class Run:
+    def __init__(self):
+        self.passed = 0
+        self.failed = 0
+
+    def check(self, name, got, want):
+        if got == want:
+            self.passed += 1
+            print(f"ok   {name}")
+        else:
+            self.failed += 1
+            print(f"FAIL {name}: got {got!r}, want {want!r}")
+
+
+def main():
+    proc, endpoint = start(sys.argv[1])
+    run = Run()
+    try:
+        gz = tcbr(endpoint)
+        created = gz.CreateCloudRunEnv(
+            request(tcbr_models.CreateCloudRunEnvRequest, {"PackageType": "Trial", "Alias": "sdk"})
+        )
+        env = created.EnvId
+        run.check("CreateCloudRunEnv mints an EnvId", env.startswith("sdk-"), True)
+
+        listed = gz.DescribeCloudRunEnvs(request(tcbr_models.DescribeCloudRunEnvsRequest, {"EnvId": env}))
+        run.check("DescribeCloudRunEnvs lists it", [e.EnvId for e in listed.EnvList], [env])
+        run.check("EnvInfo.Region is the create call's region", listed.EnvList[0].Region, "ap-guangzhou")
+        run.check("EnvInfo.Status", listed.EnvList[0].Status, "NORMAL")
+
+        base = gz.DescribeEnvBaseInfo(request(tcbr_models.DescribeEnvBaseInfoRequest, {"EnvId": env}))
+        run.check("DescribeEnvBaseInfo.IsExist", base.IsExist, True)
+        run.check("DescribeEnvBaseInfo.Region", base.EnvBaseInfo.Region, "ap-guangzhou")
+
+        servers = gz.DescribeCloudRunServers(request(tcbr_models.DescribeCloudRunServersRequest, {"EnvId": env}))
+        run.check("DescribeCloudRunServers on an empty environment", servers.Total, 0)
+
+        run.check(
+            "UnsupportedRegion",
+            error_code(
+                lambda: tcbr(endpoint, region="ap-hongkong").CreateCloudRunEnv(
+                    request(tcbr_models.CreateCloudRunEnvRequest, {"PackageType": "Trial"})
+                )
+            ),
+            "UnsupportedRegion",
+        )
+        run.check(
+            "InvalidParameterValue for a bad Alias",
+            error_code(
+                lambda: gz.CreateCloudRunEnv(
+                    request(tcbr_models.CreateCloudRunEnvRequest, {"PackageType": "Trial", "Alias": "Bad_Alias"})
+                )
+            ),
+            "InvalidParameterValue",
+        )
+        run.check(
+            "MissingParameter",
+            error_code(lambda: gz.call_json("DescribeEnvBaseInfo", {})),
+            "MissingParameter",
+        )
+        run.check(
+            "InvalidParameter for a wrong type",
+            error_code(lambda: gz.call_json("DescribeEnvBaseInfo", {"EnvId": 42})),
+            "InvalidParameter",
+        )
+        run.check("InvalidAction", error_code(lambda: gz.call_json("LaunchRocket", {})), "InvalidAction")
+
+        old_version = tcbr(endpoint)
+        old_version._apiVersion = "2000-01-01"
+        run.check(
+            "NoSuchVersion", error_code(lambda: old_version.call_json("DescribeCloudRunEnvs", {})), "NoSuchVersion"
+        )
+
+        run.check(
+            "AuthFailure.SignatureFailure",
+            error_code(lambda: tcbr(endpoint, key="wrong-key").call_json("DescribeCloudRunEnvs", {})),
+            "AuthFailure.SignatureFailure",
+        )
+        run.check(
+            "AuthFailure.SecretIdNotFound",
+            error_code(lambda: tcbr(endpoint, secret_id="AKIDnobody").call_json("DescribeCloudRunEnvs", {})),
+            "AuthFailure.SecretIdNotFound",
+        )
+        # The v1 signature sends no TC3 Authorization header at all.
+        run.check(
+            "AuthFailure.InvalidAuthorization",
+            error_code(lambda: tcbr(endpoint, sign_method="HmacSHA256").call_json("DescribeCloudRunEnvs", {})),
+            "AuthFailure.InvalidAuthorization",
+        )
+        real_time = time.time
+        time.time = lambda: real_time() - 400  # the SDK stamps X-TC-Timestamp from time.time()
+        try:
+            expired = error_code(lambda: gz.call_json("DescribeCloudRunEnvs", {}))
+        finally:
+            time.time = real_time
+        run.check("AuthFailure.SignatureExpire", expired, "AuthFailure.SignatureExpire")
+
+        # tcb DestroyEnv: irreversible, then the environment is gone.
+        tcb(endpoint).DestroyEnv(request(tcb_models.DestroyEnvRequest, {"EnvId": env}))
+        after = gz.DescribeCloudRunEnvs(request(tcbr_models.DescribeCloudRunEnvsRequest, {}))
+        run.check("DestroyEnv removes the environment", [e.EnvId for e in after.EnvList], [])
+        run.check(
+            "DestroyEnv again: ResourceNotFound",
+            error_code(lambda: tcb(endpoint).DestroyEnv(request(tcb_models.DestroyEnvRequest, {"EnvId": env}))),
+            "ResourceNotFound",
+        )
+    finally:
+        proc.kill()
+        proc.wait()
+    print(f"{run.passed} passed, {run.failed} failed")
+    sys.exit(1 if run.failed else 0)
+
+
+if __name__ == "__main__":
+    main()

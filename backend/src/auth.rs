@@ -9,7 +9,9 @@ use argon2::password_hash::{
     PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng,
 };
 use argon2::{Algorithm, Argon2, Params, Version};
-use axum::extract::{FromRequestParts, State};
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, FromRequestParts, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header, request::Parts};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -19,6 +21,7 @@ use console_shared::dto::{LoginRequest, Me, console_codes};
 use sha2::{Digest, Sha256};
 
 use crate::AppState;
+use crate::audit::{self, Event, Outcome};
 use crate::error::{AppError, AppResult};
 use crate::json::AppJson;
 
@@ -87,7 +90,11 @@ fn new_token() -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
 }
 
-fn cookie_token(headers: &HeaderMap) -> Option<String> {
+fn new_handle() -> String {
+    hex::encode(rand::random::<[u8; 8]>())
+}
+
+pub fn cookie_token(headers: &HeaderMap) -> Option<String> {
     headers
         .get_all(header::COOKIE)
         .iter()
@@ -99,7 +106,7 @@ fn cookie_token(headers: &HeaderMap) -> Option<String> {
 }
 
 /// The cookie carrying `token`; `None` clears it.
-fn session_cookie(state: &AppState, token: Option<&str>) -> HeaderValue {
+pub fn session_cookie(state: &AppState, token: Option<&str>) -> HeaderValue {
     let secure = if state.secure_cookies { "; Secure" } else { "" };
     let value = match token {
         Some(t) => format!(
@@ -111,6 +118,109 @@ fn session_cookie(state: &AppState, token: Option<&str>) -> HeaderValue {
     HeaderValue::from_str(&value).expect("cookie is ASCII")
 }
 
+/// Starts a session for `user_id`; returns the token for the cookie.
+pub async fn new_session(
+    state: &AppState,
+    user_id: i64,
+    headers: &HeaderMap,
+    ip: &str,
+) -> AppResult<String> {
+    let token = new_token();
+    let now = state.clock.now();
+    let user_agent: String = headers
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .chars()
+        .take(200)
+        .collect();
+    sqlx::query(
+        "INSERT INTO sessions (id_hash, user_id, created_at, last_seen, user_agent, ip, handle)
+         VALUES (?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(token_hash(&token))
+    .bind(user_id)
+    .bind(now)
+    .bind(now)
+    .bind(user_agent)
+    .bind(ip)
+    .bind(new_handle())
+    .execute(&state.db)
+    .await?;
+    Ok(token)
+}
+
+/// Replaces the session behind `old_token` with a new id, keeping its start
+/// time (the absolute lifetime does not restart) and its handle.
+async fn reissue(state: &AppState, old_token: &str) -> AppResult<Option<String>> {
+    let token = new_token();
+    let mut tx = state.db.begin().await?;
+    let copied = sqlx::query(
+        "INSERT INTO sessions (id_hash, user_id, created_at, last_seen, user_agent, ip, handle, rotate)
+         SELECT ?, user_id, created_at, last_seen, user_agent, ip, handle || '-', 0 FROM sessions WHERE id_hash = ?",
+    )
+    .bind(token_hash(&token))
+    .bind(token_hash(old_token))
+    .execute(&mut *tx)
+    .await?;
+    if copied.rows_affected() == 0 {
+        return Ok(None);
+    }
+    sqlx::query("DELETE FROM sessions WHERE id_hash = ?")
+        .bind(token_hash(old_token))
+        .execute(&mut *tx)
+        .await?;
+    // The handle had to differ while both rows existed; restore it.
+    sqlx::query(
+        "UPDATE sessions SET handle = substr(handle, 1, length(handle) - 1) WHERE id_hash = ?",
+    )
+    .bind(token_hash(&token))
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(Some(token))
+}
+
+/// Middleware: a session whose user's privileges changed gets a new id on its
+/// next request, so an id seen before the change stops working.
+pub async fn rotate_marked_sessions(
+    State(state): State<AppState>,
+    mut req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let marked = match cookie_token(req.headers()) {
+        Some(token) => {
+            let rotate: Option<bool> =
+                sqlx::query_scalar("SELECT rotate FROM sessions WHERE id_hash = ?")
+                    .bind(token_hash(&token))
+                    .fetch_optional(&state.db)
+                    .await
+                    .unwrap_or(None);
+            rotate.unwrap_or(false).then_some(token)
+        }
+        None => None,
+    };
+    let Some(old) = marked else {
+        return next.run(req).await;
+    };
+    let new = match reissue(&state, &old).await {
+        Ok(Some(new)) => new,
+        Ok(None) => return next.run(req).await,
+        Err(e) => return e.into_response(),
+    };
+    if let Ok(v) = HeaderValue::from_str(&format!("{COOKIE}={new}")) {
+        req.headers_mut().insert(header::COOKIE, v);
+    }
+    let mut response = next.run(req).await;
+    // A handler that set its own cookie (logout, password change) wins.
+    if !response.headers().contains_key(header::SET_COOKIE) {
+        response
+            .headers_mut()
+            .insert(header::SET_COOKIE, session_cookie(&state, Some(&new)));
+    }
+    response
+}
+
 #[derive(sqlx::FromRow)]
 struct UserRow {
     id: i64,
@@ -119,6 +229,7 @@ struct UserRow {
     password_hash: String,
     is_admin: bool,
     disabled: bool,
+    must_change_password: bool,
 }
 
 /// The signed-in caller of a request.
@@ -128,6 +239,9 @@ pub struct AuthUser {
     pub username: String,
     pub display_name: String,
     pub is_admin: bool,
+    pub must_change_password: bool,
+    /// Hash of this request's session token (never the token itself).
+    pub session: String,
 }
 
 impl AuthUser {
@@ -136,6 +250,7 @@ impl AuthUser {
             username: self.username.clone(),
             display_name: self.display_name.clone(),
             is_admin: self.is_admin,
+            must_change_password: self.must_change_password,
         }
     }
 }
@@ -149,7 +264,12 @@ struct SessionRow {
     display_name: String,
     is_admin: bool,
     disabled: bool,
+    must_change_password: bool,
 }
+
+/// What an account that must change its password may still reach.
+const BEFORE_PASSWORD_CHANGE: [&str; 3] =
+    ["/api/auth/me", "/api/auth/logout", "/api/account/password"];
 
 impl FromRequestParts<AppState> for AuthUser {
     type Rejection = AppError;
@@ -161,7 +281,8 @@ impl FromRequestParts<AppState> for AuthUser {
         let token = cookie_token(&parts.headers).ok_or_else(AppError::unauthenticated)?;
         let id_hash = token_hash(&token);
         let row: Option<SessionRow> = sqlx::query_as(
-            "SELECT s.user_id, s.created_at, s.last_seen, u.username, u.display_name, u.is_admin, u.disabled
+            "SELECT s.user_id, s.created_at, s.last_seen, u.username, u.display_name, u.is_admin, u.disabled,
+                    u.must_change_password
              FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = ?",
         )
         .bind(&id_hash)
@@ -183,36 +304,70 @@ impl FromRequestParts<AppState> for AuthUser {
             .bind(&id_hash)
             .execute(&state.db)
             .await?;
+        if row.must_change_password && !BEFORE_PASSWORD_CHANGE.contains(&parts.uri.path()) {
+            return Err(AppError::new(
+                StatusCode::FORBIDDEN,
+                console_codes::PASSWORD_CHANGE_REQUIRED,
+                "Choose a new password before doing anything else.",
+            ));
+        }
         Ok(AuthUser {
             id: row.user_id,
             username: row.username,
             display_name: row.display_name,
             is_admin: row.is_admin,
+            must_change_password: row.must_change_password,
+            session: id_hash,
         })
     }
 }
 
-fn client_ip(headers: &HeaderMap) -> String {
-    // Only meaningful behind a trusted proxy; recorded for the user's own
-    // session list, never used for a security decision.
-    headers
-        .get("x-forwarded-for")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .chars()
-        .take(64)
-        .collect()
+/// The client's address as the listener saw it. Behind a reverse proxy this
+/// is the proxy; the console does not trust `X-Forwarded-For`, which any
+/// client could forge to dodge the sign-in limits.
+pub fn peer_ip(connect: &ConnectInfo<SocketAddr>) -> String {
+    connect.0.ip().to_string()
 }
 
 async fn login(
     State(state): State<AppState>,
+    connect: ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     AppJson(req): AppJson<LoginRequest>,
 ) -> AppResult<Response> {
+    let ip = peer_ip(&connect);
+    let username = req.username.trim().to_string();
+    let now = state.clock.now();
+    let failed = |detail: &'static str| Event {
+        user_id: None,
+        username: &username,
+        env_id: None,
+        action: "Login",
+        outcome: Outcome::Denied,
+        detail: format!("{detail} from {ip}"),
+        request_id: None,
+    };
+    if let Err(wait) = state.login_limiter.check(&username, &ip, now) {
+        audit::record(&state, failed("too many attempts")).await;
+        let mut response = AppError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            console_codes::RATE_LIMITED,
+            format!(
+                "Too many failed sign-in attempts. Try again in {} minute(s).",
+                (wait + 59) / 60
+            ),
+        )
+        .into_response();
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(wait));
+        return Ok(response);
+    }
     let user: Option<UserRow> = sqlx::query_as(
-        "SELECT id, username, display_name, password_hash, is_admin, disabled FROM users WHERE username = ?",
+        "SELECT id, username, display_name, password_hash, is_admin, disabled, must_change_password
+         FROM users WHERE username = ?",
     )
-    .bind(req.username.trim())
+    .bind(&username)
     .fetch_optional(&state.db)
     .await?;
     // The same work and the same answer for an unknown user, a disabled one
@@ -223,13 +378,15 @@ async fn login(
         .unwrap_or_else(dummy_hash);
     let password_ok = verify_password(req.password, hash).await;
     let Some(user) = user.filter(|u| password_ok && !u.disabled) else {
-        tracing::info!(outcome = "denied", "login failed");
+        state.login_limiter.record_failure(&username, &ip, now);
+        audit::record(&state, failed("bad credentials")).await;
         return Err(AppError::new(
             StatusCode::UNAUTHORIZED,
             console_codes::BAD_CREDENTIALS,
             "The username or password is incorrect.",
         ));
     };
+    state.login_limiter.record_success(&username, &ip);
 
     // Rotation: whatever session the browser came with ends here.
     if let Some(old) = cookie_token(&headers) {
@@ -238,29 +395,26 @@ async fn login(
             .execute(&state.db)
             .await?;
     }
-    let token = new_token();
-    let now = state.clock.now();
-    let user_agent: String = headers
-        .get(header::USER_AGENT)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .chars()
-        .take(200)
-        .collect();
-    sqlx::query("INSERT INTO sessions (id_hash, user_id, created_at, last_seen, user_agent, ip) VALUES (?, ?, ?, ?, ?, ?)")
-        .bind(token_hash(&token))
-        .bind(user.id)
-        .bind(now)
-        .bind(now)
-        .bind(user_agent)
-        .bind(client_ip(&headers))
-        .execute(&state.db)
-        .await?;
+    let token = new_session(&state, user.id, &headers, &ip).await?;
+    audit::record(
+        &state,
+        Event {
+            user_id: Some(user.id),
+            username: &user.username,
+            env_id: None,
+            action: "Login",
+            outcome: Outcome::Allowed,
+            detail: format!("from {ip}"),
+            request_id: None,
+        },
+    )
+    .await;
     tracing::info!(user.id = user.id, outcome = "allowed", "login");
     let me = Me {
         username: user.username,
         display_name: user.display_name,
         is_admin: user.is_admin,
+        must_change_password: user.must_change_password,
     };
     Ok((
         [(header::SET_COOKIE, session_cookie(&state, Some(&token)))],
@@ -285,6 +439,15 @@ async fn logout(State(state): State<AppState>, headers: HeaderMap) -> AppResult<
 
 async fn me(user: AuthUser) -> Json<Me> {
     Json(user.me())
+}
+
+/// Verifies `password` against the stored hash of `user_id`.
+pub async fn password_matches(state: &AppState, user_id: i64, password: String) -> AppResult<bool> {
+    let hash: String = sqlx::query_scalar("SELECT password_hash FROM users WHERE id = ?")
+        .bind(user_id)
+        .fetch_one(&state.db)
+        .await?;
+    Ok(verify_password(password, hash).await)
 }
 
 /// How the first admin's password came about, for the operator's one message.

@@ -16,15 +16,16 @@ use axum::{Json, Router};
 use console_shared::actions::{Action, DescribeEnvBaseInfo, EnvIdRequest, Product};
 use console_shared::api::{CloudError, ErrorResponse, codes};
 use console_shared::dto::{ApiError, console_codes};
-use console_shared::permissions::{self, Need, Role};
+use console_shared::permissions;
 use console_shared::region::Region;
 use console_shared::tc3::{self, Credential};
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::AppState;
+use crate::audit::{self, Event, Outcome};
 use crate::auth::AuthUser;
 use crate::error::{AppError, AppResult};
+use crate::{AppState, access};
 
 /// Where and how the BFF calls the cloud.
 pub struct Upstream {
@@ -221,20 +222,9 @@ struct ProxyQuery {
     region: Option<String>,
 }
 
-/// The caller's role in `env_id`, if any.
-pub async fn role_in(state: &AppState, user_id: i64, env_id: &str) -> AppResult<Option<Role>> {
-    let role: Option<String> =
-        sqlx::query_scalar("SELECT role FROM members WHERE env_id = ? AND user_id = ?")
-            .bind(env_id)
-            .bind(user_id)
-            .fetch_optional(&state.db)
-            .await?;
-    Ok(role.as_deref().and_then(Role::parse))
-}
-
 /// The region of `env_id`: remembered from its creation, or asked of the
 /// cloud once and remembered (it can never change, R-ENV-4).
-async fn region_of(state: &AppState, env_id: &str) -> AppResult<Option<Region>> {
+pub async fn region_of(state: &AppState, env_id: &str) -> AppResult<Option<Region>> {
     let known: Option<String> =
         sqlx::query_scalar("SELECT region FROM environments WHERE env_id = ?")
             .bind(env_id)
@@ -286,7 +276,7 @@ async fn proxy(
 ) -> AppResult<Response> {
     let product =
         Product::parse(&product_name).ok_or_else(|| not_allowed(&product_name, &action))?;
-    let need = permissions::cloud_action(product, &action)
+    let rule = permissions::cloud_action(product, &action)
         .ok_or_else(|| not_allowed(&product_name, &action))?;
     let is_json = headers
         .get(header::CONTENT_TYPE)
@@ -316,29 +306,7 @@ async fn proxy(
         .and_then(Value::as_str)
         .filter(|s| !s.is_empty())
         .map(str::to_string);
-    let role = match &env_id {
-        Some(env) => role_in(&state, user.id, env).await?,
-        None => None,
-    };
-    if let Need::EnvRole(min) = need {
-        if env_id.is_none() {
-            return Err(AppError::bad_request(
-                "The request must name its environment in `EnvId`.",
-            ));
-        }
-        // Same answer whether the environment exists or not: a caller never
-        // learns about environments it cannot see.
-        if !permissions::allows(need, user.is_admin, role) {
-            return Err(AppError::forbidden(format!(
-                "This needs the {} role in this environment, or it does not exist.",
-                min.name()
-            )));
-        }
-    } else if !permissions::allows(need, user.is_admin, role) {
-        return Err(AppError::forbidden(
-            "Only platform administrators can do this.",
-        ));
-    }
+    access::check(&state, &user, rule, &action, env_id.as_deref()).await?;
 
     let is_create = product == Product::Tcbr && action == "CreateCloudRunEnv";
     let region = if is_create {
@@ -362,10 +330,42 @@ async fn proxy(
         }
     };
 
-    let mut response = state
+    let result = state
         .upstream
         .call_raw(product, &action, region, body.to_vec())
-        .await?;
+        .await;
+    if rule.mutating {
+        let (outcome, request_id, detail) = match &result {
+            Ok(r) => (
+                Outcome::Allowed,
+                r.get("RequestId").and_then(Value::as_str),
+                String::new(),
+            ),
+            Err(UpstreamError::Cloud { error, request_id }) => (
+                Outcome::Failed,
+                Some(request_id.as_str()),
+                error.code.clone(),
+            ),
+            Err(_) => (
+                Outcome::Failed,
+                None,
+                "cloud unreachable or timed out".to_string(),
+            ),
+        };
+        let env = env_id.as_deref().or_else(|| {
+            result
+                .as_ref()
+                .ok()
+                .and_then(|r| r.get("EnvId"))
+                .and_then(Value::as_str)
+        });
+        let event = Event::by(&user, &action, outcome)
+            .env(env)
+            .request_id(request_id)
+            .detail(detail);
+        audit::record(&state, event).await;
+    }
+    let mut response = result?;
 
     if is_create {
         if let (Some(env), Some(region)) = (response.get("EnvId").and_then(Value::as_str), region) {

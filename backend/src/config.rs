@@ -50,6 +50,15 @@ pub struct Config {
     /// Sessions end this many hours after login, whatever the activity.
     #[arg(long, env = "CONSOLE_SESSION_ABSOLUTE_HOURS", default_value_t = 12)]
     pub session_absolute_hours: i64,
+    /// Failed sign-ins allowed per account from one address within the window.
+    #[arg(long, env = "CONSOLE_LOGIN_MAX_FAILURES", default_value_t = 5)]
+    pub login_max_failures: usize,
+    /// Failed sign-ins allowed from one address within the window, any account.
+    #[arg(long, env = "CONSOLE_LOGIN_MAX_FAILURES_PER_IP", default_value_t = 20)]
+    pub login_max_failures_per_ip: usize,
+    /// The sliding window of the sign-in limits, in minutes.
+    #[arg(long, env = "CONSOLE_LOGIN_WINDOW_MINUTES", default_value_t = 15)]
+    pub login_window_minutes: i64,
 }
 
 impl Config {

@@ -1,6 +1,8 @@
 //! The console's backend-for-frontend: holds sessions, users and roles, and
 //! proxies the SPA's calls to the cloud as TC3-signed requests.
 
+mod access;
+mod audit;
 pub mod auth;
 pub mod clock;
 mod cloud;
@@ -10,7 +12,10 @@ mod db;
 mod error;
 mod json;
 mod keys;
+mod members;
+mod ratelimit;
 mod spa;
+mod users;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -40,6 +45,7 @@ pub struct Inner {
     secure_cookies: bool,
     session_idle: i64,
     session_absolute: i64,
+    login_limiter: ratelimit::LoginLimiter,
 }
 
 impl std::ops::Deref for AppState {
@@ -86,7 +92,14 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .merge(auth::router())
         .merge(cloud::router())
+        .merge(users::router())
+        .merge(members::router())
+        .merge(audit::router())
         .fallback(spa::serve)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            auth::rotate_marked_sessions,
+        ))
         .with_state(state)
         .layer(axum::middleware::from_fn(csrf::guard))
         .layer(api_no_store)
@@ -185,10 +198,17 @@ pub async fn start(config: Config, clock: Arc<dyn Clock>) -> Result<Running, Sta
         secure_cookies: !addr.ip().is_loopback(),
         session_idle: config.session_idle_minutes.max(1) * 60,
         session_absolute: config.session_absolute_hours.max(1) * 3600,
+        login_limiter: ratelimit::LoginLimiter::new(
+            config.login_max_failures,
+            config.login_max_failures_per_ip,
+            config.login_window_minutes.max(1) * 60,
+        ),
     }));
     let router = app(state);
     let server = tokio::spawn(async move {
-        if let Err(e) = axum::serve(listener, router).await {
+        // The peer address feeds the sign-in limits.
+        let service = router.into_make_service_with_connect_info::<SocketAddr>();
+        if let Err(e) = axum::serve(listener, service).await {
             tracing::error!(error = %e, "console server stopped");
         }
     });

@@ -1,130 +1,12 @@
 //! The console over real HTTP on port 0, with its embedded localcloud: login
 //! and sessions, CSRF, the signed proxy, the SPA's security headers.
 
-use std::sync::Arc;
+mod common;
 
-use console_backend::clock::{Clock, ManualClock};
+use common::{ADMIN_PASSWORD, TestApp, dist, session_token};
 use console_backend::config::Config;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-
-struct TestApp {
-    base: String,
-    http: reqwest::Client,
-    clock: Arc<ManualClock>,
-    data: tempfile::TempDir,
-    _dist: tempfile::TempDir,
-}
-
-const ADMIN_PASSWORD: &str = "admin-password-for-tests";
-const INDEX: &str = r#"<!doctype html><html><head><link rel="modulepreload" href="/console-frontend-0123456789abcdef.js"><script type="module" nonce="{{__TRUNK NONCE__}}">import init from '/console-frontend-0123456789abcdef.js';init();</script></head><body></body></html>"#;
-
-fn dist() -> tempfile::TempDir {
-    let dist = tempfile::tempdir().unwrap();
-    std::fs::write(dist.path().join("index.html"), INDEX).unwrap();
-    std::fs::write(
-        dist.path().join("console-frontend-0123456789abcdef.js"),
-        "export default function init() {}",
-    )
-    .unwrap();
-    std::fs::write(
-        dist.path().join("robots.txt"),
-        "User-agent: *\nDisallow: /\n",
-    )
-    .unwrap();
-    dist
-}
-
-impl TestApp {
-    async fn start_with(edit: impl FnOnce(&mut Config)) -> TestApp {
-        let data = tempfile::tempdir().unwrap();
-        let dist = dist();
-        let mut config = Config::for_tests(data.path().to_path_buf(), dist.path().to_path_buf());
-        edit(&mut config);
-        let clock = Arc::new(ManualClock::new(1_800_000_000));
-        let running = console_backend::start(config, clock.clone() as Arc<dyn Clock>)
-            .await
-            .unwrap();
-        let http = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap();
-        TestApp {
-            base: format!("http://{}", running.addr),
-            http,
-            clock,
-            data,
-            _dist: dist,
-        }
-    }
-
-    async fn start() -> TestApp {
-        Self::start_with(|_| {}).await
-    }
-
-    /// A POST as the SPA sends it: same-origin, with the console header.
-    fn post(&self, path: &str, cookie: Option<&str>) -> reqwest::RequestBuilder {
-        let mut req = self
-            .http
-            .post(format!("{}{path}", self.base))
-            .header("x-console-request", "1")
-            .header("sec-fetch-site", "same-origin");
-        if let Some(c) = cookie {
-            req = req.header("cookie", format!("console_session={c}"));
-        }
-        req
-    }
-
-    fn get(&self, path: &str, cookie: Option<&str>) -> reqwest::RequestBuilder {
-        let mut req = self.http.get(format!("{}{path}", self.base));
-        if let Some(c) = cookie {
-            req = req.header("cookie", format!("console_session={c}"));
-        }
-        req
-    }
-
-    async fn login_with(
-        &self,
-        username: &str,
-        password: &str,
-        old: Option<&str>,
-    ) -> reqwest::Response {
-        self.post("/api/auth/login", old)
-            .json(&json!({"username": username, "password": password}))
-            .send()
-            .await
-            .unwrap()
-    }
-
-    /// Logs the admin in and returns the session token.
-    async fn login(&self) -> String {
-        let resp = self.login_with("admin", ADMIN_PASSWORD, None).await;
-        assert_eq!(resp.status(), 200);
-        session_token(&resp)
-    }
-
-    async fn cloud(&self, cookie: &str, path: &str, body: Value) -> (StatusCode, Value) {
-        let resp = self
-            .post(&format!("/api/cloud/{path}"), Some(cookie))
-            .json(&body)
-            .send()
-            .await
-            .unwrap();
-        let status = resp.status();
-        (status, resp.json().await.unwrap())
-    }
-}
-
-fn session_token(resp: &reqwest::Response) -> String {
-    let cookie = resp.headers()["set-cookie"].to_str().unwrap();
-    cookie
-        .split(';')
-        .next()
-        .unwrap()
-        .strip_prefix("console_session=")
-        .unwrap()
-        .to_string()
-}
 
 #[tokio::test]
 async fn login_sets_a_strict_http_only_cookie_and_me_answers() {
@@ -140,7 +22,12 @@ async fn login_sets_a_strict_http_only_cookie_and_me_answers() {
     let me: Value = resp.json().await.unwrap();
     assert_eq!(
         me,
-        json!({"username": "admin", "display_name": "Administrator", "is_admin": true})
+        json!({
+            "username": "admin",
+            "display_name": "Administrator",
+            "is_admin": true,
+            "must_change_password": false
+        })
     );
 
     let token = cookie

@@ -14,6 +14,8 @@ pub struct Me {
     pub username: String,
     pub display_name: String,
     pub is_admin: bool,
+    /// Set for accounts an admin created: nothing else works until it is changed.
+    pub must_change_password: bool,
 }
 
 /// Every non-2xx answer of the BFF. `code` is Tencent's code for errors that
@@ -41,7 +43,100 @@ pub mod console_codes {
     pub const UPSTREAM_INVALID: &str = "Console.UpstreamInvalidResponse";
     pub const INTERNAL: &str = "Console.Internal";
     pub const NOT_FOUND: &str = "Console.NotFound";
+    pub const CONFLICT: &str = "Console.Conflict";
+    pub const RATE_LIMITED: &str = "Console.TooManyAttempts";
+    pub const PASSWORD_CHANGE_REQUIRED: &str = "Console.PasswordChangeRequired";
 }
 
 /// The header every state-changing `/api` call must carry (CSRF defence).
 pub const CONSOLE_REQUEST_HEADER: &str = "x-console-request";
+
+/// `POST /api/users` (admin).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CreateUser {
+    pub username: String,
+    pub display_name: String,
+    /// The initial password; the user must change it at first sign-in.
+    pub password: String,
+}
+
+/// `PATCH /api/users/{id}` (admin): only the fields given change.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct UpdateUser {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disabled: Option<bool>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserInfo {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub is_admin: bool,
+    pub disabled: bool,
+    pub must_change_password: bool,
+    /// Unix seconds.
+    pub created_at: i64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ChangePassword {
+    pub current_password: String,
+    pub new_password: String,
+}
+
+/// One of the caller's own sessions. `handle` names it; it is not the
+/// session's secret.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionInfo {
+    pub handle: String,
+    pub user_agent: String,
+    pub ip: String,
+    pub created_at: i64,
+    pub last_seen: i64,
+    pub current: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Member {
+    pub user_id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub role: crate::permissions::Role,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AddMember {
+    pub username: String,
+    pub role: crate::permissions::Role,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SetRole {
+    pub role: crate::permissions::Role,
+}
+
+/// The caller's standing in one environment, for the SPA to explain controls.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Access {
+    pub env_id: String,
+    pub role: Option<crate::permissions::Role>,
+    pub is_admin: bool,
+}
+
+/// One audit entry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditEntry {
+    pub id: i64,
+    /// Unix seconds (UTC).
+    pub at: i64,
+    pub username: String,
+    pub env_id: Option<String>,
+    pub action: String,
+    /// `allowed`, `denied` or `failed`.
+    pub outcome: String,
+    pub detail: String,
+    pub request_id: Option<String>,
+}

@@ -53,15 +53,37 @@ pub fn allows(need: Need, is_admin: bool, role: Option<Role>) -> bool {
         }
 }
 
+/// One row of the permission table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rule {
+    pub need: Need,
+    /// Changes something: audited whether allowed or denied.
+    pub mutating: bool,
+}
+
+const fn read(need: Need) -> Rule {
+    Rule {
+        need,
+        mutating: false,
+    }
+}
+
+const fn write(need: Need) -> Rule {
+    Rule {
+        need,
+        mutating: true,
+    }
+}
+
 /// The allow-list of the cloud proxy. `None`: the console never forwards it.
-pub fn cloud_action(product: Product, action: &str) -> Option<Need> {
+pub fn cloud_action(product: Product, action: &str) -> Option<Rule> {
     use Need::*;
     use Role::*;
     Some(match (product, action) {
-        (Product::Tcbr, "CreateCloudRunEnv") => Admin,
-        (Product::Tcbr, "DescribeCloudRunEnvs") => SignedIn,
-        (Product::Tcbr, "DescribeEnvBaseInfo" | "DescribeCloudRunServers") => EnvRole(Viewer),
-        (Product::Tcb, "DestroyEnv") => EnvRole(Owner),
+        (Product::Tcbr, "CreateCloudRunEnv") => write(Admin),
+        (Product::Tcbr, "DescribeCloudRunEnvs") => read(SignedIn),
+        (Product::Tcbr, "DescribeEnvBaseInfo" | "DescribeCloudRunServers") => read(EnvRole(Viewer)),
+        (Product::Tcb, "DestroyEnv") => write(EnvRole(Owner)),
         _ => return None,
     })
 }
@@ -75,14 +97,98 @@ pub const CLOUD_ACTIONS: &[(Product, &str)] = &[
     (Product::Tcb, "DestroyEnv"),
 ];
 
+/// The BFF's own endpoints, each with its rule (R-ENV-2: members and roles
+/// are per environment).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Endpoint {
+    ListUsers,
+    CreateUser,
+    UpdateUser,
+    DeleteUser,
+    ChangeOwnPassword,
+    ListOwnSessions,
+    EndOwnSession,
+    MyAccess,
+    ListMembers,
+    AddMember,
+    ChangeMemberRole,
+    RemoveMember,
+    ReadEnvAudit,
+    ReadAllAudit,
+}
+
+impl Endpoint {
+    pub const ALL: [Endpoint; 14] = [
+        Endpoint::ListUsers,
+        Endpoint::CreateUser,
+        Endpoint::UpdateUser,
+        Endpoint::DeleteUser,
+        Endpoint::ChangeOwnPassword,
+        Endpoint::ListOwnSessions,
+        Endpoint::EndOwnSession,
+        Endpoint::MyAccess,
+        Endpoint::ListMembers,
+        Endpoint::AddMember,
+        Endpoint::ChangeMemberRole,
+        Endpoint::RemoveMember,
+        Endpoint::ReadEnvAudit,
+        Endpoint::ReadAllAudit,
+    ];
+
+    pub fn rule(self) -> Rule {
+        use Endpoint::*;
+        use Need::*;
+        match self {
+            ListUsers => read(Admin),
+            CreateUser | UpdateUser | DeleteUser => write(Admin),
+            ChangeOwnPassword | EndOwnSession => write(SignedIn),
+            ListOwnSessions => read(SignedIn),
+            MyAccess | ListMembers => read(EnvRole(Role::Viewer)),
+            // R-ENV-7: production is stricter because only its owners manage who is in it.
+            AddMember | ChangeMemberRole | RemoveMember => write(EnvRole(Role::Owner)),
+            ReadEnvAudit => read(EnvRole(Role::Owner)),
+            ReadAllAudit => read(Admin),
+        }
+    }
+
+    /// The name the audit log records.
+    pub fn name(self) -> &'static str {
+        use Endpoint::*;
+        match self {
+            ListUsers => "ListUsers",
+            CreateUser => "CreateUser",
+            UpdateUser => "UpdateUser",
+            DeleteUser => "DeleteUser",
+            ChangeOwnPassword => "ChangePassword",
+            ListOwnSessions => "ListSessions",
+            EndOwnSession => "EndSession",
+            MyAccess => "MyAccess",
+            ListMembers => "ListMembers",
+            AddMember => "AddMember",
+            ChangeMemberRole => "ChangeMemberRole",
+            RemoveMember => "RemoveMember",
+            ReadEnvAudit => "ReadAudit",
+            ReadAllAudit => "ReadAllAudit",
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn every_listed_action_has_a_need_and_nothing_else_does() {
+    fn every_listed_action_has_a_rule_and_nothing_else_does() {
         for (p, a) in CLOUD_ACTIONS {
             assert!(cloud_action(*p, a).is_some(), "{a}");
+        }
+        // Reads never mutate; every action that changes the cloud is audited.
+        for (p, a) in CLOUD_ACTIONS {
+            assert_eq!(
+                cloud_action(*p, a).unwrap().mutating,
+                !a.starts_with("Describe"),
+                "{a}"
+            );
         }
         assert_eq!(cloud_action(Product::Tcbr, "DeleteEverything"), None);
         assert_eq!(cloud_action(Product::Tcb, "CreateCloudRunEnv"), None);

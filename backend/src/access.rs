@@ -1,0 +1,103 @@
+//! Enforcing the permission table of `console_shared::permissions` for the
+//! BFF's own endpoints and the cloud proxy alike: one place decides, audits
+//! a refused change, and words the refusal.
+
+use axum::http::StatusCode;
+use console_shared::dto::console_codes;
+use console_shared::permissions::{self, Endpoint, Need, Role, Rule};
+
+use crate::AppState;
+use crate::audit::{self, Event, Outcome};
+use crate::auth::AuthUser;
+use crate::error::{AppError, AppResult};
+
+/// The caller's role in `env_id`, if any.
+pub async fn role_in(state: &AppState, user_id: i64, env_id: &str) -> AppResult<Option<Role>> {
+    let role: Option<String> =
+        sqlx::query_scalar("SELECT role FROM members WHERE env_id = ? AND user_id = ?")
+            .bind(env_id)
+            .bind(user_id)
+            .fetch_optional(&state.db)
+            .await?;
+    Ok(role.as_deref().and_then(Role::parse))
+}
+
+/// Checks `rule` for `user` in `env`; returns the caller's role there. A
+/// refused change is audited. The refusal reads the same whether or not the
+/// environment exists, so a caller never learns of environments it cannot see.
+pub async fn check(
+    state: &AppState,
+    user: &AuthUser,
+    rule: Rule,
+    action: &str,
+    env: Option<&str>,
+) -> AppResult<Option<Role>> {
+    let role = match env {
+        Some(env) => role_in(state, user.id, env).await?,
+        None => None,
+    };
+    if matches!(rule.need, Need::EnvRole(_)) && env.is_none() {
+        return Err(AppError::bad_request(
+            "The request must name its environment (`EnvId`).",
+        ));
+    }
+    if permissions::allows(rule.need, user.is_admin, role) {
+        return Ok(role);
+    }
+    if rule.mutating {
+        audit::record(
+            state,
+            Event::by(user, action, Outcome::Denied)
+                .env(env)
+                .detail("permission"),
+        )
+        .await;
+    }
+    tracing::info!(
+        user.id = user.id,
+        env.id = env.unwrap_or(""),
+        action,
+        "refused: permission"
+    );
+    let message = match (rule.need, role) {
+        (Need::EnvRole(min), Some(have)) => {
+            format!(
+                "This needs the {} role in this environment; you are {}.",
+                min.name(),
+                have.name()
+            )
+        }
+        (Need::EnvRole(min), None) => {
+            format!(
+                "This needs the {} role in this environment, or the environment does not exist.",
+                min.name()
+            )
+        }
+        _ => "Only platform administrators can do this.".to_string(),
+    };
+    Err(AppError::new(
+        StatusCode::FORBIDDEN,
+        console_codes::FORBIDDEN,
+        message,
+    ))
+}
+
+/// [`check`] for one of the BFF's own endpoints.
+pub async fn authorize(
+    state: &AppState,
+    user: &AuthUser,
+    endpoint: Endpoint,
+    env: Option<&str>,
+) -> AppResult<Option<Role>> {
+    check(state, user, endpoint.rule(), endpoint.name(), env).await
+}
+
+/// Marks every session of `user_id` for a new id at its next request: their
+/// privileges just changed (role granted, changed or revoked).
+pub async fn rotate_sessions_of(state: &AppState, user_id: i64) -> AppResult<()> {
+    sqlx::query("UPDATE sessions SET rotate = 1 WHERE user_id = ?")
+        .bind(user_id)
+        .execute(&state.db)
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,247 @@
+//! The audit log: every mutating call (allowed, denied or failed), every
+//! sign-in, every user, member and role change. Append-only: the database
+//! refuses updates and deletes (migration 0002). Owners read their
+//! environment's entries, admins read everything; filter, or export CSV.
+
+use axum::extract::{Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use console_shared::dto::AuditEntry;
+use console_shared::permissions::Endpoint;
+use console_shared::time::utc_datetime;
+use serde::Deserialize;
+
+use crate::AppState;
+use crate::access::authorize;
+use crate::auth::AuthUser;
+use crate::error::AppResult;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Allowed,
+    Denied,
+    Failed,
+}
+
+impl Outcome {
+    fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Allowed => "allowed",
+            Outcome::Denied => "denied",
+            Outcome::Failed => "failed",
+        }
+    }
+}
+
+/// One thing that happened.
+pub struct Event<'a> {
+    pub user_id: Option<i64>,
+    pub username: &'a str,
+    pub env_id: Option<&'a str>,
+    pub action: &'a str,
+    pub outcome: Outcome,
+    pub detail: String,
+    pub request_id: Option<&'a str>,
+}
+
+impl<'a> Event<'a> {
+    pub fn by(user: &'a AuthUser, action: &'a str, outcome: Outcome) -> Self {
+        Event {
+            user_id: Some(user.id),
+            username: &user.username,
+            env_id: None,
+            action,
+            outcome,
+            detail: String::new(),
+            request_id: None,
+        }
+    }
+
+    pub fn env(mut self, env_id: Option<&'a str>) -> Self {
+        self.env_id = env_id;
+        self
+    }
+
+    pub fn detail(mut self, detail: impl Into<String>) -> Self {
+        self.detail = detail.into();
+        self
+    }
+
+    pub fn request_id(mut self, request_id: Option<&'a str>) -> Self {
+        self.request_id = request_id;
+        self
+    }
+}
+
+/// Appends an entry. A failure to write is logged loudly but does not undo
+/// what already happened in the cloud.
+pub async fn record(state: &AppState, e: Event<'_>) {
+    let result = sqlx::query(
+        "INSERT INTO audit_log (at, user_id, username, env_id, action, outcome, detail, request_id)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(state.clock.now())
+    .bind(e.user_id)
+    .bind(e.username)
+    .bind(e.env_id)
+    .bind(e.action)
+    .bind(e.outcome.as_str())
+    .bind(&e.detail)
+    .bind(e.request_id)
+    .execute(&state.db)
+    .await;
+    if let Err(err) = result {
+        tracing::error!(error = %err, action = e.action, "could not write the audit log");
+    }
+}
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/audit", get(list))
+        .route("/api/audit/export.csv", get(export_csv))
+}
+
+/// Filters, all optional. Times are Unix seconds, `from` inclusive, `to` exclusive.
+#[derive(Debug, Default, Deserialize)]
+pub struct Filter {
+    env: Option<String>,
+    user: Option<String>,
+    action: Option<String>,
+    outcome: Option<String>,
+    from: Option<i64>,
+    to: Option<i64>,
+    limit: Option<i64>,
+}
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: i64,
+    at: i64,
+    username: String,
+    env_id: Option<String>,
+    action: String,
+    outcome: String,
+    detail: String,
+    request_id: Option<String>,
+}
+
+/// Owners may read their environment's log; the whole log is for admins.
+async fn entries(state: &AppState, user: &AuthUser, f: &Filter) -> AppResult<Vec<AuditEntry>> {
+    let env = f.env.as_deref().filter(|e| !e.is_empty());
+    match env {
+        Some(env) => authorize(state, user, Endpoint::ReadEnvAudit, Some(env)).await?,
+        None => authorize(state, user, Endpoint::ReadAllAudit, None).await?,
+    };
+    let limit = f.limit.unwrap_or(500).clamp(1, 10_000);
+    let rows: Vec<Row> = sqlx::query_as(
+        "SELECT id, at, username, env_id, action, outcome, detail, request_id FROM audit_log
+         WHERE (?1 IS NULL OR env_id = ?1)
+           AND (?2 IS NULL OR username = ?2)
+           AND (?3 IS NULL OR action = ?3)
+           AND (?4 IS NULL OR outcome = ?4)
+           AND (?5 IS NULL OR at >= ?5)
+           AND (?6 IS NULL OR at < ?6)
+         ORDER BY id DESC LIMIT ?7",
+    )
+    .bind(env)
+    .bind(f.user.as_deref().filter(|s| !s.is_empty()))
+    .bind(f.action.as_deref().filter(|s| !s.is_empty()))
+    .bind(f.outcome.as_deref().filter(|s| !s.is_empty()))
+    .bind(f.from)
+    .bind(f.to)
+    .bind(limit)
+    .fetch_all(&state.db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| AuditEntry {
+            id: r.id,
+            at: r.at,
+            username: r.username,
+            env_id: r.env_id,
+            action: r.action,
+            outcome: r.outcome,
+            detail: r.detail,
+            request_id: r.request_id,
+        })
+        .collect())
+}
+
+async fn list(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Query(f): Query<Filter>,
+) -> AppResult<Json<Vec<AuditEntry>>> {
+    Ok(Json(entries(&state, &user, &f).await?))
+}
+
+/// RFC 4180 quoting; a leading `=`, `+`, `-` or `@` is defused so a
+/// spreadsheet never runs a cell as a formula.
+fn csv_field(s: &str) -> String {
+    let s = if s.starts_with(['=', '+', '-', '@']) {
+        format!("'{s}")
+    } else {
+        s.to_string()
+    };
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s
+    }
+}
+
+async fn export_csv(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Query(f): Query<Filter>,
+) -> AppResult<Response> {
+    let rows = entries(&state, &user, &f).await?;
+    let mut out = String::from("id,time_utc,user,environment,action,outcome,detail,request_id\r\n");
+    for r in rows {
+        let fields = [
+            r.id.to_string(),
+            format!("{}Z", utc_datetime(r.at).replace(' ', "T")),
+            r.username,
+            r.env_id.unwrap_or_default(),
+            r.action,
+            r.outcome,
+            r.detail,
+            r.request_id.unwrap_or_default(),
+        ];
+        out.push_str(
+            &fields
+                .iter()
+                .map(|f| csv_field(f))
+                .collect::<Vec<_>>()
+                .join(","),
+        );
+        out.push_str("\r\n");
+    }
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"audit.csv\"",
+            ),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        out,
+    )
+        .into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::csv_field;
+
+    #[test]
+    fn csv_quotes_and_defuses_formulas() {
+        assert_eq!(csv_field("plain"), "plain");
+        assert_eq!(csv_field("a,b"), "\"a,b\"");
+        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(csv_field("=HYPERLINK(1)"), "'=HYPERLINK(1)");
+    }
+}

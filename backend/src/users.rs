@@ -1,0 +1,332 @@
+//! Users (admins manage them) and each user's own account: password and
+//! sessions. Disabling or deleting a user ends all their sessions at once.
+
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, Path, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{delete, get, patch, post};
+use axum::{Json, Router};
+use console_shared::dto::{
+    ChangePassword, CreateUser, SessionInfo, UpdateUser, UserInfo, console_codes,
+};
+use console_shared::permissions::Endpoint;
+use console_shared::rules;
+
+use crate::AppState;
+use crate::access::authorize;
+use crate::audit::{self, Event, Outcome};
+use crate::auth::{self, AuthUser};
+use crate::error::{AppError, AppResult};
+use crate::json::AppJson;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/users", get(list).post(create))
+        .route("/api/users/{id}", patch(update).delete(remove))
+        .route("/api/account/password", post(change_password))
+        .route("/api/account/sessions", get(sessions))
+        .route("/api/account/sessions/{handle}", delete(end_session))
+}
+
+fn invalid(field: &str, e: rules::RuleError) -> AppError {
+    AppError::bad_request(format!("{field} {e}."))
+}
+
+fn not_found() -> AppError {
+    AppError::new(
+        StatusCode::NOT_FOUND,
+        console_codes::NOT_FOUND,
+        "There is no such user.",
+    )
+}
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: i64,
+    username: String,
+    display_name: String,
+    is_admin: bool,
+    disabled: bool,
+    must_change_password: bool,
+    created_at: i64,
+}
+
+impl From<Row> for UserInfo {
+    fn from(r: Row) -> Self {
+        UserInfo {
+            id: r.id,
+            username: r.username,
+            display_name: r.display_name,
+            is_admin: r.is_admin,
+            disabled: r.disabled,
+            must_change_password: r.must_change_password,
+            created_at: r.created_at,
+        }
+    }
+}
+
+const COLUMNS: &str =
+    "id, username, display_name, is_admin, disabled, must_change_password, created_at";
+
+async fn list(State(state): State<AppState>, user: AuthUser) -> AppResult<Json<Vec<UserInfo>>> {
+    authorize(&state, &user, Endpoint::ListUsers, None).await?;
+    let rows: Vec<Row> = sqlx::query_as(&format!("SELECT {COLUMNS} FROM users ORDER BY username"))
+        .fetch_all(&state.db)
+        .await?;
+    Ok(Json(rows.into_iter().map(UserInfo::from).collect()))
+}
+
+async fn create(
+    State(state): State<AppState>,
+    user: AuthUser,
+    AppJson(req): AppJson<CreateUser>,
+) -> AppResult<Response> {
+    authorize(&state, &user, Endpoint::CreateUser, None).await?;
+    let username = req.username.trim().to_string();
+    rules::username(&username).map_err(|e| invalid("The username", e))?;
+    rules::display_name(&req.display_name).map_err(|e| invalid("The display name", e))?;
+    rules::password(&req.password).map_err(|e| invalid("The password", e))?;
+    let hash = auth::hash_password(req.password).await?;
+    let inserted = sqlx::query(
+        "INSERT INTO users (username, display_name, password_hash, is_admin, must_change_password, created_at)
+         VALUES (?, ?, ?, 0, 1, ?) ON CONFLICT(username) DO NOTHING",
+    )
+    .bind(&username)
+    .bind(req.display_name.trim())
+    .bind(hash)
+    .bind(state.clock.now())
+    .execute(&state.db)
+    .await?;
+    if inserted.rows_affected() == 0 {
+        return Err(AppError::new(
+            StatusCode::CONFLICT,
+            console_codes::CONFLICT,
+            format!("The username `{username}` is taken."),
+        ));
+    }
+    audit::record(
+        &state,
+        Event::by(&user, "CreateUser", Outcome::Allowed).detail(format!("user {username}")),
+    )
+    .await;
+    let row: Row = sqlx::query_as(&format!("SELECT {COLUMNS} FROM users WHERE username = ?"))
+        .bind(&username)
+        .fetch_one(&state.db)
+        .await?;
+    Ok((StatusCode::CREATED, Json(UserInfo::from(row))).into_response())
+}
+
+async fn end_all_sessions(state: &AppState, user_id: i64) -> AppResult<()> {
+    sqlx::query("DELETE FROM sessions WHERE user_id = ?")
+        .bind(user_id)
+        .execute(&state.db)
+        .await?;
+    Ok(())
+}
+
+async fn update(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path(id): Path<i64>,
+    AppJson(req): AppJson<UpdateUser>,
+) -> AppResult<Json<UserInfo>> {
+    authorize(&state, &user, Endpoint::UpdateUser, None).await?;
+    let target: Row = sqlx::query_as(&format!("SELECT {COLUMNS} FROM users WHERE id = ?"))
+        .bind(id)
+        .fetch_optional(&state.db)
+        .await?
+        .ok_or_else(not_found)?;
+    if let Some(name) = &req.display_name {
+        rules::display_name(name).map_err(|e| invalid("The display name", e))?;
+    }
+    if req.disabled == Some(true) && id == user.id {
+        return Err(AppError::new(
+            StatusCode::CONFLICT,
+            console_codes::CONFLICT,
+            "You cannot disable yourself.",
+        ));
+    }
+    sqlx::query(
+        "UPDATE users SET display_name = COALESCE(?, display_name), disabled = COALESCE(?, disabled) WHERE id = ?",
+    )
+    .bind(req.display_name.as_deref().map(str::trim))
+    .bind(req.disabled)
+    .bind(id)
+    .execute(&state.db)
+    .await?;
+    if req.disabled == Some(true) {
+        end_all_sessions(&state, id).await?;
+    }
+    let what = match req.disabled {
+        Some(true) => "disabled",
+        Some(false) => "enabled",
+        None => "renamed",
+    };
+    audit::record(
+        &state,
+        Event::by(&user, "UpdateUser", Outcome::Allowed)
+            .detail(format!("user {} {what}", target.username)),
+    )
+    .await;
+    let row: Row = sqlx::query_as(&format!("SELECT {COLUMNS} FROM users WHERE id = ?"))
+        .bind(id)
+        .fetch_one(&state.db)
+        .await?;
+    Ok(Json(row.into()))
+}
+
+async fn remove(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path(id): Path<i64>,
+) -> AppResult<StatusCode> {
+    authorize(&state, &user, Endpoint::DeleteUser, None).await?;
+    let target: Row = sqlx::query_as(&format!("SELECT {COLUMNS} FROM users WHERE id = ?"))
+        .bind(id)
+        .fetch_optional(&state.db)
+        .await?
+        .ok_or_else(not_found)?;
+    if id == user.id {
+        return Err(AppError::new(
+            StatusCode::CONFLICT,
+            console_codes::CONFLICT,
+            "You cannot delete yourself.",
+        ));
+    }
+    // Every environment keeps at least one owner.
+    let sole: Vec<String> = sqlx::query_scalar(
+        "SELECT m.env_id FROM members m WHERE m.user_id = ?1 AND m.role = 'owner'
+         AND (SELECT COUNT(*) FROM members o WHERE o.env_id = m.env_id AND o.role = 'owner') = 1",
+    )
+    .bind(id)
+    .fetch_all(&state.db)
+    .await?;
+    if !sole.is_empty() {
+        return Err(AppError::new(
+            StatusCode::CONFLICT,
+            console_codes::CONFLICT,
+            format!(
+                "{} is the only owner of {}; make someone else owner first.",
+                target.username,
+                sole.join(", ")
+            ),
+        ));
+    }
+    // Sessions and memberships go with the user (ON DELETE CASCADE).
+    sqlx::query("DELETE FROM users WHERE id = ?")
+        .bind(id)
+        .execute(&state.db)
+        .await?;
+    audit::record(
+        &state,
+        Event::by(&user, "DeleteUser", Outcome::Allowed)
+            .detail(format!("user {}", target.username)),
+    )
+    .await;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Changes the caller's own password: the current one is required, every
+/// other session ends, and this one continues under a new id.
+async fn change_password(
+    State(state): State<AppState>,
+    user: AuthUser,
+    connect: ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    AppJson(req): AppJson<ChangePassword>,
+) -> AppResult<Response> {
+    authorize(&state, &user, Endpoint::ChangeOwnPassword, None).await?;
+    if !auth::password_matches(&state, user.id, req.current_password.clone()).await? {
+        audit::record(
+            &state,
+            Event::by(&user, "ChangePassword", Outcome::Denied).detail("wrong current password"),
+        )
+        .await;
+        return Err(AppError::bad_request("The current password is incorrect."));
+    }
+    rules::password(&req.new_password).map_err(|e| invalid("The new password", e))?;
+    if req.new_password == req.current_password {
+        return Err(AppError::bad_request(
+            "Choose a password different from the current one.",
+        ));
+    }
+    let hash = auth::hash_password(req.new_password).await?;
+    sqlx::query("UPDATE users SET password_hash = ?, must_change_password = 0 WHERE id = ?")
+        .bind(hash)
+        .bind(user.id)
+        .execute(&state.db)
+        .await?;
+    end_all_sessions(&state, user.id).await?;
+    let token = auth::new_session(&state, user.id, &headers, &auth::peer_ip(&connect)).await?;
+    audit::record(&state, Event::by(&user, "ChangePassword", Outcome::Allowed)).await;
+    let mut me = user.me();
+    me.must_change_password = false;
+    Ok((
+        [(
+            header::SET_COOKIE,
+            auth::session_cookie(&state, Some(&token)),
+        )],
+        Json(me),
+    )
+        .into_response())
+}
+
+#[derive(sqlx::FromRow)]
+struct SessionRow {
+    id_hash: String,
+    handle: String,
+    user_agent: String,
+    ip: String,
+    created_at: i64,
+    last_seen: i64,
+}
+
+async fn sessions(
+    State(state): State<AppState>,
+    user: AuthUser,
+) -> AppResult<Json<Vec<SessionInfo>>> {
+    authorize(&state, &user, Endpoint::ListOwnSessions, None).await?;
+    let rows: Vec<SessionRow> = sqlx::query_as(
+        "SELECT id_hash, handle, user_agent, ip, created_at, last_seen FROM sessions
+         WHERE user_id = ? ORDER BY last_seen DESC",
+    )
+    .bind(user.id)
+    .fetch_all(&state.db)
+    .await?;
+    Ok(Json(
+        rows.into_iter()
+            .map(|r| SessionInfo {
+                current: r.id_hash == user.session,
+                handle: r.handle,
+                user_agent: r.user_agent,
+                ip: r.ip,
+                created_at: r.created_at,
+                last_seen: r.last_seen,
+            })
+            .collect(),
+    ))
+}
+
+async fn end_session(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path(handle): Path<String>,
+) -> AppResult<StatusCode> {
+    authorize(&state, &user, Endpoint::EndOwnSession, None).await?;
+    let ended = sqlx::query("DELETE FROM sessions WHERE handle = ? AND user_id = ?")
+        .bind(&handle)
+        .bind(user.id)
+        .execute(&state.db)
+        .await?;
+    if ended.rows_affected() == 0 {
+        return Err(AppError::new(
+            StatusCode::NOT_FOUND,
+            console_codes::NOT_FOUND,
+            "There is no such session.",
+        ));
+    }
+    audit::record(&state, Event::by(&user, "EndSession", Outcome::Allowed)).await;
+    Ok(StatusCode::NO_CONTENT)
+}

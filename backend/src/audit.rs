@@ -8,7 +8,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
-use console_shared::dto::AuditEntry;
+use console_shared::dto::{ApiError, AuditEntry};
 use console_shared::permissions::Endpoint;
 use console_shared::time::utc_datetime;
 use serde::Deserialize;
@@ -169,7 +169,14 @@ async fn entries(state: &AppState, user: &AuthUser, f: &Filter) -> AppResult<Vec
         .collect())
 }
 
-async fn list(
+#[utoipa::path(get, path = "/api/audit", tag = "audit",
+    description = "Audit entries, newest first. With `env`: needs owner there; without: admin.",
+    params(("env" = Option<String>, Query), ("user" = Option<String>, Query), ("action" = Option<String>, Query),
+        ("outcome" = Option<String>, Query, description = "allowed | denied | failed"),
+        ("from" = Option<i64>, Query, description = "Unix seconds, inclusive"), ("to" = Option<i64>, Query, description = "Unix seconds, exclusive"),
+        ("limit" = Option<i64>, Query)),
+    responses((status = 200, body = [AuditEntry]), (status = 403, body = ApiError)))]
+pub(crate) async fn list(
     State(state): State<AppState>,
     user: AuthUser,
     Query(f): Query<Filter>,
@@ -192,7 +199,10 @@ fn csv_field(s: &str) -> String {
     }
 }
 
-async fn export_csv(
+#[utoipa::path(get, path = "/api/audit/export.csv", tag = "audit",
+    description = "The same entries as CSV (UTC times). Same filters and permissions as /api/audit.",
+    responses((status = 200, content_type = "text/csv", body = String), (status = 403, body = ApiError)))]
+pub(crate) async fn export_csv(
     State(state): State<AppState>,
     user: AuthUser,
     Query(f): Query<Filter>,

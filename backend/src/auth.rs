@@ -17,7 +17,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use base64::Engine;
-use console_shared::dto::{LoginRequest, Me, console_codes};
+use console_shared::dto::{ApiError, LoginRequest, Me, console_codes};
 use sha2::{Digest, Sha256};
 
 use crate::AppState;
@@ -329,7 +329,10 @@ pub fn peer_ip(connect: &ConnectInfo<SocketAddr>) -> String {
     connect.0.ip().to_string()
 }
 
-async fn login(
+#[utoipa::path(post, path = "/api/auth/login", tag = "auth", request_body = LoginRequest,
+    description = "Signs in and starts a new session (a new id every time). Limited per account and address.",
+    responses((status = 200, body = Me), (status = 401, body = ApiError), (status = 429, body = ApiError)))]
+pub(crate) async fn login(
     State(state): State<AppState>,
     connect: ConnectInfo<SocketAddr>,
     headers: HeaderMap,
@@ -423,7 +426,12 @@ async fn login(
         .into_response())
 }
 
-async fn logout(State(state): State<AppState>, headers: HeaderMap) -> AppResult<Response> {
+#[utoipa::path(post, path = "/api/auth/logout", tag = "auth",
+    description = "Ends the session on the server and clears the cookie.", responses((status = 204)))]
+pub(crate) async fn logout(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> AppResult<Response> {
     if let Some(token) = cookie_token(&headers) {
         sqlx::query("DELETE FROM sessions WHERE id_hash = ?")
             .bind(token_hash(&token))
@@ -437,7 +445,9 @@ async fn logout(State(state): State<AppState>, headers: HeaderMap) -> AppResult<
         .into_response())
 }
 
-async fn me(user: AuthUser) -> Json<Me> {
+#[utoipa::path(get, path = "/api/auth/me", tag = "auth", description = "The signed-in user.",
+    responses((status = 200, body = Me), (status = 401, body = ApiError)))]
+pub(crate) async fn me(user: AuthUser) -> Json<Me> {
     Json(user.me())
 }
 

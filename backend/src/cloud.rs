@@ -218,7 +218,7 @@ pub fn router() -> Router<AppState> {
 }
 
 #[derive(Deserialize)]
-struct ProxyQuery {
+pub(crate) struct ProxyQuery {
     region: Option<String>,
 }
 
@@ -266,7 +266,16 @@ fn not_allowed(product: &str, action: &str) -> AppError {
     )
 }
 
-async fn proxy(
+#[utoipa::path(post, path = "/api/cloud/{product}/{action}", tag = "cloud",
+    description = "Forwards an allow-listed cloud action, TC3-signed, with the environment's region. The body is the \
+action's request JSON; `EnvId` in it names the environment whose role is checked. Needs: see the permission table.",
+    params(("product" = String, Path, description = "tcbr | tcb | ssl"), ("action" = String, Path, description = "The action name"),
+        ("region" = Option<String>, Query, description = "Only for CreateCloudRunEnv: ap-beijing | ap-shanghai | ap-guangzhou")),
+    request_body(content = Object, content_type = "application/json"),
+    responses((status = 200, body = Object, description = "The cloud's `Response` object"),
+        (status = 400, body = ApiError), (status = 403, body = ApiError), (status = 404, body = ApiError),
+        (status = 409, body = ApiError), (status = 502, body = ApiError), (status = 504, body = ApiError)))]
+pub(crate) async fn proxy(
     State(state): State<AppState>,
     user: AuthUser,
     Path((product_name, action)): Path<(String, String)>,

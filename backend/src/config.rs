@@ -50,6 +50,10 @@ pub struct Config {
     /// Sessions end this many hours after login, whatever the activity.
     #[arg(long, env = "CONSOLE_SESSION_ABSOLUTE_HOURS", default_value_t = 12)]
     pub session_absolute_hours: i64,
+    /// Set when users reach the console over https (a TLS-terminating proxy in
+    /// front): cookies get `Secure` and responses carry HSTS.
+    #[arg(long, env = "CONSOLE_BEHIND_TLS", default_value_t = false)]
+    pub behind_tls: bool,
     /// Failed sign-ins allowed per account from one address within the window.
     #[arg(long, env = "CONSOLE_LOGIN_MAX_FAILURES", default_value_t = 5)]
     pub login_max_failures: usize,

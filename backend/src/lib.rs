@@ -13,6 +13,7 @@ mod error;
 mod json;
 mod keys;
 mod members;
+pub mod openapi;
 mod ratelimit;
 mod spa;
 mod users;
@@ -43,6 +44,8 @@ pub struct Inner {
     spa: spa::Spa,
     /// Add `Secure` to the session cookie (off only for plain-http loopback).
     secure_cookies: bool,
+    /// Send Strict-Transport-Security (only when served over TLS).
+    hsts: bool,
     session_idle: i64,
     session_absolute: i64,
     login_limiter: ratelimit::LoginLimiter,
@@ -77,6 +80,12 @@ pub enum StartError {
 
 /// The router, apart from the listener, so tests can drive it directly.
 pub fn app(state: AppState) -> Router {
+    let hsts = SetResponseHeaderLayer::if_not_present(header::STRICT_TRANSPORT_SECURITY, {
+        let on = state.hsts;
+        move |_: &axum::response::Response| {
+            on.then(|| HeaderValue::from_static("max-age=31536000; includeSubDomains"))
+        }
+    });
     let api_no_store = SetResponseHeaderLayer::overriding(
         header::CACHE_CONTROL,
         |res: &axum::response::Response| {
@@ -95,6 +104,7 @@ pub fn app(state: AppState) -> Router {
         .merge(users::router())
         .merge(members::router())
         .merge(audit::router())
+        .merge(openapi::router())
         .fallback(spa::serve)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
@@ -111,6 +121,7 @@ pub fn app(state: AppState) -> Router {
             header::REFERRER_POLICY,
             HeaderValue::from_static("no-referrer"),
         ))
+        .layer(hsts)
         .layer(CompressionLayer::new())
 }
 
@@ -195,7 +206,8 @@ pub async fn start(config: Config, clock: Arc<dyn Clock>) -> Result<Running, Sta
         clock,
         upstream,
         spa: spa::Spa::load(&config.dist_dir),
-        secure_cookies: !addr.ip().is_loopback(),
+        secure_cookies: config.behind_tls || !addr.ip().is_loopback(),
+        hsts: config.behind_tls,
         session_idle: config.session_idle_minutes.max(1) * 60,
         session_absolute: config.session_absolute_hours.max(1) * 3600,
         login_limiter: ratelimit::LoginLimiter::new(

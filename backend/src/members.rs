@@ -7,7 +7,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::routing::{get, put};
 use axum::{Json, Router};
-use console_shared::dto::{Access, AddMember, Member, SetRole, console_codes};
+use console_shared::dto::{Access, AddMember, ApiError, Member, SetRole, console_codes};
 use console_shared::permissions::{Endpoint, Role};
 
 use crate::AppState;
@@ -40,7 +40,10 @@ fn no_member() -> AppError {
     )
 }
 
-async fn access(
+#[utoipa::path(get, path = "/api/envs/{env}/access", tag = "members",
+    description = "The caller's role in the environment. Needs: viewer.", params(("env" = String, Path)),
+    responses((status = 200, body = Access), (status = 403, body = ApiError)))]
+pub(crate) async fn access(
     State(state): State<AppState>,
     user: AuthUser,
     Path(env): Path<String>,
@@ -61,7 +64,9 @@ struct Row {
     role: String,
 }
 
-async fn list(
+#[utoipa::path(get, path = "/api/envs/{env}/members", tag = "members", description = "Members and roles. Needs: viewer.",
+    params(("env" = String, Path)), responses((status = 200, body = [Member]), (status = 403, body = ApiError)))]
+pub(crate) async fn list(
     State(state): State<AppState>,
     user: AuthUser,
     Path(env): Path<String>,
@@ -88,7 +93,10 @@ async fn list(
     ))
 }
 
-async fn add(
+#[utoipa::path(post, path = "/api/envs/{env}/members", tag = "members", request_body = AddMember,
+    description = "Adds a user with a role. Needs: owner.", params(("env" = String, Path)),
+    responses((status = 201, body = Member), (status = 404, body = ApiError), (status = 409, body = ApiError)))]
+pub(crate) async fn add(
     State(state): State<AppState>,
     user: AuthUser,
     Path(env): Path<String>,
@@ -184,7 +192,11 @@ async fn current_role(
     Ok((Role::parse(&role).ok_or_else(no_member)?, username))
 }
 
-async fn set_role(
+#[utoipa::path(put, path = "/api/envs/{env}/members/{user_id}", tag = "members", request_body = SetRole,
+    description = "Changes a member's role; the environment keeps at least one owner. Needs: owner.",
+    params(("env" = String, Path), ("user_id" = i64, Path)),
+    responses((status = 200, body = Member), (status = 404, body = ApiError), (status = 409, body = ApiError)))]
+pub(crate) async fn set_role(
     State(state): State<AppState>,
     user: AuthUser,
     Path((env, user_id)): Path<(String, i64)>,
@@ -226,7 +238,11 @@ async fn set_role(
     }))
 }
 
-async fn remove(
+#[utoipa::path(delete, path = "/api/envs/{env}/members/{user_id}", tag = "members",
+    description = "Removes a member; the environment keeps at least one owner. Needs: owner.",
+    params(("env" = String, Path), ("user_id" = i64, Path)),
+    responses((status = 204), (status = 404, body = ApiError), (status = 409, body = ApiError)))]
+pub(crate) async fn remove(
     State(state): State<AppState>,
     user: AuthUser,
     Path((env, user_id)): Path<(String, i64)>,

@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, patch, post};
 use axum::{Json, Router};
 use console_shared::dto::{
-    ChangePassword, CreateUser, SessionInfo, UpdateUser, UserInfo, console_codes,
+    ApiError, ChangePassword, CreateUser, Me, SessionInfo, UpdateUser, UserInfo, console_codes,
 };
 use console_shared::permissions::Endpoint;
 use console_shared::rules;
@@ -70,7 +70,12 @@ impl From<Row> for UserInfo {
 const COLUMNS: &str =
     "id, username, display_name, is_admin, disabled, must_change_password, created_at";
 
-async fn list(State(state): State<AppState>, user: AuthUser) -> AppResult<Json<Vec<UserInfo>>> {
+#[utoipa::path(get, path = "/api/users", tag = "users", description = "All users. Needs: admin.",
+    responses((status = 200, body = [UserInfo]), (status = 403, body = ApiError)))]
+pub(crate) async fn list(
+    State(state): State<AppState>,
+    user: AuthUser,
+) -> AppResult<Json<Vec<UserInfo>>> {
     authorize(&state, &user, Endpoint::ListUsers, None).await?;
     let rows: Vec<Row> = sqlx::query_as(&format!("SELECT {COLUMNS} FROM users ORDER BY username"))
         .fetch_all(&state.db)
@@ -78,7 +83,10 @@ async fn list(State(state): State<AppState>, user: AuthUser) -> AppResult<Json<V
     Ok(Json(rows.into_iter().map(UserInfo::from).collect()))
 }
 
-async fn create(
+#[utoipa::path(post, path = "/api/users", tag = "users", request_body = CreateUser,
+    description = "Creates a user who must change the initial password at first sign-in. Needs: admin.",
+    responses((status = 201, body = UserInfo), (status = 400, body = ApiError), (status = 409, body = ApiError)))]
+pub(crate) async fn create(
     State(state): State<AppState>,
     user: AuthUser,
     AppJson(req): AppJson<CreateUser>,
@@ -126,7 +134,10 @@ async fn end_all_sessions(state: &AppState, user_id: i64) -> AppResult<()> {
     Ok(())
 }
 
-async fn update(
+#[utoipa::path(patch, path = "/api/users/{id}", tag = "users", request_body = UpdateUser,
+    description = "Renames, disables or enables a user; disabling ends all their sessions. Needs: admin.",
+    params(("id" = i64, Path)), responses((status = 200, body = UserInfo), (status = 404, body = ApiError)))]
+pub(crate) async fn update(
     State(state): State<AppState>,
     user: AuthUser,
     Path(id): Path<i64>,
@@ -177,7 +188,10 @@ async fn update(
     Ok(Json(row.into()))
 }
 
-async fn remove(
+#[utoipa::path(delete, path = "/api/users/{id}", tag = "users",
+    description = "Deletes a user and ends their sessions; refused while they are an environment's only owner. Needs: admin.",
+    params(("id" = i64, Path)), responses((status = 204), (status = 404, body = ApiError), (status = 409, body = ApiError)))]
+pub(crate) async fn remove(
     State(state): State<AppState>,
     user: AuthUser,
     Path(id): Path<i64>,
@@ -230,7 +244,10 @@ async fn remove(
 
 /// Changes the caller's own password: the current one is required, every
 /// other session ends, and this one continues under a new id.
-async fn change_password(
+#[utoipa::path(post, path = "/api/account/password", tag = "account", request_body = ChangePassword,
+    description = "Changes the caller's password; other sessions end, this one gets a new id.",
+    responses((status = 200, body = Me), (status = 400, body = ApiError)))]
+pub(crate) async fn change_password(
     State(state): State<AppState>,
     user: AuthUser,
     connect: ConnectInfo<SocketAddr>,
@@ -283,7 +300,9 @@ struct SessionRow {
     last_seen: i64,
 }
 
-async fn sessions(
+#[utoipa::path(get, path = "/api/account/sessions", tag = "account", description = "The caller's sessions.",
+    responses((status = 200, body = [SessionInfo])))]
+pub(crate) async fn sessions(
     State(state): State<AppState>,
     user: AuthUser,
 ) -> AppResult<Json<Vec<SessionInfo>>> {
@@ -309,7 +328,10 @@ async fn sessions(
     ))
 }
 
-async fn end_session(
+#[utoipa::path(delete, path = "/api/account/sessions/{handle}", tag = "account",
+    description = "Ends one of the caller's sessions.", params(("handle" = String, Path)),
+    responses((status = 204), (status = 404, body = ApiError)))]
+pub(crate) async fn end_session(
     State(state): State<AppState>,
     user: AuthUser,
     Path(handle): Path<String>,

@@ -492,3 +492,32 @@ async fn restart_keeps_users_sessions_and_environments() {
         .unwrap();
     assert_eq!(list["EnvList"][0]["EnvId"], created["EnvId"]);
 }
+
+#[tokio::test]
+async fn hsts_and_secure_cookies_only_behind_tls() {
+    let plain = TestApp::start().await;
+    assert!(
+        plain
+            .get("/", None)
+            .send()
+            .await
+            .unwrap()
+            .headers()
+            .get("strict-transport-security")
+            .is_none()
+    );
+    let tls = TestApp::start_with(|c| c.behind_tls = true).await;
+    let page = tls.get("/", None).send().await.unwrap();
+    assert_eq!(
+        page.headers()["strict-transport-security"],
+        "max-age=31536000; includeSubDomains"
+    );
+    let login = tls.login_with("admin", ADMIN_PASSWORD, None).await;
+    assert!(
+        login.headers()["set-cookie"]
+            .to_str()
+            .unwrap()
+            .contains("; Secure")
+    );
+    assert!(login.headers().get("strict-transport-security").is_some());
+}

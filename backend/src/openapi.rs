@@ -1,0 +1,71 @@
+//! `/api/openapi.json`: the BFF's own HTTP surface, generated from the
+//! handlers' annotations and locked by a snapshot test.
+
+use axum::Json;
+use axum::routing::get;
+use console_shared::dto::{
+    Access, AddMember, ApiError, AuditEntry, ChangePassword, CreateUser, LoginRequest, Me, Member,
+    SessionInfo, SetRole, UpdateUser, UserInfo,
+};
+use console_shared::permissions::Role;
+use utoipa::OpenApi;
+
+use crate::AppState;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "CloudBase Run console BFF",
+        description = "The console's own API. Every non-GET call needs \
+        `X-Console-Request: 1` and a same-origin request; the session is an HttpOnly cookie."
+    ),
+    paths(
+        crate::auth::login,
+        crate::auth::logout,
+        crate::auth::me,
+        crate::cloud::proxy,
+        crate::users::list,
+        crate::users::create,
+        crate::users::update,
+        crate::users::remove,
+        crate::users::change_password,
+        crate::users::sessions,
+        crate::users::end_session,
+        crate::members::access,
+        crate::members::list,
+        crate::members::add,
+        crate::members::set_role,
+        crate::members::remove,
+        crate::audit::list,
+        crate::audit::export_csv,
+    ),
+    components(schemas(
+        Access,
+        AddMember,
+        ApiError,
+        AuditEntry,
+        ChangePassword,
+        CreateUser,
+        LoginRequest,
+        Me,
+        Member,
+        Role,
+        SessionInfo,
+        SetRole,
+        UpdateUser,
+        UserInfo
+    ))
+)]
+pub struct ApiDoc;
+
+/// The document, for the snapshot test.
+pub fn document() -> String {
+    ApiDoc::openapi().to_pretty_json().unwrap_or_default()
+}
+
+pub fn router() -> axum::Router<AppState> {
+    axum::Router::new().route(
+        "/api/openapi.json",
+        get(|| async { Json(ApiDoc::openapi()) }),
+    )
+}

@@ -56,24 +56,65 @@ async fn read<R: DeserializeOwned>(resp: Response, redirect_on_401: bool) -> Res
     Err(err)
 }
 
+/// Sends a request; a body goes as JSON. Non-GET requests carry the CSRF header.
+async fn send<B: Serialize>(
+    method: &str,
+    url: &str,
+    body: Option<&B>,
+) -> Result<Response, ApiError> {
+    let builder = match method {
+        "GET" => return Request::get(url).send().await.map_err(network),
+        "POST" => Request::post(url),
+        "PUT" => Request::put(url),
+        "PATCH" => Request::patch(url),
+        _ => Request::delete(url),
+    }
+    .header("X-Console-Request", "1");
+    let request = match body {
+        Some(b) => builder.json(b),
+        None => builder.build(),
+    }
+    .map_err(network)?;
+    request.send().await.map_err(network)
+}
+
 async fn post<B: Serialize, R: DeserializeOwned>(
     url: &str,
     body: &B,
     redirect_on_401: bool,
 ) -> Result<R, ApiError> {
-    let req = Request::post(url)
-        .header("X-Console-Request", "1")
-        .json(body)
-        .map_err(network)?;
-    read(req.send().await.map_err(network)?, redirect_on_401).await
+    read(send("POST", url, Some(body)).await?, redirect_on_401).await
+}
+
+/// A JSON answer from any verb.
+pub async fn json<B: Serialize, R: DeserializeOwned>(
+    method: &str,
+    url: &str,
+    body: Option<&B>,
+) -> Result<R, ApiError> {
+    read(send(method, url, body).await?, true).await
+}
+
+pub async fn get<R: DeserializeOwned>(url: &str) -> Result<R, ApiError> {
+    json::<(), R>("GET", url, None).await
+}
+
+/// A call whose success has no body (204).
+pub async fn no_content<B: Serialize>(
+    method: &str,
+    url: &str,
+    body: Option<&B>,
+) -> Result<(), ApiError> {
+    let resp = send(method, url, body).await?;
+    if resp.ok() {
+        Ok(())
+    } else {
+        read::<serde_json::Value>(resp, true).await.map(|_| ())
+    }
 }
 
 pub async fn me() -> Result<Me, ApiError> {
-    read(
-        Request::get("/api/auth/me").send().await.map_err(network)?,
-        true,
-    )
-    .await
+    get("/api/auth/me").await
 }
 
 pub async fn login(username: String, password: String) -> Result<Me, ApiError> {
@@ -86,16 +127,17 @@ pub async fn login(username: String, password: String) -> Result<Me, ApiError> {
 }
 
 pub async fn logout() -> Result<(), ApiError> {
-    let resp = Request::post("/api/auth/logout")
-        .header("X-Console-Request", "1")
-        .send()
-        .await
-        .map_err(network)?;
+    let resp = send::<()>("POST", "/api/auth/logout", None).await?;
     if resp.ok() {
         Ok(())
     } else {
         read::<serde_json::Value>(resp, false).await.map(|_| ())
     }
+}
+
+/// URL-encodes one path segment or query value.
+pub fn enc(s: &str) -> String {
+    js_sys::encode_uri_component(s).into()
 }
 
 /// One cloud action through the BFF's signed proxy.

@@ -10,8 +10,11 @@ use leptos_router::path;
 use crate::api;
 use crate::components::{EnvSwitcher, LangSwitch, ThemeSwitch, UserMenu};
 use crate::i18n::{Msg, t};
+use crate::pages::account::{Account, ForcedPasswordChange};
+use crate::pages::audit::{AllAudit, EnvAudit};
 use crate::pages::{
-    create_env::CreateEnv, env_detail::EnvDetail, envs::EnvList, login::Login, not_found::NotFound,
+    create_env::CreateEnv, env_detail::EnvDetail, env_layout::EnvLayout, envs::EnvList,
+    login::Login, members::Members, not_found::NotFound, users::Users,
 };
 use crate::prefs;
 
@@ -47,7 +50,14 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("") view=EnvList />
                     <Route path=path!("envs") view=EnvList />
                     <Route path=path!("envs/new") view=CreateEnv />
-                    <Route path=path!("envs/:env") view=EnvDetail />
+                    <ParentRoute path=path!("envs/:env") view=EnvLayout>
+                        <Route path=path!("") view=EnvDetail />
+                        <Route path=path!("members") view=Members />
+                        <Route path=path!("audit") view=EnvAudit />
+                    </ParentRoute>
+                    <Route path=path!("users") view=Users />
+                    <Route path=path!("audit") view=AllAudit />
+                    <Route path=path!("account") view=Account />
                 </ParentRoute>
             </Routes>
         </Router>
@@ -76,7 +86,12 @@ fn Shell() -> impl IntoView {
                 }
             }
         >
-            <SignedIn />
+            <Show
+                when=move || session.0.with(|m| m.as_ref().is_some_and(|m| m.must_change_password))
+                fallback=SignedIn
+            >
+                <ForcedPasswordChange />
+            </Show>
         </Show>
     }
 }
@@ -84,6 +99,7 @@ fn Shell() -> impl IntoView {
 /// Header, navigation and the page, for a confirmed session.
 #[component]
 fn SignedIn() -> impl IntoView {
+    let session = expect_context::<Session>();
     let envs = Envs(LocalResource::new(|| async {
         api::cloud::<DescribeCloudRunEnvs>(&Default::default())
             .await
@@ -100,6 +116,11 @@ fn SignedIn() -> impl IntoView {
             </a>
             <nav aria-label=t(Msg::MainNav) class="mainnav">
                 <A href="/envs">{t(Msg::NavEnvironments)}</A>
+                <Show when=move || session.is_admin()>
+                    <A href="/users">{t(Msg::NavUsers)}</A>
+                    <A href="/audit">{t(Msg::NavAudit)}</A>
+                </Show>
+                <A href="/account">{t(Msg::NavAccount)}</A>
             </nav>
             <EnvSwitcher />
             <div class="topbar-end">

@@ -120,6 +120,79 @@ messages! {
     RuleEmpty => "Enter a name.", "请输入名称。";
     RuleStartLower => "Start with a lower-case letter (a–z).", "请以小写字母（a–z）开头。";
     RuleTrailingHyphen => "Do not end with '-'.", "不能以 '-' 结尾。";
+    NavUsers => "Users", "用户";
+    NavAudit => "Audit log", "审计日志";
+    NavAccount => "Account", "账号";
+    TabOverview => "Overview", "概览";
+    TabMembers => "Members", "成员";
+    TabAudit => "Audit log", "审计日志";
+    EnvSections => "Environment sections", "环境导航";
+    YourRole => "Your role", "你的角色";
+    RoleAdmin => "Platform admin", "平台管理员";
+    RoleOwner => "Owner", "所有者";
+    RoleDeveloper => "Developer", "开发者";
+    RoleViewer => "Viewer", "观察者";
+    RoleNone => "Not a member", "非成员";
+    RolesExplain => "Owners manage members and can delete the environment; developers create, deploy and change services; viewers only read.", "所有者可管理成员并删除环境；开发者可创建、部署和修改服务；观察者只能查看。";
+    OnlyAdmins => "Only platform administrators can do this.", "只有平台管理员可以执行此操作。";
+    ChangePasswordTitle => "Change password", "修改密码";
+    MustChangePassword => "Choose your own password before you continue: the one you were given was temporary.", "继续之前请设置你自己的密码：之前拿到的是临时密码。";
+    CurrentPassword => "Current password", "当前密码";
+    NewPassword => "New password", "新密码";
+    ConfirmPassword => "New password again", "再次输入新密码";
+    PasswordsDiffer => "The two new passwords differ.", "两次输入的新密码不一致。";
+    PasswordHelp => "At least 10 characters. Changing it signs out your other sessions.", "至少 10 个字符。修改后，你的其他会话将被注销。";
+    SavePassword => "Change password", "修改密码";
+    PasswordChanged => "Password changed. Your other sessions were signed out.", "密码已修改，其他会话已注销。";
+    SessionsTitle => "Your sessions", "你的会话";
+    SessionsIntro => "Everywhere you are signed in. End any session you do not recognise.", "你登录过的所有地方。如有不认识的会话，请结束它。";
+    ColDevice => "Device", "设备";
+    ColIp => "Address", "地址";
+    ColLastSeen => "Last seen (UTC)", "最近活动（UTC）";
+    ColSignedIn => "Signed in (UTC)", "登录时间（UTC）";
+    ThisDevice => "This session", "当前会话";
+    EndSession => "End session", "结束会话";
+    UsersTitle => "Users", "用户";
+    UsersIntro => "People who can sign in. What they may do is set per environment, on its Members page.", "可以登录的人。他们能做什么，在各环境的“成员”页中设置。";
+    CreateUserTitle => "Add a user", "添加用户";
+    DisplayName => "Display name", "显示名称";
+    InitialPassword => "Initial password", "初始密码";
+    InitialPasswordHelp => "Give it to the user privately; they must change it when they first sign in.", "请私下告知用户；他们首次登录时必须修改。";
+    AddUser => "Add user", "添加用户";
+    ColUser => "User", "用户";
+    ColState => "State", "状态";
+    StateActive => "Active", "正常";
+    StateDisabled => "Disabled", "已停用";
+    StateMustChange => "Must change password", "待修改密码";
+    Disable => "Disable", "停用";
+    Enable => "Enable", "启用";
+    Delete => "Delete", "删除";
+    ConfirmDeleteUser => "Delete this user? Their sessions end and they lose every membership.", "确定删除该用户？其会话将结束，并失去所有环境成员身份。";
+    Confirm => "Confirm", "确认";
+    MembersTitle => "Members", "成员";
+    AddMemberTitle => "Add a member", "添加成员";
+    Role => "Role", "角色";
+    Add => "Add", "添加";
+    Remove => "Remove", "移除";
+    RoleOf => "Role of", "角色：";
+    NoMembers => "No members yet.", "还没有成员。";
+    AuditTitle => "Audit log", "审计日志";
+    AuditIntro => "Every change, allowed or refused, and every sign-in. Times are UTC.", "所有变更（无论允许或拒绝）以及每次登录。时间为 UTC。";
+    FilterUser => "User", "用户";
+    FilterAction => "Action", "操作";
+    FilterOutcome => "Outcome", "结果";
+    FilterFrom => "From (UTC)", "起始（UTC）";
+    FilterTo => "Until (UTC)", "截止（UTC）";
+    Any => "Any", "全部";
+    OutcomeAllowed => "Allowed", "允许";
+    OutcomeDenied => "Denied", "拒绝";
+    OutcomeFailed => "Failed", "失败";
+    ExportCsv => "Export CSV", "导出 CSV";
+    ColTime => "Time (UTC)", "时间（UTC）";
+    ColEnv => "Environment", "环境";
+    ColDetail => "Detail", "详情";
+    NoAuditEntries => "Nothing matches these filters.", "没有符合筛选条件的记录。";
+    Apply => "Apply filters", "应用筛选";
 }
 
 /// The current language, from context.
@@ -177,6 +250,8 @@ pub fn rule_error(e: &RuleError, lang: Lang) -> String {
         (RuleError::TrailingHyphen, _) => Msg::RuleTrailingHyphen.text(lang).into(),
         (RuleError::TooLong(n), Lang::En) => format!("At most {n} characters."),
         (RuleError::TooLong(n), Lang::Zh) => format!("最多 {n} 个字符。"),
+        (RuleError::TooShort(n), Lang::En) => format!("At least {n} characters."),
+        (RuleError::TooShort(n), Lang::Zh) => format!("至少 {n} 个字符。"),
         (RuleError::InvalidChar(c), Lang::En) => {
             format!("'{c}' is not allowed: use a–z, 0–9 and '-'.")
         }
@@ -185,6 +260,28 @@ pub fn rule_error(e: &RuleError, lang: Lang) -> String {
         }
         (RuleError::NotOneOf(list), Lang::En) => format!("Choose one of {list}."),
         (RuleError::NotOneOf(list), Lang::Zh) => format!("请从 {list} 中选择。"),
+    }
+}
+
+pub fn role_name(role: Option<console_shared::permissions::Role>, lang: Lang) -> &'static str {
+    use console_shared::permissions::Role;
+    match role {
+        Some(Role::Owner) => Msg::RoleOwner.text(lang),
+        Some(Role::Developer) => Msg::RoleDeveloper.text(lang),
+        Some(Role::Viewer) => Msg::RoleViewer.text(lang),
+        None => Msg::RoleNone.text(lang),
+    }
+}
+
+/// Why a control is disabled: "Needs the developer role in env-prod."
+pub fn needs_text(need: console_shared::permissions::Need, env: &str, lang: Lang) -> String {
+    use console_shared::permissions::Need;
+    match (need, lang) {
+        (Need::EnvRole(r), Lang::En) => format!("Needs the {} role in {env}.", r.name()),
+        (Need::EnvRole(r), Lang::Zh) => {
+            format!("需要在 {env} 中拥有{}角色。", role_name(Some(r), lang))
+        }
+        _ => Msg::OnlyAdmins.text(lang).into(),
     }
 }
 
@@ -217,6 +314,7 @@ pub fn error_text(e: &ApiError, lang: Lang) -> String {
         console_codes::UPSTREAM_TIMEOUT => Some(Msg::ErrUpstreamTimeout),
         console_codes::CSRF => Some(Msg::ErrCsrf),
         console_codes::INTERNAL => Some(Msg::ErrInternal),
+        console_codes::PASSWORD_CHANGE_REQUIRED => Some(Msg::MustChangePassword),
         "ResourceInUse" => Some(Msg::ErrEnvInUse),
         "UnsupportedRegion" => Some(Msg::ErrUnsupportedRegion),
         code if code.starts_with("ResourceNotFound") => Some(Msg::ErrNotFound),

@@ -1,12 +1,13 @@
 //! Pieces shared by several pages.
 
-use console_shared::dto::ApiError;
+use console_shared::dto::{Access, ApiError};
+use console_shared::permissions::{self, Need};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_location, use_navigate};
 
 use crate::api;
 use crate::app::{Envs, Session};
-use crate::i18n::{Lang, Msg, error_text, lang, t};
+use crate::i18n::{Lang, Msg, error_text, lang, needs_text, t};
 use crate::prefs::Theme;
 
 /// An error shown where it happened, in the user's language, with the
@@ -149,4 +150,28 @@ pub fn UserMenu() -> impl IntoView {
             {t(Msg::SignOut)}
         </button>
     }
+}
+
+/// Why the caller may not do something that needs `need` here, or `None`
+/// when they may. The same table the BFF enforces decides.
+pub fn denial(need: Need, access: Option<&Access>, env: &str) -> Option<String> {
+    let (is_admin, role) = access
+        .map(|a| (a.is_admin, a.role))
+        .unwrap_or((false, None));
+    (!permissions::allows(need, is_admin, role)).then(|| needs_text(need, env, lang()))
+}
+
+/// A reason shown beside a disabled control and tied to it for screen readers.
+#[component]
+pub fn Reason(id: &'static str, #[prop(into)] text: Signal<Option<String>>) -> impl IntoView {
+    view! {
+        <Show when=move || text.with(Option::is_some)>
+            <span id=id class="reason">{move || text.get()}</span>
+        </Show>
+    }
+}
+
+/// Unix seconds as `YYYY-MM-DD HH:MM:SS` (UTC).
+pub fn utc(ts: i64) -> String {
+    console_shared::time::utc_datetime(ts)
 }

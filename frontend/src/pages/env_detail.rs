@@ -1,44 +1,31 @@
-//! One environment: its facts, its locked region (R-ENV-4), and deletion,
-//! refused with the reason while it holds services (R-ENV-6).
+//! An environment's overview: its facts, its locked region (R-ENV-4), and
+//! deletion — owners only, and refused with the reason while it holds
+//! services (R-ENV-6).
 
 use console_shared::actions::{
-    DescribeCloudRunServers, DescribeCloudRunServersRequest, DescribeEnvBaseInfo, DestroyEnv,
-    DestroyEnvRequest, EnvBaseInfo, EnvIdRequest,
+    DescribeCloudRunServers, DescribeCloudRunServersRequest, DestroyEnv, DestroyEnvRequest,
+    EnvBaseInfo,
 };
+use console_shared::permissions::{Need, Role};
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::hooks::use_navigate;
 
 use crate::api;
 use crate::app::Envs;
-use crate::components::{ErrorNote, LockIcon};
+use crate::components::{ErrorNote, LockIcon, Reason};
 use crate::i18n::{
     Msg, delete_blocked, lang, package_name, region_label, services_count, status_text, t,
 };
+use crate::pages::env_layout::EnvCtx;
 
 stylance::import_crate_style!(style, "src/pages/env_detail.module.css");
 
 #[component]
 pub fn EnvDetail() -> impl IntoView {
-    let params = use_params_map();
-    // A memo notifies only when the id really changes, so navigating away
-    // (or a refetch elsewhere) does not re-ask about this environment.
-    let env_id = Memo::new(move |_| params.with(|p| p.get("env").unwrap_or_default()));
-    let info = LocalResource::new(move || {
-        let env_id = env_id.get();
-        async move {
-            if env_id.is_empty() {
-                // Leaving the page: nothing to ask.
-                std::future::pending::<()>().await;
-            }
-            api::cloud::<DescribeEnvBaseInfo>(&EnvIdRequest { env_id }).await
-        }
-    });
+    let ctx = expect_context::<EnvCtx>();
     let services = LocalResource::new(move || {
-        let env_id = env_id.get();
+        let env_id = ctx.env_id.get();
         async move {
-            if env_id.is_empty() {
-                std::future::pending::<()>().await;
-            }
             let req = DescribeCloudRunServersRequest {
                 env_id,
                 page_size: Some(1),
@@ -49,26 +36,11 @@ pub fn EnvDetail() -> impl IntoView {
                 .map(|r| r.total)
         }
     });
-
-    view! {
-        {move || match info.get() {
-            None => view! { <p class="muted" role="status">{t(Msg::Loading)}</p> }.into_any(),
-            // Not a member and not existing look the same on purpose.
-            Some(Err(e)) if e.code == "Console.Forbidden" => view! { <Missing /> }.into_any(),
-            Some(Ok(r)) if !r.is_exist => view! { <Missing /> }.into_any(),
-            Some(Err(e)) => view! { <ErrorNote error=Signal::derive(move || Some(e.clone())) /> }.into_any(),
-            Some(Ok(r)) => view! { <Detail info=r.env_base_info services /> }.into_any(),
-        }}
-    }
-}
-
-#[component]
-fn Missing() -> impl IntoView {
-    view! {
-        <section class="empty">
-            <h1>{t(Msg::EnvNotFound)}</h1>
-            <a class="button" href="/envs">{t(Msg::BackToEnvs)}</a>
-        </section>
+    move || {
+        ctx.info
+            .get()
+            .and_then(Result::ok)
+            .map(|r| view! { <Detail info=r.env_base_info services /> })
     }
 }
 
@@ -77,23 +49,10 @@ fn Detail(
     info: EnvBaseInfo,
     services: LocalResource<Result<i64, console_shared::dto::ApiError>>,
 ) -> impl IntoView {
-    let title = if info.alias.is_empty() {
-        info.env_id.clone()
-    } else {
-        info.alias.clone()
-    };
     let region = info.region.clone();
     let status = info.status.clone();
     let package = info.package_type.clone();
     view! {
-        <div class="page-head">
-            <div>
-                <h1>{title}</h1>
-                <p>
-                    <code>{info.env_id.clone()}</code>
-                </p>
-            </div>
-        </div>
         <section aria-labelledby="details-title" class="stack">
             <h2 id="details-title">{t(Msg::Details)}</h2>
             <div class=style::lock role="group" aria-labelledby="region-term">
@@ -135,6 +94,7 @@ fn DeleteEnv(
     env_id: String,
     services: LocalResource<Result<i64, console_shared::dto::ApiError>>,
 ) -> impl IntoView {
+    let ctx = expect_context::<EnvCtx>();
     let envs = expect_context::<Envs>();
     let navigate = use_navigate();
     let typed = RwSignal::new(String::new());
@@ -152,18 +112,24 @@ fn DeleteEnv(
         }
     });
     let held = move || services.get().and_then(Result::ok).unwrap_or(0);
+    // First the role, then R-ENV-6: the first reason that applies is shown.
+    let why_not = Signal::derive(move || {
+        ctx.denial(Need::EnvRole(Role::Owner))
+            .filter(|r| !r.is_empty())
+            .or_else(|| (held() > 0).then(|| delete_blocked(held(), lang())))
+    });
+    let blocked =
+        move || why_not.with(Option::is_some) || ctx.denial(Need::EnvRole(Role::Owner)).is_some();
+    let described = move || why_not.with(Option::is_some).then_some("delete-why");
     let id = env_id.clone();
     let confirmed = move || typed.get().trim() == id;
-    let blocked = move || held() > 0;
     let env_for_action = env_id.clone();
 
     view! {
         <section class=style::danger aria-labelledby="danger-title">
             <h2 id="danger-title">{t(Msg::DangerZone)}</h2>
             <p>{t(Msg::DeleteEnvIrreversible)}</p>
-            <Show when=blocked>
-                <p id="delete-why" class="reason">{move || delete_blocked(held(), lang())}</p>
-            </Show>
+            <Reason id="delete-why" text=why_not />
             <div class="field">
                 <label for="confirm-id">{t(Msg::TypeIdToConfirm)} ": " <code>{env_id.clone()}</code></label>
                 <input
@@ -172,7 +138,7 @@ fn DeleteEnv(
                     spellcheck="false"
                     bind:value=typed
                     disabled=blocked
-                    aria-describedby=move || blocked().then_some("delete-why")
+                    aria-describedby=described
                 />
             </div>
             <ErrorNote error=Signal::derive(move || destroy.value().get().and_then(Result::err)) />
@@ -180,7 +146,7 @@ fn DeleteEnv(
                 <button
                     class="button danger"
                     disabled=move || blocked() || !confirmed() || destroy.pending().get()
-                    aria-describedby=move || blocked().then_some("delete-why")
+                    aria-describedby=described
                     on:click=move |_| {
                         destroy.dispatch(env_for_action.clone());
                     }

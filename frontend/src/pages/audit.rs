@@ -1,0 +1,234 @@
+//! The audit log: one environment's (owners) or everything (admins), with
+//! filters and a CSV export of exactly what is shown.
+
+use console_shared::dto::AuditEntry;
+use console_shared::permissions::Endpoint;
+use leptos::prelude::*;
+
+use crate::api;
+use crate::app::Session;
+use crate::components::{ErrorNote, Reason, utc};
+use crate::i18n::{Msg, t};
+use crate::pages::env_layout::EnvCtx;
+
+/// `YYYY-MM-DDTHH:MM` from a datetime-local input, read as UTC, to Unix seconds.
+fn parse_utc(s: &str) -> Option<i64> {
+    let date = s.get(0..10)?;
+    let mut parts = date.split('-').map(|p| p.parse::<i64>().ok());
+    let (y, m, d) = (parts.next()??, parts.next()??, parts.next()??);
+    let (hh, mm) = match s.get(11..16) {
+        Some(time) => (
+            time.get(0..2)?.parse::<i64>().ok()?,
+            time.get(3..5)?.parse::<i64>().ok()?,
+        ),
+        None => (0, 0),
+    };
+    // Days from civil (Howard Hinnant), inverse of `shared::time`.
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * (m + if m > 2 { -3 } else { 9 }) + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    Some((era * 146_097 + doe - 719_468) * 86_400 + hh * 3600 + mm * 60)
+}
+
+#[derive(Clone, Default, PartialEq)]
+struct Filters {
+    user: String,
+    action: String,
+    outcome: String,
+    from: String,
+    to: String,
+}
+
+impl Filters {
+    fn query(&self, env: Option<&str>) -> String {
+        let mut q: Vec<String> = Vec::new();
+        if let Some(env) = env {
+            q.push(format!("env={}", api::enc(env)));
+        }
+        for (k, v) in [
+            ("user", &self.user),
+            ("action", &self.action),
+            ("outcome", &self.outcome),
+        ] {
+            if !v.trim().is_empty() {
+                q.push(format!("{k}={}", api::enc(v.trim())));
+            }
+        }
+        for (k, v) in [("from", &self.from), ("to", &self.to)] {
+            if let Some(ts) = parse_utc(v) {
+                q.push(format!("{k}={ts}"));
+            }
+        }
+        q.join("&")
+    }
+}
+
+/// `/envs/:env/audit`: the environment's log, for its owners.
+#[component]
+pub fn EnvAudit() -> impl IntoView {
+    let ctx = expect_context::<EnvCtx>();
+    let why_not = Signal::derive(move || {
+        ctx.denial(Endpoint::ReadEnvAudit.rule().need)
+            .filter(|r| !r.is_empty())
+    });
+    view! {
+        <Show
+            when=move || ctx.denial(Endpoint::ReadEnvAudit.rule().need).is_none()
+            fallback=move || view! { <Reason id="audit-why" text=why_not /> }
+        >
+            <AuditLog env=Some(ctx.env_id.get_untracked()) />
+        </Show>
+    }
+}
+
+/// `/audit`: everything, for platform admins.
+#[component]
+pub fn AllAudit() -> impl IntoView {
+    let session = expect_context::<Session>();
+    view! {
+        <div class="page-head">
+            <h1>{t(Msg::AuditTitle)}</h1>
+        </div>
+        <Show when=move || session.is_admin() fallback=|| view! { <p class="reason">{t(Msg::OnlyAdmins)}</p> }>
+            <AuditLog env=None />
+        </Show>
+    }
+}
+
+#[component]
+fn AuditLog(env: Option<String>) -> impl IntoView {
+    let draft = RwSignal::new(Filters::default());
+    let applied = RwSignal::new(Filters::default());
+    let env_for_query = env.clone();
+    let query = Memo::new(move |_| applied.with(|f| f.query(env_for_query.as_deref())));
+    let entries = LocalResource::new(move || {
+        let q = query.get();
+        async move { api::get::<Vec<AuditEntry>>(&format!("/api/audit?{q}")).await }
+    });
+    let field = |label: Msg,
+                 id: &'static str,
+                 kind: &'static str,
+                 get: fn(&Filters) -> String,
+                 set: fn(&mut Filters, String)| {
+        view! {
+            <div class="field">
+                <label for=id>{t(label)}</label>
+                <input
+                    id=id
+                    type=kind
+                    prop:value=move || draft.with(get)
+                    on:input=move |ev| draft.update(|f| set(f, event_target_value(&ev)))
+                />
+            </div>
+        }
+    };
+    view! {
+        <section class="stack" aria-labelledby="audit-title">
+            <h2 id="audit-title" class:sr-only=env.is_none()>{t(Msg::AuditTitle)}</h2>
+            <p class="muted">{t(Msg::AuditIntro)}</p>
+            <form
+                class="filters"
+                on:submit=move |ev| {
+                    ev.prevent_default();
+                    applied.set(draft.get_untracked());
+                }
+            >
+                {field(Msg::FilterUser, "audit-user", "text", |f| f.user.clone(), |f, v| f.user = v)}
+                {field(Msg::FilterAction, "audit-action", "text", |f| f.action.clone(), |f, v| f.action = v)}
+                <div class="field">
+                    <label for="audit-outcome">{t(Msg::FilterOutcome)}</label>
+                    <select
+                        id="audit-outcome"
+                        on:change=move |ev| draft.update(|f| f.outcome = event_target_value(&ev))
+                    >
+                        <option value="">{t(Msg::Any)}</option>
+                        <option value="allowed">{t(Msg::OutcomeAllowed)}</option>
+                        <option value="denied">{t(Msg::OutcomeDenied)}</option>
+                        <option value="failed">{t(Msg::OutcomeFailed)}</option>
+                    </select>
+                </div>
+                {field(Msg::FilterFrom, "audit-from", "datetime-local", |f| f.from.clone(), |f, v| f.from = v)}
+                {field(Msg::FilterTo, "audit-to", "datetime-local", |f| f.to.clone(), |f, v| f.to = v)}
+                <div class="filter-actions">
+                    <button class="button primary" type="submit">{t(Msg::Apply)}</button>
+                    // A plain link: the browser downloads what the filters select.
+                    <a class="button" href=move || format!("/api/audit/export.csv?{}", query.get()) download="audit.csv">
+                        {t(Msg::ExportCsv)}
+                    </a>
+                </div>
+            </form>
+            {move || match entries.get() {
+                None => view! { <p class="muted" role="status">{t(Msg::Loading)}</p> }.into_any(),
+                Some(Err(e)) => view! { <ErrorNote error=Signal::derive(move || Some(e.clone())) /> }.into_any(),
+                Some(Ok(list)) if list.is_empty() => view! { <p>{t(Msg::NoAuditEntries)}</p> }.into_any(),
+                Some(Ok(list)) => view! { <AuditTable list /> }.into_any(),
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn AuditTable(list: Vec<AuditEntry>) -> impl IntoView {
+    let outcome = |o: &str| match o {
+        "allowed" => Msg::OutcomeAllowed,
+        "denied" => Msg::OutcomeDenied,
+        _ => Msg::OutcomeFailed,
+    };
+    view! {
+        <table class="table">
+            <caption class="sr-only">{t(Msg::AuditTitle)}</caption>
+            <thead>
+                <tr>
+                    <th scope="col">{t(Msg::ColTime)}</th>
+                    <th scope="col">{t(Msg::ColUser)}</th>
+                    <th scope="col">{t(Msg::ColEnv)}</th>
+                    <th scope="col">{t(Msg::FilterAction)}</th>
+                    <th scope="col">{t(Msg::FilterOutcome)}</th>
+                    <th scope="col">{t(Msg::ColDetail)}</th>
+                    <th scope="col">{t(Msg::RequestId)}</th>
+                </tr>
+            </thead>
+            <tbody>
+                {list
+                    .into_iter()
+                    .map(|e| {
+                        let ok = e.outcome == "allowed";
+                        let msg = outcome(&e.outcome);
+                        view! {
+                            <tr>
+                                <td>{utc(e.at)}</td>
+                                <td>{e.username}</td>
+                                <td>
+                                    <code>{e.env_id.unwrap_or_default()}</code>
+                                </td>
+                                <td>{e.action}</td>
+                                <td>
+                                    <span class="badge" class:ok=ok class:bad=!ok>{t(msg)}</span>
+                                </td>
+                                <td class="wrap">{e.detail}</td>
+                                <td>
+                                    <code>{e.request_id.unwrap_or_default()}</code>
+                                </td>
+                            </tr>
+                        }
+                    })
+                    .collect_view()}
+            </tbody>
+        </table>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_utc;
+
+    #[test]
+    fn datetime_local_is_read_as_utc() {
+        assert_eq!(parse_utc("1970-01-01T00:00"), Some(0));
+        assert_eq!(parse_utc("2019-02-25T16:44"), Some(1_551_113_040));
+        assert_eq!(parse_utc("2000-03-01"), Some(951_868_800));
+        assert_eq!(parse_utc("garbage"), None);
+    }
+}

@@ -1,6 +1,6 @@
 // Starts the real console binary for the suite and stops it afterwards.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -18,10 +18,14 @@ export default async function globalSetup() {
       CONSOLE_DATA_DIR: data,
       CONSOLE_DIST_DIR: resolve('..', 'dist'),
       CONSOLE_ADMIN_PASSWORD: ADMIN_PASSWORD,
-      RUST_LOG: 'warn',
+      // Everything the console logs, at its most talkative, is checked below.
+      RUST_LOG: 'debug',
     },
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
+  let output = '';
+  child.stdout.on('data', (chunk) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk) => (output += chunk.toString()));
   const url = await new Promise((ok, fail) => {
     const timer = setTimeout(() => fail(new Error('console did not start within 30 s')), 30_000);
     let seen = '';
@@ -39,6 +43,15 @@ export default async function globalSetup() {
   process.env.CONSOLE_ADMIN_PASSWORD = ADMIN_PASSWORD;
   return async () => {
     child.kill('SIGTERM');
+    await new Promise((ok) => child.once('exit', ok));
+    // No secret in any log line: the cloud key, the admin password, a session id.
+    const key = JSON.parse(readFileSync(join(data, 'localcloud-credentials.json'), 'utf8')).secret_key;
     rmSync(data, { recursive: true, force: true });
+    const leaks = [
+      ['the cloud secret key', key],
+      ['the admin password', ADMIN_PASSWORD],
+    ].filter(([, secret]) => output.includes(secret));
+    if (/console_session=[A-Za-z0-9_-]{20,}/.test(output)) leaks.push(['a session id']);
+    if (leaks.length) throw new Error(`secrets in the console's output: ${leaks.map(([what]) => what).join(', ')}`);
   };
 }

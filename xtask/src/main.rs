@@ -264,6 +264,34 @@ fn run(console_args: &[String]) -> Result {
     }
 }
 
+/// The SPA must not carry credential handling of any kind: it never sees a key.
+fn no_secrets_in_bundle() -> Result {
+    let dist = root().join("dist");
+    let entries = std::fs::read_dir(&dist).map_err(|e| format!("{}: {e}", dist.display()))?;
+    for entry in entries {
+        let path = entry.map_err(|e| e.to_string())?.path();
+        let bytes = std::fs::read(&path).map_err(|e| e.to_string())?;
+        let text = String::from_utf8_lossy(&bytes);
+        for needle in [
+            "SecretKey",
+            "secret_key",
+            "CLOUD_SECRET",
+            "TC3-HMAC-SHA256",
+            "password_hash",
+            "localcloud-credentials",
+        ] {
+            if text.contains(needle) {
+                return Err(format!(
+                    "{} contains `{needle}`: no credential code belongs in the SPA",
+                    path.display()
+                ));
+            }
+        }
+    }
+    eprintln!("dist/: no credential material in the bundle");
+    Ok(())
+}
+
 /// Every check CI runs, in order of speed.
 fn test() -> Result {
     setup()?;
@@ -300,6 +328,7 @@ fn test() -> Result {
         &["test", "--workspace", "--exclude", "console-frontend"],
     )?;
     build()?;
+    no_secrets_in_bundle()?;
     // Tencent's own Python SDK against a standalone localcloud.
     sh(
         &venv_python().display().to_string(),

@@ -44,6 +44,9 @@ pub struct Config {
         default_value = "127.0.0.1:8081"
     )]
     pub localcloud_gateway_addr: SocketAddr,
+    /// Milliseconds each step of an embedded-localcloud deploy takes.
+    #[arg(long, env = "LOCALCLOUD_STEP_MS", default_value_t = 1500)]
+    pub localcloud_step_ms: u64,
     /// Sessions end after this many minutes without a request.
     #[arg(long, env = "CONSOLE_SESSION_IDLE_MINUTES", default_value_t = 30)]
     pub session_idle_minutes: i64,
@@ -79,6 +82,7 @@ impl Config {
         c.cloud_endpoint = None;
         c.cloud_secret_id = None;
         c.cloud_secret_key = None;
+        c.localcloud_step_ms = 20;
         c
     }
 }

@@ -174,6 +174,7 @@ pub async fn start(config: Config, clock: Arc<dyn Clock>) -> Result<Running, Sta
                 gateway_addr: config.localcloud_gateway_addr,
                 data_dir: config.data_dir.join("localcloud"),
                 credentials: vec![credential.clone()],
+                step_delay: Duration::from_millis(config.localcloud_step_ms),
             })
             .await?;
             let upstream = Upstream::new(

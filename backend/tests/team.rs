@@ -106,7 +106,7 @@ async fn hold_a_service(app: &TestApp, env: &str) {
     ))
     .await
     .unwrap();
-    sqlx::query("INSERT INTO services VALUES (?, 'svc', ?, 'normal', 0, 0)")
+    sqlx::query("INSERT INTO services (env_id, server_name, default_domain, status, created_at, updated_at) VALUES (?, 'svc', ?, 'normal', 0, 0)")
         .bind(env)
         .bind(format!("http://svc-{env}.example"))
         .execute(&db)

@@ -27,12 +27,6 @@ pub(crate) struct EnvRow {
     updated_at: i64,
 }
 
-impl EnvRow {
-    pub(crate) fn env_id(&self) -> &str {
-        &self.env_id
-    }
-}
-
 const CHANNELS: [&str; 3] = ["wechat", "cloud", "weda"];
 
 fn invalid(field: &str, why: impl std::fmt::Display) -> CloudError {

@@ -4,8 +4,8 @@
 //! which is also what a deleted service's domain answers forever (R-SVC-5).
 
 use axum::Router;
-use axum::extract::State as AxState;
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::extract::{Request, State as AxState};
+use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 
 use crate::SharedState;
@@ -14,13 +14,96 @@ pub fn app(state: SharedState) -> Router {
     Router::new().fallback(route).with_state(state)
 }
 
-async fn route(AxState(_state): AxState<SharedState>, headers: HeaderMap) -> Response {
-    let host = headers
+/// The service whose default domain is `host` (port included), and the
+/// version that receives its traffic.
+async fn online_version(state: &crate::State, host: &str) -> Option<(String, String, String)> {
+    let domain = format!("http://{host}");
+    sqlx::query_as(
+        "SELECT env_id, server_name, online_version FROM services WHERE default_domain = ? AND online_version IS NOT NULL",
+    )
+    .bind(domain)
+    .fetch_optional(&state.db)
+    .await
+    .ok()
+    .flatten()
+}
+
+async fn route(AxState(state): AxState<SharedState>, req: Request) -> Response {
+    let host = req
+        .headers()
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
         .unwrap_or("")
-        .to_string();
-    not_found(&host)
+        .to_ascii_lowercase();
+    // `Host` may come without the port; default domains always carry it.
+    let host = if host.contains(':') {
+        host
+    } else {
+        format!("{host}:{}", state.gateway_port)
+    };
+    let Some((env, service, version)) = online_version(&state, &host).await else {
+        return not_found(&host);
+    };
+    let Some(addr) = state.runtime.pick(&env, &service, &version) else {
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            [(header::CACHE_CONTROL, "no-store")],
+            "no instance is running",
+        )
+            .into_response();
+    };
+    forward(&state, addr, &version, req).await
+}
+
+/// A real HTTP hop to the instance, like any gateway.
+async fn forward(
+    state: &crate::State,
+    addr: std::net::SocketAddr,
+    version: &str,
+    req: Request,
+) -> Response {
+    let (parts, body) = req.into_parts();
+    let path = parts
+        .uri
+        .path_and_query()
+        .map(|p| p.as_str())
+        .unwrap_or("/");
+    // The platform caps request bodies at 20 MB.
+    let Ok(body) = axum::body::to_bytes(body, 20 * 1024 * 1024).await else {
+        return (StatusCode::PAYLOAD_TOO_LARGE, "request body over 20 MB").into_response();
+    };
+    let mut out = state
+        .http
+        .request(parts.method, format!("http://{addr}{path}"))
+        .body(body);
+    for (k, v) in &parts.headers {
+        out = out.header(k, v);
+    }
+    match out.send().await {
+        Ok(resp) => {
+            let status = resp.status();
+            let headers = resp.headers().clone();
+            let bytes = resp.bytes().await.unwrap_or_default();
+            let mut response = (status, bytes).into_response();
+            for (k, v) in &headers {
+                if k != header::TRANSFER_ENCODING
+                    && k != header::CONNECTION
+                    && k != header::CONTENT_LENGTH
+                {
+                    response.headers_mut().insert(k, v.clone());
+                }
+            }
+            if let Ok(v) = version.parse() {
+                response.headers_mut().insert("x-localcloud-version", v);
+            }
+            response
+        }
+        Err(e) => (
+            StatusCode::BAD_GATEWAY,
+            format!("the instance did not answer: {e}"),
+        )
+            .into_response(),
+    }
 }
 
 fn escape(s: &str) -> String {

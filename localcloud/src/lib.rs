@@ -6,11 +6,13 @@
 //! The console starts it in-process when no cloud is configured; the
 //! `localcloud` binary runs it standalone for any Tencent Cloud SDK.
 
+mod deploy;
 mod envs;
 mod gateway;
 mod protocol;
 mod services;
 mod store;
+mod tasks;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -32,12 +34,22 @@ pub struct Config {
     pub data_dir: PathBuf,
     /// The key pairs it accepts.
     pub credentials: Vec<Credential>,
+    /// How long each deploy step takes: realistic for demonstrations, near
+    /// zero for tests.
+    pub step_delay: std::time::Duration,
 }
 
 /// Shared state of the API and the gateway.
 pub struct State {
     pub(crate) db: sqlx::SqlitePool,
     pub(crate) credentials: Vec<Credential>,
+    /// The gateway's port, part of every default domain.
+    pub(crate) gateway_port: u16,
+    pub(crate) step_delay: std::time::Duration,
+    /// Running instances of every version.
+    pub(crate) runtime: deploy::Runtime,
+    /// For health checks and the gateway's hop to an instance.
+    pub(crate) http: reqwest::Client,
 }
 
 pub type SharedState = Arc<State>;
@@ -60,6 +72,8 @@ pub enum StartError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("cannot listen on {0}: {1}")]
     Bind(SocketAddr, std::io::Error),
+    #[error("cannot build the HTTP client: {0}")]
+    Http(String),
 }
 
 /// Opens the store, binds both listeners and serves them on the current runtime.
@@ -79,10 +93,20 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
     let gateway_addr = gw
         .local_addr()
         .map_err(|e| StartError::Bind(config.gateway_addr, e))?;
+    let http = reqwest::Client::builder()
+        .timeout(std::time::Duration::from_secs(60))
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .map_err(|e| StartError::Http(e.to_string()))?;
     let state = Arc::new(State {
         db,
         credentials: config.credentials,
+        gateway_port: gateway_addr.port(),
+        step_delay: config.step_delay,
+        runtime: deploy::Runtime::default(),
+        http,
     });
+    tasks::recover(&state).await?;
 
     let api_app = app(state.clone());
     tokio::spawn(async move {

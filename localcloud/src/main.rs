@@ -26,6 +26,9 @@ struct Args {
     /// The SecretId callers sign with.
     #[arg(long, env = "LOCALCLOUD_SECRET_ID", hide_env_values = true)]
     secret_id: String,
+    /// Milliseconds each deploy step takes (realistic by default, for demonstrations).
+    #[arg(long, env = "LOCALCLOUD_STEP_MS", default_value_t = 1500)]
+    step_ms: u64,
     /// The SecretKey callers sign with.
     #[arg(long, env = "LOCALCLOUD_SECRET_KEY", hide_env_values = true)]
     secret_key: String,
@@ -48,6 +51,7 @@ async fn main() -> std::process::ExitCode {
             secret_id: args.secret_id,
             secret_key: args.secret_key,
         }],
+        step_delay: std::time::Duration::from_millis(args.step_ms),
     };
     match localcloud::start(config).await {
         Ok(running) => {

@@ -10,8 +10,10 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::{Router, extract::State as AxState};
 use console_shared::actions::{
-    Action, CreateCloudRunEnv, DescribeCloudRunEnvs, DescribeCloudRunServers, DescribeEnvBaseInfo,
-    DestroyEnv, Product,
+    Action, CreateCloudRunEnv, CreateCloudRunServer, DeleteCloudRunServer,
+    DescribeCloudRunDeployRecord, DescribeCloudRunEnvs, DescribeCloudRunProcessLog,
+    DescribeCloudRunServerDetail, DescribeCloudRunServers, DescribeEnvBaseInfo,
+    DescribeServerManageTask, DestroyEnv, OperateServerManage, Product,
 };
 use console_shared::api::{CloudError, codes};
 use console_shared::region::Region;
@@ -19,7 +21,7 @@ use console_shared::tc3::{self, IncomingRequest};
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::{SharedState, State, envs, services};
+use crate::{SharedState, State, envs, services, tasks};
 
 pub fn app(state: SharedState) -> Router {
     Router::new()
@@ -54,7 +56,11 @@ fn header_value(headers: &HeaderMap, name: &str) -> Option<String> {
         .map(str::to_string)
 }
 
-async fn handle_call(state: &State, headers: &HeaderMap, body: &[u8]) -> Result<Value, CloudError> {
+async fn handle_call(
+    state: &SharedState,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<Value, CloudError> {
     let req = IncomingRequest {
         method: "POST",
         query: "",
@@ -125,12 +131,13 @@ macro_rules! route {
 }
 
 async fn dispatch(
-    state: &State,
+    shared: &SharedState,
     product: Product,
     action: &str,
     region: Option<Region>,
     body: &[u8],
 ) -> Result<Value, CloudError> {
+    let state: &State = shared;
     route!(product, action, body, CreateCloudRunEnv, |r| envs::create(
         state, region, r
     ));
@@ -145,6 +152,27 @@ async fn dispatch(
     ));
     route!(product, action, body, DescribeCloudRunServers, |r| {
         services::describe(state, region, r)
+    });
+    route!(product, action, body, CreateCloudRunServer, |r| {
+        services::create(shared, region, r)
+    });
+    route!(product, action, body, DescribeCloudRunServerDetail, |r| {
+        services::detail(state, region, r)
+    });
+    route!(product, action, body, DeleteCloudRunServer, |r| {
+        services::delete(state, region, r)
+    });
+    route!(product, action, body, DescribeCloudRunDeployRecord, |r| {
+        tasks::records(state, region, r)
+    });
+    route!(product, action, body, DescribeServerManageTask, |r| {
+        tasks::describe_task(state, region, r)
+    });
+    route!(product, action, body, DescribeCloudRunProcessLog, |r| {
+        tasks::process_log(state, region, r)
+    });
+    route!(product, action, body, OperateServerManage, |r| {
+        tasks::operate(state, region, r)
     });
     Err(CloudError::new(
         codes::INVALID_ACTION,

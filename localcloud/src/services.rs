@@ -1,23 +1,301 @@
-//! Services: the list (DescribeCloudRunServers).
+//! Services: create (with the first deploy), list, detail, delete.
+
+use std::sync::Arc;
 
 use console_shared::actions::{
-    DescribeCloudRunServersRequest, DescribeCloudRunServersResponse, SERVERS_PAGE_SIZE_DEFAULT,
-    SERVERS_PAGE_SIZE_MAX, ServerBaseInfo,
+    CreateCloudRunServerRequest, DeleteCloudRunServerRequest, DescribeCloudRunServerDetailResponse,
+    DescribeCloudRunServersRequest, DescribeCloudRunServersResponse, DiffConfigItem, HpaPolicy,
+    OnlineVersionInfo, ResultResponse, SERVERS_PAGE_SIZE_DEFAULT, SERVERS_PAGE_SIZE_MAX,
+    ServerBaseConfig, ServerBaseInfo, ServerRequest, TaskIdResponse,
 };
 use console_shared::api::{CloudError, codes};
 use console_shared::region::Region;
+use console_shared::rules;
 use console_shared::time::cst_datetime;
 
 use crate::protocol::internal;
+use crate::tasks::{self, Job};
 use crate::{State, envs};
 
-#[derive(sqlx::FromRow)]
-struct ServiceRow {
-    server_name: String,
-    default_domain: String,
-    status: String,
-    created_at: i64,
-    updated_at: i64,
+/// Services per environment (docs.cloudbase.net/run/limitation).
+const MAX_SERVICES: i64 = 15;
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub(crate) struct ServiceRow {
+    pub env_id: String,
+    pub server_name: String,
+    pub default_domain: String,
+    pub status: String,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub config: String,
+    pub online_version: Option<String>,
+}
+
+const COLUMNS: &str =
+    "env_id, server_name, default_domain, status, created_at, updated_at, config, online_version";
+
+fn not_found(name: &str) -> CloudError {
+    CloudError::new(
+        "ResourceNotFound.ServerNotFound",
+        format!("The service `{name}` does not exist."),
+    )
+}
+
+fn invalid(field: &str, why: impl std::fmt::Display) -> CloudError {
+    CloudError::new(
+        codes::INVALID_PARAMETER_VALUE,
+        format!("The parameter `{field}` {why}."),
+    )
+}
+
+pub(crate) async fn find(
+    state: &State,
+    env: &str,
+    name: &str,
+    region: Option<Region>,
+) -> Result<ServiceRow, CloudError> {
+    envs::find(state, env, region).await?;
+    sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM services WHERE env_id = ? AND server_name = ?"
+    ))
+    .bind(env)
+    .bind(name)
+    .fetch_optional(&state.db)
+    .await
+    .map_err(|e| internal(&e))?
+    .ok_or_else(|| not_found(name))
+}
+
+/// Reads `Items` over the defaults of R-INS-2/R-INS-3 and validates each
+/// value with the shared rules.
+fn config_from(
+    env: &str,
+    name: &str,
+    items: &[DiffConfigItem],
+) -> Result<ServerBaseConfig, CloudError> {
+    let mut c = ServerBaseConfig {
+        env_id: env.into(),
+        server_name: name.into(),
+        open_access_types: vec!["PUBLIC".into()],
+        cpu: 0.5,
+        mem: 1.0,
+        min_num: 0,
+        max_num: 50,
+        policy_details: vec![
+            HpaPolicy {
+                policy_type: "cpu".into(),
+                policy_threshold: 60,
+            },
+            HpaPolicy {
+                policy_type: "mem".into(),
+                policy_threshold: 60,
+            },
+        ],
+        custom_logs: "stdout".into(),
+        env_params: "{}".into(),
+        initial_delay_seconds: 2,
+        create_time: String::new(),
+        port: 80,
+        has_dockerfile: false,
+        dockerfile: String::new(),
+        build_dir: String::new(),
+        log_type: "default".into(),
+    };
+    for item in items {
+        let int = || {
+            item.int_value
+                .ok_or_else(|| invalid(&item.key, "needs IntValue"))
+        };
+        let float = || {
+            item.float_value
+                .ok_or_else(|| invalid(&item.key, "needs FloatValue"))
+        };
+        let string = || {
+            item.value
+                .clone()
+                .ok_or_else(|| invalid(&item.key, "needs Value"))
+        };
+        match item.key.as_str() {
+            "Port" => c.port = int()?,
+            "CpuSpecs" => c.cpu = float()?,
+            "MemSpecs" => c.mem = float()?,
+            "MinNum" => c.min_num = int()?,
+            "MaxNum" => c.max_num = int()?,
+            "PolicyDetails" => c.policy_details = item.policy_details.clone().unwrap_or_default(),
+            "EnvParam" => c.env_params = string()?,
+            "LogType" => c.log_type = string()?,
+            "LogPath" => c.custom_logs = string()?,
+            // Accepted and kept by Tencent; nothing in localcloud reads them.
+            _ => {}
+        }
+    }
+    rules::port(c.port).map_err(|e| invalid("Port", e))?;
+    rules::cpu_mem(c.cpu, c.mem).map_err(|e| invalid("CpuSpecs/MemSpecs", e))?;
+    rules::instances(c.min_num, c.max_num).map_err(|e| invalid("MinNum/MaxNum", e))?;
+    for p in &c.policy_details {
+        if !matches!(p.policy_type.as_str(), "cpu" | "mem") {
+            return Err(invalid("PolicyDetails.PolicyType", "must be cpu or mem"));
+        }
+        rules::threshold(p.policy_threshold)
+            .map_err(|e| invalid("PolicyDetails.PolicyThreshold", e))?;
+    }
+    let vars: serde_json::Map<String, serde_json::Value> = serde_json::from_str(&c.env_params)
+        .map_err(|_| invalid("EnvParam", "must be a JSON object of strings"))?;
+    for name in vars.keys() {
+        rules::env_var_name(name)
+            .map_err(|e| invalid("EnvParam", format!("has a bad name `{name}`: {e}")))?;
+    }
+    if !matches!(c.log_type.as_str(), "none" | "default" | "custom") {
+        return Err(invalid("LogType", "must be none, default or custom"));
+    }
+    Ok(c)
+}
+
+/// `<service>-<env>` as a DNS label; after a deletion, `<service>-<n>-<env>`
+/// (R-SVC-5: a re-created service gets a domain of its own).
+async fn new_domain(state: &State, env: &str, name: &str) -> Result<String, CloudError> {
+    let label = name.to_ascii_lowercase().replace('_', "-");
+    for n in 1.. {
+        let host = if n == 1 {
+            format!("{label}-{env}")
+        } else {
+            format!("{label}-{n}-{env}")
+        };
+        let domain = format!("http://{host}.run.localhost:{}", state.gateway_port);
+        let used: i64 = sqlx::query_scalar(
+            "SELECT (SELECT COUNT(*) FROM retired_domains WHERE domain = ?1) + (SELECT COUNT(*) FROM services WHERE default_domain = ?1)",
+        )
+        .bind(&domain)
+        .fetch_one(&state.db)
+        .await
+        .map_err(|e| internal(&e))?;
+        if used == 0 {
+            return Ok(domain);
+        }
+    }
+    unreachable!("the loop returns")
+}
+
+pub async fn create(
+    state: &Arc<State>,
+    region: Option<Region>,
+    req: CreateCloudRunServerRequest,
+) -> Result<TaskIdResponse, CloudError> {
+    envs::find(state, &req.env_id, region).await?;
+    rules::service_name(&req.server_name).map_err(|e| invalid("ServerName", e))?;
+    let config = config_from(
+        &req.env_id,
+        &req.server_name,
+        req.items.as_deref().unwrap_or_default(),
+    )?;
+    if req.deploy_info.deploy_type != "image" {
+        return Err(invalid(
+            "DeployInfo.DeployType",
+            "is not supported by localcloud yet; use `image`",
+        ));
+    }
+    let image = req
+        .deploy_info
+        .image_url
+        .clone()
+        .filter(|i| !i.trim().is_empty())
+        .ok_or_else(|| {
+            CloudError::new(
+                codes::MISSING_PARAMETER,
+                "The parameter `DeployInfo.ImageUrl` is missing.",
+            )
+        })?;
+    let domain = new_domain(state, &req.env_id, &req.server_name).await?;
+    let now = crate::now();
+    let version = format!("{}-001", req.server_name);
+    let mut tx = state.db.begin().await.map_err(|e| internal(&e))?;
+    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM services WHERE env_id = ?")
+        .bind(&req.env_id)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|e| internal(&e))?;
+    if count >= MAX_SERVICES {
+        return Err(CloudError::new(
+            codes::LIMIT_EXCEEDED,
+            format!("An environment holds at most {MAX_SERVICES} services."),
+        ));
+    }
+    let mut stored = config.clone();
+    stored.create_time = cst_datetime(now);
+    let config_json = serde_json::to_string(&stored).map_err(|e| internal(&e))?;
+    let inserted = sqlx::query(
+        "INSERT INTO services (env_id, server_name, default_domain, status, created_at, updated_at, config, next_version)
+         VALUES (?, ?, ?, 'creating', ?, ?, ?, 2) ON CONFLICT DO NOTHING",
+    )
+    .bind(&req.env_id)
+    .bind(&req.server_name)
+    .bind(&domain)
+    .bind(now)
+    .bind(now)
+    .bind(&config_json)
+    .execute(&mut *tx)
+    .await
+    .map_err(|e| internal(&e))?;
+    if inserted.rows_affected() == 0 {
+        // R-SVC-3: unique in the environment.
+        return Err(CloudError::new(
+            codes::RESOURCE_IN_USE,
+            format!("A service named `{}` already exists.", req.server_name),
+        ));
+    }
+    sqlx::query(
+        "INSERT INTO versions (env_id, server_name, version_name, image, config, status, created_at) VALUES (?, ?, ?, ?, ?, 'deploying', ?)",
+    )
+    .bind(&req.env_id)
+    .bind(&req.server_name)
+    .bind(&version)
+    .bind(&image)
+    .bind(&config_json)
+    .bind(now)
+    .execute(&mut *tx)
+    .await
+    .map_err(|e| internal(&e))?;
+    let remark = req.deploy_info.deploy_remark.clone().unwrap_or_default();
+    let task = tasks::create(
+        &mut tx,
+        &req.env_id,
+        &req.server_name,
+        &version,
+        "",
+        &remark,
+    )
+    .await
+    .map_err(|e| internal(&e))?;
+    tx.commit().await.map_err(|e| internal(&e))?;
+    tracing::info!(env.id = %req.env_id, service = %req.server_name, task.id = task, "service created; first deploy started");
+    tasks::spawn(
+        state.clone(),
+        Job {
+            task,
+            env: req.env_id,
+            service: req.server_name,
+            version,
+            image,
+            config,
+        },
+    );
+    Ok(TaskIdResponse { task_id: task })
+}
+
+fn base_info(r: &ServiceRow) -> ServerBaseInfo {
+    ServerBaseInfo {
+        server_name: r.server_name.clone(),
+        default_domain_name: r.default_domain.clone(),
+        custom_domain_name: String::new(),
+        status: r.status.clone(),
+        update_time: cst_datetime(r.updated_at),
+        access_types: vec!["PUBLIC".into()],
+        custom_domain_names: vec![],
+        server_type: Some("container".into()),
+        traffic_type: Some("FLOW".into()),
+        create_time: Some(cst_datetime(r.created_at)),
+    }
 }
 
 pub async fn describe(
@@ -25,62 +303,115 @@ pub async fn describe(
     region: Option<Region>,
     req: DescribeCloudRunServersRequest,
 ) -> Result<DescribeCloudRunServersResponse, CloudError> {
-    let env = envs::find(state, &req.env_id, region).await?;
+    envs::find(state, &req.env_id, region).await?;
     // Paging as documented: 0 means the default, more than the cap is clamped.
     let size = match req.page_size.unwrap_or(0) {
         0 => SERVERS_PAGE_SIZE_DEFAULT,
-        n if n < 0 => {
-            return Err(CloudError::new(
-                codes::INVALID_PARAMETER_VALUE,
-                "The parameter `PageSize` must not be negative.",
-            ));
-        }
+        n if n < 0 => return Err(invalid("PageSize", "must not be negative")),
         n => n.min(SERVERS_PAGE_SIZE_MAX),
     };
     let page = match req.page_num.unwrap_or(0) {
         0 => 1,
-        n if n < 0 => {
-            return Err(CloudError::new(
-                codes::INVALID_PARAMETER_VALUE,
-                "The parameter `PageNum` must not be negative.",
-            ));
-        }
+        n if n < 0 => return Err(invalid("PageNum", "must not be negative")),
         n => n,
     };
     let name = req.server_name.unwrap_or_default();
     let total: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM services WHERE env_id = ? AND (?2 = '' OR server_name = ?2)",
+        "SELECT COUNT(*) FROM services WHERE env_id = ?1 AND (?2 = '' OR server_name = ?2)",
     )
-    .bind(env.env_id())
+    .bind(&req.env_id)
     .bind(&name)
     .fetch_one(&state.db)
     .await
     .map_err(|e| internal(&e))?;
-    let rows: Vec<ServiceRow> = sqlx::query_as(
-        "SELECT server_name, default_domain, status, created_at, updated_at FROM services
-         WHERE env_id = ?1 AND (?2 = '' OR server_name = ?2) ORDER BY created_at, server_name LIMIT ?3 OFFSET ?4",
-    )
-    .bind(env.env_id())
+    let rows: Vec<ServiceRow> = sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM services WHERE env_id = ?1 AND (?2 = '' OR server_name = ?2)
+         ORDER BY created_at, server_name LIMIT ?3 OFFSET ?4"
+    ))
+    .bind(&req.env_id)
     .bind(&name)
     .bind(size)
     .bind((page - 1).saturating_mul(size))
     .fetch_all(&state.db)
     .await
     .map_err(|e| internal(&e))?;
-    let server_list = rows
-        .into_iter()
-        .map(|r| ServerBaseInfo {
-            server_name: r.server_name,
-            default_domain_name: r.default_domain,
-            custom_domain_name: String::new(),
-            status: r.status,
-            update_time: cst_datetime(r.updated_at),
-            access_types: vec!["PUBLIC".into()],
-            custom_domain_names: vec![],
-            server_type: Some("container".into()),
-            traffic_type: Some("FLOW".into()),
-            create_time: Some(cst_datetime(r.created_at)),
-        })
-        .collect();
-    Ok(DescribeCloudRunServersResponse { server_list, total })
+    Ok(DescribeCloudRunServersResponse {
+        server_list: rows.iter().map(base_info).collect(),
+        total,
+    })
+}
+
+pub async fn detail(
+    state: &State,
+    region: Option<Region>,
+    req: ServerRequest,
+) -> Result<DescribeCloudRunServerDetailResponse, CloudError> {
+    let r = find(state, &req.env_id, &req.server_name, region).await?;
+    let server_config: ServerBaseConfig =
+        serde_json::from_str(&r.config).map_err(|e| internal(&e))?;
+    let mut online_version_infos = vec![];
+    if let Some(v) = &r.online_version {
+        let image: String = sqlx::query_scalar(
+            "SELECT image FROM versions WHERE env_id = ? AND server_name = ? AND version_name = ?",
+        )
+        .bind(&r.env_id)
+        .bind(&r.server_name)
+        .bind(v)
+        .fetch_one(&state.db)
+        .await
+        .map_err(|e| internal(&e))?;
+        online_version_infos.push(OnlineVersionInfo {
+            version_name: v.clone(),
+            image_url: image,
+            flow_ratio: "100".into(),
+        });
+    }
+    Ok(DescribeCloudRunServerDetailResponse {
+        base_info: base_info(&r),
+        server_config,
+        online_version_infos,
+    })
+}
+
+pub async fn delete(
+    state: &State,
+    region: Option<Region>,
+    req: DeleteCloudRunServerRequest,
+) -> Result<ResultResponse, CloudError> {
+    let r = find(state, &req.env_id, &req.server_name, region).await?;
+    let mut tx = state.db.begin().await.map_err(|e| internal(&e))?;
+    // R-SVC-4: not while an update runs.
+    let running: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM tasks WHERE env_id = ? AND server_name = ? AND status = 'running'",
+    )
+    .bind(&r.env_id)
+    .bind(&r.server_name)
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(|e| internal(&e))?;
+    if running > 0 {
+        return Err(CloudError::new(
+            codes::RESOURCE_IN_USE,
+            "A deploy is running on this service; cancel it or wait for it to end.",
+        ));
+    }
+    // R-SVC-5: the domain dies forever; versions, tasks and logs go with the service.
+    sqlx::query("INSERT OR IGNORE INTO retired_domains (domain, retired_at) VALUES (?, ?)")
+        .bind(&r.default_domain)
+        .bind(crate::now())
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| internal(&e))?;
+    sqlx::query("DELETE FROM services WHERE env_id = ? AND server_name = ?")
+        .bind(&r.env_id)
+        .bind(&r.server_name)
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| internal(&e))?;
+    tx.commit().await.map_err(|e| internal(&e))?;
+    state.runtime.stop_service(&r.env_id, &r.server_name);
+    tracing::info!(env.id = %r.env_id, service = %r.server_name, "service deleted");
+    Ok(ResultResponse {
+        result: "success".into(),
+    })
 }

@@ -1,140 +1,11 @@
 //! localcloud over real HTTP on port 0: signatures, dispatch, envelopes and
 //! the environment rules, each with Tencent's error code.
 
-use console_shared::tc3::{self, Credential};
-use serde_json::{Value, json};
+mod common;
 
-const ID: &str = "AKIDtest";
-const KEY: &str = "test-secret-key";
-
-struct Cloud {
-    addr: std::net::SocketAddr,
-    gateway: std::net::SocketAddr,
-    _dir: tempfile::TempDir,
-}
-
-async fn start_in(dir: tempfile::TempDir) -> Cloud {
-    let running = localcloud::start(localcloud::Config {
-        addr: "127.0.0.1:0".parse().unwrap(),
-        gateway_addr: "127.0.0.1:0".parse().unwrap(),
-        data_dir: dir.path().to_path_buf(),
-        credentials: vec![Credential {
-            secret_id: ID.into(),
-            secret_key: KEY.into(),
-        }],
-    })
-    .await
-    .unwrap();
-    Cloud {
-        addr: running.api_addr,
-        gateway: running.gateway_addr,
-        _dir: dir,
-    }
-}
-
-async fn start() -> Cloud {
-    start_in(tempfile::tempdir().unwrap()).await
-}
-
-fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs() as i64
-}
-
-/// Options for one raw call, so each test can break exactly one thing.
-struct Call<'a> {
-    service: &'a str,
-    action: &'a str,
-    version: &'a str,
-    region: Option<&'a str>,
-    body: Vec<u8>,
-    timestamp: i64,
-    secret_id: &'a str,
-    secret_key: &'a str,
-}
-
-impl<'a> Call<'a> {
-    fn new(service: &'a str, action: &'a str, body: Value) -> Self {
-        let version = if service == "tcb" {
-            "2018-06-08"
-        } else {
-            "2022-02-17"
-        };
-        Call {
-            service,
-            action,
-            version,
-            region: None,
-            body: body.to_string().into_bytes(),
-            timestamp: now(),
-            secret_id: ID,
-            secret_key: KEY,
-        }
-    }
-
-    async fn send_with(
-        self,
-        cloud: &Cloud,
-        edit: impl FnOnce(&mut Vec<(&'static str, String)>),
-    ) -> (reqwest::StatusCode, String, Value) {
-        let host = cloud.addr.to_string();
-        let cred = Credential {
-            secret_id: self.secret_id.into(),
-            secret_key: self.secret_key.into(),
-        };
-        let target = tc3::Target {
-            service: self.service,
-            host: &host,
-            action: self.action,
-            version: self.version,
-            region: self.region,
-        };
-        let mut signed = tc3::sign_json_post(&cred, target, self.timestamp, &self.body);
-        edit(&mut signed.headers);
-        let mut req = reqwest::Client::new()
-            .post(format!("http://{host}/"))
-            .body(self.body);
-        for (k, v) in signed.headers {
-            req = req.header(k, v);
-        }
-        let resp = req.send().await.unwrap();
-        let status = resp.status();
-        let ct = resp.headers()["content-type"].to_str().unwrap().to_string();
-        let v: Value = resp.json().await.unwrap();
-        (status, ct, v)
-    }
-
-    async fn send(self, cloud: &Cloud) -> Value {
-        let (status, ct, v) = self.send_with(cloud, |_| {}).await;
-        assert_eq!(status, 200, "API 3.0 answers 200 even for errors");
-        assert_eq!(
-            ct, "application/json",
-            "exactly application/json, no charset"
-        );
-        assert!(v["Response"]["RequestId"].is_string(), "{v}");
-        v["Response"].clone()
-    }
-}
-
-fn code(resp: &Value) -> &str {
-    resp["Error"]["Code"].as_str().unwrap_or("<no error>")
-}
-
-async fn create_env(cloud: &Cloud, region: &str, alias: &str) -> String {
-    let mut call = Call::new(
-        "tcbr",
-        "CreateCloudRunEnv",
-        json!({"PackageType": "Trial", "Alias": alias}),
-    );
-    call.region = Some(region);
-    let r = call.send(cloud).await;
-    r["EnvId"]
-        .as_str()
-        .unwrap_or_else(|| panic!("{r}"))
-        .to_string()
-}
+use common::{Call, Cloud, ID, KEY, code, create_env, now, start, start_in};
+use console_shared::tc3::Credential;
+use serde_json::json;
 
 #[tokio::test]
 async fn auth_failures_carry_tencents_codes() {
@@ -329,7 +200,7 @@ async fn r_env_6_destroy_refused_while_services_exist_and_irreversible() {
     let db = sqlx::SqlitePool::connect(&format!("sqlite://{}", db_path.display()))
         .await
         .unwrap();
-    sqlx::query("INSERT INTO services VALUES (?, 'shop', 'http://shop.example', 'normal', 0, 0)")
+    sqlx::query("INSERT INTO services (env_id, server_name, default_domain, status, created_at, updated_at) VALUES (?, 'shop', 'http://shop.example', 'normal', 0, 0)")
         .bind(&env)
         .execute(&db)
         .await
@@ -401,6 +272,7 @@ async fn environments_survive_a_restart() {
             secret_id: ID.into(),
             secret_key: KEY.into(),
         }],
+        step_delay: std::time::Duration::from_millis(20),
     })
     .await
     .unwrap();

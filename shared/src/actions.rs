@@ -294,3 +294,312 @@ mod tests {
         assert_eq!(Product::parse("ssl"), Some(Product::Ssl));
     }
 }
+
+// ---- Services and deploys (tcbr §1.2–1.6) ----
+
+/// `DeployParam`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct DeployParam {
+    /// `image` here; `package` and others are Tencent's too.
+    pub deploy_type: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image_url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub package_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub package_version: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deploy_remark: Option<String>,
+    /// `GRAY` | `FULL`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub release_type: Option<String>,
+}
+
+/// `HpaPolicy`: scale out when the metric passes the threshold (R-INS-3).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct HpaPolicy {
+    /// `cpu` | `mem`.
+    pub policy_type: String,
+    pub policy_threshold: u64,
+}
+
+/// `DiffConfigItem`: one key with one value slot filled (CLOUD-API.md §1.6).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct DiffConfigItem {
+    pub key: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub int_value: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bool_value: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub float_value: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub array_value: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy_details: Option<Vec<HpaPolicy>>,
+}
+
+impl DiffConfigItem {
+    pub fn string(key: &str, v: impl Into<String>) -> Self {
+        DiffConfigItem {
+            key: key.into(),
+            value: Some(v.into()),
+            ..Default::default()
+        }
+    }
+    pub fn int(key: &str, v: i64) -> Self {
+        DiffConfigItem {
+            key: key.into(),
+            int_value: Some(v),
+            ..Default::default()
+        }
+    }
+    pub fn float(key: &str, v: f64) -> Self {
+        DiffConfigItem {
+            key: key.into(),
+            float_value: Some(v),
+            ..Default::default()
+        }
+    }
+    pub fn policies(v: Vec<HpaPolicy>) -> Self {
+        DiffConfigItem {
+            key: "PolicyDetails".into(),
+            policy_details: Some(v),
+            ..Default::default()
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct CreateCloudRunServerRequest {
+    pub env_id: String,
+    pub server_name: String,
+    pub deploy_info: DeployParam,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub items: Option<Vec<DiffConfigItem>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct TaskIdResponse {
+    pub task_id: i64,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ServerRequest {
+    pub env_id: String,
+    pub server_name: String,
+}
+
+/// `ServerBaseConfig` (the fields this console reads and writes).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ServerBaseConfig {
+    pub env_id: String,
+    pub server_name: String,
+    pub open_access_types: Vec<String>,
+    pub cpu: f64,
+    pub mem: f64,
+    pub min_num: i64,
+    pub max_num: i64,
+    pub policy_details: Vec<HpaPolicy>,
+    pub custom_logs: String,
+    /// A JSON object as a string, e.g. `{"MYSQL_USERNAME":"root"}`.
+    pub env_params: String,
+    pub initial_delay_seconds: i64,
+    pub create_time: String,
+    pub port: i64,
+    pub has_dockerfile: bool,
+    pub dockerfile: String,
+    pub build_dir: String,
+    #[serde(default)]
+    pub log_type: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct OnlineVersionInfo {
+    pub version_name: String,
+    pub image_url: String,
+    /// A string in the API, e.g. `"100"`.
+    pub flow_ratio: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct DescribeCloudRunServerDetailResponse {
+    pub base_info: ServerBaseInfo,
+    pub server_config: ServerBaseConfig,
+    pub online_version_infos: Vec<OnlineVersionInfo>,
+}
+
+/// `DeployRecord`. In localcloud `DeployId` is the version's name and `RunId`
+/// is `run-<version>`: Tencent leaves both opaque.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct DeployRecord {
+    pub deploy_id: String,
+    pub deploy_time: String,
+    /// `running` | `deploying` | `deploy_failed` (and `cancelled` in localcloud).
+    pub status: String,
+    pub run_id: String,
+    pub build_id: i64,
+    pub flow_ratio: i64,
+    pub image_url: Option<String>,
+    #[serde(default)]
+    pub scale_status: String,
+    #[serde(default)]
+    pub has_traffic: bool,
+    #[serde(default)]
+    pub traffic_type: String,
+    #[serde(default)]
+    pub is_releasing: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct DescribeCloudRunDeployRecordResponse {
+    pub deploy_records: Vec<DeployRecord>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ManageTaskRequest {
+    pub env_id: String,
+    pub server_name: String,
+    /// `0`: the task running now (as the CLI uses it).
+    pub task_id: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operator_remark: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct TaskStepInfo {
+    pub name: String,
+    /// `todo` | `running` | `failed` | `finished` (and `cancelled`).
+    pub status: String,
+    pub start_time: String,
+    pub end_time: String,
+    pub cost_time: i64,
+    pub fail_reason: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ServerManageTaskInfo {
+    pub id: i64,
+    pub env_id: String,
+    pub server_name: String,
+    pub create_time: String,
+    pub change_type: String,
+    pub release_type: String,
+    pub deploy_type: String,
+    pub pre_version_name: String,
+    pub version_name: String,
+    pub pipeline_id: i64,
+    pub pipeline_task_id: i64,
+    pub release_id: i64,
+    /// `running` | `finished` | `failed` | `cancelled`.
+    pub status: String,
+    pub fail_reason: String,
+    pub operator_remark: String,
+    pub steps: Vec<TaskStepInfo>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct DescribeServerManageTaskResponse {
+    pub is_exist: bool,
+    pub task: ServerManageTaskInfo,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ProcessLogRequest {
+    pub env_id: String,
+    pub run_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ProcessLogResponse {
+    pub logs: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct OperateServerManageRequest {
+    pub env_id: String,
+    pub server_name: String,
+    pub task_id: i64,
+    /// `cancel` | `go_back` | `done`.
+    pub operate_type: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operator_remark: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct DeleteCloudRunServerRequest {
+    pub env_id: String,
+    pub server_name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operator_remark: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ResultResponse {
+    pub result: String,
+}
+
+action!(
+    CreateCloudRunServer,
+    Product::Tcbr,
+    CreateCloudRunServerRequest,
+    TaskIdResponse
+);
+action!(
+    DescribeCloudRunServerDetail,
+    Product::Tcbr,
+    ServerRequest,
+    DescribeCloudRunServerDetailResponse
+);
+action!(
+    DescribeCloudRunDeployRecord,
+    Product::Tcbr,
+    ServerRequest,
+    DescribeCloudRunDeployRecordResponse
+);
+action!(
+    DescribeServerManageTask,
+    Product::Tcbr,
+    ManageTaskRequest,
+    DescribeServerManageTaskResponse
+);
+action!(
+    DescribeCloudRunProcessLog,
+    Product::Tcbr,
+    ProcessLogRequest,
+    ProcessLogResponse
+);
+action!(
+    OperateServerManage,
+    Product::Tcbr,
+    OperateServerManageRequest,
+    Empty
+);
+action!(
+    DeleteCloudRunServer,
+    Product::Tcbr,
+    DeleteCloudRunServerRequest,
+    ResultResponse
+);

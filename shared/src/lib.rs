@@ -4,6 +4,7 @@
 
 pub mod actions;
 pub mod api;
+pub mod cost;
 pub mod dto;
 pub mod permissions;
 pub mod region;

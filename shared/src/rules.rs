@@ -21,6 +21,14 @@ pub enum RuleError {
     TrailingHyphen,
     #[error("must be one of {0}")]
     NotOneOf(String),
+    #[error("must start with a letter")]
+    MustStartWithLetter,
+    #[error("must end with a letter or digit")]
+    MustEndWithLetterOrDigit,
+    #[error("must be between {0} and {1}")]
+    OutOfRange(i64, i64),
+    #[error("the minimum must not exceed the maximum")]
+    MinAboveMax,
 }
 
 /// Longest environment alias. Tencent documents the character set but no
@@ -115,6 +123,136 @@ pub fn display_name(name: &str) -> Result<(), RuleError> {
     }
 }
 
+/// R-SVC-3: a letter first, then letters, digits, `-` or `_`, a letter or
+/// digit last, at most 60 characters.
+pub const SERVICE_NAME_MAX: usize = 60;
+
+pub fn service_name(name: &str) -> Result<(), RuleError> {
+    let Some(first) = name.chars().next() else {
+        return Err(RuleError::Empty);
+    };
+    if name.chars().count() > SERVICE_NAME_MAX {
+        return Err(RuleError::TooLong(SERVICE_NAME_MAX));
+    }
+    if !first.is_ascii_alphabetic() {
+        return Err(RuleError::MustStartWithLetter);
+    }
+    if let Some(bad) = name
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '_'))
+    {
+        return Err(RuleError::InvalidChar(bad));
+    }
+    if !name.ends_with(|c: char| c.is_ascii_alphanumeric()) {
+        return Err(RuleError::MustEndWithLetterOrDigit);
+    }
+    Ok(())
+}
+
+/// The published CPU/memory pairs, cores/GiB, a strict 1:2 ratio (CLOUD-API.md §6).
+pub const CPU_MEM_PAIRS: [(f64, f64); 7] = [
+    (0.25, 0.5),
+    (0.5, 1.0),
+    (1.0, 2.0),
+    (2.0, 4.0),
+    (4.0, 8.0),
+    (8.0, 16.0),
+    (16.0, 32.0),
+];
+
+pub fn cpu_mem(cpu: f64, mem: f64) -> Result<(), RuleError> {
+    if CPU_MEM_PAIRS.iter().any(|(c, m)| *c == cpu && *m == mem) {
+        Ok(())
+    } else {
+        Err(RuleError::NotOneOf(
+            CPU_MEM_PAIRS
+                .iter()
+                .map(|(c, m)| format!("{c}/{m}"))
+                .collect::<Vec<_>>()
+                .join(", "),
+        ))
+    }
+}
+
+/// R-INS-2: `0 ≤ minNum ≤ maxNum ≤ 50`.
+pub const MAX_INSTANCES: i64 = 50;
+
+pub fn instances(min: i64, max: i64) -> Result<(), RuleError> {
+    if min < 0 {
+        Err(RuleError::OutOfRange(0, MAX_INSTANCES))
+    } else if max > MAX_INSTANCES || max < 0 {
+        Err(RuleError::OutOfRange(0, MAX_INSTANCES))
+    } else if min > max {
+        Err(RuleError::MinAboveMax)
+    } else {
+        Ok(())
+    }
+}
+
+/// R-LIM-2: one listening port, 1–65535.
+pub fn port(p: i64) -> Result<(), RuleError> {
+    if (1..=65_535).contains(&p) {
+        Ok(())
+    } else {
+        Err(RuleError::OutOfRange(1, 65_535))
+    }
+}
+
+/// R-INS-3: a threshold is a percentage, 1–100.
+pub fn threshold(t: u64) -> Result<(), RuleError> {
+    if (1..=100).contains(&t) {
+        Ok(())
+    } else {
+        Err(RuleError::OutOfRange(1, 100))
+    }
+}
+
+/// Environment variables as the CLI writes them (`a=1&b=2`, R-CLI-1): names
+/// are `[A-Za-z_][A-Za-z0-9_]*`; a later duplicate wins.
+pub fn env_params(text: &str) -> Result<Vec<(String, String)>, RuleError> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    for pair in text.split('&').filter(|p| !p.trim().is_empty()) {
+        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+        env_var_name(k.trim())?;
+        out.retain(|(existing, _)| existing != k.trim());
+        out.push((k.trim().to_string(), v.to_string()));
+    }
+    Ok(out)
+}
+
+pub fn env_var_name(name: &str) -> Result<(), RuleError> {
+    let Some(first) = name.chars().next() else {
+        return Err(RuleError::Empty);
+    };
+    if !(first.is_ascii_alphabetic() || first == '_') {
+        return Err(RuleError::MustStartWithLetter);
+    }
+    match name
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || *c == '_'))
+    {
+        Some(bad) => Err(RuleError::InvalidChar(bad)),
+        None => Ok(()),
+    }
+}
+
+/// Names that look like secrets: their values are masked in the form and
+/// never echoed by the built-in workload.
+pub fn looks_secret(name: &str) -> bool {
+    let n = name.to_ascii_uppercase();
+    [
+        "SECRET",
+        "PASSWORD",
+        "PASSWD",
+        "TOKEN",
+        "KEY",
+        "CREDENTIAL",
+        "PRIVATE",
+    ]
+    .iter()
+    .any(|w| n.contains(w))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -156,6 +294,53 @@ mod tests {
         );
         assert!(display_name("李雷").is_ok());
         assert_eq!(display_name("  "), Err(RuleError::Empty));
+    }
+
+    #[test]
+    fn r_svc_3_service_names() {
+        let cases: &[(&str, Result<(), RuleError>)] = &[
+            ("shop", Ok(())),
+            ("Shop_api-2", Ok(())),
+            ("a", Ok(())),
+            ("", Err(RuleError::Empty)),
+            ("2shop", Err(RuleError::MustStartWithLetter)),
+            ("shop-", Err(RuleError::MustEndWithLetterOrDigit)),
+            ("shop_", Err(RuleError::MustEndWithLetterOrDigit)),
+            ("sh op", Err(RuleError::InvalidChar(' '))),
+            (&"s".repeat(60), Ok(())),
+            (&"s".repeat(61), Err(RuleError::TooLong(60))),
+        ];
+        for (name, want) in cases {
+            assert_eq!(&service_name(name), want, "{name:?}");
+        }
+    }
+
+    #[test]
+    fn r_ins_2_and_spec_pairs_and_ports() {
+        assert!(instances(0, 50).is_ok());
+        assert_eq!(instances(3, 2), Err(RuleError::MinAboveMax));
+        assert!(instances(0, 51).is_err());
+        assert!(instances(-1, 5).is_err());
+        assert!(cpu_mem(0.5, 1.0).is_ok());
+        assert!(
+            cpu_mem(1.0, 1.0).is_err(),
+            "1 core / 1 GiB is not a published pair"
+        );
+        assert!(port(80).is_ok() && port(0).is_err() && port(65_536).is_err());
+        assert!(threshold(60).is_ok() && threshold(0).is_err() && threshold(101).is_err());
+    }
+
+    #[test]
+    fn env_params_parse_like_the_cli() {
+        assert_eq!(
+            env_params("a=1&b=x=y&a=3").unwrap(),
+            vec![
+                ("b".to_string(), "x=y".to_string()),
+                ("a".to_string(), "3".to_string())
+            ]
+        );
+        assert_eq!(env_params("1a=2"), Err(RuleError::MustStartWithLetter));
+        assert!(looks_secret("DB_PASSWORD") && looks_secret("api_key") && !looks_secret("REGION"));
     }
 
     #[test]

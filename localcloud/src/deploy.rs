@@ -1,0 +1,172 @@
+//! Deploys as pipelines of named steps, and the instances they start.
+//!
+//! localcloud cannot run containers (there is no container engine behind it),
+//! so every version runs as its built-in workload: a real HTTP listener on a
+//! loopback port that answers with who it is and what it received. A few
+//! built-in images fail on purpose, so failure paths can be shown:
+//! - `localcloud/fail-health`: every instance answers 503; the health check fails.
+//! - `localcloud/slow-start`: instances take several step lengths to start.
+//! - `localcloud/missing`: the image cannot be pulled.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use axum::Json;
+use axum::extract::Request;
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use console_shared::actions::ServerBaseConfig;
+use console_shared::rules::looks_secret;
+use serde_json::json;
+use tokio::sync::oneshot;
+
+use crate::State;
+
+pub const IMAGE_FAIL_HEALTH: &str = "localcloud/fail-health";
+pub const IMAGE_SLOW_START: &str = "localcloud/slow-start";
+pub const IMAGE_MISSING: &str = "localcloud/missing";
+
+/// The steps of an image deploy, in order.
+pub const IMAGE_STEPS: [&str; 5] = [
+    "pull image",
+    "create version",
+    "start instances",
+    "health check",
+    "release traffic",
+];
+
+struct Instance {
+    addr: SocketAddr,
+    /// Dropping it stops the listener.
+    _stop: oneshot::Sender<()>,
+}
+
+/// Instances per (env, service, version), and a round-robin cursor.
+#[derive(Default)]
+pub struct Runtime {
+    instances: Mutex<HashMap<(String, String, String), Vec<Instance>>>,
+    next: AtomicUsize,
+}
+
+impl Runtime {
+    /// One instance's address for the version, taking turns.
+    pub fn pick(&self, env: &str, service: &str, version: &str) -> Option<SocketAddr> {
+        let map = self.instances.lock().unwrap_or_else(|p| p.into_inner());
+        let list = map.get(&(env.to_string(), service.to_string(), version.to_string()))?;
+        let i = self.next.fetch_add(1, Ordering::Relaxed);
+        list.get(i % list.len().max(1)).map(|inst| inst.addr)
+    }
+
+    pub fn count(&self, env: &str, service: &str, version: &str) -> usize {
+        let map = self.instances.lock().unwrap_or_else(|p| p.into_inner());
+        map.get(&(env.to_string(), service.to_string(), version.to_string()))
+            .map_or(0, Vec::len)
+    }
+
+    /// Stops a version's instances (their listeners end).
+    pub fn stop(&self, env: &str, service: &str, version: &str) {
+        let mut map = self.instances.lock().unwrap_or_else(|p| p.into_inner());
+        map.remove(&(env.to_string(), service.to_string(), version.to_string()));
+    }
+
+    /// Stops every version of a service.
+    pub fn stop_service(&self, env: &str, service: &str) {
+        let mut map = self.instances.lock().unwrap_or_else(|p| p.into_inner());
+        map.retain(|(e, s, _), _| !(e == env && s == service));
+    }
+
+    fn add(&self, env: &str, service: &str, version: &str, instance: Instance) {
+        let mut map = self.instances.lock().unwrap_or_else(|p| p.into_inner());
+        map.entry((env.to_string(), service.to_string(), version.to_string()))
+            .or_default()
+            .push(instance);
+    }
+}
+
+/// What the built-in workload knows about itself.
+#[derive(Clone)]
+struct Workload {
+    service: String,
+    version: String,
+    image: String,
+    instance: String,
+    /// Only the variables whose names do not look secret.
+    env: serde_json::Map<String, serde_json::Value>,
+}
+
+async fn answer(workload: Workload, req: Request) -> axum::response::Response {
+    if workload.image == IMAGE_FAIL_HEALTH {
+        let body = json!({"error": "this built-in image fails its health check on purpose", "instance": workload.instance});
+        return (StatusCode::SERVICE_UNAVAILABLE, Json(body)).into_response();
+    }
+    let headers: serde_json::Map<String, serde_json::Value> = req
+        .headers()
+        .iter()
+        .filter(|(k, _)| !matches!(k.as_str(), "cookie" | "authorization"))
+        .map(|(k, v)| (k.to_string(), v.to_str().unwrap_or("").into()))
+        .collect();
+    Json(json!({
+        "service": workload.service,
+        "version": workload.version,
+        "image": workload.image,
+        "instance": workload.instance,
+        "request": {"method": req.method().as_str(), "path": req.uri().path(), "query": req.uri().query(), "headers": headers},
+        "env": workload.env,
+        "note": "served by localcloud's built-in workload: localcloud does not run containers",
+    }))
+    .into_response()
+}
+
+/// Starts one instance of a version: a listener on a free loopback port.
+pub async fn start_instance(
+    state: &State,
+    env: &str,
+    service: &str,
+    version: &str,
+    image: &str,
+    config: &ServerBaseConfig,
+) -> std::io::Result<String> {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let addr = listener.local_addr()?;
+    let id = format!("{version}-{}", hex_id());
+    let vars: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_str(&config.env_params).unwrap_or_default();
+    let workload = Workload {
+        service: service.into(),
+        version: version.into(),
+        image: image.into(),
+        instance: id.clone(),
+        env: vars.into_iter().filter(|(k, _)| !looks_secret(k)).collect(),
+    };
+    let (stop, stopped) = oneshot::channel::<()>();
+    let app = axum::Router::new().fallback(move |req: Request| answer(workload.clone(), req));
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app)
+            .with_graceful_shutdown(async {
+                let _ = stopped.await;
+            })
+            .await;
+    });
+    state
+        .runtime
+        .add(env, service, version, Instance { addr, _stop: stop });
+    Ok(id)
+}
+
+fn hex_id() -> String {
+    format!("{:08x}", rand::random::<u32>())
+}
+
+/// A stable, image-derived digest for the log (the image is never pulled).
+pub fn digest(image: &str) -> String {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    image.hash(&mut h);
+    format!(
+        "sha256:{:016x}{:016x}",
+        h.finish(),
+        h.finish().rotate_left(17)
+    )
+}

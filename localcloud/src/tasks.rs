@@ -1,0 +1,605 @@
+//! Deploy tasks: the runner that walks a task's steps, and the actions that
+//! read tasks, records and logs or cancel a task. Everything is persisted as
+//! it happens (R-DEP-5), so a record outlives its deploy and a restart finds
+//! a consistent state.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use console_shared::actions::{
+    DeployRecord, DescribeCloudRunDeployRecordResponse, DescribeServerManageTaskResponse, Empty,
+    ManageTaskRequest, OperateServerManageRequest, ProcessLogRequest, ProcessLogResponse,
+    ServerBaseConfig, ServerManageTaskInfo, ServerRequest, TaskStepInfo,
+};
+use console_shared::api::{CloudError, codes};
+use console_shared::region::Region;
+use console_shared::time::cst_datetime;
+
+use crate::deploy::{self, IMAGE_MISSING, IMAGE_SLOW_START, IMAGE_STEPS};
+use crate::protocol::internal;
+use crate::{State, envs, services};
+
+type DbResult<T> = Result<T, sqlx::Error>;
+
+async fn log(state: &State, task: i64, line: impl Into<String>) -> DbResult<()> {
+    sqlx::query(
+        "INSERT INTO task_logs (task_id, seq, at, line)
+         VALUES (?1, (SELECT COALESCE(MAX(seq), 0) + 1 FROM task_logs WHERE task_id = ?1), ?2, ?3)",
+    )
+    .bind(task)
+    .bind(crate::now())
+    .bind(line.into())
+    .execute(&state.db)
+    .await?;
+    Ok(())
+}
+
+async fn set_step(
+    state: &State,
+    task: i64,
+    idx: usize,
+    status: &str,
+    fail_reason: &str,
+) -> DbResult<()> {
+    let now = crate::now();
+    let (start, end) = match status {
+        "running" => (Some(now), None),
+        _ => (None, Some(now)),
+    };
+    sqlx::query(
+        "UPDATE task_steps SET status = ?, started_at = COALESCE(?, started_at), ended_at = COALESCE(?, ended_at),
+         fail_reason = ? WHERE task_id = ? AND idx = ?",
+    )
+    .bind(status)
+    .bind(start)
+    .bind(end)
+    .bind(fail_reason)
+    .bind(task)
+    .bind(idx as i64)
+    .execute(&state.db)
+    .await?;
+    Ok(())
+}
+
+/// Creates a task with its steps, all `todo`.
+pub async fn create(
+    tx: &mut sqlx::SqliteConnection,
+    env: &str,
+    service: &str,
+    version: &str,
+    pre_version: &str,
+    remark: &str,
+) -> DbResult<i64> {
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO tasks (env_id, server_name, version_name, pre_version_name, status, release_type, deploy_type,
+         remark, created_at) VALUES (?, ?, ?, ?, 'running', 'FULL', 'image', ?, ?) RETURNING id",
+    )
+    .bind(env)
+    .bind(service)
+    .bind(version)
+    .bind(pre_version)
+    .bind(remark)
+    .bind(crate::now())
+    .fetch_one(&mut *tx)
+    .await?;
+    for (idx, name) in IMAGE_STEPS.iter().enumerate() {
+        sqlx::query("INSERT INTO task_steps (task_id, idx, name, status) VALUES (?, ?, ?, 'todo')")
+            .bind(id)
+            .bind(idx as i64)
+            .bind(name)
+            .execute(&mut *tx)
+            .await?;
+    }
+    Ok(id)
+}
+
+/// Whether someone cancelled the task (R-DEP-3).
+async fn cancelled(state: &State, task: i64) -> DbResult<bool> {
+    sqlx::query_scalar("SELECT cancel_requested FROM tasks WHERE id = ?")
+        .bind(task)
+        .fetch_one(&state.db)
+        .await
+}
+
+/// What the runner needs to know about the task.
+pub struct Job {
+    pub task: i64,
+    pub env: String,
+    pub service: String,
+    pub version: String,
+    pub image: String,
+    pub config: ServerBaseConfig,
+}
+
+/// Runs a task to its end in the background.
+pub fn spawn(state: Arc<State>, job: Job) {
+    tokio::spawn(async move {
+        if let Err(e) = run(&state, &job).await {
+            tracing::error!(error = %e, task.id = job.task, "deploy task broke off");
+            let _ = finish(
+                &state,
+                &job,
+                "failed",
+                "localcloud failed internally during the deploy",
+            )
+            .await;
+        }
+    });
+}
+
+enum StepOutcome {
+    Done,
+    Failed(String),
+}
+
+async fn run(state: &State, job: &Job) -> DbResult<()> {
+    let delay = state.step_delay;
+    log(
+        state,
+        job.task,
+        format!(
+            "deploying {} of {} from image {}",
+            job.version, job.service, job.image
+        ),
+    )
+    .await?;
+    for (idx, name) in IMAGE_STEPS.iter().enumerate() {
+        if cancelled(state, job.task).await? {
+            return cancel_rest(state, job, idx).await;
+        }
+        set_step(state, job.task, idx, "running", "").await?;
+        tokio::time::sleep(delay).await;
+        let outcome = match idx {
+            0 => pull(state, job).await?,
+            1 => {
+                log(
+                    state,
+                    job.task,
+                    format!(
+                        "version {} created; its configuration is frozen (R-VER-3)",
+                        job.version
+                    ),
+                )
+                .await?;
+                StepOutcome::Done
+            }
+            2 => start_instances(state, job, delay).await?,
+            3 => health_check(state, job).await?,
+            _ => {
+                // The last look before traffic moves: a cancelled version never goes online.
+                if cancelled(state, job.task).await? {
+                    return cancel_rest(state, job, idx).await;
+                }
+                release(state, job).await?
+            }
+        };
+        match outcome {
+            StepOutcome::Done => set_step(state, job.task, idx, "finished", "").await?,
+            StepOutcome::Failed(reason) => {
+                set_step(state, job.task, idx, "failed", &reason).await?;
+                log(state, job.task, format!("{name} failed: {reason}")).await?;
+                // The previous online version keeps serving, untouched.
+                state.runtime.stop(&job.env, &job.service, &job.version);
+                return finish(state, job, "failed", &reason).await;
+            }
+        }
+    }
+    log(
+        state,
+        job.task,
+        format!("{} is online with 100% of the traffic", job.version),
+    )
+    .await?;
+    finish(state, job, "finished", "").await
+}
+
+async fn pull(state: &State, job: &Job) -> DbResult<StepOutcome> {
+    log(state, job.task, format!("pulling {}", job.image)).await?;
+    if job.image == IMAGE_MISSING {
+        return Ok(StepOutcome::Failed(format!(
+            "the image {} does not exist",
+            job.image
+        )));
+    }
+    log(
+        state,
+        job.task,
+        format!("digest {}", deploy::digest(&job.image)),
+    )
+    .await?;
+    log(
+        state,
+        job.task,
+        "note: localcloud cannot run containers; this version runs as its built-in workload, which answers every request with who it is",
+    )
+    .await?;
+    Ok(StepOutcome::Done)
+}
+
+/// R-DEP-4: one instance during a low-cost deploy, minNum in high availability.
+fn instances_for(config: &ServerBaseConfig) -> i64 {
+    config.min_num.max(1)
+}
+
+async fn start_instances(state: &State, job: &Job, delay: Duration) -> DbResult<StepOutcome> {
+    let n = instances_for(&job.config);
+    log(
+        state,
+        job.task,
+        format!(
+            "starting {n} instance(s) of {} core / {} GiB",
+            job.config.cpu, job.config.mem
+        ),
+    )
+    .await?;
+    if job.image == IMAGE_SLOW_START {
+        log(state, job.task, "the image starts slowly; waiting").await?;
+        tokio::time::sleep(delay * 3).await;
+    }
+    for _ in 0..n {
+        match deploy::start_instance(
+            state,
+            &job.env,
+            &job.service,
+            &job.version,
+            &job.image,
+            &job.config,
+        )
+        .await
+        {
+            Ok(id) => log(state, job.task, format!("instance {id} started")).await?,
+            Err(e) => {
+                return Ok(StepOutcome::Failed(format!(
+                    "an instance could not start: {e}"
+                )));
+            }
+        }
+    }
+    Ok(StepOutcome::Done)
+}
+
+async fn health_check(state: &State, job: &Job) -> DbResult<StepOutcome> {
+    let count = state.runtime.count(&job.env, &job.service, &job.version);
+    for _ in 0..count {
+        let Some(addr) = state.runtime.pick(&job.env, &job.service, &job.version) else {
+            break;
+        };
+        let answer = state.http.get(format!("http://{addr}/")).send().await;
+        match answer {
+            Ok(r) if r.status().is_success() => {
+                log(state, job.task, format!("{addr}: healthy ({})", r.status())).await?
+            }
+            Ok(r) => {
+                return Ok(StepOutcome::Failed(format!(
+                    "the health check got {} from an instance",
+                    r.status()
+                )));
+            }
+            Err(e) => {
+                return Ok(StepOutcome::Failed(format!(
+                    "the health check could not reach an instance: {e}"
+                )));
+            }
+        }
+    }
+    Ok(StepOutcome::Done)
+}
+
+async fn release(state: &State, job: &Job) -> DbResult<StepOutcome> {
+    let previous: Option<String> = sqlx::query_scalar(
+        "SELECT online_version FROM services WHERE env_id = ? AND server_name = ?",
+    )
+    .bind(&job.env)
+    .bind(&job.service)
+    .fetch_one(&state.db)
+    .await?;
+    // R-DEP-1 / R-UPD-1: a successful deploy takes all the traffic at once.
+    sqlx::query("UPDATE services SET online_version = ?, status = 'normal', updated_at = ? WHERE env_id = ? AND server_name = ?")
+        .bind(&job.version)
+        .bind(crate::now())
+        .bind(&job.env)
+        .bind(&job.service)
+        .execute(&state.db)
+        .await?;
+    if let Some(old) = previous.filter(|p| p != &job.version) {
+        // localcloud retires the old version's instances at once rather than
+        // after Tencent's 30 minutes: nothing routes to them any more.
+        state.runtime.stop(&job.env, &job.service, &old);
+        log(state, job.task, format!("{old} no longer receives traffic")).await?;
+    }
+    Ok(StepOutcome::Done)
+}
+
+async fn cancel_rest(state: &State, job: &Job, from: usize) -> DbResult<()> {
+    for idx in from..IMAGE_STEPS.len() {
+        set_step(state, job.task, idx, "cancelled", "").await?;
+    }
+    state.runtime.stop(&job.env, &job.service, &job.version);
+    log(state, job.task, "cancelled: this version never went online").await?;
+    finish(state, job, "cancelled", "cancelled by the user").await
+}
+
+async fn finish(state: &State, job: &Job, status: &str, reason: &str) -> DbResult<()> {
+    let version_status = match status {
+        "finished" => "normal",
+        "cancelled" => "cancelled",
+        _ => "deploy_failed",
+    };
+    let mut tx = state.db.begin().await?;
+    sqlx::query("UPDATE tasks SET status = ?, fail_reason = ? WHERE id = ?")
+        .bind(status)
+        .bind(reason)
+        .bind(job.task)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query(
+        "UPDATE versions SET status = ? WHERE env_id = ? AND server_name = ? AND version_name = ?",
+    )
+    .bind(version_status)
+    .bind(&job.env)
+    .bind(&job.service)
+    .bind(&job.version)
+    .execute(&mut *tx)
+    .await?;
+    // A service whose first deploy did not succeed has nothing online.
+    sqlx::query(
+        "UPDATE services SET status = CASE WHEN online_version IS NULL THEN 'create_failed' ELSE 'normal' END
+         WHERE env_id = ? AND server_name = ?",
+    )
+    .bind(&job.env)
+    .bind(&job.service)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    tracing::info!(task.id = job.task, env.id = %job.env, status, "deploy task ended");
+    Ok(())
+}
+
+/// After a restart: tasks that were running cannot resume (their instances
+/// died with the process), so they end as failed, never stuck "running";
+/// online versions get their instances back.
+pub async fn recover(state: &Arc<State>) -> DbResult<()> {
+    let now = crate::now();
+    let mut tx = state.db.begin().await?;
+    let stuck: Vec<i64> = sqlx::query_scalar("SELECT id FROM tasks WHERE status = 'running'")
+        .fetch_all(&mut *tx)
+        .await?;
+    for id in &stuck {
+        sqlx::query("UPDATE task_steps SET status = 'failed', ended_at = ?, fail_reason = 'localcloud restarted' WHERE task_id = ? AND status = 'running'")
+            .bind(now)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("UPDATE tasks SET status = 'failed', fail_reason = 'localcloud restarted during the deploy' WHERE id = ?")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("UPDATE versions SET status = 'deploy_failed' WHERE (env_id, server_name, version_name) IN (SELECT env_id, server_name, version_name FROM tasks WHERE id = ?)")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    sqlx::query("UPDATE services SET status = CASE WHEN online_version IS NULL THEN 'create_failed' ELSE 'normal' END WHERE status IN ('creating', 'deploying')")
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    let online: Vec<(String, String, String, String, String)> = sqlx::query_as(
+        "SELECT s.env_id, s.server_name, v.version_name, v.image, v.config FROM services s
+         JOIN versions v ON v.env_id = s.env_id AND v.server_name = s.server_name AND v.version_name = s.online_version",
+    )
+    .fetch_all(&state.db)
+    .await?;
+    for (env, service, version, image, config) in online {
+        let config: ServerBaseConfig = serde_json::from_str(&config).unwrap_or_default();
+        for _ in 0..instances_for(&config) {
+            if let Err(e) =
+                deploy::start_instance(state, &env, &service, &version, &image, &config).await
+            {
+                tracing::warn!(error = %e, "could not restart an instance");
+            }
+        }
+    }
+    Ok(())
+}
+
+// ---- Actions ----
+
+#[derive(sqlx::FromRow)]
+struct TaskRow {
+    id: i64,
+    env_id: String,
+    server_name: String,
+    version_name: String,
+    pre_version_name: String,
+    status: String,
+    release_type: String,
+    deploy_type: String,
+    fail_reason: String,
+    remark: String,
+    created_at: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct StepRow {
+    name: String,
+    status: String,
+    started_at: Option<i64>,
+    ended_at: Option<i64>,
+    fail_reason: String,
+}
+
+pub async fn describe_task(
+    state: &State,
+    region: Option<Region>,
+    req: ManageTaskRequest,
+) -> Result<DescribeServerManageTaskResponse, CloudError> {
+    services::find(state, &req.env_id, &req.server_name, region).await?;
+    // TaskId 0: the task running now, as the CLI asks for it.
+    let row: Option<TaskRow> = if req.task_id == 0 {
+        sqlx::query_as("SELECT * FROM tasks WHERE env_id = ? AND server_name = ? AND status = 'running' ORDER BY id DESC LIMIT 1")
+            .bind(&req.env_id)
+            .bind(&req.server_name)
+            .fetch_optional(&state.db)
+            .await
+    } else {
+        sqlx::query_as("SELECT * FROM tasks WHERE id = ? AND env_id = ? AND server_name = ?")
+            .bind(req.task_id)
+            .bind(&req.env_id)
+            .bind(&req.server_name)
+            .fetch_optional(&state.db)
+            .await
+    }
+    .map_err(|e| internal(&e))?;
+    // Like the official example, a missing task is `IsExist: false`, not an error.
+    let Some(t) = row else {
+        return Ok(DescribeServerManageTaskResponse {
+            is_exist: false,
+            task: ServerManageTaskInfo::default(),
+        });
+    };
+    let steps: Vec<StepRow> = sqlx::query_as("SELECT name, status, started_at, ended_at, fail_reason FROM task_steps WHERE task_id = ? ORDER BY idx")
+        .bind(t.id)
+        .fetch_all(&state.db)
+        .await
+        .map_err(|e| internal(&e))?;
+    let when = |ts: Option<i64>| ts.map(cst_datetime).unwrap_or_default();
+    Ok(DescribeServerManageTaskResponse {
+        is_exist: true,
+        task: ServerManageTaskInfo {
+            id: t.id,
+            env_id: t.env_id,
+            server_name: t.server_name,
+            create_time: cst_datetime(t.created_at),
+            change_type: "CODE".into(),
+            release_type: t.release_type,
+            deploy_type: t.deploy_type,
+            pre_version_name: t.pre_version_name,
+            version_name: t.version_name,
+            pipeline_id: 0,
+            pipeline_task_id: t.id,
+            release_id: t.id,
+            status: t.status,
+            fail_reason: t.fail_reason,
+            operator_remark: t.remark,
+            steps: steps
+                .into_iter()
+                .map(|s| TaskStepInfo {
+                    cost_time: match (s.started_at, s.ended_at) {
+                        (Some(a), Some(b)) => b - a,
+                        (Some(a), None) => crate::now() - a,
+                        _ => 0,
+                    },
+                    name: s.name,
+                    status: s.status,
+                    start_time: when(s.started_at),
+                    end_time: when(s.ended_at),
+                    fail_reason: s.fail_reason,
+                })
+                .collect(),
+        },
+    })
+}
+
+/// `RunId` is `run-<version>` in localcloud.
+pub async fn process_log(
+    state: &State,
+    region: Option<Region>,
+    req: ProcessLogRequest,
+) -> Result<ProcessLogResponse, CloudError> {
+    envs::find(state, &req.env_id, region).await?;
+    let version = req.run_id.strip_prefix("run-").unwrap_or(&req.run_id);
+    let logs: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT l.at, l.line FROM task_logs l JOIN tasks t ON t.id = l.task_id
+         WHERE t.env_id = ? AND t.version_name = ? ORDER BY l.task_id, l.seq",
+    )
+    .bind(&req.env_id)
+    .bind(version)
+    .fetch_all(&state.db)
+    .await
+    .map_err(|e| internal(&e))?;
+    Ok(ProcessLogResponse {
+        logs: logs
+            .into_iter()
+            .map(|(at, line)| format!("{} {line}", cst_datetime(at)))
+            .collect(),
+    })
+}
+
+pub async fn records(
+    state: &State,
+    region: Option<Region>,
+    req: ServerRequest,
+) -> Result<DescribeCloudRunDeployRecordResponse, CloudError> {
+    let service = services::find(state, &req.env_id, &req.server_name, region).await?;
+    let rows: Vec<(String, String, i64, String, i64)> = sqlx::query_as(
+        "SELECT t.version_name, t.status, t.created_at, v.image, t.id FROM tasks t
+         JOIN versions v ON v.env_id = t.env_id AND v.server_name = t.server_name AND v.version_name = t.version_name
+         WHERE t.env_id = ? AND t.server_name = ? ORDER BY t.id DESC",
+    )
+    .bind(&req.env_id)
+    .bind(&req.server_name)
+    .fetch_all(&state.db)
+    .await
+    .map_err(|e| internal(&e))?;
+    let deploy_records = rows
+        .into_iter()
+        .map(|(version, status, at, image, task)| {
+            let online = service.online_version.as_deref() == Some(version.as_str());
+            DeployRecord {
+                status: match status.as_str() {
+                    "running" => "deploying".into(),
+                    "failed" => "deploy_failed".into(),
+                    "cancelled" => "cancelled".into(),
+                    _ => "running".into(),
+                },
+                run_id: format!("run-{version}"),
+                deploy_id: version,
+                deploy_time: cst_datetime(at),
+                build_id: task,
+                flow_ratio: if online { 100 } else { 0 },
+                image_url: Some(image),
+                scale_status: String::new(),
+                has_traffic: online,
+                traffic_type: "FLOW".into(),
+                is_releasing: status == "running",
+            }
+        })
+        .collect();
+    Ok(DescribeCloudRunDeployRecordResponse { deploy_records })
+}
+
+pub async fn operate(
+    state: &State,
+    region: Option<Region>,
+    req: OperateServerManageRequest,
+) -> Result<Empty, CloudError> {
+    services::find(state, &req.env_id, &req.server_name, region).await?;
+    if req.operate_type != "cancel" {
+        return Err(CloudError::new(
+            codes::INVALID_PARAMETER_VALUE,
+            format!(
+                "OperateType `{}` applies to gray releases, which localcloud does not run yet; `cancel` works.",
+                req.operate_type
+            ),
+        ));
+    }
+    // R-DEP-3: the task is marked at once so a new update can start now; the
+    // runner stops at its next step and the version never goes online.
+    let cancelled = sqlx::query(
+        "UPDATE tasks SET cancel_requested = 1, status = 'cancelled', fail_reason = 'cancelled by the user'
+         WHERE id = ? AND env_id = ? AND server_name = ? AND status = 'running'",
+    )
+    .bind(req.task_id)
+    .bind(&req.env_id)
+    .bind(&req.server_name)
+    .execute(&state.db)
+    .await
+    .map_err(|e| internal(&e))?;
+    if cancelled.rows_affected() == 0 {
+        return Err(CloudError::new(
+            codes::INVALID_PARAMETER_VALUE,
+            "That task is not running: there is nothing to cancel.",
+        ));
+    }
+    Ok(Empty {})
+}

@@ -1,0 +1,139 @@
+//! Signed calls to a localcloud on port 0, shared by the test files.
+
+#![allow(dead_code)] // each test binary uses its own part of the harness
+
+use console_shared::tc3::{self, Credential};
+use serde_json::{Value, json};
+
+pub const ID: &str = "AKIDtest";
+pub const KEY: &str = "test-secret-key";
+
+pub struct Cloud {
+    pub addr: std::net::SocketAddr,
+    pub gateway: std::net::SocketAddr,
+    pub _dir: tempfile::TempDir,
+}
+
+pub async fn start_in(dir: tempfile::TempDir) -> Cloud {
+    let running = localcloud::start(localcloud::Config {
+        addr: "127.0.0.1:0".parse().unwrap(),
+        gateway_addr: "127.0.0.1:0".parse().unwrap(),
+        data_dir: dir.path().to_path_buf(),
+        credentials: vec![Credential {
+            secret_id: ID.into(),
+            secret_key: KEY.into(),
+        }],
+        step_delay: std::time::Duration::from_millis(20),
+    })
+    .await
+    .unwrap();
+    Cloud {
+        addr: running.api_addr,
+        gateway: running.gateway_addr,
+        _dir: dir,
+    }
+}
+
+pub async fn start() -> Cloud {
+    start_in(tempfile::tempdir().unwrap()).await
+}
+
+pub fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64
+}
+
+/// Options for one raw call, so each test can break exactly one thing.
+pub struct Call<'a> {
+    pub service: &'a str,
+    pub action: &'a str,
+    pub version: &'a str,
+    pub region: Option<&'a str>,
+    pub body: Vec<u8>,
+    pub timestamp: i64,
+    pub secret_id: &'a str,
+    pub secret_key: &'a str,
+}
+
+impl<'a> Call<'a> {
+    pub fn new(service: &'a str, action: &'a str, body: Value) -> Self {
+        let version = if service == "tcb" {
+            "2018-06-08"
+        } else {
+            "2022-02-17"
+        };
+        Call {
+            service,
+            action,
+            version,
+            region: None,
+            body: body.to_string().into_bytes(),
+            timestamp: now(),
+            secret_id: ID,
+            secret_key: KEY,
+        }
+    }
+
+    pub async fn send_with(
+        self,
+        cloud: &Cloud,
+        edit: impl FnOnce(&mut Vec<(&'static str, String)>),
+    ) -> (reqwest::StatusCode, String, Value) {
+        let host = cloud.addr.to_string();
+        let cred = Credential {
+            secret_id: self.secret_id.into(),
+            secret_key: self.secret_key.into(),
+        };
+        let target = tc3::Target {
+            service: self.service,
+            host: &host,
+            action: self.action,
+            version: self.version,
+            region: self.region,
+        };
+        let mut signed = tc3::sign_json_post(&cred, target, self.timestamp, &self.body);
+        edit(&mut signed.headers);
+        let mut req = reqwest::Client::new()
+            .post(format!("http://{host}/"))
+            .body(self.body);
+        for (k, v) in signed.headers {
+            req = req.header(k, v);
+        }
+        let resp = req.send().await.unwrap();
+        let status = resp.status();
+        let ct = resp.headers()["content-type"].to_str().unwrap().to_string();
+        let v: Value = resp.json().await.unwrap();
+        (status, ct, v)
+    }
+
+    pub async fn send(self, cloud: &Cloud) -> Value {
+        let (status, ct, v) = self.send_with(cloud, |_| {}).await;
+        assert_eq!(status, 200, "API 3.0 answers 200 even for errors");
+        assert_eq!(
+            ct, "application/json",
+            "exactly application/json, no charset"
+        );
+        assert!(v["Response"]["RequestId"].is_string(), "{v}");
+        v["Response"].clone()
+    }
+}
+
+pub fn code(resp: &Value) -> &str {
+    resp["Error"]["Code"].as_str().unwrap_or("<no error>")
+}
+
+pub async fn create_env(cloud: &Cloud, region: &str, alias: &str) -> String {
+    let mut call = Call::new(
+        "tcbr",
+        "CreateCloudRunEnv",
+        json!({"PackageType": "Trial", "Alias": alias}),
+    );
+    call.region = Some(region);
+    let r = call.send(cloud).await;
+    r["EnvId"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{r}"))
+        .to_string()
+}

@@ -178,9 +178,8 @@ pub fn cpu_mem(cpu: f64, mem: f64) -> Result<(), RuleError> {
 pub const MAX_INSTANCES: i64 = 50;
 
 pub fn instances(min: i64, max: i64) -> Result<(), RuleError> {
-    if min < 0 {
-        Err(RuleError::OutOfRange(0, MAX_INSTANCES))
-    } else if max > MAX_INSTANCES || max < 0 {
+    let range = 0..=MAX_INSTANCES;
+    if !range.contains(&min) || !range.contains(&max) {
         Err(RuleError::OutOfRange(0, MAX_INSTANCES))
     } else if min > max {
         Err(RuleError::MinAboveMax)

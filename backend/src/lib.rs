@@ -10,6 +10,7 @@ pub mod config;
 mod csrf;
 mod db;
 mod error;
+pub mod events;
 mod json;
 mod keys;
 mod members;
@@ -40,7 +41,8 @@ pub struct AppState(Arc<Inner>);
 pub struct Inner {
     pub db: sqlx::SqlitePool,
     pub clock: Arc<dyn Clock>,
-    upstream: Upstream,
+    upstream: Arc<Upstream>,
+    hub: Arc<events::Hub>,
     spa: spa::Spa,
     /// Add `Secure` to the session cookie (off only for plain-http loopback).
     secure_cookies: bool,
@@ -105,6 +107,7 @@ pub fn app(state: AppState) -> Router {
         .merge(members::router())
         .merge(audit::router())
         .merge(openapi::router())
+        .merge(events::router())
         .fallback(spa::serve)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
@@ -130,6 +133,8 @@ pub struct Running {
     pub addr: SocketAddr,
     /// The embedded localcloud, when no cloud was configured.
     pub localcloud: Option<localcloud::Running>,
+    /// The deploy-progress hub, whose counters tests and the benchmark read.
+    pub hub: Arc<events::Hub>,
     /// Set when this start created the first admin.
     pub first_admin: Option<FirstAdmin>,
     server: tokio::task::JoinHandle<()>,
@@ -202,10 +207,12 @@ pub async fn start(config: Config, clock: Arc<dyn Clock>) -> Result<Running, Sta
     let addr = listener
         .local_addr()
         .map_err(|e| StartError::Bind(config.addr, e))?;
+    let hub = Arc::new(events::Hub::default());
     let state = AppState(Arc::new(Inner {
         db,
         clock,
-        upstream,
+        upstream: Arc::new(upstream),
+        hub: hub.clone(),
         spa: spa::Spa::load(&config.dist_dir),
         secure_cookies: config.behind_tls || !addr.ip().is_loopback(),
         hsts: config.behind_tls,
@@ -229,6 +236,7 @@ pub async fn start(config: Config, clock: Arc<dyn Clock>) -> Result<Running, Sta
         addr,
         localcloud: embedded,
         first_admin,
+        hub,
         server,
     })
 }

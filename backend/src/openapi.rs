@@ -38,6 +38,7 @@ use crate::AppState;
         crate::members::remove,
         crate::audit::list,
         crate::audit::export_csv,
+        crate::events::events,
     ),
     components(schemas(
         Access,

@@ -41,6 +41,7 @@ async fn the_document_is_served_and_names_every_endpoint() {
         "/api/envs/{env}/members/{user_id}",
         "/api/audit",
         "/api/audit/export.csv",
+        "/api/envs/{env}/services/{service}/tasks/{task}/events",
     ] {
         assert!(doc["paths"][path].is_object(), "{path} is documented");
     }

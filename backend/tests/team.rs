@@ -253,6 +253,12 @@ fn endpoint_row(e: Endpoint, env: &str) -> (Method, String, Option<Value>, Statu
             StatusCode::OK,
         ),
         ReadAllAudit => (Method::GET, "/api/audit".into(), None, StatusCode::OK),
+        DeployEvents => (
+            Method::GET,
+            format!("/api/envs/{env}/services/nosvc/tasks/1/events"),
+            None,
+            StatusCode::NOT_FOUND,
+        ),
     }
 }
 
@@ -269,6 +275,34 @@ fn action_row(product: Product, action: &str, env: &str) -> (String, Value, Stat
         "DescribeEnvBaseInfo" | "DescribeCloudRunServers" => {
             (path, json!({"EnvId": env}), StatusCode::OK)
         }
+        // Allowed, then refused by the cloud's own rules: nothing shared changes.
+        "CreateCloudRunServer" => (
+            path,
+            json!({"EnvId": env, "ServerName": "2bad", "DeployInfo": {"DeployType": "image", "ImageUrl": "nginx"}}),
+            StatusCode::BAD_REQUEST,
+        ),
+        "DescribeCloudRunServerDetail"
+        | "DescribeCloudRunDeployRecord"
+        | "DeleteCloudRunServer" => (
+            path,
+            json!({"EnvId": env, "ServerName": "nosvc"}),
+            StatusCode::NOT_FOUND,
+        ),
+        "DescribeServerManageTask" => (
+            path,
+            json!({"EnvId": env, "ServerName": "nosvc", "TaskId": 1}),
+            StatusCode::NOT_FOUND,
+        ),
+        "OperateServerManage" => (
+            path,
+            json!({"EnvId": env, "ServerName": "nosvc", "TaskId": 1, "OperateType": "cancel"}),
+            StatusCode::NOT_FOUND,
+        ),
+        "DescribeCloudRunProcessLog" => (
+            path,
+            json!({"EnvId": env, "RunId": "run-none"}),
+            StatusCode::OK,
+        ),
         // The environment holds a service: allowed, then refused by the cloud (R-ENV-6).
         "DestroyEnv" => (path, json!({"EnvId": env}), StatusCode::CONFLICT),
         other => panic!("the permission matrix has no row for {other}: add one"),

@@ -398,9 +398,10 @@ pub struct ServerRequest {
     pub server_name: String,
 }
 
-/// `ServerBaseConfig` (the fields this console reads and writes).
+/// `ServerBaseConfig` (the fields this console reads and writes). Missing
+/// fields read as their defaults: Tencent marks most of them optional.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase")]
+#[serde(rename_all = "PascalCase", default)]
 pub struct ServerBaseConfig {
     pub env_id: String,
     pub server_name: String,

@@ -83,7 +83,20 @@ pub fn cloud_action(product: Product, action: &str) -> Option<Rule> {
     Some(match (product, action) {
         (Product::Tcbr, "CreateCloudRunEnv") => write(Admin),
         (Product::Tcbr, "DescribeCloudRunEnvs") => read(SignedIn),
-        (Product::Tcbr, "DescribeEnvBaseInfo" | "DescribeCloudRunServers") => read(EnvRole(Viewer)),
+        (
+            Product::Tcbr,
+            "DescribeEnvBaseInfo"
+            | "DescribeCloudRunServers"
+            | "DescribeCloudRunServerDetail"
+            | "DescribeCloudRunDeployRecord"
+            | "DescribeServerManageTask"
+            | "DescribeCloudRunProcessLog",
+        ) => read(EnvRole(Viewer)),
+        // Developers create, deploy, cancel and delete services.
+        (
+            Product::Tcbr,
+            "CreateCloudRunServer" | "OperateServerManage" | "DeleteCloudRunServer",
+        ) => write(EnvRole(Developer)),
         (Product::Tcb, "DestroyEnv") => write(EnvRole(Owner)),
         _ => return None,
     })
@@ -95,6 +108,13 @@ pub const CLOUD_ACTIONS: &[(Product, &str)] = &[
     (Product::Tcbr, "DescribeCloudRunEnvs"),
     (Product::Tcbr, "DescribeEnvBaseInfo"),
     (Product::Tcbr, "DescribeCloudRunServers"),
+    (Product::Tcbr, "CreateCloudRunServer"),
+    (Product::Tcbr, "DescribeCloudRunServerDetail"),
+    (Product::Tcbr, "DescribeCloudRunDeployRecord"),
+    (Product::Tcbr, "DescribeServerManageTask"),
+    (Product::Tcbr, "DescribeCloudRunProcessLog"),
+    (Product::Tcbr, "OperateServerManage"),
+    (Product::Tcbr, "DeleteCloudRunServer"),
     (Product::Tcb, "DestroyEnv"),
 ];
 
@@ -116,10 +136,11 @@ pub enum Endpoint {
     RemoveMember,
     ReadEnvAudit,
     ReadAllAudit,
+    DeployEvents,
 }
 
 impl Endpoint {
-    pub const ALL: [Endpoint; 14] = [
+    pub const ALL: [Endpoint; 15] = [
         Endpoint::ListUsers,
         Endpoint::CreateUser,
         Endpoint::UpdateUser,
@@ -134,6 +155,7 @@ impl Endpoint {
         Endpoint::RemoveMember,
         Endpoint::ReadEnvAudit,
         Endpoint::ReadAllAudit,
+        Endpoint::DeployEvents,
     ];
 
     pub fn rule(self) -> Rule {
@@ -149,6 +171,7 @@ impl Endpoint {
             AddMember | ChangeMemberRole | RemoveMember => write(EnvRole(Role::Owner)),
             ReadEnvAudit => read(EnvRole(Role::Owner)),
             ReadAllAudit => read(Admin),
+            DeployEvents => read(EnvRole(Role::Viewer)),
         }
     }
 
@@ -170,6 +193,7 @@ impl Endpoint {
             RemoveMember => "RemoveMember",
             ReadEnvAudit => "ReadAudit",
             ReadAllAudit => "ReadAllAudit",
+            DeployEvents => "WatchDeploy",
         }
     }
 }

@@ -16,6 +16,7 @@ pub struct TestApp {
     pub clock: Arc<ManualClock>,
     pub data: tempfile::TempDir,
     pub _dist: tempfile::TempDir,
+    pub hub: Arc<console_backend::events::Hub>,
 }
 
 pub const ADMIN_PASSWORD: &str = "admin-password-for-tests";
@@ -57,6 +58,7 @@ impl TestApp {
             clock,
             data,
             _dist: dist,
+            hub: running.hub.clone(),
         }
     }
 

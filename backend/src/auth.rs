@@ -154,7 +154,7 @@ pub async fn new_session(
 /// time (the absolute lifetime does not restart) and its handle.
 async fn reissue(state: &AppState, old_token: &str) -> AppResult<Option<String>> {
     let token = new_token();
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::db::write_tx(&state.db).await?;
     let copied = sqlx::query(
         "INSERT INTO sessions (id_hash, user_id, created_at, last_seen, user_agent, ip, handle, rotate)
          SELECT ?, user_id, created_at, last_seen, user_agent, ip, handle || '-', 0 FROM sessions WHERE id_hash = ?",

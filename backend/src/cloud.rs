@@ -406,7 +406,7 @@ async fn record_new_env(
     region: Region,
     user_id: i64,
 ) -> AppResult<()> {
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::db::write_tx(&state.db).await?;
     sqlx::query("INSERT OR IGNORE INTO environments (env_id, region, created_by, created_at) VALUES (?, ?, ?, ?)")
         .bind(env_id)
         .bind(region.id())

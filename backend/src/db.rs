@@ -19,3 +19,13 @@ pub async fn open(path: &Path) -> Result<sqlx::SqlitePool, crate::StartError> {
     sqlx::migrate!("./migrations").run(&pool).await?;
     Ok(pool)
 }
+
+/// A write transaction that takes SQLite's write lock at once (`BEGIN
+/// IMMEDIATE`): a deferred one that reads first cannot upgrade when another
+/// connection wrote meanwhile (`SQLITE_BUSY_SNAPSHOT`); an immediate one waits
+/// its turn under the busy timeout instead.
+pub async fn write_tx(
+    db: &sqlx::SqlitePool,
+) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, sqlx::Error> {
+    db.begin_with("BEGIN IMMEDIATE").await
+}

@@ -204,7 +204,7 @@ pub(crate) async fn set_role(
 ) -> AppResult<Json<Member>> {
     authorize(&state, &user, Endpoint::ChangeMemberRole, Some(&env)).await?;
     // One transaction: two owners demoting each other at once cannot both win.
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::db::write_tx(&state.db).await?;
     let (old, username) = current_role(&mut tx, &env, user_id).await?;
     if old == Role::Owner && req.role != Role::Owner {
         keep_an_owner(&mut tx, &env, user_id).await?;
@@ -248,7 +248,7 @@ pub(crate) async fn remove(
     Path((env, user_id)): Path<(String, i64)>,
 ) -> AppResult<StatusCode> {
     authorize(&state, &user, Endpoint::RemoveMember, Some(&env)).await?;
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::db::write_tx(&state.db).await?;
     let (old, username) = current_role(&mut tx, &env, user_id).await?;
     if old == Role::Owner {
         keep_an_owner(&mut tx, &env, user_id).await?;

@@ -281,6 +281,11 @@ fn action_row(product: Product, action: &str, env: &str) -> (String, Value, Stat
             json!({"EnvId": env, "ServerName": "2bad", "DeployInfo": {"DeployType": "image", "ImageUrl": "nginx"}}),
             StatusCode::BAD_REQUEST,
         ),
+        "UpdateCloudRunServer" => (
+            path,
+            json!({"EnvId": env, "ServerName": "nosvc", "DeployInfo": {"DeployType": "image", "ImageUrl": "nginx"}}),
+            StatusCode::NOT_FOUND,
+        ),
         "DescribeCloudRunServerDetail"
         | "DescribeCloudRunDeployRecord"
         | "DeleteCloudRunServer" => (

@@ -12,6 +12,10 @@ use crate::components::{EnvSwitcher, LangSwitch, ThemeSwitch, UserMenu};
 use crate::i18n::{Msg, t};
 use crate::pages::account::{Account, ForcedPasswordChange};
 use crate::pages::audit::{AllAudit, EnvAudit};
+use crate::pages::cost::CostExamples;
+use crate::pages::create_service::CreateService;
+use crate::pages::deploy::DeployProgress;
+use crate::pages::service::ServicePage;
 use crate::pages::{
     create_env::CreateEnv, env_detail::EnvDetail, env_layout::EnvLayout, envs::EnvList,
     login::Login, members::Members, not_found::NotFound, users::Users,
@@ -53,11 +57,15 @@ pub fn App() -> impl IntoView {
                     <ParentRoute path=path!("envs/:env") view=EnvLayout>
                         <Route path=path!("") view=EnvDetail />
                         <Route path=path!("members") view=Members />
+                        <Route path=path!("services/new") view=CreateService />
+                        <Route path=path!("services/:service") view=ServicePage />
+                        <Route path=path!("services/:service/tasks/:task") view=DeployProgress />
                         <Route path=path!("audit") view=EnvAudit />
                     </ParentRoute>
                     <Route path=path!("users") view=Users />
                     <Route path=path!("audit") view=AllAudit />
                     <Route path=path!("account") view=Account />
+                    <Route path=path!("cost") view=CostExamples />
                 </ParentRoute>
             </Routes>
         </Router>

@@ -193,6 +193,90 @@ messages! {
     ColDetail => "Detail", "详情";
     NoAuditEntries => "Nothing matches these filters.", "没有符合筛选条件的记录。";
     Apply => "Apply filters", "应用筛选";
+    CreateService => "Create service", "新建服务";
+    NoServicesTitle => "No services yet", "还没有服务";
+    NoServicesBody => "A service is one unit of your business with its own domain. Create one from a container image; the console shows every deploy step as it happens.", "服务是一个独立的业务单元，拥有自己的域名。从容器镜像新建服务，控制台会实时展示每个部署步骤。";
+    ColService => "Service", "服务";
+    ColDomain => "Default domain", "默认域名";
+    ColUpdated => "Updated (UTC+8)", "更新时间（北京时间）";
+    ServiceName => "Service name", "服务名称";
+    ServiceNameHelp => "A letter first; letters, digits, '-' or '_'; a letter or digit last; at most 60 characters. Unique in the environment.", "以字母开头；可含字母、数字、'-' 或 '_'；以字母或数字结尾；最多 60 个字符；在环境内唯一。";
+    ImageUrl => "Container image", "容器镜像";
+    ImageHelp => "An image URL such as nginx:1.27. On the local cloud, localcloud/fail-health and localcloud/slow-start show the failure paths.", "镜像地址，例如 nginx:1.27。在本地云上，可用 localcloud/fail-health 和 localcloud/slow-start 演示失败流程。";
+    Port => "Port", "端口";
+    PortHelp => "The one port your service listens on (HTTP only, 1–65535).", "服务监听的唯一端口（仅 HTTP，1–65535）。";
+    Spec => "CPU / memory", "CPU / 内存";
+    MinInstances => "Minimum instances", "最小实例数";
+    MaxInstances => "Maximum instances", "最大实例数";
+    InstancesHelp => "Minimum 0 is low-cost mode: scales to zero without traffic. Above 0 is high-availability mode: instances keep running. At most 50.", "最小为 0 即低成本模式：无流量时缩容到 0。大于 0 为高可用模式：实例持续运行。最多 50。";
+    Scaling => "Scale out when", "扩容条件";
+    CpuAbove => "CPU above (%)", "CPU 超过（%）";
+    MemAbove => "Memory above (%)", "内存超过（%）";
+    LogCollection => "Log collection", "日志采集";
+    LogNone => "None", "不采集";
+    LogStdout => "Standard output", "标准输出";
+    LogCustom => "Custom (log set and topic)", "自定义（日志集和主题）";
+    LogSet => "Log set ID", "日志集 ID";
+    LogTopic => "Log topic ID", "日志主题 ID";
+    LogFormat => "Log format", "日志格式";
+    EnvVars => "Environment variables", "环境变量";
+    EnvVarName => "Name", "名称";
+    EnvVarValue => "Value", "值";
+    AddVariable => "Add variable", "添加变量";
+    PasteVars => "Paste a=1&b=2", "粘贴 a=1&b=2";
+    PasteVarsHelp => "As the CLI's --envParams: pairs joined by &. Values of names that look secret are masked.", "与命令行 --envParams 相同：用 & 连接的键值对。看起来像密钥的变量值会被遮盖。";
+    ParseVars => "Add these", "添加";
+    Remark => "Remark", "备注";
+    Limits => "Platform limits", "平台限制";
+    LimitsText => "Services speak HTTP only and are reached through a domain name; one listening port; no Docker Compose, no WAF, and not for stateful services such as databases or Redis.", "服务仅支持 HTTP，并通过域名访问；只能监听一个端口；不支持 Docker Compose 和 WAF，不适合数据库、Redis 等有状态服务。";
+    Deploy => "Create and deploy", "创建并部署";
+    Deploying => "Starting the deploy…", "正在开始部署…";
+    CostTitle => "What it costs", "费用估算";
+    CostLowCost => "Low-cost (min 0)", "低成本（最小 0）";
+    CostHa => "High availability", "高可用";
+    CostDeploy => "The deploy itself", "部署本身";
+    CostIdle => "Per month with no traffic", "无流量时每月";
+    CostAssume => "Deploy duration (minutes)", "部署时长（分钟）";
+    CpuPrice => "¥ per core·hour", "元 / 核·小时";
+    MemPrice => "¥ per GiB·hour", "元 / GiB·小时";
+    CostNote => "Usage is billed per second of CPU and memory. Unit prices are WeChat CloudRun's published list prices; edit them to match your package.", "按 CPU 与内存的秒级用量计费。单价为微信云托管公布的刊例价，可按你的套餐修改。";
+    CostExamples => "Worked examples", "计算示例";
+    DeployTitle => "Deploy", "部署";
+    Live => "Live", "实时";
+    Reconnecting => "Connection lost, reconnecting…", "连接中断，正在重连…";
+    Resumed => "Reconnected; nothing was missed.", "已重新连接，没有遗漏。";
+    StepTodo => "Waiting", "等待中";
+    StepRunning => "Running", "进行中";
+    StepFinished => "Done", "完成";
+    StepFailed => "Failed", "失败";
+    StepCancelled => "Cancelled", "已取消";
+    BuildLog => "Build and deploy log", "构建与部署日志";
+    FollowingLog => "Following the newest lines; scroll up to pause.", "正在跟随最新日志；向上滚动可暂停。";
+    DeploySucceeded => "Deployed: the new version is online with all the traffic.", "部署成功：新版本已上线并承接全部流量。";
+    DeployFailed => "The deploy failed. The version that was online before (if any) keeps serving, untouched.", "部署失败。此前在线的版本（如有）继续提供服务，不受影响。";
+    DeployCancelled => "Cancelled: this version never went online. You can start a new deploy now.", "已取消：该版本从未上线。现在就可以开始新的部署。";
+    BackToService => "Go to the service", "前往服务";
+    CancelDeploy => "Cancel deploy", "取消部署";
+    CancelExplain => "Cancelling keeps the new version from ever going online and frees the service for a new deploy at once. The step running now may still finish in the background; cancelling a first deploy keeps the service.", "取消后，新版本永远不会上线，服务可立即开始新的部署。当前步骤可能仍在后台完成；取消首次部署不会删除服务。";
+    Cancelling => "Cancelling…", "正在取消…";
+    DefaultDomainWarning => "The default domain is for testing only: it is performance-limited and has no SLA.", "默认域名仅供测试：性能受限且没有 SLA。";
+    OnlineVersion => "Online version", "在线版本";
+    Traffic => "Traffic", "流量";
+    NothingOnline => "No version is online yet.", "还没有在线版本。";
+    Settings => "Settings", "配置";
+    DeployRecords => "Deploy records", "部署记录";
+    ColVersion => "Version", "版本";
+    ColImage => "Image", "镜像";
+    ViewDeploy => "Steps and log", "步骤与日志";
+    DeleteService => "Delete service", "删除服务";
+    DeleteServiceLoses => "Deleting is irreversible. Lost for good: the default domain (never reused, a new service of the same name gets a different one), every version and its image, and the deploy records. Custom domains stop working until bound elsewhere.", "删除不可撤销。将永久失去：默认域名（不会复用，同名新服务会得到不同的域名）、所有版本及其镜像、部署记录。自定义域名将失效，直到绑定到其他服务。";
+    TypeNameToConfirm => "Type the service name to confirm", "输入服务名称以确认";
+    StatusDeploying => "Deploying", "部署中";
+    StatusCreating => "Creating", "创建中";
+    StatusCreateFailed => "First deploy failed", "首次部署失败";
+    StatusFailedDeploy => "Failed", "失败";
+    StatusCancelledDeploy => "Cancelled", "已取消";
+    StatusRunning => "Running", "运行中";
 }
 
 /// The current language, from context.
@@ -235,12 +319,20 @@ pub fn package_name(package: &str, lang: Lang) -> &str {
     }
 }
 
+/// Environment, service and deploy-record states in words.
 pub fn status_text(status: &str, lang: Lang) -> String {
-    match status.to_ascii_uppercase().as_str() {
-        "NORMAL" => Msg::StatusNormal.text(lang).into(),
-        "UNAVAILABLE" => Msg::StatusUnavailable.text(lang).into(),
-        _ => status.to_string(),
-    }
+    let msg = match status.to_ascii_lowercase().as_str() {
+        "normal" => Msg::StatusNormal,
+        "unavailable" => Msg::StatusUnavailable,
+        "creating" => Msg::StatusCreating,
+        "create_failed" => Msg::StatusCreateFailed,
+        "deploying" => Msg::StatusDeploying,
+        "deploy_failed" => Msg::StatusFailedDeploy,
+        "cancelled" => Msg::StatusCancelledDeploy,
+        "running" => Msg::StatusRunning,
+        _ => return status.to_string(),
+    };
+    msg.text(lang).into()
 }
 
 pub fn rule_error(e: &RuleError, lang: Lang) -> String {
@@ -250,6 +342,14 @@ pub fn rule_error(e: &RuleError, lang: Lang) -> String {
         (RuleError::TrailingHyphen, _) => Msg::RuleTrailingHyphen.text(lang).into(),
         (RuleError::TooLong(n), Lang::En) => format!("At most {n} characters."),
         (RuleError::TooLong(n), Lang::Zh) => format!("最多 {n} 个字符。"),
+        (RuleError::MustStartWithLetter, Lang::En) => "Start with a letter.".into(),
+        (RuleError::MustStartWithLetter, Lang::Zh) => "请以字母开头。".into(),
+        (RuleError::MustEndWithLetterOrDigit, Lang::En) => "End with a letter or a digit.".into(),
+        (RuleError::MustEndWithLetterOrDigit, Lang::Zh) => "请以字母或数字结尾。".into(),
+        (RuleError::OutOfRange(a, b), Lang::En) => format!("Between {a} and {b}."),
+        (RuleError::OutOfRange(a, b), Lang::Zh) => format!("取值范围 {a}–{b}。"),
+        (RuleError::MinAboveMax, Lang::En) => "The minimum must not exceed the maximum.".into(),
+        (RuleError::MinAboveMax, Lang::Zh) => "最小值不能大于最大值。".into(),
         (RuleError::TooShort(n), Lang::En) => format!("At least {n} characters."),
         (RuleError::TooShort(n), Lang::Zh) => format!("至少 {n} 个字符。"),
         (RuleError::InvalidChar(c), Lang::En) => {
@@ -282,16 +382,6 @@ pub fn needs_text(need: console_shared::permissions::Need, env: &str, lang: Lang
             format!("需要在 {env} 中拥有{}角色。", role_name(Some(r), lang))
         }
         _ => Msg::OnlyAdmins.text(lang).into(),
-    }
-}
-
-pub fn services_count(n: i64, lang: Lang) -> String {
-    match (n, lang) {
-        (0, Lang::En) => "This environment holds no services.".into(),
-        (1, Lang::En) => "This environment holds 1 service.".into(),
-        (n, Lang::En) => format!("This environment holds {n} services."),
-        (0, Lang::Zh) => "该环境中没有服务。".into(),
-        (n, Lang::Zh) => format!("该环境中有 {n} 个服务。"),
     }
 }
 

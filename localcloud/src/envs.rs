@@ -282,7 +282,9 @@ pub async fn destroy(
     req: DestroyEnvRequest,
 ) -> Result<Empty, CloudError> {
     let env = find(state, &req.env_id, region).await?;
-    let mut tx = state.db.begin().await.map_err(|e| internal(&e))?;
+    let mut tx = crate::store::write_tx(&state.db)
+        .await
+        .map_err(|e| internal(&e))?;
     let services: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM services WHERE env_id = ?")
         .bind(&env.env_id)
         .fetch_one(&mut *tx)

@@ -13,7 +13,7 @@ use console_shared::actions::{
     Action, CreateCloudRunEnv, CreateCloudRunServer, DeleteCloudRunServer,
     DescribeCloudRunDeployRecord, DescribeCloudRunEnvs, DescribeCloudRunProcessLog,
     DescribeCloudRunServerDetail, DescribeCloudRunServers, DescribeEnvBaseInfo,
-    DescribeServerManageTask, DestroyEnv, OperateServerManage, Product,
+    DescribeServerManageTask, DestroyEnv, OperateServerManage, Product, UpdateCloudRunServer,
 };
 use console_shared::api::{CloudError, codes};
 use console_shared::region::Region;
@@ -155,6 +155,9 @@ async fn dispatch(
     });
     route!(product, action, body, CreateCloudRunServer, |r| {
         services::create(shared, region, r)
+    });
+    route!(product, action, body, UpdateCloudRunServer, |r| {
+        services::update(shared, region, r)
     });
     route!(product, action, body, DescribeCloudRunServerDetail, |r| {
         services::detail(state, region, r)

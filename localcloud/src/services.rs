@@ -6,7 +6,8 @@ use console_shared::actions::{
     CreateCloudRunServerRequest, DeleteCloudRunServerRequest, DescribeCloudRunServerDetailResponse,
     DescribeCloudRunServersRequest, DescribeCloudRunServersResponse, DiffConfigItem, HpaPolicy,
     OnlineVersionInfo, ResultResponse, SERVERS_PAGE_SIZE_DEFAULT, SERVERS_PAGE_SIZE_MAX,
-    ServerBaseConfig, ServerBaseInfo, ServerRequest, TaskIdResponse,
+    ServerBaseConfig, ServerBaseInfo, ServerRequest, TaskIdResponse, UpdateCloudRunServerRequest,
+    UpdateCloudRunServerResponse,
 };
 use console_shared::api::{CloudError, codes};
 use console_shared::region::Region;
@@ -74,7 +75,7 @@ fn config_from(
     name: &str,
     items: &[DiffConfigItem],
 ) -> Result<ServerBaseConfig, CloudError> {
-    let mut c = ServerBaseConfig {
+    let c = ServerBaseConfig {
         env_id: env.into(),
         server_name: name.into(),
         open_access_types: vec!["PUBLIC".into()],
@@ -102,6 +103,14 @@ fn config_from(
         build_dir: String::new(),
         log_type: "default".into(),
     };
+    config_over(c, items)
+}
+
+/// Applies `Items` over a configuration and validates the result.
+fn config_over(
+    mut c: ServerBaseConfig,
+    items: &[DiffConfigItem],
+) -> Result<ServerBaseConfig, CloudError> {
     for item in items {
         let int = || {
             item.int_value
@@ -209,7 +218,9 @@ pub async fn create(
     let domain = new_domain(state, &req.env_id, &req.server_name).await?;
     let now = crate::now();
     let version = format!("{}-001", req.server_name);
-    let mut tx = state.db.begin().await.map_err(|e| internal(&e))?;
+    let mut tx = crate::store::write_tx(&state.db)
+        .await
+        .map_err(|e| internal(&e))?;
     let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM services WHERE env_id = ?")
         .bind(&req.env_id)
         .fetch_one(&mut *tx)
@@ -281,6 +292,108 @@ pub async fn create(
         },
     );
     Ok(TaskIdResponse { task_id: task })
+}
+
+/// A redeploy: a new version with the service's settings, changed by `Items`,
+/// frozen into it (R-VER-3); one update at a time (R-SVC-4).
+pub async fn update(
+    state: &Arc<State>,
+    region: Option<Region>,
+    req: UpdateCloudRunServerRequest,
+) -> Result<UpdateCloudRunServerResponse, CloudError> {
+    let service = find(state, &req.env_id, &req.server_name, region).await?;
+    if req.deploy_info.deploy_type != "image" {
+        return Err(invalid(
+            "DeployInfo.DeployType",
+            "is not supported by localcloud yet; use `image`",
+        ));
+    }
+    let image = req
+        .deploy_info
+        .image_url
+        .clone()
+        .filter(|i| !i.trim().is_empty())
+        .ok_or_else(|| {
+            CloudError::new(
+                codes::MISSING_PARAMETER,
+                "The parameter `DeployInfo.ImageUrl` is missing.",
+            )
+        })?;
+    let current: ServerBaseConfig =
+        serde_json::from_str(&service.config).map_err(|e| internal(&e))?;
+    let config = config_over(current, req.items.as_deref().unwrap_or_default())?;
+    let config_json = serde_json::to_string(&config).map_err(|e| internal(&e))?;
+    let now = crate::now();
+    let mut tx = crate::store::write_tx(&state.db)
+        .await
+        .map_err(|e| internal(&e))?;
+    let running: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM tasks WHERE env_id = ? AND server_name = ? AND status = 'running'",
+    )
+    .bind(&req.env_id)
+    .bind(&req.server_name)
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(|e| internal(&e))?;
+    if running > 0 {
+        return Err(CloudError::new(
+            codes::RESOURCE_IN_USE,
+            "Another update is running on this service; only one runs at a time (cancel it or wait).",
+        ));
+    }
+    // R-VER-1: numbers only go up, even past deleted or failed versions.
+    let number: i64 = sqlx::query_scalar(
+        "UPDATE services SET next_version = next_version + 1, config = ?, updated_at = ? WHERE env_id = ? AND server_name = ?
+         RETURNING next_version - 1",
+    )
+    .bind(&config_json)
+    .bind(now)
+    .bind(&req.env_id)
+    .bind(&req.server_name)
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(|e| internal(&e))?;
+    let version = format!("{}-{number:03}", req.server_name);
+    sqlx::query(
+        "INSERT INTO versions (env_id, server_name, version_name, image, config, status, created_at) VALUES (?, ?, ?, ?, ?, 'deploying', ?)",
+    )
+    .bind(&req.env_id)
+    .bind(&req.server_name)
+    .bind(&version)
+    .bind(&image)
+    .bind(&config_json)
+    .bind(now)
+    .execute(&mut *tx)
+    .await
+    .map_err(|e| internal(&e))?;
+    let pre = service.online_version.clone().unwrap_or_default();
+    let remark = req.deploy_info.deploy_remark.clone().unwrap_or_default();
+    let task = tasks::create(
+        &mut tx,
+        &req.env_id,
+        &req.server_name,
+        &version,
+        &pre,
+        &remark,
+    )
+    .await
+    .map_err(|e| internal(&e))?;
+    tx.commit().await.map_err(|e| internal(&e))?;
+    tasks::spawn(
+        state.clone(),
+        Job {
+            task,
+            env: req.env_id.clone(),
+            service: req.server_name,
+            version,
+            image,
+            config,
+        },
+    );
+    Ok(UpdateCloudRunServerResponse {
+        env_id: req.env_id,
+        task_id: task,
+    })
 }
 
 fn base_info(r: &ServiceRow) -> ServerBaseInfo {
@@ -379,7 +492,9 @@ pub async fn delete(
     req: DeleteCloudRunServerRequest,
 ) -> Result<ResultResponse, CloudError> {
     let r = find(state, &req.env_id, &req.server_name, region).await?;
-    let mut tx = state.db.begin().await.map_err(|e| internal(&e))?;
+    let mut tx = crate::store::write_tx(&state.db)
+        .await
+        .map_err(|e| internal(&e))?;
     // R-SVC-4: not while an update runs.
     let running: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM tasks WHERE env_id = ? AND server_name = ? AND status = 'running'",

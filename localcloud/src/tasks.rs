@@ -325,7 +325,7 @@ async fn finish(state: &State, job: &Job, status: &str, reason: &str) -> DbResul
         "cancelled" => "cancelled",
         _ => "deploy_failed",
     };
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::store::write_tx(&state.db).await?;
     sqlx::query("UPDATE tasks SET status = ?, fail_reason = ? WHERE id = ?")
         .bind(status)
         .bind(reason)
@@ -360,7 +360,7 @@ async fn finish(state: &State, job: &Job, status: &str, reason: &str) -> DbResul
 /// online versions get their instances back.
 pub async fn recover(state: &Arc<State>) -> DbResult<()> {
     let now = crate::now();
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::store::write_tx(&state.db).await?;
     let stuck: Vec<i64> = sqlx::query_scalar("SELECT id FROM tasks WHERE status = 'running'")
         .fetch_all(&mut *tx)
         .await?;

@@ -494,3 +494,86 @@ async fn start_in_path(path: std::path::PathBuf) -> Cloud {
         _dir: tempfile::tempdir().unwrap(),
     }
 }
+
+async fn update(cloud: &Cloud, env: &str, name: &str, image: &str) -> Value {
+    Call::new(
+        "tcbr",
+        "UpdateCloudRunServer",
+        json!({"EnvId": env, "ServerName": name, "DeployInfo": {"DeployType": "image", "ImageUrl": image, "ReleaseType": "FULL"}}),
+    )
+    .send(cloud)
+    .await
+}
+
+#[tokio::test]
+async fn r_svc_4_and_r_ver_1_updates_make_new_versions_one_at_a_time_and_a_failure_keeps_the_old_one()
+ {
+    let dir = tempfile::tempdir().unwrap();
+    let running = localcloud::start(localcloud::Config {
+        addr: "127.0.0.1:0".parse().unwrap(),
+        gateway_addr: "127.0.0.1:0".parse().unwrap(),
+        data_dir: dir.path().to_path_buf(),
+        credentials: vec![Credential {
+            secret_id: ID.into(),
+            secret_key: KEY.into(),
+        }],
+        step_delay: Duration::from_millis(60),
+    })
+    .await
+    .unwrap();
+    let cloud = Cloud {
+        addr: running.api_addr,
+        gateway: running.gateway_addr,
+        _dir: dir,
+    };
+    let env = create_env(&cloud, "ap-shanghai", "upd").await;
+    let first = create_service(&cloud, &env, "app", "nginx").await["TaskId"]
+        .as_i64()
+        .unwrap();
+    // R-SVC-4: one update at a time.
+    assert_eq!(
+        code(&update(&cloud, &env, "app", "nginx:2").await),
+        "ResourceInUse"
+    );
+    wait_task(&cloud, &env, "app", first).await;
+
+    let second = update(&cloud, &env, "app", "nginx:2").await["TaskId"]
+        .as_i64()
+        .unwrap();
+    let t = wait_task(&cloud, &env, "app", second).await;
+    assert_eq!(
+        (t["VersionName"].as_str(), t["Status"].as_str()),
+        (Some("app-002"), Some("finished"))
+    );
+    assert_eq!(t["PreVersionName"], "app-001");
+    let domain = detail(&cloud, &env, "app").await["BaseInfo"]["DefaultDomainName"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        visit(&cloud, &domain).await.headers()["x-localcloud-version"],
+        "app-002",
+        "R-UPD-1: all traffic moves"
+    );
+
+    // A failing update: the online version keeps serving, untouched.
+    let third = update(&cloud, &env, "app", "localcloud/fail-health").await["TaskId"]
+        .as_i64()
+        .unwrap();
+    let t = wait_task(&cloud, &env, "app", third).await;
+    assert_eq!(
+        (t["VersionName"].as_str(), t["Status"].as_str()),
+        (Some("app-003"), Some("failed"))
+    );
+    let still = visit(&cloud, &domain).await;
+    assert_eq!(still.status(), 200);
+    assert_eq!(still.headers()["x-localcloud-version"], "app-002");
+    // Numbers keep going up past the failure (R-VER-1).
+    let fourth = update(&cloud, &env, "app", "nginx:3").await["TaskId"]
+        .as_i64()
+        .unwrap();
+    assert_eq!(
+        wait_task(&cloud, &env, "app", fourth).await["VersionName"],
+        "app-004"
+    );
+}

@@ -562,11 +562,35 @@ pub struct ResultResponse {
     pub result: String,
 }
 
+/// `UpdateCloudRunServer`: a redeploy, which makes a new version (R-VER-1).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct UpdateCloudRunServerRequest {
+    pub env_id: String,
+    pub server_name: String,
+    pub deploy_info: DeployParam,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub items: Option<Vec<DiffConfigItem>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct UpdateCloudRunServerResponse {
+    pub env_id: String,
+    pub task_id: i64,
+}
+
 action!(
     CreateCloudRunServer,
     Product::Tcbr,
     CreateCloudRunServerRequest,
     TaskIdResponse
+);
+action!(
+    UpdateCloudRunServer,
+    Product::Tcbr,
+    UpdateCloudRunServerRequest,
+    UpdateCloudRunServerResponse
 );
 action!(
     DescribeCloudRunServerDetail,

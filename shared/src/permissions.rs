@@ -95,7 +95,10 @@ pub fn cloud_action(product: Product, action: &str) -> Option<Rule> {
         // Developers create, deploy, cancel and delete services.
         (
             Product::Tcbr,
-            "CreateCloudRunServer" | "OperateServerManage" | "DeleteCloudRunServer",
+            "CreateCloudRunServer"
+            | "UpdateCloudRunServer"
+            | "OperateServerManage"
+            | "DeleteCloudRunServer",
         ) => write(EnvRole(Developer)),
         (Product::Tcb, "DestroyEnv") => write(EnvRole(Owner)),
         _ => return None,
@@ -109,6 +112,7 @@ pub const CLOUD_ACTIONS: &[(Product, &str)] = &[
     (Product::Tcbr, "DescribeEnvBaseInfo"),
     (Product::Tcbr, "DescribeCloudRunServers"),
     (Product::Tcbr, "CreateCloudRunServer"),
+    (Product::Tcbr, "UpdateCloudRunServer"),
     (Product::Tcbr, "DescribeCloudRunServerDetail"),
     (Product::Tcbr, "DescribeCloudRunDeployRecord"),
     (Product::Tcbr, "DescribeServerManageTask"),

@@ -39,6 +39,37 @@ pub fn cst_datetime(timestamp: i64) -> String {
     utc_datetime(timestamp + 8 * 3600)
 }
 
+/// Days since 1970-01-01 of a proleptic Gregorian date (inverse of `civil_from_days`).
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * (m + if m > 2 { -3 } else { 9 }) + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// `YYYY-MM-DD[ T]HH:MM[:SS]` (or a bare date) read as UTC, to Unix seconds.
+pub fn parse_utc(s: &str) -> Option<i64> {
+    let num = |r: std::ops::Range<usize>| s.get(r)?.parse::<i64>().ok();
+    let (y, m, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
+    if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
+        return None;
+    }
+    let (hh, mm) = if s.len() >= 16 {
+        (num(11..13)?, num(14..16)?)
+    } else {
+        (0, 0)
+    };
+    let ss = if s.len() >= 19 { num(17..19)? } else { 0 };
+    Some(days_from_civil(y, m, d) * 86_400 + hh * 3600 + mm * 60 + ss)
+}
+
+/// A China Standard Time string from the cloud API, to Unix seconds.
+pub fn parse_cst(s: &str) -> Option<i64> {
+    parse_utc(s).map(|t| t - 8 * 3600)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -50,5 +81,17 @@ mod tests {
         assert_eq!(utc_date(0), "1970-01-01");
         assert_eq!(utc_date(951_782_400), "2000-02-29");
         assert_eq!(utc_datetime(1_551_113_065), "2019-02-25 16:44:25");
+    }
+
+    #[test]
+    fn parsing_inverts_formatting() {
+        for t in [0, 951_782_400, 1_551_113_065, 1_800_000_000] {
+            assert_eq!(parse_utc(&utc_datetime(t)), Some(t));
+            assert_eq!(parse_cst(&cst_datetime(t)), Some(t));
+        }
+        assert_eq!(parse_utc("2019-02-25T16:44"), Some(1_551_113_040));
+        assert_eq!(parse_utc("2000-03-01"), Some(951_868_800));
+        assert_eq!(parse_utc("garbage"), None);
+        assert_eq!(parse_utc("2020-13-01"), None);
     }
 }

@@ -3,6 +3,7 @@
 
 use console_shared::dto::AuditEntry;
 use console_shared::permissions::Endpoint;
+use console_shared::time::parse_utc;
 use leptos::prelude::*;
 
 use crate::api;
@@ -10,27 +11,6 @@ use crate::app::Session;
 use crate::components::{ErrorNote, Reason, utc};
 use crate::i18n::{Msg, t};
 use crate::pages::env_layout::EnvCtx;
-
-/// `YYYY-MM-DDTHH:MM` from a datetime-local input, read as UTC, to Unix seconds.
-fn parse_utc(s: &str) -> Option<i64> {
-    let date = s.get(0..10)?;
-    let mut parts = date.split('-').map(|p| p.parse::<i64>().ok());
-    let (y, m, d) = (parts.next()??, parts.next()??, parts.next()??);
-    let (hh, mm) = match s.get(11..16) {
-        Some(time) => (
-            time.get(0..2)?.parse::<i64>().ok()?,
-            time.get(3..5)?.parse::<i64>().ok()?,
-        ),
-        None => (0, 0),
-    };
-    // Days from civil (Howard Hinnant), inverse of `shared::time`.
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let doy = (153 * (m + if m > 2 { -3 } else { 9 }) + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    Some((era * 146_097 + doe - 719_468) * 86_400 + hh * 3600 + mm * 60)
-}
 
 #[derive(Clone, Default, PartialEq)]
 struct Filters {
@@ -217,18 +197,5 @@ fn AuditTable(list: Vec<AuditEntry>) -> impl IntoView {
                     .collect_view()}
             </tbody>
         </table>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::parse_utc;
-
-    #[test]
-    fn datetime_local_is_read_as_utc() {
-        assert_eq!(parse_utc("1970-01-01T00:00"), Some(0));
-        assert_eq!(parse_utc("2019-02-25T16:44"), Some(1_551_113_040));
-        assert_eq!(parse_utc("2000-03-01"), Some(951_868_800));
-        assert_eq!(parse_utc("garbage"), None);
     }
 }

@@ -3,9 +3,10 @@
 //! services (R-ENV-6).
 
 use console_shared::actions::{
-    DescribeCloudRunServers, DescribeCloudRunServersRequest, DestroyEnv, DestroyEnvRequest,
-    EnvBaseInfo,
+    DescribeCloudRunServers, DescribeCloudRunServersRequest, DescribeCloudRunServersResponse,
+    DestroyEnv, DestroyEnvRequest, EnvBaseInfo,
 };
+use console_shared::dto::ApiError;
 use console_shared::permissions::{Need, Role};
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
@@ -13,46 +14,43 @@ use leptos_router::hooks::use_navigate;
 use crate::api;
 use crate::app::Envs;
 use crate::components::{ErrorNote, LockIcon, Reason};
-use crate::i18n::{
-    Msg, delete_blocked, lang, package_name, region_label, services_count, status_text, t,
-};
+use crate::i18n::{Msg, delete_blocked, lang, package_name, region_label, status_text, t};
 use crate::pages::env_layout::EnvCtx;
 
 stylance::import_crate_style!(style, "src/pages/env_detail.module.css");
 
+type ServiceList = LocalResource<Result<DescribeCloudRunServersResponse, ApiError>>;
+
 #[component]
 pub fn EnvDetail() -> impl IntoView {
     let ctx = expect_context::<EnvCtx>();
-    let services = LocalResource::new(move || {
+    let list: ServiceList = LocalResource::new(move || {
         let env_id = ctx.env_id.get();
         async move {
+            // 30 is the cap per page (CLOUD-API.md §1.2); an environment holds at most 15.
             let req = DescribeCloudRunServersRequest {
                 env_id,
-                page_size: Some(1),
+                page_size: Some(30),
                 ..Default::default()
             };
-            api::cloud::<DescribeCloudRunServers>(&req)
-                .await
-                .map(|r| r.total)
+            api::cloud::<DescribeCloudRunServers>(&req).await
         }
     });
     move || {
         ctx.info
             .get()
             .and_then(Result::ok)
-            .map(|r| view! { <Detail info=r.env_base_info services /> })
+            .map(|r| view! { <Detail info=r.env_base_info list /> })
     }
 }
 
 #[component]
-fn Detail(
-    info: EnvBaseInfo,
-    services: LocalResource<Result<i64, console_shared::dto::ApiError>>,
-) -> impl IntoView {
+fn Detail(info: EnvBaseInfo, list: ServiceList) -> impl IntoView {
     let region = info.region.clone();
     let status = info.status.clone();
     let package = info.package_type.clone();
     view! {
+        <Services env_id=info.env_id.clone() list />
         <section aria-labelledby="details-title" class="stack">
             <h2 id="details-title">{t(Msg::Details)}</h2>
             <div class=style::lock role="group" aria-labelledby="region-term">
@@ -76,24 +74,82 @@ fn Detail(
                 <dd>{info.create_time.clone()}</dd>
             </dl>
         </section>
+        <DeleteEnv env_id=info.env_id list />
+    }
+}
+
+/// The environment's services, with the way to create one (developers).
+#[component]
+fn Services(env_id: String, list: ServiceList) -> impl IntoView {
+    let ctx = expect_context::<EnvCtx>();
+    let why_not = Signal::derive(move || {
+        ctx.denial(Need::EnvRole(Role::Developer))
+            .filter(|r| !r.is_empty())
+    });
+    let new_href = format!("/envs/{env_id}/services/new");
+    view! {
         <section aria-labelledby="services-title" class="stack">
-            <h2 id="services-title">{t(Msg::ServicesHeading)}</h2>
-            <p>
-                {move || match services.get() {
-                    Some(Ok(n)) => services_count(n, lang()),
-                    Some(Err(_)) | None => String::new(),
-                }}
-            </p>
+            <div class="page-head">
+                <h2 id="services-title">{t(Msg::ServicesHeading)}</h2>
+                <Show
+                    when=move || ctx.denial(Need::EnvRole(Role::Developer)).is_none()
+                    fallback=move || view! {
+                        <div class="with-reason">
+                            <button class="button primary" disabled aria-describedby="create-service-why">{t(Msg::CreateService)}</button>
+                            <Reason id="create-service-why" text=why_not />
+                        </div>
+                    }
+                >
+                    <a class="button primary" href=new_href.clone()>{t(Msg::CreateService)}</a>
+                </Show>
+            </div>
+            {move || match list.get() {
+                None => view! { <p class="muted" role="status">{t(Msg::Loading)}</p> }.into_any(),
+                Some(Err(e)) => view! { <ErrorNote error=Signal::derive(move || Some(e.clone())) /> }.into_any(),
+                Some(Ok(r)) if r.server_list.is_empty() => view! {
+                    <div class="empty">
+                        <h3 class="h3">{t(Msg::NoServicesTitle)}</h3>
+                        <p>{t(Msg::NoServicesBody)}</p>
+                    </div>
+                }.into_any(),
+                Some(Ok(r)) => {
+                    let env = env_id.clone();
+                    view! {
+                        <table class="table">
+                            <caption class="sr-only">{t(Msg::ServicesHeading)}</caption>
+                            <thead>
+                                <tr>
+                                    <th scope="col">{t(Msg::ColService)}</th>
+                                    <th scope="col">{t(Msg::ColStatus)}</th>
+                                    <th scope="col">{t(Msg::ColDomain)}</th>
+                                    <th scope="col">{t(Msg::ColUpdated)}</th>
+                                </tr>
+                            </thead>
+                            <tbody>
+                                {r.server_list.into_iter().map(|s| {
+                                    let href = format!("/envs/{env}/services/{}", s.server_name);
+                                    let status = s.status.clone();
+                                    let ok = status == "normal";
+                                    view! {
+                                        <tr>
+                                            <td><a href=href>{s.server_name.clone()}</a></td>
+                                            <td><span class="badge" class:ok=ok>{move || status_text(&status, lang())}</span></td>
+                                            <td><code>{s.default_domain_name.clone()}</code></td>
+                                            <td>{s.update_time.clone()}</td>
+                                        </tr>
+                                    }
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    }.into_any()
+                }
+            }}
         </section>
-        <DeleteEnv env_id=info.env_id services />
     }
 }
 
 #[component]
-fn DeleteEnv(
-    env_id: String,
-    services: LocalResource<Result<i64, console_shared::dto::ApiError>>,
-) -> impl IntoView {
+fn DeleteEnv(env_id: String, list: ServiceList) -> impl IntoView {
     let ctx = expect_context::<EnvCtx>();
     let envs = expect_context::<Envs>();
     let navigate = use_navigate();
@@ -111,7 +167,7 @@ fn DeleteEnv(
             navigate("/envs", Default::default());
         }
     });
-    let held = move || services.get().and_then(Result::ok).unwrap_or(0);
+    let held = move || list.get().and_then(Result::ok).map_or(0, |r| r.total);
     // First the role, then R-ENV-6: the first reason that applies is shown.
     let why_not = Signal::derive(move || {
         ctx.denial(Need::EnvRole(Role::Owner))

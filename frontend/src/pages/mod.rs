@@ -2,11 +2,15 @@
 
 pub mod account;
 pub mod audit;
+pub mod cost;
 pub mod create_env;
+pub mod create_service;
+pub mod deploy;
 pub mod env_detail;
 pub mod env_layout;
 pub mod envs;
 pub mod login;
 pub mod members;
 pub mod not_found;
+pub mod service;
 pub mod users;

@@ -1,0 +1,203 @@
+//! One service: its default domain (R-SVC-2: for testing only), the online
+//! version, its settings, its deploy records (R-DEP-5), and deletion with
+//! everything that is lost spelled out (R-SVC-5).
+
+use console_shared::actions::{
+    DeleteCloudRunServer, DeleteCloudRunServerRequest, DescribeCloudRunDeployRecord,
+    DescribeCloudRunServerDetail, DescribeCloudRunServerDetailResponse, ServerRequest,
+};
+use console_shared::permissions::{Need, Role};
+use console_shared::rules::looks_secret;
+use leptos::prelude::*;
+use leptos_router::hooks::{use_navigate, use_params_map};
+
+use crate::api;
+use crate::components::{ErrorNote, Reason};
+use crate::i18n::{Msg, lang, status_text, t};
+use crate::pages::env_layout::EnvCtx;
+
+#[component]
+pub fn ServicePage() -> impl IntoView {
+    let ctx = expect_context::<EnvCtx>();
+    let params = use_params_map();
+    let service = Memo::new(move |_| params.with(|p| p.get("service").unwrap_or_default()));
+    let request = move || ServerRequest {
+        env_id: ctx.env_id.get(),
+        server_name: service.get(),
+    };
+    let detail = LocalResource::new(move || {
+        let req = request();
+        async move { api::cloud::<DescribeCloudRunServerDetail>(&req).await }
+    });
+    let records = LocalResource::new(move || {
+        let req = request();
+        async move {
+            api::cloud::<DescribeCloudRunDeployRecord>(&req)
+                .await
+                .map(|r| r.deploy_records)
+        }
+    });
+    view! {
+        {move || match detail.get() {
+            None => view! { <p class="muted" role="status">{t(Msg::Loading)}</p> }.into_any(),
+            Some(Err(e)) => view! { <ErrorNote error=Signal::derive(move || Some(e.clone())) /> }.into_any(),
+            Some(Ok(d)) => view! { <Overview detail=d /> }.into_any(),
+        }}
+        <section class="stack" aria-labelledby="records-title">
+            <h3 id="records-title" class="h3">{t(Msg::DeployRecords)}</h3>
+            {move || match records.get() {
+                Some(Ok(list)) => {
+                    let env = ctx.env_id.get();
+                    let svc = service.get();
+                    view! {
+                        <table class="table">
+                            <caption class="sr-only">{t(Msg::DeployRecords)}</caption>
+                            <thead>
+                                <tr>
+                                    <th scope="col">{t(Msg::ColVersion)}</th>
+                                    <th scope="col">{t(Msg::ColCreated)}</th>
+                                    <th scope="col">{t(Msg::ColStatus)}</th>
+                                    <th scope="col">{t(Msg::ColImage)}</th>
+                                    <th scope="col"><span class="sr-only">{t(Msg::ViewDeploy)}</span></th>
+                                </tr>
+                            </thead>
+                            <tbody>
+                                {list.into_iter().map(|r| {
+                                    // localcloud's BuildId is the deploy task's id.
+                                    let href = format!("/envs/{env}/services/{svc}/tasks/{}", r.build_id);
+                                    let status = r.status.clone();
+                                    let ok = status == "running";
+                                    view! {
+                                        <tr>
+                                            <td><code>{r.deploy_id.clone()}</code></td>
+                                            <td>{r.deploy_time.clone()}</td>
+                                            <td><span class="badge" class:ok=ok>{move || status_text(&status, lang())}</span></td>
+                                            <td><code>{r.image_url.clone().unwrap_or_default()}</code></td>
+                                            <td><a href=href aria-label=format!("{} {}", Msg::ViewDeploy.text(lang()), r.deploy_id)>{t(Msg::ViewDeploy)}</a></td>
+                                        </tr>
+                                    }
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    }.into_any()
+                }
+                Some(Err(e)) => view! { <ErrorNote error=Signal::derive(move || Some(e.clone())) /> }.into_any(),
+                None => ().into_any(),
+            }}
+        </section>
+        <DeleteService service />
+    }
+}
+
+#[component]
+fn Overview(detail: DescribeCloudRunServerDetailResponse) -> impl IntoView {
+    let base = detail.base_info;
+    let c = detail.server_config;
+    let status = base.status.clone();
+    let online = status == "normal";
+    let domain = base.default_domain_name.clone();
+    let vars: Vec<(String, String)> =
+        serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(&c.env_params)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(k, v)| {
+                let shown = if looks_secret(&k) {
+                    "••••••".to_string()
+                } else {
+                    v.as_str().unwrap_or_default().to_string()
+                };
+                (k, shown)
+            })
+            .collect();
+    let policies = c
+        .policy_details
+        .iter()
+        .map(|p| format!("{} > {}%", p.policy_type, p.policy_threshold))
+        .collect::<Vec<_>>()
+        .join(", ");
+    view! {
+        <section class="stack" aria-labelledby="service-title">
+            <div class="page-head">
+                <h2 id="service-title">{base.server_name.clone()}</h2>
+                <span class="badge" class:ok=online>{move || status_text(&status, lang())}</span>
+            </div>
+            <dl class="facts">
+                <dt>{t(Msg::ColDomain)}</dt>
+                <dd>
+                    <a href=domain.clone() target="_blank" rel="noopener noreferrer" data-testid="service-domain">{domain.clone()}</a>
+                    <p class="warning">{t(Msg::DefaultDomainWarning)}</p>
+                </dd>
+                <dt>{t(Msg::OnlineVersion)}</dt>
+                <dd>
+                    {if detail.online_version_infos.is_empty() {
+                        view! { <span>{t(Msg::NothingOnline)}</span> }.into_any()
+                    } else {
+                        detail.online_version_infos.into_iter().map(|v| view! {
+                            <span data-testid="online-version"><code>{v.version_name}</code> " · " <code>{v.image_url}</code> " · " {t(Msg::Traffic)} " " {v.flow_ratio} "%"</span>
+                        }).collect_view().into_any()
+                    }}
+                </dd>
+                <dt>{t(Msg::Settings)}</dt>
+                <dd>
+                    {format!("{} core / {} GiB · port {} · {}–{} instances · {policies} · logs: {}", c.cpu, c.mem, c.port, c.min_num, c.max_num, c.log_type)}
+                </dd>
+                <dt>{t(Msg::EnvVars)}</dt>
+                <dd>
+                    {vars.into_iter().map(|(k, v)| view! { <code>{format!("{k}={v}")}</code> " " }).collect_view()}
+                </dd>
+            </dl>
+        </section>
+    }
+}
+
+#[component]
+fn DeleteService(service: Memo<String>) -> impl IntoView {
+    let ctx = expect_context::<EnvCtx>();
+    let navigate = use_navigate();
+    let typed = RwSignal::new(String::new());
+    let delete = Action::new_local(move |_: &()| {
+        let req = DeleteCloudRunServerRequest {
+            env_id: ctx.env_id.get_untracked(),
+            server_name: service.get_untracked(),
+            operator_remark: None,
+        };
+        async move { api::cloud::<DeleteCloudRunServer>(&req).await }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = delete.value().get() {
+            navigate(
+                &format!("/envs/{}", ctx.env_id.get_untracked()),
+                Default::default(),
+            );
+        }
+    });
+    let why_not = Signal::derive(move || {
+        ctx.denial(Need::EnvRole(Role::Developer))
+            .filter(|r| !r.is_empty())
+    });
+    let locked = move || ctx.denial(Need::EnvRole(Role::Developer)).is_some();
+    let described = move || {
+        why_not
+            .with(Option::is_some)
+            .then_some("delete-service-why")
+    };
+    view! {
+        <section class="danger-zone stack" aria-labelledby="delete-service-title">
+            <h3 id="delete-service-title" class="h3">{t(Msg::DeleteService)}</h3>
+            <p>{t(Msg::DeleteServiceLoses)}</p>
+            <Reason id="delete-service-why" text=why_not />
+            <div class="field">
+                <label for="confirm-service">{t(Msg::TypeNameToConfirm)} ": " <code>{move || service.get()}</code></label>
+                <input id="confirm-service" autocomplete="off" spellcheck="false" bind:value=typed disabled=locked aria-describedby=described />
+            </div>
+            <ErrorNote error=Signal::derive(move || delete.value().get().and_then(Result::err)) />
+            <div>
+                <button class="button danger" aria-describedby=described
+                    disabled=move || locked() || typed.get().trim() != service.get() || delete.pending().get()
+                    on:click=move |_| { delete.dispatch(()); }>
+                    {t(Msg::DeleteService)}
+                </button>
+            </div>
+        </section>
+    }
+}

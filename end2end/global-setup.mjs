@@ -18,6 +18,8 @@ export default async function globalSetup() {
       CONSOLE_DATA_DIR: data,
       CONSOLE_DIST_DIR: resolve('..', 'dist'),
       CONSOLE_ADMIN_PASSWORD: ADMIN_PASSWORD,
+      // Deploy steps long enough to watch them go by, short enough for a test.
+      LOCALCLOUD_STEP_MS: '400',
       // Everything the console logs, at its most talkative, is checked below.
       RUST_LOG: 'debug',
     },

@@ -13,12 +13,11 @@ use crate::error::{AppError, AppResult};
 
 /// The caller's role in `env_id`, if any.
 pub async fn role_in(state: &AppState, user_id: i64, env_id: &str) -> AppResult<Option<Role>> {
-    let role: Option<String> =
-        sqlx::query_scalar("SELECT role FROM members WHERE env_id = ? AND user_id = ?")
-            .bind(env_id)
-            .bind(user_id)
-            .fetch_optional(&state.db)
-            .await?;
+    let role: Option<String> = sqlx::query_scalar("SELECT role FROM members WHERE env_id = ? AND user_id = ?")
+        .bind(env_id)
+        .bind(user_id)
+        .fetch_optional(&state.db)
+        .await?;
     Ok(role.as_deref().and_then(Role::parse))
 }
 
@@ -37,49 +36,25 @@ pub async fn check(
         None => None,
     };
     if matches!(rule.need, Need::EnvRole(_)) && env.is_none() {
-        return Err(AppError::bad_request(
-            "The request must name its environment (`EnvId`).",
-        ));
+        return Err(AppError::bad_request("The request must name its environment (`EnvId`)."));
     }
     if permissions::allows(rule.need, user.is_admin, role) {
         return Ok(role);
     }
     if rule.mutating {
-        audit::record(
-            state,
-            Event::by(user, action, Outcome::Denied)
-                .env(env)
-                .detail("permission"),
-        )
-        .await;
+        audit::record(state, Event::by(user, action, Outcome::Denied).env(env).detail("permission")).await;
     }
-    tracing::info!(
-        user.id = user.id,
-        env.id = env.unwrap_or(""),
-        action,
-        "refused: permission"
-    );
+    tracing::info!(user.id = user.id, env.id = env.unwrap_or(""), action, "refused: permission");
     let message = match (rule.need, role) {
         (Need::EnvRole(min), Some(have)) => {
-            format!(
-                "This needs the {} role in this environment; you are {}.",
-                min.name(),
-                have.name()
-            )
+            format!("This needs the {} role in this environment; you are {}.", min.name(), have.name())
         }
         (Need::EnvRole(min), None) => {
-            format!(
-                "This needs the {} role in this environment, or the environment does not exist.",
-                min.name()
-            )
+            format!("This needs the {} role in this environment, or the environment does not exist.", min.name())
         }
         _ => "Only platform administrators can do this.".to_string(),
     };
-    Err(AppError::new(
-        StatusCode::FORBIDDEN,
-        console_codes::FORBIDDEN,
-        message,
-    ))
+    Err(AppError::new(StatusCode::FORBIDDEN, console_codes::FORBIDDEN, message))
 }
 
 /// [`check`] for one of the BFF's own endpoints.
@@ -95,9 +70,6 @@ pub async fn authorize(
 /// Marks every session of `user_id` for a new id at its next request: their
 /// privileges just changed (role granted, changed or revoked).
 pub async fn rotate_sessions_of(state: &AppState, user_id: i64) -> AppResult<()> {
-    sqlx::query("UPDATE sessions SET rotate = 1 WHERE user_id = ?")
-        .bind(user_id)
-        .execute(&state.db)
-        .await?;
+    sqlx::query("UPDATE sessions SET rotate = 1 WHERE user_id = ?").bind(user_id).execute(&state.db).await?;
     Ok(())
 }

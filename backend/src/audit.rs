@@ -98,9 +98,7 @@ pub async fn record(state: &AppState, e: Event<'_>) {
 }
 
 pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/audit", get(list))
-        .route("/api/audit/export.csv", get(export_csv))
+    Router::new().route("/api/audit", get(list)).route("/api/audit/export.csv", get(export_csv))
 }
 
 /// Filters, all optional. Times are Unix seconds, `from` inclusive, `to` exclusive.
@@ -187,16 +185,8 @@ pub(crate) async fn list(
 /// RFC 4180 quoting; a leading `=`, `+`, `-` or `@` is defused so a
 /// spreadsheet never runs a cell as a formula.
 fn csv_field(s: &str) -> String {
-    let s = if s.starts_with(['=', '+', '-', '@']) {
-        format!("'{s}")
-    } else {
-        s.to_string()
-    };
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s
-    }
+    let s = if s.starts_with(['=', '+', '-', '@']) { format!("'{s}") } else { s.to_string() };
+    if s.contains([',', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s }
 }
 
 #[utoipa::path(get, path = "/api/audit/export.csv", tag = "audit",
@@ -220,22 +210,13 @@ pub(crate) async fn export_csv(
             r.detail,
             r.request_id.unwrap_or_default(),
         ];
-        out.push_str(
-            &fields
-                .iter()
-                .map(|f| csv_field(f))
-                .collect::<Vec<_>>()
-                .join(","),
-        );
+        out.push_str(&fields.iter().map(|f| csv_field(f)).collect::<Vec<_>>().join(","));
         out.push_str("\r\n");
     }
     Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-            (
-                header::CONTENT_DISPOSITION,
-                "attachment; filename=\"audit.csv\"",
-            ),
+            (header::CONTENT_DISPOSITION, "attachment; filename=\"audit.csv\""),
             (header::CACHE_CONTROL, "no-store"),
         ],
         out,

@@ -5,9 +5,7 @@
 //! mints a new token; logout, idle and absolute expiry delete the row, so a
 //! stolen old cookie is worthless.
 
-use argon2::password_hash::{
-    PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng,
-};
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
 use argon2::{Algorithm, Argon2, Params, Version};
 use std::net::SocketAddr;
 
@@ -44,9 +42,7 @@ fn argon2() -> Argon2<'static> {
 pub async fn hash_password(password: String) -> AppResult<String> {
     tokio::task::spawn_blocking(move || {
         let salt = SaltString::generate(&mut OsRng);
-        argon2()
-            .hash_password(password.as_bytes(), &salt)
-            .map(|h| h.to_string())
+        argon2().hash_password(password.as_bytes(), &salt).map(|h| h.to_string())
     })
     .await
     .map_err(AppError::internal)?
@@ -55,11 +51,7 @@ pub async fn hash_password(password: String) -> AppResult<String> {
 
 async fn verify_password(password: String, hash: String) -> bool {
     tokio::task::spawn_blocking(move || {
-        PasswordHash::new(&hash).is_ok_and(|parsed| {
-            argon2()
-                .verify_password(password.as_bytes(), &parsed)
-                .is_ok()
-        })
+        PasswordHash::new(&hash).is_ok_and(|parsed| argon2().verify_password(password.as_bytes(), &parsed).is_ok())
     })
     .await
     .unwrap_or(false)
@@ -73,10 +65,7 @@ fn dummy_hash() -> String {
     DUMMY_HASH
         .get_or_init(|| {
             let salt = SaltString::generate(&mut OsRng);
-            argon2()
-                .hash_password(b"no-such-user", &salt)
-                .map(|h| h.to_string())
-                .unwrap_or_default()
+            argon2().hash_password(b"no-such-user", &salt).map(|h| h.to_string()).unwrap_or_default()
         })
         .clone()
 }
@@ -109,31 +98,20 @@ pub fn cookie_token(headers: &HeaderMap) -> Option<String> {
 pub fn session_cookie(state: &AppState, token: Option<&str>) -> HeaderValue {
     let secure = if state.secure_cookies { "; Secure" } else { "" };
     let value = match token {
-        Some(t) => format!(
-            "{COOKIE}={t}; HttpOnly; SameSite=Strict; Path=/{secure}; Max-Age={}",
-            state.session_absolute
-        ),
+        Some(t) => {
+            format!("{COOKIE}={t}; HttpOnly; SameSite=Strict; Path=/{secure}; Max-Age={}", state.session_absolute)
+        }
         None => format!("{COOKIE}=; HttpOnly; SameSite=Strict; Path=/{secure}; Max-Age=0"),
     };
     HeaderValue::from_str(&value).expect("cookie is ASCII")
 }
 
 /// Starts a session for `user_id`; returns the token for the cookie.
-pub async fn new_session(
-    state: &AppState,
-    user_id: i64,
-    headers: &HeaderMap,
-    ip: &str,
-) -> AppResult<String> {
+pub async fn new_session(state: &AppState, user_id: i64, headers: &HeaderMap, ip: &str) -> AppResult<String> {
     let token = new_token();
     let now = state.clock.now();
-    let user_agent: String = headers
-        .get(header::USER_AGENT)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .chars()
-        .take(200)
-        .collect();
+    let user_agent: String =
+        headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or("").chars().take(200).collect();
     sqlx::query(
         "INSERT INTO sessions (id_hash, user_id, created_at, last_seen, user_agent, ip, handle)
          VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -166,17 +144,12 @@ async fn reissue(state: &AppState, old_token: &str) -> AppResult<Option<String>>
     if copied.rows_affected() == 0 {
         return Ok(None);
     }
-    sqlx::query("DELETE FROM sessions WHERE id_hash = ?")
-        .bind(token_hash(old_token))
+    sqlx::query("DELETE FROM sessions WHERE id_hash = ?").bind(token_hash(old_token)).execute(&mut *tx).await?;
+    // The handle had to differ while both rows existed; restore it.
+    sqlx::query("UPDATE sessions SET handle = substr(handle, 1, length(handle) - 1) WHERE id_hash = ?")
+        .bind(token_hash(&token))
         .execute(&mut *tx)
         .await?;
-    // The handle had to differ while both rows existed; restore it.
-    sqlx::query(
-        "UPDATE sessions SET handle = substr(handle, 1, length(handle) - 1) WHERE id_hash = ?",
-    )
-    .bind(token_hash(&token))
-    .execute(&mut *tx)
-    .await?;
     tx.commit().await?;
     Ok(Some(token))
 }
@@ -190,12 +163,11 @@ pub async fn rotate_marked_sessions(
 ) -> Response {
     let marked = match cookie_token(req.headers()) {
         Some(token) => {
-            let rotate: Option<bool> =
-                sqlx::query_scalar("SELECT rotate FROM sessions WHERE id_hash = ?")
-                    .bind(token_hash(&token))
-                    .fetch_optional(&state.db)
-                    .await
-                    .unwrap_or(None);
+            let rotate: Option<bool> = sqlx::query_scalar("SELECT rotate FROM sessions WHERE id_hash = ?")
+                .bind(token_hash(&token))
+                .fetch_optional(&state.db)
+                .await
+                .unwrap_or(None);
             rotate.unwrap_or(false).then_some(token)
         }
         None => None,
@@ -214,9 +186,7 @@ pub async fn rotate_marked_sessions(
     let mut response = next.run(req).await;
     // A handler that set its own cookie (logout, password change) wins.
     if !response.headers().contains_key(header::SET_COOKIE) {
-        response
-            .headers_mut()
-            .insert(header::SET_COOKIE, session_cookie(&state, Some(&new)));
+        response.headers_mut().insert(header::SET_COOKIE, session_cookie(&state, Some(&new)));
     }
     response
 }
@@ -268,16 +238,12 @@ struct SessionRow {
 }
 
 /// What an account that must change its password may still reach.
-const BEFORE_PASSWORD_CHANGE: [&str; 3] =
-    ["/api/auth/me", "/api/auth/logout", "/api/account/password"];
+const BEFORE_PASSWORD_CHANGE: [&str; 3] = ["/api/auth/me", "/api/auth/logout", "/api/account/password"];
 
 impl FromRequestParts<AppState> for AuthUser {
     type Rejection = AppError;
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let token = cookie_token(&parts.headers).ok_or_else(AppError::unauthenticated)?;
         let id_hash = token_hash(&token);
         let row: Option<SessionRow> = sqlx::query_as(
@@ -293,10 +259,7 @@ impl FromRequestParts<AppState> for AuthUser {
         let idle_over = now - row.last_seen >= state.session_idle;
         let absolute_over = now - row.created_at >= state.session_absolute;
         if row.disabled || idle_over || absolute_over {
-            sqlx::query("DELETE FROM sessions WHERE id_hash = ?")
-                .bind(&id_hash)
-                .execute(&state.db)
-                .await?;
+            sqlx::query("DELETE FROM sessions WHERE id_hash = ?").bind(&id_hash).execute(&state.db).await?;
             return Err(AppError::session_expired());
         }
         sqlx::query("UPDATE sessions SET last_seen = ? WHERE id_hash = ?")
@@ -355,15 +318,10 @@ pub(crate) async fn login(
         let mut response = AppError::new(
             StatusCode::TOO_MANY_REQUESTS,
             console_codes::RATE_LIMITED,
-            format!(
-                "Too many failed sign-in attempts. Try again in {} minute(s).",
-                (wait + 59) / 60
-            ),
+            format!("Too many failed sign-in attempts. Try again in {} minute(s).", (wait + 59) / 60),
         )
         .into_response();
-        response
-            .headers_mut()
-            .insert(header::RETRY_AFTER, HeaderValue::from(wait));
+        response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(wait));
         return Ok(response);
     }
     let user: Option<UserRow> = sqlx::query_as(
@@ -375,10 +333,7 @@ pub(crate) async fn login(
     .await?;
     // The same work and the same answer for an unknown user, a disabled one
     // and a wrong password.
-    let hash = user
-        .as_ref()
-        .map(|u| u.password_hash.clone())
-        .unwrap_or_else(dummy_hash);
+    let hash = user.as_ref().map(|u| u.password_hash.clone()).unwrap_or_else(dummy_hash);
     let password_ok = verify_password(req.password, hash).await;
     let Some(user) = user.filter(|u| password_ok && !u.disabled) else {
         state.login_limiter.record_failure(&username, &ip, now);
@@ -393,10 +348,7 @@ pub(crate) async fn login(
 
     // Rotation: whatever session the browser came with ends here.
     if let Some(old) = cookie_token(&headers) {
-        sqlx::query("DELETE FROM sessions WHERE id_hash = ?")
-            .bind(token_hash(&old))
-            .execute(&state.db)
-            .await?;
+        sqlx::query("DELETE FROM sessions WHERE id_hash = ?").bind(token_hash(&old)).execute(&state.db).await?;
     }
     let token = new_session(&state, user.id, &headers, &ip).await?;
     audit::record(
@@ -419,30 +371,16 @@ pub(crate) async fn login(
         is_admin: user.is_admin,
         must_change_password: user.must_change_password,
     };
-    Ok((
-        [(header::SET_COOKIE, session_cookie(&state, Some(&token)))],
-        Json(me),
-    )
-        .into_response())
+    Ok(([(header::SET_COOKIE, session_cookie(&state, Some(&token)))], Json(me)).into_response())
 }
 
 #[utoipa::path(post, path = "/api/auth/logout", tag = "auth",
     description = "Ends the session on the server and clears the cookie.", responses((status = 204)))]
-pub(crate) async fn logout(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-) -> AppResult<Response> {
+pub(crate) async fn logout(State(state): State<AppState>, headers: HeaderMap) -> AppResult<Response> {
     if let Some(token) = cookie_token(&headers) {
-        sqlx::query("DELETE FROM sessions WHERE id_hash = ?")
-            .bind(token_hash(&token))
-            .execute(&state.db)
-            .await?;
+        sqlx::query("DELETE FROM sessions WHERE id_hash = ?").bind(token_hash(&token)).execute(&state.db).await?;
     }
-    Ok((
-        [(header::SET_COOKIE, session_cookie(&state, None))],
-        StatusCode::NO_CONTENT,
-    )
-        .into_response())
+    Ok(([(header::SET_COOKIE, session_cookie(&state, None))], StatusCode::NO_CONTENT).into_response())
 }
 
 #[utoipa::path(get, path = "/api/auth/me", tag = "auth", description = "The signed-in user.",
@@ -453,10 +391,8 @@ pub(crate) async fn me(user: AuthUser) -> Json<Me> {
 
 /// Verifies `password` against the stored hash of `user_id`.
 pub async fn password_matches(state: &AppState, user_id: i64, password: String) -> AppResult<bool> {
-    let hash: String = sqlx::query_scalar("SELECT password_hash FROM users WHERE id = ?")
-        .bind(user_id)
-        .fetch_one(&state.db)
-        .await?;
+    let hash: String =
+        sqlx::query_scalar("SELECT password_hash FROM users WHERE id = ?").bind(user_id).fetch_one(&state.db).await?;
     Ok(verify_password(password, hash).await)
 }
 
@@ -474,9 +410,7 @@ pub async fn ensure_first_admin(
     configured: Option<String>,
     now: i64,
 ) -> AppResult<Option<FirstAdmin>> {
-    let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")
-        .fetch_one(db)
-        .await?;
+    let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(db).await?;
     if users > 0 {
         return Ok(None);
     }

@@ -50,29 +50,17 @@ pub enum UpstreamError {
 }
 
 impl Upstream {
-    pub fn new(
-        credential: Credential,
-        endpoint: Option<String>,
-        scheme: String,
-        timeout: Duration,
-    ) -> Self {
+    pub fn new(credential: Credential, endpoint: Option<String>, scheme: String, timeout: Duration) -> Self {
         let http = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(3).min(timeout))
             .timeout(timeout)
             .build()
             .expect("a client with timeouts only always builds");
-        Upstream {
-            http,
-            credential,
-            endpoint,
-            scheme,
-        }
+        Upstream { http, credential, endpoint, scheme }
     }
 
     fn host(&self, product: Product) -> String {
-        self.endpoint
-            .clone()
-            .unwrap_or_else(|| format!("{}.tencentcloudapi.com", product.name()))
+        self.endpoint.clone().unwrap_or_else(|| format!("{}.tencentcloudapi.com", product.name()))
     }
 
     /// Signs and sends one call; returns the `Response` object on success.
@@ -84,10 +72,8 @@ impl Upstream {
         body: Vec<u8>,
     ) -> Result<Value, UpstreamError> {
         let host = self.host(product);
-        let timestamp = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_secs() as i64)
-            .unwrap_or(0);
+        let timestamp =
+            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0);
         let target = tc3::Target {
             service: product.name(),
             host: &host,
@@ -96,10 +82,7 @@ impl Upstream {
             region: region.map(Region::id),
         };
         let signed = tc3::sign_json_post(&self.credential, target, timestamp, &body);
-        let mut request = self
-            .http
-            .post(format!("{}://{host}/", self.scheme))
-            .body(body);
+        let mut request = self.http.post(format!("{}://{host}/", self.scheme)).body(body);
         for (name, value) in signed.headers {
             // reqwest derives Host from the URL: the same string that was signed.
             if name != "Host" {
@@ -107,25 +90,17 @@ impl Upstream {
             }
         }
         let response = request.send().await.map_err(|e| {
-            if e.is_timeout() {
-                UpstreamError::Timeout
-            } else {
-                UpstreamError::Unreachable(e.to_string())
-            }
+            if e.is_timeout() { UpstreamError::Timeout } else { UpstreamError::Unreachable(e.to_string()) }
         })?;
         let status = response.status();
         let bytes = response.bytes().await.map_err(|e| {
-            if e.is_timeout() {
-                UpstreamError::Timeout
-            } else {
-                UpstreamError::Unreachable(e.to_string())
-            }
+            if e.is_timeout() { UpstreamError::Timeout } else { UpstreamError::Unreachable(e.to_string()) }
         })?;
         if !status.is_success() {
             return Err(UpstreamError::Invalid(format!("HTTP {status}")));
         }
-        let mut envelope: Value = serde_json::from_slice(&bytes)
-            .map_err(|e| UpstreamError::Invalid(format!("not JSON: {e}")))?;
+        let mut envelope: Value =
+            serde_json::from_slice(&bytes).map_err(|e| UpstreamError::Invalid(format!("not JSON: {e}")))?;
         let response = envelope
             .get_mut("Response")
             .map(Value::take)
@@ -147,11 +122,9 @@ impl Upstream {
         region: Option<Region>,
         request: &A::Request,
     ) -> Result<A::Response, UpstreamError> {
-        let body =
-            serde_json::to_vec(request).map_err(|e| UpstreamError::Invalid(e.to_string()))?;
+        let body = serde_json::to_vec(request).map_err(|e| UpstreamError::Invalid(e.to_string()))?;
         let value = self.call_raw(A::PRODUCT, A::NAME, region, body).await?;
-        serde_json::from_value(value)
-            .map_err(|e| UpstreamError::Invalid(format!("unexpected response shape: {e}")))
+        serde_json::from_value(value).map_err(|e| UpstreamError::Invalid(format!("unexpected response shape: {e}")))
     }
 }
 
@@ -182,11 +155,7 @@ impl From<UpstreamError> for AppError {
         match e {
             UpstreamError::Cloud { error, request_id } => AppError {
                 status: status_for(&error.code),
-                body: ApiError {
-                    code: error.code,
-                    message: error.message,
-                    request_id: Some(request_id),
-                },
+                body: ApiError { code: error.code, message: error.message, request_id: Some(request_id) },
             },
             UpstreamError::Unreachable(cause) => {
                 tracing::warn!(error = %cause, "cloud unreachable");
@@ -225,28 +194,15 @@ pub(crate) struct ProxyQuery {
 /// The region of `env_id`: remembered from its creation, or asked of the
 /// cloud once and remembered (it can never change, R-ENV-4).
 pub async fn region_of(state: &AppState, env_id: &str) -> AppResult<Option<Region>> {
-    let known: Option<String> =
-        sqlx::query_scalar("SELECT region FROM environments WHERE env_id = ?")
-            .bind(env_id)
-            .fetch_optional(&state.db)
-            .await?;
+    let known: Option<String> = sqlx::query_scalar("SELECT region FROM environments WHERE env_id = ?")
+        .bind(env_id)
+        .fetch_optional(&state.db)
+        .await?;
     if let Some(region) = known {
         return Ok(Region::parse(&region));
     }
-    let info = state
-        .upstream
-        .call::<DescribeEnvBaseInfo>(
-            None,
-            &EnvIdRequest {
-                env_id: env_id.into(),
-            },
-        )
-        .await?;
-    let Some(region) = info
-        .is_exist
-        .then(|| Region::parse(&info.env_base_info.region))
-        .flatten()
-    else {
+    let info = state.upstream.call::<DescribeEnvBaseInfo>(None, &EnvIdRequest { env_id: env_id.into() }).await?;
+    let Some(region) = info.is_exist.then(|| Region::parse(&info.env_base_info.region)).flatten() else {
         return Ok(None);
     };
     sqlx::query("INSERT OR IGNORE INTO environments (env_id, region, created_at) VALUES (?, ?, ?)")
@@ -283,18 +239,12 @@ pub(crate) async fn proxy(
     headers: HeaderMap,
     body: Bytes,
 ) -> AppResult<Response> {
-    let product =
-        Product::parse(&product_name).ok_or_else(|| not_allowed(&product_name, &action))?;
-    let rule = permissions::cloud_action(product, &action)
-        .ok_or_else(|| not_allowed(&product_name, &action))?;
+    let product = Product::parse(&product_name).ok_or_else(|| not_allowed(&product_name, &action))?;
+    let rule = permissions::cloud_action(product, &action).ok_or_else(|| not_allowed(&product_name, &action))?;
     let is_json = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|ct| {
-            ct.split(';')
-                .next()
-                .is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json"))
-        });
+        .is_some_and(|ct| ct.split(';').next().is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json")));
     if !is_json {
         return Err(AppError::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -305,33 +255,23 @@ pub(crate) async fn proxy(
     let request: Value = serde_json::from_slice(&body)
         .map_err(|e| AppError::bad_request(format!("The request body is not valid JSON: {e}")))?;
     if !request.is_object() {
-        return Err(AppError::bad_request(
-            "The request body must be a JSON object.",
-        ));
+        return Err(AppError::bad_request("The request body must be a JSON object."));
     }
 
-    let env_id = request
-        .get("EnvId")
-        .and_then(Value::as_str)
-        .filter(|s| !s.is_empty())
-        .map(str::to_string);
+    let env_id = request.get("EnvId").and_then(Value::as_str).filter(|s| !s.is_empty()).map(str::to_string);
     access::check(&state, &user, rule, &action, env_id.as_deref()).await?;
 
     let is_create = product == Product::Tcbr && action == "CreateCloudRunEnv";
     let region = if is_create {
         // R-ENV-4: the region is chosen here, once.
         let wanted = query.region.as_deref().unwrap_or("");
-        Some(
-            Region::parse(wanted)
-                .filter(|r| r.id() == wanted)
-                .ok_or_else(|| {
-                    AppError::new(
-                        StatusCode::BAD_REQUEST,
-                        codes::UNSUPPORTED_REGION,
-                        "Choose the region: ap-beijing, ap-shanghai or ap-guangzhou.",
-                    )
-                })?,
-        )
+        Some(Region::parse(wanted).filter(|r| r.id() == wanted).ok_or_else(|| {
+            AppError::new(
+                StatusCode::BAD_REQUEST,
+                codes::UNSUPPORTED_REGION,
+                "Choose the region: ap-beijing, ap-shanghai or ap-guangzhou.",
+            )
+        })?)
     } else {
         match &env_id {
             Some(env) => region_of(&state, env).await?,
@@ -339,39 +279,18 @@ pub(crate) async fn proxy(
         }
     };
 
-    let result = state
-        .upstream
-        .call_raw(product, &action, region, body.to_vec())
-        .await;
+    let result = state.upstream.call_raw(product, &action, region, body.to_vec()).await;
     if rule.mutating {
         let (outcome, request_id, detail) = match &result {
-            Ok(r) => (
-                Outcome::Allowed,
-                r.get("RequestId").and_then(Value::as_str),
-                String::new(),
-            ),
-            Err(UpstreamError::Cloud { error, request_id }) => (
-                Outcome::Failed,
-                Some(request_id.as_str()),
-                error.code.clone(),
-            ),
-            Err(_) => (
-                Outcome::Failed,
-                None,
-                "cloud unreachable or timed out".to_string(),
-            ),
+            Ok(r) => (Outcome::Allowed, r.get("RequestId").and_then(Value::as_str), String::new()),
+            Err(UpstreamError::Cloud { error, request_id }) => {
+                (Outcome::Failed, Some(request_id.as_str()), error.code.clone())
+            }
+            Err(_) => (Outcome::Failed, None, "cloud unreachable or timed out".to_string()),
         };
-        let env = env_id.as_deref().or_else(|| {
-            result
-                .as_ref()
-                .ok()
-                .and_then(|r| r.get("EnvId"))
-                .and_then(Value::as_str)
-        });
-        let event = Event::by(&user, &action, outcome)
-            .env(env)
-            .request_id(request_id)
-            .detail(detail);
+        let env =
+            env_id.as_deref().or_else(|| result.as_ref().ok().and_then(|r| r.get("EnvId")).and_then(Value::as_str));
+        let event = Event::by(&user, &action, outcome).env(env).request_id(request_id).detail(detail);
         audit::record(&state, event).await;
     }
     let mut response = result?;
@@ -382,30 +301,17 @@ pub(crate) async fn proxy(
         }
     } else if product == Product::Tcb && action == "DestroyEnv" {
         if let Some(env) = &env_id {
-            sqlx::query("DELETE FROM environments WHERE env_id = ?")
-                .bind(env)
-                .execute(&state.db)
-                .await?;
+            sqlx::query("DELETE FROM environments WHERE env_id = ?").bind(env).execute(&state.db).await?;
         }
     } else if action == "DescribeCloudRunEnvs" && !user.is_admin {
         filter_visible_envs(&state, user.id, &mut response).await?;
     }
-    tracing::info!(
-        user.id = user.id,
-        env.id = env_id.as_deref().unwrap_or(""),
-        action,
-        "cloud call forwarded"
-    );
+    tracing::info!(user.id = user.id, env.id = env_id.as_deref().unwrap_or(""), action, "cloud call forwarded");
     Ok(Json(response).into_response())
 }
 
 /// The creator owns the new environment.
-async fn record_new_env(
-    state: &AppState,
-    env_id: &str,
-    region: Region,
-    user_id: i64,
-) -> AppResult<()> {
+async fn record_new_env(state: &AppState, env_id: &str, region: Region, user_id: i64) -> AppResult<()> {
     let mut tx = crate::db::write_tx(&state.db).await?;
     sqlx::query("INSERT OR IGNORE INTO environments (env_id, region, created_by, created_at) VALUES (?, ?, ?, ?)")
         .bind(env_id)
@@ -424,21 +330,11 @@ async fn record_new_env(
 }
 
 /// Keeps only the environments the caller is a member of.
-async fn filter_visible_envs(
-    state: &AppState,
-    user_id: i64,
-    response: &mut Value,
-) -> AppResult<()> {
-    let mine: Vec<String> = sqlx::query_scalar("SELECT env_id FROM members WHERE user_id = ?")
-        .bind(user_id)
-        .fetch_all(&state.db)
-        .await?;
+async fn filter_visible_envs(state: &AppState, user_id: i64, response: &mut Value) -> AppResult<()> {
+    let mine: Vec<String> =
+        sqlx::query_scalar("SELECT env_id FROM members WHERE user_id = ?").bind(user_id).fetch_all(&state.db).await?;
     if let Some(list) = response.get_mut("EnvList").and_then(Value::as_array_mut) {
-        list.retain(|env| {
-            env.get("EnvId")
-                .and_then(Value::as_str)
-                .is_some_and(|id| mine.iter().any(|m| m == id))
-        });
+        list.retain(|env| env.get("EnvId").and_then(Value::as_str).is_some_and(|id| mine.iter().any(|m| m == id)));
     }
     Ok(())
 }

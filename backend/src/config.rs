@@ -38,11 +38,7 @@ pub struct Config {
     #[arg(long, env = "LOCALCLOUD_ADDR", default_value = "127.0.0.1:4566")]
     pub localcloud_addr: SocketAddr,
     /// The embedded localcloud's HTTP gateway.
-    #[arg(
-        long,
-        env = "LOCALCLOUD_GATEWAY_ADDR",
-        default_value = "127.0.0.1:8081"
-    )]
+    #[arg(long, env = "LOCALCLOUD_GATEWAY_ADDR", default_value = "127.0.0.1:8081")]
     pub localcloud_gateway_addr: SocketAddr,
     /// Milliseconds each step of an embedded-localcloud deploy takes.
     #[arg(long, env = "LOCALCLOUD_STEP_MS", default_value_t = 1500)]

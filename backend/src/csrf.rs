@@ -25,10 +25,7 @@ fn same_origin(headers: &HeaderMap) -> Result<(), &'static str> {
     }
     if let Some(origin) = headers.get(header::ORIGIN) {
         let origin = origin.to_str().unwrap_or("");
-        let host = headers
-            .get(header::HOST)
-            .and_then(|h| h.to_str().ok())
-            .unwrap_or("");
+        let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("");
         let origin_host = origin.split_once("://").map(|(_, rest)| rest).unwrap_or("");
         return if !host.is_empty() && origin_host == host {
             Ok(())
@@ -47,12 +44,7 @@ pub async fn guard(req: Request, next: Next) -> Response {
         if let Err(why) = same_origin(req.headers()) {
             return refuse(why);
         }
-        if req
-            .headers()
-            .get(CONSOLE_REQUEST_HEADER)
-            .and_then(|v| v.to_str().ok())
-            != Some("1")
-        {
+        if req.headers().get(CONSOLE_REQUEST_HEADER).and_then(|v| v.to_str().ok()) != Some("1") {
             return refuse("The X-Console-Request: 1 header is required.");
         }
     }

@@ -12,10 +12,7 @@ pub async fn open(path: &Path) -> Result<sqlx::SqlitePool, crate::StartError> {
         // FULL: a write the console acknowledged survives a crash.
         .synchronous(SqliteSynchronous::Full)
         .foreign_keys(true);
-    let pool = SqlitePoolOptions::new()
-        .max_connections(8)
-        .connect_with(options)
-        .await?;
+    let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options).await?;
     sqlx::migrate!("./migrations").run(&pool).await?;
     Ok(pool)
 }
@@ -24,8 +21,6 @@ pub async fn open(path: &Path) -> Result<sqlx::SqlitePool, crate::StartError> {
 /// IMMEDIATE`): a deferred one that reads first cannot upgrade when another
 /// connection wrote meanwhile (`SQLITE_BUSY_SNAPSHOT`); an immediate one waits
 /// its turn under the busy timeout instead.
-pub async fn write_tx(
-    db: &sqlx::SqlitePool,
-) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, sqlx::Error> {
+pub async fn write_tx(db: &sqlx::SqlitePool) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, sqlx::Error> {
     db.begin_with("BEGIN IMMEDIATE").await
 }

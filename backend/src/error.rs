@@ -14,22 +14,11 @@ pub struct AppError {
 
 impl AppError {
     pub fn new(status: StatusCode, code: &str, message: impl Into<String>) -> Self {
-        AppError {
-            status,
-            body: ApiError {
-                code: code.into(),
-                message: message.into(),
-                request_id: None,
-            },
-        }
+        AppError { status, body: ApiError { code: code.into(), message: message.into(), request_id: None } }
     }
 
     pub fn unauthenticated() -> Self {
-        Self::new(
-            StatusCode::UNAUTHORIZED,
-            console_codes::UNAUTHENTICATED,
-            "Please sign in.",
-        )
+        Self::new(StatusCode::UNAUTHORIZED, console_codes::UNAUTHENTICATED, "Please sign in.")
     }
 
     pub fn session_expired() -> Self {

@@ -19,8 +19,7 @@ use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use console_shared::actions::{
-    DescribeCloudRunProcessLog, DescribeServerManageTask, ManageTaskRequest, ProcessLogRequest,
-    ServerManageTaskInfo,
+    DescribeCloudRunProcessLog, DescribeServerManageTask, ManageTaskRequest, ProcessLogRequest, ServerManageTaskInfo,
 };
 use console_shared::dto::{ApiError, DeployEvent, console_codes};
 use console_shared::permissions::Endpoint;
@@ -67,21 +66,13 @@ pub struct Hub {
 
 impl Hub {
     /// The task's feed; the first caller also starts its one poller.
-    fn feed(
-        self: &Arc<Self>,
-        key: Key,
-        upstream: Arc<Upstream>,
-        region: Option<Region>,
-    ) -> Arc<Feed> {
+    fn feed(self: &Arc<Self>, key: Key, upstream: Arc<Upstream>, region: Option<Region>) -> Arc<Feed> {
         let mut feeds = self.feeds.lock().unwrap_or_else(|p| p.into_inner());
         if let Some(feed) = feeds.get(&key) {
             return feed.clone();
         }
         let (live, _) = broadcast::channel(1024);
-        let feed = Arc::new(Feed {
-            history: Mutex::new(Vec::new()),
-            live,
-        });
+        let feed = Arc::new(Feed { history: Mutex::new(Vec::new()), live });
         feeds.insert(key.clone(), feed.clone());
         self.pollers_started.fetch_add(1, Ordering::Relaxed);
         let hub = self.clone();
@@ -89,10 +80,7 @@ impl Hub {
         tokio::spawn(async move {
             poll(&hub, &key, &poller_feed, &upstream, region).await;
             tokio::time::sleep(LINGER).await;
-            hub.feeds
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .remove(&key);
+            hub.feeds.lock().unwrap_or_else(|p| p.into_inner()).remove(&key);
         });
         feed
     }
@@ -112,10 +100,7 @@ async fn poll(hub: &Hub, key: &Key, feed: &Feed, upstream: &Upstream, region: Op
             task_id: *task,
             operator_remark: None,
         };
-        let info: ServerManageTaskInfo = match upstream
-            .call::<DescribeServerManageTask>(region, &req)
-            .await
-        {
+        let info: ServerManageTaskInfo = match upstream.call::<DescribeServerManageTask>(region, &req).await {
             Ok(r) if r.is_exist => r.task,
             Ok(_) => {
                 feed.push(DeployEvent::Done {
@@ -155,19 +140,9 @@ async fn poll(hub: &Hub, key: &Key, feed: &Feed, upstream: &Upstream, region: Op
                 });
             }
         }
-        steps = info
-            .steps
-            .iter()
-            .map(|s| (s.name.clone(), s.status.clone()))
-            .collect();
-        let run = ProcessLogRequest {
-            env_id: env.clone(),
-            run_id: format!("run-{}", info.version_name),
-        };
-        if let Ok(log) = upstream
-            .call::<DescribeCloudRunProcessLog>(region, &run)
-            .await
-        {
+        steps = info.steps.iter().map(|s| (s.name.clone(), s.status.clone())).collect();
+        let run = ProcessLogRequest { env_id: env.clone(), run_id: format!("run-{}", info.version_name) };
+        if let Ok(log) = upstream.call::<DescribeCloudRunProcessLog>(region, &run).await {
             for line in log.logs.iter().skip(lines) {
                 feed.push(DeployEvent::Log { line: line.clone() });
             }
@@ -186,10 +161,7 @@ async fn poll(hub: &Hub, key: &Key, feed: &Feed, upstream: &Upstream, region: Op
 }
 
 pub fn router() -> Router<AppState> {
-    Router::new().route(
-        "/api/envs/{env}/services/{service}/tasks/{task}/events",
-        get(events),
-    )
+    Router::new().route("/api/envs/{env}/services/{service}/tasks/{task}/events", get(events))
 }
 
 fn kind(e: &DeployEvent) -> &'static str {
@@ -215,11 +187,7 @@ fn stream(feed: Arc<Feed>, after: u64) -> impl Stream<Item = Result<Event, Infal
     let mut live = feed.live.subscribe();
     let backlog: Vec<(u64, DeployEvent)> = {
         let history = feed.history.lock().unwrap_or_else(|p| p.into_inner());
-        history
-            .iter()
-            .filter(|(id, _)| *id > after)
-            .cloned()
-            .collect()
+        history.iter().filter(|(id, _)| *id > after).cloned().collect()
     };
     async_stream::stream! {
         let mut last = after;
@@ -272,17 +240,9 @@ pub(crate) async fn events(
     // Membership is checked like any other call.
     authorize(&state, &user, Endpoint::DeployEvents, Some(&env)).await?;
     let region = region_of(&state, &env).await?;
-    let req = ManageTaskRequest {
-        env_id: env.clone(),
-        server_name: service.clone(),
-        task_id: task,
-        operator_remark: None,
-    };
-    let exists = state
-        .upstream
-        .call::<DescribeServerManageTask>(region, &req)
-        .await?
-        .is_exist;
+    let req =
+        ManageTaskRequest { env_id: env.clone(), server_name: service.clone(), task_id: task, operator_remark: None };
+    let exists = state.upstream.call::<DescribeServerManageTask>(region, &req).await?.is_exist;
     if !exists {
         return Err(AppError::new(
             axum::http::StatusCode::NOT_FOUND,
@@ -290,20 +250,11 @@ pub(crate) async fn events(
             "There is no such deploy task.",
         ));
     }
-    let after = headers
-        .get("last-event-id")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse().ok())
-        .unwrap_or(0);
-    let feed = state
-        .hub
-        .feed((env, service, task), state.upstream.clone(), region);
+    let after =
+        headers.get("last-event-id").and_then(|v| v.to_str().ok()).and_then(|v| v.trim().parse().ok()).unwrap_or(0);
+    let feed = state.hub.feed((env, service, task), state.upstream.clone(), region);
     let mut response = Sse::new(stream(feed, after))
-        .keep_alive(
-            KeepAlive::new()
-                .interval(Duration::from_secs(15))
-                .text("keep-alive"),
-        )
+        .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)).text("keep-alive"))
         .into_response();
     let h = response.headers_mut();
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));

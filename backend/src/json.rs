@@ -25,10 +25,7 @@ where
                 console_codes::BAD_REQUEST,
                 "Send the body as application/json.",
             )),
-            Err(e) => Err(AppError::bad_request(format!(
-                "The request body is not valid: {}",
-                e.body_text()
-            ))),
+            Err(e) => Err(AppError::bad_request(format!("The request body is not valid: {}", e.body_text()))),
         }
     }
 }

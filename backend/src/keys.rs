@@ -17,10 +17,7 @@ struct Stored {
 pub fn load_or_create(path: &Path) -> std::io::Result<Credential> {
     if let Ok(text) = std::fs::read_to_string(path) {
         let stored: Stored = serde_json::from_str(&text).map_err(std::io::Error::other)?;
-        return Ok(Credential {
-            secret_id: stored.secret_id,
-            secret_key: stored.secret_key,
-        });
+        return Ok(Credential { secret_id: stored.secret_id, secret_key: stored.secret_key });
     }
     let id: [u8; 12] = rand::random();
     let key: [u8; 24] = rand::random();
@@ -36,14 +33,7 @@ pub fn load_or_create(path: &Path) -> std::io::Result<Credential> {
         options.mode(0o600);
     }
     let mut file = options.open(path)?;
-    file.write_all(
-        serde_json::to_string(&stored)
-            .map_err(std::io::Error::other)?
-            .as_bytes(),
-    )?;
+    file.write_all(serde_json::to_string(&stored).map_err(std::io::Error::other)?.as_bytes())?;
     file.sync_all()?;
-    Ok(Credential {
-        secret_id: stored.secret_id,
-        secret_key: stored.secret_key,
-    })
+    Ok(Credential { secret_id: stored.secret_id, secret_key: stored.secret_key })
 }

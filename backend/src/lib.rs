@@ -84,22 +84,14 @@ pub enum StartError {
 pub fn app(state: AppState) -> Router {
     let hsts = SetResponseHeaderLayer::if_not_present(header::STRICT_TRANSPORT_SECURITY, {
         let on = state.hsts;
-        move |_: &axum::response::Response| {
-            on.then(|| HeaderValue::from_static("max-age=31536000; includeSubDomains"))
-        }
+        move |_: &axum::response::Response| on.then(|| HeaderValue::from_static("max-age=31536000; includeSubDomains"))
     });
-    let api_no_store = SetResponseHeaderLayer::overriding(
-        header::CACHE_CONTROL,
-        |res: &axum::response::Response| {
-            // API answers are per-user and must not be cached; SPA assets set their own.
-            let is_json = res
-                .headers()
-                .get(header::CONTENT_TYPE)
-                .is_some_and(|ct| ct.as_bytes().starts_with(b"application/json"));
-            (is_json || res.headers().get(header::CACHE_CONTROL).is_none())
-                .then(|| HeaderValue::from_static("no-store"))
-        },
-    );
+    let api_no_store = SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, |res: &axum::response::Response| {
+        // API answers are per-user and must not be cached; SPA assets set their own.
+        let is_json =
+            res.headers().get(header::CONTENT_TYPE).is_some_and(|ct| ct.as_bytes().starts_with(b"application/json"));
+        (is_json || res.headers().get(header::CACHE_CONTROL).is_none()).then(|| HeaderValue::from_static("no-store"))
+    });
     Router::new()
         .merge(auth::router())
         .merge(cloud::router())
@@ -109,21 +101,12 @@ pub fn app(state: AppState) -> Router {
         .merge(openapi::router())
         .merge(events::router())
         .fallback(spa::serve)
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            auth::rotate_marked_sessions,
-        ))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), auth::rotate_marked_sessions))
         .with_state(state)
         .layer(axum::middleware::from_fn(csrf::guard))
         .layer(api_no_store)
-        .layer(SetResponseHeaderLayer::overriding(
-            header::X_CONTENT_TYPE_OPTIONS,
-            HeaderValue::from_static("nosniff"),
-        ))
-        .layer(SetResponseHeaderLayer::overriding(
-            header::REFERRER_POLICY,
-            HeaderValue::from_static("no-referrer"),
-        ))
+        .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        .layer(SetResponseHeaderLayer::overriding(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer")))
         .layer(hsts)
         .layer(CompressionLayer::new())
 }
@@ -155,25 +138,16 @@ pub async fn start(config: Config, clock: Arc<dyn Clock>) -> Result<Running, Sta
     let timeout = Duration::from_secs(config.cloud_timeout_secs.max(1));
     let (upstream, embedded) = match (&config.cloud_secret_id, &config.cloud_secret_key) {
         (Some(id), Some(key)) => {
-            let credential = Credential {
-                secret_id: id.clone(),
-                secret_key: key.clone(),
-            };
+            let credential = Credential { secret_id: id.clone(), secret_key: key.clone() };
             let scheme = config.cloud_scheme.to_ascii_lowercase();
             if scheme != "http" && scheme != "https" {
-                return Err(StartError::Config(
-                    "CLOUD_SCHEME must be http or https".into(),
-                ));
+                return Err(StartError::Config("CLOUD_SCHEME must be http or https".into()));
             }
-            (
-                Upstream::new(credential, config.cloud_endpoint.clone(), scheme, timeout),
-                None,
-            )
+            (Upstream::new(credential, config.cloud_endpoint.clone(), scheme, timeout), None)
         }
         (None, None) => {
             let credential =
-                keys::load_or_create(&config.data_dir.join("localcloud-credentials.json"))
-                    .map_err(StartError::Keys)?;
+                keys::load_or_create(&config.data_dir.join("localcloud-credentials.json")).map_err(StartError::Keys)?;
             let running = localcloud::start(localcloud::Config {
                 addr: config.localcloud_addr,
                 gateway_addr: config.localcloud_gateway_addr,
@@ -182,18 +156,11 @@ pub async fn start(config: Config, clock: Arc<dyn Clock>) -> Result<Running, Sta
                 step_delay: Duration::from_millis(config.localcloud_step_ms),
             })
             .await?;
-            let upstream = Upstream::new(
-                credential,
-                Some(running.api_addr.to_string()),
-                "http".into(),
-                timeout,
-            );
+            let upstream = Upstream::new(credential, Some(running.api_addr.to_string()), "http".into(), timeout);
             (upstream, Some(running))
         }
         _ => {
-            return Err(StartError::Config(
-                "set both CLOUD_SECRET_ID and CLOUD_SECRET_KEY, or neither".into(),
-            ));
+            return Err(StartError::Config("set both CLOUD_SECRET_ID and CLOUD_SECRET_KEY, or neither".into()));
         }
     };
 
@@ -201,12 +168,8 @@ pub async fn start(config: Config, clock: Arc<dyn Clock>) -> Result<Running, Sta
         .await
         .map_err(|e| StartError::FirstAdmin(e.body.message))?;
 
-    let listener = tokio::net::TcpListener::bind(config.addr)
-        .await
-        .map_err(|e| StartError::Bind(config.addr, e))?;
-    let addr = listener
-        .local_addr()
-        .map_err(|e| StartError::Bind(config.addr, e))?;
+    let listener = tokio::net::TcpListener::bind(config.addr).await.map_err(|e| StartError::Bind(config.addr, e))?;
+    let addr = listener.local_addr().map_err(|e| StartError::Bind(config.addr, e))?;
     let hub = Arc::new(events::Hub::default());
     let state = AppState(Arc::new(Inner {
         db,
@@ -232,13 +195,7 @@ pub async fn start(config: Config, clock: Arc<dyn Clock>) -> Result<Running, Sta
             tracing::error!(error = %e, "console server stopped");
         }
     });
-    Ok(Running {
-        addr,
-        localcloud: embedded,
-        first_admin,
-        hub,
-        server,
-    })
+    Ok(Running { addr, localcloud: embedded, first_admin, hub, server })
 }
 
 /// `console`'s main loop: start, tell the operator where to go, serve.
@@ -246,17 +203,12 @@ pub async fn run(config: Config) -> Result<(), StartError> {
     let running = start(config, Arc::new(clock::SystemClock)).await?;
     println!("console listening on http://{}", running.addr);
     if let Some(cloud) = &running.localcloud {
-        println!(
-            "embedded localcloud API on http://{}, gateway on http://{}",
-            cloud.api_addr, cloud.gateway_addr
-        );
+        println!("embedded localcloud API on http://{}, gateway on http://{}", cloud.api_addr, cloud.gateway_addr);
     }
     match &running.first_admin {
         // Printed once, to the operator's terminal only, never to the log.
         Some(FirstAdmin::Generated(password)) => {
-            println!(
-                "first admin created: username `admin`, password `{password}` (shown only this once)"
-            )
+            println!("first admin created: username `admin`, password `{password}` (shown only this once)")
         }
         Some(FirstAdmin::FromEnv) => {
             println!("first admin created: username `admin`, password from CONSOLE_ADMIN_PASSWORD")

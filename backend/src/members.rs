@@ -22,10 +22,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/api/envs/{env}/access", get(access))
         .route("/api/envs/{env}/members", get(list).post(add))
-        .route(
-            "/api/envs/{env}/members/{user_id}",
-            put(set_role).delete(remove),
-        )
+        .route("/api/envs/{env}/members/{user_id}", put(set_role).delete(remove))
 }
 
 fn conflict(message: impl Into<String>) -> AppError {
@@ -33,11 +30,7 @@ fn conflict(message: impl Into<String>) -> AppError {
 }
 
 fn no_member() -> AppError {
-    AppError::new(
-        StatusCode::NOT_FOUND,
-        console_codes::NOT_FOUND,
-        "That user is not a member of this environment.",
-    )
+    AppError::new(StatusCode::NOT_FOUND, console_codes::NOT_FOUND, "That user is not a member of this environment.")
 }
 
 #[utoipa::path(get, path = "/api/envs/{env}/access", tag = "members",
@@ -49,11 +42,7 @@ pub(crate) async fn access(
     Path(env): Path<String>,
 ) -> AppResult<Json<Access>> {
     let role = authorize(&state, &user, Endpoint::MyAccess, Some(&env)).await?;
-    Ok(Json(Access {
-        env_id: env,
-        role,
-        is_admin: user.is_admin,
-    }))
+    Ok(Json(Access { env_id: env, role, is_admin: user.is_admin }))
 }
 
 #[derive(sqlx::FromRow)]
@@ -121,24 +110,16 @@ pub(crate) async fn add(
     // The environment must exist; remembering its region also lets the
     // membership row point at it.
     if region_of(&state, &env).await?.is_none() {
-        return Err(AppError::new(
-            StatusCode::NOT_FOUND,
-            console_codes::NOT_FOUND,
-            "There is no such environment.",
-        ));
+        return Err(AppError::new(StatusCode::NOT_FOUND, console_codes::NOT_FOUND, "There is no such environment."));
     }
-    let added = sqlx::query(
-        "INSERT INTO members (env_id, user_id, role) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-    )
-    .bind(&env)
-    .bind(user_id)
-    .bind(req.role.name())
-    .execute(&state.db)
-    .await?;
+    let added = sqlx::query("INSERT INTO members (env_id, user_id, role) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")
+        .bind(&env)
+        .bind(user_id)
+        .bind(req.role.name())
+        .execute(&state.db)
+        .await?;
     if added.rows_affected() == 0 {
-        return Err(conflict(format!(
-            "{username} is already a member; change their role instead."
-        )));
+        return Err(conflict(format!("{username} is already a member; change their role instead.")));
     }
     rotate_sessions_of(&state, user_id).await?;
     audit::record(
@@ -148,39 +129,24 @@ pub(crate) async fn add(
             .detail(format!("{username} as {}", req.role.name())),
     )
     .await;
-    Ok((
-        StatusCode::CREATED,
-        Json(Member {
-            user_id,
-            username,
-            display_name,
-            role: req.role,
-        }),
-    ))
+    Ok((StatusCode::CREATED, Json(Member { user_id, username, display_name, role: req.role })))
 }
 
 /// Refuses to leave `env` without an owner when `user_id` stops being one.
 async fn keep_an_owner(tx: &mut sqlx::SqliteConnection, env: &str, user_id: i64) -> AppResult<()> {
-    let others: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM members WHERE env_id = ? AND role = 'owner' AND user_id != ?",
-    )
-    .bind(env)
-    .bind(user_id)
-    .fetch_one(&mut *tx)
-    .await?;
+    let others: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM members WHERE env_id = ? AND role = 'owner' AND user_id != ?")
+            .bind(env)
+            .bind(user_id)
+            .fetch_one(&mut *tx)
+            .await?;
     if others == 0 {
-        return Err(conflict(
-            "An environment must keep at least one owner; make someone else owner first.",
-        ));
+        return Err(conflict("An environment must keep at least one owner; make someone else owner first."));
     }
     Ok(())
 }
 
-async fn current_role(
-    tx: &mut sqlx::SqliteConnection,
-    env: &str,
-    user_id: i64,
-) -> AppResult<(Role, String)> {
+async fn current_role(tx: &mut sqlx::SqliteConnection, env: &str, user_id: i64) -> AppResult<(Role, String)> {
     let row: Option<(String, String)> = sqlx::query_as(
         "SELECT m.role, u.username FROM members m JOIN users u ON u.id = m.user_id WHERE m.env_id = ? AND m.user_id = ?",
     )
@@ -221,21 +187,16 @@ pub(crate) async fn set_role(
     }
     audit::record(
         &state,
-        Event::by(&user, "ChangeMemberRole", Outcome::Allowed)
-            .env(Some(&env))
-            .detail(format!("{username}: {} → {}", old.name(), req.role.name())),
+        Event::by(&user, "ChangeMemberRole", Outcome::Allowed).env(Some(&env)).detail(format!(
+            "{username}: {} → {}",
+            old.name(),
+            req.role.name()
+        )),
     )
     .await;
-    let display_name: String = sqlx::query_scalar("SELECT display_name FROM users WHERE id = ?")
-        .bind(user_id)
-        .fetch_one(&state.db)
-        .await?;
-    Ok(Json(Member {
-        user_id,
-        username,
-        display_name,
-        role: req.role,
-    }))
+    let display_name: String =
+        sqlx::query_scalar("SELECT display_name FROM users WHERE id = ?").bind(user_id).fetch_one(&state.db).await?;
+    Ok(Json(Member { user_id, username, display_name, role: req.role }))
 }
 
 #[utoipa::path(delete, path = "/api/envs/{env}/members/{user_id}", tag = "members",

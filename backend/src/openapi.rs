@@ -4,8 +4,8 @@
 use axum::Json;
 use axum::routing::get;
 use console_shared::dto::{
-    Access, AddMember, ApiError, AuditEntry, ChangePassword, CreateUser, LoginRequest, Me, Member,
-    SessionInfo, SetRole, UpdateUser, UserInfo,
+    Access, AddMember, ApiError, AuditEntry, ChangePassword, CreateUser, LoginRequest, Me, Member, SessionInfo,
+    SetRole, UpdateUser, UserInfo,
 };
 use console_shared::permissions::Role;
 use utoipa::OpenApi;
@@ -65,8 +65,5 @@ pub fn document() -> String {
 }
 
 pub fn router() -> axum::Router<AppState> {
-    axum::Router::new().route(
-        "/api/openapi.json",
-        get(|| async { Json(ApiDoc::openapi()) }),
-    )
+    axum::Router::new().route("/api/openapi.json", get(|| async { Json(ApiDoc::openapi()) }))
 }

@@ -23,22 +23,14 @@ fn ip_key(ip: &str) -> String {
 
 impl LoginLimiter {
     pub fn new(max_per_account: usize, max_per_ip: usize, window_secs: i64) -> Self {
-        LoginLimiter {
-            failures: Mutex::new(HashMap::new()),
-            max_per_account,
-            max_per_ip,
-            window_secs,
-        }
+        LoginLimiter { failures: Mutex::new(HashMap::new()), max_per_account, max_per_ip, window_secs }
     }
 
     /// `Err(seconds)` when another attempt must wait that long.
     pub fn check(&self, username: &str, ip: &str, now: i64) -> Result<(), i64> {
         let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
         let mut wait = 0;
-        for (key, max) in [
-            (account_key(username, ip), self.max_per_account),
-            (ip_key(ip), self.max_per_ip),
-        ] {
+        for (key, max) in [(account_key(username, ip), self.max_per_account), (ip_key(ip), self.max_per_ip)] {
             if let Some(times) = map.get_mut(&key) {
                 while times.front().is_some_and(|t| now - t >= self.window_secs) {
                     times.pop_front();
@@ -83,10 +75,7 @@ mod tests {
             l.record_failure("ann", "1.1.1.1", 0);
         }
         assert_eq!(l.check("ann", "1.1.1.1", 10), Err(50));
-        assert!(
-            l.check("ann", "2.2.2.2", 10).is_ok(),
-            "the owner elsewhere is not locked out"
-        );
+        assert!(l.check("ann", "2.2.2.2", 10).is_ok(), "the owner elsewhere is not locked out");
         assert!(l.check("ann", "1.1.1.1", 60).is_ok(), "the window passed");
     }
 }

@@ -49,31 +49,19 @@ fn looks_hashed(file_name: &str) -> bool {
     let stem = file_name.split('.').next().unwrap_or("");
     // wasm-bindgen's module is `<name>-<hash>_bg.wasm`.
     let stem = stem.strip_suffix("_bg").unwrap_or(stem);
-    stem.rsplit_once('-')
-        .is_some_and(|(_, hash)| hash.len() >= 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
+    stem.rsplit_once('-').is_some_and(|(_, hash)| hash.len() >= 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 fn collect(dir: &Path, prefix: &str, into: &mut HashMap<String, Asset>) -> std::io::Result<()> {
     for entry in std::fs::read_dir(dir)? {
         let entry = entry?;
         let name = entry.file_name().to_string_lossy().to_string();
-        let rel = if prefix.is_empty() {
-            name.clone()
-        } else {
-            format!("{prefix}/{name}")
-        };
+        let rel = if prefix.is_empty() { name.clone() } else { format!("{prefix}/{name}") };
         if entry.file_type()?.is_dir() {
             collect(&entry.path(), &rel, into)?;
         } else if rel != "index.html" {
             let bytes = std::fs::read(entry.path())?;
-            into.insert(
-                rel.clone(),
-                Asset {
-                    bytes,
-                    content_type: content_type(&rel),
-                    hashed: looks_hashed(&name),
-                },
-            );
+            into.insert(rel.clone(), Asset { bytes, content_type: content_type(&rel), hashed: looks_hashed(&name) });
         }
     }
     Ok(())
@@ -125,19 +113,10 @@ fn index_response(spa: &Spa) -> Response {
     };
     let mut response = (StatusCode::OK, html).into_response();
     let h = response.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/html; charset=utf-8"),
-    );
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    h.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_str(&csp(&nonce)).expect("CSP is ASCII"),
-    );
-    h.insert(
-        "cross-origin-opener-policy",
-        HeaderValue::from_static("same-origin"),
-    );
+    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_str(&csp(&nonce)).expect("CSP is ASCII"));
+    h.insert("cross-origin-opener-policy", HeaderValue::from_static("same-origin"));
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     response
 }
@@ -146,26 +125,11 @@ fn index_response(spa: &Spa) -> Response {
 pub async fn serve(State(state): State<AppState>, uri: Uri) -> Response {
     let path = uri.path();
     if path == "/api" || path.starts_with("/api/") {
-        return AppError::new(
-            StatusCode::NOT_FOUND,
-            console_codes::NOT_FOUND,
-            "No such API endpoint.",
-        )
-        .into_response();
+        return AppError::new(StatusCode::NOT_FOUND, console_codes::NOT_FOUND, "No such API endpoint.").into_response();
     }
     if let Some(asset) = state.spa.assets.get(path.trim_start_matches('/')) {
-        let cache = if asset.hashed {
-            "public, max-age=31536000, immutable"
-        } else {
-            "no-cache"
-        };
-        return (
-            [
-                (header::CONTENT_TYPE, asset.content_type),
-                (header::CACHE_CONTROL, cache),
-            ],
-            asset.bytes.clone(),
-        )
+        let cache = if asset.hashed { "public, max-age=31536000, immutable" } else { "no-cache" };
+        return ([(header::CONTENT_TYPE, asset.content_type), (header::CACHE_CONTROL, cache)], asset.bytes.clone())
             .into_response();
     }
     index_response(&state.spa)

@@ -8,9 +8,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, patch, post};
 use axum::{Json, Router};
-use console_shared::dto::{
-    ApiError, ChangePassword, CreateUser, Me, SessionInfo, UpdateUser, UserInfo, console_codes,
-};
+use console_shared::dto::{ApiError, ChangePassword, CreateUser, Me, SessionInfo, UpdateUser, UserInfo, console_codes};
 use console_shared::permissions::Endpoint;
 use console_shared::rules;
 
@@ -35,11 +33,7 @@ fn invalid(field: &str, e: rules::RuleError) -> AppError {
 }
 
 fn not_found() -> AppError {
-    AppError::new(
-        StatusCode::NOT_FOUND,
-        console_codes::NOT_FOUND,
-        "There is no such user.",
-    )
+    AppError::new(StatusCode::NOT_FOUND, console_codes::NOT_FOUND, "There is no such user.")
 }
 
 #[derive(sqlx::FromRow)]
@@ -67,19 +61,14 @@ impl From<Row> for UserInfo {
     }
 }
 
-const COLUMNS: &str =
-    "id, username, display_name, is_admin, disabled, must_change_password, created_at";
+const COLUMNS: &str = "id, username, display_name, is_admin, disabled, must_change_password, created_at";
 
 #[utoipa::path(get, path = "/api/users", tag = "users", description = "All users. Needs: admin.",
     responses((status = 200, body = [UserInfo]), (status = 403, body = ApiError)))]
-pub(crate) async fn list(
-    State(state): State<AppState>,
-    user: AuthUser,
-) -> AppResult<Json<Vec<UserInfo>>> {
+pub(crate) async fn list(State(state): State<AppState>, user: AuthUser) -> AppResult<Json<Vec<UserInfo>>> {
     authorize(&state, &user, Endpoint::ListUsers, None).await?;
-    let rows: Vec<Row> = sqlx::query_as(&format!("SELECT {COLUMNS} FROM users ORDER BY username"))
-        .fetch_all(&state.db)
-        .await?;
+    let rows: Vec<Row> =
+        sqlx::query_as(&format!("SELECT {COLUMNS} FROM users ORDER BY username")).fetch_all(&state.db).await?;
     Ok(Json(rows.into_iter().map(UserInfo::from).collect()))
 }
 
@@ -114,11 +103,7 @@ pub(crate) async fn create(
             format!("The username `{username}` is taken."),
         ));
     }
-    audit::record(
-        &state,
-        Event::by(&user, "CreateUser", Outcome::Allowed).detail(format!("user {username}")),
-    )
-    .await;
+    audit::record(&state, Event::by(&user, "CreateUser", Outcome::Allowed).detail(format!("user {username}"))).await;
     let row: Row = sqlx::query_as(&format!("SELECT {COLUMNS} FROM users WHERE username = ?"))
         .bind(&username)
         .fetch_one(&state.db)
@@ -127,10 +112,7 @@ pub(crate) async fn create(
 }
 
 async fn end_all_sessions(state: &AppState, user_id: i64) -> AppResult<()> {
-    sqlx::query("DELETE FROM sessions WHERE user_id = ?")
-        .bind(user_id)
-        .execute(&state.db)
-        .await?;
+    sqlx::query("DELETE FROM sessions WHERE user_id = ?").bind(user_id).execute(&state.db).await?;
     Ok(())
 }
 
@@ -153,11 +135,7 @@ pub(crate) async fn update(
         rules::display_name(name).map_err(|e| invalid("The display name", e))?;
     }
     if req.disabled == Some(true) && id == user.id {
-        return Err(AppError::new(
-            StatusCode::CONFLICT,
-            console_codes::CONFLICT,
-            "You cannot disable yourself.",
-        ));
+        return Err(AppError::new(StatusCode::CONFLICT, console_codes::CONFLICT, "You cannot disable yourself."));
     }
     sqlx::query(
         "UPDATE users SET display_name = COALESCE(?, display_name), disabled = COALESCE(?, disabled) WHERE id = ?",
@@ -177,14 +155,11 @@ pub(crate) async fn update(
     };
     audit::record(
         &state,
-        Event::by(&user, "UpdateUser", Outcome::Allowed)
-            .detail(format!("user {} {what}", target.username)),
+        Event::by(&user, "UpdateUser", Outcome::Allowed).detail(format!("user {} {what}", target.username)),
     )
     .await;
-    let row: Row = sqlx::query_as(&format!("SELECT {COLUMNS} FROM users WHERE id = ?"))
-        .bind(id)
-        .fetch_one(&state.db)
-        .await?;
+    let row: Row =
+        sqlx::query_as(&format!("SELECT {COLUMNS} FROM users WHERE id = ?")).bind(id).fetch_one(&state.db).await?;
     Ok(Json(row.into()))
 }
 
@@ -203,11 +178,7 @@ pub(crate) async fn remove(
         .await?
         .ok_or_else(not_found)?;
     if id == user.id {
-        return Err(AppError::new(
-            StatusCode::CONFLICT,
-            console_codes::CONFLICT,
-            "You cannot delete yourself.",
-        ));
+        return Err(AppError::new(StatusCode::CONFLICT, console_codes::CONFLICT, "You cannot delete yourself."));
     }
     // Every environment keeps at least one owner.
     let sole: Vec<String> = sqlx::query_scalar(
@@ -221,24 +192,13 @@ pub(crate) async fn remove(
         return Err(AppError::new(
             StatusCode::CONFLICT,
             console_codes::CONFLICT,
-            format!(
-                "{} is the only owner of {}; make someone else owner first.",
-                target.username,
-                sole.join(", ")
-            ),
+            format!("{} is the only owner of {}; make someone else owner first.", target.username, sole.join(", ")),
         ));
     }
     // Sessions and memberships go with the user (ON DELETE CASCADE).
-    sqlx::query("DELETE FROM users WHERE id = ?")
-        .bind(id)
-        .execute(&state.db)
-        .await?;
-    audit::record(
-        &state,
-        Event::by(&user, "DeleteUser", Outcome::Allowed)
-            .detail(format!("user {}", target.username)),
-    )
-    .await;
+    sqlx::query("DELETE FROM users WHERE id = ?").bind(id).execute(&state.db).await?;
+    audit::record(&state, Event::by(&user, "DeleteUser", Outcome::Allowed).detail(format!("user {}", target.username)))
+        .await;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -256,18 +216,13 @@ pub(crate) async fn change_password(
 ) -> AppResult<Response> {
     authorize(&state, &user, Endpoint::ChangeOwnPassword, None).await?;
     if !auth::password_matches(&state, user.id, req.current_password.clone()).await? {
-        audit::record(
-            &state,
-            Event::by(&user, "ChangePassword", Outcome::Denied).detail("wrong current password"),
-        )
-        .await;
+        audit::record(&state, Event::by(&user, "ChangePassword", Outcome::Denied).detail("wrong current password"))
+            .await;
         return Err(AppError::bad_request("The current password is incorrect."));
     }
     rules::password(&req.new_password).map_err(|e| invalid("The new password", e))?;
     if req.new_password == req.current_password {
-        return Err(AppError::bad_request(
-            "Choose a password different from the current one.",
-        ));
+        return Err(AppError::bad_request("Choose a password different from the current one."));
     }
     let hash = auth::hash_password(req.new_password).await?;
     sqlx::query("UPDATE users SET password_hash = ?, must_change_password = 0 WHERE id = ?")
@@ -280,14 +235,7 @@ pub(crate) async fn change_password(
     audit::record(&state, Event::by(&user, "ChangePassword", Outcome::Allowed)).await;
     let mut me = user.me();
     me.must_change_password = false;
-    Ok((
-        [(
-            header::SET_COOKIE,
-            auth::session_cookie(&state, Some(&token)),
-        )],
-        Json(me),
-    )
-        .into_response())
+    Ok(([(header::SET_COOKIE, auth::session_cookie(&state, Some(&token)))], Json(me)).into_response())
 }
 
 #[derive(sqlx::FromRow)]
@@ -302,10 +250,7 @@ struct SessionRow {
 
 #[utoipa::path(get, path = "/api/account/sessions", tag = "account", description = "The caller's sessions.",
     responses((status = 200, body = [SessionInfo])))]
-pub(crate) async fn sessions(
-    State(state): State<AppState>,
-    user: AuthUser,
-) -> AppResult<Json<Vec<SessionInfo>>> {
+pub(crate) async fn sessions(State(state): State<AppState>, user: AuthUser) -> AppResult<Json<Vec<SessionInfo>>> {
     authorize(&state, &user, Endpoint::ListOwnSessions, None).await?;
     let rows: Vec<SessionRow> = sqlx::query_as(
         "SELECT id_hash, handle, user_agent, ip, created_at, last_seen FROM sessions
@@ -343,11 +288,7 @@ pub(crate) async fn end_session(
         .execute(&state.db)
         .await?;
     if ended.rows_affected() == 0 {
-        return Err(AppError::new(
-            StatusCode::NOT_FOUND,
-            console_codes::NOT_FOUND,
-            "There is no such session.",
-        ));
+        return Err(AppError::new(StatusCode::NOT_FOUND, console_codes::NOT_FOUND, "There is no such session."));
     }
     audit::record(&state, Event::by(&user, "EndSession", Outcome::Allowed)).await;
     Ok(StatusCode::NO_CONTENT)

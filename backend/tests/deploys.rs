@@ -31,24 +31,13 @@ fn parse(text: &str) -> Vec<Sse> {
                     data.push_str(v.trim());
                 }
             }
-            Some(Sse {
-                id: id?,
-                event,
-                data: serde_json::from_str(&data).ok()?,
-            })
+            Some(Sse { id: id?, event, data: serde_json::from_str(&data).ok()? })
         })
         .collect()
 }
 
 async fn cloud(app: &TestApp, token: &str, path: &str, body: Value) -> Value {
-    app.post(&format!("/api/cloud/{path}"), Some(token))
-        .json(&body)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
+    app.post(&format!("/api/cloud/{path}"), Some(token)).json(&body).send().await.unwrap().json().await.unwrap()
 }
 
 /// An environment with a service whose first deploy just started.
@@ -70,12 +59,7 @@ async fn deploying(app: &TestApp, token: &str) -> (String, i64) {
         json!({"EnvId": env, "ServerName": "shop", "DeployInfo": {"DeployType": "image", "ImageUrl": "nginx"}}),
     )
     .await;
-    (
-        env,
-        created["TaskId"]
-            .as_i64()
-            .unwrap_or_else(|| panic!("{created}")),
-    )
+    (env, created["TaskId"].as_i64().unwrap_or_else(|| panic!("{created}")))
 }
 
 fn events_path(env: &str, task: i64) -> String {
@@ -88,10 +72,7 @@ async fn two_subscribers_share_one_poller_and_see_the_same_stream() {
     let token = app.login().await;
     let (env, task) = deploying(&app, &token).await;
     let path = events_path(&env, task);
-    let (a, b) = tokio::join!(
-        app.get(&path, Some(&token)).send(),
-        app.get(&path, Some(&token)).send()
-    );
+    let (a, b) = tokio::join!(app.get(&path, Some(&token)).send(), app.get(&path, Some(&token)).send());
     let (a, b) = (a.unwrap(), b.unwrap());
     assert_eq!(a.headers()["content-type"], "text/event-stream");
     assert_eq!(a.headers()["cache-control"], "no-store");
@@ -99,11 +80,7 @@ async fn two_subscribers_share_one_poller_and_see_the_same_stream() {
     let (a, b) = tokio::join!(a.text(), b.text());
     let (a, b) = (parse(&a.unwrap()), parse(&b.unwrap()));
     assert_eq!(a, b, "both browsers see the same events");
-    assert_eq!(
-        app.hub.pollers_started.load(Ordering::Relaxed),
-        1,
-        "one upstream poller per task"
-    );
+    assert_eq!(app.hub.pollers_started.load(Ordering::Relaxed), 1, "one upstream poller per task");
 
     // Ids count up from 1 with no gap; steps go live one by one; it ends with `done`.
     assert!(a.iter().enumerate().all(|(i, e)| e.id == i as u64 + 1));
@@ -115,29 +92,14 @@ async fn two_subscribers_share_one_poller_and_see_the_same_stream() {
         .map(|e| e.data["index"].as_u64().unwrap())
         .collect();
     assert_eq!(finished, vec![0, 1, 2, 3, 4]);
-    assert!(
-        a.iter()
-            .any(|e| e.event == "step" && e.data["status"] == "running"),
-        "seen live"
-    );
+    assert!(a.iter().any(|e| e.event == "step" && e.data["status"] == "running"), "seen live");
     assert!(a.iter().any(|e| e.event == "log" && e.data["line"].as_str().unwrap().contains("pulling nginx")));
     let last = a.last().unwrap();
-    assert_eq!(
-        (last.event.as_str(), last.data["status"].as_str()),
-        ("done", Some("finished"))
-    );
+    assert_eq!((last.event.as_str(), last.data["status"].as_str()), ("done", Some("finished")));
     assert_eq!(last.data["version"], "shop-001");
 
     // A finished task replays its record to a late subscriber.
-    let late = parse(
-        &app.get(&path, Some(&token))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap(),
-    );
+    let late = parse(&app.get(&path, Some(&token)).send().await.unwrap().text().await.unwrap());
     assert_eq!(late.last().unwrap().event, "done");
 }
 
@@ -152,37 +114,17 @@ async fn last_event_id_resumes_without_loss_or_duplicates() {
     let mut first = app.get(&path, Some(&token)).send().await.unwrap();
     let mut seen = String::new();
     while parse(&seen).iter().all(|e| e.id < 3) {
-        let chunk = first
-            .chunk()
-            .await
-            .unwrap()
-            .expect("the stream goes on until done");
+        let chunk = first.chunk().await.unwrap().expect("the stream goes on until done");
         seen.push_str(&String::from_utf8_lossy(&chunk));
     }
     drop(first);
     let before: Vec<Sse> = parse(&seen).into_iter().filter(|e| e.id <= 3).collect();
 
-    let rest = app
-        .get(&path, Some(&token))
-        .header("last-event-id", "3")
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let rest = app.get(&path, Some(&token)).header("last-event-id", "3").send().await.unwrap().text().await.unwrap();
     let after = parse(&rest);
-    assert_eq!(
-        after.first().unwrap().id,
-        4,
-        "resumes right after the last id seen"
-    );
+    assert_eq!(after.first().unwrap().id, 4, "resumes right after the last id seen");
     let all: Vec<u64> = before.iter().chain(after.iter()).map(|e| e.id).collect();
-    assert_eq!(
-        all,
-        (1..=all.len() as u64).collect::<Vec<_>>(),
-        "no loss, no duplicate"
-    );
+    assert_eq!(all, (1..=all.len() as u64).collect::<Vec<_>>(), "no loss, no duplicate");
     assert_eq!(after.last().unwrap().event, "done");
 }
 
@@ -191,47 +133,15 @@ async fn a_subscriber_from_another_environment_is_refused() {
     let app = TestApp::start().await;
     let admin = app.login().await;
     let (env, task) = deploying(&app, &admin).await;
-    let body =
-        json!({"username": "outsider", "display_name": "Out Sider", "password": "initial-pass-1"});
-    assert_eq!(
-        app.post("/api/users", Some(&admin))
-            .json(&body)
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        201
-    );
+    let body = json!({"username": "outsider", "display_name": "Out Sider", "password": "initial-pass-1"});
+    assert_eq!(app.post("/api/users", Some(&admin)).json(&body).send().await.unwrap().status(), 201);
     let resp = app.login_with("outsider", "initial-pass-1", None).await;
     let first = common::session_token(&resp);
     let change = json!({"current_password": "initial-pass-1", "new_password": "outsider-pass-1"});
-    let resp = app
-        .post("/api/account/password", Some(&first))
-        .json(&change)
-        .send()
-        .await
-        .unwrap();
+    let resp = app.post("/api/account/password", Some(&first)).json(&change).send().await.unwrap();
     let token = common::session_token(&resp);
-    let refused = app
-        .get(&events_path(&env, task), Some(&token))
-        .send()
-        .await
-        .unwrap();
+    let refused = app.get(&events_path(&env, task), Some(&token)).send().await.unwrap();
     assert_eq!(refused.status(), 403);
-    assert_eq!(
-        app.get(&events_path(&env, task), None)
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        401
-    );
-    assert_eq!(
-        app.get(&events_path(&env, 999), Some(&admin))
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        404
-    );
+    assert_eq!(app.get(&events_path(&env, task), None).send().await.unwrap().status(), 401);
+    assert_eq!(app.get(&events_path(&env, 999), Some(&admin)).send().await.unwrap().status(), 404);
 }

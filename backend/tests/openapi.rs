@@ -7,17 +7,12 @@ mod common;
 #[test]
 fn openapi_document_matches_the_snapshot() {
     let doc = console_backend::openapi::document();
-    let path =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots/openapi.json");
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots/openapi.json");
     if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
         std::fs::write(&path, &doc).unwrap();
     }
-    let locked =
-        std::fs::read_to_string(&path).expect("snapshot exists (UPDATE_SNAPSHOTS=1 writes it)");
-    assert_eq!(
-        doc, locked,
-        "the OpenAPI document changed; review and UPDATE_SNAPSHOTS=1 if intended"
-    );
+    let locked = std::fs::read_to_string(&path).expect("snapshot exists (UPDATE_SNAPSHOTS=1 writes it)");
+    assert_eq!(doc, locked, "the OpenAPI document changed; review and UPDATE_SNAPSHOTS=1 if intended");
 }
 
 #[tokio::test]

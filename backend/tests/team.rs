@@ -41,22 +41,13 @@ async fn send(
         .filter(|t| !t.is_empty())
         .map(str::to_string);
     let text = resp.text().await.unwrap();
-    (
-        status,
-        serde_json::from_str(&text).unwrap_or(Value::String(text)),
-        new_token,
-    )
+    (status, serde_json::from_str(&text).unwrap_or(Value::String(text)), new_token)
 }
 
 async fn login_as(app: &TestApp, username: &str, password: &str) -> (StatusCode, Option<String>) {
-    let (status, _, token) = send(
-        app,
-        None,
-        Method::POST,
-        "/api/auth/login",
-        Some(json!({"username": username, "password": password})),
-    )
-    .await;
+    let (status, _, token) =
+        send(app, None, Method::POST, "/api/auth/login", Some(json!({"username": username, "password": password})))
+            .await;
     (status, token)
 }
 
@@ -100,12 +91,10 @@ async fn create_env(app: &TestApp, admin: &str, alias: &str) -> String {
 /// Puts a service into an environment the way a deploy would, so deleting
 /// the environment is refused (R-ENV-6) and the matrix can call DestroyEnv safely.
 async fn hold_a_service(app: &TestApp, env: &str) {
-    let db = sqlx::SqlitePool::connect(&format!(
-        "sqlite://{}",
-        app.data.path().join("localcloud/localcloud.db").display()
-    ))
-    .await
-    .unwrap();
+    let db =
+        sqlx::SqlitePool::connect(&format!("sqlite://{}", app.data.path().join("localcloud/localcloud.db").display()))
+            .await
+            .unwrap();
     sqlx::query("INSERT INTO services (env_id, server_name, default_domain, status, created_at, updated_at) VALUES (?, 'svc', ?, 'normal', 0, 0)")
         .bind(env)
         .bind(format!("http://svc-{env}.example"))
@@ -154,15 +143,7 @@ async fn team() -> Team {
     let viewer = (viewer.0, login_as(&app, "vera", PW).await.1.unwrap());
     let developer = (developer.0, login_as(&app, "dev", PW).await.1.unwrap());
     let owner = (owner.0, login_as(&app, "olga", PW).await.1.unwrap());
-    Team {
-        app,
-        admin,
-        viewer,
-        developer,
-        owner,
-        own,
-        foreign,
-    }
+    Team { app, admin, viewer, developer, owner, own, foreign }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -186,48 +167,20 @@ fn endpoint_row(e: Endpoint, env: &str) -> (Method, String, Option<Value>, Statu
             Some(json!({"username": "X", "display_name": "x", "password": "whatever-123"})),
             StatusCode::BAD_REQUEST,
         ),
-        UpdateUser => (
-            Method::PATCH,
-            "/api/users/999999".into(),
-            Some(json!({"display_name": "x"})),
-            StatusCode::NOT_FOUND,
-        ),
-        DeleteUser => (
-            Method::DELETE,
-            "/api/users/999999".into(),
-            None,
-            StatusCode::NOT_FOUND,
-        ),
+        UpdateUser => {
+            (Method::PATCH, "/api/users/999999".into(), Some(json!({"display_name": "x"})), StatusCode::NOT_FOUND)
+        }
+        DeleteUser => (Method::DELETE, "/api/users/999999".into(), None, StatusCode::NOT_FOUND),
         ChangeOwnPassword => (
             Method::POST,
             "/api/account/password".into(),
             Some(json!({"current_password": "wrong", "new_password": "whatever-123"})),
             StatusCode::BAD_REQUEST,
         ),
-        ListOwnSessions => (
-            Method::GET,
-            "/api/account/sessions".into(),
-            None,
-            StatusCode::OK,
-        ),
-        EndOwnSession => (
-            Method::DELETE,
-            "/api/account/sessions/nosuch".into(),
-            None,
-            StatusCode::NOT_FOUND,
-        ),
-        MyAccess => (
-            Method::GET,
-            format!("/api/envs/{env}/access"),
-            None,
-            StatusCode::OK,
-        ),
-        ListMembers => (
-            Method::GET,
-            format!("/api/envs/{env}/members"),
-            None,
-            StatusCode::OK,
-        ),
+        ListOwnSessions => (Method::GET, "/api/account/sessions".into(), None, StatusCode::OK),
+        EndOwnSession => (Method::DELETE, "/api/account/sessions/nosuch".into(), None, StatusCode::NOT_FOUND),
+        MyAccess => (Method::GET, format!("/api/envs/{env}/access"), None, StatusCode::OK),
+        ListMembers => (Method::GET, format!("/api/envs/{env}/members"), None, StatusCode::OK),
         AddMember => (
             Method::POST,
             format!("/api/envs/{env}/members"),
@@ -240,25 +193,12 @@ fn endpoint_row(e: Endpoint, env: &str) -> (Method, String, Option<Value>, Statu
             Some(json!({"role": "viewer"})),
             StatusCode::NOT_FOUND,
         ),
-        RemoveMember => (
-            Method::DELETE,
-            format!("/api/envs/{env}/members/999999"),
-            None,
-            StatusCode::NOT_FOUND,
-        ),
-        ReadEnvAudit => (
-            Method::GET,
-            format!("/api/audit?env={env}"),
-            None,
-            StatusCode::OK,
-        ),
+        RemoveMember => (Method::DELETE, format!("/api/envs/{env}/members/999999"), None, StatusCode::NOT_FOUND),
+        ReadEnvAudit => (Method::GET, format!("/api/audit?env={env}"), None, StatusCode::OK),
         ReadAllAudit => (Method::GET, "/api/audit".into(), None, StatusCode::OK),
-        DeployEvents => (
-            Method::GET,
-            format!("/api/envs/{env}/services/nosvc/tasks/1/events"),
-            None,
-            StatusCode::NOT_FOUND,
-        ),
+        DeployEvents => {
+            (Method::GET, format!("/api/envs/{env}/services/nosvc/tasks/1/events"), None, StatusCode::NOT_FOUND)
+        }
     }
 }
 
@@ -266,15 +206,11 @@ fn endpoint_row(e: Endpoint, env: &str) -> (Method, String, Option<Value>, Statu
 fn action_row(product: Product, action: &str, env: &str) -> (String, Value, StatusCode) {
     let path = format!("/api/cloud/{}/{action}", product.name());
     match action {
-        "CreateCloudRunEnv" => (
-            format!("{path}?region=ap-beijing"),
-            json!({"PackageType": "Trial", "Alias": "matrix"}),
-            StatusCode::OK,
-        ),
-        "DescribeCloudRunEnvs" => (path, json!({}), StatusCode::OK),
-        "DescribeEnvBaseInfo" | "DescribeCloudRunServers" => {
-            (path, json!({"EnvId": env}), StatusCode::OK)
+        "CreateCloudRunEnv" => {
+            (format!("{path}?region=ap-beijing"), json!({"PackageType": "Trial", "Alias": "matrix"}), StatusCode::OK)
         }
+        "DescribeCloudRunEnvs" => (path, json!({}), StatusCode::OK),
+        "DescribeEnvBaseInfo" | "DescribeCloudRunServers" => (path, json!({"EnvId": env}), StatusCode::OK),
         // Allowed, then refused by the cloud's own rules: nothing shared changes.
         "CreateCloudRunServer" => (
             path,
@@ -286,28 +222,18 @@ fn action_row(product: Product, action: &str, env: &str) -> (String, Value, Stat
             json!({"EnvId": env, "ServerName": "nosvc", "DeployInfo": {"DeployType": "image", "ImageUrl": "nginx"}}),
             StatusCode::NOT_FOUND,
         ),
-        "DescribeCloudRunServerDetail"
-        | "DescribeCloudRunDeployRecord"
-        | "DeleteCloudRunServer" => (
-            path,
-            json!({"EnvId": env, "ServerName": "nosvc"}),
-            StatusCode::NOT_FOUND,
-        ),
-        "DescribeServerManageTask" => (
-            path,
-            json!({"EnvId": env, "ServerName": "nosvc", "TaskId": 1}),
-            StatusCode::NOT_FOUND,
-        ),
+        "DescribeCloudRunServerDetail" | "DescribeCloudRunDeployRecord" | "DeleteCloudRunServer" => {
+            (path, json!({"EnvId": env, "ServerName": "nosvc"}), StatusCode::NOT_FOUND)
+        }
+        "DescribeServerManageTask" => {
+            (path, json!({"EnvId": env, "ServerName": "nosvc", "TaskId": 1}), StatusCode::NOT_FOUND)
+        }
         "OperateServerManage" => (
             path,
             json!({"EnvId": env, "ServerName": "nosvc", "TaskId": 1, "OperateType": "cancel"}),
             StatusCode::NOT_FOUND,
         ),
-        "DescribeCloudRunProcessLog" => (
-            path,
-            json!({"EnvId": env, "RunId": "run-none"}),
-            StatusCode::OK,
-        ),
+        "DescribeCloudRunProcessLog" => (path, json!({"EnvId": env, "RunId": "run-none"}), StatusCode::OK),
         // The environment holds a service: allowed, then refused by the cloud (R-ENV-6).
         "DestroyEnv" => (path, json!({"EnvId": env}), StatusCode::CONFLICT),
         other => panic!("the permission matrix has no row for {other}: add one"),
@@ -345,26 +271,15 @@ async fn permission_matrix_every_action_and_endpoint_for_every_caller() {
                 let (method, path, body, ok) = endpoint_row(endpoint, env);
                 let want = expected(endpoint.rule(), *who, own, ok);
                 let (got, resp, _) = send(&t.app, token.as_deref(), method, &path, body).await;
-                assert_eq!(
-                    got,
-                    want,
-                    "{endpoint:?} as {who:?} in {} env: {resp}",
-                    if own { "own" } else { "foreign" }
-                );
+                assert_eq!(got, want, "{endpoint:?} as {who:?} in {} env: {resp}", if own { "own" } else { "foreign" });
                 checked += 1;
             }
             for (product, action) in CLOUD_ACTIONS {
                 let rule = permissions::cloud_action(*product, action).unwrap();
                 let (path, body, ok) = action_row(*product, action, env);
                 let want = expected(rule, *who, own, ok);
-                let (got, resp, _) =
-                    send(&t.app, token.as_deref(), Method::POST, &path, Some(body)).await;
-                assert_eq!(
-                    got,
-                    want,
-                    "{action} as {who:?} in {} env: {resp}",
-                    if own { "own" } else { "foreign" }
-                );
+                let (got, resp, _) = send(&t.app, token.as_deref(), Method::POST, &path, Some(body)).await;
+                assert_eq!(got, want, "{action} as {who:?} in {} env: {resp}", if own { "own" } else { "foreign" });
                 checked += 1;
             }
         }
@@ -375,20 +290,9 @@ async fn permission_matrix_every_action_and_endpoint_for_every_caller() {
 #[tokio::test]
 async fn members_see_only_their_environments_and_learn_nothing_of_others() {
     let t = team().await;
-    let (_, list, _) = send(
-        &t.app,
-        Some(&t.viewer.1),
-        Method::POST,
-        "/api/cloud/tcbr/DescribeCloudRunEnvs",
-        Some(json!({})),
-    )
-    .await;
-    let ids: Vec<&str> = list["EnvList"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["EnvId"].as_str().unwrap())
-        .collect();
+    let (_, list, _) =
+        send(&t.app, Some(&t.viewer.1), Method::POST, "/api/cloud/tcbr/DescribeCloudRunEnvs", Some(json!({}))).await;
+    let ids: Vec<&str> = list["EnvList"].as_array().unwrap().iter().map(|e| e["EnvId"].as_str().unwrap()).collect();
     assert_eq!(ids, vec![t.own.as_str()]);
     // A foreign environment and one that never existed look exactly the same.
     let probe = |env: String| {
@@ -406,10 +310,7 @@ async fn members_see_only_their_environments_and_learn_nothing_of_others() {
             (s, body)
         }
     };
-    assert_eq!(
-        probe(t.foreign.clone()).await,
-        probe("never-existed-1".into()).await
-    );
+    assert_eq!(probe(t.foreign.clone()).await, probe("never-existed-1".into()).await);
 }
 
 #[tokio::test]
@@ -420,38 +321,17 @@ async fn a_role_change_applies_on_the_next_request_and_rotates_the_session() {
     assert_eq!(access["role"], "developer");
 
     let member = format!("/api/envs/{}/members/{}", t.own, t.developer.0);
-    let (status, _, _) = send(
-        &t.app,
-        Some(&t.owner.1),
-        Method::PUT,
-        &member,
-        Some(json!({"role": "viewer"})),
-    )
-    .await;
+    let (status, _, _) = send(&t.app, Some(&t.owner.1), Method::PUT, &member, Some(json!({"role": "viewer"}))).await;
     assert_eq!(status, 200);
 
     let old = t.developer.1.clone();
     let (status, access, rotated) = send(&t.app, Some(&old), Method::GET, &path, None).await;
     assert_eq!(status, 200);
-    assert_eq!(
-        access["role"], "viewer",
-        "effective on the very next request"
-    );
+    assert_eq!(access["role"], "viewer", "effective on the very next request");
     let new = rotated.expect("a new session id after the privilege change");
     assert_ne!(new, old);
-    assert_eq!(
-        send(&t.app, Some(&old), Method::GET, "/api/auth/me", None)
-            .await
-            .0,
-        401,
-        "old id dead"
-    );
-    assert_eq!(
-        send(&t.app, Some(&new), Method::GET, "/api/auth/me", None)
-            .await
-            .0,
-        200
-    );
+    assert_eq!(send(&t.app, Some(&old), Method::GET, "/api/auth/me", None).await.0, 401, "old id dead");
+    assert_eq!(send(&t.app, Some(&new), Method::GET, "/api/auth/me", None).await.0, 200);
 
     // Revoked: the environment disappears for them at once.
     let (status, _, _) = send(&t.app, Some(&t.owner.1), Method::DELETE, &member, None).await;
@@ -467,54 +347,16 @@ async fn an_environment_always_keeps_an_owner() {
     // The admin created the environment and owns it too; remove that first.
     let admin_id: i64 = {
         let (_, users, _) = send(&t.app, Some(&t.admin), Method::GET, "/api/users", None).await;
-        users
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|u| u["username"] == "admin")
-            .unwrap()["id"]
-            .as_i64()
-            .unwrap()
+        users.as_array().unwrap().iter().find(|u| u["username"] == "admin").unwrap()["id"].as_i64().unwrap()
     };
     let admin_member = format!("/api/envs/{}/members/{admin_id}", t.own);
-    assert_eq!(
-        send(
-            &t.app,
-            Some(&t.owner.1),
-            Method::DELETE,
-            &admin_member,
-            None
-        )
-        .await
-        .0,
-        204
-    );
-    let (status, err, _) = send(
-        &t.app,
-        Some(&t.owner.1),
-        Method::PUT,
-        &me,
-        Some(json!({"role": "developer"})),
-    )
-    .await;
-    assert_eq!(
-        (status, err["code"].as_str()),
-        (StatusCode::CONFLICT, Some("Console.Conflict"))
-    );
-    assert_eq!(
-        send(&t.app, Some(&t.owner.1), Method::DELETE, &me, None)
-            .await
-            .0,
-        409
-    );
+    assert_eq!(send(&t.app, Some(&t.owner.1), Method::DELETE, &admin_member, None).await.0, 204);
+    let (status, err, _) = send(&t.app, Some(&t.owner.1), Method::PUT, &me, Some(json!({"role": "developer"}))).await;
+    assert_eq!((status, err["code"].as_str()), (StatusCode::CONFLICT, Some("Console.Conflict")));
+    assert_eq!(send(&t.app, Some(&t.owner.1), Method::DELETE, &me, None).await.0, 409);
     // Nor can the sole owner's account be deleted from under it.
     let user = format!("/api/users/{}", t.owner.0);
-    assert_eq!(
-        send(&t.app, Some(&t.admin), Method::DELETE, &user, None)
-            .await
-            .0,
-        409
-    );
+    assert_eq!(send(&t.app, Some(&t.admin), Method::DELETE, &user, None).await.0, 409);
 }
 
 #[tokio::test]
@@ -522,52 +364,18 @@ async fn disabling_or_deleting_a_user_ends_every_session_at_once() {
     let t = team().await;
     let second = login_as(&t.app, "dev", PW).await.1.unwrap();
     let user = format!("/api/users/{}", t.developer.0);
-    let (status, _, _) = send(
-        &t.app,
-        Some(&t.admin),
-        Method::PATCH,
-        &user,
-        Some(json!({"disabled": true})),
-    )
-    .await;
+    let (status, _, _) = send(&t.app, Some(&t.admin), Method::PATCH, &user, Some(json!({"disabled": true}))).await;
     assert_eq!(status, 200);
     for token in [&t.developer.1, &second] {
-        assert_eq!(
-            send(&t.app, Some(token), Method::GET, "/api/auth/me", None)
-                .await
-                .0,
-            401
-        );
+        assert_eq!(send(&t.app, Some(token), Method::GET, "/api/auth/me", None).await.0, 401);
     }
-    assert_eq!(
-        login_as(&t.app, "dev", PW).await.0,
-        401,
-        "a disabled user cannot sign in"
-    );
+    assert_eq!(login_as(&t.app, "dev", PW).await.0, 401, "a disabled user cannot sign in");
 
     let viewer_user = format!("/api/users/{}", t.viewer.0);
+    assert_eq!(send(&t.app, Some(&t.admin), Method::DELETE, &viewer_user, None).await.0, 204);
+    assert_eq!(send(&t.app, Some(&t.viewer.1), Method::GET, "/api/auth/me", None).await.0, 401);
     assert_eq!(
-        send(&t.app, Some(&t.admin), Method::DELETE, &viewer_user, None)
-            .await
-            .0,
-        204
-    );
-    assert_eq!(
-        send(&t.app, Some(&t.viewer.1), Method::GET, "/api/auth/me", None)
-            .await
-            .0,
-        401
-    );
-    assert_eq!(
-        send(
-            &t.app,
-            Some(&t.admin),
-            Method::PATCH,
-            "/api/users/1",
-            Some(json!({"disabled": true}))
-        )
-        .await
-        .0,
+        send(&t.app, Some(&t.admin), Method::PATCH, "/api/users/1", Some(json!({"disabled": true}))).await.0,
         409
     );
 }
@@ -576,83 +384,32 @@ async fn disabling_or_deleting_a_user_ends_every_session_at_once() {
 async fn a_new_user_must_change_the_initial_password_first() {
     let app = TestApp::start().await;
     let admin = app.login().await;
-    let body =
-        json!({"username": "newbie", "display_name": "New Bie", "password": "initial-pass-1"});
-    assert_eq!(
-        send(
-            &app,
-            Some(&admin),
-            Method::POST,
-            "/api/users",
-            Some(body.clone())
-        )
-        .await
-        .0,
-        201
-    );
-    assert_eq!(
-        send(&app, Some(&admin), Method::POST, "/api/users", Some(body))
-            .await
-            .0,
-        409,
-        "usernames are unique"
-    );
+    let body = json!({"username": "newbie", "display_name": "New Bie", "password": "initial-pass-1"});
+    assert_eq!(send(&app, Some(&admin), Method::POST, "/api/users", Some(body.clone())).await.0, 201);
+    assert_eq!(send(&app, Some(&admin), Method::POST, "/api/users", Some(body)).await.0, 409, "usernames are unique");
 
     let token = login_as(&app, "newbie", "initial-pass-1").await.1.unwrap();
     let (_, me, _) = send(&app, Some(&token), Method::GET, "/api/auth/me", None).await;
     assert_eq!(me["must_change_password"], true);
-    let (status, err, _) = send(
-        &app,
-        Some(&token),
-        Method::POST,
-        "/api/cloud/tcbr/DescribeCloudRunEnvs",
-        Some(json!({})),
-    )
-    .await;
-    assert_eq!(
-        (status, err["code"].as_str()),
-        (
-            StatusCode::FORBIDDEN,
-            Some("Console.PasswordChangeRequired")
-        )
-    );
-    let change =
-        |current: &str, new: &str| json!({"current_password": current, "new_password": new});
-    let (status, _, _) = send(
-        &app,
-        Some(&token),
-        Method::POST,
-        "/api/account/password",
-        Some(change("initial-pass-1", "short")),
-    )
-    .await;
+    let (status, err, _) =
+        send(&app, Some(&token), Method::POST, "/api/cloud/tcbr/DescribeCloudRunEnvs", Some(json!({}))).await;
+    assert_eq!((status, err["code"].as_str()), (StatusCode::FORBIDDEN, Some("Console.PasswordChangeRequired")));
+    let change = |current: &str, new: &str| json!({"current_password": current, "new_password": new});
+    let (status, _, _) =
+        send(&app, Some(&token), Method::POST, "/api/account/password", Some(change("initial-pass-1", "short"))).await;
     assert_eq!(status, 400, "too short");
-    let (status, me, new_token) = send(
-        &app,
-        Some(&token),
-        Method::POST,
-        "/api/account/password",
-        Some(change("initial-pass-1", PW)),
-    )
-    .await;
+    let (status, me, new_token) =
+        send(&app, Some(&token), Method::POST, "/api/account/password", Some(change("initial-pass-1", PW))).await;
     assert_eq!(status, 200);
     assert_eq!(me["must_change_password"], false);
     let new_token = new_token.unwrap();
     assert_eq!(
-        send(&app, Some(&token), Method::GET, "/api/auth/me", None)
-            .await
-            .0,
+        send(&app, Some(&token), Method::GET, "/api/auth/me", None).await.0,
         401,
         "new id after a password change"
     );
-    let (status, _, _) = send(
-        &app,
-        Some(&new_token),
-        Method::POST,
-        "/api/cloud/tcbr/DescribeCloudRunEnvs",
-        Some(json!({})),
-    )
-    .await;
+    let (status, _, _) =
+        send(&app, Some(&new_token), Method::POST, "/api/cloud/tcbr/DescribeCloudRunEnvs", Some(json!({}))).await;
     assert_eq!(status, 200);
     assert_eq!(login_as(&app, "newbie", "initial-pass-1").await.0, 401);
     assert_eq!(login_as(&app, "newbie", PW).await.0, 200);
@@ -666,35 +423,12 @@ async fn users_list_and_end_their_own_sessions() {
     let (_, sessions, _) = send(&app, Some(&a), Method::GET, "/api/account/sessions", None).await;
     let sessions = sessions.as_array().unwrap().clone();
     assert_eq!(sessions.len(), 2);
-    assert!(
-        !serde_json::to_string(&sessions).unwrap().contains(&b),
-        "no session secret in the list"
-    );
-    let other = sessions.iter().find(|s| s["current"] == false).unwrap()["handle"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let (status, _, _) = send(
-        &app,
-        Some(&a),
-        Method::DELETE,
-        &format!("/api/account/sessions/{other}"),
-        None,
-    )
-    .await;
+    assert!(!serde_json::to_string(&sessions).unwrap().contains(&b), "no session secret in the list");
+    let other = sessions.iter().find(|s| s["current"] == false).unwrap()["handle"].as_str().unwrap().to_string();
+    let (status, _, _) = send(&app, Some(&a), Method::DELETE, &format!("/api/account/sessions/{other}"), None).await;
     assert_eq!(status, 204);
-    assert_eq!(
-        send(&app, Some(&b), Method::GET, "/api/auth/me", None)
-            .await
-            .0,
-        401
-    );
-    assert_eq!(
-        send(&app, Some(&a), Method::GET, "/api/auth/me", None)
-            .await
-            .0,
-        200
-    );
+    assert_eq!(send(&app, Some(&b), Method::GET, "/api/auth/me", None).await.0, 401);
+    assert_eq!(send(&app, Some(&a), Method::GET, "/api/auth/me", None).await.0, 200);
 }
 
 #[tokio::test]
@@ -702,27 +436,15 @@ async fn sign_in_limits_per_account_recover_after_the_window() {
     let app = TestApp::start().await; // 5 failures per account per 15 minutes
     for attempt in 1..=5 {
         // max-1 and max: still judged on the password.
-        assert_eq!(
-            login_as(&app, "admin", "wrong").await.0,
-            401,
-            "attempt {attempt}"
-        );
+        assert_eq!(login_as(&app, "admin", "wrong").await.0, 401, "attempt {attempt}");
     }
     // max+1: refused without looking, even with the right password.
     let resp = app.login_with("admin", common::ADMIN_PASSWORD, None).await;
     assert_eq!(resp.status(), 429);
-    let retry: i64 = resp.headers()["retry-after"]
-        .to_str()
-        .unwrap()
-        .parse()
-        .unwrap();
+    let retry: i64 = resp.headers()["retry-after"].to_str().unwrap().parse().unwrap();
     assert!(retry > 0 && retry <= 15 * 60, "{retry}");
     app.clock.advance(15 * 60);
-    assert_eq!(
-        login_as(&app, "admin", common::ADMIN_PASSWORD).await.0,
-        200,
-        "after the window"
-    );
+    assert_eq!(login_as(&app, "admin", common::ADMIN_PASSWORD).await.0, 200, "after the window");
 }
 
 #[tokio::test]
@@ -740,130 +462,48 @@ async fn sign_in_limits_per_address_cover_every_username() {
 async fn the_audit_log_records_allowed_and_denied_changes_and_exports_csv() {
     let t = team().await;
     // A viewer tries to delete the environment: refused and recorded.
-    let (status, _, _) = send(
-        &t.app,
-        Some(&t.viewer.1),
-        Method::POST,
-        "/api/cloud/tcb/DestroyEnv",
-        Some(json!({"EnvId": t.own})),
-    )
-    .await;
+    let (status, _, _) =
+        send(&t.app, Some(&t.viewer.1), Method::POST, "/api/cloud/tcb/DestroyEnv", Some(json!({"EnvId": t.own}))).await;
     assert_eq!(status, 403);
     let _ = login_as(&t.app, "olga", "wrong-password").await;
 
-    let (status, entries, _) = send(
-        &t.app,
-        Some(&t.owner.1),
-        Method::GET,
-        &format!("/api/audit?env={}", t.own),
-        None,
-    )
-    .await;
+    let (status, entries, _) =
+        send(&t.app, Some(&t.owner.1), Method::GET, &format!("/api/audit?env={}", t.own), None).await;
     assert_eq!(status, 200);
     let entries = entries.as_array().unwrap();
-    let denied = entries
-        .iter()
-        .find(|e| e["action"] == "DestroyEnv" && e["outcome"] == "denied")
-        .expect("denied entry");
+    let denied =
+        entries.iter().find(|e| e["action"] == "DestroyEnv" && e["outcome"] == "denied").expect("denied entry");
     assert_eq!(denied["username"], "vera");
-    assert!(
-        entries
-            .iter()
-            .any(|e| e["action"] == "AddMember" && e["outcome"] == "allowed")
-    );
-    assert!(
-        entries.iter().all(|e| e["env_id"] == t.own.as_str()),
-        "owners see their environment only"
-    );
+    assert!(entries.iter().any(|e| e["action"] == "AddMember" && e["outcome"] == "allowed"));
+    assert!(entries.iter().all(|e| e["env_id"] == t.own.as_str()), "owners see their environment only");
 
-    let (_, all, _) = send(
-        &t.app,
-        Some(&t.admin),
-        Method::GET,
-        "/api/audit?action=Login&outcome=denied",
-        None,
-    )
-    .await;
-    assert!(
-        all.as_array()
-            .unwrap()
-            .iter()
-            .any(|e| e["username"] == "olga")
-    );
-    let create = all
-        .as_array()
-        .unwrap()
-        .iter()
-        .all(|e| e["action"] == "Login");
+    let (_, all, _) = send(&t.app, Some(&t.admin), Method::GET, "/api/audit?action=Login&outcome=denied", None).await;
+    assert!(all.as_array().unwrap().iter().any(|e| e["username"] == "olga"));
+    let create = all.as_array().unwrap().iter().all(|e| e["action"] == "Login");
     assert!(create);
-    let (_, cloud, _) = send(
-        &t.app,
-        Some(&t.admin),
-        Method::GET,
-        "/api/audit?action=CreateCloudRunEnv",
-        None,
-    )
-    .await;
-    assert!(
-        cloud
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|e| e["request_id"].is_string()),
-        "upstream request ids kept"
-    );
+    let (_, cloud, _) = send(&t.app, Some(&t.admin), Method::GET, "/api/audit?action=CreateCloudRunEnv", None).await;
+    assert!(cloud.as_array().unwrap().iter().all(|e| e["request_id"].is_string()), "upstream request ids kept");
 
     assert_eq!(
-        send(
-            &t.app,
-            Some(&t.developer.1),
-            Method::GET,
-            &format!("/api/audit?env={}", t.own),
-            None
-        )
-        .await
-        .0,
+        send(&t.app, Some(&t.developer.1), Method::GET, &format!("/api/audit?env={}", t.own), None).await.0,
         403
     );
     assert_eq!(
-        send(&t.app, Some(&t.owner.1), Method::GET, "/api/audit", None)
-            .await
-            .0,
+        send(&t.app, Some(&t.owner.1), Method::GET, "/api/audit", None).await.0,
         403,
         "the whole log is for admins"
     );
 
-    let csv = t
-        .app
-        .get(
-            &format!("/api/audit/export.csv?env={}", t.own),
-            Some(&t.owner.1),
-        )
-        .send()
-        .await
-        .unwrap();
+    let csv = t.app.get(&format!("/api/audit/export.csv?env={}", t.own), Some(&t.owner.1)).send().await.unwrap();
     assert_eq!(csv.headers()["content-type"], "text/csv; charset=utf-8");
     let text = csv.text().await.unwrap();
     assert!(text.starts_with("id,time_utc,user,environment,action,outcome,detail,request_id\r\n"));
     assert!(text.contains(",vera,") && text.contains(",DestroyEnv,denied,"));
 
     // Append-only, in the database itself.
-    let db = sqlx::SqlitePool::connect(&format!(
-        "sqlite://{}",
-        t.app.data.path().join("console.db").display()
-    ))
-    .await
-    .unwrap();
-    assert!(
-        sqlx::query("UPDATE audit_log SET outcome = 'allowed'")
-            .execute(&db)
-            .await
-            .is_err()
-    );
-    assert!(
-        sqlx::query("DELETE FROM audit_log")
-            .execute(&db)
-            .await
-            .is_err()
-    );
+    let db = sqlx::SqlitePool::connect(&format!("sqlite://{}", t.app.data.path().join("console.db").display()))
+        .await
+        .unwrap();
+    assert!(sqlx::query("UPDATE audit_log SET outcome = 'allowed'").execute(&db).await.is_err());
+    assert!(sqlx::query("DELETE FROM audit_log").execute(&db).await.is_err());
 }

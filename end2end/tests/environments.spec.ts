@@ -49,15 +49,15 @@ test('sign in, create an environment in Guangzhou, see its region locked, delete
   await expect(del).toBeEnabled();
   await del.click();
   await expect(page).toHaveURL(/\/envs$/);
-  await expect(page.getByRole('heading', { name: 'No environments yet' })).toBeVisible();
+  await expect(page.getByRole('row', { name: new RegExp(envId) })).toHaveCount(0);
 
   await page.getByRole('button', { name: 'Sign out' }).click();
   await expect(page.getByRole('heading', { name: 'Sign in to the console' })).toBeVisible();
-  // Signed out server-side: the app is closed again.
-  await page.goto('/envs');
-  await expect(page).toHaveURL(/\/login\?next=%2Fenvs/);
-  // That visit's own 401s are the point of this step.
+  // Signed out server-side: the app is closed again. That visit's own 401s
+  // are the point of this step.
   watch.allow.push(/status of 401/);
+  await page.goto('/envs', { waitUntil: 'commit' });
+  await expect(page).toHaveURL(/\/login\?next=%2Fenvs/);
 });
 
 test('a wrong password gets a generic error next to the form', async ({ page, watch }) => {
@@ -68,6 +68,8 @@ test('a wrong password gets a generic error next to the form', async ({ page, wa
 });
 
 test('an ended session sends the user to login and back to where they were', async ({ page, context, watch }) => {
+  // The ended session's own 401s are the point of this test.
+  watch.allow.push(/status of 401/);
   await signIn(page);
   await expect(page.getByRole('heading', { name: 'Environments', level: 1 })).toBeVisible();
   await page.goto('/envs/new');
@@ -78,7 +80,8 @@ test('an ended session sends the user to login and back to where they were', asy
     headers: { 'x-console-request': '1', cookie: `console_session=${cookie.value}` },
   });
   await context.addCookies([cookie]);
-  await page.reload();
+  // The app redirects as soon as it starts, which may cut the reload short.
+  await page.reload({ waitUntil: 'commit' });
   await expect(page).toHaveURL(/\/login\?next=%2Fenvs%2Fnew&expired=1$/);
   await expect(page.getByRole('status')).toHaveText(/Your session ended/);
   await expectAccessible(page);
@@ -86,7 +89,6 @@ test('an ended session sends the user to login and back to where they were', asy
   await page.getByLabel('Password').fill(process.env.CONSOLE_ADMIN_PASSWORD!);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page).toHaveURL(/\/envs\/new$/);
-  watch.allow.push(/status of 401/);
 });
 
 test('the console speaks Chinese and remembers it, and offers a dark theme', async ({ page, watch }) => {

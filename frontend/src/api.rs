@@ -13,21 +13,13 @@ use serde::de::DeserializeOwned;
 pub const NETWORK: &str = "Console.Network";
 
 fn network(e: impl std::fmt::Display) -> ApiError {
-    ApiError {
-        code: NETWORK.into(),
-        message: e.to_string(),
-        request_id: None,
-    }
+    ApiError { code: NETWORK.into(), message: e.to_string(), request_id: None }
 }
 
 /// Where the user is, so login can bring them back.
 fn here() -> String {
     let loc = leptos::prelude::window().location();
-    format!(
-        "{}{}",
-        loc.pathname().unwrap_or_default(),
-        loc.search().unwrap_or_default()
-    )
+    format!("{}{}", loc.pathname().unwrap_or_default(), loc.search().unwrap_or_default())
 }
 
 /// Ends the page's life as a signed-in page: go to login and come back later.
@@ -35,9 +27,7 @@ fn here() -> String {
 fn to_login(expired: bool) {
     let next = js_sys::encode_uri_component(&here());
     let flag = if expired { "&expired=1" } else { "" };
-    let _ = leptos::prelude::window()
-        .location()
-        .set_href(&format!("/login?next={next}{flag}"));
+    let _ = leptos::prelude::window().location().set_href(&format!("/login?next={next}{flag}"));
 }
 
 async fn read<R: DeserializeOwned>(resp: Response, redirect_on_401: bool) -> Result<R, ApiError> {
@@ -57,11 +47,7 @@ async fn read<R: DeserializeOwned>(resp: Response, redirect_on_401: bool) -> Res
 }
 
 /// Sends a request; a body goes as JSON. Non-GET requests carry the CSRF header.
-async fn send<B: Serialize>(
-    method: &str,
-    url: &str,
-    body: Option<&B>,
-) -> Result<Response, ApiError> {
+async fn send<B: Serialize>(method: &str, url: &str, body: Option<&B>) -> Result<Response, ApiError> {
     let builder = match method {
         "GET" => return Request::get(url).send().await.map_err(network),
         "POST" => Request::post(url),
@@ -78,20 +64,12 @@ async fn send<B: Serialize>(
     request.send().await.map_err(network)
 }
 
-async fn post<B: Serialize, R: DeserializeOwned>(
-    url: &str,
-    body: &B,
-    redirect_on_401: bool,
-) -> Result<R, ApiError> {
+async fn post<B: Serialize, R: DeserializeOwned>(url: &str, body: &B, redirect_on_401: bool) -> Result<R, ApiError> {
     read(send("POST", url, Some(body)).await?, redirect_on_401).await
 }
 
 /// A JSON answer from any verb.
-pub async fn json<B: Serialize, R: DeserializeOwned>(
-    method: &str,
-    url: &str,
-    body: Option<&B>,
-) -> Result<R, ApiError> {
+pub async fn json<B: Serialize, R: DeserializeOwned>(method: &str, url: &str, body: Option<&B>) -> Result<R, ApiError> {
     read(send(method, url, body).await?, true).await
 }
 
@@ -100,17 +78,9 @@ pub async fn get<R: DeserializeOwned>(url: &str) -> Result<R, ApiError> {
 }
 
 /// A call whose success has no body (204).
-pub async fn no_content<B: Serialize>(
-    method: &str,
-    url: &str,
-    body: Option<&B>,
-) -> Result<(), ApiError> {
+pub async fn no_content<B: Serialize>(method: &str, url: &str, body: Option<&B>) -> Result<(), ApiError> {
     let resp = send(method, url, body).await?;
-    if resp.ok() {
-        Ok(())
-    } else {
-        read::<serde_json::Value>(resp, true).await.map(|_| ())
-    }
+    if resp.ok() { Ok(()) } else { read::<serde_json::Value>(resp, true).await.map(|_| ()) }
 }
 
 pub async fn me() -> Result<Me, ApiError> {
@@ -118,21 +88,12 @@ pub async fn me() -> Result<Me, ApiError> {
 }
 
 pub async fn login(username: String, password: String) -> Result<Me, ApiError> {
-    post(
-        "/api/auth/login",
-        &LoginRequest { username, password },
-        false,
-    )
-    .await
+    post("/api/auth/login", &LoginRequest { username, password }, false).await
 }
 
 pub async fn logout() -> Result<(), ApiError> {
     let resp = send::<()>("POST", "/api/auth/logout", None).await?;
-    if resp.ok() {
-        Ok(())
-    } else {
-        read::<serde_json::Value>(resp, false).await.map(|_| ())
-    }
+    if resp.ok() { Ok(()) } else { read::<serde_json::Value>(resp, false).await.map(|_| ()) }
 }
 
 /// URL-encodes one path segment or query value.
@@ -142,28 +103,10 @@ pub fn enc(s: &str) -> String {
 
 /// One cloud action through the BFF's signed proxy.
 pub async fn cloud<A: Action>(request: &A::Request) -> Result<A::Response, ApiError> {
-    post(
-        &format!("/api/cloud/{}/{}", A::PRODUCT.name(), A::NAME),
-        request,
-        true,
-    )
-    .await
+    post(&format!("/api/cloud/{}/{}", A::PRODUCT.name(), A::NAME), request, true).await
 }
 
 /// The one action that names a region: creating an environment (R-ENV-4).
-pub async fn cloud_in_region<A: Action>(
-    region: Region,
-    request: &A::Request,
-) -> Result<A::Response, ApiError> {
-    post(
-        &format!(
-            "/api/cloud/{}/{}?region={}",
-            A::PRODUCT.name(),
-            A::NAME,
-            region.id()
-        ),
-        request,
-        true,
-    )
-    .await
+pub async fn cloud_in_region<A: Action>(region: Region, request: &A::Request) -> Result<A::Response, ApiError> {
+    post(&format!("/api/cloud/{}/{}?region={}", A::PRODUCT.name(), A::NAME, region.id()), request, true).await
 }

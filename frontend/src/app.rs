@@ -17,8 +17,8 @@ use crate::pages::create_service::CreateService;
 use crate::pages::deploy::DeployProgress;
 use crate::pages::service::ServicePage;
 use crate::pages::{
-    create_env::CreateEnv, env_detail::EnvDetail, env_layout::EnvLayout, envs::EnvList,
-    login::Login, members::Members, not_found::NotFound, users::Users,
+    create_env::CreateEnv, env_detail::EnvDetail, env_layout::EnvLayout, envs::EnvList, login::Login, members::Members,
+    not_found::NotFound, users::Users,
 };
 use crate::prefs;
 
@@ -109,9 +109,7 @@ fn Shell() -> impl IntoView {
 fn SignedIn() -> impl IntoView {
     let session = expect_context::<Session>();
     let envs = Envs(LocalResource::new(|| async {
-        api::cloud::<DescribeCloudRunEnvs>(&Default::default())
-            .await
-            .map(|r| r.env_list)
+        api::cloud::<DescribeCloudRunEnvs>(&Default::default()).await.map(|r| r.env_list)
     }));
     provide_context(envs);
 

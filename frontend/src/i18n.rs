@@ -21,11 +21,7 @@ impl Lang {
     }
 
     pub fn from_tag(tag: &str) -> Lang {
-        if tag.to_ascii_lowercase().starts_with("zh") {
-            Lang::Zh
-        } else {
-            Lang::En
-        }
+        if tag.to_ascii_lowercase().starts_with("zh") { Lang::Zh } else { Lang::En }
     }
 }
 
@@ -113,7 +109,7 @@ messages! {
     ErrUpstreamTimeout => "The cloud API did not answer in time. The operation may or may not have been applied; reload to check.", "云 API 响应超时，操作可能已执行也可能未执行，请刷新后确认。";
     ErrForbidden => "You do not have permission to do this.", "你没有执行此操作的权限。";
     ErrCsrf => "The request was refused because it did not come from this console page. Reload the page and try again.", "请求未来自本控制台页面，已被拒绝。请刷新页面后重试。";
-    ErrEnvInUse => "The environment still holds services: delete them first.", "该环境中仍有服务，请先删除这些服务。";
+    ErrInUse => "Not possible while it is in use:", "资源正在使用中，暂时无法操作：";
     ErrUnsupportedRegion => "Choose Beijing, Shanghai or Guangzhou.", "请选择北京、上海或广州。";
     ErrNotFound => "It does not exist (any more).", "该资源不存在或已被删除。";
     ErrInternal => "Something went wrong on the server; nothing was changed.", "服务器出错，未做任何更改。";
@@ -193,6 +189,9 @@ messages! {
     ColDetail => "Detail", "详情";
     NoAuditEntries => "Nothing matches these filters.", "没有符合筛选条件的记录。";
     Apply => "Apply filters", "应用筛选";
+    NewVersion => "Deploy a new version", "部署新版本";
+    NewVersionHelp => "A new version with the current settings and this image. On success it takes all the traffic; if it fails, the online version keeps serving.", "使用当前配置和此镜像创建新版本。成功后承接全部流量；失败时在线版本继续提供服务。";
+    DeployNow => "Deploy", "部署";
     CreateService => "Create service", "新建服务";
     NoServicesTitle => "No services yet", "还没有服务";
     NoServicesBody => "A service is one unit of your business with its own domain. Create one from a container image; the console shows every deploy step as it happens.", "服务是一个独立的业务单元，拥有自己的域名。从容器镜像新建服务，控制台会实时展示每个部署步骤。";
@@ -405,13 +404,13 @@ pub fn error_text(e: &ApiError, lang: Lang) -> String {
         console_codes::CSRF => Some(Msg::ErrCsrf),
         console_codes::INTERNAL => Some(Msg::ErrInternal),
         console_codes::PASSWORD_CHANGE_REQUIRED => Some(Msg::MustChangePassword),
-        "ResourceInUse" => Some(Msg::ErrEnvInUse),
         "UnsupportedRegion" => Some(Msg::ErrUnsupportedRegion),
         code if code.starts_with("ResourceNotFound") => Some(Msg::ErrNotFound),
         _ => None,
     };
     match (msg, lang) {
         (Some(m), _) => m.text(lang).into(),
+        (None, _) if e.code == "ResourceInUse" => format!("{} {}", Msg::ErrInUse.text(lang), e.message),
         (None, Lang::Zh) if e.code == console_codes::FORBIDDEN => {
             format!("{}（{}）", Msg::ErrForbidden.text(lang), e.message)
         }

@@ -24,10 +24,7 @@ impl Theme {
     }
 
     fn parse(s: &str) -> Theme {
-        Theme::ALL
-            .into_iter()
-            .find(|t| t.key() == s)
-            .unwrap_or(Theme::System)
+        Theme::ALL.into_iter().find(|t| t.key() == s).unwrap_or(Theme::System)
     }
 }
 
@@ -48,16 +45,11 @@ fn store(key: &str, value: &str) {
 
 /// The saved language, else the browser's.
 pub fn initial_lang() -> Lang {
-    stored("lang")
-        .or_else(|| window().navigator().language())
-        .map(|tag| Lang::from_tag(&tag))
-        .unwrap_or(Lang::En)
+    stored("lang").or_else(|| window().navigator().language()).map(|tag| Lang::from_tag(&tag)).unwrap_or(Lang::En)
 }
 
 pub fn initial_theme() -> Theme {
-    stored("theme")
-        .map(|t| Theme::parse(&t))
-        .unwrap_or(Theme::System)
+    stored("theme").map(|t| Theme::parse(&t)).unwrap_or(Theme::System)
 }
 
 /// Keeps `<html>` and storage in step with the two signals.

@@ -29,13 +29,8 @@ pub const IMAGE_SLOW_START: &str = "localcloud/slow-start";
 pub const IMAGE_MISSING: &str = "localcloud/missing";
 
 /// The steps of an image deploy, in order.
-pub const IMAGE_STEPS: [&str; 5] = [
-    "pull image",
-    "create version",
-    "start instances",
-    "health check",
-    "release traffic",
-];
+pub const IMAGE_STEPS: [&str; 5] =
+    ["pull image", "create version", "start instances", "health check", "release traffic"];
 
 struct Instance {
     addr: SocketAddr,
@@ -61,8 +56,7 @@ impl Runtime {
 
     pub fn count(&self, env: &str, service: &str, version: &str) -> usize {
         let map = self.instances.lock().unwrap_or_else(|p| p.into_inner());
-        map.get(&(env.to_string(), service.to_string(), version.to_string()))
-            .map_or(0, Vec::len)
+        map.get(&(env.to_string(), service.to_string(), version.to_string())).map_or(0, Vec::len)
     }
 
     /// Stops a version's instances (their listeners end).
@@ -79,9 +73,7 @@ impl Runtime {
 
     fn add(&self, env: &str, service: &str, version: &str, instance: Instance) {
         let mut map = self.instances.lock().unwrap_or_else(|p| p.into_inner());
-        map.entry((env.to_string(), service.to_string(), version.to_string()))
-            .or_default()
-            .push(instance);
+        map.entry((env.to_string(), service.to_string(), version.to_string())).or_default().push(instance);
     }
 }
 
@@ -98,7 +90,8 @@ struct Workload {
 
 async fn answer(workload: Workload, req: Request) -> axum::response::Response {
     if workload.image == IMAGE_FAIL_HEALTH {
-        let body = json!({"error": "this built-in image fails its health check on purpose", "instance": workload.instance});
+        let body =
+            json!({"error": "this built-in image fails its health check on purpose", "instance": workload.instance});
         return (StatusCode::SERVICE_UNAVAILABLE, Json(body)).into_response();
     }
     let headers: serde_json::Map<String, serde_json::Value> = req
@@ -131,8 +124,7 @@ pub async fn start_instance(
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
     let id = format!("{version}-{}", hex_id());
-    let vars: serde_json::Map<String, serde_json::Value> =
-        serde_json::from_str(&config.env_params).unwrap_or_default();
+    let vars: serde_json::Map<String, serde_json::Value> = serde_json::from_str(&config.env_params).unwrap_or_default();
     let workload = Workload {
         service: service.into(),
         version: version.into(),
@@ -149,9 +141,7 @@ pub async fn start_instance(
             })
             .await;
     });
-    state
-        .runtime
-        .add(env, service, version, Instance { addr, _stop: stop });
+    state.runtime.add(env, service, version, Instance { addr, _stop: stop });
     Ok(id)
 }
 
@@ -164,9 +154,5 @@ pub fn digest(image: &str) -> String {
     use std::hash::{Hash, Hasher};
     let mut h = std::collections::hash_map::DefaultHasher::new();
     image.hash(&mut h);
-    format!(
-        "sha256:{:016x}{:016x}",
-        h.finish(),
-        h.finish().rotate_left(17)
-    )
+    format!("sha256:{:016x}{:016x}", h.finish(), h.finish().rotate_left(17))
 }

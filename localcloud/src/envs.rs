@@ -2,9 +2,8 @@
 //! (tcbr) and DestroyEnv (tcb).
 
 use console_shared::actions::{
-    CreateCloudRunEnvRequest, CreateCloudRunEnvResponse, DescribeCloudRunEnvsRequest,
-    DescribeCloudRunEnvsResponse, DescribeEnvBaseInfoResponse, DestroyEnvRequest, Empty,
-    EnvBaseInfo, EnvIdRequest, EnvInfo,
+    CreateCloudRunEnvRequest, CreateCloudRunEnvResponse, DescribeCloudRunEnvsRequest, DescribeCloudRunEnvsResponse,
+    DescribeEnvBaseInfoResponse, DestroyEnvRequest, Empty, EnvBaseInfo, EnvIdRequest, EnvInfo,
 };
 use console_shared::api::{CloudError, codes};
 use console_shared::region::Region;
@@ -30,41 +29,29 @@ pub(crate) struct EnvRow {
 const CHANNELS: [&str; 3] = ["wechat", "cloud", "weda"];
 
 fn invalid(field: &str, why: impl std::fmt::Display) -> CloudError {
-    CloudError::new(
-        codes::INVALID_PARAMETER_VALUE,
-        format!("The parameter `{field}` {why}."),
-    )
+    CloudError::new(codes::INVALID_PARAMETER_VALUE, format!("The parameter `{field}` {why}."))
 }
 
 fn one_of(field: &str, value: &Option<String>, allowed: &[&str]) -> Result<(), CloudError> {
     match value {
-        Some(v) if !allowed.contains(&v.as_str()) => Err(invalid(
-            field,
-            format!("must be one of {}", allowed.join(", ")),
-        )),
+        Some(v) if !allowed.contains(&v.as_str()) => {
+            Err(invalid(field, format!("must be one of {}", allowed.join(", "))))
+        }
         _ => Ok(()),
     }
 }
 
 /// The environment `env_id`, if it exists in `region` (when one was named).
 /// An environment in another region does not exist for that region's endpoint.
-pub(crate) async fn find(
-    state: &State,
-    env_id: &str,
-    region: Option<Region>,
-) -> Result<EnvRow, CloudError> {
+pub(crate) async fn find(state: &State, env_id: &str, region: Option<Region>) -> Result<EnvRow, CloudError> {
     let row: Option<EnvRow> = sqlx::query_as("SELECT * FROM envs WHERE env_id = ?")
         .bind(env_id)
         .fetch_optional(&state.db)
         .await
         .map_err(|e| internal(&e))?;
-    row.filter(|r| region.is_none_or(|reg| r.region == reg.id()))
-        .ok_or_else(|| {
-            CloudError::new(
-                codes::RESOURCE_NOT_FOUND,
-                format!("The environment `{env_id}` does not exist."),
-            )
-        })
+    row.filter(|r| region.is_none_or(|reg| r.region == reg.id())).ok_or_else(|| {
+        CloudError::new(codes::RESOURCE_NOT_FOUND, format!("The environment `{env_id}` does not exist."))
+    })
 }
 
 async fn id_taken(state: &State, env_id: &str) -> Result<bool, CloudError> {
@@ -81,15 +68,9 @@ async fn id_taken(state: &State, env_id: &str) -> Result<bool, CloudError> {
 /// `<alias>-<8 base36>`: readable like Tencent's ids, and never reused.
 fn mint_env_id(alias: &str) -> String {
     const ALPHABET: &[u8] = b"0123456789abcdefghijklmnopqrstuvwxyz";
-    let prefix: String = if alias.is_empty() {
-        "env".into()
-    } else {
-        alias.chars().take(20).collect()
-    };
+    let prefix: String = if alias.is_empty() { "env".into() } else { alias.chars().take(20).collect() };
     let prefix = prefix.trim_end_matches('-');
-    let suffix: String = (0..8)
-        .map(|_| ALPHABET[rand::random::<usize>() % ALPHABET.len()] as char)
-        .collect();
+    let suffix: String = (0..8).map(|_| ALPHABET[rand::random::<usize>() % ALPHABET.len()] as char).collect();
     format!("{prefix}-{suffix}")
 }
 
@@ -110,27 +91,19 @@ pub async fn create(
     if !alias.is_empty() {
         rules::env_alias(&alias).map_err(|e| invalid("Alias", e))?;
     }
-    one_of(
-        "FreeQuota",
-        &req.free_quota.clone().filter(|q| !q.is_empty()),
-        &["basic"],
-    )?;
+    one_of("FreeQuota", &req.free_quota.clone().filter(|q| !q.is_empty()), &["basic"])?;
     one_of("Source", &req.source, &CHANNELS)?;
     one_of("Channel", &req.channel, &CHANNELS)?;
 
     // ReqKey de-duplicates retries of the same creation.
     if let Some(key) = req.req_key.as_deref().filter(|k| !k.is_empty()) {
-        let existing: Option<String> =
-            sqlx::query_scalar("SELECT env_id FROM envs WHERE req_key = ?")
-                .bind(key)
-                .fetch_optional(&state.db)
-                .await
-                .map_err(|e| internal(&e))?;
+        let existing: Option<String> = sqlx::query_scalar("SELECT env_id FROM envs WHERE req_key = ?")
+            .bind(key)
+            .fetch_optional(&state.db)
+            .await
+            .map_err(|e| internal(&e))?;
         if let Some(env_id) = existing {
-            return Ok(CreateCloudRunEnvResponse {
-                env_id,
-                tran_id: String::new(),
-            });
+            return Ok(CreateCloudRunEnvResponse { env_id, tran_id: String::new() });
         }
     }
 
@@ -138,10 +111,7 @@ pub async fn create(
         Some(id) => {
             rules::env_alias(id).map_err(|e| invalid("EnvId", e))?;
             if id_taken(state, id).await? {
-                return Err(CloudError::new(
-                    codes::RESOURCE_IN_USE,
-                    format!("The EnvId `{id}` is already taken."),
-                ));
+                return Err(CloudError::new(codes::RESOURCE_IN_USE, format!("The EnvId `{id}` is already taken.")));
             }
             id.to_string()
         }
@@ -170,10 +140,7 @@ pub async fn create(
     .await
     .map_err(|e| internal(&e))?;
     tracing::info!(env.id = %env_id, region = %region, "environment created");
-    Ok(CreateCloudRunEnvResponse {
-        env_id,
-        tran_id: String::new(),
-    })
+    Ok(CreateCloudRunEnvResponse { env_id, tran_id: String::new() })
 }
 
 fn env_info(r: EnvRow) -> EnvInfo {
@@ -214,11 +181,7 @@ pub async fn describe(
     let channels = req.channels.unwrap_or_default();
     let env_list = rows
         .into_iter()
-        .filter(|r| {
-            req.env_id
-                .as_deref()
-                .is_none_or(|id| id.is_empty() || r.env_id == id)
-        })
+        .filter(|r| req.env_id.as_deref().is_none_or(|id| id.is_empty() || r.env_id == id))
         .filter(|r| region.is_none_or(|reg| r.region == reg.id()))
         // IsVisible: Channels is an allow-list (true) or a deny-list (false).
         .filter(|r| match req.is_visible {
@@ -270,21 +233,12 @@ pub async fn base_info(
         ),
         Err(e) => return Err(e),
     };
-    Ok(DescribeEnvBaseInfoResponse {
-        env_base_info: info,
-        is_exist,
-    })
+    Ok(DescribeEnvBaseInfoResponse { env_base_info: info, is_exist })
 }
 
-pub async fn destroy(
-    state: &State,
-    region: Option<Region>,
-    req: DestroyEnvRequest,
-) -> Result<Empty, CloudError> {
+pub async fn destroy(state: &State, region: Option<Region>, req: DestroyEnvRequest) -> Result<Empty, CloudError> {
     let env = find(state, &req.env_id, region).await?;
-    let mut tx = crate::store::write_tx(&state.db)
-        .await
-        .map_err(|e| internal(&e))?;
+    let mut tx = crate::store::write_tx(&state.db).await.map_err(|e| internal(&e))?;
     let services: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM services WHERE env_id = ?")
         .bind(&env.env_id)
         .fetch_one(&mut *tx)
@@ -294,10 +248,7 @@ pub async fn destroy(
     if services > 0 {
         return Err(CloudError::new(
             codes::RESOURCE_IN_USE,
-            format!(
-                "The environment `{}` still holds {services} service(s); delete them first (R-ENV-6).",
-                env.env_id
-            ),
+            format!("The environment `{}` still holds {services} service(s); delete them first (R-ENV-6).", env.env_id),
         ));
     }
     sqlx::query("DELETE FROM envs WHERE env_id = ?")

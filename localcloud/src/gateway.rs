@@ -29,53 +29,28 @@ async fn online_version(state: &crate::State, host: &str) -> Option<(String, Str
 }
 
 async fn route(AxState(state): AxState<SharedState>, req: Request) -> Response {
-    let host = req
-        .headers()
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("")
-        .to_ascii_lowercase();
+    let host = req.headers().get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("").to_ascii_lowercase();
     // `Host` may come without the port; default domains always carry it.
-    let host = if host.contains(':') {
-        host
-    } else {
-        format!("{host}:{}", state.gateway_port)
-    };
+    let host = if host.contains(':') { host } else { format!("{host}:{}", state.gateway_port) };
     let Some((env, service, version)) = online_version(&state, &host).await else {
         return not_found(&host);
     };
     let Some(addr) = state.runtime.pick(&env, &service, &version) else {
-        return (
-            StatusCode::SERVICE_UNAVAILABLE,
-            [(header::CACHE_CONTROL, "no-store")],
-            "no instance is running",
-        )
+        return (StatusCode::SERVICE_UNAVAILABLE, [(header::CACHE_CONTROL, "no-store")], "no instance is running")
             .into_response();
     };
     forward(&state, addr, &version, req).await
 }
 
 /// A real HTTP hop to the instance, like any gateway.
-async fn forward(
-    state: &crate::State,
-    addr: std::net::SocketAddr,
-    version: &str,
-    req: Request,
-) -> Response {
+async fn forward(state: &crate::State, addr: std::net::SocketAddr, version: &str, req: Request) -> Response {
     let (parts, body) = req.into_parts();
-    let path = parts
-        .uri
-        .path_and_query()
-        .map(|p| p.as_str())
-        .unwrap_or("/");
+    let path = parts.uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
     // The platform caps request bodies at 20 MB.
     let Ok(body) = axum::body::to_bytes(body, 20 * 1024 * 1024).await else {
         return (StatusCode::PAYLOAD_TOO_LARGE, "request body over 20 MB").into_response();
     };
-    let mut out = state
-        .http
-        .request(parts.method, format!("http://{addr}{path}"))
-        .body(body);
+    let mut out = state.http.request(parts.method, format!("http://{addr}{path}")).body(body);
     for (k, v) in &parts.headers {
         out = out.header(k, v);
     }
@@ -86,10 +61,7 @@ async fn forward(
             let bytes = resp.bytes().await.unwrap_or_default();
             let mut response = (status, bytes).into_response();
             for (k, v) in &headers {
-                if k != header::TRANSFER_ENCODING
-                    && k != header::CONNECTION
-                    && k != header::CONTENT_LENGTH
-                {
+                if k != header::TRANSFER_ENCODING && k != header::CONNECTION && k != header::CONTENT_LENGTH {
                     response.headers_mut().insert(k, v.clone());
                 }
             }
@@ -98,19 +70,12 @@ async fn forward(
             }
             response
         }
-        Err(e) => (
-            StatusCode::BAD_GATEWAY,
-            format!("the instance did not answer: {e}"),
-        )
-            .into_response(),
+        Err(e) => (StatusCode::BAD_GATEWAY, format!("the instance did not answer: {e}")).into_response(),
     }
 }
 
 fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
 fn not_found(host: &str) -> Response {
@@ -120,10 +85,5 @@ fn not_found(host: &str) -> Response {
          It may never have existed, or it was deleted: a deleted service's default domain is never reused.</p></body></html>",
         escape(host)
     );
-    (
-        StatusCode::NOT_FOUND,
-        [(header::CACHE_CONTROL, "no-store")],
-        Html(page),
-    )
-        .into_response()
+    (StatusCode::NOT_FOUND, [(header::CACHE_CONTROL, "no-store")], Html(page)).into_response()
 }

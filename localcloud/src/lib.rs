@@ -78,21 +78,12 @@ pub enum StartError {
 
 /// Opens the store, binds both listeners and serves them on the current runtime.
 pub async fn start(config: Config) -> Result<Running, StartError> {
-    std::fs::create_dir_all(&config.data_dir)
-        .map_err(|e| StartError::DataDir(config.data_dir.clone(), e))?;
+    std::fs::create_dir_all(&config.data_dir).map_err(|e| StartError::DataDir(config.data_dir.clone(), e))?;
     let db = store::open(&config.data_dir.join("localcloud.db")).await?;
-    let api = TcpListener::bind(config.addr)
-        .await
-        .map_err(|e| StartError::Bind(config.addr, e))?;
-    let gw = TcpListener::bind(config.gateway_addr)
-        .await
-        .map_err(|e| StartError::Bind(config.gateway_addr, e))?;
-    let api_addr = api
-        .local_addr()
-        .map_err(|e| StartError::Bind(config.addr, e))?;
-    let gateway_addr = gw
-        .local_addr()
-        .map_err(|e| StartError::Bind(config.gateway_addr, e))?;
+    let api = TcpListener::bind(config.addr).await.map_err(|e| StartError::Bind(config.addr, e))?;
+    let gw = TcpListener::bind(config.gateway_addr).await.map_err(|e| StartError::Bind(config.gateway_addr, e))?;
+    let api_addr = api.local_addr().map_err(|e| StartError::Bind(config.addr, e))?;
+    let gateway_addr = gw.local_addr().map_err(|e| StartError::Bind(config.gateway_addr, e))?;
     let http = reqwest::Client::builder()
         .timeout(std::time::Duration::from_secs(60))
         .redirect(reqwest::redirect::Policy::none())
@@ -121,16 +112,10 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
         }
     });
     tracing::info!(%api_addr, %gateway_addr, "localcloud listening");
-    Ok(Running {
-        api_addr,
-        gateway_addr,
-    })
+    Ok(Running { api_addr, gateway_addr })
 }
 
 /// Seconds since the Unix epoch.
 pub(crate) fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
 }

@@ -14,11 +14,7 @@ struct Args {
     #[arg(long, env = "LOCALCLOUD_ADDR", default_value = "127.0.0.1:4566")]
     addr: SocketAddr,
     /// Address of the HTTP gateway that serves the services' domains.
-    #[arg(
-        long,
-        env = "LOCALCLOUD_GATEWAY_ADDR",
-        default_value = "127.0.0.1:8081"
-    )]
+    #[arg(long, env = "LOCALCLOUD_GATEWAY_ADDR", default_value = "127.0.0.1:8081")]
     gateway_addr: SocketAddr,
     /// Where the SQLite state lives.
     #[arg(long, env = "LOCALCLOUD_DATA_DIR", default_value = "./localcloud-data")]
@@ -38,8 +34,7 @@ struct Args {
 async fn main() -> std::process::ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "localcloud=info".into()),
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "localcloud=info".into()),
         )
         .init();
     let args = Args::parse();
@@ -47,20 +42,14 @@ async fn main() -> std::process::ExitCode {
         addr: args.addr,
         gateway_addr: args.gateway_addr,
         data_dir: args.data_dir,
-        credentials: vec![Credential {
-            secret_id: args.secret_id,
-            secret_key: args.secret_key,
-        }],
+        credentials: vec![Credential { secret_id: args.secret_id, secret_key: args.secret_key }],
         step_delay: std::time::Duration::from_millis(args.step_ms),
     };
     match localcloud::start(config).await {
         Ok(running) => {
             // Scripts read these two lines to find the ports when they passed port 0.
             println!("localcloud API listening on http://{}", running.api_addr);
-            println!(
-                "localcloud gateway listening on http://{}",
-                running.gateway_addr
-            );
+            println!("localcloud gateway listening on http://{}", running.gateway_addr);
             let _ = tokio::signal::ctrl_c().await;
             std::process::ExitCode::SUCCESS
         }

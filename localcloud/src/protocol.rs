@@ -10,10 +10,9 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::{Router, extract::State as AxState};
 use console_shared::actions::{
-    Action, CreateCloudRunEnv, CreateCloudRunServer, DeleteCloudRunServer,
-    DescribeCloudRunDeployRecord, DescribeCloudRunEnvs, DescribeCloudRunProcessLog,
-    DescribeCloudRunServerDetail, DescribeCloudRunServers, DescribeEnvBaseInfo,
-    DescribeServerManageTask, DestroyEnv, OperateServerManage, Product, UpdateCloudRunServer,
+    Action, CreateCloudRunEnv, CreateCloudRunServer, DeleteCloudRunServer, DescribeCloudRunDeployRecord,
+    DescribeCloudRunEnvs, DescribeCloudRunProcessLog, DescribeCloudRunServerDetail, DescribeCloudRunServers,
+    DescribeEnvBaseInfo, DescribeServerManageTask, DestroyEnv, OperateServerManage, Product, UpdateCloudRunServer,
 };
 use console_shared::api::{CloudError, codes};
 use console_shared::region::Region;
@@ -24,10 +23,7 @@ use serde_json::Value;
 use crate::{SharedState, State, envs, services, tasks};
 
 pub fn app(state: SharedState) -> Router {
-    Router::new()
-        .route("/", post(handle))
-        .fallback(not_post)
-        .with_state(state)
+    Router::new().route("/", post(handle)).fallback(not_post).with_state(state)
 }
 
 async fn handle(AxState(state): AxState<SharedState>, headers: HeaderMap, body: Bytes) -> Response {
@@ -41,71 +37,31 @@ async fn handle(AxState(state): AxState<SharedState>, headers: HeaderMap, body: 
 
 async fn not_post() -> Response {
     envelope(
-        Err(CloudError::new(
-            codes::INVALID_ACTION,
-            "localcloud serves API 3.0 calls as POST / only",
-        )),
+        Err(CloudError::new(codes::INVALID_ACTION, "localcloud serves API 3.0 calls as POST / only")),
         &new_request_id(),
     )
 }
 
 fn header_value(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get(name)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string)
+    headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_string)
 }
 
-async fn handle_call(
-    state: &SharedState,
-    headers: &HeaderMap,
-    body: &[u8],
-) -> Result<Value, CloudError> {
-    let req = IncomingRequest {
-        method: "POST",
-        query: "",
-        header: |name: &str| header_value(headers, name),
-        body,
-    };
-    let secret_for = |id: &str| {
-        state
-            .credentials
-            .iter()
-            .find(|c| c.secret_id == id)
-            .map(|c| c.secret_key.clone())
-    };
-    let verified = tc3::verify(&req, secret_for, crate::now())
-        .map_err(|e| CloudError::new(e.code(), e.to_string()))?;
+async fn handle_call(state: &SharedState, headers: &HeaderMap, body: &[u8]) -> Result<Value, CloudError> {
+    let req = IncomingRequest { method: "POST", query: "", header: |name: &str| header_value(headers, name), body };
+    let secret_for = |id: &str| state.credentials.iter().find(|c| c.secret_id == id).map(|c| c.secret_key.clone());
+    let verified = tc3::verify(&req, secret_for, crate::now()).map_err(|e| CloudError::new(e.code(), e.to_string()))?;
 
     let product = Product::parse(&verified.service).ok_or_else(|| {
-        CloudError::new(
-            codes::NO_SUCH_PRODUCT,
-            format!(
-                "localcloud does not serve the product `{}`",
-                verified.service
-            ),
-        )
+        CloudError::new(codes::NO_SUCH_PRODUCT, format!("localcloud does not serve the product `{}`", verified.service))
     })?;
-    let action = header_value(headers, "x-tc-action").ok_or_else(|| {
-        CloudError::new(
-            codes::MISSING_PARAMETER,
-            "The X-TC-Action header is missing.",
-        )
-    })?;
-    let version = header_value(headers, "x-tc-version").ok_or_else(|| {
-        CloudError::new(
-            codes::MISSING_PARAMETER,
-            "The X-TC-Version header is missing.",
-        )
-    })?;
+    let action = header_value(headers, "x-tc-action")
+        .ok_or_else(|| CloudError::new(codes::MISSING_PARAMETER, "The X-TC-Action header is missing."))?;
+    let version = header_value(headers, "x-tc-version")
+        .ok_or_else(|| CloudError::new(codes::MISSING_PARAMETER, "The X-TC-Version header is missing."))?;
     if version != product.version() {
         return Err(CloudError::new(
             codes::NO_SUCH_VERSION,
-            format!(
-                "The version `{version}` of `{}` does not exist; use {}.",
-                product.name(),
-                product.version()
-            ),
+            format!("The version `{version}` of `{}` does not exist; use {}.", product.name(), product.version()),
         ));
     }
     let region = match header_value(headers, "x-tc-region").filter(|r| !r.is_empty()) {
@@ -138,52 +94,22 @@ async fn dispatch(
     body: &[u8],
 ) -> Result<Value, CloudError> {
     let state: &State = shared;
-    route!(product, action, body, CreateCloudRunEnv, |r| envs::create(
-        state, region, r
-    ));
-    route!(product, action, body, DescribeCloudRunEnvs, |r| {
-        envs::describe(state, region, r)
-    });
-    route!(product, action, body, DescribeEnvBaseInfo, |r| {
-        envs::base_info(state, region, r)
-    });
-    route!(product, action, body, DestroyEnv, |r| envs::destroy(
-        state, region, r
-    ));
-    route!(product, action, body, DescribeCloudRunServers, |r| {
-        services::describe(state, region, r)
-    });
-    route!(product, action, body, CreateCloudRunServer, |r| {
-        services::create(shared, region, r)
-    });
-    route!(product, action, body, UpdateCloudRunServer, |r| {
-        services::update(shared, region, r)
-    });
-    route!(product, action, body, DescribeCloudRunServerDetail, |r| {
-        services::detail(state, region, r)
-    });
-    route!(product, action, body, DeleteCloudRunServer, |r| {
-        services::delete(state, region, r)
-    });
-    route!(product, action, body, DescribeCloudRunDeployRecord, |r| {
-        tasks::records(state, region, r)
-    });
-    route!(product, action, body, DescribeServerManageTask, |r| {
-        tasks::describe_task(state, region, r)
-    });
-    route!(product, action, body, DescribeCloudRunProcessLog, |r| {
-        tasks::process_log(state, region, r)
-    });
-    route!(product, action, body, OperateServerManage, |r| {
-        tasks::operate(state, region, r)
-    });
+    route!(product, action, body, CreateCloudRunEnv, |r| envs::create(state, region, r));
+    route!(product, action, body, DescribeCloudRunEnvs, |r| { envs::describe(state, region, r) });
+    route!(product, action, body, DescribeEnvBaseInfo, |r| { envs::base_info(state, region, r) });
+    route!(product, action, body, DestroyEnv, |r| envs::destroy(state, region, r));
+    route!(product, action, body, DescribeCloudRunServers, |r| { services::describe(state, region, r) });
+    route!(product, action, body, CreateCloudRunServer, |r| { services::create(shared, region, r) });
+    route!(product, action, body, UpdateCloudRunServer, |r| { services::update(shared, region, r) });
+    route!(product, action, body, DescribeCloudRunServerDetail, |r| { services::detail(state, region, r) });
+    route!(product, action, body, DeleteCloudRunServer, |r| { services::delete(state, region, r) });
+    route!(product, action, body, DescribeCloudRunDeployRecord, |r| { tasks::records(state, region, r) });
+    route!(product, action, body, DescribeServerManageTask, |r| { tasks::describe_task(state, region, r) });
+    route!(product, action, body, DescribeCloudRunProcessLog, |r| { tasks::process_log(state, region, r) });
+    route!(product, action, body, OperateServerManage, |r| { tasks::operate(state, region, r) });
     Err(CloudError::new(
         codes::INVALID_ACTION,
-        format!(
-            "The action `{action}` does not exist in {} {}.",
-            product.name(),
-            product.version()
-        ),
+        format!("The action `{action}` does not exist in {} {}.", product.name(), product.version()),
     ))
 }
 
@@ -194,33 +120,18 @@ pub(crate) fn parse<A: Action>(body: &[u8]) -> Result<A::Request, CloudError> {
         Value::Object(Default::default())
     } else {
         serde_json::from_slice(body).map_err(|e| {
-            CloudError::new(
-                codes::INVALID_PARAMETER,
-                format!("The request body is not valid JSON: {e}"),
-            )
+            CloudError::new(codes::INVALID_PARAMETER, format!("The request body is not valid JSON: {e}"))
         })?
     };
     if !value.is_object() {
-        return Err(CloudError::new(
-            codes::INVALID_PARAMETER,
-            "The request body must be a JSON object.",
-        ));
+        return Err(CloudError::new(codes::INVALID_PARAMETER, "The request body must be a JSON object."));
     }
     serde_json::from_value(value).map_err(|e| {
         let text = e.to_string();
         // serde names the first missing required field this way.
-        match text
-            .strip_prefix("missing field `")
-            .and_then(|rest| rest.split('`').next())
-        {
-            Some(field) => CloudError::new(
-                codes::MISSING_PARAMETER,
-                format!("The parameter `{field}` is missing."),
-            ),
-            None => CloudError::new(
-                codes::INVALID_PARAMETER,
-                format!("A parameter has the wrong type: {text}"),
-            ),
+        match text.strip_prefix("missing field `").and_then(|rest| rest.split('`').next()) {
+            Some(field) => CloudError::new(codes::MISSING_PARAMETER, format!("The parameter `{field}` is missing.")),
+            None => CloudError::new(codes::INVALID_PARAMETER, format!("A parameter has the wrong type: {text}")),
         }
     })
 }
@@ -233,10 +144,7 @@ fn reply<T: Serialize>(result: Result<T, CloudError>) -> Result<Value, CloudErro
 /// Logs an internal failure once and hides its cause from the caller.
 pub(crate) fn internal(e: &dyn std::fmt::Display) -> CloudError {
     tracing::error!(error = %e, "localcloud internal error");
-    CloudError::new(
-        codes::INTERNAL_ERROR,
-        "An internal error occurred; the operation was not applied.",
-    )
+    CloudError::new(codes::INTERNAL_ERROR, "An internal error occurred; the operation was not applied.")
 }
 
 fn envelope(result: Result<Value, CloudError>, request_id: &str) -> Response {
@@ -254,25 +162,11 @@ fn envelope(result: Result<Value, CloudError>, request_id: &str) -> Response {
     let body = serde_json::json!({ "Response": response }).to_string();
     // Exactly `application/json`: with a charset the Python SDK takes an error
     // for a success (CLOUD-API.md §3.3).
-    (
-        [(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("application/json"),
-        )],
-        body,
-    )
-        .into_response()
+    ([(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))], body).into_response()
 }
 
 pub(crate) fn new_request_id() -> String {
     let b: [u8; 16] = rand::random();
     let h: String = b.iter().map(|x| format!("{x:02x}")).collect();
-    format!(
-        "{}-{}-{}-{}-{}",
-        &h[0..8],
-        &h[8..12],
-        &h[12..16],
-        &h[16..20],
-        &h[20..32]
-    )
+    format!("{}-{}-{}-{}-{}", &h[0..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32])
 }

@@ -4,10 +4,9 @@ use std::sync::Arc;
 
 use console_shared::actions::{
     CreateCloudRunServerRequest, DeleteCloudRunServerRequest, DescribeCloudRunServerDetailResponse,
-    DescribeCloudRunServersRequest, DescribeCloudRunServersResponse, DiffConfigItem, HpaPolicy,
-    OnlineVersionInfo, ResultResponse, SERVERS_PAGE_SIZE_DEFAULT, SERVERS_PAGE_SIZE_MAX,
-    ServerBaseConfig, ServerBaseInfo, ServerRequest, TaskIdResponse, UpdateCloudRunServerRequest,
-    UpdateCloudRunServerResponse,
+    DescribeCloudRunServersRequest, DescribeCloudRunServersResponse, DiffConfigItem, HpaPolicy, OnlineVersionInfo,
+    ResultResponse, SERVERS_PAGE_SIZE_DEFAULT, SERVERS_PAGE_SIZE_MAX, ServerBaseConfig, ServerBaseInfo, ServerRequest,
+    TaskIdResponse, UpdateCloudRunServerRequest, UpdateCloudRunServerResponse,
 };
 use console_shared::api::{CloudError, codes};
 use console_shared::region::Region;
@@ -33,21 +32,14 @@ pub(crate) struct ServiceRow {
     pub online_version: Option<String>,
 }
 
-const COLUMNS: &str =
-    "env_id, server_name, default_domain, status, created_at, updated_at, config, online_version";
+const COLUMNS: &str = "env_id, server_name, default_domain, status, created_at, updated_at, config, online_version";
 
 fn not_found(name: &str) -> CloudError {
-    CloudError::new(
-        "ResourceNotFound.ServerNotFound",
-        format!("The service `{name}` does not exist."),
-    )
+    CloudError::new("ResourceNotFound.ServerNotFound", format!("The service `{name}` does not exist."))
 }
 
 fn invalid(field: &str, why: impl std::fmt::Display) -> CloudError {
-    CloudError::new(
-        codes::INVALID_PARAMETER_VALUE,
-        format!("The parameter `{field}` {why}."),
-    )
+    CloudError::new(codes::INVALID_PARAMETER_VALUE, format!("The parameter `{field}` {why}."))
 }
 
 pub(crate) async fn find(
@@ -57,24 +49,18 @@ pub(crate) async fn find(
     region: Option<Region>,
 ) -> Result<ServiceRow, CloudError> {
     envs::find(state, env, region).await?;
-    sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM services WHERE env_id = ? AND server_name = ?"
-    ))
-    .bind(env)
-    .bind(name)
-    .fetch_optional(&state.db)
-    .await
-    .map_err(|e| internal(&e))?
-    .ok_or_else(|| not_found(name))
+    sqlx::query_as(&format!("SELECT {COLUMNS} FROM services WHERE env_id = ? AND server_name = ?"))
+        .bind(env)
+        .bind(name)
+        .fetch_optional(&state.db)
+        .await
+        .map_err(|e| internal(&e))?
+        .ok_or_else(|| not_found(name))
 }
 
 /// Reads `Items` over the defaults of R-INS-2/R-INS-3 and validates each
 /// value with the shared rules.
-fn config_from(
-    env: &str,
-    name: &str,
-    items: &[DiffConfigItem],
-) -> Result<ServerBaseConfig, CloudError> {
+fn config_from(env: &str, name: &str, items: &[DiffConfigItem]) -> Result<ServerBaseConfig, CloudError> {
     let c = ServerBaseConfig {
         env_id: env.into(),
         server_name: name.into(),
@@ -84,14 +70,8 @@ fn config_from(
         min_num: 0,
         max_num: 50,
         policy_details: vec![
-            HpaPolicy {
-                policy_type: "cpu".into(),
-                policy_threshold: 60,
-            },
-            HpaPolicy {
-                policy_type: "mem".into(),
-                policy_threshold: 60,
-            },
+            HpaPolicy { policy_type: "cpu".into(), policy_threshold: 60 },
+            HpaPolicy { policy_type: "mem".into(), policy_threshold: 60 },
         ],
         custom_logs: "stdout".into(),
         env_params: "{}".into(),
@@ -107,24 +87,11 @@ fn config_from(
 }
 
 /// Applies `Items` over a configuration and validates the result.
-fn config_over(
-    mut c: ServerBaseConfig,
-    items: &[DiffConfigItem],
-) -> Result<ServerBaseConfig, CloudError> {
+fn config_over(mut c: ServerBaseConfig, items: &[DiffConfigItem]) -> Result<ServerBaseConfig, CloudError> {
     for item in items {
-        let int = || {
-            item.int_value
-                .ok_or_else(|| invalid(&item.key, "needs IntValue"))
-        };
-        let float = || {
-            item.float_value
-                .ok_or_else(|| invalid(&item.key, "needs FloatValue"))
-        };
-        let string = || {
-            item.value
-                .clone()
-                .ok_or_else(|| invalid(&item.key, "needs Value"))
-        };
+        let int = || item.int_value.ok_or_else(|| invalid(&item.key, "needs IntValue"));
+        let float = || item.float_value.ok_or_else(|| invalid(&item.key, "needs FloatValue"));
+        let string = || item.value.clone().ok_or_else(|| invalid(&item.key, "needs Value"));
         match item.key.as_str() {
             "Port" => c.port = int()?,
             "CpuSpecs" => c.cpu = float()?,
@@ -146,14 +113,12 @@ fn config_over(
         if !matches!(p.policy_type.as_str(), "cpu" | "mem") {
             return Err(invalid("PolicyDetails.PolicyType", "must be cpu or mem"));
         }
-        rules::threshold(p.policy_threshold)
-            .map_err(|e| invalid("PolicyDetails.PolicyThreshold", e))?;
+        rules::threshold(p.policy_threshold).map_err(|e| invalid("PolicyDetails.PolicyThreshold", e))?;
     }
-    let vars: serde_json::Map<String, serde_json::Value> = serde_json::from_str(&c.env_params)
-        .map_err(|_| invalid("EnvParam", "must be a JSON object of strings"))?;
+    let vars: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_str(&c.env_params).map_err(|_| invalid("EnvParam", "must be a JSON object of strings"))?;
     for name in vars.keys() {
-        rules::env_var_name(name)
-            .map_err(|e| invalid("EnvParam", format!("has a bad name `{name}`: {e}")))?;
+        rules::env_var_name(name).map_err(|e| invalid("EnvParam", format!("has a bad name `{name}`: {e}")))?;
     }
     if !matches!(c.log_type.as_str(), "none" | "default" | "custom") {
         return Err(invalid("LogType", "must be none, default or custom"));
@@ -166,11 +131,7 @@ fn config_over(
 async fn new_domain(state: &State, env: &str, name: &str) -> Result<String, CloudError> {
     let label = name.to_ascii_lowercase().replace('_', "-");
     for n in 1.. {
-        let host = if n == 1 {
-            format!("{label}-{env}")
-        } else {
-            format!("{label}-{n}-{env}")
-        };
+        let host = if n == 1 { format!("{label}-{env}") } else { format!("{label}-{n}-{env}") };
         let domain = format!("http://{host}.run.localhost:{}", state.gateway_port);
         let used: i64 = sqlx::query_scalar(
             "SELECT (SELECT COUNT(*) FROM retired_domains WHERE domain = ?1) + (SELECT COUNT(*) FROM services WHERE default_domain = ?1)",
@@ -193,34 +154,18 @@ pub async fn create(
 ) -> Result<TaskIdResponse, CloudError> {
     envs::find(state, &req.env_id, region).await?;
     rules::service_name(&req.server_name).map_err(|e| invalid("ServerName", e))?;
-    let config = config_from(
-        &req.env_id,
-        &req.server_name,
-        req.items.as_deref().unwrap_or_default(),
-    )?;
+    let config = config_from(&req.env_id, &req.server_name, req.items.as_deref().unwrap_or_default())?;
     if req.deploy_info.deploy_type != "image" {
-        return Err(invalid(
-            "DeployInfo.DeployType",
-            "is not supported by localcloud yet; use `image`",
-        ));
+        return Err(invalid("DeployInfo.DeployType", "is not supported by localcloud yet; use `image`"));
     }
-    let image = req
-        .deploy_info
-        .image_url
-        .clone()
-        .filter(|i| !i.trim().is_empty())
-        .ok_or_else(|| {
-            CloudError::new(
-                codes::MISSING_PARAMETER,
-                "The parameter `DeployInfo.ImageUrl` is missing.",
-            )
+    let image =
+        req.deploy_info.image_url.clone().filter(|i| !i.trim().is_empty()).ok_or_else(|| {
+            CloudError::new(codes::MISSING_PARAMETER, "The parameter `DeployInfo.ImageUrl` is missing.")
         })?;
     let domain = new_domain(state, &req.env_id, &req.server_name).await?;
     let now = crate::now();
     let version = format!("{}-001", req.server_name);
-    let mut tx = crate::store::write_tx(&state.db)
-        .await
-        .map_err(|e| internal(&e))?;
+    let mut tx = crate::store::write_tx(&state.db).await.map_err(|e| internal(&e))?;
     let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM services WHERE env_id = ?")
         .bind(&req.env_id)
         .fetch_one(&mut *tx)
@@ -268,29 +213,11 @@ pub async fn create(
     .await
     .map_err(|e| internal(&e))?;
     let remark = req.deploy_info.deploy_remark.clone().unwrap_or_default();
-    let task = tasks::create(
-        &mut tx,
-        &req.env_id,
-        &req.server_name,
-        &version,
-        "",
-        &remark,
-    )
-    .await
-    .map_err(|e| internal(&e))?;
+    let task =
+        tasks::create(&mut tx, &req.env_id, &req.server_name, &version, "", &remark).await.map_err(|e| internal(&e))?;
     tx.commit().await.map_err(|e| internal(&e))?;
     tracing::info!(env.id = %req.env_id, service = %req.server_name, task.id = task, "service created; first deploy started");
-    tasks::spawn(
-        state.clone(),
-        Job {
-            task,
-            env: req.env_id,
-            service: req.server_name,
-            version,
-            image,
-            config,
-        },
-    );
+    tasks::spawn(state.clone(), Job { task, env: req.env_id, service: req.server_name, version, image, config });
     Ok(TaskIdResponse { task_id: task })
 }
 
@@ -303,38 +230,24 @@ pub async fn update(
 ) -> Result<UpdateCloudRunServerResponse, CloudError> {
     let service = find(state, &req.env_id, &req.server_name, region).await?;
     if req.deploy_info.deploy_type != "image" {
-        return Err(invalid(
-            "DeployInfo.DeployType",
-            "is not supported by localcloud yet; use `image`",
-        ));
+        return Err(invalid("DeployInfo.DeployType", "is not supported by localcloud yet; use `image`"));
     }
-    let image = req
-        .deploy_info
-        .image_url
-        .clone()
-        .filter(|i| !i.trim().is_empty())
-        .ok_or_else(|| {
-            CloudError::new(
-                codes::MISSING_PARAMETER,
-                "The parameter `DeployInfo.ImageUrl` is missing.",
-            )
+    let image =
+        req.deploy_info.image_url.clone().filter(|i| !i.trim().is_empty()).ok_or_else(|| {
+            CloudError::new(codes::MISSING_PARAMETER, "The parameter `DeployInfo.ImageUrl` is missing.")
         })?;
-    let current: ServerBaseConfig =
-        serde_json::from_str(&service.config).map_err(|e| internal(&e))?;
+    let current: ServerBaseConfig = serde_json::from_str(&service.config).map_err(|e| internal(&e))?;
     let config = config_over(current, req.items.as_deref().unwrap_or_default())?;
     let config_json = serde_json::to_string(&config).map_err(|e| internal(&e))?;
     let now = crate::now();
-    let mut tx = crate::store::write_tx(&state.db)
-        .await
-        .map_err(|e| internal(&e))?;
-    let running: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM tasks WHERE env_id = ? AND server_name = ? AND status = 'running'",
-    )
-    .bind(&req.env_id)
-    .bind(&req.server_name)
-    .fetch_one(&mut *tx)
-    .await
-    .map_err(|e| internal(&e))?;
+    let mut tx = crate::store::write_tx(&state.db).await.map_err(|e| internal(&e))?;
+    let running: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM tasks WHERE env_id = ? AND server_name = ? AND status = 'running'")
+            .bind(&req.env_id)
+            .bind(&req.server_name)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(|e| internal(&e))?;
     if running > 0 {
         return Err(CloudError::new(
             codes::RESOURCE_IN_USE,
@@ -368,32 +281,15 @@ pub async fn update(
     .map_err(|e| internal(&e))?;
     let pre = service.online_version.clone().unwrap_or_default();
     let remark = req.deploy_info.deploy_remark.clone().unwrap_or_default();
-    let task = tasks::create(
-        &mut tx,
-        &req.env_id,
-        &req.server_name,
-        &version,
-        &pre,
-        &remark,
-    )
-    .await
-    .map_err(|e| internal(&e))?;
+    let task = tasks::create(&mut tx, &req.env_id, &req.server_name, &version, &pre, &remark)
+        .await
+        .map_err(|e| internal(&e))?;
     tx.commit().await.map_err(|e| internal(&e))?;
     tasks::spawn(
         state.clone(),
-        Job {
-            task,
-            env: req.env_id.clone(),
-            service: req.server_name,
-            version,
-            image,
-            config,
-        },
+        Job { task, env: req.env_id.clone(), service: req.server_name, version, image, config },
     );
-    Ok(UpdateCloudRunServerResponse {
-        env_id: req.env_id,
-        task_id: task,
-    })
+    Ok(UpdateCloudRunServerResponse { env_id: req.env_id, task_id: task })
 }
 
 fn base_info(r: &ServiceRow) -> ServerBaseInfo {
@@ -429,14 +325,13 @@ pub async fn describe(
         n => n,
     };
     let name = req.server_name.unwrap_or_default();
-    let total: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM services WHERE env_id = ?1 AND (?2 = '' OR server_name = ?2)",
-    )
-    .bind(&req.env_id)
-    .bind(&name)
-    .fetch_one(&state.db)
-    .await
-    .map_err(|e| internal(&e))?;
+    let total: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM services WHERE env_id = ?1 AND (?2 = '' OR server_name = ?2)")
+            .bind(&req.env_id)
+            .bind(&name)
+            .fetch_one(&state.db)
+            .await
+            .map_err(|e| internal(&e))?;
     let rows: Vec<ServiceRow> = sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM services WHERE env_id = ?1 AND (?2 = '' OR server_name = ?2)
          ORDER BY created_at, server_name LIMIT ?3 OFFSET ?4"
@@ -448,10 +343,7 @@ pub async fn describe(
     .fetch_all(&state.db)
     .await
     .map_err(|e| internal(&e))?;
-    Ok(DescribeCloudRunServersResponse {
-        server_list: rows.iter().map(base_info).collect(),
-        total,
-    })
+    Ok(DescribeCloudRunServersResponse { server_list: rows.iter().map(base_info).collect(), total })
 }
 
 pub async fn detail(
@@ -460,30 +352,24 @@ pub async fn detail(
     req: ServerRequest,
 ) -> Result<DescribeCloudRunServerDetailResponse, CloudError> {
     let r = find(state, &req.env_id, &req.server_name, region).await?;
-    let server_config: ServerBaseConfig =
-        serde_json::from_str(&r.config).map_err(|e| internal(&e))?;
+    let server_config: ServerBaseConfig = serde_json::from_str(&r.config).map_err(|e| internal(&e))?;
     let mut online_version_infos = vec![];
     if let Some(v) = &r.online_version {
-        let image: String = sqlx::query_scalar(
-            "SELECT image FROM versions WHERE env_id = ? AND server_name = ? AND version_name = ?",
-        )
-        .bind(&r.env_id)
-        .bind(&r.server_name)
-        .bind(v)
-        .fetch_one(&state.db)
-        .await
-        .map_err(|e| internal(&e))?;
+        let image: String =
+            sqlx::query_scalar("SELECT image FROM versions WHERE env_id = ? AND server_name = ? AND version_name = ?")
+                .bind(&r.env_id)
+                .bind(&r.server_name)
+                .bind(v)
+                .fetch_one(&state.db)
+                .await
+                .map_err(|e| internal(&e))?;
         online_version_infos.push(OnlineVersionInfo {
             version_name: v.clone(),
             image_url: image,
             flow_ratio: "100".into(),
         });
     }
-    Ok(DescribeCloudRunServerDetailResponse {
-        base_info: base_info(&r),
-        server_config,
-        online_version_infos,
-    })
+    Ok(DescribeCloudRunServerDetailResponse { base_info: base_info(&r), server_config, online_version_infos })
 }
 
 pub async fn delete(
@@ -492,18 +378,15 @@ pub async fn delete(
     req: DeleteCloudRunServerRequest,
 ) -> Result<ResultResponse, CloudError> {
     let r = find(state, &req.env_id, &req.server_name, region).await?;
-    let mut tx = crate::store::write_tx(&state.db)
-        .await
-        .map_err(|e| internal(&e))?;
+    let mut tx = crate::store::write_tx(&state.db).await.map_err(|e| internal(&e))?;
     // R-SVC-4: not while an update runs.
-    let running: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM tasks WHERE env_id = ? AND server_name = ? AND status = 'running'",
-    )
-    .bind(&r.env_id)
-    .bind(&r.server_name)
-    .fetch_one(&mut *tx)
-    .await
-    .map_err(|e| internal(&e))?;
+    let running: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM tasks WHERE env_id = ? AND server_name = ? AND status = 'running'")
+            .bind(&r.env_id)
+            .bind(&r.server_name)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(|e| internal(&e))?;
     if running > 0 {
         return Err(CloudError::new(
             codes::RESOURCE_IN_USE,
@@ -526,7 +409,5 @@ pub async fn delete(
     tx.commit().await.map_err(|e| internal(&e))?;
     state.runtime.stop_service(&r.env_id, &r.server_name);
     tracing::info!(env.id = %r.env_id, service = %r.server_name, "service deleted");
-    Ok(ResultResponse {
-        result: "success".into(),
-    })
+    Ok(ResultResponse { result: "success".into() })
 }

@@ -13,10 +13,7 @@ pub async fn open(path: &Path) -> Result<sqlx::SqlitePool, super::StartError> {
         // FULL: an accepted write survives a crash of the process or machine.
         .synchronous(SqliteSynchronous::Full)
         .foreign_keys(true);
-    let pool = SqlitePoolOptions::new()
-        .max_connections(4)
-        .connect_with(options)
-        .await?;
+    let pool = SqlitePoolOptions::new().max_connections(4).connect_with(options).await?;
     sqlx::migrate!("./migrations").run(&pool).await?;
     Ok(pool)
 }
@@ -25,8 +22,6 @@ pub async fn open(path: &Path) -> Result<sqlx::SqlitePool, super::StartError> {
 /// IMMEDIATE`): a deferred one that reads first cannot upgrade when another
 /// connection wrote meanwhile (`SQLITE_BUSY_SNAPSHOT`); an immediate one waits
 /// its turn under the busy timeout instead.
-pub async fn write_tx(
-    db: &sqlx::SqlitePool,
-) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, sqlx::Error> {
+pub async fn write_tx(db: &sqlx::SqlitePool) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, sqlx::Error> {
     db.begin_with("BEGIN IMMEDIATE").await
 }

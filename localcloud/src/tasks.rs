@@ -7,9 +7,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use console_shared::actions::{
-    DeployRecord, DescribeCloudRunDeployRecordResponse, DescribeServerManageTaskResponse, Empty,
-    ManageTaskRequest, OperateServerManageRequest, ProcessLogRequest, ProcessLogResponse,
-    ServerBaseConfig, ServerManageTaskInfo, ServerRequest, TaskStepInfo,
+    DeployRecord, DescribeCloudRunDeployRecordResponse, DescribeServerManageTaskResponse, Empty, ManageTaskRequest,
+    OperateServerManageRequest, ProcessLogRequest, ProcessLogResponse, ServerBaseConfig, ServerManageTaskInfo,
+    ServerRequest, TaskStepInfo,
 };
 use console_shared::api::{CloudError, codes};
 use console_shared::region::Region;
@@ -34,13 +34,7 @@ async fn log(state: &State, task: i64, line: impl Into<String>) -> DbResult<()> 
     Ok(())
 }
 
-async fn set_step(
-    state: &State,
-    task: i64,
-    idx: usize,
-    status: &str,
-    fail_reason: &str,
-) -> DbResult<()> {
+async fn set_step(state: &State, task: i64, idx: usize, status: &str, fail_reason: &str) -> DbResult<()> {
     let now = crate::now();
     let (start, end) = match status {
         "running" => (Some(now), None),
@@ -95,10 +89,7 @@ pub async fn create(
 
 /// Whether someone cancelled the task (R-DEP-3).
 async fn cancelled(state: &State, task: i64) -> DbResult<bool> {
-    sqlx::query_scalar("SELECT cancel_requested FROM tasks WHERE id = ?")
-        .bind(task)
-        .fetch_one(&state.db)
-        .await
+    sqlx::query_scalar("SELECT cancel_requested FROM tasks WHERE id = ?").bind(task).fetch_one(&state.db).await
 }
 
 /// What the runner needs to know about the task.
@@ -116,13 +107,7 @@ pub fn spawn(state: Arc<State>, job: Job) {
     tokio::spawn(async move {
         if let Err(e) = run(&state, &job).await {
             tracing::error!(error = %e, task.id = job.task, "deploy task broke off");
-            let _ = finish(
-                &state,
-                &job,
-                "failed",
-                "localcloud failed internally during the deploy",
-            )
-            .await;
+            let _ = finish(&state, &job, "failed", "localcloud failed internally during the deploy").await;
         }
     });
 }
@@ -134,15 +119,7 @@ enum StepOutcome {
 
 async fn run(state: &State, job: &Job) -> DbResult<()> {
     let delay = state.step_delay;
-    log(
-        state,
-        job.task,
-        format!(
-            "deploying {} of {} from image {}",
-            job.version, job.service, job.image
-        ),
-    )
-    .await?;
+    log(state, job.task, format!("deploying {} of {} from image {}", job.version, job.service, job.image)).await?;
     for (idx, name) in IMAGE_STEPS.iter().enumerate() {
         if cancelled(state, job.task).await? {
             return cancel_rest(state, job, idx).await;
@@ -152,15 +129,8 @@ async fn run(state: &State, job: &Job) -> DbResult<()> {
         let outcome = match idx {
             0 => pull(state, job).await?,
             1 => {
-                log(
-                    state,
-                    job.task,
-                    format!(
-                        "version {} created; its configuration is frozen (R-VER-3)",
-                        job.version
-                    ),
-                )
-                .await?;
+                log(state, job.task, format!("version {} created; its configuration is frozen (R-VER-3)", job.version))
+                    .await?;
                 StepOutcome::Done
             }
             2 => start_instances(state, job, delay).await?,
@@ -184,29 +154,16 @@ async fn run(state: &State, job: &Job) -> DbResult<()> {
             }
         }
     }
-    log(
-        state,
-        job.task,
-        format!("{} is online with 100% of the traffic", job.version),
-    )
-    .await?;
+    log(state, job.task, format!("{} is online with 100% of the traffic", job.version)).await?;
     finish(state, job, "finished", "").await
 }
 
 async fn pull(state: &State, job: &Job) -> DbResult<StepOutcome> {
     log(state, job.task, format!("pulling {}", job.image)).await?;
     if job.image == IMAGE_MISSING {
-        return Ok(StepOutcome::Failed(format!(
-            "the image {} does not exist",
-            job.image
-        )));
+        return Ok(StepOutcome::Failed(format!("the image {} does not exist", job.image)));
     }
-    log(
-        state,
-        job.task,
-        format!("digest {}", deploy::digest(&job.image)),
-    )
-    .await?;
+    log(state, job.task, format!("digest {}", deploy::digest(&job.image))).await?;
     log(
         state,
         job.task,
@@ -223,35 +180,17 @@ fn instances_for(config: &ServerBaseConfig) -> i64 {
 
 async fn start_instances(state: &State, job: &Job, delay: Duration) -> DbResult<StepOutcome> {
     let n = instances_for(&job.config);
-    log(
-        state,
-        job.task,
-        format!(
-            "starting {n} instance(s) of {} core / {} GiB",
-            job.config.cpu, job.config.mem
-        ),
-    )
-    .await?;
+    log(state, job.task, format!("starting {n} instance(s) of {} core / {} GiB", job.config.cpu, job.config.mem))
+        .await?;
     if job.image == IMAGE_SLOW_START {
         log(state, job.task, "the image starts slowly; waiting").await?;
         tokio::time::sleep(delay * 3).await;
     }
     for _ in 0..n {
-        match deploy::start_instance(
-            state,
-            &job.env,
-            &job.service,
-            &job.version,
-            &job.image,
-            &job.config,
-        )
-        .await
-        {
+        match deploy::start_instance(state, &job.env, &job.service, &job.version, &job.image, &job.config).await {
             Ok(id) => log(state, job.task, format!("instance {id} started")).await?,
             Err(e) => {
-                return Ok(StepOutcome::Failed(format!(
-                    "an instance could not start: {e}"
-                )));
+                return Ok(StepOutcome::Failed(format!("an instance could not start: {e}")));
             }
         }
     }
@@ -270,15 +209,10 @@ async fn health_check(state: &State, job: &Job) -> DbResult<StepOutcome> {
                 log(state, job.task, format!("{addr}: healthy ({})", r.status())).await?
             }
             Ok(r) => {
-                return Ok(StepOutcome::Failed(format!(
-                    "the health check got {} from an instance",
-                    r.status()
-                )));
+                return Ok(StepOutcome::Failed(format!("the health check got {} from an instance", r.status())));
             }
             Err(e) => {
-                return Ok(StepOutcome::Failed(format!(
-                    "the health check could not reach an instance: {e}"
-                )));
+                return Ok(StepOutcome::Failed(format!("the health check could not reach an instance: {e}")));
             }
         }
     }
@@ -286,13 +220,12 @@ async fn health_check(state: &State, job: &Job) -> DbResult<StepOutcome> {
 }
 
 async fn release(state: &State, job: &Job) -> DbResult<StepOutcome> {
-    let previous: Option<String> = sqlx::query_scalar(
-        "SELECT online_version FROM services WHERE env_id = ? AND server_name = ?",
-    )
-    .bind(&job.env)
-    .bind(&job.service)
-    .fetch_one(&state.db)
-    .await?;
+    let previous: Option<String> =
+        sqlx::query_scalar("SELECT online_version FROM services WHERE env_id = ? AND server_name = ?")
+            .bind(&job.env)
+            .bind(&job.service)
+            .fetch_one(&state.db)
+            .await?;
     // R-DEP-1 / R-UPD-1: a successful deploy takes all the traffic at once.
     sqlx::query("UPDATE services SET online_version = ?, status = 'normal', updated_at = ? WHERE env_id = ? AND server_name = ?")
         .bind(&job.version)
@@ -332,15 +265,13 @@ async fn finish(state: &State, job: &Job, status: &str, reason: &str) -> DbResul
         .bind(job.task)
         .execute(&mut *tx)
         .await?;
-    sqlx::query(
-        "UPDATE versions SET status = ? WHERE env_id = ? AND server_name = ? AND version_name = ?",
-    )
-    .bind(version_status)
-    .bind(&job.env)
-    .bind(&job.service)
-    .bind(&job.version)
-    .execute(&mut *tx)
-    .await?;
+    sqlx::query("UPDATE versions SET status = ? WHERE env_id = ? AND server_name = ? AND version_name = ?")
+        .bind(version_status)
+        .bind(&job.env)
+        .bind(&job.service)
+        .bind(&job.version)
+        .execute(&mut *tx)
+        .await?;
     // A service whose first deploy did not succeed has nothing online.
     sqlx::query(
         "UPDATE services SET status = CASE WHEN online_version IS NULL THEN 'create_failed' ELSE 'normal' END
@@ -361,19 +292,20 @@ async fn finish(state: &State, job: &Job, status: &str, reason: &str) -> DbResul
 pub async fn recover(state: &Arc<State>) -> DbResult<()> {
     let now = crate::now();
     let mut tx = crate::store::write_tx(&state.db).await?;
-    let stuck: Vec<i64> = sqlx::query_scalar("SELECT id FROM tasks WHERE status = 'running'")
-        .fetch_all(&mut *tx)
-        .await?;
+    let stuck: Vec<i64> =
+        sqlx::query_scalar("SELECT id FROM tasks WHERE status = 'running'").fetch_all(&mut *tx).await?;
     for id in &stuck {
         sqlx::query("UPDATE task_steps SET status = 'failed', ended_at = ?, fail_reason = 'localcloud restarted' WHERE task_id = ? AND status = 'running'")
             .bind(now)
             .bind(id)
             .execute(&mut *tx)
             .await?;
-        sqlx::query("UPDATE tasks SET status = 'failed', fail_reason = 'localcloud restarted during the deploy' WHERE id = ?")
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "UPDATE tasks SET status = 'failed', fail_reason = 'localcloud restarted during the deploy' WHERE id = ?",
+        )
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
         sqlx::query("UPDATE versions SET status = 'deploy_failed' WHERE (env_id, server_name, version_name) IN (SELECT env_id, server_name, version_name FROM tasks WHERE id = ?)")
             .bind(id)
             .execute(&mut *tx)
@@ -392,9 +324,7 @@ pub async fn recover(state: &Arc<State>) -> DbResult<()> {
     for (env, service, version, image, config) in online {
         let config: ServerBaseConfig = serde_json::from_str(&config).unwrap_or_default();
         for _ in 0..instances_for(&config) {
-            if let Err(e) =
-                deploy::start_instance(state, &env, &service, &version, &image, &config).await
-            {
+            if let Err(e) = deploy::start_instance(state, &env, &service, &version, &image, &config).await {
                 tracing::warn!(error = %e, "could not restart an instance");
             }
         }
@@ -436,11 +366,13 @@ pub async fn describe_task(
     services::find(state, &req.env_id, &req.server_name, region).await?;
     // TaskId 0: the task running now, as the CLI asks for it.
     let row: Option<TaskRow> = if req.task_id == 0 {
-        sqlx::query_as("SELECT * FROM tasks WHERE env_id = ? AND server_name = ? AND status = 'running' ORDER BY id DESC LIMIT 1")
-            .bind(&req.env_id)
-            .bind(&req.server_name)
-            .fetch_optional(&state.db)
-            .await
+        sqlx::query_as(
+            "SELECT * FROM tasks WHERE env_id = ? AND server_name = ? AND status = 'running' ORDER BY id DESC LIMIT 1",
+        )
+        .bind(&req.env_id)
+        .bind(&req.server_name)
+        .fetch_optional(&state.db)
+        .await
     } else {
         sqlx::query_as("SELECT * FROM tasks WHERE id = ? AND env_id = ? AND server_name = ?")
             .bind(req.task_id)
@@ -452,16 +384,15 @@ pub async fn describe_task(
     .map_err(|e| internal(&e))?;
     // Like the official example, a missing task is `IsExist: false`, not an error.
     let Some(t) = row else {
-        return Ok(DescribeServerManageTaskResponse {
-            is_exist: false,
-            task: ServerManageTaskInfo::default(),
-        });
+        return Ok(DescribeServerManageTaskResponse { is_exist: false, task: ServerManageTaskInfo::default() });
     };
-    let steps: Vec<StepRow> = sqlx::query_as("SELECT name, status, started_at, ended_at, fail_reason FROM task_steps WHERE task_id = ? ORDER BY idx")
-        .bind(t.id)
-        .fetch_all(&state.db)
-        .await
-        .map_err(|e| internal(&e))?;
+    let steps: Vec<StepRow> = sqlx::query_as(
+        "SELECT name, status, started_at, ended_at, fail_reason FROM task_steps WHERE task_id = ? ORDER BY idx",
+    )
+    .bind(t.id)
+    .fetch_all(&state.db)
+    .await
+    .map_err(|e| internal(&e))?;
     let when = |ts: Option<i64>| ts.map(cst_datetime).unwrap_or_default();
     Ok(DescribeServerManageTaskResponse {
         is_exist: true,
@@ -517,12 +448,7 @@ pub async fn process_log(
     .fetch_all(&state.db)
     .await
     .map_err(|e| internal(&e))?;
-    Ok(ProcessLogResponse {
-        logs: logs
-            .into_iter()
-            .map(|(at, line)| format!("{} {line}", cst_datetime(at)))
-            .collect(),
-    })
+    Ok(ProcessLogResponse { logs: logs.into_iter().map(|(at, line)| format!("{} {line}", cst_datetime(at))).collect() })
 }
 
 pub async fn records(

@@ -44,23 +44,9 @@ async fn auth_failures_carry_tencents_codes() {
 #[tokio::test]
 async fn dispatch_refuses_unknown_actions_versions_and_bad_bodies() {
     let cloud = start().await;
-    assert_eq!(
-        code(
-            &Call::new("tcbr", "LaunchRocket", json!({}))
-                .send(&cloud)
-                .await
-        ),
-        "InvalidAction"
-    );
+    assert_eq!(code(&Call::new("tcbr", "LaunchRocket", json!({})).send(&cloud).await), "InvalidAction");
     // DestroyEnv lives in tcb, not tcbr.
-    assert_eq!(
-        code(
-            &Call::new("tcbr", "DestroyEnv", json!({"EnvId": "x"}))
-                .send(&cloud)
-                .await
-        ),
-        "InvalidAction"
-    );
+    assert_eq!(code(&Call::new("tcbr", "DestroyEnv", json!({"EnvId": "x"})).send(&cloud).await), "InvalidAction");
     let mut c = Call::new("tcbr", "DescribeCloudRunEnvs", json!({}));
     c.version = "2019-01-01";
     assert_eq!(code(&c.send(&cloud).await), "NoSuchVersion");
@@ -68,67 +54,28 @@ async fn dispatch_refuses_unknown_actions_versions_and_bad_bodies() {
     let mut c = Call::new("tcbr", "DescribeEnvBaseInfo", json!({}));
     c.body = b"{not json".to_vec();
     assert_eq!(code(&c.send(&cloud).await), "InvalidParameter");
+    assert_eq!(code(&Call::new("tcbr", "DescribeEnvBaseInfo", json!({})).send(&cloud).await), "MissingParameter");
     assert_eq!(
-        code(
-            &Call::new("tcbr", "DescribeEnvBaseInfo", json!({}))
-                .send(&cloud)
-                .await
-        ),
-        "MissingParameter"
-    );
-    assert_eq!(
-        code(
-            &Call::new("tcbr", "DescribeEnvBaseInfo", json!({"EnvId": 7}))
-                .send(&cloud)
-                .await
-        ),
+        code(&Call::new("tcbr", "DescribeEnvBaseInfo", json!({"EnvId": 7})).send(&cloud).await),
         "InvalidParameter"
     );
-    assert_eq!(
-        code(
-            &Call::new("tcbr", "DescribeEnvBaseInfo", json!([1]))
-                .send(&cloud)
-                .await
-        ),
-        "InvalidParameter"
-    );
+    assert_eq!(code(&Call::new("tcbr", "DescribeEnvBaseInfo", json!([1])).send(&cloud).await), "InvalidParameter");
 }
 
 #[tokio::test]
 async fn create_validates_region_alias_and_package() {
     let cloud = start().await;
-    let mut c = Call::new(
-        "tcbr",
-        "CreateCloudRunEnv",
-        json!({"PackageType": "Trial", "Alias": "x"}),
-    );
+    let mut c = Call::new("tcbr", "CreateCloudRunEnv", json!({"PackageType": "Trial", "Alias": "x"}));
     c.region = Some("ap-hongkong");
     assert_eq!(code(&c.send(&cloud).await), "UnsupportedRegion");
-    let c = Call::new(
-        "tcbr",
-        "CreateCloudRunEnv",
-        json!({"PackageType": "Trial", "Alias": "x"}),
-    );
-    assert_eq!(
-        code(&c.send(&cloud).await),
-        "MissingParameter",
-        "no region: nothing to lock the environment to"
-    );
+    let c = Call::new("tcbr", "CreateCloudRunEnv", json!({"PackageType": "Trial", "Alias": "x"}));
+    assert_eq!(code(&c.send(&cloud).await), "MissingParameter", "no region: nothing to lock the environment to");
     for (body, want) in [
         (json!({"PackageType": "Gold"}), "InvalidParameterValue"),
-        (
-            json!({"PackageType": "Trial", "Alias": "Prod"}),
-            "InvalidParameterValue",
-        ),
-        (
-            json!({"PackageType": "Trial", "Alias": "pro_d"}),
-            "InvalidParameterValue",
-        ),
+        (json!({"PackageType": "Trial", "Alias": "Prod"}), "InvalidParameterValue"),
+        (json!({"PackageType": "Trial", "Alias": "pro_d"}), "InvalidParameterValue"),
         (json!({"Alias": "prod"}), "MissingParameter"),
-        (
-            json!({"PackageType": "Trial", "FreeQuota": "lots"}),
-            "InvalidParameterValue",
-        ),
+        (json!({"PackageType": "Trial", "FreeQuota": "lots"}), "InvalidParameterValue"),
     ] {
         let mut c = Call::new("tcbr", "CreateCloudRunEnv", body.clone());
         c.region = Some("ap-beijing");
@@ -142,9 +89,7 @@ async fn r_env_4_region_comes_from_the_create_call_and_never_changes() {
     let env = create_env(&cloud, "ap-guangzhou", "prod").await;
     assert!(env.starts_with("prod-"), "{env}");
 
-    let list = Call::new("tcbr", "DescribeCloudRunEnvs", json!({"EnvId": env}))
-        .send(&cloud)
-        .await;
+    let list = Call::new("tcbr", "DescribeCloudRunEnvs", json!({"EnvId": env})).send(&cloud).await;
     let info = &list["EnvList"][0];
     assert_eq!(info["Region"], "ap-guangzhou");
     assert_eq!(info["Status"], "NORMAL");
@@ -172,19 +117,14 @@ async fn r_env_4_region_comes_from_the_create_call_and_never_changes() {
         "PackageId",
         "PackageName",
     ] {
-        assert!(
-            !info[field].is_null(),
-            "EnvInfo.{field} must always be present"
-        );
+        assert!(!info[field].is_null(), "EnvInfo.{field} must always be present");
     }
 
     // Seen from another region's endpoint, the environment does not exist.
     let mut c = Call::new("tcbr", "DescribeEnvBaseInfo", json!({"EnvId": env}));
     c.region = Some("ap-beijing");
     assert_eq!(c.send(&cloud).await["IsExist"], false);
-    let base = Call::new("tcbr", "DescribeEnvBaseInfo", json!({"EnvId": env}))
-        .send(&cloud)
-        .await;
+    let base = Call::new("tcbr", "DescribeEnvBaseInfo", json!({"EnvId": env})).send(&cloud).await;
     assert_eq!(base["IsExist"], true);
     assert_eq!(base["EnvBaseInfo"]["Region"], "ap-guangzhou");
 }
@@ -197,46 +137,27 @@ async fn r_env_6_destroy_refused_while_services_exist_and_irreversible() {
     let env = create_env(&cloud, "ap-shanghai", "stage").await;
 
     // Until deploys exist, put a service in place the way a deploy would.
-    let db = sqlx::SqlitePool::connect(&format!("sqlite://{}", db_path.display()))
-        .await
-        .unwrap();
+    let db = sqlx::SqlitePool::connect(&format!("sqlite://{}", db_path.display())).await.unwrap();
     sqlx::query("INSERT INTO services (env_id, server_name, default_domain, status, created_at, updated_at) VALUES (?, 'shop', 'http://shop.example', 'normal', 0, 0)")
         .bind(&env)
         .execute(&db)
         .await
         .unwrap();
-    let r = Call::new("tcb", "DestroyEnv", json!({"EnvId": env}))
-        .send(&cloud)
-        .await;
+    let r = Call::new("tcb", "DestroyEnv", json!({"EnvId": env})).send(&cloud).await;
     assert_eq!(code(&r), "ResourceInUse");
-    let servers = Call::new("tcbr", "DescribeCloudRunServers", json!({"EnvId": env}))
-        .send(&cloud)
-        .await;
+    let servers = Call::new("tcbr", "DescribeCloudRunServers", json!({"EnvId": env})).send(&cloud).await;
     assert_eq!(servers["Total"], 1);
 
-    sqlx::query("DELETE FROM services")
-        .execute(&db)
-        .await
-        .unwrap();
-    let r = Call::new("tcb", "DestroyEnv", json!({"EnvId": env}))
-        .send(&cloud)
-        .await;
+    sqlx::query("DELETE FROM services").execute(&db).await.unwrap();
+    let r = Call::new("tcb", "DestroyEnv", json!({"EnvId": env})).send(&cloud).await;
     assert!(r.get("Error").is_none(), "{r}");
-    let r = Call::new("tcb", "DestroyEnv", json!({"EnvId": env}))
-        .send(&cloud)
-        .await;
+    let r = Call::new("tcb", "DestroyEnv", json!({"EnvId": env})).send(&cloud).await;
     assert_eq!(code(&r), "ResourceNotFound");
-    let list = Call::new("tcbr", "DescribeCloudRunEnvs", json!({}))
-        .send(&cloud)
-        .await;
+    let list = Call::new("tcbr", "DescribeCloudRunEnvs", json!({})).send(&cloud).await;
     assert_eq!(list["EnvList"].as_array().unwrap().len(), 0);
 
     // Its id is retired: asking for it again is refused.
-    let mut c = Call::new(
-        "tcbr",
-        "CreateCloudRunEnv",
-        json!({"PackageType": "Trial", "EnvId": env}),
-    );
+    let mut c = Call::new("tcbr", "CreateCloudRunEnv", json!({"PackageType": "Trial", "EnvId": env}));
     c.region = Some("ap-shanghai");
     assert_eq!(code(&c.send(&cloud).await), "ResourceInUse");
 }
@@ -247,13 +168,8 @@ async fn r_env_4_the_database_itself_refuses_a_region_change() {
     let db_path = dir.path().join("localcloud.db");
     let cloud = start_in(dir).await;
     let env = create_env(&cloud, "ap-beijing", "locked").await;
-    let db = sqlx::SqlitePool::connect(&format!("sqlite://{}", db_path.display()))
-        .await
-        .unwrap();
-    let err = sqlx::query("UPDATE envs SET region = 'ap-shanghai' WHERE env_id = ?")
-        .bind(&env)
-        .execute(&db)
-        .await;
+    let db = sqlx::SqlitePool::connect(&format!("sqlite://{}", db_path.display())).await.unwrap();
+    let err = sqlx::query("UPDATE envs SET region = 'ap-shanghai' WHERE env_id = ?").bind(&env).execute(&db).await;
     assert!(err.unwrap_err().to_string().contains("R-ENV-4"));
 }
 
@@ -268,22 +184,13 @@ async fn environments_survive_a_restart() {
         addr: "127.0.0.1:0".parse().unwrap(),
         gateway_addr: "127.0.0.1:0".parse().unwrap(),
         data_dir: path,
-        credentials: vec![Credential {
-            secret_id: ID.into(),
-            secret_key: KEY.into(),
-        }],
+        credentials: vec![Credential { secret_id: ID.into(), secret_key: KEY.into() }],
         step_delay: std::time::Duration::from_millis(20),
     })
     .await
     .unwrap();
-    let cloud2 = Cloud {
-        addr: again.api_addr,
-        gateway: again.gateway_addr,
-        _dir: tempfile::tempdir().unwrap(),
-    };
-    let list = Call::new("tcbr", "DescribeCloudRunEnvs", json!({}))
-        .send(&cloud2)
-        .await;
+    let cloud2 = Cloud { addr: again.api_addr, gateway: again.gateway_addr, _dir: tempfile::tempdir().unwrap() };
+    let list = Call::new("tcbr", "DescribeCloudRunEnvs", json!({})).send(&cloud2).await;
     assert_eq!(list["EnvList"][0]["EnvId"], env.as_str());
     drop(cloud);
 }
@@ -298,21 +205,9 @@ async fn req_key_deduplicates_and_paging_is_clamped() {
     b.region = Some("ap-beijing");
     assert_eq!(a.send(&cloud).await["EnvId"], b.send(&cloud).await["EnvId"]);
     let env = create_env(&cloud, "ap-beijing", "paged").await;
-    let r = Call::new(
-        "tcbr",
-        "DescribeCloudRunServers",
-        json!({"EnvId": env, "PageSize": 500}),
-    )
-    .send(&cloud)
-    .await;
+    let r = Call::new("tcbr", "DescribeCloudRunServers", json!({"EnvId": env, "PageSize": 500})).send(&cloud).await;
     assert_eq!(r["Total"], 0);
-    let r = Call::new(
-        "tcbr",
-        "DescribeCloudRunServers",
-        json!({"EnvId": env, "PageSize": -1}),
-    )
-    .send(&cloud)
-    .await;
+    let r = Call::new("tcbr", "DescribeCloudRunServers", json!({"EnvId": env, "PageSize": -1})).send(&cloud).await;
     assert_eq!(code(&r), "InvalidParameterValue");
 }
 
@@ -326,10 +221,5 @@ async fn gateway_answers_unknown_domains_with_a_clear_404() {
         .await
         .unwrap();
     assert_eq!(resp.status(), 404);
-    assert!(
-        resp.text()
-            .await
-            .unwrap()
-            .contains("No service answers at gone-prod.run.localhost")
-    );
+    assert!(resp.text().await.unwrap().contains("No service answers at gone-prod.run.localhost"));
 }

@@ -33,13 +33,10 @@ async fn create_service(cloud: &Cloud, env: &str, name: &str, image: &str) -> Va
 /// Polls the task until it ends (bounded).
 async fn wait_task(cloud: &Cloud, env: &str, name: &str, task: i64) -> Value {
     for _ in 0..300 {
-        let r = Call::new(
-            "tcbr",
-            "DescribeServerManageTask",
-            json!({"EnvId": env, "ServerName": name, "TaskId": task}),
-        )
-        .send(cloud)
-        .await;
+        let r =
+            Call::new("tcbr", "DescribeServerManageTask", json!({"EnvId": env, "ServerName": name, "TaskId": task}))
+                .send(cloud)
+                .await;
         if r["Task"]["Status"] != "running" {
             return r["Task"].clone();
         }
@@ -49,24 +46,13 @@ async fn wait_task(cloud: &Cloud, env: &str, name: &str, task: i64) -> Value {
 }
 
 async fn detail(cloud: &Cloud, env: &str, name: &str) -> Value {
-    Call::new(
-        "tcbr",
-        "DescribeCloudRunServerDetail",
-        json!({"EnvId": env, "ServerName": name}),
-    )
-    .send(cloud)
-    .await
+    Call::new("tcbr", "DescribeCloudRunServerDetail", json!({"EnvId": env, "ServerName": name})).send(cloud).await
 }
 
 /// A request to a service's default domain through the gateway.
 async fn visit(cloud: &Cloud, domain: &str) -> reqwest::Response {
     let host = domain.trim_start_matches("http://");
-    reqwest::Client::new()
-        .get(format!("http://{}/hello?x=1", cloud.gateway))
-        .header("host", host)
-        .send()
-        .await
-        .unwrap()
+    reqwest::Client::new().get(format!("http://{}/hello?x=1", cloud.gateway)).header("host", host).send().await.unwrap()
 }
 
 #[tokio::test]
@@ -74,9 +60,7 @@ async fn r_dep_1_an_image_deploys_step_by_step_and_answers_on_its_domain() {
     let cloud = start().await;
     let env = create_env(&cloud, "ap-guangzhou", "prod").await;
     let created = create_service(&cloud, &env, "shop", "nginx:1.27").await;
-    let task = created["TaskId"]
-        .as_i64()
-        .unwrap_or_else(|| panic!("{created}"));
+    let task = created["TaskId"].as_i64().unwrap_or_else(|| panic!("{created}"));
     assert!(task > 0);
 
     let t = wait_task(&cloud, &env, "shop", task).await;
@@ -105,14 +89,8 @@ async fn r_dep_1_an_image_deploys_step_by_step_and_answers_on_its_domain() {
         json!([{"VersionName": "shop-001", "ImageUrl": "nginx:1.27", "FlowRatio": "100"}])
     );
     assert_eq!(d["ServerConfig"]["Port"], 8080);
-    let domain = d["BaseInfo"]["DefaultDomainName"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    assert_eq!(
-        domain,
-        format!("http://shop-{env}.run.localhost:{}", cloud.gateway.port())
-    );
+    let domain = d["BaseInfo"]["DefaultDomainName"].as_str().unwrap().to_string();
+    assert_eq!(domain, format!("http://shop-{env}.run.localhost:{}", cloud.gateway.port()));
 
     let resp = visit(&cloud, &domain).await;
     assert_eq!(resp.status(), 200);
@@ -120,53 +98,22 @@ async fn r_dep_1_an_image_deploys_step_by_step_and_answers_on_its_domain() {
     let body: Value = resp.json().await.unwrap();
     assert_eq!(body["version"], "shop-001");
     assert_eq!(body["request"]["path"], "/hello");
-    assert_eq!(
-        body["env"],
-        json!({"GREETING": "hello"}),
-        "secret-looking variables are never echoed"
-    );
+    assert_eq!(body["env"], json!({"GREETING": "hello"}), "secret-looking variables are never echoed");
 
-    let records = Call::new(
-        "tcbr",
-        "DescribeCloudRunDeployRecord",
-        json!({"EnvId": env, "ServerName": "shop"}),
-    )
-    .send(&cloud)
-    .await;
+    let records = Call::new("tcbr", "DescribeCloudRunDeployRecord", json!({"EnvId": env, "ServerName": "shop"}))
+        .send(&cloud)
+        .await;
     let record = &records["DeployRecords"][0];
-    assert_eq!(
-        (record["DeployId"].as_str(), record["Status"].as_str()),
-        (Some("shop-001"), Some("running"))
-    );
-    let logs = Call::new(
-        "tcbr",
-        "DescribeCloudRunProcessLog",
-        json!({"EnvId": env, "RunId": record["RunId"]}),
-    )
-    .send(&cloud)
-    .await;
-    let text = logs["Logs"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|l| l.as_str().unwrap())
-        .collect::<Vec<_>>()
-        .join("\n");
+    assert_eq!((record["DeployId"].as_str(), record["Status"].as_str()), (Some("shop-001"), Some("running")));
+    let logs = Call::new("tcbr", "DescribeCloudRunProcessLog", json!({"EnvId": env, "RunId": record["RunId"]}))
+        .send(&cloud)
+        .await;
+    let text = logs["Logs"].as_array().unwrap().iter().map(|l| l.as_str().unwrap()).collect::<Vec<_>>().join("\n");
     assert!(text.contains("pulling nginx:1.27"), "{text}");
-    assert!(
-        text.contains("cannot run containers"),
-        "the build log says so plainly"
-    );
+    assert!(text.contains("cannot run containers"), "the build log says so plainly");
 
     // R-ENV-6, now with a real service in the environment.
-    assert_eq!(
-        code(
-            &Call::new("tcb", "DestroyEnv", json!({"EnvId": env}))
-                .send(&cloud)
-                .await
-        ),
-        "ResourceInUse"
-    );
+    assert_eq!(code(&Call::new("tcb", "DestroyEnv", json!({"EnvId": env})).send(&cloud).await), "ResourceInUse");
 }
 
 #[tokio::test]
@@ -182,66 +129,21 @@ async fn every_service_rule_is_refused_with_tencents_code() {
     };
     let image = json!({"DeployType": "image", "ImageUrl": "nginx"});
     let cases = [
-        (
-            "2shop",
-            image.clone(),
-            items(0.5, 1.0, 0, 5),
-            "InvalidParameterValue",
-        ), // R-SVC-3
-        (
-            "shop-",
-            image.clone(),
-            items(0.5, 1.0, 0, 5),
-            "InvalidParameterValue",
-        ),
-        (
-            "shop",
-            image.clone(),
-            items(1.0, 1.0, 0, 5),
-            "InvalidParameterValue",
-        ), // not a published pair
-        (
-            "shop",
-            image.clone(),
-            items(0.5, 1.0, 3, 2),
-            "InvalidParameterValue",
-        ), // R-INS-2
-        (
-            "shop",
-            image.clone(),
-            items(0.5, 1.0, 0, 51),
-            "InvalidParameterValue",
-        ),
-        (
-            "shop",
-            image.clone(),
-            json!([{"Key": "Port", "IntValue": 0}]),
-            "InvalidParameterValue",
-        ), // R-LIM-2
+        ("2shop", image.clone(), items(0.5, 1.0, 0, 5), "InvalidParameterValue"), // R-SVC-3
+        ("shop-", image.clone(), items(0.5, 1.0, 0, 5), "InvalidParameterValue"),
+        ("shop", image.clone(), items(1.0, 1.0, 0, 5), "InvalidParameterValue"), // not a published pair
+        ("shop", image.clone(), items(0.5, 1.0, 3, 2), "InvalidParameterValue"), // R-INS-2
+        ("shop", image.clone(), items(0.5, 1.0, 0, 51), "InvalidParameterValue"),
+        ("shop", image.clone(), json!([{"Key": "Port", "IntValue": 0}]), "InvalidParameterValue"), // R-LIM-2
         (
             "shop",
             image.clone(),
             json!([{"Key": "PolicyDetails", "PolicyDetails": [{"PolicyType": "cpu", "PolicyThreshold": 0}]}]),
             "InvalidParameterValue",
         ),
-        (
-            "shop",
-            image.clone(),
-            json!([{"Key": "EnvParam", "Value": "{\"1bad\":\"x\"}"}]),
-            "InvalidParameterValue",
-        ),
-        (
-            "shop",
-            json!({"DeployType": "image"}),
-            items(0.5, 1.0, 0, 5),
-            "MissingParameter",
-        ),
-        (
-            "shop",
-            image.clone(),
-            json!([{"Key": "MinNum", "Value": "one"}]),
-            "InvalidParameterValue",
-        ),
+        ("shop", image.clone(), json!([{"Key": "EnvParam", "Value": "{\"1bad\":\"x\"}"}]), "InvalidParameterValue"),
+        ("shop", json!({"DeployType": "image"}), items(0.5, 1.0, 0, 5), "MissingParameter"),
+        ("shop", image.clone(), json!([{"Key": "MinNum", "Value": "one"}]), "InvalidParameterValue"),
     ];
     for (name, deploy, items, want) in cases {
         let r = call(name, deploy.clone(), items.clone()).send(&cloud).await;
@@ -249,49 +151,26 @@ async fn every_service_rule_is_refused_with_tencents_code() {
     }
     // Unique in the environment (R-SVC-3).
     assert!(create_service(&cloud, &env, "shop", "nginx").await["TaskId"].is_i64());
-    assert_eq!(
-        code(&create_service(&cloud, &env, "shop", "nginx").await),
-        "ResourceInUse"
-    );
-    assert_eq!(
-        code(&detail(&cloud, &env, "nothing").await),
-        "ResourceNotFound.ServerNotFound"
-    );
+    assert_eq!(code(&create_service(&cloud, &env, "shop", "nginx").await), "ResourceInUse");
+    assert_eq!(code(&detail(&cloud, &env, "nothing").await), "ResourceNotFound.ServerNotFound");
 }
 
 #[tokio::test]
 async fn a_failing_health_check_fails_the_deploy_and_explains_it() {
     let cloud = start().await;
     let env = create_env(&cloud, "ap-shanghai", "fails").await;
-    let task = create_service(&cloud, &env, "sick", "localcloud/fail-health").await["TaskId"]
-        .as_i64()
-        .unwrap();
+    let task = create_service(&cloud, &env, "sick", "localcloud/fail-health").await["TaskId"].as_i64().unwrap();
     let t = wait_task(&cloud, &env, "sick", task).await;
     assert_eq!(t["Status"], "failed");
-    let failed = t["Steps"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s["Status"] == "failed")
-        .unwrap();
+    let failed = t["Steps"].as_array().unwrap().iter().find(|s| s["Status"] == "failed").unwrap();
     assert_eq!(failed["Name"], "health check");
-    assert!(
-        failed["FailReason"].as_str().unwrap().contains("503"),
-        "{failed}"
-    );
+    assert!(failed["FailReason"].as_str().unwrap().contains("503"), "{failed}");
     let d = detail(&cloud, &env, "sick").await;
     assert_eq!(d["OnlineVersionInfos"], json!([]));
     assert_eq!(d["BaseInfo"]["Status"], "create_failed");
-    assert_eq!(
-        visit(&cloud, d["BaseInfo"]["DefaultDomainName"].as_str().unwrap())
-            .await
-            .status(),
-        404
-    );
+    assert_eq!(visit(&cloud, d["BaseInfo"]["DefaultDomainName"].as_str().unwrap()).await.status(), 404);
 
-    let task = create_service(&cloud, &env, "ghost", "localcloud/missing").await["TaskId"]
-        .as_i64()
-        .unwrap();
+    let task = create_service(&cloud, &env, "ghost", "localcloud/missing").await["TaskId"].as_i64().unwrap();
     let t = wait_task(&cloud, &env, "ghost", task).await;
     assert_eq!(t["Steps"][0]["Status"], "failed", "the pull fails");
 }
@@ -303,127 +182,63 @@ async fn r_dep_3_cancel_keeps_the_version_offline_and_the_service() {
         addr: "127.0.0.1:0".parse().unwrap(),
         gateway_addr: "127.0.0.1:0".parse().unwrap(),
         data_dir: dir.path().to_path_buf(),
-        credentials: vec![Credential {
-            secret_id: ID.into(),
-            secret_key: KEY.into(),
-        }],
+        credentials: vec![Credential { secret_id: ID.into(), secret_key: KEY.into() }],
         step_delay: Duration::from_millis(300),
     })
     .await
     .unwrap();
-    let cloud = Cloud {
-        addr: slow.api_addr,
-        gateway: slow.gateway_addr,
-        _dir: dir,
-    };
+    let cloud = Cloud { addr: slow.api_addr, gateway: slow.gateway_addr, _dir: dir };
     let env = create_env(&cloud, "ap-shanghai", "cancel").await;
-    let task = create_service(&cloud, &env, "web", "localcloud/slow-start").await["TaskId"]
-        .as_i64()
-        .unwrap();
+    let task = create_service(&cloud, &env, "web", "localcloud/slow-start").await["TaskId"].as_i64().unwrap();
     // TaskId 0 finds the running task, as the CLI does before cancelling.
-    let running = Call::new(
-        "tcbr",
-        "DescribeServerManageTask",
-        json!({"EnvId": env, "ServerName": "web", "TaskId": 0}),
-    )
-    .send(&cloud)
-    .await;
+    let running =
+        Call::new("tcbr", "DescribeServerManageTask", json!({"EnvId": env, "ServerName": "web", "TaskId": 0}))
+            .send(&cloud)
+            .await;
     assert_eq!(running["Task"]["Id"], task);
     let op = json!({"EnvId": env, "ServerName": "web", "TaskId": task, "OperateType": "cancel"});
-    let r = Call::new("tcbr", "OperateServerManage", op.clone())
-        .send(&cloud)
-        .await;
+    let r = Call::new("tcbr", "OperateServerManage", op.clone()).send(&cloud).await;
     assert!(r.get("Error").is_none(), "{r}");
     // Nothing runs any more: a new update could start at once.
-    let running = Call::new(
-        "tcbr",
-        "DescribeServerManageTask",
-        json!({"EnvId": env, "ServerName": "web", "TaskId": 0}),
-    )
-    .send(&cloud)
-    .await;
+    let running =
+        Call::new("tcbr", "DescribeServerManageTask", json!({"EnvId": env, "ServerName": "web", "TaskId": 0}))
+            .send(&cloud)
+            .await;
     assert_eq!(running["IsExist"], false);
-    assert_eq!(
-        code(
-            &Call::new("tcbr", "OperateServerManage", op)
-                .send(&cloud)
-                .await
-        ),
-        "InvalidParameterValue"
-    );
+    assert_eq!(code(&Call::new("tcbr", "OperateServerManage", op).send(&cloud).await), "InvalidParameterValue");
 
     tokio::time::sleep(Duration::from_millis(2500)).await;
-    let t = Call::new(
-        "tcbr",
-        "DescribeServerManageTask",
-        json!({"EnvId": env, "ServerName": "web", "TaskId": task}),
-    )
-    .send(&cloud)
-    .await;
+    let t = Call::new("tcbr", "DescribeServerManageTask", json!({"EnvId": env, "ServerName": "web", "TaskId": task}))
+        .send(&cloud)
+        .await;
     assert_eq!(t["Task"]["Status"], "cancelled");
-    assert_eq!(
-        t["Task"]["Steps"][4]["Status"], "cancelled",
-        "traffic was never released"
-    );
+    assert_eq!(t["Task"]["Steps"][4]["Status"], "cancelled", "traffic was never released");
     let d = detail(&cloud, &env, "web").await;
-    assert_eq!(
-        d["OnlineVersionInfos"],
-        json!([]),
-        "the version never went online"
-    );
-    assert_eq!(
-        d["BaseInfo"]["ServerName"], "web",
-        "cancelling the first deploy keeps the service"
-    );
+    assert_eq!(d["OnlineVersionInfos"], json!([]), "the version never went online");
+    assert_eq!(d["BaseInfo"]["ServerName"], "web", "cancelling the first deploy keeps the service");
 }
 
 #[tokio::test]
 async fn r_svc_5_a_deleted_service_domain_dies_and_a_new_one_differs() {
     let cloud = start().await;
     let env = create_env(&cloud, "ap-guangzhou", "del").await;
-    let task = create_service(&cloud, &env, "api", "nginx").await["TaskId"]
-        .as_i64()
-        .unwrap();
+    let task = create_service(&cloud, &env, "api", "nginx").await["TaskId"].as_i64().unwrap();
     wait_task(&cloud, &env, "api", task).await;
-    let old = detail(&cloud, &env, "api").await["BaseInfo"]["DefaultDomainName"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let old = detail(&cloud, &env, "api").await["BaseInfo"]["DefaultDomainName"].as_str().unwrap().to_string();
     assert_eq!(visit(&cloud, &old).await.status(), 200);
 
-    let r = Call::new(
-        "tcbr",
-        "DeleteCloudRunServer",
-        json!({"EnvId": env, "ServerName": "api"}),
-    )
-    .send(&cloud)
-    .await;
+    let r = Call::new("tcbr", "DeleteCloudRunServer", json!({"EnvId": env, "ServerName": "api"})).send(&cloud).await;
     assert_eq!(r["Result"], "success");
     let gone = visit(&cloud, &old).await;
     assert_eq!(gone.status(), 404);
     assert!(gone.text().await.unwrap().contains("never reused"));
-    assert_eq!(
-        code(&detail(&cloud, &env, "api").await),
-        "ResourceNotFound.ServerNotFound"
-    );
+    assert_eq!(code(&detail(&cloud, &env, "api").await), "ResourceNotFound.ServerNotFound");
 
-    let task = create_service(&cloud, &env, "api", "nginx").await["TaskId"]
-        .as_i64()
-        .unwrap();
+    let task = create_service(&cloud, &env, "api", "nginx").await["TaskId"].as_i64().unwrap();
     wait_task(&cloud, &env, "api", task).await;
-    let new = detail(&cloud, &env, "api").await["BaseInfo"]["DefaultDomainName"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    assert_ne!(
-        new, old,
-        "a re-created service is a different service with a different domain"
-    );
-    assert_eq!(
-        visit(&cloud, &old).await.status(),
-        404,
-        "the old domain stays dead"
-    );
+    let new = detail(&cloud, &env, "api").await["BaseInfo"]["DefaultDomainName"].as_str().unwrap().to_string();
+    assert_ne!(new, old, "a re-created service is a different service with a different domain");
+    assert_eq!(visit(&cloud, &old).await.status(), 404, "the old domain stays dead");
     assert_eq!(visit(&cloud, &new).await.status(), 200);
 }
 
@@ -435,44 +250,23 @@ async fn a_restart_mid_deploy_fails_the_task_instead_of_leaving_it_stuck() {
         addr: "127.0.0.1:0".parse().unwrap(),
         gateway_addr: "127.0.0.1:0".parse().unwrap(),
         data_dir: path.clone(),
-        credentials: vec![Credential {
-            secret_id: ID.into(),
-            secret_key: KEY.into(),
-        }],
+        credentials: vec![Credential { secret_id: ID.into(), secret_key: KEY.into() }],
         step_delay: Duration::from_secs(30),
     })
     .await
     .unwrap();
-    let cloud = Cloud {
-        addr: first.api_addr,
-        gateway: first.gateway_addr,
-        _dir: dir,
-    };
+    let cloud = Cloud { addr: first.api_addr, gateway: first.gateway_addr, _dir: dir };
     let env = create_env(&cloud, "ap-beijing", "restart").await;
-    let task = create_service(&cloud, &env, "svc", "nginx").await["TaskId"]
-        .as_i64()
-        .unwrap();
+    let task = create_service(&cloud, &env, "svc", "nginx").await["TaskId"].as_i64().unwrap();
 
     // A new process on the same data: it cannot resume the dead process's instances.
     let again = start_in_path(path).await;
-    let t = Call::new(
-        "tcbr",
-        "DescribeServerManageTask",
-        json!({"EnvId": env, "ServerName": "svc", "TaskId": task}),
-    )
-    .send(&again)
-    .await;
+    let t = Call::new("tcbr", "DescribeServerManageTask", json!({"EnvId": env, "ServerName": "svc", "TaskId": task}))
+        .send(&again)
+        .await;
     assert_eq!(t["Task"]["Status"], "failed");
-    assert!(
-        t["Task"]["FailReason"]
-            .as_str()
-            .unwrap()
-            .contains("restarted")
-    );
-    assert_eq!(
-        detail(&again, &env, "svc").await["BaseInfo"]["Status"],
-        "create_failed"
-    );
+    assert!(t["Task"]["FailReason"].as_str().unwrap().contains("restarted"));
+    assert_eq!(detail(&again, &env, "svc").await["BaseInfo"]["Status"], "create_failed");
 }
 
 async fn start_in_path(path: std::path::PathBuf) -> Cloud {
@@ -480,19 +274,12 @@ async fn start_in_path(path: std::path::PathBuf) -> Cloud {
         addr: "127.0.0.1:0".parse().unwrap(),
         gateway_addr: "127.0.0.1:0".parse().unwrap(),
         data_dir: path,
-        credentials: vec![Credential {
-            secret_id: ID.into(),
-            secret_key: KEY.into(),
-        }],
+        credentials: vec![Credential { secret_id: ID.into(), secret_key: KEY.into() }],
         step_delay: Duration::from_millis(20),
     })
     .await
     .unwrap();
-    Cloud {
-        addr: running.api_addr,
-        gateway: running.gateway_addr,
-        _dir: tempfile::tempdir().unwrap(),
-    }
+    Cloud { addr: running.api_addr, gateway: running.gateway_addr, _dir: tempfile::tempdir().unwrap() }
 }
 
 async fn update(cloud: &Cloud, env: &str, name: &str, image: &str) -> Value {
@@ -506,74 +293,39 @@ async fn update(cloud: &Cloud, env: &str, name: &str, image: &str) -> Value {
 }
 
 #[tokio::test]
-async fn r_svc_4_and_r_ver_1_updates_make_new_versions_one_at_a_time_and_a_failure_keeps_the_old_one()
- {
+async fn r_svc_4_and_r_ver_1_updates_make_new_versions_one_at_a_time_and_a_failure_keeps_the_old_one() {
     let dir = tempfile::tempdir().unwrap();
     let running = localcloud::start(localcloud::Config {
         addr: "127.0.0.1:0".parse().unwrap(),
         gateway_addr: "127.0.0.1:0".parse().unwrap(),
         data_dir: dir.path().to_path_buf(),
-        credentials: vec![Credential {
-            secret_id: ID.into(),
-            secret_key: KEY.into(),
-        }],
+        credentials: vec![Credential { secret_id: ID.into(), secret_key: KEY.into() }],
         step_delay: Duration::from_millis(60),
     })
     .await
     .unwrap();
-    let cloud = Cloud {
-        addr: running.api_addr,
-        gateway: running.gateway_addr,
-        _dir: dir,
-    };
+    let cloud = Cloud { addr: running.api_addr, gateway: running.gateway_addr, _dir: dir };
     let env = create_env(&cloud, "ap-shanghai", "upd").await;
-    let first = create_service(&cloud, &env, "app", "nginx").await["TaskId"]
-        .as_i64()
-        .unwrap();
+    let first = create_service(&cloud, &env, "app", "nginx").await["TaskId"].as_i64().unwrap();
     // R-SVC-4: one update at a time.
-    assert_eq!(
-        code(&update(&cloud, &env, "app", "nginx:2").await),
-        "ResourceInUse"
-    );
+    assert_eq!(code(&update(&cloud, &env, "app", "nginx:2").await), "ResourceInUse");
     wait_task(&cloud, &env, "app", first).await;
 
-    let second = update(&cloud, &env, "app", "nginx:2").await["TaskId"]
-        .as_i64()
-        .unwrap();
+    let second = update(&cloud, &env, "app", "nginx:2").await["TaskId"].as_i64().unwrap();
     let t = wait_task(&cloud, &env, "app", second).await;
-    assert_eq!(
-        (t["VersionName"].as_str(), t["Status"].as_str()),
-        (Some("app-002"), Some("finished"))
-    );
+    assert_eq!((t["VersionName"].as_str(), t["Status"].as_str()), (Some("app-002"), Some("finished")));
     assert_eq!(t["PreVersionName"], "app-001");
-    let domain = detail(&cloud, &env, "app").await["BaseInfo"]["DefaultDomainName"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    assert_eq!(
-        visit(&cloud, &domain).await.headers()["x-localcloud-version"],
-        "app-002",
-        "R-UPD-1: all traffic moves"
-    );
+    let domain = detail(&cloud, &env, "app").await["BaseInfo"]["DefaultDomainName"].as_str().unwrap().to_string();
+    assert_eq!(visit(&cloud, &domain).await.headers()["x-localcloud-version"], "app-002", "R-UPD-1: all traffic moves");
 
     // A failing update: the online version keeps serving, untouched.
-    let third = update(&cloud, &env, "app", "localcloud/fail-health").await["TaskId"]
-        .as_i64()
-        .unwrap();
+    let third = update(&cloud, &env, "app", "localcloud/fail-health").await["TaskId"].as_i64().unwrap();
     let t = wait_task(&cloud, &env, "app", third).await;
-    assert_eq!(
-        (t["VersionName"].as_str(), t["Status"].as_str()),
-        (Some("app-003"), Some("failed"))
-    );
+    assert_eq!((t["VersionName"].as_str(), t["Status"].as_str()), (Some("app-003"), Some("failed")));
     let still = visit(&cloud, &domain).await;
     assert_eq!(still.status(), 200);
     assert_eq!(still.headers()["x-localcloud-version"], "app-002");
     // Numbers keep going up past the failure (R-VER-1).
-    let fourth = update(&cloud, &env, "app", "nginx:3").await["TaskId"]
-        .as_i64()
-        .unwrap();
-    assert_eq!(
-        wait_task(&cloud, &env, "app", fourth).await["VersionName"],
-        "app-004"
-    );
+    let fourth = update(&cloud, &env, "app", "nginx:3").await["TaskId"].as_i64().unwrap();
+    assert_eq!(wait_task(&cloud, &env, "app", fourth).await["VersionName"], "app-004");
 }

@@ -231,30 +231,10 @@ pub struct ServerBaseInfo {
     pub create_time: Option<String>,
 }
 
-action!(
-    CreateCloudRunEnv,
-    Product::Tcbr,
-    CreateCloudRunEnvRequest,
-    CreateCloudRunEnvResponse
-);
-action!(
-    DescribeCloudRunEnvs,
-    Product::Tcbr,
-    DescribeCloudRunEnvsRequest,
-    DescribeCloudRunEnvsResponse
-);
-action!(
-    DescribeEnvBaseInfo,
-    Product::Tcbr,
-    EnvIdRequest,
-    DescribeEnvBaseInfoResponse
-);
-action!(
-    DescribeCloudRunServers,
-    Product::Tcbr,
-    DescribeCloudRunServersRequest,
-    DescribeCloudRunServersResponse
-);
+action!(CreateCloudRunEnv, Product::Tcbr, CreateCloudRunEnvRequest, CreateCloudRunEnvResponse);
+action!(DescribeCloudRunEnvs, Product::Tcbr, DescribeCloudRunEnvsRequest, DescribeCloudRunEnvsResponse);
+action!(DescribeEnvBaseInfo, Product::Tcbr, EnvIdRequest, DescribeEnvBaseInfoResponse);
+action!(DescribeCloudRunServers, Product::Tcbr, DescribeCloudRunServersRequest, DescribeCloudRunServersResponse);
 action!(DestroyEnv, Product::Tcb, DestroyEnvRequest, Empty);
 
 /// Paging cap of DescribeCloudRunServers (CLOUD-API.md §1.2).
@@ -267,30 +247,17 @@ mod tests {
 
     #[test]
     fn field_names_are_pascal_case_as_published() {
-        let req = CreateCloudRunEnvRequest {
-            package_type: "Trial".into(),
-            alias: Some("prod".into()),
-            ..Default::default()
-        };
-        assert_eq!(
-            serde_json::to_string(&req).unwrap(),
-            r#"{"PackageType":"Trial","Alias":"prod"}"#
-        );
-        let v = serde_json::to_value(DestroyEnvRequest {
-            env_id: "e".into(),
-            ..Default::default()
-        })
-        .unwrap();
+        let req =
+            CreateCloudRunEnvRequest { package_type: "Trial".into(), alias: Some("prod".into()), ..Default::default() };
+        assert_eq!(serde_json::to_string(&req).unwrap(), r#"{"PackageType":"Trial","Alias":"prod"}"#);
+        let v = serde_json::to_value(DestroyEnvRequest { env_id: "e".into(), ..Default::default() }).unwrap();
         assert_eq!(v, serde_json::json!({"EnvId": "e"}));
     }
 
     #[test]
     fn products_carry_their_versions() {
         assert_eq!(<DestroyEnv as Action>::PRODUCT.version(), "2018-06-08");
-        assert_eq!(
-            <CreateCloudRunEnv as Action>::PRODUCT.version(),
-            "2022-02-17"
-        );
+        assert_eq!(<CreateCloudRunEnv as Action>::PRODUCT.version(), "2022-02-17");
         assert_eq!(Product::parse("ssl"), Some(Product::Ssl));
     }
 }
@@ -346,32 +313,16 @@ pub struct DiffConfigItem {
 
 impl DiffConfigItem {
     pub fn string(key: &str, v: impl Into<String>) -> Self {
-        DiffConfigItem {
-            key: key.into(),
-            value: Some(v.into()),
-            ..Default::default()
-        }
+        DiffConfigItem { key: key.into(), value: Some(v.into()), ..Default::default() }
     }
     pub fn int(key: &str, v: i64) -> Self {
-        DiffConfigItem {
-            key: key.into(),
-            int_value: Some(v),
-            ..Default::default()
-        }
+        DiffConfigItem { key: key.into(), int_value: Some(v), ..Default::default() }
     }
     pub fn float(key: &str, v: f64) -> Self {
-        DiffConfigItem {
-            key: key.into(),
-            float_value: Some(v),
-            ..Default::default()
-        }
+        DiffConfigItem { key: key.into(), float_value: Some(v), ..Default::default() }
     }
     pub fn policies(v: Vec<HpaPolicy>) -> Self {
-        DiffConfigItem {
-            key: "PolicyDetails".into(),
-            policy_details: Some(v),
-            ..Default::default()
-        }
+        DiffConfigItem { key: "PolicyDetails".into(), policy_details: Some(v), ..Default::default() }
     }
 }
 
@@ -580,51 +531,11 @@ pub struct UpdateCloudRunServerResponse {
     pub task_id: i64,
 }
 
-action!(
-    CreateCloudRunServer,
-    Product::Tcbr,
-    CreateCloudRunServerRequest,
-    TaskIdResponse
-);
-action!(
-    UpdateCloudRunServer,
-    Product::Tcbr,
-    UpdateCloudRunServerRequest,
-    UpdateCloudRunServerResponse
-);
-action!(
-    DescribeCloudRunServerDetail,
-    Product::Tcbr,
-    ServerRequest,
-    DescribeCloudRunServerDetailResponse
-);
-action!(
-    DescribeCloudRunDeployRecord,
-    Product::Tcbr,
-    ServerRequest,
-    DescribeCloudRunDeployRecordResponse
-);
-action!(
-    DescribeServerManageTask,
-    Product::Tcbr,
-    ManageTaskRequest,
-    DescribeServerManageTaskResponse
-);
-action!(
-    DescribeCloudRunProcessLog,
-    Product::Tcbr,
-    ProcessLogRequest,
-    ProcessLogResponse
-);
-action!(
-    OperateServerManage,
-    Product::Tcbr,
-    OperateServerManageRequest,
-    Empty
-);
-action!(
-    DeleteCloudRunServer,
-    Product::Tcbr,
-    DeleteCloudRunServerRequest,
-    ResultResponse
-);
+action!(CreateCloudRunServer, Product::Tcbr, CreateCloudRunServerRequest, TaskIdResponse);
+action!(UpdateCloudRunServer, Product::Tcbr, UpdateCloudRunServerRequest, UpdateCloudRunServerResponse);
+action!(DescribeCloudRunServerDetail, Product::Tcbr, ServerRequest, DescribeCloudRunServerDetailResponse);
+action!(DescribeCloudRunDeployRecord, Product::Tcbr, ServerRequest, DescribeCloudRunDeployRecordResponse);
+action!(DescribeServerManageTask, Product::Tcbr, ManageTaskRequest, DescribeServerManageTaskResponse);
+action!(DescribeCloudRunProcessLog, Product::Tcbr, ProcessLogRequest, ProcessLogResponse);
+action!(OperateServerManage, Product::Tcbr, OperateServerManageRequest, Empty);
+action!(DeleteCloudRunServer, Product::Tcbr, DeleteCloudRunServerRequest, ResultResponse);

@@ -36,10 +36,7 @@ pub struct CloudError {
 
 impl CloudError {
     pub fn new(code: impl Into<String>, message: impl Into<String>) -> Self {
-        CloudError {
-            code: code.into(),
-            message: message.into(),
-        }
+        CloudError { code: code.into(), message: message.into() }
     }
 }
 

@@ -159,20 +159,9 @@ pub struct AuditEntry {
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum DeployEvent {
     /// A step changed state (`todo`, `running`, `finished`, `failed`, `cancelled`).
-    Step {
-        index: usize,
-        name: String,
-        status: String,
-        start_time: String,
-        end_time: String,
-        fail_reason: String,
-    },
+    Step { index: usize, name: String, status: String, start_time: String, end_time: String, fail_reason: String },
     /// A line of the build and deploy log.
     Log { line: String },
     /// The task ended: `finished`, `failed` or `cancelled`; the stream closes.
-    Done {
-        status: String,
-        fail_reason: String,
-        version: String,
-    },
+    Done { status: String, fail_reason: String, version: String },
 }

@@ -63,17 +63,11 @@ pub struct Rule {
 }
 
 const fn read(need: Need) -> Rule {
-    Rule {
-        need,
-        mutating: false,
-    }
+    Rule { need, mutating: false }
 }
 
 const fn write(need: Need) -> Rule {
-    Rule {
-        need,
-        mutating: true,
-    }
+    Rule { need, mutating: true }
 }
 
 /// The allow-list of the cloud proxy. `None`: the console never forwards it.
@@ -95,10 +89,7 @@ pub fn cloud_action(product: Product, action: &str) -> Option<Rule> {
         // Developers create, deploy, cancel and delete services.
         (
             Product::Tcbr,
-            "CreateCloudRunServer"
-            | "UpdateCloudRunServer"
-            | "OperateServerManage"
-            | "DeleteCloudRunServer",
+            "CreateCloudRunServer" | "UpdateCloudRunServer" | "OperateServerManage" | "DeleteCloudRunServer",
         ) => write(EnvRole(Developer)),
         (Product::Tcb, "DestroyEnv") => write(EnvRole(Owner)),
         _ => return None,
@@ -213,11 +204,7 @@ mod tests {
         }
         // Reads never mutate; every action that changes the cloud is audited.
         for (p, a) in CLOUD_ACTIONS {
-            assert_eq!(
-                cloud_action(*p, a).unwrap().mutating,
-                !a.starts_with("Describe"),
-                "{a}"
-            );
+            assert_eq!(cloud_action(*p, a).unwrap().mutating, !a.starts_with("Describe"), "{a}");
         }
         assert_eq!(cloud_action(Product::Tcbr, "DeleteEverything"), None);
         assert_eq!(cloud_action(Product::Tcb, "CreateCloudRunEnv"), None);
@@ -225,16 +212,8 @@ mod tests {
 
     #[test]
     fn roles_are_ordered() {
-        assert!(allows(
-            Need::EnvRole(Role::Developer),
-            false,
-            Some(Role::Owner)
-        ));
-        assert!(!allows(
-            Need::EnvRole(Role::Owner),
-            false,
-            Some(Role::Developer)
-        ));
+        assert!(allows(Need::EnvRole(Role::Developer), false, Some(Role::Owner)));
+        assert!(!allows(Need::EnvRole(Role::Owner), false, Some(Role::Developer)));
         assert!(!allows(Need::EnvRole(Role::Viewer), false, None));
         assert!(allows(Need::Admin, true, None));
         assert!(!allows(Need::Admin, false, Some(Role::Owner)));

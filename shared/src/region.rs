@@ -37,9 +37,7 @@ impl Region {
 
     /// Accepts the API id or the CLI's short name.
     pub fn parse(s: &str) -> Option<Region> {
-        Region::ALL
-            .into_iter()
-            .find(|r| r.id() == s || r.cli_short() == s)
+        Region::ALL.into_iter().find(|r| r.id() == s || r.cli_short() == s)
     }
 }
 

@@ -49,8 +49,7 @@ pub fn env_alias(alias: &str) -> Result<(), RuleError> {
     if !first.is_ascii_lowercase() {
         return Err(RuleError::MustStartWithLowercase);
     }
-    if let Some(bad) = chars.find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '-'))
-    {
+    if let Some(bad) = chars.find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '-')) {
         return Err(RuleError::InvalidChar(bad));
     }
     if alias.ends_with('-') {
@@ -63,11 +62,7 @@ pub fn env_alias(alias: &str) -> Result<(), RuleError> {
 pub const PACKAGE_TYPES: [&str; 4] = ["Trial", "Standard", "Professional", "Enterprise"];
 
 pub fn package_type(value: &str) -> Result<(), RuleError> {
-    if PACKAGE_TYPES.contains(&value) {
-        Ok(())
-    } else {
-        Err(RuleError::NotOneOf(PACKAGE_TYPES.join(", ")))
-    }
+    if PACKAGE_TYPES.contains(&value) { Ok(()) } else { Err(RuleError::NotOneOf(PACKAGE_TYPES.join(", "))) }
 }
 
 /// Console usernames: 3–32 of a–z, 0–9, `.`, `_`, `-`, starting with a letter.
@@ -82,9 +77,7 @@ pub fn username(name: &str) -> Result<(), RuleError> {
     if !first.is_ascii_lowercase() {
         return Err(RuleError::MustStartWithLowercase);
     }
-    if let Some(bad) = chars
-        .find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-')))
-    {
+    if let Some(bad) = chars.find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-'))) {
         return Err(RuleError::InvalidChar(bad));
     }
     if name.chars().count() < 3 {
@@ -137,10 +130,7 @@ pub fn service_name(name: &str) -> Result<(), RuleError> {
     if !first.is_ascii_alphabetic() {
         return Err(RuleError::MustStartWithLetter);
     }
-    if let Some(bad) = name
-        .chars()
-        .find(|c| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '_'))
-    {
+    if let Some(bad) = name.chars().find(|c| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '_')) {
         return Err(RuleError::InvalidChar(bad));
     }
     if !name.ends_with(|c: char| c.is_ascii_alphanumeric()) {
@@ -150,27 +140,14 @@ pub fn service_name(name: &str) -> Result<(), RuleError> {
 }
 
 /// The published CPU/memory pairs, cores/GiB, a strict 1:2 ratio (CLOUD-API.md §6).
-pub const CPU_MEM_PAIRS: [(f64, f64); 7] = [
-    (0.25, 0.5),
-    (0.5, 1.0),
-    (1.0, 2.0),
-    (2.0, 4.0),
-    (4.0, 8.0),
-    (8.0, 16.0),
-    (16.0, 32.0),
-];
+pub const CPU_MEM_PAIRS: [(f64, f64); 7] =
+    [(0.25, 0.5), (0.5, 1.0), (1.0, 2.0), (2.0, 4.0), (4.0, 8.0), (8.0, 16.0), (16.0, 32.0)];
 
 pub fn cpu_mem(cpu: f64, mem: f64) -> Result<(), RuleError> {
     if CPU_MEM_PAIRS.iter().any(|(c, m)| *c == cpu && *m == mem) {
         Ok(())
     } else {
-        Err(RuleError::NotOneOf(
-            CPU_MEM_PAIRS
-                .iter()
-                .map(|(c, m)| format!("{c}/{m}"))
-                .collect::<Vec<_>>()
-                .join(", "),
-        ))
+        Err(RuleError::NotOneOf(CPU_MEM_PAIRS.iter().map(|(c, m)| format!("{c}/{m}")).collect::<Vec<_>>().join(", ")))
     }
 }
 
@@ -190,20 +167,12 @@ pub fn instances(min: i64, max: i64) -> Result<(), RuleError> {
 
 /// R-LIM-2: one listening port, 1–65535.
 pub fn port(p: i64) -> Result<(), RuleError> {
-    if (1..=65_535).contains(&p) {
-        Ok(())
-    } else {
-        Err(RuleError::OutOfRange(1, 65_535))
-    }
+    if (1..=65_535).contains(&p) { Ok(()) } else { Err(RuleError::OutOfRange(1, 65_535)) }
 }
 
 /// R-INS-3: a threshold is a percentage, 1–100.
 pub fn threshold(t: u64) -> Result<(), RuleError> {
-    if (1..=100).contains(&t) {
-        Ok(())
-    } else {
-        Err(RuleError::OutOfRange(1, 100))
-    }
+    if (1..=100).contains(&t) { Ok(()) } else { Err(RuleError::OutOfRange(1, 100)) }
 }
 
 /// Environment variables as the CLI writes them (`a=1&b=2`, R-CLI-1): names
@@ -226,10 +195,7 @@ pub fn env_var_name(name: &str) -> Result<(), RuleError> {
     if !(first.is_ascii_alphabetic() || first == '_') {
         return Err(RuleError::MustStartWithLetter);
     }
-    match name
-        .chars()
-        .find(|c| !(c.is_ascii_alphanumeric() || *c == '_'))
-    {
+    match name.chars().find(|c| !(c.is_ascii_alphanumeric() || *c == '_')) {
         Some(bad) => Err(RuleError::InvalidChar(bad)),
         None => Ok(()),
     }
@@ -239,17 +205,7 @@ pub fn env_var_name(name: &str) -> Result<(), RuleError> {
 /// never echoed by the built-in workload.
 pub fn looks_secret(name: &str) -> bool {
     let n = name.to_ascii_uppercase();
-    [
-        "SECRET",
-        "PASSWORD",
-        "PASSWD",
-        "TOKEN",
-        "KEY",
-        "CREDENTIAL",
-        "PRIVATE",
-    ]
-    .iter()
-    .any(|w| n.contains(w))
+    ["SECRET", "PASSWORD", "PASSWD", "TOKEN", "KEY", "CREDENTIAL", "PRIVATE"].iter().any(|w| n.contains(w))
 }
 
 #[cfg(test)]
@@ -269,10 +225,7 @@ mod tests {
             ("测试", Err(RuleError::MustStartWithLowercase)),
             ("prod-", Err(RuleError::TrailingHyphen)),
             (&"a".repeat(ENV_ALIAS_MAX), Ok(())),
-            (
-                &"a".repeat(ENV_ALIAS_MAX + 1),
-                Err(RuleError::TooLong(ENV_ALIAS_MAX)),
-            ),
+            (&"a".repeat(ENV_ALIAS_MAX + 1), Err(RuleError::TooLong(ENV_ALIAS_MAX))),
         ];
         for (alias, want) in cases {
             assert_eq!(&env_alias(alias), want, "{alias:?}");
@@ -287,10 +240,7 @@ mod tests {
         assert_eq!(username("de v"), Err(RuleError::InvalidChar(' ')));
         assert_eq!(password("short"), Err(RuleError::TooShort(PASSWORD_MIN)));
         assert!(password("long enough pw").is_ok());
-        assert_eq!(
-            password(&"x".repeat(PASSWORD_MAX + 1)),
-            Err(RuleError::TooLong(PASSWORD_MAX))
-        );
+        assert_eq!(password(&"x".repeat(PASSWORD_MAX + 1)), Err(RuleError::TooLong(PASSWORD_MAX)));
         assert!(display_name("李雷").is_ok());
         assert_eq!(display_name("  "), Err(RuleError::Empty));
     }
@@ -321,10 +271,7 @@ mod tests {
         assert!(instances(0, 51).is_err());
         assert!(instances(-1, 5).is_err());
         assert!(cpu_mem(0.5, 1.0).is_ok());
-        assert!(
-            cpu_mem(1.0, 1.0).is_err(),
-            "1 core / 1 GiB is not a published pair"
-        );
+        assert!(cpu_mem(1.0, 1.0).is_err(), "1 core / 1 GiB is not a published pair");
         assert!(port(80).is_ok() && port(0).is_err() && port(65_536).is_err());
         assert!(threshold(60).is_ok() && threshold(0).is_err() && threshold(101).is_err());
     }
@@ -333,10 +280,7 @@ mod tests {
     fn env_params_parse_like_the_cli() {
         assert_eq!(
             env_params("a=1&b=x=y&a=3").unwrap(),
-            vec![
-                ("b".to_string(), "x=y".to_string()),
-                ("a".to_string(), "3".to_string())
-            ]
+            vec![("b".to_string(), "x=y".to_string()), ("a".to_string(), "3".to_string())]
         );
         assert_eq!(env_params("1a=2"), Err(RuleError::MustStartWithLetter));
         assert!(looks_secret("DB_PASSWORD") && looks_secret("api_key") && !looks_secret("REGION"));

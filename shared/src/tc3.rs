@@ -43,11 +43,7 @@ pub struct CanonicalInput<'a> {
 impl CanonicalInput<'_> {
     /// Lower-case header names, sorted and joined by `;`.
     pub fn signed_headers(&self) -> String {
-        let mut names: Vec<String> = self
-            .headers
-            .iter()
-            .map(|(n, _)| n.to_ascii_lowercase())
-            .collect();
+        let mut names: Vec<String> = self.headers.iter().map(|(n, _)| n.to_ascii_lowercase()).collect();
         names.sort();
         names.join(";")
     }
@@ -55,11 +51,8 @@ impl CanonicalInput<'_> {
     /// The six-part canonical request. Header values are trimmed and
     /// lower-cased, as the v3 signature doc prescribes.
     pub fn canonical_request(&self) -> String {
-        let mut headers: Vec<(String, String)> = self
-            .headers
-            .iter()
-            .map(|(n, v)| (n.to_ascii_lowercase(), v.trim().to_ascii_lowercase()))
-            .collect();
+        let mut headers: Vec<(String, String)> =
+            self.headers.iter().map(|(n, v)| (n.to_ascii_lowercase(), v.trim().to_ascii_lowercase())).collect();
         headers.sort();
         let canonical_headers: String = headers.iter().map(|(n, v)| format!("{n}:{v}\n")).collect();
         format!(
@@ -74,31 +67,16 @@ impl CanonicalInput<'_> {
 }
 
 /// Signature over a canonical request.
-pub fn signature(
-    secret_key: &str,
-    date: &str,
-    service: &str,
-    timestamp: i64,
-    canonical_request: &str,
-) -> String {
+pub fn signature(secret_key: &str, date: &str, service: &str, timestamp: i64, canonical_request: &str) -> String {
     let scope = format!("{date}/{service}/tc3_request");
-    let string_to_sign = format!(
-        "{ALGORITHM}\n{timestamp}\n{scope}\n{}",
-        sha256_hex(canonical_request.as_bytes())
-    );
+    let string_to_sign = format!("{ALGORITHM}\n{timestamp}\n{scope}\n{}", sha256_hex(canonical_request.as_bytes()));
     let k_date = hmac(format!("TC3{secret_key}").as_bytes(), date.as_bytes());
     let k_service = hmac(&k_date, service.as_bytes());
     let k_signing = hmac(&k_service, b"tc3_request");
     hex::encode(hmac(&k_signing, string_to_sign.as_bytes()))
 }
 
-pub fn authorization(
-    secret_id: &str,
-    date: &str,
-    service: &str,
-    signed_headers: &str,
-    signature: &str,
-) -> String {
+pub fn authorization(secret_id: &str, date: &str, service: &str, signed_headers: &str, signature: &str) -> String {
     format!(
         "{ALGORITHM} Credential={secret_id}/{date}/{service}/tc3_request, SignedHeaders={signed_headers}, Signature={signature}"
     )
@@ -113,9 +91,7 @@ pub struct Credential {
 
 impl std::fmt::Debug for Credential {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Credential")
-            .field("secret_id", &self.secret_id)
-            .finish_non_exhaustive()
+        f.debug_struct("Credential").field("secret_id", &self.secret_id).finish_non_exhaustive()
     }
 }
 
@@ -139,48 +115,19 @@ pub struct Target<'a> {
 
 /// Signs a JSON POST the way the official SDKs do: `content-type;host`,
 /// `Content-Type: application/json`, `Host` exactly as sent (port included).
-pub fn sign_json_post(
-    cred: &Credential,
-    target: Target<'_>,
-    timestamp: i64,
-    body: &[u8],
-) -> SignedRequest {
-    let Target {
-        service,
-        host,
-        action,
-        version,
-        region,
-    } = target;
+pub fn sign_json_post(cred: &Credential, target: Target<'_>, timestamp: i64, body: &[u8]) -> SignedRequest {
+    let Target { service, host, action, version, region } = target;
     let content_type = "application/json";
     let input = CanonicalInput {
         method: "POST",
         query: "",
-        headers: vec![
-            ("content-type".into(), content_type.into()),
-            ("host".into(), host.into()),
-        ],
+        headers: vec![("content-type".into(), content_type.into()), ("host".into(), host.into())],
         payload_hash: sha256_hex(body),
     };
     let date = utc_date(timestamp);
-    let sig = signature(
-        &cred.secret_key,
-        &date,
-        service,
-        timestamp,
-        &input.canonical_request(),
-    );
+    let sig = signature(&cred.secret_key, &date, service, timestamp, &input.canonical_request());
     let mut headers = vec![
-        (
-            "Authorization",
-            authorization(
-                &cred.secret_id,
-                &date,
-                service,
-                &input.signed_headers(),
-                &sig,
-            ),
-        ),
+        ("Authorization", authorization(&cred.secret_id, &date, service, &input.signed_headers(), &sig)),
         ("Content-Type", content_type.to_string()),
         ("Host", host.to_string()),
         ("X-TC-Action", action.to_string()),
@@ -200,13 +147,9 @@ pub enum AuthError {
     InvalidAuthorization(String),
     #[error("The SecretId is not found, please ensure that your SecretId is correct.")]
     SecretIdNotFound,
-    #[error(
-        "Signature expired: the request timestamp and the server time differ by more than five minutes."
-    )]
+    #[error("Signature expired: the request timestamp and the server time differ by more than five minutes.")]
     SignatureExpire,
-    #[error(
-        "The provided credentials could not be validated. Please check your signature is correct."
-    )]
+    #[error("The provided credentials could not be validated. Please check your signature is correct.")]
     SignatureFailure,
 }
 
@@ -239,10 +182,7 @@ pub fn parse_authorization(header: &str) -> Result<ParsedAuthorization, AuthErro
         .ok_or_else(|| bad("it must start with 'TC3-HMAC-SHA256 '"))?;
     let (mut credential, mut signed, mut sig) = (None, None, None);
     for part in rest.split(',') {
-        let (key, value) = part
-            .trim()
-            .split_once('=')
-            .ok_or_else(|| bad("expected key=value parts"))?;
+        let (key, value) = part.trim().split_once('=').ok_or_else(|| bad("expected key=value parts"))?;
         match key {
             "Credential" => credential = Some(value),
             "SignedHeaders" => signed = Some(value),
@@ -253,24 +193,15 @@ pub fn parse_authorization(header: &str) -> Result<ParsedAuthorization, AuthErro
     let credential = credential.ok_or_else(|| bad("Credential is missing"))?;
     let scope: Vec<&str> = credential.split('/').collect();
     let [secret_id, date, service, terminator] = scope[..] else {
-        return Err(bad(
-            "Credential must be <SecretId>/<date>/<service>/tc3_request",
-        ));
+        return Err(bad("Credential must be <SecretId>/<date>/<service>/tc3_request"));
     };
     if terminator != "tc3_request" || secret_id.is_empty() || service.is_empty() {
-        return Err(bad(
-            "Credential must be <SecretId>/<date>/<service>/tc3_request",
-        ));
+        return Err(bad("Credential must be <SecretId>/<date>/<service>/tc3_request"));
     }
-    let signed_headers: Vec<String> = signed
-        .ok_or_else(|| bad("SignedHeaders is missing"))?
-        .split(';')
-        .map(str::to_ascii_lowercase)
-        .collect();
+    let signed_headers: Vec<String> =
+        signed.ok_or_else(|| bad("SignedHeaders is missing"))?.split(';').map(str::to_ascii_lowercase).collect();
     // content-type;host is the mandatory minimum (CLOUD-API.md §3.1).
-    if !signed_headers.iter().any(|h| h == "content-type")
-        || !signed_headers.iter().any(|h| h == "host")
-    {
+    if !signed_headers.iter().any(|h| h == "content-type") || !signed_headers.iter().any(|h| h == "host") {
         return Err(bad("SignedHeaders must include content-type and host"));
     }
     let signature = sig.ok_or_else(|| bad("Signature is missing"))?;
@@ -312,14 +243,11 @@ pub fn verify<H: Fn(&str) -> Option<String>>(
     now: i64,
 ) -> Result<Verified, AuthError> {
     let header = &req.header;
-    let auth =
-        header("authorization").ok_or_else(|| AuthError::InvalidAuthorization("missing".into()))?;
+    let auth = header("authorization").ok_or_else(|| AuthError::InvalidAuthorization("missing".into()))?;
     let parsed = parse_authorization(&auth)?;
     let timestamp: i64 = header("x-tc-timestamp")
         .and_then(|t| t.trim().parse().ok())
-        .ok_or_else(|| {
-            AuthError::InvalidAuthorization("X-TC-Timestamp is missing or not an integer".into())
-        })?;
+        .ok_or_else(|| AuthError::InvalidAuthorization("X-TC-Timestamp is missing or not an integer".into()))?;
     let secret_key = secret_for(&parsed.secret_id).ok_or(AuthError::SecretIdNotFound)?;
     if (now - timestamp).abs() > MAX_SKEW_SECS {
         return Err(AuthError::SignatureExpire);
@@ -334,32 +262,13 @@ pub fn verify<H: Fn(&str) -> Option<String>>(
         headers.push((name.clone(), value));
     }
     let unsigned = header("x-tc-content-sha256").is_some_and(|v| v.trim() == UNSIGNED_PAYLOAD);
-    let payload_hash = if unsigned {
-        sha256_hex(UNSIGNED_PAYLOAD.as_bytes())
-    } else {
-        sha256_hex(req.body)
-    };
-    let input = CanonicalInput {
-        method: req.method,
-        query: req.query,
-        headers,
-        payload_hash,
-    };
-    let expected = signature(
-        &secret_key,
-        &parsed.date,
-        &parsed.service,
-        timestamp,
-        &input.canonical_request(),
-    );
+    let payload_hash = if unsigned { sha256_hex(UNSIGNED_PAYLOAD.as_bytes()) } else { sha256_hex(req.body) };
+    let input = CanonicalInput { method: req.method, query: req.query, headers, payload_hash };
+    let expected = signature(&secret_key, &parsed.date, &parsed.service, timestamp, &input.canonical_request());
     if !bool::from(expected.as_bytes().ct_eq(parsed.signature.as_bytes())) {
         return Err(AuthError::SignatureFailure);
     }
-    Ok(Verified {
-        secret_id: parsed.secret_id,
-        service: parsed.service,
-        timestamp,
-    })
+    Ok(Verified { secret_id: parsed.secret_id, service: parsed.service, timestamp })
 }
 
 #[cfg(test)]
@@ -374,22 +283,13 @@ mod tests {
             "TC3-HMAC-SHA256 Credential=a/b/c",
             "TC3-HMAC-SHA256 Credential=id/2020-01-01/tcbr/tc3_request, SignedHeaders=host, Signature=00",
         ] {
-            assert!(
-                matches!(
-                    parse_authorization(bad),
-                    Err(AuthError::InvalidAuthorization(_))
-                ),
-                "{bad}"
-            );
+            assert!(matches!(parse_authorization(bad), Err(AuthError::InvalidAuthorization(_))), "{bad}");
         }
     }
 
     #[test]
     fn credential_debug_hides_the_key() {
-        let c = Credential {
-            secret_id: "AKID".into(),
-            secret_key: "very-secret".into(),
-        };
+        let c = Credential { secret_id: "AKID".into(), secret_key: "very-secret".into() };
         assert!(!format!("{c:?}").contains("very-secret"));
     }
 }

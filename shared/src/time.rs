@@ -24,13 +24,7 @@ pub fn utc_date(timestamp: i64) -> String {
 /// `YYYY-MM-DD HH:MM:SS` in UTC, the shape of the cloud API's time strings.
 pub fn utc_datetime(timestamp: i64) -> String {
     let secs = timestamp.rem_euclid(86_400);
-    format!(
-        "{} {:02}:{:02}:{:02}",
-        utc_date(timestamp),
-        secs / 3600,
-        secs % 3600 / 60,
-        secs % 60
-    )
+    format!("{} {:02}:{:02}:{:02}", utc_date(timestamp), secs / 3600, secs % 3600 / 60, secs % 60)
 }
 
 /// China Standard Time (UTC+8), in which Tencent Cloud writes `CreateTime`
@@ -56,11 +50,7 @@ pub fn parse_utc(s: &str) -> Option<i64> {
     if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
         return None;
     }
-    let (hh, mm) = if s.len() >= 16 {
-        (num(11..13)?, num(14..16)?)
-    } else {
-        (0, 0)
-    };
+    let (hh, mm) = if s.len() >= 16 { (num(11..13)?, num(14..16)?) } else { (0, 0) };
     let ss = if s.len() >= 19 { num(17..19)? } else { 0 };
     Some(days_from_civil(y, m, d) * 86_400 + hh * 3600 + mm * 60 + ss)
 }

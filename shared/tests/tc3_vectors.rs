@@ -38,9 +38,7 @@ struct Expect {
 
 fn vectors() -> Vec<Vector> {
     let text = include_str!("data/tc3-vectors.json");
-    serde_json::from_str::<File>(text)
-        .expect("vectors parse")
-        .vectors
+    serde_json::from_str::<File>(text).expect("vectors parse").vectors
 }
 
 fn header_value(v: &Vector, name: &str) -> Option<String> {
@@ -56,39 +54,18 @@ fn header_value(v: &Vector, name: &str) -> Option<String> {
 #[test]
 fn every_vector_signs_exactly() {
     let vs = vectors();
-    assert!(
-        vs.len() >= 4,
-        "expected the four vectors of CLOUD-API.md §3.2"
-    );
+    assert!(vs.len() >= 4, "expected the four vectors of CLOUD-API.md §3.2");
     for v in &vs {
         let input = CanonicalInput {
             method: &v.method,
             query: &v.query,
-            headers: v
-                .signed_headers
-                .split(';')
-                .map(|h| (h.to_string(), header_value(v, h).unwrap()))
-                .collect(),
+            headers: v.signed_headers.split(';').map(|h| (h.to_string(), header_value(v, h).unwrap())).collect(),
             payload_hash: tc3::sha256_hex(v.body.as_bytes()),
         };
-        assert_eq!(
-            input.payload_hash, v.expect.payload_sha256,
-            "{}: payload",
-            v.name
-        );
-        assert_eq!(
-            input.signed_headers(),
-            v.signed_headers,
-            "{}: signed headers",
-            v.name
-        );
+        assert_eq!(input.payload_hash, v.expect.payload_sha256, "{}: payload", v.name);
+        assert_eq!(input.signed_headers(), v.signed_headers, "{}: signed headers", v.name);
         let canonical = input.canonical_request();
-        assert_eq!(
-            tc3::sha256_hex(canonical.as_bytes()),
-            v.expect.canonical_request_sha256,
-            "{}: canonical",
-            v.name
-        );
+        assert_eq!(tc3::sha256_hex(canonical.as_bytes()), v.expect.canonical_request_sha256, "{}: canonical", v.name);
         let date = utc_date(v.timestamp);
         let sig = tc3::signature(&v.secret_key, &date, &v.service, v.timestamp, &canonical);
         assert_eq!(sig, v.expect.signature, "{}: signature", v.name);
@@ -101,60 +78,26 @@ fn every_vector_signs_exactly() {
 fn verifier_accepts_every_vector_and_refuses_tampering() {
     for v in vectors() {
         let lookup = |name: &str| -> Option<String> {
-            if name == "authorization" {
-                Some(v.expect.authorization.clone())
-            } else {
-                header_value(&v, name)
-            }
+            if name == "authorization" { Some(v.expect.authorization.clone()) } else { header_value(&v, name) }
         };
         let secret = |id: &str| (id == v.secret_id).then(|| v.secret_key.clone());
-        let req = IncomingRequest {
-            method: &v.method,
-            query: &v.query,
-            header: lookup,
-            body: v.body.as_bytes(),
-        };
-        let ok = tc3::verify(&req, secret, v.timestamp + 10)
-            .unwrap_or_else(|e| panic!("{}: {e}", v.name));
+        let req = IncomingRequest { method: &v.method, query: &v.query, header: lookup, body: v.body.as_bytes() };
+        let ok = tc3::verify(&req, secret, v.timestamp + 10).unwrap_or_else(|e| panic!("{}: {e}", v.name));
         assert_eq!(ok.service, v.service);
 
         let tampered = format!("{} ", v.body);
-        let req = IncomingRequest {
-            method: &v.method,
-            query: &v.query,
-            header: lookup,
-            body: tampered.as_bytes(),
-        };
-        assert_eq!(
-            tc3::verify(&req, secret, v.timestamp).unwrap_err(),
-            tc3::AuthError::SignatureFailure,
-            "{}",
-            v.name
-        );
+        let req = IncomingRequest { method: &v.method, query: &v.query, header: lookup, body: tampered.as_bytes() };
+        assert_eq!(tc3::verify(&req, secret, v.timestamp).unwrap_err(), tc3::AuthError::SignatureFailure, "{}", v.name);
 
-        let req = IncomingRequest {
-            method: &v.method,
-            query: &v.query,
-            header: lookup,
-            body: v.body.as_bytes(),
-        };
-        assert_eq!(
-            tc3::verify(&req, secret, v.timestamp + 301).unwrap_err(),
-            tc3::AuthError::SignatureExpire
-        );
-        assert_eq!(
-            tc3::verify(&req, |_: &str| None, v.timestamp).unwrap_err(),
-            tc3::AuthError::SecretIdNotFound
-        );
+        let req = IncomingRequest { method: &v.method, query: &v.query, header: lookup, body: v.body.as_bytes() };
+        assert_eq!(tc3::verify(&req, secret, v.timestamp + 301).unwrap_err(), tc3::AuthError::SignatureExpire);
+        assert_eq!(tc3::verify(&req, |_: &str| None, v.timestamp).unwrap_err(), tc3::AuthError::SecretIdNotFound);
     }
 }
 
 #[test]
 fn sign_json_post_round_trips_through_verify() {
-    let cred = tc3::Credential {
-        secret_id: "AKIDlocal".into(),
-        secret_key: "key".into(),
-    };
+    let cred = tc3::Credential { secret_id: "AKIDlocal".into(), secret_key: "key".into() };
     let body = br#"{"EnvId":"prod-1"}"#;
     let target = tc3::Target {
         service: "tcbr",
@@ -164,24 +107,8 @@ fn sign_json_post_round_trips_through_verify() {
         region: None,
     };
     let signed = tc3::sign_json_post(&cred, target, 1_700_000_000, body);
-    let lookup = |name: &str| {
-        signed
-            .headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.clone())
-    };
-    let req = IncomingRequest {
-        method: "POST",
-        query: "",
-        header: lookup,
-        body,
-    };
-    let ok = tc3::verify(
-        &req,
-        |id| (id == "AKIDlocal").then(|| "key".to_string()),
-        1_700_000_100,
-    )
-    .unwrap();
+    let lookup = |name: &str| signed.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.clone());
+    let req = IncomingRequest { method: "POST", query: "", header: lookup, body };
+    let ok = tc3::verify(&req, |id| (id == "AKIDlocal").then(|| "key".to_string()), 1_700_000_100).unwrap();
     assert_eq!(ok.service, "tcbr");
 }

@@ -15,39 +15,24 @@ fn gzip(data: &[u8]) -> usize {
 
 fn brotli(data: &[u8]) -> usize {
     let mut out = Vec::new();
-    let params = brotli::enc::BrotliEncoderParams {
-        quality: 11,
-        ..Default::default()
-    };
+    let params = brotli::enc::BrotliEncoderParams { quality: 11, ..Default::default() };
     brotli::BrotliCompress(&mut &data[..], &mut out, &params).expect("compressing in memory");
     out.len()
 }
 
 fn sizes(dist: &Path) -> Result {
     let mut rows = Vec::new();
-    for entry in
-        std::fs::read_dir(dist).map_err(|e| format!("{}: {e} (build first)", dist.display()))?
-    {
+    for entry in std::fs::read_dir(dist).map_err(|e| format!("{}: {e} (build first)", dist.display()))? {
         let path = entry.map_err(|e| e.to_string())?.path();
         let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
         if matches!(ext, "wasm" | "js" | "css") {
             let data = std::fs::read(&path).map_err(|e| e.to_string())?;
-            rows.push((
-                ext.to_string(),
-                path.file_name()
-                    .unwrap_or_default()
-                    .to_string_lossy()
-                    .to_string(),
-                data,
-            ));
+            rows.push((ext.to_string(), path.file_name().unwrap_or_default().to_string_lossy().to_string(), data));
         }
     }
     rows.sort_by(|a, b| a.0.cmp(&b.0));
     println!("\nSPA transfer size (dist/)");
-    println!(
-        "{:<52} {:>10} {:>10} {:>10}",
-        "file", "raw", "gzip -9", "brotli 11"
-    );
+    println!("{:<52} {:>10} {:>10} {:>10}", "file", "raw", "gzip -9", "brotli 11");
     let (mut raw, mut gz, mut br) = (0, 0, 0);
     for (_, name, data) in &rows {
         let (g, b) = (gzip(data), brotli(data));
@@ -56,10 +41,7 @@ fn sizes(dist: &Path) -> Result {
         gz += g;
         br += b;
     }
-    println!(
-        "{:<52} {raw:>10} {gz:>10} {br:>10}",
-        "total (wasm + js + css)"
-    );
+    println!("{:<52} {raw:>10} {gz:>10} {br:>10}", "total (wasm + js + css)");
     Ok(())
 }
 

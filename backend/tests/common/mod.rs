@@ -25,16 +25,9 @@ pub const INDEX: &str = r#"<!doctype html><html><head><link rel="modulepreload" 
 pub fn dist() -> tempfile::TempDir {
     let dist = tempfile::tempdir().unwrap();
     std::fs::write(dist.path().join("index.html"), INDEX).unwrap();
-    std::fs::write(
-        dist.path().join("console-frontend-0123456789abcdef.js"),
-        "export default function init() {}",
-    )
-    .unwrap();
-    std::fs::write(
-        dist.path().join("robots.txt"),
-        "User-agent: *\nDisallow: /\n",
-    )
-    .unwrap();
+    std::fs::write(dist.path().join("console-frontend-0123456789abcdef.js"), "export default function init() {}")
+        .unwrap();
+    std::fs::write(dist.path().join("robots.txt"), "User-agent: *\nDisallow: /\n").unwrap();
     dist
 }
 
@@ -45,21 +38,9 @@ impl TestApp {
         let mut config = Config::for_tests(data.path().to_path_buf(), dist.path().to_path_buf());
         edit(&mut config);
         let clock = Arc::new(ManualClock::new(1_800_000_000));
-        let running = console_backend::start(config, clock.clone() as Arc<dyn Clock>)
-            .await
-            .unwrap();
-        let http = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap();
-        TestApp {
-            base: format!("http://{}", running.addr),
-            http,
-            clock,
-            data,
-            _dist: dist,
-            hub: running.hub.clone(),
-        }
+        let running = console_backend::start(config, clock.clone() as Arc<dyn Clock>).await.unwrap();
+        let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+        TestApp { base: format!("http://{}", running.addr), http, clock, data, _dist: dist, hub: running.hub.clone() }
     }
 
     pub async fn start() -> TestApp {
@@ -87,12 +68,7 @@ impl TestApp {
         req
     }
 
-    pub async fn login_with(
-        &self,
-        username: &str,
-        password: &str,
-        old: Option<&str>,
-    ) -> reqwest::Response {
+    pub async fn login_with(&self, username: &str, password: &str, old: Option<&str>) -> reqwest::Response {
         self.post("/api/auth/login", old)
             .json(&json!({"username": username, "password": password}))
             .send()
@@ -108,12 +84,7 @@ impl TestApp {
     }
 
     pub async fn cloud(&self, cookie: &str, path: &str, body: Value) -> (StatusCode, Value) {
-        let resp = self
-            .post(&format!("/api/cloud/{path}"), Some(cookie))
-            .json(&body)
-            .send()
-            .await
-            .unwrap();
+        let resp = self.post(&format!("/api/cloud/{path}"), Some(cookie)).json(&body).send().await.unwrap();
         let status = resp.status();
         (status, resp.json().await.unwrap())
     }
@@ -121,11 +92,5 @@ impl TestApp {
 
 pub fn session_token(resp: &reqwest::Response) -> String {
     let cookie = resp.headers()["set-cookie"].to_str().unwrap();
-    cookie
-        .split(';')
-        .next()
-        .unwrap()
-        .strip_prefix("console_session=")
-        .unwrap()
-        .to_string()
+    cookie.split(';').next().unwrap().strip_prefix("console_session=").unwrap().to_string()
 }

@@ -13,10 +13,7 @@ use crate::prefs::Theme;
 /// An error shown where it happened, in the user's language, with the
 /// request id to quote to support when the cloud gave one.
 #[component]
-pub fn ErrorNote(
-    #[prop(into)] error: Signal<Option<ApiError>>,
-    #[prop(optional)] id: &'static str,
-) -> impl IntoView {
+pub fn ErrorNote(#[prop(into)] error: Signal<Option<ApiError>>, #[prop(optional)] id: &'static str) -> impl IntoView {
     view! {
         <div id=id role="alert" class="error-note" class:hidden=move || error.with(Option::is_none)>
             {move || {
@@ -96,10 +93,9 @@ pub fn EnvSwitcher() -> impl IntoView {
     let location = use_location();
     let navigate = use_navigate();
     let selected = move || {
-        location.pathname.with(|p| {
-            p.strip_prefix("/envs/")
-                .map(|rest| rest.split('/').next().unwrap_or("").to_string())
-        })
+        location
+            .pathname
+            .with(|p| p.strip_prefix("/envs/").map(|rest| rest.split('/').next().unwrap_or("").to_string()))
     };
     view! {
         <label class="env-switcher">
@@ -155,9 +151,7 @@ pub fn UserMenu() -> impl IntoView {
 /// Why the caller may not do something that needs `need` here, or `None`
 /// when they may. The same table the BFF enforces decides.
 pub fn denial(need: Need, access: Option<&Access>, env: &str) -> Option<String> {
-    let (is_admin, role) = access
-        .map(|a| (a.is_admin, a.role))
-        .unwrap_or((false, None));
+    let (is_admin, role) = access.map(|a| (a.is_admin, a.role)).unwrap_or((false, None));
     (!permissions::allows(need, is_admin, role)).then(|| needs_text(need, env, lang()))
 }
 

@@ -41,9 +41,7 @@ fn PasswordForm() -> impl IntoView {
     let again = RwSignal::new(String::new());
     let save = Action::new_local(|body: &ChangePassword| {
         let body = body.clone();
-        async move {
-            api::json::<ChangePassword, Me>("POST", "/api/account/password", Some(&body)).await
-        }
+        async move { api::json::<ChangePassword, Me>("POST", "/api/account/password", Some(&body)).await }
     });
     Effect::new(move |_| {
         if let Some(Ok(me)) = save.value().get() {
@@ -55,16 +53,10 @@ fn PasswordForm() -> impl IntoView {
     });
     let rule = move || {
         let pw = new.get();
-        (!pw.is_empty())
-            .then(|| rules::password(&pw).err().map(|e| rule_error(&e, lang())))
-            .flatten()
+        (!pw.is_empty()).then(|| rules::password(&pw).err().map(|e| rule_error(&e, lang()))).flatten()
     };
-    let differ = move || {
-        (!again.get().is_empty() && again.get() != new.get()).then(|| t(Msg::PasswordsDiffer)())
-    };
-    let ready = move || {
-        rule().is_none() && differ().is_none() && !new.get().is_empty() && !current.get().is_empty()
-    };
+    let differ = move || (!again.get().is_empty() && again.get() != new.get()).then(|| t(Msg::PasswordsDiffer)());
+    let ready = move || rule().is_none() && differ().is_none() && !new.get().is_empty() && !current.get().is_empty();
 
     view! {
         <form

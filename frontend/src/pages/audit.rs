@@ -27,11 +27,7 @@ impl Filters {
         if let Some(env) = env {
             q.push(format!("env={}", api::enc(env)));
         }
-        for (k, v) in [
-            ("user", &self.user),
-            ("action", &self.action),
-            ("outcome", &self.outcome),
-        ] {
+        for (k, v) in [("user", &self.user), ("action", &self.action), ("outcome", &self.outcome)] {
             if !v.trim().is_empty() {
                 q.push(format!("{k}={}", api::enc(v.trim())));
             }
@@ -49,10 +45,7 @@ impl Filters {
 #[component]
 pub fn EnvAudit() -> impl IntoView {
     let ctx = expect_context::<EnvCtx>();
-    let why_not = Signal::derive(move || {
-        ctx.denial(Endpoint::ReadEnvAudit.rule().need)
-            .filter(|r| !r.is_empty())
-    });
+    let why_not = Signal::derive(move || ctx.denial(Endpoint::ReadEnvAudit.rule().need).filter(|r| !r.is_empty()));
     view! {
         <Show
             when=move || ctx.denial(Endpoint::ReadEnvAudit.rule().need).is_none()

@@ -19,13 +19,7 @@ fn InstancesChart(points: Vec<(f64, u32)>, horizon: f64, label: String) -> impl 
             d.push_str(&format!("M{:.1},{:.1}", x(*m), y(*n)));
         } else {
             let prev = points[i - 1].1;
-            d.push_str(&format!(
-                " L{:.1},{:.1} L{:.1},{:.1}",
-                x(*m),
-                y(prev),
-                x(*m),
-                y(*n)
-            ));
+            d.push_str(&format!(" L{:.1},{:.1} L{:.1},{:.1}", x(*m), y(prev), x(*m), y(*n)));
         }
     }
     view! {

@@ -53,22 +53,14 @@ pub fn CreateEnv() -> impl IntoView {
             navigate(&format!("/envs/{}", created.env_id), Default::default());
         }
     });
-    let cloud_error = move |place: Place| {
-        create
-            .value()
-            .get()
-            .and_then(Result::err)
-            .filter(|e| place_of(e) == place)
-    };
+    let cloud_error = move |place: Place| create.value().get().and_then(Result::err).filter(|e| place_of(e) == place);
 
     let alias_error = move || {
         let value = alias.get();
         if value.is_empty() && !attempted.get() {
             return None;
         }
-        rules::env_alias(&value)
-            .err()
-            .map(|e| rule_error(&e, lang()))
+        rules::env_alias(&value).err().map(|e| rule_error(&e, lang()))
     };
     let region_missing = move || attempted.get() && region.get().is_none();
     let can_submit = move || !create.pending().get();
@@ -76,10 +68,7 @@ pub fn CreateEnv() -> impl IntoView {
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         attempted.set(true);
-        let (Some(r), true) = (
-            region.get_untracked(),
-            rules::env_alias(&alias.get_untracked()).is_ok(),
-        ) else {
+        let (Some(r), true) = (region.get_untracked(), rules::env_alias(&alias.get_untracked()).is_ok()) else {
             return;
         };
         let req = CreateCloudRunEnvRequest {

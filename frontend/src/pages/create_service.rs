@@ -56,31 +56,13 @@ pub fn CreateService() -> impl IntoView {
     let add_var = move |n: String, v: String| {
         let id = next_var.get_value();
         next_var.set_value(id + 1);
-        vars.update(|list| {
-            list.push(Var {
-                id,
-                name: RwSignal::new(n),
-                value: RwSignal::new(v),
-            })
-        });
+        vars.update(|list| list.push(Var { id, name: RwSignal::new(n), value: RwSignal::new(v) }));
     };
 
-    let shown = move |text: String, err: Option<String>| {
-        (attempted.get() || !text.is_empty())
-            .then_some(err)
-            .flatten()
-    };
-    let name_error = move || {
-        shown(
-            name.get(),
-            rules::service_name(&name.get())
-                .err()
-                .map(|e| rule_error(&e, lang())),
-        )
-    };
+    let shown = move |text: String, err: Option<String>| (attempted.get() || !text.is_empty()).then_some(err).flatten();
+    let name_error = move || shown(name.get(), rules::service_name(&name.get()).err().map(|e| rule_error(&e, lang())));
     let image_error = move || {
-        (attempted.get() && image.get().trim().is_empty())
-            .then(|| rule_error(&rules::RuleError::Empty, lang()))
+        (attempted.get() && image.get().trim().is_empty()).then(|| rule_error(&rules::RuleError::Empty, lang()))
     };
     let port_error = move || match number(&port.get()) {
         Some(p) => rules::port(p).err().map(|e| rule_error(&e, lang())),
@@ -88,32 +70,22 @@ pub fn CreateService() -> impl IntoView {
     };
     let instances_error = move || match (number(&min.get()), number(&max.get())) {
         (Some(a), Some(b)) => rules::instances(a, b).err().map(|e| rule_error(&e, lang())),
-        _ => Some(rule_error(
-            &rules::RuleError::OutOfRange(0, rules::MAX_INSTANCES),
-            lang(),
-        )),
+        _ => Some(rule_error(&rules::RuleError::OutOfRange(0, rules::MAX_INSTANCES), lang())),
     };
     let threshold_error = move || {
-        [(cpu_on, cpu_at), (mem_on, mem_at)]
-            .iter()
-            .filter(|(on, _)| on.get())
-            .find_map(|(_, at)| {
-                match at.get().trim().parse::<u64>() {
-                    Ok(v) => rules::threshold(v).err(),
-                    Err(_) => Some(rules::RuleError::OutOfRange(1, 100)),
-                }
-                .map(|e| rule_error(&e, lang()))
-            })
+        [(cpu_on, cpu_at), (mem_on, mem_at)].iter().filter(|(on, _)| on.get()).find_map(|(_, at)| {
+            match at.get().trim().parse::<u64>() {
+                Ok(v) => rules::threshold(v).err(),
+                Err(_) => Some(rules::RuleError::OutOfRange(1, 100)),
+            }
+            .map(|e| rule_error(&e, lang()))
+        })
     };
     let var_error = move || {
         vars.get().iter().find_map(|v| {
             let n = v.name.get();
             (!n.is_empty())
-                .then(|| {
-                    rules::env_var_name(&n)
-                        .err()
-                        .map(|e| format!("{n}: {}", rule_error(&e, lang())))
-                })
+                .then(|| rules::env_var_name(&n).err().map(|e| format!("{n}: {}", rule_error(&e, lang()))))
                 .flatten()
         })
     };
@@ -128,19 +100,12 @@ pub fn CreateService() -> impl IntoView {
 
     let deploy = Action::new_local(|req: &CreateCloudRunServerRequest| {
         let req = req.clone();
-        async move {
-            api::cloud::<CreateCloudRunServer>(&req)
-                .await
-                .map(|r| (req.server_name, r.task_id))
-        }
+        async move { api::cloud::<CreateCloudRunServer>(&req).await.map(|r| (req.server_name, r.task_id)) }
     });
     Effect::new(move |_| {
         if let Some(Ok((service, task))) = deploy.value().get() {
             let env = ctx.env_id.get_untracked();
-            navigate(
-                &format!("/envs/{env}/services/{service}/tasks/{task}"),
-                Default::default(),
-            );
+            navigate(&format!("/envs/{env}/services/{service}/tasks/{task}"), Default::default());
         }
     });
 
@@ -155,10 +120,7 @@ pub fn CreateService() -> impl IntoView {
         for (on, at, kind) in [(cpu_on, cpu_at, "cpu"), (mem_on, mem_at, "mem")] {
             if on.get_untracked() {
                 let threshold = at.get_untracked().trim().parse().unwrap_or(60);
-                policies.push(HpaPolicy {
-                    policy_type: kind.into(),
-                    policy_threshold: threshold,
-                });
+                policies.push(HpaPolicy { policy_type: kind.into(), policy_threshold: threshold });
             }
         }
         let env_params: serde_json::Map<String, serde_json::Value> = vars
@@ -174,22 +136,13 @@ pub fn CreateService() -> impl IntoView {
             DiffConfigItem::int("MinNum", number(&min.get_untracked()).unwrap_or(0)),
             DiffConfigItem::int("MaxNum", number(&max.get_untracked()).unwrap_or(50)),
             DiffConfigItem::policies(policies),
-            DiffConfigItem::string(
-                "EnvParam",
-                serde_json::Value::Object(env_params).to_string(),
-            ),
+            DiffConfigItem::string("EnvParam", serde_json::Value::Object(env_params).to_string()),
             DiffConfigItem::string("LogType", log_type.get_untracked()),
         ];
         if log_type.get_untracked() == "custom" {
             items.push(DiffConfigItem::string("LogSetId", log_set.get_untracked()));
-            items.push(DiffConfigItem::string(
-                "LogTopicId",
-                log_topic.get_untracked(),
-            ));
-            items.push(DiffConfigItem::string(
-                "LogParseType",
-                log_format.get_untracked(),
-            ));
+            items.push(DiffConfigItem::string("LogTopicId", log_topic.get_untracked()));
+            items.push(DiffConfigItem::string("LogParseType", log_format.get_untracked()));
         }
         let remark = remark.get_untracked();
         deploy.dispatch(CreateCloudRunServerRequest {
@@ -380,10 +333,7 @@ fn yuan(v: f64) -> String {
 
 /// Low-cost versus high-availability for the chosen spec, side by side.
 #[component]
-pub fn CostPreview(
-    #[prop(into)] spec: Signal<(f64, f64)>,
-    #[prop(into)] min_num: Signal<u32>,
-) -> impl IntoView {
+pub fn CostPreview(#[prop(into)] spec: Signal<(f64, f64)>, #[prop(into)] min_num: Signal<u32>) -> impl IntoView {
     let minutes = RwSignal::new("5".to_string());
     let cpu_price = RwSignal::new(Prices::default().cny_per_core_hour.to_string());
     let mem_price = RwSignal::new(Prices::default().cny_per_gib_hour.to_string());

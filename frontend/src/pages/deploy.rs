@@ -50,11 +50,7 @@ fn now_secs() -> i64 {
 }
 
 fn duration(secs: i64) -> String {
-    if secs < 60 {
-        format!("{secs} s")
-    } else {
-        format!("{} min {} s", secs / 60, secs % 60)
-    }
+    if secs < 60 { format!("{secs} s") } else { format!("{} min {} s", secs / 60, secs % 60) }
 }
 
 #[component]
@@ -62,8 +58,7 @@ pub fn DeployProgress() -> impl IntoView {
     let ctx = expect_context::<EnvCtx>();
     let params = use_params_map();
     let service = params.with_untracked(|p| p.get("service").unwrap_or_default());
-    let task: i64 =
-        params.with_untracked(|p| p.get("task").and_then(|t| t.parse().ok()).unwrap_or(0));
+    let task: i64 = params.with_untracked(|p| p.get("task").and_then(|t| t.parse().ok()).unwrap_or(0));
     let env = ctx.env_id.get_untracked();
 
     let steps: RwSignal<Vec<Step>> = RwSignal::new(Vec::new());
@@ -72,66 +67,34 @@ pub fn DeployProgress() -> impl IntoView {
     let outcome: RwSignal<Option<Outcome>> = RwSignal::new(None);
     let now = RwSignal::new(now_secs());
 
-    let url = format!(
-        "/api/envs/{}/services/{}/tasks/{task}/events",
-        api::enc(&env),
-        api::enc(&service)
-    );
+    let url = format!("/api/envs/{}/services/{}/tasks/{task}/events", api::enc(&env), api::enc(&service));
     if let Ok(source) = web_sys::EventSource::new(&url) {
-        let on_event =
-            Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |ev: web_sys::MessageEvent| {
-                let Some(data) = ev.data().as_string() else {
-                    return;
-                };
-                match serde_json::from_str::<DeployEvent>(&data) {
-                    Ok(DeployEvent::Step {
-                        index,
-                        name,
-                        status,
-                        start_time,
-                        end_time,
-                        fail_reason,
-                    }) => steps.update(|s| {
-                        if s.len() <= index {
-                            s.resize(index + 1, Step::default());
-                        }
-                        s[index] = Step {
-                            name,
-                            status,
-                            start: parse_cst(&start_time),
-                            end: parse_cst(&end_time),
-                            fail_reason,
-                        };
-                    }),
-                    Ok(DeployEvent::Log { line }) => logs.update(|l| l.push(line)),
-                    Ok(DeployEvent::Done {
-                        status,
-                        fail_reason,
-                        version,
-                    }) => {
-                        outcome.set(Some(Outcome {
-                            status,
-                            fail_reason,
-                            version,
-                        }));
-                        link.set(Link::Ended);
+        let on_event = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |ev: web_sys::MessageEvent| {
+            let Some(data) = ev.data().as_string() else {
+                return;
+            };
+            match serde_json::from_str::<DeployEvent>(&data) {
+                Ok(DeployEvent::Step { index, name, status, start_time, end_time, fail_reason }) => steps.update(|s| {
+                    if s.len() <= index {
+                        s.resize(index + 1, Step::default());
                     }
-                    Err(_) => {}
+                    s[index] =
+                        Step { name, status, start: parse_cst(&start_time), end: parse_cst(&end_time), fail_reason };
+                }),
+                Ok(DeployEvent::Log { line }) => logs.update(|l| l.push(line)),
+                Ok(DeployEvent::Done { status, fail_reason, version }) => {
+                    outcome.set(Some(Outcome { status, fail_reason, version }));
+                    link.set(Link::Ended);
                 }
-            });
+                Err(_) => {}
+            }
+        });
         for kind in ["step", "log", "done"] {
-            let _ =
-                source.add_event_listener_with_callback(kind, on_event.as_ref().unchecked_ref());
+            let _ = source.add_event_listener_with_callback(kind, on_event.as_ref().unchecked_ref());
         }
         let source_for_done = source.clone();
         let on_open = Closure::<dyn FnMut()>::new(move || {
-            link.update(|l| {
-                *l = if *l == Link::Reconnecting {
-                    Link::Resumed
-                } else {
-                    Link::Live
-                }
-            });
+            link.update(|l| *l = if *l == Link::Reconnecting { Link::Resumed } else { Link::Live });
         });
         source.set_onopen(Some(on_open.as_ref().unchecked_ref()));
         let on_error = Closure::<dyn FnMut()>::new(move || {
@@ -148,10 +111,7 @@ pub fn DeployProgress() -> impl IntoView {
         on_cleanup(move || held.take().0.close());
     }
     // Elapsed times of running steps tick once a second.
-    if let Ok(handle) = set_interval_with_handle(
-        move || now.set(now_secs()),
-        std::time::Duration::from_secs(1),
-    ) {
+    if let Ok(handle) = set_interval_with_handle(move || now.set(now_secs()), std::time::Duration::from_secs(1)) {
         on_cleanup(move || handle.clear());
     }
 
@@ -168,10 +128,7 @@ pub fn DeployProgress() -> impl IntoView {
             async move { api::cloud::<OperateServerManage>(&req).await }
         })
     };
-    let why_not = Signal::derive(move || {
-        ctx.denial(Need::EnvRole(Role::Developer))
-            .filter(|r| !r.is_empty())
-    });
+    let why_not = Signal::derive(move || ctx.denial(Need::EnvRole(Role::Developer)).filter(|r| !r.is_empty()));
     let service_href = format!("/envs/{env}/services/{service}");
 
     view! {

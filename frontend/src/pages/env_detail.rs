@@ -3,8 +3,8 @@
 //! services (R-ENV-6).
 
 use console_shared::actions::{
-    DescribeCloudRunServers, DescribeCloudRunServersRequest, DescribeCloudRunServersResponse,
-    DestroyEnv, DestroyEnvRequest, EnvBaseInfo,
+    DescribeCloudRunServers, DescribeCloudRunServersRequest, DescribeCloudRunServersResponse, DestroyEnv,
+    DestroyEnvRequest, EnvBaseInfo,
 };
 use console_shared::dto::ApiError;
 use console_shared::permissions::{Need, Role};
@@ -28,20 +28,11 @@ pub fn EnvDetail() -> impl IntoView {
         let env_id = ctx.env_id.get();
         async move {
             // 30 is the cap per page (CLOUD-API.md §1.2); an environment holds at most 15.
-            let req = DescribeCloudRunServersRequest {
-                env_id,
-                page_size: Some(30),
-                ..Default::default()
-            };
+            let req = DescribeCloudRunServersRequest { env_id, page_size: Some(30), ..Default::default() };
             api::cloud::<DescribeCloudRunServers>(&req).await
         }
     });
-    move || {
-        ctx.info
-            .get()
-            .and_then(Result::ok)
-            .map(|r| view! { <Detail info=r.env_base_info list /> })
-    }
+    move || ctx.info.get().and_then(Result::ok).map(|r| view! { <Detail info=r.env_base_info list /> })
 }
 
 #[component]
@@ -82,10 +73,7 @@ fn Detail(info: EnvBaseInfo, list: ServiceList) -> impl IntoView {
 #[component]
 fn Services(env_id: String, list: ServiceList) -> impl IntoView {
     let ctx = expect_context::<EnvCtx>();
-    let why_not = Signal::derive(move || {
-        ctx.denial(Need::EnvRole(Role::Developer))
-            .filter(|r| !r.is_empty())
-    });
+    let why_not = Signal::derive(move || ctx.denial(Need::EnvRole(Role::Developer)).filter(|r| !r.is_empty()));
     let new_href = format!("/envs/{env_id}/services/new");
     view! {
         <section aria-labelledby="services-title" class="stack">
@@ -155,10 +143,7 @@ fn DeleteEnv(env_id: String, list: ServiceList) -> impl IntoView {
     let navigate = use_navigate();
     let typed = RwSignal::new(String::new());
     let destroy = Action::new_local(|env_id: &String| {
-        let req = DestroyEnvRequest {
-            env_id: env_id.clone(),
-            ..Default::default()
-        };
+        let req = DestroyEnvRequest { env_id: env_id.clone(), ..Default::default() };
         async move { api::cloud::<DestroyEnv>(&req).await }
     });
     Effect::new(move |_| {
@@ -174,8 +159,7 @@ fn DeleteEnv(env_id: String, list: ServiceList) -> impl IntoView {
             .filter(|r| !r.is_empty())
             .or_else(|| (held() > 0).then(|| delete_blocked(held(), lang())))
     });
-    let blocked =
-        move || why_not.with(Option::is_some) || ctx.denial(Need::EnvRole(Role::Owner)).is_some();
+    let blocked = move || why_not.with(Option::is_some) || ctx.denial(Need::EnvRole(Role::Owner)).is_some();
     let described = move || why_not.with(Option::is_some).then_some("delete-why");
     let id = env_id.clone();
     let confirmed = move || typed.get().trim() == id;

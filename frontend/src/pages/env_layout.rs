@@ -47,28 +47,13 @@ pub fn EnvLayout() -> impl IntoView {
     let env_id = Memo::new(move |_| params.with(|p| p.get("env").unwrap_or_default()));
     let info = LocalResource::new(move || {
         let env_id = env_id.get();
-        async move {
-            api::cloud::<DescribeEnvBaseInfo>(&EnvIdRequest {
-                env_id: named(env_id).await,
-            })
-            .await
-        }
+        async move { api::cloud::<DescribeEnvBaseInfo>(&EnvIdRequest { env_id: named(env_id).await }).await }
     });
     let access = LocalResource::new(move || {
         let env_id = env_id.get();
-        async move {
-            api::get::<Access>(&format!(
-                "/api/envs/{}/access",
-                api::enc(&named(env_id).await)
-            ))
-            .await
-        }
+        async move { api::get::<Access>(&format!("/api/envs/{}/access", api::enc(&named(env_id).await))).await }
     });
-    provide_context(EnvCtx {
-        env_id,
-        info,
-        access,
-    });
+    provide_context(EnvCtx { env_id, info, access });
 
     view! {
         {move || match info.get() {

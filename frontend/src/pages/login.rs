@@ -28,10 +28,7 @@ pub fn Login() -> impl IntoView {
     Effect::new(move |_| {
         if let Some(Ok(me)) = submit.value().get() {
             session.0.set(Some(me));
-            navigate(
-                &safe_next(query.with_untracked(|q| q.get("next"))),
-                Default::default(),
-            );
+            navigate(&safe_next(query.with_untracked(|q| q.get("next"))), Default::default());
         }
     });
     let error = Signal::derive(move || submit.value().get().and_then(Result::err));

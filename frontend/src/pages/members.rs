@@ -22,10 +22,7 @@ pub fn Members() -> impl IntoView {
         async move { api::get::<Vec<Member>>(&members_url(&env)).await }
     });
     // Owners manage members (R-ENV-7: production stays strict this way).
-    let why_not = Signal::derive(move || {
-        ctx.denial(Endpoint::AddMember.rule().need)
-            .filter(|r| !r.is_empty())
-    });
+    let why_not = Signal::derive(move || ctx.denial(Endpoint::AddMember.rule().need).filter(|r| !r.is_empty()));
     let locked = move || ctx.denial(Endpoint::AddMember.rule().need).is_some();
 
     view! {
@@ -86,20 +83,12 @@ fn MemberRow(
     members: LocalResource<Result<Vec<Member>, ApiError>>,
 ) -> impl IntoView {
     let ctx = expect_context::<EnvCtx>();
-    let url = format!(
-        "{}/{}",
-        members_url(&ctx.env_id.get_untracked()),
-        member.user_id
-    );
+    let url = format!("{}/{}", members_url(&ctx.env_id.get_untracked()), member.user_id);
     let change = {
         let url = url.clone();
         Action::new_local(move |role: &Role| {
             let (url, body) = (url.clone(), SetRole { role: *role });
-            async move {
-                api::json::<SetRole, Member>("PUT", &url, Some(&body))
-                    .await
-                    .map(|_| ())
-            }
+            async move { api::json::<SetRole, Member>("PUT", &url, Some(&body)).await.map(|_| ()) }
         })
     };
     let remove = Action::new_local(move |_: &()| {
@@ -114,11 +103,7 @@ fn MemberRow(
         }
     });
     let error = Signal::derive(move || {
-        change
-            .value()
-            .get()
-            .and_then(Result::err)
-            .or_else(|| remove.value().get().and_then(Result::err))
+        change.value().get().and_then(Result::err).or_else(|| remove.value().get().and_then(Result::err))
     });
     let select_id = format!("role-{}", member.user_id);
     let label = format!("{} {}", Msg::RoleOf.text(lang()), member.display_name);

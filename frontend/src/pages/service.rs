@@ -3,8 +3,9 @@
 //! everything that is lost spelled out (R-SVC-5).
 
 use console_shared::actions::{
-    DeleteCloudRunServer, DeleteCloudRunServerRequest, DescribeCloudRunDeployRecord,
-    DescribeCloudRunServerDetail, DescribeCloudRunServerDetailResponse, ServerRequest,
+    DeleteCloudRunServer, DeleteCloudRunServerRequest, DeployParam, DescribeCloudRunDeployRecord,
+    DescribeCloudRunServerDetail, DescribeCloudRunServerDetailResponse, ServerRequest, UpdateCloudRunServer,
+    UpdateCloudRunServerRequest,
 };
 use console_shared::permissions::{Need, Role};
 use console_shared::rules::looks_secret;
@@ -21,21 +22,14 @@ pub fn ServicePage() -> impl IntoView {
     let ctx = expect_context::<EnvCtx>();
     let params = use_params_map();
     let service = Memo::new(move |_| params.with(|p| p.get("service").unwrap_or_default()));
-    let request = move || ServerRequest {
-        env_id: ctx.env_id.get(),
-        server_name: service.get(),
-    };
+    let request = move || ServerRequest { env_id: ctx.env_id.get(), server_name: service.get() };
     let detail = LocalResource::new(move || {
         let req = request();
         async move { api::cloud::<DescribeCloudRunServerDetail>(&req).await }
     });
     let records = LocalResource::new(move || {
         let req = request();
-        async move {
-            api::cloud::<DescribeCloudRunDeployRecord>(&req)
-                .await
-                .map(|r| r.deploy_records)
-        }
+        async move { api::cloud::<DescribeCloudRunDeployRecord>(&req).await.map(|r| r.deploy_records) }
     });
     view! {
         {move || match detail.get() {
@@ -85,7 +79,63 @@ pub fn ServicePage() -> impl IntoView {
                 None => ().into_any(),
             }}
         </section>
+        {move || detail.get().and_then(Result::ok).map(|d| {
+            let image = d.online_version_infos.first().map(|v| v.image_url.clone()).unwrap_or_default();
+            view! { <Redeploy service image /> }
+        })}
         <DeleteService service />
+    }
+}
+
+/// A redeploy from an image (UpdateCloudRunServer): the progress page follows it.
+#[component]
+fn Redeploy(service: Memo<String>, image: String) -> impl IntoView {
+    let ctx = expect_context::<EnvCtx>();
+    let navigate = use_navigate();
+    let image = RwSignal::new(image);
+    let deploy = Action::new_local(move |image: &String| {
+        let req = UpdateCloudRunServerRequest {
+            env_id: ctx.env_id.get_untracked(),
+            server_name: service.get_untracked(),
+            deploy_info: DeployParam {
+                deploy_type: "image".into(),
+                image_url: Some(image.trim().to_string()),
+                release_type: Some("FULL".into()),
+                ..Default::default()
+            },
+            items: None,
+        };
+        async move { api::cloud::<UpdateCloudRunServer>(&req).await }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(r)) = deploy.value().get() {
+            let (env, svc) = (ctx.env_id.get_untracked(), service.get_untracked());
+            navigate(&format!("/envs/{env}/services/{svc}/tasks/{}", r.task_id), Default::default());
+        }
+    });
+    let why_not = Signal::derive(move || ctx.denial(Need::EnvRole(Role::Developer)).filter(|r| !r.is_empty()));
+    let locked = move || ctx.denial(Need::EnvRole(Role::Developer)).is_some();
+    let described = move || if why_not.with(Option::is_some) { "redeploy-help redeploy-why" } else { "redeploy-help" };
+    view! {
+        <form class="stack" aria-labelledby="redeploy-title" on:submit=move |ev| {
+            ev.prevent_default();
+            deploy.dispatch(image.get_untracked());
+        }>
+            <h3 id="redeploy-title" class="h3">{t(Msg::NewVersion)}</h3>
+            <p id="redeploy-help" class="help">{t(Msg::NewVersionHelp)}</p>
+            <Reason id="redeploy-why" text=why_not />
+            <div class="row">
+                <label class="inline">
+                    {t(Msg::ImageUrl)}
+                    <input bind:value=image spellcheck="false" disabled=locked aria-describedby=described />
+                </label>
+                <button class="button primary" type="submit" aria-describedby=described
+                    disabled=move || locked() || image.get().trim().is_empty() || deploy.pending().get()>
+                    {t(Msg::DeployNow)}
+                </button>
+            </div>
+            <ErrorNote error=Signal::derive(move || deploy.value().get().and_then(Result::err)) />
+        </form>
     }
 }
 
@@ -96,19 +146,18 @@ fn Overview(detail: DescribeCloudRunServerDetailResponse) -> impl IntoView {
     let status = base.status.clone();
     let online = status == "normal";
     let domain = base.default_domain_name.clone();
-    let vars: Vec<(String, String)> =
-        serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(&c.env_params)
-            .unwrap_or_default()
-            .into_iter()
-            .map(|(k, v)| {
-                let shown = if looks_secret(&k) {
-                    "••••••".to_string()
-                } else {
-                    v.as_str().unwrap_or_default().to_string()
-                };
-                (k, shown)
-            })
-            .collect();
+    let vars: Vec<(String, String)> = serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(&c.env_params)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(k, v)| {
+            let shown = if looks_secret(&k) {
+                "••••••".to_string()
+            } else {
+                v.as_str().unwrap_or_default().to_string()
+            };
+            (k, shown)
+        })
+        .collect();
     let policies = c
         .policy_details
         .iter()
@@ -165,22 +214,12 @@ fn DeleteService(service: Memo<String>) -> impl IntoView {
     });
     Effect::new(move |_| {
         if let Some(Ok(_)) = delete.value().get() {
-            navigate(
-                &format!("/envs/{}", ctx.env_id.get_untracked()),
-                Default::default(),
-            );
+            navigate(&format!("/envs/{}", ctx.env_id.get_untracked()), Default::default());
         }
     });
-    let why_not = Signal::derive(move || {
-        ctx.denial(Need::EnvRole(Role::Developer))
-            .filter(|r| !r.is_empty())
-    });
+    let why_not = Signal::derive(move || ctx.denial(Need::EnvRole(Role::Developer)).filter(|r| !r.is_empty()));
     let locked = move || ctx.denial(Need::EnvRole(Role::Developer)).is_some();
-    let described = move || {
-        why_not
-            .with(Option::is_some)
-            .then_some("delete-service-why")
-    };
+    let described = move || why_not.with(Option::is_some).then_some("delete-service-why");
     view! {
         <section class="danger-zone stack" aria-labelledby="delete-service-title">
             <h3 id="delete-service-title" class="h3">{t(Msg::DeleteService)}</h3>

@@ -67,24 +67,12 @@ fn UserRow(
 ) -> impl IntoView {
     let session = expect_context::<Session>();
     let url = format!("/api/users/{}", user.id);
-    let is_me = session
-        .0
-        .with_untracked(|m| m.as_ref().is_some_and(|m| m.username == user.username));
+    let is_me = session.0.with_untracked(|m| m.as_ref().is_some_and(|m| m.username == user.username));
     let toggle = {
         let url = url.clone();
         Action::new_local(move |disabled: &bool| {
-            let (url, body) = (
-                url.clone(),
-                UpdateUser {
-                    disabled: Some(*disabled),
-                    ..Default::default()
-                },
-            );
-            async move {
-                api::json::<UpdateUser, UserInfo>("PATCH", &url, Some(&body))
-                    .await
-                    .map(|_| ())
-            }
+            let (url, body) = (url.clone(), UpdateUser { disabled: Some(*disabled), ..Default::default() });
+            async move { api::json::<UpdateUser, UserInfo>("PATCH", &url, Some(&body)).await.map(|_| ()) }
         })
     };
     let delete = Action::new_local(move |_: &()| {
@@ -93,18 +81,12 @@ fn UserRow(
     });
     let confirming = RwSignal::new(false);
     Effect::new(move |_| {
-        if matches!(toggle.value().get(), Some(Ok(())))
-            || matches!(delete.value().get(), Some(Ok(())))
-        {
+        if matches!(toggle.value().get(), Some(Ok(()))) || matches!(delete.value().get(), Some(Ok(()))) {
             users.refetch();
         }
     });
     let error = Signal::derive(move || {
-        toggle
-            .value()
-            .get()
-            .and_then(Result::err)
-            .or_else(|| delete.value().get().and_then(Result::err))
+        toggle.value().get().and_then(Result::err).or_else(|| delete.value().get().and_then(Result::err))
     });
     let state = if user.disabled {
         Msg::StateDisabled
@@ -160,9 +142,7 @@ fn UserRow(
 }
 
 #[component]
-fn CreateUserForm(
-    users: LocalResource<Result<Vec<UserInfo>, console_shared::dto::ApiError>>,
-) -> impl IntoView {
+fn CreateUserForm(users: LocalResource<Result<Vec<UserInfo>, console_shared::dto::ApiError>>) -> impl IntoView {
     let username = RwSignal::new(String::new());
     let display = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
@@ -180,15 +160,11 @@ fn CreateUserForm(
     });
     let name_error = move || {
         let v = username.get();
-        (!v.is_empty())
-            .then(|| rules::username(&v).err().map(|e| rule_error(&e, lang())))
-            .flatten()
+        (!v.is_empty()).then(|| rules::username(&v).err().map(|e| rule_error(&e, lang()))).flatten()
     };
     let pw_error = move || {
         let v = password.get();
-        (!v.is_empty())
-            .then(|| rules::password(&v).err().map(|e| rule_error(&e, lang())))
-            .flatten()
+        (!v.is_empty()).then(|| rules::password(&v).err().map(|e| rule_error(&e, lang()))).flatten()
     };
     let ready = move || {
         rules::username(&username.get()).is_ok()

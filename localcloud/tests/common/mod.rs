@@ -19,19 +19,12 @@ pub async fn start_in(dir: tempfile::TempDir) -> Cloud {
         addr: "127.0.0.1:0".parse().unwrap(),
         gateway_addr: "127.0.0.1:0".parse().unwrap(),
         data_dir: dir.path().to_path_buf(),
-        credentials: vec![Credential {
-            secret_id: ID.into(),
-            secret_key: KEY.into(),
-        }],
+        credentials: vec![Credential { secret_id: ID.into(), secret_key: KEY.into() }],
         step_delay: std::time::Duration::from_millis(20),
     })
     .await
     .unwrap();
-    Cloud {
-        addr: running.api_addr,
-        gateway: running.gateway_addr,
-        _dir: dir,
-    }
+    Cloud { addr: running.api_addr, gateway: running.gateway_addr, _dir: dir }
 }
 
 pub async fn start() -> Cloud {
@@ -39,10 +32,7 @@ pub async fn start() -> Cloud {
 }
 
 pub fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs() as i64
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64
 }
 
 /// Options for one raw call, so each test can break exactly one thing.
@@ -59,11 +49,7 @@ pub struct Call<'a> {
 
 impl<'a> Call<'a> {
     pub fn new(service: &'a str, action: &'a str, body: Value) -> Self {
-        let version = if service == "tcb" {
-            "2018-06-08"
-        } else {
-            "2022-02-17"
-        };
+        let version = if service == "tcb" { "2018-06-08" } else { "2022-02-17" };
         Call {
             service,
             action,
@@ -82,10 +68,7 @@ impl<'a> Call<'a> {
         edit: impl FnOnce(&mut Vec<(&'static str, String)>),
     ) -> (reqwest::StatusCode, String, Value) {
         let host = cloud.addr.to_string();
-        let cred = Credential {
-            secret_id: self.secret_id.into(),
-            secret_key: self.secret_key.into(),
-        };
+        let cred = Credential { secret_id: self.secret_id.into(), secret_key: self.secret_key.into() };
         let target = tc3::Target {
             service: self.service,
             host: &host,
@@ -95,9 +78,7 @@ impl<'a> Call<'a> {
         };
         let mut signed = tc3::sign_json_post(&cred, target, self.timestamp, &self.body);
         edit(&mut signed.headers);
-        let mut req = reqwest::Client::new()
-            .post(format!("http://{host}/"))
-            .body(self.body);
+        let mut req = reqwest::Client::new().post(format!("http://{host}/")).body(self.body);
         for (k, v) in signed.headers {
             req = req.header(k, v);
         }
@@ -111,10 +92,7 @@ impl<'a> Call<'a> {
     pub async fn send(self, cloud: &Cloud) -> Value {
         let (status, ct, v) = self.send_with(cloud, |_| {}).await;
         assert_eq!(status, 200, "API 3.0 answers 200 even for errors");
-        assert_eq!(
-            ct, "application/json",
-            "exactly application/json, no charset"
-        );
+        assert_eq!(ct, "application/json", "exactly application/json, no charset");
         assert!(v["Response"]["RequestId"].is_string(), "{v}");
         v["Response"].clone()
     }
@@ -125,15 +103,8 @@ pub fn code(resp: &Value) -> &str {
 }
 
 pub async fn create_env(cloud: &Cloud, region: &str, alias: &str) -> String {
-    let mut call = Call::new(
-        "tcbr",
-        "CreateCloudRunEnv",
-        json!({"PackageType": "Trial", "Alias": alias}),
-    );
+    let mut call = Call::new("tcbr", "CreateCloudRunEnv", json!({"PackageType": "Trial", "Alias": alias}));
     call.region = Some(region);
     let r = call.send(cloud).await;
-    r["EnvId"]
-        .as_str()
-        .unwrap_or_else(|| panic!("{r}"))
-        .to_string()
+    r["EnvId"].as_str().unwrap_or_else(|| panic!("{r}")).to_string()
 }

@@ -21,7 +21,7 @@ use axum::routing::get;
 use console_shared::actions::{
     DescribeCloudRunProcessLog, DescribeServerManageTask, ManageTaskRequest, ProcessLogRequest, ServerManageTaskInfo,
 };
-use console_shared::dto::{ApiError, DeployEvent, console_codes};
+use console_shared::dto::{ApiError, DeployEvent, HubStats, console_codes};
 use console_shared::permissions::Endpoint;
 use console_shared::region::Region;
 use futures::Stream;
@@ -62,6 +62,27 @@ pub struct Hub {
     feeds: Mutex<HashMap<Key, Arc<Feed>>>,
     pub pollers_started: AtomicU64,
     pub polls: AtomicU64,
+    pub subscribers: AtomicU64,
+}
+
+impl Hub {
+    pub fn stats(&self) -> HubStats {
+        HubStats {
+            feeds: self.feeds.lock().unwrap_or_else(|p| p.into_inner()).len() as u64,
+            subscribers: self.subscribers.load(Ordering::Relaxed),
+            pollers_started: self.pollers_started.load(Ordering::Relaxed),
+            polls: self.polls.load(Ordering::Relaxed),
+        }
+    }
+}
+
+/// Counts a subscriber for as long as its stream lives.
+struct Subscribed(Arc<Hub>);
+
+impl Drop for Subscribed {
+    fn drop(&mut self) {
+        self.0.subscribers.fetch_sub(1, Ordering::Relaxed);
+    }
 }
 
 impl Hub {
@@ -161,7 +182,17 @@ async fn poll(hub: &Hub, key: &Key, feed: &Feed, upstream: &Upstream, region: Op
 }
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/api/envs/{env}/services/{service}/tasks/{task}/events", get(events))
+    Router::new()
+        .route("/api/envs/{env}/services/{service}/tasks/{task}/events", get(events))
+        .route("/api/admin/hub", get(stats))
+}
+
+#[utoipa::path(get, path = "/api/admin/hub", tag = "deploys",
+    description = "Counters of the deploy-progress hub: watched tasks, subscribers, pollers, polls. Needs: admin.",
+    responses((status = 200, body = HubStats), (status = 403, body = ApiError)))]
+pub(crate) async fn stats(State(state): State<AppState>, user: AuthUser) -> AppResult<axum::Json<HubStats>> {
+    authorize(&state, &user, Endpoint::HubStats, None).await?;
+    Ok(axum::Json(state.hub.stats()))
 }
 
 fn kind(e: &DeployEvent) -> &'static str {
@@ -182,7 +213,9 @@ fn to_sse((id, e): &(u64, DeployEvent)) -> Event {
 
 /// The stream for one subscriber: what it missed after `after`, then live
 /// events, without a gap or a duplicate; it ends after `done`.
-fn stream(feed: Arc<Feed>, after: u64) -> impl Stream<Item = Result<Event, Infallible>> {
+fn stream(hub: Arc<Hub>, feed: Arc<Feed>, after: u64) -> impl Stream<Item = Result<Event, Infallible>> {
+    hub.subscribers.fetch_add(1, Ordering::Relaxed);
+    let guard = Subscribed(hub);
     // Subscribe before reading the history, so nothing falls between the two.
     let mut live = feed.live.subscribe();
     let backlog: Vec<(u64, DeployEvent)> = {
@@ -190,6 +223,7 @@ fn stream(feed: Arc<Feed>, after: u64) -> impl Stream<Item = Result<Event, Infal
         history.iter().filter(|(id, _)| *id > after).cloned().collect()
     };
     async_stream::stream! {
+        let _counted = guard;
         let mut last = after;
         for item in backlog {
             last = item.0;
@@ -253,7 +287,7 @@ pub(crate) async fn events(
     let after =
         headers.get("last-event-id").and_then(|v| v.to_str().ok()).and_then(|v| v.trim().parse().ok()).unwrap_or(0);
     let feed = state.hub.feed((env, service, task), state.upstream.clone(), region);
-    let mut response = Sse::new(stream(feed, after))
+    let mut response = Sse::new(stream(state.hub.clone(), feed, after))
         .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)).text("keep-alive"))
         .into_response();
     let h = response.headers_mut();

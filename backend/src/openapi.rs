@@ -4,8 +4,8 @@
 use axum::Json;
 use axum::routing::get;
 use console_shared::dto::{
-    Access, AddMember, ApiError, AuditEntry, ChangePassword, CreateUser, LoginRequest, Me, Member, SessionInfo,
-    SetRole, UpdateUser, UserInfo,
+    Access, AddMember, ApiError, AuditEntry, ChangePassword, CreateUser, HubStats, LoginRequest, Me, Member,
+    SessionInfo, SetRole, UpdateUser, UserInfo,
 };
 use console_shared::permissions::Role;
 use utoipa::OpenApi;
@@ -39,8 +39,10 @@ use crate::AppState;
         crate::audit::list,
         crate::audit::export_csv,
         crate::events::events,
+        crate::events::stats,
     ),
     components(schemas(
+        HubStats,
         Access,
         AddMember,
         ApiError,

@@ -196,6 +196,7 @@ fn endpoint_row(e: Endpoint, env: &str) -> (Method, String, Option<Value>, Statu
         RemoveMember => (Method::DELETE, format!("/api/envs/{env}/members/999999"), None, StatusCode::NOT_FOUND),
         ReadEnvAudit => (Method::GET, format!("/api/audit?env={env}"), None, StatusCode::OK),
         ReadAllAudit => (Method::GET, "/api/audit".into(), None, StatusCode::OK),
+        HubStats => (Method::GET, "/api/admin/hub".into(), None, StatusCode::OK),
         DeployEvents => {
             (Method::GET, format!("/api/envs/{env}/services/nosvc/tasks/1/events"), None, StatusCode::NOT_FOUND)
         }

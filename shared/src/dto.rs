@@ -165,3 +165,17 @@ pub enum DeployEvent {
     /// The task ended: `finished`, `failed` or `cancelled`; the stream closes.
     Done { status: String, fail_reason: String, version: String },
 }
+
+/// The deploy-progress hub's counters (`GET /api/admin/hub`, admins).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct HubStats {
+    /// Tasks being watched now.
+    pub feeds: u64,
+    /// Subscribers connected now.
+    pub subscribers: u64,
+    /// Pollers ever started: one per watched task.
+    pub pollers_started: u64,
+    /// Upstream polls ever made.
+    pub polls: u64,
+}

@@ -132,10 +132,11 @@ pub enum Endpoint {
     ReadEnvAudit,
     ReadAllAudit,
     DeployEvents,
+    HubStats,
 }
 
 impl Endpoint {
-    pub const ALL: [Endpoint; 15] = [
+    pub const ALL: [Endpoint; 16] = [
         Endpoint::ListUsers,
         Endpoint::CreateUser,
         Endpoint::UpdateUser,
@@ -151,6 +152,7 @@ impl Endpoint {
         Endpoint::ReadEnvAudit,
         Endpoint::ReadAllAudit,
         Endpoint::DeployEvents,
+        Endpoint::HubStats,
     ];
 
     pub fn rule(self) -> Rule {
@@ -167,6 +169,7 @@ impl Endpoint {
             ReadEnvAudit => read(EnvRole(Role::Owner)),
             ReadAllAudit => read(Admin),
             DeployEvents => read(EnvRole(Role::Viewer)),
+            HubStats => read(Admin),
         }
     }
 
@@ -189,6 +192,7 @@ impl Endpoint {
             ReadEnvAudit => "ReadAudit",
             ReadAllAudit => "ReadAllAudit",
             DeployEvents => "WatchDeploy",
+            HubStats => "HubStats",
         }
     }
 }

@@ -311,7 +311,7 @@ pub(crate) async fn proxy(
 }
 
 /// The creator owns the new environment.
-async fn record_new_env(state: &AppState, env_id: &str, region: Region, user_id: i64) -> AppResult<()> {
+pub async fn record_new_env(state: &AppState, env_id: &str, region: Region, user_id: i64) -> AppResult<()> {
     let mut tx = crate::db::write_tx(&state.db).await?;
     sqlx::query("INSERT OR IGNORE INTO environments (env_id, region, created_by, created_at) VALUES (?, ?, ?, ?)")
         .bind(env_id)

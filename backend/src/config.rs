@@ -49,6 +49,10 @@ pub struct Config {
     /// Sessions end this many hours after login, whatever the activity.
     #[arg(long, env = "CONSOLE_SESSION_ABSOLUTE_HOURS", default_value_t = 12)]
     pub session_absolute_hours: i64,
+    /// Seed a fresh embedded cloud with an environment, services and deploy
+    /// history, for demonstrations (ignored with a real cloud).
+    #[arg(long, env = "CONSOLE_DEMO", default_value_t = false)]
+    pub demo: bool,
     /// Set when users reach the console over https (a TLS-terminating proxy in
     /// front): cookies get `Secure` and responses carry HSTS.
     #[arg(long, env = "CONSOLE_BEHIND_TLS", default_value_t = false)]

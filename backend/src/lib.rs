@@ -9,6 +9,7 @@ mod cloud;
 pub mod config;
 mod csrf;
 mod db;
+mod demo;
 mod error;
 pub mod events;
 mod json;
@@ -187,6 +188,9 @@ pub async fn start(config: Config, clock: Arc<dyn Clock>) -> Result<Running, Sta
             config.login_window_minutes.max(1) * 60,
         ),
     }));
+    if config.demo && embedded.is_some() {
+        tokio::spawn(demo::seed(state.clone()));
+    }
     let router = app(state);
     let server = tokio::spawn(async move {
         // The peer address feeds the sign-in limits.

@@ -145,3 +145,32 @@ async fn a_subscriber_from_another_environment_is_refused() {
     assert_eq!(app.get(&events_path(&env, task), None).send().await.unwrap().status(), 401);
     assert_eq!(app.get(&events_path(&env, 999), Some(&admin)).send().await.unwrap().status(), 404);
 }
+
+#[tokio::test]
+async fn demo_mode_seeds_an_environment_with_services_and_history() {
+    let app = TestApp::start_with(|c| c.demo = true).await;
+    let token = app.login().await;
+    let mut services = Value::Null;
+    for _ in 0..200 {
+        let list = cloud(&app, &token, "tcbr/DescribeCloudRunEnvs", json!({})).await;
+        if let Some(env) = list["EnvList"].as_array().and_then(|l| l.first()) {
+            let env = env["EnvId"].as_str().unwrap().to_string();
+            services = cloud(&app, &token, "tcbr/DescribeCloudRunServers", json!({"EnvId": env})).await;
+            let records =
+                cloud(&app, &token, "tcbr/DescribeCloudRunDeployRecord", json!({"EnvId": env, "ServerName": "api"}))
+                    .await;
+            let api_done =
+                records["DeployRecords"].as_array().is_some_and(|r| r.len() == 2 && r[0]["Status"] == "running");
+            if services["Total"] == 3 && api_done {
+                break;
+            }
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let mut names: Vec<&str> =
+        services["ServerList"].as_array().unwrap().iter().map(|s| s["ServerName"].as_str().unwrap()).collect();
+    names.sort();
+    assert_eq!(names, vec!["api", "legacy", "shop"]);
+    let legacy = services["ServerList"].as_array().unwrap().iter().find(|s| s["ServerName"] == "legacy").unwrap();
+    assert_eq!(legacy["Status"], "create_failed", "the demo shows a failed deploy too");
+}

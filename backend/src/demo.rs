@@ -1,0 +1,92 @@
+//! `console --demo`: on a fresh embedded cloud, seed an environment with a few
+//! services and their deploy history, so a demonstration of the workflow
+//! starts with something to show. Everything goes through the same signed API
+//! calls a user's clicks make; nothing is written behind the cloud's back.
+
+use std::time::Duration;
+
+use console_shared::actions::{
+    CreateCloudRunEnv, CreateCloudRunEnvRequest, CreateCloudRunServer, CreateCloudRunServerRequest, DeployParam,
+    DescribeServerManageTask, DiffConfigItem, ManageTaskRequest, UpdateCloudRunServer, UpdateCloudRunServerRequest,
+};
+use console_shared::region::Region;
+
+use crate::AppState;
+use crate::cloud::{UpstreamError, record_new_env};
+
+fn image(url: &str) -> DeployParam {
+    DeployParam {
+        deploy_type: "image".into(),
+        image_url: Some(url.into()),
+        release_type: Some("FULL".into()),
+        ..Default::default()
+    }
+}
+
+async fn wait(state: &AppState, env: &str, service: &str, task: i64) -> Result<(), UpstreamError> {
+    let req =
+        ManageTaskRequest { env_id: env.into(), server_name: service.into(), task_id: task, operator_remark: None };
+    for _ in 0..600 {
+        let t = state.upstream.call::<DescribeServerManageTask>(Some(Region::Shanghai), &req).await?;
+        if t.task.status != "running" {
+            return Ok(());
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    Ok(())
+}
+
+async fn create(state: &AppState, env: &str, name: &str, url: &str, min: i64) -> Result<i64, UpstreamError> {
+    let req = CreateCloudRunServerRequest {
+        env_id: env.into(),
+        server_name: name.into(),
+        deploy_info: image(url),
+        items: Some(vec![
+            DiffConfigItem::int("MinNum", min),
+            DiffConfigItem::int("MaxNum", 10),
+            DiffConfigItem::string("EnvParam", r#"{"GREETING":"hello from the demo","API_TOKEN":"not-shown"}"#),
+        ]),
+    };
+    Ok(state.upstream.call::<CreateCloudRunServer>(Some(Region::Shanghai), &req).await?.task_id)
+}
+
+/// Seeds once: only when the console knows no environment yet.
+pub async fn seed(state: AppState) {
+    match run(&state).await {
+        Ok(true) => println!("demo: seeded the environment `demo` with the services shop, api and legacy"),
+        Ok(false) => {}
+        Err(e) => tracing::warn!(error = ?e, "demo seeding stopped"),
+    }
+}
+
+async fn run(state: &AppState) -> Result<bool, UpstreamError> {
+    let known: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM environments").fetch_one(&state.db).await.unwrap_or(1);
+    let admin: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE username = 'admin'")
+        .fetch_optional(&state.db)
+        .await
+        .unwrap_or(None);
+    let Some(admin) = admin.filter(|_| known == 0) else { return Ok(false) };
+    let req =
+        CreateCloudRunEnvRequest { package_type: "Trial".into(), alias: Some("demo".into()), ..Default::default() };
+    let env = state.upstream.call::<CreateCloudRunEnv>(Some(Region::Shanghai), &req).await?.env_id;
+    if record_new_env(state, &env, Region::Shanghai, admin).await.is_err() {
+        return Ok(false);
+    }
+    // Three services in parallel: two that go live, one whose first deploy fails.
+    let shop = create(state, &env, "shop", "nginx:1.27", 0).await?;
+    let api = create(state, &env, "api", "nginx:1.27", 1).await?;
+    let legacy = create(state, &env, "legacy", "localcloud/fail-health", 0).await?;
+    wait(state, &env, "api", api).await?;
+    // A second version of `api`, so its history shows an update.
+    let update = UpdateCloudRunServerRequest {
+        env_id: env.clone(),
+        server_name: "api".into(),
+        deploy_info: image("nginx:1.28"),
+        items: None,
+    };
+    let second = state.upstream.call::<UpdateCloudRunServer>(Some(Region::Shanghai), &update).await?.task_id;
+    for (name, task) in [("shop", shop), ("legacy", legacy), ("api", second)] {
+        wait(state, &env, name, task).await?;
+    }
+    Ok(true)
+}

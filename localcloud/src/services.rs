@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use console_shared::actions::{
-    CreateCloudRunServerRequest, DeleteCloudRunServerRequest, DescribeCloudRunServerDetailResponse,
+    CreateCloudRunServerRequest, DeleteCloudRunServerRequest, DeployParam, DescribeCloudRunServerDetailResponse,
     DescribeCloudRunServersRequest, DescribeCloudRunServersResponse, DiffConfigItem, HpaPolicy, OnlineVersionInfo,
     ResultResponse, SERVERS_PAGE_SIZE_DEFAULT, SERVERS_PAGE_SIZE_MAX, ServerBaseConfig, ServerBaseInfo, ServerRequest,
     TaskIdResponse, UpdateCloudRunServerRequest, UpdateCloudRunServerResponse,
@@ -155,13 +155,7 @@ pub async fn create(
     envs::find(state, &req.env_id, region).await?;
     rules::service_name(&req.server_name).map_err(|e| invalid("ServerName", e))?;
     let config = config_from(&req.env_id, &req.server_name, req.items.as_deref().unwrap_or_default())?;
-    if req.deploy_info.deploy_type != "image" {
-        return Err(invalid("DeployInfo.DeployType", "is not supported by localcloud yet; use `image`"));
-    }
-    let image =
-        req.deploy_info.image_url.clone().filter(|i| !i.trim().is_empty()).ok_or_else(|| {
-            CloudError::new(codes::MISSING_PARAMETER, "The parameter `DeployInfo.ImageUrl` is missing.")
-        })?;
+    let image = image_of(&req.deploy_info)?;
     let domain = new_domain(state, &req.env_id, &req.server_name).await?;
     let now = crate::now();
     let version = format!("{}-001", req.server_name);
@@ -200,24 +194,17 @@ pub async fn create(
             format!("A service named `{}` already exists.", req.server_name),
         ));
     }
-    sqlx::query(
-        "INSERT INTO versions (env_id, server_name, version_name, image, config, status, created_at) VALUES (?, ?, ?, ?, ?, 'deploying', ?)",
-    )
-    .bind(&req.env_id)
-    .bind(&req.server_name)
-    .bind(&version)
-    .bind(&image)
-    .bind(&config_json)
-    .bind(now)
-    .execute(&mut *tx)
-    .await
-    .map_err(|e| internal(&e))?;
     let remark = req.deploy_info.deploy_remark.clone().unwrap_or_default();
-    let task =
-        tasks::create(&mut tx, &req.env_id, &req.server_name, &version, "", &remark).await.map_err(|e| internal(&e))?;
-    tx.commit().await.map_err(|e| internal(&e))?;
+    let next = NewVersion {
+        env: req.env_id.clone(),
+        service: req.server_name.clone(),
+        version,
+        image,
+        config,
+        pre: String::new(),
+    };
+    let task = begin_deploy(state, tx, next, &remark).await?;
     tracing::info!(env.id = %req.env_id, service = %req.server_name, task.id = task, "service created; first deploy started");
-    tasks::spawn(state.clone(), Job { task, env: req.env_id, service: req.server_name, version, image, config });
     Ok(TaskIdResponse { task_id: task })
 }
 
@@ -229,13 +216,7 @@ pub async fn update(
     req: UpdateCloudRunServerRequest,
 ) -> Result<UpdateCloudRunServerResponse, CloudError> {
     let service = find(state, &req.env_id, &req.server_name, region).await?;
-    if req.deploy_info.deploy_type != "image" {
-        return Err(invalid("DeployInfo.DeployType", "is not supported by localcloud yet; use `image`"));
-    }
-    let image =
-        req.deploy_info.image_url.clone().filter(|i| !i.trim().is_empty()).ok_or_else(|| {
-            CloudError::new(codes::MISSING_PARAMETER, "The parameter `DeployInfo.ImageUrl` is missing.")
-        })?;
+    let image = image_of(&req.deploy_info)?;
     let current: ServerBaseConfig = serde_json::from_str(&service.config).map_err(|e| internal(&e))?;
     let config = config_over(current, req.items.as_deref().unwrap_or_default())?;
     let config_json = serde_json::to_string(&config).map_err(|e| internal(&e))?;
@@ -267,29 +248,65 @@ pub async fn update(
     .await
     .map_err(|e| internal(&e))?;
     let version = format!("{}-{number:03}", req.server_name);
+    let pre = service.online_version.clone().unwrap_or_default();
+    let remark = req.deploy_info.deploy_remark.clone().unwrap_or_default();
+    let next = NewVersion { env: req.env_id.clone(), service: req.server_name.clone(), version, image, config, pre };
+    let task = begin_deploy(state, tx, next, &remark).await?;
+    Ok(UpdateCloudRunServerResponse { env_id: req.env_id, task_id: task })
+}
+
+/// The image of an image deploy; other deploy types are not implemented here.
+fn image_of(deploy: &DeployParam) -> Result<String, CloudError> {
+    if deploy.deploy_type != "image" {
+        return Err(invalid("DeployInfo.DeployType", "is not supported by localcloud yet; use `image`"));
+    }
+    deploy
+        .image_url
+        .clone()
+        .filter(|i| !i.trim().is_empty())
+        .ok_or_else(|| CloudError::new(codes::MISSING_PARAMETER, "The parameter `DeployInfo.ImageUrl` is missing."))
+}
+
+/// A version about to be deployed, with its frozen configuration (R-VER-3).
+struct NewVersion {
+    env: String,
+    service: String,
+    version: String,
+    image: String,
+    config: ServerBaseConfig,
+    /// The version online before, if any.
+    pre: String,
+}
+
+/// Records the version and its task in `tx`, commits, and starts the pipeline.
+async fn begin_deploy(
+    state: &Arc<State>,
+    mut tx: sqlx::Transaction<'static, sqlx::Sqlite>,
+    v: NewVersion,
+    remark: &str,
+) -> Result<i64, CloudError> {
+    let config_json = serde_json::to_string(&v.config).map_err(|e| internal(&e))?;
     sqlx::query(
-        "INSERT INTO versions (env_id, server_name, version_name, image, config, status, created_at) VALUES (?, ?, ?, ?, ?, 'deploying', ?)",
+        "INSERT INTO versions (env_id, server_name, version_name, image, config, status, created_at)
+         VALUES (?, ?, ?, ?, ?, 'deploying', ?)",
     )
-    .bind(&req.env_id)
-    .bind(&req.server_name)
-    .bind(&version)
-    .bind(&image)
+    .bind(&v.env)
+    .bind(&v.service)
+    .bind(&v.version)
+    .bind(&v.image)
     .bind(&config_json)
-    .bind(now)
+    .bind(crate::now())
     .execute(&mut *tx)
     .await
     .map_err(|e| internal(&e))?;
-    let pre = service.online_version.clone().unwrap_or_default();
-    let remark = req.deploy_info.deploy_remark.clone().unwrap_or_default();
-    let task = tasks::create(&mut tx, &req.env_id, &req.server_name, &version, &pre, &remark)
-        .await
-        .map_err(|e| internal(&e))?;
+    let task =
+        tasks::create(&mut tx, &v.env, &v.service, &v.version, &v.pre, remark).await.map_err(|e| internal(&e))?;
     tx.commit().await.map_err(|e| internal(&e))?;
     tasks::spawn(
         state.clone(),
-        Job { task, env: req.env_id.clone(), service: req.server_name, version, image, config },
+        Job { task, env: v.env, service: v.service, version: v.version, image: v.image, config: v.config },
     );
-    Ok(UpdateCloudRunServerResponse { env_id: req.env_id, task_id: task })
+    Ok(task)
 }
 
 fn base_info(r: &ServiceRow) -> ServerBaseInfo {

@@ -169,3 +169,13 @@ pub fn Reason(id: &'static str, #[prop(into)] text: Signal<Option<String>>) -> i
 pub fn utc(ts: i64) -> String {
     console_shared::time::utc_datetime(ts)
 }
+
+/// What a resource shows until it holds a value: "loading…" (announced to
+/// screen readers), or its error where it happened. `Ok` carries the value.
+pub fn not_ready<T>(state: Option<Result<T, ApiError>>) -> Result<T, AnyView> {
+    match state {
+        None => Err(view! { <p class="muted" role="status">{t(Msg::Loading)}</p> }.into_any()),
+        Some(Err(e)) => Err(view! { <ErrorNote error=Signal::derive(move || Some(e.clone())) /> }.into_any()),
+        Some(Ok(v)) => Ok(v),
+    }
+}

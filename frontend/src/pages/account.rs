@@ -7,7 +7,7 @@ use leptos::prelude::*;
 
 use crate::api;
 use crate::app::Session;
-use crate::components::{ErrorNote, utc};
+use crate::components::{ErrorNote, not_ready, utc};
 use crate::i18n::{Msg, lang, rule_error, t};
 
 #[component]
@@ -132,10 +132,9 @@ fn Sessions() -> impl IntoView {
             <h2 id="sessions-title">{t(Msg::SessionsTitle)}</h2>
             <p class="muted">{t(Msg::SessionsIntro)}</p>
             <ErrorNote error=Signal::derive(move || end.value().get().and_then(Result::err)) />
-            {move || match sessions.get() {
-                None => view! { <p class="muted" role="status">{t(Msg::Loading)}</p> }.into_any(),
-                Some(Err(e)) => view! { <ErrorNote error=Signal::derive(move || Some(e.clone())) /> }.into_any(),
-                Some(Ok(list)) => {
+            {move || match not_ready(sessions.get()) {
+                Err(pending) => pending,
+                Ok(list) => {
                     view! {
                         <table class="table">
                             <caption class="sr-only">{t(Msg::SessionsTitle)}</caption>

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 
 use crate::api;
 use crate::app::Session;
-use crate::components::{ErrorNote, Reason, utc};
+use crate::components::{Reason, not_ready, utc};
 use crate::i18n::{Msg, t};
 use crate::pages::env_layout::EnvCtx;
 
@@ -132,11 +132,10 @@ fn AuditLog(env: Option<String>) -> impl IntoView {
                     </a>
                 </div>
             </form>
-            {move || match entries.get() {
-                None => view! { <p class="muted" role="status">{t(Msg::Loading)}</p> }.into_any(),
-                Some(Err(e)) => view! { <ErrorNote error=Signal::derive(move || Some(e.clone())) /> }.into_any(),
-                Some(Ok(list)) if list.is_empty() => view! { <p>{t(Msg::NoAuditEntries)}</p> }.into_any(),
-                Some(Ok(list)) => view! { <AuditTable list /> }.into_any(),
+            {move || match not_ready(entries.get()) {
+                Err(pending) => pending,
+                Ok(list) if list.is_empty() => view! { <p>{t(Msg::NoAuditEntries)}</p> }.into_any(),
+                Ok(list) => view! { <AuditTable list /> }.into_any(),
             }}
         </section>
     }

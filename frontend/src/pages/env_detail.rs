@@ -13,7 +13,7 @@ use leptos_router::hooks::use_navigate;
 
 use crate::api;
 use crate::app::Envs;
-use crate::components::{ErrorNote, LockIcon, Reason};
+use crate::components::{ErrorNote, LockIcon, Reason, not_ready};
 use crate::i18n::{Msg, delete_blocked, lang, package_name, region_label, status_text, t};
 use crate::pages::env_layout::EnvCtx;
 
@@ -91,16 +91,15 @@ fn Services(env_id: String, list: ServiceList) -> impl IntoView {
                     <a class="button primary" href=new_href.clone()>{t(Msg::CreateService)}</a>
                 </Show>
             </div>
-            {move || match list.get() {
-                None => view! { <p class="muted" role="status">{t(Msg::Loading)}</p> }.into_any(),
-                Some(Err(e)) => view! { <ErrorNote error=Signal::derive(move || Some(e.clone())) /> }.into_any(),
-                Some(Ok(r)) if r.server_list.is_empty() => view! {
+            {move || match not_ready(list.get()) {
+                Err(pending) => pending,
+                Ok(r) if r.server_list.is_empty() => view! {
                     <div class="empty">
                         <h3 class="h3">{t(Msg::NoServicesTitle)}</h3>
                         <p>{t(Msg::NoServicesBody)}</p>
                     </div>
                 }.into_any(),
-                Some(Ok(r)) => {
+                Ok(r) => {
                     let env = env_id.clone();
                     view! {
                         <table class="table">

@@ -6,7 +6,7 @@ use console_shared::permissions::{Endpoint, Role};
 use leptos::prelude::*;
 
 use crate::api;
-use crate::components::{ErrorNote, Reason};
+use crate::components::{ErrorNote, Reason, not_ready};
 use crate::i18n::{Msg, lang, role_name, t};
 use crate::pages::env_layout::EnvCtx;
 
@@ -30,11 +30,10 @@ pub fn Members() -> impl IntoView {
             <h2 id="members-title">{t(Msg::MembersTitle)}</h2>
             <p class="muted">{t(Msg::RolesExplain)}</p>
             <Reason id="members-why" text=why_not />
-            {move || match members.get() {
-                None => view! { <p class="muted" role="status">{t(Msg::Loading)}</p> }.into_any(),
-                Some(Err(e)) => view! { <ErrorNote error=Signal::derive(move || Some(e.clone())) /> }.into_any(),
-                Some(Ok(list)) if list.is_empty() => view! { <p>{t(Msg::NoMembers)}</p> }.into_any(),
-                Some(Ok(list)) => {
+            {move || match not_ready(members.get()) {
+                Err(pending) => pending,
+                Ok(list) if list.is_empty() => view! { <p>{t(Msg::NoMembers)}</p> }.into_any(),
+                Ok(list) => {
                     view! {
                         <table class="table">
                             <caption class="sr-only">{t(Msg::MembersTitle)}</caption>

@@ -13,7 +13,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
 use crate::api;
-use crate::components::{ErrorNote, Reason};
+use crate::components::{ErrorNote, Reason, not_ready};
 use crate::i18n::{Msg, lang, status_text, t};
 use crate::pages::env_layout::EnvCtx;
 
@@ -32,10 +32,9 @@ pub fn ServicePage() -> impl IntoView {
         async move { api::cloud::<DescribeCloudRunDeployRecord>(&req).await.map(|r| r.deploy_records) }
     });
     view! {
-        {move || match detail.get() {
-            None => view! { <p class="muted" role="status">{t(Msg::Loading)}</p> }.into_any(),
-            Some(Err(e)) => view! { <ErrorNote error=Signal::derive(move || Some(e.clone())) /> }.into_any(),
-            Some(Ok(d)) => view! { <Overview detail=d /> }.into_any(),
+        {move || match not_ready(detail.get()) {
+            Err(pending) => pending,
+            Ok(d) => view! { <Overview detail=d /> }.into_any(),
         }}
         <section class="stack" aria-labelledby="records-title">
             <h3 id="records-title" class="h3">{t(Msg::DeployRecords)}</h3>

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 
 use crate::api;
 use crate::app::Session;
-use crate::components::{ErrorNote, utc};
+use crate::components::{ErrorNote, not_ready, utc};
 use crate::i18n::{Msg, lang, rule_error, t};
 
 #[component]
@@ -33,10 +33,9 @@ pub fn Users() -> impl IntoView {
 fn UserAdmin() -> impl IntoView {
     let users = LocalResource::new(|| api::get::<Vec<UserInfo>>("/api/users"));
     view! {
-        {move || match users.get() {
-            None => view! { <p class="muted" role="status">{t(Msg::Loading)}</p> }.into_any(),
-            Some(Err(e)) => view! { <ErrorNote error=Signal::derive(move || Some(e.clone())) /> }.into_any(),
-            Some(Ok(list)) => {
+        {move || match not_ready(users.get()) {
+            Err(pending) => pending,
+            Ok(list) => {
                 view! {
                     <table class="table">
                         <caption class="sr-only">{t(Msg::UsersTitle)}</caption>

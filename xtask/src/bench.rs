@@ -72,7 +72,8 @@ fn start_console(root: &Path, data: &Path) -> Result<Console> {
         .map_err(|e| format!("cannot start the console: {e}"))?;
     let stdout = child.stdout.take().ok_or("no stdout")?;
     let mut url = None;
-    for line in BufReader::new(stdout).lines() {
+    let mut lines = BufReader::new(stdout).lines();
+    while let Some(line) = lines.next() {
         let line = line.map_err(|e| e.to_string())?;
         if let Some(u) = line.strip_prefix("console listening on ") {
             url = Some(u.trim().to_string());
@@ -80,6 +81,8 @@ fn start_console(root: &Path, data: &Path) -> Result<Console> {
         if let Some(rest) = line.strip_prefix("embedded localcloud API on http://") {
             let localcloud = rest.split(',').next().unwrap_or("").to_string();
             let url = url.take().ok_or("no console URL")?;
+            // Keep reading what the console prints, so its log never hits a closed pipe.
+            std::thread::spawn(move || lines.for_each(drop));
             return Ok(Console { child, url, localcloud });
         }
     }

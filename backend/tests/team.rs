@@ -226,6 +226,7 @@ fn action_row(product: Product, action: &str, env: &str) -> (String, Value, Stat
         "DescribeCloudRunServerDetail" | "DescribeCloudRunDeployRecord" | "DeleteCloudRunServer" => {
             (path, json!({"EnvId": env, "ServerName": "nosvc"}), StatusCode::NOT_FOUND)
         }
+        "DescribeCloudRunPodList" => (path, json!({"EnvId": env, "ServerName": "nosvc"}), StatusCode::NOT_FOUND),
         "DescribeServerManageTask" => {
             (path, json!({"EnvId": env, "ServerName": "nosvc", "TaskId": 1}), StatusCode::NOT_FOUND)
         }

@@ -33,6 +33,7 @@ test('create a service from an image, watch it go live, open its domain; a faili
   // The service answers on its domain, from the version just deployed.
   await page.getByRole('link', { name: 'Go to the service' }).click();
   await expect(page.getByTestId('online-version')).toContainText('shop-001');
+  await expect(page.getByTestId('instances')).toContainText('shop-001-');
   await expect(page.getByText('for testing only')).toBeVisible();
   await expectAccessible(page);
   const domain = await page.getByTestId('service-domain').getAttribute('href');

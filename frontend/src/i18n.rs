@@ -192,6 +192,10 @@ messages! {
     NewVersion => "Deploy a new version", "部署新版本";
     NewVersionHelp => "A new version with the current settings and this image. On success it takes all the traffic; if it fails, the online version keeps serving.", "使用当前配置和此镜像创建新版本。成功后承接全部流量；失败时在线版本继续提供服务。";
     DeployNow => "Deploy", "部署";
+    Instances => "Instances", "实例";
+    InstancesIntro => "Running instances of this service. Low-cost mode keeps one while a version is online; high-availability mode keeps the minimum.", "该服务正在运行的实例。低成本模式在版本在线时保留 1 个；高可用模式保持最小实例数。";
+    ColInstance => "Instance", "实例";
+    NoInstances => "No instance is running.", "没有正在运行的实例。";
     CreateService => "Create service", "新建服务";
     NoServicesTitle => "No services yet", "还没有服务";
     NoServicesBody => "A service is one unit of your business with its own domain. Create one from a container image; the console shows every deploy step as it happens.", "服务是一个独立的业务单元，拥有自己的域名。从容器镜像新建服务，控制台会实时展示每个部署步骤。";

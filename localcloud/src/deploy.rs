@@ -33,6 +33,8 @@ pub const IMAGE_STEPS: [&str; 5] =
     ["pull image", "create version", "start instances", "health check", "release traffic"];
 
 struct Instance {
+    id: String,
+    started: i64,
     addr: SocketAddr,
     /// Dropping it stops the listener.
     _stop: oneshot::Sender<()>,
@@ -57,6 +59,18 @@ impl Runtime {
     pub fn count(&self, env: &str, service: &str, version: &str) -> usize {
         let map = self.instances.lock().unwrap_or_else(|p| p.into_inner());
         map.get(&(env.to_string(), service.to_string(), version.to_string())).map_or(0, Vec::len)
+    }
+
+    /// `(instance id, start time)` of every instance of the service, or of one version.
+    pub fn pods(&self, env: &str, service: &str, version: Option<&str>) -> Vec<(String, i64)> {
+        let map = self.instances.lock().unwrap_or_else(|p| p.into_inner());
+        let mut pods: Vec<(String, i64)> = map
+            .iter()
+            .filter(|((e, s, v), _)| e == env && s == service && version.is_none_or(|want| want == v))
+            .flat_map(|(_, list)| list.iter().map(|i| (i.id.clone(), i.started)))
+            .collect();
+        pods.sort();
+        pods
     }
 
     /// Stops a version's instances (their listeners end).
@@ -141,7 +155,7 @@ pub async fn start_instance(
             })
             .await;
     });
-    state.runtime.add(env, service, version, Instance { addr, _stop: stop });
+    state.runtime.add(env, service, version, Instance { id: id.clone(), started: crate::now(), addr, _stop: stop });
     Ok(id)
 }
 

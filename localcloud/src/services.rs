@@ -3,10 +3,12 @@
 use std::sync::Arc;
 
 use console_shared::actions::{
-    CreateCloudRunServerRequest, DeleteCloudRunServerRequest, DeployParam, DescribeCloudRunServerDetailResponse,
-    DescribeCloudRunServersRequest, DescribeCloudRunServersResponse, DiffConfigItem, HpaPolicy, OnlineVersionInfo,
-    ResultResponse, SERVERS_PAGE_SIZE_DEFAULT, SERVERS_PAGE_SIZE_MAX, ServerBaseConfig, ServerBaseInfo, ServerRequest,
-    TaskIdResponse, UpdateCloudRunServerRequest, UpdateCloudRunServerResponse,
+    CreateCloudRunServerRequest, DeleteCloudRunServerRequest, DeployParam, DescribeCloudRunPodListRequest,
+    DescribeCloudRunPodListResponse, DescribeCloudRunServerDetailResponse, DescribeCloudRunServersRequest,
+    DescribeCloudRunServersResponse, DiffConfigItem, HpaPolicy, OnlineVersionInfo, PODS_PAGE_SIZE_DEFAULT,
+    PODS_PAGE_SIZE_MAX, ResultResponse, SERVERS_PAGE_SIZE_DEFAULT, SERVERS_PAGE_SIZE_MAX, ServerBaseConfig,
+    ServerBaseInfo, ServerRequest, TaskIdResponse, UpdateCloudRunServerRequest, UpdateCloudRunServerResponse,
+    VersionPodInstance,
 };
 use console_shared::api::{CloudError, codes};
 use console_shared::region::Region;
@@ -253,6 +255,36 @@ pub async fn update(
     let next = NewVersion { env: req.env_id.clone(), service: req.server_name.clone(), version, image, config, pre };
     let task = begin_deploy(state, tx, next, &remark).await?;
     Ok(UpdateCloudRunServerResponse { env_id: req.env_id, task_id: task })
+}
+
+/// R-INS-1: the instances running now, of the service or of one version.
+pub async fn pods(
+    state: &State,
+    region: Option<Region>,
+    req: DescribeCloudRunPodListRequest,
+) -> Result<DescribeCloudRunPodListResponse, CloudError> {
+    find(state, &req.env_id, &req.server_name, region).await?;
+    let size = match req.page_size.unwrap_or(0) {
+        0 => PODS_PAGE_SIZE_DEFAULT,
+        n if n < 0 => return Err(invalid("PageSize", "must not be negative")),
+        n => n.min(PODS_PAGE_SIZE_MAX),
+    };
+    let page = req.page_num.unwrap_or(1).max(1);
+    let all = state.runtime.pods(&req.env_id, &req.server_name, req.version_name.as_deref().filter(|v| !v.is_empty()));
+    let total_count = all.len() as i64;
+    let pod_list = all
+        .into_iter()
+        .skip(((page - 1) * size) as usize)
+        .take(size as usize)
+        .map(|(id, started)| VersionPodInstance {
+            // localcloud has no shell into its built-in workload.
+            webshell: String::new(),
+            pod_id: id,
+            status: "Running".into(),
+            create_time: cst_datetime(started),
+        })
+        .collect();
+    Ok(DescribeCloudRunPodListResponse { pod_list, total_count })
 }
 
 /// The image of an image deploy; other deploy types are not implemented here.

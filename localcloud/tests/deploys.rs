@@ -329,3 +329,27 @@ async fn r_svc_4_and_r_ver_1_updates_make_new_versions_one_at_a_time_and_a_failu
     let fourth = update(&cloud, &env, "app", "nginx:3").await["TaskId"].as_i64().unwrap();
     assert_eq!(wait_task(&cloud, &env, "app", fourth).await["VersionName"], "app-004");
 }
+
+#[tokio::test]
+async fn r_dep_4_high_availability_starts_min_instances_and_low_cost_one() {
+    let cloud = start().await;
+    let env = create_env(&cloud, "ap-beijing", "pods").await;
+    let ha = Call::new(
+        "tcbr",
+        "CreateCloudRunServer",
+        json!({"EnvId": env, "ServerName": "ha", "DeployInfo": {"DeployType": "image", "ImageUrl": "nginx"}, "Items": items(0.5, 1.0, 3, 5)}),
+    )
+    .send(&cloud)
+    .await["TaskId"]
+        .as_i64()
+        .unwrap();
+    let low = create_service(&cloud, &env, "low", "nginx").await["TaskId"].as_i64().unwrap();
+    wait_task(&cloud, &env, "ha", ha).await;
+    wait_task(&cloud, &env, "low", low).await;
+    let pods = |name: &str| Call::new("tcbr", "DescribeCloudRunPodList", json!({"EnvId": env, "ServerName": name}));
+    let ha_pods = pods("ha").send(&cloud).await;
+    assert_eq!(ha_pods["TotalCount"], 3, "minNum instances in high-availability mode");
+    assert!(ha_pods["PodList"][0]["PodId"].as_str().unwrap().starts_with("ha-001-"));
+    assert_eq!(pods("low").send(&cloud).await["TotalCount"], 1, "one instance in low-cost mode");
+    assert_eq!(code(&pods("nothing").send(&cloud).await), "ResourceNotFound.ServerNotFound");
+}

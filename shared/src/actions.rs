@@ -531,6 +531,41 @@ pub struct UpdateCloudRunServerResponse {
     pub task_id: i64,
 }
 
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct DescribeCloudRunPodListRequest {
+    pub env_id: String,
+    pub server_name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page_size: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page_num: Option<i64>,
+}
+
+/// `VersionPodInstance`: one running instance (R-INS-1).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct VersionPodInstance {
+    pub webshell: String,
+    pub pod_id: String,
+    pub status: String,
+    pub create_time: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct DescribeCloudRunPodListResponse {
+    pub pod_list: Vec<VersionPodInstance>,
+    pub total_count: i64,
+}
+
+/// Paging of DescribeCloudRunPodList (CLOUD-API.md §1.3).
+pub const PODS_PAGE_SIZE_DEFAULT: i64 = 10;
+pub const PODS_PAGE_SIZE_MAX: i64 = 50;
+
+action!(DescribeCloudRunPodList, Product::Tcbr, DescribeCloudRunPodListRequest, DescribeCloudRunPodListResponse);
 action!(CreateCloudRunServer, Product::Tcbr, CreateCloudRunServerRequest, TaskIdResponse);
 action!(UpdateCloudRunServer, Product::Tcbr, UpdateCloudRunServerRequest, UpdateCloudRunServerResponse);
 action!(DescribeCloudRunServerDetail, Product::Tcbr, ServerRequest, DescribeCloudRunServerDetailResponse);

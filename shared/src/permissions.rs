@@ -84,7 +84,8 @@ pub fn cloud_action(product: Product, action: &str) -> Option<Rule> {
             | "DescribeCloudRunServerDetail"
             | "DescribeCloudRunDeployRecord"
             | "DescribeServerManageTask"
-            | "DescribeCloudRunProcessLog",
+            | "DescribeCloudRunProcessLog"
+            | "DescribeCloudRunPodList",
         ) => read(EnvRole(Viewer)),
         // Developers create, deploy, cancel and delete services.
         (
@@ -108,6 +109,7 @@ pub const CLOUD_ACTIONS: &[(Product, &str)] = &[
     (Product::Tcbr, "DescribeCloudRunDeployRecord"),
     (Product::Tcbr, "DescribeServerManageTask"),
     (Product::Tcbr, "DescribeCloudRunProcessLog"),
+    (Product::Tcbr, "DescribeCloudRunPodList"),
     (Product::Tcbr, "OperateServerManage"),
     (Product::Tcbr, "DeleteCloudRunServer"),
     (Product::Tcb, "DestroyEnv"),

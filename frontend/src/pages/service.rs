@@ -4,8 +4,8 @@
 
 use console_shared::actions::{
     DeleteCloudRunServer, DeleteCloudRunServerRequest, DeployParam, DescribeCloudRunDeployRecord,
-    DescribeCloudRunServerDetail, DescribeCloudRunServerDetailResponse, ServerRequest, UpdateCloudRunServer,
-    UpdateCloudRunServerRequest,
+    DescribeCloudRunPodList, DescribeCloudRunPodListRequest, DescribeCloudRunServerDetail,
+    DescribeCloudRunServerDetailResponse, ServerRequest, UpdateCloudRunServer, UpdateCloudRunServerRequest,
 };
 use console_shared::permissions::{Need, Role};
 use console_shared::rules::looks_secret;
@@ -27,6 +27,15 @@ pub fn ServicePage() -> impl IntoView {
         let req = request();
         async move { api::cloud::<DescribeCloudRunServerDetail>(&req).await }
     });
+    let pods = LocalResource::new(move || {
+        let req = DescribeCloudRunPodListRequest {
+            env_id: ctx.env_id.get(),
+            server_name: service.get(),
+            page_size: Some(50),
+            ..Default::default()
+        };
+        async move { api::cloud::<DescribeCloudRunPodList>(&req).await.map(|r| r.pod_list) }
+    });
     let records = LocalResource::new(move || {
         let req = request();
         async move { api::cloud::<DescribeCloudRunDeployRecord>(&req).await.map(|r| r.deploy_records) }
@@ -36,6 +45,35 @@ pub fn ServicePage() -> impl IntoView {
             Err(pending) => pending,
             Ok(d) => view! { <Overview detail=d /> }.into_any(),
         }}
+        <section class="stack" aria-labelledby="instances-title">
+            <h3 id="instances-title" class="h3">{t(Msg::Instances)}</h3>
+            <p class="help">{t(Msg::InstancesIntro)}</p>
+            {move || match not_ready(pods.get()) {
+                Err(pending) => pending,
+                Ok(list) if list.is_empty() => view! { <p>{t(Msg::NoInstances)}</p> }.into_any(),
+                Ok(list) => view! {
+                    <table class="table" data-testid="instances">
+                        <caption class="sr-only">{t(Msg::Instances)}</caption>
+                        <thead>
+                            <tr>
+                                <th scope="col">{t(Msg::ColInstance)}</th>
+                                <th scope="col">{t(Msg::ColStatus)}</th>
+                                <th scope="col">{t(Msg::ColCreated)}</th>
+                            </tr>
+                        </thead>
+                        <tbody>
+                            {list.into_iter().map(|p| view! {
+                                <tr>
+                                    <td><code>{p.pod_id}</code></td>
+                                    <td><span class="badge ok">{p.status}</span></td>
+                                    <td>{p.create_time}</td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                }.into_any(),
+            }}
+        </section>
         <section class="stack" aria-labelledby="records-title">
             <h3 id="records-title" class="h3">{t(Msg::DeployRecords)}</h3>
             {move || match records.get() {

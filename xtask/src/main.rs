@@ -209,6 +209,8 @@ fn test() -> Result {
     stylance()?;
     sh("cargo", &["clippy", "-p", "console-frontend", "--target", "wasm32-unknown-unknown", "--", "-D", "warnings"])?;
     sh("cargo", &["test", "--workspace", "--exclude", "console-frontend"])?;
+    // The SPA's pure logic (e.g. where login may send the user) runs natively too.
+    sh("cargo", &["test", "-p", "console-frontend"])?;
     build()?;
     no_secrets_in_bundle()?;
     // Tencent's own Python SDK against a standalone localcloud.

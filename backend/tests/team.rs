@@ -227,6 +227,9 @@ fn action_row(product: Product, action: &str, env: &str) -> (String, Value, Stat
             (path, json!({"EnvId": env, "ServerName": "nosvc"}), StatusCode::NOT_FOUND)
         }
         "DescribeCloudRunPodList" => (path, json!({"EnvId": env, "ServerName": "nosvc"}), StatusCode::NOT_FOUND),
+        "DescribeVersionDetail" => {
+            (path, json!({"EnvId": env, "ServerName": "nosvc", "VersionName": "nosvc-001"}), StatusCode::NOT_FOUND)
+        }
         "DescribeServerManageTask" => {
             (path, json!({"EnvId": env, "ServerName": "nosvc", "TaskId": 1}), StatusCode::NOT_FOUND)
         }

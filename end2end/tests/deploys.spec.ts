@@ -34,6 +34,8 @@ test('create a service from an image, watch it go live, open its domain; a faili
   await page.getByRole('link', { name: 'Go to the service' }).click();
   await expect(page.getByTestId('online-version')).toContainText('shop-001');
   await expect(page.getByTestId('instances')).toContainText('shop-001-');
+  await page.getByRole('button', { name: 'Configuration shop-001' }).click();
+  await expect(page.getByText('0.5 core / 1 GiB · port 80 · 0–50 instances')).toBeVisible();
   await expect(page.getByText('for testing only')).toBeVisible();
   await expectAccessible(page);
   const domain = await page.getByTestId('service-domain').getAttribute('href');

@@ -193,6 +193,8 @@ messages! {
     NewVersionHelp => "A new version with the current settings and this image. On success it takes all the traffic; if it fails, the online version keeps serving.", "使用当前配置和此镜像创建新版本。成功后承接全部流量；失败时在线版本继续提供服务。";
     DeployNow => "Deploy", "部署";
     Instances => "Instances", "实例";
+    ShowConfig => "Configuration", "配置";
+    FrozenConfig => "Frozen when this version was created (R-VER-3).", "该版本创建时即已固定（R-VER-3）。";
     InstancesIntro => "Running instances of this service. Low-cost mode keeps one while a version is online; high-availability mode keeps the minimum.", "该服务正在运行的实例。低成本模式在版本在线时保留 1 个；高可用模式保持最小实例数。";
     ColInstance => "Instance", "实例";
     NoInstances => "No instance is running.", "没有正在运行的实例。";

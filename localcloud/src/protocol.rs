@@ -12,8 +12,8 @@ use axum::{Router, extract::State as AxState};
 use console_shared::actions::{
     Action, CreateCloudRunEnv, CreateCloudRunServer, DeleteCloudRunServer, DescribeCloudRunDeployRecord,
     DescribeCloudRunEnvs, DescribeCloudRunPodList, DescribeCloudRunProcessLog, DescribeCloudRunServerDetail,
-    DescribeCloudRunServers, DescribeEnvBaseInfo, DescribeServerManageTask, DestroyEnv, OperateServerManage, Product,
-    UpdateCloudRunServer,
+    DescribeCloudRunServers, DescribeEnvBaseInfo, DescribeServerManageTask, DescribeVersionDetail, DestroyEnv,
+    OperateServerManage, Product, UpdateCloudRunServer,
 };
 use console_shared::api::{CloudError, codes};
 use console_shared::region::Region;
@@ -105,6 +105,7 @@ async fn dispatch(
     route!(product, action, body, DescribeCloudRunServerDetail, |r| { services::detail(state, region, r) });
     route!(product, action, body, DeleteCloudRunServer, |r| { services::delete(state, region, r) });
     route!(product, action, body, DescribeCloudRunPodList, |r| services::pods(state, region, r));
+    route!(product, action, body, DescribeVersionDetail, |r| services::version_detail(state, region, r));
     route!(product, action, body, DescribeCloudRunDeployRecord, |r| { tasks::records(state, region, r) });
     route!(product, action, body, DescribeServerManageTask, |r| { tasks::describe_task(state, region, r) });
     route!(product, action, body, DescribeCloudRunProcessLog, |r| { tasks::process_log(state, region, r) });

@@ -5,10 +5,10 @@ use std::sync::Arc;
 use console_shared::actions::{
     CreateCloudRunServerRequest, DeleteCloudRunServerRequest, DeployParam, DescribeCloudRunPodListRequest,
     DescribeCloudRunPodListResponse, DescribeCloudRunServerDetailResponse, DescribeCloudRunServersRequest,
-    DescribeCloudRunServersResponse, DiffConfigItem, HpaPolicy, OnlineVersionInfo, PODS_PAGE_SIZE_DEFAULT,
-    PODS_PAGE_SIZE_MAX, ResultResponse, SERVERS_PAGE_SIZE_DEFAULT, SERVERS_PAGE_SIZE_MAX, ServerBaseConfig,
-    ServerBaseInfo, ServerRequest, TaskIdResponse, UpdateCloudRunServerRequest, UpdateCloudRunServerResponse,
-    VersionPodInstance,
+    DescribeCloudRunServersResponse, DescribeVersionDetailRequest, DescribeVersionDetailResponse, DiffConfigItem,
+    HpaPolicy, OnlineVersionInfo, PODS_PAGE_SIZE_DEFAULT, PODS_PAGE_SIZE_MAX, ResultResponse,
+    SERVERS_PAGE_SIZE_DEFAULT, SERVERS_PAGE_SIZE_MAX, ServerBaseConfig, ServerBaseInfo, ServerRequest, TaskIdResponse,
+    UpdateCloudRunServerRequest, UpdateCloudRunServerResponse, VersionPodInstance,
 };
 use console_shared::api::{CloudError, codes};
 use console_shared::region::Region;
@@ -255,6 +255,49 @@ pub async fn update(
     let next = NewVersion { env: req.env_id.clone(), service: req.server_name.clone(), version, image, config, pre };
     let task = begin_deploy(state, tx, next, &remark).await?;
     Ok(UpdateCloudRunServerResponse { env_id: req.env_id, task_id: task })
+}
+
+/// R-VER-3: a version's configuration as frozen at its creation.
+pub async fn version_detail(
+    state: &State,
+    region: Option<Region>,
+    req: DescribeVersionDetailRequest,
+) -> Result<DescribeVersionDetailResponse, CloudError> {
+    find(state, &req.env_id, &req.server_name, region).await?;
+    let row: Option<(String, String, i64)> = sqlx::query_as(
+        "SELECT config, status, created_at FROM versions WHERE env_id = ? AND server_name = ? AND version_name = ?",
+    )
+    .bind(&req.env_id)
+    .bind(&req.server_name)
+    .bind(&req.version_name)
+    .fetch_optional(&state.db)
+    .await
+    .map_err(|e| internal(&e))?;
+    let (config, status, created) = row.ok_or_else(|| {
+        CloudError::new(
+            "ResourceNotFound.VersionNotFound",
+            format!("The version `{}` does not exist.", req.version_name),
+        )
+    })?;
+    let c: ServerBaseConfig = serde_json::from_str(&config).map_err(|e| internal(&e))?;
+    Ok(DescribeVersionDetailResponse {
+        name: req.version_name,
+        port: c.port,
+        cpu: c.cpu,
+        mem: c.mem,
+        min_num: c.min_num,
+        max_num: c.max_num,
+        policy_details: c.policy_details,
+        dockerfile: c.dockerfile,
+        build_dir: c.build_dir,
+        env_params: c.env_params,
+        status,
+        created_time: cst_datetime(created),
+        updated_time: cst_datetime(created),
+        log_path: c.custom_logs,
+        entry_point: None,
+        cmd: None,
+    })
 }
 
 /// R-INS-1: the instances running now, of the service or of one version.

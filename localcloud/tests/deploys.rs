@@ -353,3 +353,32 @@ async fn r_dep_4_high_availability_starts_min_instances_and_low_cost_one() {
     assert_eq!(pods("low").send(&cloud).await["TotalCount"], 1, "one instance in low-cost mode");
     assert_eq!(code(&pods("nothing").send(&cloud).await), "ResourceNotFound.ServerNotFound");
 }
+
+#[tokio::test]
+async fn r_ver_3_a_version_keeps_the_configuration_it_was_created_with() {
+    let cloud = start().await;
+    let env = create_env(&cloud, "ap-guangzhou", "frozen").await;
+    let first = create_service(&cloud, &env, "cfg", "nginx").await["TaskId"].as_i64().unwrap();
+    wait_task(&cloud, &env, "cfg", first).await;
+    // The update changes the port and the spec; version 001 keeps its own.
+    let changed = json!([{"Key": "Port", "IntValue": 9090}, {"Key": "CpuSpecs", "FloatValue": 1.0}, {"Key": "MemSpecs", "FloatValue": 2.0}]);
+    let second = Call::new(
+        "tcbr",
+        "UpdateCloudRunServer",
+        json!({"EnvId": env, "ServerName": "cfg", "DeployInfo": {"DeployType": "image", "ImageUrl": "nginx:2"}, "Items": changed}),
+    )
+    .send(&cloud)
+    .await["TaskId"]
+        .as_i64()
+        .unwrap();
+    wait_task(&cloud, &env, "cfg", second).await;
+    let version = |name: &str| {
+        Call::new("tcbr", "DescribeVersionDetail", json!({"EnvId": env, "ServerName": "cfg", "VersionName": name}))
+    };
+    let v1 = version("cfg-001").send(&cloud).await;
+    let v2 = version("cfg-002").send(&cloud).await;
+    assert_eq!((v1["Port"].as_i64(), v1["Cpu"].as_f64()), (Some(8080), Some(0.5)));
+    assert_eq!((v2["Port"].as_i64(), v2["Cpu"].as_f64(), v2["Mem"].as_f64()), (Some(9090), Some(1.0), Some(2.0)));
+    assert!(v1["EnvParams"].as_str().unwrap().contains("GREETING"), "EnvParams is a JSON string");
+    assert_eq!(code(&version("cfg-999").send(&cloud).await), "ResourceNotFound.VersionNotFound");
+}

@@ -565,6 +565,39 @@ pub struct DescribeCloudRunPodListResponse {
 pub const PODS_PAGE_SIZE_DEFAULT: i64 = 10;
 pub const PODS_PAGE_SIZE_MAX: i64 = 50;
 
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct DescribeVersionDetailRequest {
+    pub env_id: String,
+    pub server_name: String,
+    pub version_name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channel: Option<String>,
+}
+
+/// A version's frozen configuration (R-VER-3). `EnvParams` is a JSON string.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct DescribeVersionDetailResponse {
+    pub name: String,
+    pub port: i64,
+    pub cpu: f64,
+    pub mem: f64,
+    pub min_num: i64,
+    pub max_num: i64,
+    pub policy_details: Vec<HpaPolicy>,
+    pub dockerfile: String,
+    pub build_dir: String,
+    pub env_params: String,
+    pub status: String,
+    pub created_time: String,
+    pub updated_time: String,
+    pub log_path: String,
+    pub entry_point: Option<String>,
+    pub cmd: Option<String>,
+}
+
+action!(DescribeVersionDetail, Product::Tcbr, DescribeVersionDetailRequest, DescribeVersionDetailResponse);
 action!(DescribeCloudRunPodList, Product::Tcbr, DescribeCloudRunPodListRequest, DescribeCloudRunPodListResponse);
 action!(CreateCloudRunServer, Product::Tcbr, CreateCloudRunServerRequest, TaskIdResponse);
 action!(UpdateCloudRunServer, Product::Tcbr, UpdateCloudRunServerRequest, UpdateCloudRunServerResponse);

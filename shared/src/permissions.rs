@@ -85,7 +85,8 @@ pub fn cloud_action(product: Product, action: &str) -> Option<Rule> {
             | "DescribeCloudRunDeployRecord"
             | "DescribeServerManageTask"
             | "DescribeCloudRunProcessLog"
-            | "DescribeCloudRunPodList",
+            | "DescribeCloudRunPodList"
+            | "DescribeVersionDetail",
         ) => read(EnvRole(Viewer)),
         // Developers create, deploy, cancel and delete services.
         (
@@ -110,6 +111,7 @@ pub const CLOUD_ACTIONS: &[(Product, &str)] = &[
     (Product::Tcbr, "DescribeServerManageTask"),
     (Product::Tcbr, "DescribeCloudRunProcessLog"),
     (Product::Tcbr, "DescribeCloudRunPodList"),
+    (Product::Tcbr, "DescribeVersionDetail"),
     (Product::Tcbr, "OperateServerManage"),
     (Product::Tcbr, "DeleteCloudRunServer"),
     (Product::Tcb, "DestroyEnv"),

@@ -5,7 +5,8 @@
 use console_shared::actions::{
     DeleteCloudRunServer, DeleteCloudRunServerRequest, DeployParam, DescribeCloudRunDeployRecord,
     DescribeCloudRunPodList, DescribeCloudRunPodListRequest, DescribeCloudRunServerDetail,
-    DescribeCloudRunServerDetailResponse, ServerRequest, UpdateCloudRunServer, UpdateCloudRunServerRequest,
+    DescribeCloudRunServerDetailResponse, DescribeVersionDetail, DescribeVersionDetailRequest, ServerRequest,
+    UpdateCloudRunServer, UpdateCloudRunServerRequest,
 };
 use console_shared::permissions::{Need, Role};
 use console_shared::rules::looks_secret;
@@ -103,7 +104,10 @@ pub fn ServicePage() -> impl IntoView {
                                             <td><code>{r.deploy_id.clone()}</code></td>
                                             <td>{r.deploy_time.clone()}</td>
                                             <td><span class="badge" class:ok=ok>{move || status_text(&status, lang())}</span></td>
-                                            <td><code>{r.image_url.clone().unwrap_or_default()}</code></td>
+                                            <td>
+                                                <code>{r.image_url.clone().unwrap_or_default()}</code>
+                                                <VersionConfig version=r.deploy_id.clone() service />
+                                            </td>
                                             <td><a href=href aria-label=format!("{} {}", Msg::ViewDeploy.text(lang()), r.deploy_id)>{t(Msg::ViewDeploy)}</a></td>
                                         </tr>
                                     }
@@ -173,6 +177,53 @@ fn Redeploy(service: Memo<String>, image: String) -> impl IntoView {
             </div>
             <ErrorNote error=Signal::derive(move || deploy.value().get().and_then(Result::err)) />
         </form>
+    }
+}
+
+/// A version's frozen configuration (R-VER-3), loaded when first opened.
+#[component]
+fn VersionConfig(version: String, service: Memo<String>) -> impl IntoView {
+    let ctx = expect_context::<EnvCtx>();
+    let open = RwSignal::new(false);
+    let req = DescribeVersionDetailRequest {
+        env_id: ctx.env_id.get_untracked(),
+        server_name: service.get_untracked(),
+        version_name: version.clone(),
+        channel: None,
+    };
+    let detail = LocalResource::new(move || {
+        let (open, req) = (open.get(), req.clone());
+        async move {
+            if !open {
+                std::future::pending::<()>().await;
+            }
+            api::cloud::<DescribeVersionDetail>(&req).await
+        }
+    });
+    let id = format!("config-{version}");
+    view! {
+        <button
+            type="button"
+            class="button ghost"
+            aria-expanded=move || open.get().to_string()
+            aria-controls=id.clone()
+            aria-label=format!("{} {version}", Msg::ShowConfig.text(lang()))
+            on:click=move |_| open.update(|o| *o = !*o)
+        >
+            {t(Msg::ShowConfig)}
+        </button>
+        <div id=id class:hidden=move || !open.get()>
+            {move || open.get().then(|| match not_ready(detail.get()) {
+                Err(pending) => pending,
+                Ok(v) => view! {
+                    <p class="help">
+                        {format!("{} core / {} GiB · port {} · {}–{} instances · logs {}", v.cpu, v.mem, v.port, v.min_num, v.max_num, v.log_path)}
+                        <br />
+                        {t(Msg::FrozenConfig)}
+                    </p>
+                }.into_any(),
+            })}
+        </div>
     }
 }
 

@@ -224,19 +224,13 @@ pub async fn update(
     let config_json = serde_json::to_string(&config).map_err(|e| internal(&e))?;
     let now = crate::now();
     let mut tx = crate::store::write_tx(&state.db).await.map_err(|e| internal(&e))?;
-    let running: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM tasks WHERE env_id = ? AND server_name = ? AND status = 'running'")
-            .bind(&req.env_id)
-            .bind(&req.server_name)
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(|e| internal(&e))?;
-    if running > 0 {
-        return Err(CloudError::new(
-            codes::RESOURCE_IN_USE,
-            "Another update is running on this service; only one runs at a time (cancel it or wait).",
-        ));
-    }
+    refuse_while_deploying(
+        &mut tx,
+        &req.env_id,
+        &req.server_name,
+        "Another update is running on this service; only one runs at a time (cancel it or wait).",
+    )
+    .await?;
     // R-VER-1: numbers only go up, even past deleted or failed versions.
     let number: i64 = sqlx::query_scalar(
         "UPDATE services SET next_version = next_version + 1, config = ?, updated_at = ? WHERE env_id = ? AND server_name = ?
@@ -307,11 +301,7 @@ pub async fn pods(
     req: DescribeCloudRunPodListRequest,
 ) -> Result<DescribeCloudRunPodListResponse, CloudError> {
     find(state, &req.env_id, &req.server_name, region).await?;
-    let size = match req.page_size.unwrap_or(0) {
-        0 => PODS_PAGE_SIZE_DEFAULT,
-        n if n < 0 => return Err(invalid("PageSize", "must not be negative")),
-        n => n.min(PODS_PAGE_SIZE_MAX),
-    };
+    let size = page_size(req.page_size, PODS_PAGE_SIZE_DEFAULT, PODS_PAGE_SIZE_MAX)?;
     let page = req.page_num.unwrap_or(1).max(1);
     let all = state.runtime.pods(&req.env_id, &req.server_name, req.version_name.as_deref().filter(|v| !v.is_empty()));
     let total_count = all.len() as i64;
@@ -328,6 +318,33 @@ pub async fn pods(
         })
         .collect();
     Ok(DescribeCloudRunPodListResponse { pod_list, total_count })
+}
+
+/// R-SVC-4: one update at a time; `why` says what is refused.
+async fn refuse_while_deploying(
+    tx: &mut sqlx::SqliteConnection,
+    env: &str,
+    service: &str,
+    why: &str,
+) -> Result<(), CloudError> {
+    let running: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM tasks WHERE env_id = ? AND server_name = ? AND status = 'running'")
+            .bind(env)
+            .bind(service)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(|e| internal(&e))?;
+    if running > 0 { Err(CloudError::new(codes::RESOURCE_IN_USE, why)) } else { Ok(()) }
+}
+
+/// Paging as Tencent documents it: 0 or none means the default, more than the
+/// cap is clamped, a negative size is refused.
+fn page_size(asked: Option<i64>, default: i64, max: i64) -> Result<i64, CloudError> {
+    match asked.unwrap_or(0) {
+        0 => Ok(default),
+        n if n < 0 => Err(invalid("PageSize", "must not be negative")),
+        n => Ok(n.min(max)),
+    }
 }
 
 /// The image of an image deploy; other deploy types are not implemented here.
@@ -405,12 +422,7 @@ pub async fn describe(
     req: DescribeCloudRunServersRequest,
 ) -> Result<DescribeCloudRunServersResponse, CloudError> {
     envs::find(state, &req.env_id, region).await?;
-    // Paging as documented: 0 means the default, more than the cap is clamped.
-    let size = match req.page_size.unwrap_or(0) {
-        0 => SERVERS_PAGE_SIZE_DEFAULT,
-        n if n < 0 => return Err(invalid("PageSize", "must not be negative")),
-        n => n.min(SERVERS_PAGE_SIZE_MAX),
-    };
+    let size = page_size(req.page_size, SERVERS_PAGE_SIZE_DEFAULT, SERVERS_PAGE_SIZE_MAX)?;
     let page = match req.page_num.unwrap_or(0) {
         0 => 1,
         n if n < 0 => return Err(invalid("PageNum", "must not be negative")),
@@ -472,19 +484,13 @@ pub async fn delete(
     let r = find(state, &req.env_id, &req.server_name, region).await?;
     let mut tx = crate::store::write_tx(&state.db).await.map_err(|e| internal(&e))?;
     // R-SVC-4: not while an update runs.
-    let running: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM tasks WHERE env_id = ? AND server_name = ? AND status = 'running'")
-            .bind(&r.env_id)
-            .bind(&r.server_name)
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(|e| internal(&e))?;
-    if running > 0 {
-        return Err(CloudError::new(
-            codes::RESOURCE_IN_USE,
-            "A deploy is running on this service; cancel it or wait for it to end.",
-        ));
-    }
+    refuse_while_deploying(
+        &mut tx,
+        &r.env_id,
+        &r.server_name,
+        "A deploy is running on this service; cancel it or wait for it to end.",
+    )
+    .await?;
     // R-SVC-5: the domain dies forever; versions, tasks and logs go with the service.
     sqlx::query("INSERT OR IGNORE INTO retired_domains (domain, retired_at) VALUES (?, ?)")
         .bind(&r.default_domain)

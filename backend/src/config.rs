@@ -51,11 +51,11 @@ pub struct Config {
     pub session_absolute_hours: i64,
     /// Seed a fresh embedded cloud with an environment, services and deploy
     /// history, for demonstrations (ignored with a real cloud).
-    #[arg(long, env = "CONSOLE_DEMO", default_value_t = false)]
+    #[arg(long, env = "CONSOLE_DEMO", action = clap::ArgAction::SetTrue, value_parser = clap::builder::BoolishValueParser::new())]
     pub demo: bool,
     /// Set when users reach the console over https (a TLS-terminating proxy in
     /// front): cookies get `Secure` and responses carry HSTS.
-    #[arg(long, env = "CONSOLE_BEHIND_TLS", default_value_t = false)]
+    #[arg(long, env = "CONSOLE_BEHIND_TLS", action = clap::ArgAction::SetTrue, value_parser = clap::builder::BoolishValueParser::new())]
     pub behind_tls: bool,
     /// Failed sign-ins allowed per account from one address within the window.
     #[arg(long, env = "CONSOLE_LOGIN_MAX_FAILURES", default_value_t = 5)]
@@ -67,6 +67,9 @@ pub struct Config {
     #[arg(long, env = "CONSOLE_LOGIN_WINDOW_MINUTES", default_value_t = 15)]
     pub login_window_minutes: i64,
 }
+
+// Switches take `1`/`0`, `yes`/`no`, `on`/`off` or `true`/`false` from the
+// environment (`CONSOLE_DEMO=1`), and no value on the command line (`--demo`).
 
 impl Config {
     /// Defaults for tests: free ports, the given directories.
@@ -84,5 +87,20 @@ impl Config {
         c.cloud_secret_key = None;
         c.localcloud_step_ms = 20;
         c
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::Config;
+
+    #[test]
+    fn switches_need_no_value_on_the_command_line() {
+        let c = Config::try_parse_from(["console", "--demo", "--behind-tls"]).unwrap();
+        assert!(c.demo && c.behind_tls);
+        let c = Config::try_parse_from(["console"]).unwrap();
+        assert!(!c.demo || std::env::var_os("CONSOLE_DEMO").is_some());
     }
 }

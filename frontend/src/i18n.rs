@@ -340,6 +340,14 @@ pub fn status_text(status: &str, lang: Lang) -> String {
     msg.text(lang).into()
 }
 
+/// A version's or service's settings in one line, e.g. "0.5 core / 1 GiB · port 80 · 0–50 instances".
+pub fn settings_line(cpu: f64, mem: f64, port: i64, min: i64, max: i64, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!("{cpu} core / {mem} GiB · port {port} · {min}–{max} instances"),
+        Lang::Zh => format!("{cpu} 核 / {mem} GiB · 端口 {port} · {min}–{max} 个实例"),
+    }
+}
+
 pub fn rule_error(e: &RuleError, lang: Lang) -> String {
     match (e, lang) {
         (RuleError::Empty, _) => Msg::RuleEmpty.text(lang).into(),

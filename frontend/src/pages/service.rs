@@ -15,7 +15,7 @@ use leptos_router::hooks::{use_navigate, use_params_map};
 
 use crate::api;
 use crate::components::{ErrorNote, Reason, not_ready};
-use crate::i18n::{Msg, lang, status_text, t};
+use crate::i18n::{Msg, lang, settings_line, status_text, t};
 use crate::pages::env_layout::EnvCtx;
 
 #[component]
@@ -217,7 +217,7 @@ fn VersionConfig(version: String, service: Memo<String>) -> impl IntoView {
                 Err(pending) => pending,
                 Ok(v) => view! {
                     <p class="help">
-                        {format!("{} core / {} GiB · port {} · {}–{} instances · logs {}", v.cpu, v.mem, v.port, v.min_num, v.max_num, v.log_path)}
+                        {settings_line(v.cpu, v.mem, v.port, v.min_num, v.max_num, lang())}
                         <br />
                         {t(Msg::FrozenConfig)}
                     </p>
@@ -276,7 +276,12 @@ fn Overview(detail: DescribeCloudRunServerDetailResponse) -> impl IntoView {
                 </dd>
                 <dt>{t(Msg::Settings)}</dt>
                 <dd>
-                    {format!("{} core / {} GiB · port {} · {}–{} instances · {policies} · logs: {}", c.cpu, c.mem, c.port, c.min_num, c.max_num, c.log_type)}
+                    {format!(
+                        "{} · {policies} · {}: {}",
+                        settings_line(c.cpu, c.mem, c.port, c.min_num, c.max_num, lang()),
+                        Msg::LogCollection.text(lang()),
+                        c.log_type
+                    )}
                 </dd>
                 <dt>{t(Msg::EnvVars)}</dt>
                 <dd>

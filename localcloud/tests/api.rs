@@ -3,8 +3,7 @@
 
 mod common;
 
-use common::{Call, Cloud, ID, KEY, code, create_env, now, start, start_in};
-use console_shared::tc3::Credential;
+use common::{Call, STEP, code, create_env, now, start, start_in, start_on};
 use serde_json::json;
 
 #[tokio::test]
@@ -180,16 +179,7 @@ async fn environments_survive_a_restart() {
     let cloud = start_in(dir).await;
     let env = create_env(&cloud, "ap-shanghai", "durable").await;
     // A second localcloud on the same data directory sees the same state.
-    let again = localcloud::start(localcloud::Config {
-        addr: "127.0.0.1:0".parse().unwrap(),
-        gateway_addr: "127.0.0.1:0".parse().unwrap(),
-        data_dir: path,
-        credentials: vec![Credential { secret_id: ID.into(), secret_key: KEY.into() }],
-        step_delay: std::time::Duration::from_millis(20),
-    })
-    .await
-    .unwrap();
-    let cloud2 = Cloud { addr: again.api_addr, gateway: again.gateway_addr, _dir: tempfile::tempdir().unwrap() };
+    let cloud2 = start_on(&path, STEP).await;
     let list = Call::new("tcbr", "DescribeCloudRunEnvs", json!({})).send(&cloud2).await;
     assert_eq!(list["EnvList"][0]["EnvId"], env.as_str());
     drop(cloud);

@@ -5,8 +5,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::{Call, Cloud, ID, KEY, code, create_env, start};
-use console_shared::tc3::Credential;
+use common::{Call, Cloud, STEP, code, create_env, start, start_on, start_with_steps};
 use serde_json::{Value, json};
 
 fn items(cpu: f64, mem: f64, min: i64, max: i64) -> Value {
@@ -177,17 +176,7 @@ async fn a_failing_health_check_fails_the_deploy_and_explains_it() {
 
 #[tokio::test]
 async fn r_dep_3_cancel_keeps_the_version_offline_and_the_service() {
-    let dir = tempfile::tempdir().unwrap();
-    let slow = localcloud::start(localcloud::Config {
-        addr: "127.0.0.1:0".parse().unwrap(),
-        gateway_addr: "127.0.0.1:0".parse().unwrap(),
-        data_dir: dir.path().to_path_buf(),
-        credentials: vec![Credential { secret_id: ID.into(), secret_key: KEY.into() }],
-        step_delay: Duration::from_millis(300),
-    })
-    .await
-    .unwrap();
-    let cloud = Cloud { addr: slow.api_addr, gateway: slow.gateway_addr, _dir: dir };
+    let cloud = start_with_steps(Duration::from_millis(300)).await;
     let env = create_env(&cloud, "ap-shanghai", "cancel").await;
     let task = create_service(&cloud, &env, "web", "localcloud/slow-start").await["TaskId"].as_i64().unwrap();
     // TaskId 0 finds the running task, as the CLI does before cancelling.
@@ -244,42 +233,19 @@ async fn r_svc_5_a_deleted_service_domain_dies_and_a_new_one_differs() {
 
 #[tokio::test]
 async fn a_restart_mid_deploy_fails_the_task_instead_of_leaving_it_stuck() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().to_path_buf();
-    let first = localcloud::start(localcloud::Config {
-        addr: "127.0.0.1:0".parse().unwrap(),
-        gateway_addr: "127.0.0.1:0".parse().unwrap(),
-        data_dir: path.clone(),
-        credentials: vec![Credential { secret_id: ID.into(), secret_key: KEY.into() }],
-        step_delay: Duration::from_secs(30),
-    })
-    .await
-    .unwrap();
-    let cloud = Cloud { addr: first.api_addr, gateway: first.gateway_addr, _dir: dir };
+    let cloud = start_with_steps(Duration::from_secs(30)).await;
+    let path = cloud.dir.as_ref().unwrap().path().to_path_buf();
     let env = create_env(&cloud, "ap-beijing", "restart").await;
     let task = create_service(&cloud, &env, "svc", "nginx").await["TaskId"].as_i64().unwrap();
 
     // A new process on the same data: it cannot resume the dead process's instances.
-    let again = start_in_path(path).await;
+    let again = start_on(&path, STEP).await;
     let t = Call::new("tcbr", "DescribeServerManageTask", json!({"EnvId": env, "ServerName": "svc", "TaskId": task}))
         .send(&again)
         .await;
     assert_eq!(t["Task"]["Status"], "failed");
     assert!(t["Task"]["FailReason"].as_str().unwrap().contains("restarted"));
     assert_eq!(detail(&again, &env, "svc").await["BaseInfo"]["Status"], "create_failed");
-}
-
-async fn start_in_path(path: std::path::PathBuf) -> Cloud {
-    let running = localcloud::start(localcloud::Config {
-        addr: "127.0.0.1:0".parse().unwrap(),
-        gateway_addr: "127.0.0.1:0".parse().unwrap(),
-        data_dir: path,
-        credentials: vec![Credential { secret_id: ID.into(), secret_key: KEY.into() }],
-        step_delay: Duration::from_millis(20),
-    })
-    .await
-    .unwrap();
-    Cloud { addr: running.api_addr, gateway: running.gateway_addr, _dir: tempfile::tempdir().unwrap() }
 }
 
 async fn update(cloud: &Cloud, env: &str, name: &str, image: &str) -> Value {
@@ -294,17 +260,7 @@ async fn update(cloud: &Cloud, env: &str, name: &str, image: &str) -> Value {
 
 #[tokio::test]
 async fn r_svc_4_and_r_ver_1_updates_make_new_versions_one_at_a_time_and_a_failure_keeps_the_old_one() {
-    let dir = tempfile::tempdir().unwrap();
-    let running = localcloud::start(localcloud::Config {
-        addr: "127.0.0.1:0".parse().unwrap(),
-        gateway_addr: "127.0.0.1:0".parse().unwrap(),
-        data_dir: dir.path().to_path_buf(),
-        credentials: vec![Credential { secret_id: ID.into(), secret_key: KEY.into() }],
-        step_delay: Duration::from_millis(60),
-    })
-    .await
-    .unwrap();
-    let cloud = Cloud { addr: running.api_addr, gateway: running.gateway_addr, _dir: dir };
+    let cloud = start_with_steps(Duration::from_millis(60)).await;
     let env = create_env(&cloud, "ap-shanghai", "upd").await;
     let first = create_service(&cloud, &env, "app", "nginx").await["TaskId"].as_i64().unwrap();
     // R-SVC-4: one update at a time.

@@ -2,6 +2,9 @@
 
 #![allow(dead_code)] // each test binary uses its own part of the harness
 
+use std::path::Path;
+use std::time::Duration;
+
 use console_shared::tc3::{self, Credential};
 use serde_json::{Value, json};
 
@@ -11,20 +14,43 @@ pub const KEY: &str = "test-secret-key";
 pub struct Cloud {
     pub addr: std::net::SocketAddr,
     pub gateway: std::net::SocketAddr,
-    pub _dir: tempfile::TempDir,
+    /// The scratch data directory, when this cloud owns it.
+    pub dir: Option<tempfile::TempDir>,
 }
 
-pub async fn start_in(dir: tempfile::TempDir) -> Cloud {
+/// Deploy steps short enough for tests that only wait for the outcome.
+pub const STEP: Duration = Duration::from_millis(20);
+
+/// A localcloud on `data_dir` whose deploy steps take `step`.
+pub async fn start_on(data_dir: &Path, step: Duration) -> Cloud {
     let running = localcloud::start(localcloud::Config {
         addr: "127.0.0.1:0".parse().unwrap(),
         gateway_addr: "127.0.0.1:0".parse().unwrap(),
-        data_dir: dir.path().to_path_buf(),
+        data_dir: data_dir.to_path_buf(),
         credentials: vec![Credential { secret_id: ID.into(), secret_key: KEY.into() }],
-        step_delay: std::time::Duration::from_millis(20),
+        step_delay: step,
     })
     .await
     .unwrap();
-    Cloud { addr: running.api_addr, gateway: running.gateway_addr, _dir: dir }
+    Cloud { addr: running.api_addr, gateway: running.gateway_addr, dir: None }
+}
+
+impl Cloud {
+    /// Keeps `dir` alive as long as this cloud.
+    fn owning(mut self, dir: tempfile::TempDir) -> Self {
+        self.dir = Some(dir);
+        self
+    }
+}
+
+/// A localcloud on a fresh scratch directory it owns, with steps of `step`.
+pub async fn start_with_steps(step: Duration) -> Cloud {
+    let dir = tempfile::tempdir().unwrap();
+    start_on(dir.path(), step).await.owning(dir)
+}
+
+pub async fn start_in(dir: tempfile::TempDir) -> Cloud {
+    start_on(dir.path(), STEP).await.owning(dir)
 }
 
 pub async fn start() -> Cloud {

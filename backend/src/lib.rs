@@ -155,6 +155,7 @@ pub async fn start(config: Config, clock: Arc<dyn Clock>) -> Result<Running, Sta
                 data_dir: config.data_dir.join("localcloud"),
                 credentials: vec![credential.clone()],
                 step_delay: Duration::from_millis(config.localcloud_step_ms),
+                package_max_bytes: console_shared::rules::PACKAGE_MAX_BYTES,
             })
             .await?;
             let upstream = Upstream::new(credential, Some(running.api_addr.to_string()), "http".into(), timeout);

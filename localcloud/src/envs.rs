@@ -263,6 +263,12 @@ pub async fn destroy(state: &State, region: Option<Region>, req: DestroyEnvReque
         .await
         .map_err(|e| internal(&e))?;
     tx.commit().await.map_err(|e| internal(&e))?;
+    // Its uploaded packages go with it (their rows went by cascade).
+    if let Err(e) = tokio::fs::remove_dir_all(state.packages_dir.join(&env.env_id)).await
+        && e.kind() != std::io::ErrorKind::NotFound
+    {
+        tracing::warn!(error = %e, env.id = %env.env_id, "could not remove the environment's packages");
+    }
     tracing::info!(env.id = %env.env_id, "environment destroyed");
     Ok(Empty {})
 }

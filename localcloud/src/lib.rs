@@ -6,9 +6,11 @@
 //! The console starts it in-process when no cloud is configured; the
 //! `localcloud` binary runs it standalone for any Tencent Cloud SDK.
 
+mod build;
 mod deploy;
 mod envs;
 mod gateway;
+mod packages;
 mod protocol;
 mod services;
 mod store;
@@ -37,6 +39,8 @@ pub struct Config {
     /// How long each deploy step takes: realistic for demonstrations, near
     /// zero for tests.
     pub step_delay: std::time::Duration,
+    /// Largest code package accepted (R-DEP-2); `rules::PACKAGE_MAX_BYTES` outside tests.
+    pub package_max_bytes: u64,
 }
 
 /// Shared state of the API and the gateway.
@@ -50,6 +54,13 @@ pub struct State {
     pub(crate) runtime: deploy::Runtime,
     /// For health checks and the gateway's hop to an instance.
     pub(crate) http: reqwest::Client,
+    /// Where uploaded code packages are kept.
+    pub(crate) packages_dir: PathBuf,
+    /// Signs upload and download URLs (kept in the database).
+    pub(crate) url_key: Vec<u8>,
+    /// `http://<api addr>`, the base of those URLs.
+    pub(crate) api_url: String,
+    pub(crate) package_max_bytes: u64,
 }
 
 pub type SharedState = Arc<State>;
@@ -89,6 +100,7 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .map_err(|e| StartError::Http(e.to_string()))?;
+    let url_key: String = sqlx::query_scalar("SELECT key FROM url_key WHERE id = 1").fetch_one(&db).await?;
     let state = Arc::new(State {
         db,
         credentials: config.credentials,
@@ -96,6 +108,10 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
         step_delay: config.step_delay,
         runtime: deploy::Runtime::default(),
         http,
+        packages_dir: config.data_dir.join("packages"),
+        url_key: url_key.into_bytes(),
+        api_url: format!("http://{api_addr}"),
+        package_max_bytes: config.package_max_bytes,
     });
     tasks::recover(&state).await?;
 

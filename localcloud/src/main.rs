@@ -44,6 +44,7 @@ async fn main() -> std::process::ExitCode {
         data_dir: args.data_dir,
         credentials: vec![Credential { secret_id: args.secret_id, secret_key: args.secret_key }],
         step_delay: std::time::Duration::from_millis(args.step_ms),
+        package_max_bytes: console_shared::rules::PACKAGE_MAX_BYTES,
     };
     match localcloud::start(config).await {
         Ok(running) => {

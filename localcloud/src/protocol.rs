@@ -10,10 +10,11 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::{Router, extract::State as AxState};
 use console_shared::actions::{
-    Action, CreateCloudRunEnv, CreateCloudRunServer, DeleteCloudRunServer, DescribeCloudRunDeployRecord,
-    DescribeCloudRunEnvs, DescribeCloudRunPodList, DescribeCloudRunProcessLog, DescribeCloudRunServerDetail,
-    DescribeCloudRunServers, DescribeEnvBaseInfo, DescribeServerManageTask, DescribeVersionDetail, DestroyEnv,
-    OperateServerManage, Product, UpdateCloudRunServer,
+    Action, CreateCloudRunEnv, CreateCloudRunServer, DeleteCloudRunServer, DeleteCloudRunVersions,
+    DescribeCloudBaseBuildService, DescribeCloudBaseRunBuildLog, DescribeCloudRunDeployRecord, DescribeCloudRunEnvs,
+    DescribeCloudRunPodList, DescribeCloudRunProcessLog, DescribeCloudRunServerDetail, DescribeCloudRunServers,
+    DescribeEnvBaseInfo, DescribeServerManageTask, DescribeVersionDetail, DestroyEnv, OperateServerManage, Product,
+    UpdateCloudRunServer,
 };
 use console_shared::api::{CloudError, codes};
 use console_shared::region::Region;
@@ -21,10 +22,10 @@ use console_shared::tc3::{self, IncomingRequest};
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::{SharedState, State, envs, services, tasks};
+use crate::{SharedState, State, envs, packages, services, tasks};
 
 pub fn app(state: SharedState) -> Router {
-    Router::new().route("/", post(handle)).fallback(not_post).with_state(state)
+    Router::new().route("/", post(handle)).merge(packages::routes()).fallback(not_post).with_state(state)
 }
 
 async fn handle(AxState(state): AxState<SharedState>, headers: HeaderMap, body: Bytes) -> Response {
@@ -110,6 +111,9 @@ async fn dispatch(
     route!(product, action, body, DescribeServerManageTask, |r| { tasks::describe_task(state, region, r) });
     route!(product, action, body, DescribeCloudRunProcessLog, |r| { tasks::process_log(state, region, r) });
     route!(product, action, body, OperateServerManage, |r| { tasks::operate(state, region, r) });
+    route!(product, action, body, DeleteCloudRunVersions, |r| services::delete_versions(state, region, r));
+    route!(product, action, body, DescribeCloudBaseBuildService, |r| packages::build_service(state, region, r));
+    route!(product, action, body, DescribeCloudBaseRunBuildLog, |r| tasks::build_log(state, region, r));
     Err(CloudError::new(
         codes::INVALID_ACTION,
         format!("The action `{action}` does not exist in {} {}.", product.name(), product.version()),

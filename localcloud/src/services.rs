@@ -3,21 +3,29 @@
 use std::sync::Arc;
 
 use console_shared::actions::{
-    CreateCloudRunServerRequest, DeleteCloudRunServerRequest, DeployParam, DescribeCloudRunPodListRequest,
-    DescribeCloudRunPodListResponse, DescribeCloudRunServerDetailResponse, DescribeCloudRunServersRequest,
-    DescribeCloudRunServersResponse, DescribeVersionDetailRequest, DescribeVersionDetailResponse, DiffConfigItem,
-    HpaPolicy, OnlineVersionInfo, PODS_PAGE_SIZE_DEFAULT, PODS_PAGE_SIZE_MAX, ResultResponse,
-    SERVERS_PAGE_SIZE_DEFAULT, SERVERS_PAGE_SIZE_MAX, ServerBaseConfig, ServerBaseInfo, ServerRequest, TaskIdResponse,
-    UpdateCloudRunServerRequest, UpdateCloudRunServerResponse, VersionPodInstance,
+    CreateCloudRunServerRequest, DeleteCloudRunServerRequest, DeleteCloudRunVersionsRequest,
+    DeleteCloudRunVersionsResponse, DeployParam, DescribeCloudRunPodListRequest, DescribeCloudRunPodListResponse,
+    DescribeCloudRunServerDetailResponse, DescribeCloudRunServersRequest, DescribeCloudRunServersResponse,
+    DescribeVersionDetailRequest, DescribeVersionDetailResponse, DiffConfigItem, FailVersion, HpaPolicy,
+    OnlineVersionInfo, PODS_PAGE_SIZE_DEFAULT, PODS_PAGE_SIZE_MAX, ResultResponse, SERVERS_PAGE_SIZE_DEFAULT,
+    SERVERS_PAGE_SIZE_MAX, ServerBaseConfig, ServerBaseInfo, ServerRequest, SimpleVersion, SuccessVersion,
+    TaskIdResponse, UpdateCloudRunServerRequest, UpdateCloudRunServerResponse, VersionPodInstance,
 };
 use console_shared::api::{CloudError, codes};
 use console_shared::region::Region;
 use console_shared::rules;
 use console_shared::time::cst_datetime;
 
+use crate::packages::{self, Package};
 use crate::protocol::internal;
 use crate::tasks::{self, Job};
 use crate::{State, envs};
+
+/// Where a version comes from (R-DEP-2).
+pub enum Source {
+    Image(String),
+    Package(Package),
+}
 
 /// Services per environment (docs.cloudbase.net/run/limitation).
 const MAX_SERVICES: i64 = 15;
@@ -104,6 +112,11 @@ fn config_over(mut c: ServerBaseConfig, items: &[DiffConfigItem]) -> Result<Serv
             "EnvParam" => c.env_params = string()?,
             "LogType" => c.log_type = string()?,
             "LogPath" => c.custom_logs = string()?,
+            "Dockerfile" => c.dockerfile = string()?,
+            "BuildDir" => c.build_dir = string()?,
+            "HasDockerfile" => {
+                c.has_dockerfile = item.bool_value.ok_or_else(|| invalid(&item.key, "needs BoolValue"))?
+            }
             // Accepted and kept by Tencent; nothing in localcloud reads them.
             _ => {}
         }
@@ -125,6 +138,10 @@ fn config_over(mut c: ServerBaseConfig, items: &[DiffConfigItem]) -> Result<Serv
     if !matches!(c.log_type.as_str(), "none" | "default" | "custom") {
         return Err(invalid("LogType", "must be none, default or custom"));
     }
+    if !c.dockerfile.is_empty() {
+        rules::dockerfile_name(&c.dockerfile).map_err(|e| invalid("Dockerfile", e))?;
+    }
+    rules::build_dir(&c.build_dir).map_err(|e| invalid("BuildDir", e))?;
     Ok(c)
 }
 
@@ -157,7 +174,8 @@ pub async fn create(
     envs::find(state, &req.env_id, region).await?;
     rules::service_name(&req.server_name).map_err(|e| invalid("ServerName", e))?;
     let config = config_from(&req.env_id, &req.server_name, req.items.as_deref().unwrap_or_default())?;
-    let image = image_of(&req.deploy_info)?;
+    let source = source_of(state, &req.env_id, &req.deploy_info).await?;
+    let config = for_source(config, &source);
     let domain = new_domain(state, &req.env_id, &req.server_name).await?;
     let now = crate::now();
     let version = format!("{}-001", req.server_name);
@@ -201,7 +219,7 @@ pub async fn create(
         env: req.env_id.clone(),
         service: req.server_name.clone(),
         version,
-        image,
+        source,
         config,
         pre: String::new(),
     };
@@ -218,9 +236,9 @@ pub async fn update(
     req: UpdateCloudRunServerRequest,
 ) -> Result<UpdateCloudRunServerResponse, CloudError> {
     let service = find(state, &req.env_id, &req.server_name, region).await?;
-    let image = image_of(&req.deploy_info)?;
+    let source = source_of(state, &req.env_id, &req.deploy_info).await?;
     let current: ServerBaseConfig = serde_json::from_str(&service.config).map_err(|e| internal(&e))?;
-    let config = config_over(current, req.items.as_deref().unwrap_or_default())?;
+    let config = for_source(config_over(current, req.items.as_deref().unwrap_or_default())?, &source);
     let config_json = serde_json::to_string(&config).map_err(|e| internal(&e))?;
     let now = crate::now();
     let mut tx = crate::store::write_tx(&state.db).await.map_err(|e| internal(&e))?;
@@ -246,7 +264,7 @@ pub async fn update(
     let version = format!("{}-{number:03}", req.server_name);
     let pre = service.online_version.clone().unwrap_or_default();
     let remark = req.deploy_info.deploy_remark.clone().unwrap_or_default();
-    let next = NewVersion { env: req.env_id.clone(), service: req.server_name.clone(), version, image, config, pre };
+    let next = NewVersion { env: req.env_id.clone(), service: req.server_name.clone(), version, source, config, pre };
     let task = begin_deploy(state, tx, next, &remark).await?;
     Ok(UpdateCloudRunServerResponse { env_id: req.env_id, task_id: task })
 }
@@ -347,16 +365,47 @@ fn page_size(asked: Option<i64>, default: i64, max: i64) -> Result<i64, CloudErr
     }
 }
 
-/// The image of an image deploy; other deploy types are not implemented here.
-fn image_of(deploy: &DeployParam) -> Result<String, CloudError> {
-    if deploy.deploy_type != "image" {
-        return Err(invalid("DeployInfo.DeployType", "is not supported by localcloud yet; use `image`"));
+/// What a deploy builds or pulls: an image URL, or an uploaded code package
+/// (R-DEP-2). Other deploy types of Tencent's are refused.
+async fn source_of(state: &State, env: &str, deploy: &DeployParam) -> Result<Source, CloudError> {
+    let required = |v: &Option<String>, field: &str| {
+        v.clone().filter(|s| !s.trim().is_empty()).ok_or_else(|| {
+            CloudError::new(codes::MISSING_PARAMETER, format!("The parameter `DeployInfo.{field}` is missing."))
+        })
+    };
+    match deploy.deploy_type.as_str() {
+        "image" => Ok(Source::Image(required(&deploy.image_url, "ImageUrl")?)),
+        "package" => {
+            let name = required(&deploy.package_name, "PackageName")?;
+            let version = required(&deploy.package_version, "PackageVersion")?;
+            let package = packages::find(state, env, &name, &version).await?.ok_or_else(|| {
+                invalid(
+                    "DeployInfo.PackageVersion",
+                    format!("names no uploaded package: `{name}` version `{version}` was never PUT to its upload URL"),
+                )
+            })?;
+            Ok(Source::Package(package))
+        }
+        other => Err(invalid(
+            "DeployInfo.DeployType",
+            format!("`{other}` is not supported by localcloud; use image or package"),
+        )),
     }
-    deploy
-        .image_url
-        .clone()
-        .filter(|i| !i.trim().is_empty())
-        .ok_or_else(|| CloudError::new(codes::MISSING_PARAMETER, "The parameter `DeployInfo.ImageUrl` is missing."))
+}
+
+/// A package build reads its Dockerfile from `<BuildDir>/<Dockerfile>`; the
+/// CLI's defaults fill what the caller left empty.
+fn for_source(mut c: ServerBaseConfig, source: &Source) -> ServerBaseConfig {
+    if matches!(source, Source::Package(_)) {
+        c.has_dockerfile = true;
+        if c.dockerfile.is_empty() {
+            c.dockerfile = "Dockerfile".into();
+        }
+        if c.build_dir.is_empty() {
+            c.build_dir = ".".into();
+        }
+    }
+    c
 }
 
 /// A version about to be deployed, with its frozen configuration (R-VER-3).
@@ -364,7 +413,7 @@ struct NewVersion {
     env: String,
     service: String,
     version: String,
-    image: String,
+    source: Source,
     config: ServerBaseConfig,
     /// The version online before, if any.
     pre: String,
@@ -378,6 +427,11 @@ async fn begin_deploy(
     remark: &str,
 ) -> Result<i64, CloudError> {
     let config_json = serde_json::to_string(&v.config).map_err(|e| internal(&e))?;
+    let image = match &v.source {
+        Source::Image(url) => url.clone(),
+        // Where the build pushes the version's image.
+        Source::Package(_) => format!("registry.localcloud/{}/{}:{}", v.env, v.service.to_ascii_lowercase(), v.version),
+    };
     sqlx::query(
         "INSERT INTO versions (env_id, server_name, version_name, image, config, status, created_at)
          VALUES (?, ?, ?, ?, ?, 'deploying', ?)",
@@ -385,19 +439,17 @@ async fn begin_deploy(
     .bind(&v.env)
     .bind(&v.service)
     .bind(&v.version)
-    .bind(&v.image)
+    .bind(&image)
     .bind(&config_json)
     .bind(crate::now())
     .execute(&mut *tx)
     .await
     .map_err(|e| internal(&e))?;
-    let task =
-        tasks::create(&mut tx, &v.env, &v.service, &v.version, &v.pre, remark).await.map_err(|e| internal(&e))?;
+    let task = tasks::create(&mut tx, &v.env, &v.service, &v.version, &v.pre, remark, &v.source)
+        .await
+        .map_err(|e| internal(&e))?;
     tx.commit().await.map_err(|e| internal(&e))?;
-    tasks::spawn(
-        state.clone(),
-        Job { task, env: v.env, service: v.service, version: v.version, image: v.image, config: v.config },
-    );
+    tasks::spawn(state.clone(), Job::new(task, v.env, v.service, v.version, image, v.source, v.config));
     Ok(task)
 }
 
@@ -491,7 +543,15 @@ pub async fn delete(
         "A deploy is running on this service; cancel it or wait for it to end.",
     )
     .await?;
-    // R-SVC-5: the domain dies forever; versions, tasks and logs go with the service.
+    remove(&mut tx, &r).await?;
+    tx.commit().await.map_err(|e| internal(&e))?;
+    state.runtime.stop_service(&r.env_id, &r.server_name);
+    tracing::info!(env.id = %r.env_id, service = %r.server_name, "service deleted");
+    Ok(ResultResponse { result: "success".into() })
+}
+
+/// R-SVC-5: the domain dies forever; versions, tasks and logs go with the service.
+async fn remove(tx: &mut sqlx::SqliteConnection, r: &ServiceRow) -> Result<(), CloudError> {
     sqlx::query("INSERT OR IGNORE INTO retired_domains (domain, retired_at) VALUES (?, ?)")
         .bind(&r.default_domain)
         .bind(crate::now())
@@ -504,8 +564,110 @@ pub async fn delete(
         .execute(&mut *tx)
         .await
         .map_err(|e| internal(&e))?;
+    Ok(())
+}
+
+/// `DeleteCloudRunVersions`: each version on its own, so one refusal does not
+/// stop the others. A version with traffic or a running deploy stays (R-VER-2:
+/// other versions exist only for rollback, so they may go); the last version
+/// goes only with `IsDeleteServer`, and takes the service with it.
+pub async fn delete_versions(
+    state: &State,
+    region: Option<Region>,
+    req: DeleteCloudRunVersionsRequest,
+) -> Result<DeleteCloudRunVersionsResponse, CloudError> {
+    envs::find(state, &req.env_id, region).await?;
+    if req.simple_versions.is_empty() {
+        return Err(CloudError::new(codes::INVALID_PARAMETER, "`SimpleVersions` must name at least one version."));
+    }
+    let mut fail_versions = vec![];
+    let mut success_versions = vec![];
+    for v in req.simple_versions {
+        let request_id = crate::protocol::new_request_id();
+        match delete_version(state, &req.env_id, &v, req.is_delete_server).await {
+            Ok(()) => success_versions.push(SuccessVersion { version: v, request_id, result: "succ".into() }),
+            Err(e) => fail_versions.push(FailVersion {
+                version: v,
+                // Tencent documents an integer here without its values; the
+                // string code leads the message.
+                error_code: 1,
+                error_msg: format!("{}: {}", e.code, e.message),
+                request_id,
+            }),
+        }
+    }
+    let result = match (fail_versions.is_empty(), success_versions.is_empty()) {
+        (true, _) => "succ",
+        (false, true) => "fail",
+        (false, false) => "partial",
+    };
+    Ok(DeleteCloudRunVersionsResponse { result: result.into(), fail_versions, success_versions })
+}
+
+async fn delete_version(state: &State, env: &str, v: &SimpleVersion, with_server: bool) -> Result<(), CloudError> {
+    if v.env_id != env {
+        return Err(CloudError::new(codes::INVALID_PARAMETER, "Every SimpleVersion must name the request's EnvId."));
+    }
+    let service = find(state, env, &v.server_name, None).await?;
+    let mut tx = crate::store::write_tx(&state.db).await.map_err(|e| internal(&e))?;
+    let status: Option<String> =
+        sqlx::query_scalar("SELECT status FROM versions WHERE env_id = ? AND server_name = ? AND version_name = ?")
+            .bind(env)
+            .bind(&v.server_name)
+            .bind(&v.version_name)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(|e| internal(&e))?;
+    let status = status.ok_or_else(|| {
+        CloudError::new("ResourceNotFound.VersionNotFound", format!("The version `{}` does not exist.", v.version_name))
+    })?;
+    if status == "deploying" {
+        return Err(CloudError::new(
+            codes::RESOURCE_IN_USE,
+            format!("`{}` is being deployed; cancel the deploy or wait for it to end.", v.version_name),
+        ));
+    }
+    let remaining: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM versions WHERE env_id = ? AND server_name = ?")
+        .bind(env)
+        .bind(&v.server_name)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|e| internal(&e))?;
+    let last = remaining == 1;
+    // Read under the write lock: a deploy ending meanwhile may have moved the traffic.
+    let online_now: Option<String> =
+        sqlx::query_scalar("SELECT online_version FROM services WHERE env_id = ? AND server_name = ?")
+            .bind(env)
+            .bind(&v.server_name)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(|e| internal(&e))?;
+    let online = online_now.as_deref() == Some(v.version_name.as_str());
+    if online && !(last && with_server) {
+        return Err(CloudError::new(
+            codes::RESOURCE_IN_USE,
+            format!(
+                "`{}` receives the traffic; deploy or roll back to another version first, or delete the service.",
+                v.version_name
+            ),
+        ));
+    }
+    sqlx::query("DELETE FROM versions WHERE env_id = ? AND server_name = ? AND version_name = ?")
+        .bind(env)
+        .bind(&v.server_name)
+        .bind(&v.version_name)
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| internal(&e))?;
+    if last && with_server {
+        remove(&mut tx, &service).await?;
+    }
     tx.commit().await.map_err(|e| internal(&e))?;
-    state.runtime.stop_service(&r.env_id, &r.server_name);
-    tracing::info!(env.id = %r.env_id, service = %r.server_name, "service deleted");
-    Ok(ResultResponse { result: "success".into() })
+    if last && with_server {
+        state.runtime.stop_service(env, &v.server_name);
+        tracing::info!(env.id = %env, service = %v.server_name, "last version deleted with its service");
+    } else {
+        state.runtime.stop(env, &v.server_name, &v.version_name);
+    }
+    Ok(())
 }

@@ -4,10 +4,12 @@
 //! a consistent state.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::Duration;
 
 use console_shared::actions::{
-    DeployRecord, DescribeCloudRunDeployRecordResponse, DescribeServerManageTaskResponse, Empty, ManageTaskRequest,
+    CloudBaseRunBuildLog, DeployRecord, DescribeCloudBaseRunBuildLogRequest, DescribeCloudBaseRunBuildLogResponse,
+    DescribeCloudRunDeployRecordResponse, DescribeServerManageTaskResponse, Empty, ManageTaskRequest,
     OperateServerManageRequest, ProcessLogRequest, ProcessLogResponse, ServerBaseConfig, ServerManageTaskInfo,
     ServerRequest, TaskStepInfo,
 };
@@ -15,20 +17,28 @@ use console_shared::api::{CloudError, codes};
 use console_shared::region::Region;
 use console_shared::time::cst_datetime;
 
-use crate::deploy::{self, IMAGE_MISSING, IMAGE_SLOW_START, IMAGE_STEPS};
+use crate::deploy::{
+    self, BUILD_STEPS, IMAGE_MISSING, IMAGE_SLOW_START, IMAGE_STEPS, PACKAGE_STEPS, STEP_BUILD, STEP_CREATE,
+    STEP_HEALTH, STEP_PULL, STEP_PUSH, STEP_START, STEP_VALIDATE,
+};
+use crate::packages::Package;
 use crate::protocol::internal;
-use crate::{State, envs, services};
+use crate::services::Source;
+use crate::{State, build, envs, services};
 
 type DbResult<T> = Result<T, sqlx::Error>;
 
-async fn log(state: &State, task: i64, line: impl Into<String>) -> DbResult<()> {
+/// Appends a line to the task's log, tagged with the step running now.
+async fn log(state: &State, job: &Job, line: impl Into<String>) -> DbResult<()> {
+    let step = job.step.load(Ordering::Relaxed);
     sqlx::query(
-        "INSERT INTO task_logs (task_id, seq, at, line)
-         VALUES (?1, (SELECT COALESCE(MAX(seq), 0) + 1 FROM task_logs WHERE task_id = ?1), ?2, ?3)",
+        "INSERT INTO task_logs (task_id, seq, at, line, step)
+         VALUES (?1, (SELECT COALESCE(MAX(seq), 0) + 1 FROM task_logs WHERE task_id = ?1), ?2, ?3, ?4)",
     )
-    .bind(task)
+    .bind(job.task)
     .bind(crate::now())
     .bind(line.into())
+    .bind((step >= 0).then_some(step))
     .execute(&state.db)
     .await?;
     Ok(())
@@ -55,6 +65,14 @@ async fn set_step(state: &State, task: i64, idx: usize, status: &str, fail_reaso
     Ok(())
 }
 
+/// The steps of a deploy from `source`, in order.
+fn steps_of(source: &Source) -> &'static [&'static str] {
+    match source {
+        Source::Image(_) => &IMAGE_STEPS,
+        Source::Package(_) => &PACKAGE_STEPS,
+    }
+}
+
 /// Creates a task with its steps, all `todo`.
 pub async fn create(
     tx: &mut sqlx::SqliteConnection,
@@ -63,20 +81,26 @@ pub async fn create(
     version: &str,
     pre_version: &str,
     remark: &str,
+    source: &Source,
 ) -> DbResult<i64> {
+    let deploy_type = match source {
+        Source::Image(_) => "image",
+        Source::Package(_) => "package",
+    };
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO tasks (env_id, server_name, version_name, pre_version_name, status, release_type, deploy_type,
-         remark, created_at) VALUES (?, ?, ?, ?, 'running', 'FULL', 'image', ?, ?) RETURNING id",
+         remark, created_at) VALUES (?, ?, ?, ?, 'running', 'FULL', ?, ?, ?) RETURNING id",
     )
     .bind(env)
     .bind(service)
     .bind(version)
     .bind(pre_version)
+    .bind(deploy_type)
     .bind(remark)
     .bind(crate::now())
     .fetch_one(&mut *tx)
     .await?;
-    for (idx, name) in IMAGE_STEPS.iter().enumerate() {
+    for (idx, name) in steps_of(source).iter().enumerate() {
         sqlx::query("INSERT INTO task_steps (task_id, idx, name, status) VALUES (?, ?, ?, 'todo')")
             .bind(id)
             .bind(idx as i64)
@@ -94,12 +118,30 @@ async fn cancelled(state: &State, task: i64) -> DbResult<bool> {
 
 /// What the runner needs to know about the task.
 pub struct Job {
-    pub task: i64,
-    pub env: String,
-    pub service: String,
-    pub version: String,
-    pub image: String,
-    pub config: ServerBaseConfig,
+    task: i64,
+    env: String,
+    service: String,
+    version: String,
+    /// The image the version runs: pulled, or built and pushed from the package.
+    image: String,
+    source: Source,
+    config: ServerBaseConfig,
+    /// The index of the step running now (-1 before the first), for the log.
+    step: AtomicI64,
+}
+
+impl Job {
+    pub fn new(
+        task: i64,
+        env: String,
+        service: String,
+        version: String,
+        image: String,
+        source: Source,
+        config: ServerBaseConfig,
+    ) -> Self {
+        Job { task, env, service, version, image, source, config, step: AtomicI64::new(-1) }
+    }
 }
 
 /// Runs a task to its end in the background.
@@ -119,22 +161,33 @@ enum StepOutcome {
 
 async fn run(state: &State, job: &Job) -> DbResult<()> {
     let delay = state.step_delay;
-    log(state, job.task, format!("deploying {} of {} from image {}", job.version, job.service, job.image)).await?;
-    for (idx, name) in IMAGE_STEPS.iter().enumerate() {
+    let from = match &job.source {
+        Source::Image(image) => format!("image {image}"),
+        Source::Package(p) => format!("code package {} version {}", p.name, p.version),
+    };
+    log(state, job, format!("deploying {} of {} from {from}", job.version, job.service)).await?;
+    let steps = steps_of(&job.source);
+    // What the validate step read, for the build step.
+    let mut dockerfile = String::new();
+    for (idx, name) in steps.iter().enumerate() {
         if cancelled(state, job.task).await? {
             return cancel_rest(state, job, idx).await;
         }
+        job.step.store(idx as i64, Ordering::Relaxed);
         set_step(state, job.task, idx, "running", "").await?;
         tokio::time::sleep(delay).await;
-        let outcome = match idx {
-            0 => pull(state, job).await?,
-            1 => {
-                log(state, job.task, format!("version {} created; its configuration is frozen (R-VER-3)", job.version))
+        let outcome = match *name {
+            STEP_PULL => pull(state, job).await?,
+            STEP_VALIDATE => validate(state, job, &mut dockerfile).await?,
+            STEP_BUILD => build(state, job, &dockerfile).await?,
+            STEP_PUSH => push(state, job).await?,
+            STEP_CREATE => {
+                log(state, job, format!("version {} created; its configuration is frozen (R-VER-3)", job.version))
                     .await?;
                 StepOutcome::Done
             }
-            2 => start_instances(state, job, delay).await?,
-            3 => health_check(state, job).await?,
+            STEP_START => start_instances(state, job, delay).await?,
+            STEP_HEALTH => health_check(state, job).await?,
             _ => {
                 // The last look before traffic moves: a cancelled version never goes online.
                 if cancelled(state, job.task).await? {
@@ -147,29 +200,98 @@ async fn run(state: &State, job: &Job) -> DbResult<()> {
             StepOutcome::Done => set_step(state, job.task, idx, "finished", "").await?,
             StepOutcome::Failed(reason) => {
                 set_step(state, job.task, idx, "failed", &reason).await?;
-                log(state, job.task, format!("{name} failed: {reason}")).await?;
+                log(state, job, format!("{name} failed: {reason}")).await?;
                 // The previous online version keeps serving, untouched.
                 state.runtime.stop(&job.env, &job.service, &job.version);
                 return finish(state, job, "failed", &reason).await;
             }
         }
     }
-    log(state, job.task, format!("{} is online with 100% of the traffic", job.version)).await?;
+    log(state, job, format!("{} is online with 100% of the traffic", job.version)).await?;
     finish(state, job, "finished", "").await
 }
 
+const NO_CONTAINERS: &str = "note: localcloud cannot run containers; this version runs as its built-in workload, which answers every request with who it is";
+
 async fn pull(state: &State, job: &Job) -> DbResult<StepOutcome> {
-    log(state, job.task, format!("pulling {}", job.image)).await?;
+    log(state, job, format!("pulling {}", job.image)).await?;
     if job.image == IMAGE_MISSING {
         return Ok(StepOutcome::Failed(format!("the image {} does not exist", job.image)));
     }
-    log(state, job.task, format!("digest {}", deploy::digest(&job.image))).await?;
-    log(
-        state,
-        job.task,
-        "note: localcloud cannot run containers; this version runs as its built-in workload, which answers every request with who it is",
-    )
-    .await?;
+    log(state, job, format!("digest {}", deploy::digest(&job.image))).await?;
+    log(state, job, NO_CONTAINERS).await?;
+    Ok(StepOutcome::Done)
+}
+
+fn package_of(job: &Job) -> Option<&Package> {
+    match &job.source {
+        Source::Package(p) => Some(p),
+        Source::Image(_) => None,
+    }
+}
+
+/// The package is a zip within the cap, with the Dockerfile where the
+/// settings say (R-DEP-2).
+async fn validate(state: &State, job: &Job, dockerfile: &mut String) -> DbResult<StepOutcome> {
+    let Some(p) = package_of(job) else { return Ok(StepOutcome::Done) };
+    log(state, job, format!("checking {} ({} bytes, sha256 {})", p.name, p.size, p.sha256)).await?;
+    let (path, max) = (p.path.clone(), state.package_max_bytes);
+    let (dir, name) = (job.config.build_dir.clone(), job.config.dockerfile.clone());
+    let inspected = tokio::task::spawn_blocking(move || build::inspect(&path, max, &dir, &name))
+        .await
+        .unwrap_or_else(|e| Err(format!("the check broke off ({e})")));
+    match inspected {
+        Ok(found) => {
+            log(
+                state,
+                job,
+                format!(
+                    "{} files, {} bytes unpacked; Dockerfile at {}",
+                    found.files, found.unpacked, found.dockerfile_path
+                ),
+            )
+            .await?;
+            *dockerfile = found.dockerfile;
+            Ok(StepOutcome::Done)
+        }
+        Err(why) => Ok(StepOutcome::Failed(why)),
+    }
+}
+
+/// Reads the Dockerfile as a builder would and reports its steps; the image's
+/// digest is the package's hash, so the same package builds the same image.
+async fn build(state: &State, job: &Job, dockerfile: &str) -> DbResult<StepOutcome> {
+    let Some(p) = package_of(job) else { return Ok(StepOutcome::Done) };
+    let steps = match build::parse_dockerfile(dockerfile) {
+        Ok(steps) => steps,
+        Err(why) => return Ok(StepOutcome::Failed(format!("{}: {why}", job.config.dockerfile))),
+    };
+    let context = &job.config.build_dir;
+    log(state, job, format!("building {} with context `{context}`", job.image)).await?;
+    for (i, step) in steps.iter().enumerate() {
+        log(state, job, format!("Step {}/{} : {} {}", i + 1, steps.len(), step.keyword, step.args)).await?;
+    }
+    let exposed = build::exposed_ports(&steps);
+    if !exposed.is_empty() && !exposed.contains(&job.config.port) {
+        log(
+            state,
+            job,
+            format!(
+                "warning: the Dockerfile exposes {exposed:?} but the service sends traffic to port {}",
+                job.config.port
+            ),
+        )
+        .await?;
+    }
+    log(state, job, NO_CONTAINERS).await?;
+    log(state, job, format!("built {} (digest sha256:{})", job.image, p.sha256)).await?;
+    Ok(StepOutcome::Done)
+}
+
+async fn push(state: &State, job: &Job) -> DbResult<StepOutcome> {
+    let Some(p) = package_of(job) else { return Ok(StepOutcome::Done) };
+    log(state, job, format!("pushing {}", job.image)).await?;
+    log(state, job, format!("pushed {}@sha256:{}", job.image, p.sha256)).await?;
     Ok(StepOutcome::Done)
 }
 
@@ -180,15 +302,14 @@ fn instances_for(config: &ServerBaseConfig) -> i64 {
 
 async fn start_instances(state: &State, job: &Job, delay: Duration) -> DbResult<StepOutcome> {
     let n = instances_for(&job.config);
-    log(state, job.task, format!("starting {n} instance(s) of {} core / {} GiB", job.config.cpu, job.config.mem))
-        .await?;
+    log(state, job, format!("starting {n} instance(s) of {} core / {} GiB", job.config.cpu, job.config.mem)).await?;
     if job.image == IMAGE_SLOW_START {
-        log(state, job.task, "the image starts slowly; waiting").await?;
+        log(state, job, "the image starts slowly; waiting").await?;
         tokio::time::sleep(delay * 3).await;
     }
     for _ in 0..n {
         match deploy::start_instance(state, &job.env, &job.service, &job.version, &job.image, &job.config).await {
-            Ok(id) => log(state, job.task, format!("instance {id} started")).await?,
+            Ok(id) => log(state, job, format!("instance {id} started")).await?,
             Err(e) => {
                 return Ok(StepOutcome::Failed(format!("an instance could not start: {e}")));
             }
@@ -205,9 +326,7 @@ async fn health_check(state: &State, job: &Job) -> DbResult<StepOutcome> {
         };
         let answer = state.http.get(format!("http://{addr}/")).send().await;
         match answer {
-            Ok(r) if r.status().is_success() => {
-                log(state, job.task, format!("{addr}: healthy ({})", r.status())).await?
-            }
+            Ok(r) if r.status().is_success() => log(state, job, format!("{addr}: healthy ({})", r.status())).await?,
             Ok(r) => {
                 return Ok(StepOutcome::Failed(format!("the health check got {} from an instance", r.status())));
             }
@@ -238,17 +357,17 @@ async fn release(state: &State, job: &Job) -> DbResult<StepOutcome> {
         // localcloud retires the old version's instances at once rather than
         // after Tencent's 30 minutes: nothing routes to them any more.
         state.runtime.stop(&job.env, &job.service, &old);
-        log(state, job.task, format!("{old} no longer receives traffic")).await?;
+        log(state, job, format!("{old} no longer receives traffic")).await?;
     }
     Ok(StepOutcome::Done)
 }
 
 async fn cancel_rest(state: &State, job: &Job, from: usize) -> DbResult<()> {
-    for idx in from..IMAGE_STEPS.len() {
+    for idx in from..steps_of(&job.source).len() {
         set_step(state, job.task, idx, "cancelled", "").await?;
     }
     state.runtime.stop(&job.env, &job.service, &job.version);
-    log(state, job.task, "cancelled: this version never went online").await?;
+    log(state, job, "cancelled: this version never went online").await?;
     finish(state, job, "cancelled", "cancelled by the user").await
 }
 
@@ -457,9 +576,10 @@ pub async fn records(
     req: ServerRequest,
 ) -> Result<DescribeCloudRunDeployRecordResponse, CloudError> {
     let service = services::find(state, &req.env_id, &req.server_name, region).await?;
-    let rows: Vec<(String, String, i64, String, i64)> = sqlx::query_as(
+    // A deleted version's records stay readable (R-DEP-5), without an image.
+    let rows: Vec<(String, String, i64, Option<String>, i64)> = sqlx::query_as(
         "SELECT t.version_name, t.status, t.created_at, v.image, t.id FROM tasks t
-         JOIN versions v ON v.env_id = t.env_id AND v.server_name = t.server_name AND v.version_name = t.version_name
+         LEFT JOIN versions v ON v.env_id = t.env_id AND v.server_name = t.server_name AND v.version_name = t.version_name
          WHERE t.env_id = ? AND t.server_name = ? ORDER BY t.id DESC",
     )
     .bind(&req.env_id)
@@ -483,7 +603,7 @@ pub async fn records(
                 deploy_time: cst_datetime(at),
                 build_id: task,
                 flow_ratio: if online { 100 } else { 0 },
-                image_url: Some(image),
+                image_url: image,
                 scale_status: String::new(),
                 has_traffic: online,
                 traffic_type: "FLOW".into(),
@@ -528,4 +648,84 @@ pub async fn operate(
         ));
     }
     Ok(Empty {})
+}
+
+/// Lines per `DescribeCloudBaseRunBuildLog` answer; `More` says when there are more.
+const BUILD_LOG_PAGE: i64 = 500;
+
+/// tcb `DescribeCloudBaseRunBuildLog`: the lines logged during the build
+/// steps (pull, or validate/build/push for a package), from line `Start`.
+/// The task is the record's `BuildId`, or else the newest deploy of
+/// `ServiceName`/`ServiceVersion`.
+pub async fn build_log(
+    state: &State,
+    region: Option<Region>,
+    req: DescribeCloudBaseRunBuildLogRequest,
+) -> Result<DescribeCloudBaseRunBuildLogResponse, CloudError> {
+    let env = req
+        .env_id
+        .filter(|e| !e.is_empty())
+        .ok_or_else(|| CloudError::new(codes::MISSING_PARAMETER, "The parameter `EnvId` is missing."))?;
+    envs::find(state, &env, region).await?;
+    let start = req.start.unwrap_or(0);
+    if start < 0 {
+        return Err(CloudError::new(codes::INVALID_PARAMETER_VALUE, "The parameter `Start` must not be negative."));
+    }
+    let task: Option<(i64, String)> = match (req.build_id, req.service_name, req.service_version) {
+        (Some(id), _, _) => {
+            sqlx::query_as("SELECT id, status FROM tasks WHERE id = ? AND env_id = ?")
+                .bind(id)
+                .bind(&env)
+                .fetch_optional(&state.db)
+                .await
+        }
+        (None, Some(service), Some(version)) => {
+            sqlx::query_as(
+                "SELECT id, status FROM tasks WHERE env_id = ? AND server_name = ? AND version_name = ?
+                 ORDER BY id DESC LIMIT 1",
+            )
+            .bind(&env)
+            .bind(service)
+            .bind(version)
+            .fetch_optional(&state.db)
+            .await
+        }
+        _ => {
+            return Err(CloudError::new(
+                codes::MISSING_PARAMETER,
+                "The parameter `BuildId` (or `ServiceName` with `ServiceVersion`) is missing.",
+            ));
+        }
+    }
+    .map_err(|e| internal(&e))?;
+    let (task, status) = task.ok_or_else(|| CloudError::new(codes::RESOURCE_NOT_FOUND, "No deploy has that build."))?;
+    let names = BUILD_STEPS.map(|n| format!("'{n}'")).join(", ");
+    let total: i64 = sqlx::query_scalar(&format!(
+        "SELECT COUNT(*) FROM task_logs l JOIN task_steps s ON s.task_id = l.task_id AND s.idx = l.step
+         WHERE l.task_id = ? AND s.name IN ({names})"
+    ))
+    .bind(task)
+    .fetch_one(&state.db)
+    .await
+    .map_err(|e| internal(&e))?;
+    let lines: Vec<(i64, String)> = sqlx::query_as(&format!(
+        "SELECT l.at, l.line FROM task_logs l JOIN task_steps s ON s.task_id = l.task_id AND s.idx = l.step
+         WHERE l.task_id = ? AND s.name IN ({names}) ORDER BY l.seq LIMIT ? OFFSET ?"
+    ))
+    .bind(task)
+    .bind(BUILD_LOG_PAGE)
+    .bind(start)
+    .fetch_all(&state.db)
+    .await
+    .map_err(|e| internal(&e))?;
+    let delivered = lines.len() as i64;
+    let text = lines.into_iter().map(|(at, line)| format!("{} {line}\n", cst_datetime(at))).collect();
+    Ok(DescribeCloudBaseRunBuildLogResponse {
+        log: Some(CloudBaseRunBuildLog {
+            total,
+            delivered,
+            text,
+            more: start + delivered < total || status == "running",
+        }),
+    })
 }

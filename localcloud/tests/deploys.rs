@@ -5,7 +5,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::{Call, Cloud, STEP, code, create_env, start, start_on, start_with_steps};
+use common::{Call, Cloud, STEP, code, create_env, detail, start, start_on, start_with_steps, visit, wait_task};
 use serde_json::{Value, json};
 
 fn items(cpu: f64, mem: f64, min: i64, max: i64) -> Value {
@@ -27,31 +27,6 @@ async fn create_service(cloud: &Cloud, env: &str, name: &str, image: &str) -> Va
     )
     .send(cloud)
     .await
-}
-
-/// Polls the task until it ends (bounded).
-async fn wait_task(cloud: &Cloud, env: &str, name: &str, task: i64) -> Value {
-    for _ in 0..300 {
-        let r =
-            Call::new("tcbr", "DescribeServerManageTask", json!({"EnvId": env, "ServerName": name, "TaskId": task}))
-                .send(cloud)
-                .await;
-        if r["Task"]["Status"] != "running" {
-            return r["Task"].clone();
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    panic!("task {task} did not end");
-}
-
-async fn detail(cloud: &Cloud, env: &str, name: &str) -> Value {
-    Call::new("tcbr", "DescribeCloudRunServerDetail", json!({"EnvId": env, "ServerName": name})).send(cloud).await
-}
-
-/// A request to a service's default domain through the gateway.
-async fn visit(cloud: &Cloud, domain: &str) -> reqwest::Response {
-    let host = domain.trim_start_matches("http://");
-    reqwest::Client::new().get(format!("http://{}/hello?x=1", cloud.gateway)).header("host", host).send().await.unwrap()
 }
 
 #[tokio::test]

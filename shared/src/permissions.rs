@@ -88,11 +88,18 @@ pub fn cloud_action(product: Product, action: &str) -> Option<Rule> {
             | "DescribeCloudRunPodList"
             | "DescribeVersionDetail",
         ) => read(EnvRole(Viewer)),
+        (Product::Tcb, "DescribeCloudBaseRunBuildLog") => read(EnvRole(Viewer)),
         // Developers create, deploy, cancel and delete services.
         (
             Product::Tcbr,
-            "CreateCloudRunServer" | "UpdateCloudRunServer" | "OperateServerManage" | "DeleteCloudRunServer",
+            "CreateCloudRunServer"
+            | "UpdateCloudRunServer"
+            | "OperateServerManage"
+            | "DeleteCloudRunServer"
+            | "DeleteCloudRunVersions",
         ) => write(EnvRole(Developer)),
+        // DescribeCloudBaseBuildService is not forwarded: its upload URL is a
+        // credential, so only the BFF's own upload endpoint asks for one.
         (Product::Tcb, "DestroyEnv") => write(EnvRole(Owner)),
         _ => return None,
     })
@@ -114,7 +121,9 @@ pub const CLOUD_ACTIONS: &[(Product, &str)] = &[
     (Product::Tcbr, "DescribeVersionDetail"),
     (Product::Tcbr, "OperateServerManage"),
     (Product::Tcbr, "DeleteCloudRunServer"),
+    (Product::Tcbr, "DeleteCloudRunVersions"),
     (Product::Tcb, "DestroyEnv"),
+    (Product::Tcb, "DescribeCloudBaseRunBuildLog"),
 ];
 
 /// The BFF's own endpoints, each with its rule (R-ENV-2: members and roles
@@ -137,10 +146,11 @@ pub enum Endpoint {
     ReadAllAudit,
     DeployEvents,
     HubStats,
+    UploadPackage,
 }
 
 impl Endpoint {
-    pub const ALL: [Endpoint; 16] = [
+    pub const ALL: [Endpoint; 17] = [
         Endpoint::ListUsers,
         Endpoint::CreateUser,
         Endpoint::UpdateUser,
@@ -157,6 +167,7 @@ impl Endpoint {
         Endpoint::ReadAllAudit,
         Endpoint::DeployEvents,
         Endpoint::HubStats,
+        Endpoint::UploadPackage,
     ];
 
     pub fn rule(self) -> Rule {
@@ -174,6 +185,8 @@ impl Endpoint {
             ReadAllAudit => read(Admin),
             DeployEvents => read(EnvRole(Role::Viewer)),
             HubStats => read(Admin),
+            // The package is only used by a deploy, which needs the same role.
+            UploadPackage => write(EnvRole(Role::Developer)),
         }
     }
 
@@ -197,6 +210,7 @@ impl Endpoint {
             ReadAllAudit => "ReadAllAudit",
             DeployEvents => "WatchDeploy",
             HubStats => "HubStats",
+            UploadPackage => "UploadPackage",
         }
     }
 }
@@ -216,6 +230,7 @@ mod tests {
         }
         assert_eq!(cloud_action(Product::Tcbr, "DeleteEverything"), None);
         assert_eq!(cloud_action(Product::Tcb, "CreateCloudRunEnv"), None);
+        assert_eq!(cloud_action(Product::Tcb, "DescribeCloudBaseBuildService"), None, "upload URLs stay in the BFF");
     }
 
     #[test]

@@ -29,6 +29,14 @@ pub enum RuleError {
     OutOfRange(i64, i64),
     #[error("the minimum must not exceed the maximum")]
     MinAboveMax,
+    #[error("must be a path inside the package: no leading '/', no '..'")]
+    OutsidePackage,
+    #[error("must be a file name, without '/'")]
+    NotAFileName,
+    #[error("must be a .zip file")]
+    NotZip,
+    #[error("must be at most {0} bytes")]
+    TooLarge(u64),
 }
 
 /// Longest environment alias. Tencent documents the character set but no
@@ -208,6 +216,59 @@ pub fn looks_secret(name: &str) -> bool {
     ["SECRET", "PASSWORD", "PASSWD", "TOKEN", "KEY", "CREDENTIAL", "PRIVATE"].iter().any(|w| n.contains(w))
 }
 
+/// Largest code package accepted for upload and build (R-DEP-2). Tencent
+/// publishes no figure; 100 MiB holds any source tree without its
+/// dependencies, which the Dockerfile installs.
+pub const PACKAGE_MAX_BYTES: u64 = 100 * 1024 * 1024;
+
+/// A code package as the user picks it: a `.zip` within the size cap.
+pub fn package_file(name: &str, size: u64, max: u64) -> Result<(), RuleError> {
+    if !name.to_ascii_lowercase().ends_with(".zip") {
+        Err(RuleError::NotZip)
+    } else if size == 0 {
+        Err(RuleError::Empty)
+    } else if size > max {
+        Err(RuleError::TooLarge(max))
+    } else {
+        Ok(())
+    }
+}
+
+/// The Dockerfile's name (R-DEP-2, default `Dockerfile`): a plain file name.
+pub fn dockerfile_name(name: &str) -> Result<(), RuleError> {
+    if name.trim().is_empty() {
+        Err(RuleError::Empty)
+    } else if name.contains('/') || name.contains('\\') {
+        Err(RuleError::NotAFileName)
+    } else if name == "." || name == ".." {
+        Err(RuleError::OutsidePackage)
+    } else if name.chars().count() > 128 {
+        Err(RuleError::TooLong(128))
+    } else {
+        Ok(())
+    }
+}
+
+/// The build directory (R-DEP-2, the CLI's `targetDir`, default `.`): a
+/// relative path that stays inside the package.
+pub fn build_dir(dir: &str) -> Result<(), RuleError> {
+    if dir.starts_with('/') || dir.contains('\\') || dir.split('/').any(|seg| seg == "..") {
+        Err(RuleError::OutsidePackage)
+    } else if dir.chars().count() > 256 {
+        Err(RuleError::TooLong(256))
+    } else {
+        Ok(())
+    }
+}
+
+/// Where the Dockerfile sits inside the package: `<build dir>/<name>`, with
+/// `.` and empty segments dropped.
+pub fn dockerfile_path(dir: &str, name: &str) -> String {
+    let mut parts: Vec<&str> = dir.split('/').filter(|s| !s.is_empty() && *s != ".").collect();
+    parts.push(name);
+    parts.join("/")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -284,6 +345,23 @@ mod tests {
         );
         assert_eq!(env_params("1a=2"), Err(RuleError::MustStartWithLetter));
         assert!(looks_secret("DB_PASSWORD") && looks_secret("api_key") && !looks_secret("REGION"));
+    }
+
+    #[test]
+    fn r_dep_2_code_packages() {
+        assert!(package_file("app.zip", 10, PACKAGE_MAX_BYTES).is_ok());
+        assert!(package_file("APP.ZIP", 10, PACKAGE_MAX_BYTES).is_ok());
+        assert_eq!(package_file("app.tar.gz", 10, PACKAGE_MAX_BYTES), Err(RuleError::NotZip));
+        assert_eq!(package_file("app.zip", 0, PACKAGE_MAX_BYTES), Err(RuleError::Empty));
+        assert_eq!(package_file("app.zip", 11, 10), Err(RuleError::TooLarge(10)));
+        assert!(dockerfile_name("Dockerfile.prod").is_ok());
+        assert_eq!(dockerfile_name("docker/Dockerfile"), Err(RuleError::NotAFileName));
+        assert_eq!(dockerfile_name(""), Err(RuleError::Empty));
+        assert!(build_dir(".").is_ok() && build_dir("").is_ok() && build_dir("services/api").is_ok());
+        assert_eq!(build_dir("/etc"), Err(RuleError::OutsidePackage));
+        assert_eq!(build_dir("a/../../b"), Err(RuleError::OutsidePackage));
+        assert_eq!(dockerfile_path(".", "Dockerfile"), "Dockerfile");
+        assert_eq!(dockerfile_path("./api/", "Dockerfile"), "api/Dockerfile");
     }
 
     #[test]

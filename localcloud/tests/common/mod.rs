@@ -21,6 +21,9 @@ pub struct Cloud {
 /// Deploy steps short enough for tests that only wait for the outcome.
 pub const STEP: Duration = Duration::from_millis(20);
 
+/// The package cap of test clouds: small, so the over-the-cap case is cheap.
+pub const PACKAGE_MAX: u64 = 64 * 1024;
+
 /// A localcloud on `data_dir` whose deploy steps take `step`.
 pub async fn start_on(data_dir: &Path, step: Duration) -> Cloud {
     let running = localcloud::start(localcloud::Config {
@@ -29,6 +32,7 @@ pub async fn start_on(data_dir: &Path, step: Duration) -> Cloud {
         data_dir: data_dir.to_path_buf(),
         credentials: vec![Credential { secret_id: ID.into(), secret_key: KEY.into() }],
         step_delay: step,
+        package_max_bytes: PACKAGE_MAX,
     })
     .await
     .unwrap();
@@ -133,4 +137,29 @@ pub async fn create_env(cloud: &Cloud, region: &str, alias: &str) -> String {
     call.region = Some(region);
     let r = call.send(cloud).await;
     r["EnvId"].as_str().unwrap_or_else(|| panic!("{r}")).to_string()
+}
+
+/// Polls the task until it ends (bounded).
+pub async fn wait_task(cloud: &Cloud, env: &str, name: &str, task: i64) -> Value {
+    for _ in 0..300 {
+        let r =
+            Call::new("tcbr", "DescribeServerManageTask", json!({"EnvId": env, "ServerName": name, "TaskId": task}))
+                .send(cloud)
+                .await;
+        if r["Task"]["Status"] != "running" {
+            return r["Task"].clone();
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    panic!("task {task} did not end");
+}
+
+pub async fn detail(cloud: &Cloud, env: &str, name: &str) -> Value {
+    Call::new("tcbr", "DescribeCloudRunServerDetail", json!({"EnvId": env, "ServerName": name})).send(cloud).await
+}
+
+/// A request to a service's default domain through the gateway.
+pub async fn visit(cloud: &Cloud, domain: &str) -> reqwest::Response {
+    let host = domain.trim_start_matches("http://");
+    reqwest::Client::new().get(format!("http://{}/hello?x=1", cloud.gateway)).header("host", host).send().await.unwrap()
 }

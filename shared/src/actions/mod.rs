@@ -64,9 +64,11 @@ macro_rules! action {
 pub struct Empty {}
 
 mod envs;
+mod packages;
 mod services;
 
 pub use envs::*;
+pub use packages::*;
 pub use services::*;
 
 #[cfg(test)]

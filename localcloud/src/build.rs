@@ -1,0 +1,181 @@
+//! What a package build reads: the zip's entries and its Dockerfile.
+//!
+//! localcloud has no container engine, so a build checks the package the way
+//! a real builder would fail on it (not a zip, an entry escaping the build
+//! context, no Dockerfile where the settings say, an instruction Docker does
+//! not know) and reports the Dockerfile's steps; the image it "builds" runs as
+//! the built-in workload.
+
+use std::io::Read;
+use std::path::Path;
+
+use console_shared::rules;
+
+/// Largest Dockerfile read from a package.
+const DOCKERFILE_MAX_BYTES: u64 = 1024 * 1024;
+
+/// What the validate step found in a package.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Inspected {
+    pub files: usize,
+    /// Bytes once unpacked.
+    pub unpacked: u64,
+    pub dockerfile_path: String,
+    pub dockerfile: String,
+}
+
+/// Opens the zip at `path` and finds the Dockerfile at `<dir>/<name>`.
+/// Blocking: call it from `spawn_blocking`.
+pub fn inspect(path: &Path, max: u64, dir: &str, name: &str) -> Result<Inspected, String> {
+    let size = std::fs::metadata(path).map_err(|e| format!("the package cannot be read: {e}"))?.len();
+    if size > max {
+        return Err(format!("the package is {size} bytes; at most {max} are accepted"));
+    }
+    let file = std::fs::File::open(path).map_err(|e| format!("the package cannot be read: {e}"))?;
+    let mut zip = zip::ZipArchive::new(file).map_err(|e| format!("the package is not a zip archive ({e})"))?;
+    let want = rules::dockerfile_path(dir, name);
+    let mut unpacked = 0u64;
+    let mut others = vec![];
+    let mut found = None;
+    for i in 0..zip.len() {
+        let entry = zip.by_index(i).map_err(|e| format!("the package is damaged ({e})"))?;
+        let raw = entry.name().map_err(|e| format!("an entry's name cannot be read ({e})"))?.to_string();
+        // Zip-slip: an entry that would land outside the build context.
+        if entry.enclosed_name().is_none() {
+            return Err(format!("the entry `{raw}` points outside the package"));
+        }
+        unpacked = unpacked.saturating_add(entry.size());
+        let entry_name = raw.trim_start_matches("./").to_string();
+        if entry.is_file() && entry_name == want {
+            found = Some(i);
+        } else if entry.is_file() && entry_name.rsplit('/').next() == Some(name) {
+            others.push(entry_name);
+        }
+    }
+    let files = zip.len();
+    let Some(index) = found else {
+        let hint = if others.is_empty() {
+            format!("the package has no file named {name}")
+        } else {
+            format!("it has {} (set the build directory to match)", others.join(", "))
+        };
+        return Err(format!("no Dockerfile at `{want}` in the package; {hint}"));
+    };
+    let entry = zip.by_index(index).map_err(|e| format!("the package is damaged ({e})"))?;
+    if entry.size() > DOCKERFILE_MAX_BYTES {
+        return Err(format!("`{want}` is larger than {DOCKERFILE_MAX_BYTES} bytes"));
+    }
+    let mut dockerfile = String::new();
+    entry
+        .take(DOCKERFILE_MAX_BYTES)
+        .read_to_string(&mut dockerfile)
+        .map_err(|e| format!("`{want}` cannot be read as UTF-8 text ({e})"))?;
+    Ok(Inspected { files, unpacked, dockerfile_path: want, dockerfile })
+}
+
+/// The instructions Docker's builder knows.
+const INSTRUCTIONS: [&str; 18] = [
+    "FROM",
+    "RUN",
+    "CMD",
+    "LABEL",
+    "MAINTAINER",
+    "EXPOSE",
+    "ENV",
+    "ADD",
+    "COPY",
+    "ENTRYPOINT",
+    "VOLUME",
+    "USER",
+    "WORKDIR",
+    "ARG",
+    "ONBUILD",
+    "STOPSIGNAL",
+    "HEALTHCHECK",
+    "SHELL",
+];
+
+/// One instruction: its keyword (upper case) and its arguments, with line
+/// continuations joined.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Instruction {
+    pub line: usize,
+    pub keyword: String,
+    pub args: String,
+}
+
+/// Parses a Dockerfile as the builder would, refusing what it would refuse:
+/// an unknown instruction, or no `FROM` before the first build instruction.
+pub fn parse_dockerfile(text: &str) -> Result<Vec<Instruction>, String> {
+    let mut out: Vec<Instruction> = vec![];
+    let mut pending: Option<(usize, String)> = None;
+    for (n, raw) in text.lines().enumerate() {
+        let line = raw.trim();
+        if pending.is_none() && (line.is_empty() || line.starts_with('#')) {
+            continue;
+        }
+        let (start, mut joined) = pending.take().unwrap_or((n + 1, String::new()));
+        if let Some(body) = line.strip_suffix('\\') {
+            joined.push_str(body.trim_end());
+            joined.push(' ');
+            pending = Some((start, joined));
+            continue;
+        }
+        joined.push_str(line);
+        out.push(instruction(start, &joined)?);
+    }
+    if let Some((start, joined)) = pending {
+        out.push(instruction(start, joined.trim_end())?);
+    }
+    match out.iter().find(|i| i.keyword != "ARG") {
+        None => Err("the Dockerfile has no instructions".into()),
+        Some(first) if first.keyword != "FROM" => {
+            Err(format!("line {}: the first instruction must be FROM, not {}", first.line, first.keyword))
+        }
+        Some(_) => Ok(out),
+    }
+}
+
+fn instruction(line: usize, text: &str) -> Result<Instruction, String> {
+    let (word, args) = text.split_once(char::is_whitespace).unwrap_or((text, ""));
+    let keyword = word.to_ascii_uppercase();
+    if !INSTRUCTIONS.contains(&keyword.as_str()) {
+        return Err(format!("line {line}: unknown instruction `{word}`"));
+    }
+    Ok(Instruction { line, keyword, args: args.trim().to_string() })
+}
+
+/// The ports the Dockerfile's `EXPOSE` lines name.
+pub fn exposed_ports(steps: &[Instruction]) -> Vec<i64> {
+    steps
+        .iter()
+        .filter(|i| i.keyword == "EXPOSE")
+        .flat_map(|i| i.args.split_whitespace())
+        .filter_map(|p| p.split('/').next()?.parse().ok())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_instructions_with_continuations_and_comments() {
+        let steps = parse_dockerfile(
+            "# a comment\nARG NODE=20\nFROM node:${NODE}\nRUN npm ci \\\n  && npm run build\n\nexpose 3000/tcp 9000\nCMD [\"node\", \"server.js\"]\n",
+        )
+        .unwrap();
+        let words: Vec<&str> = steps.iter().map(|s| s.keyword.as_str()).collect();
+        assert_eq!(words, ["ARG", "FROM", "RUN", "EXPOSE", "CMD"]);
+        assert_eq!(steps[2].args, "npm ci && npm run build");
+        assert_eq!(steps[2].line, 4);
+        assert_eq!(exposed_ports(&steps), [3000, 9000]);
+    }
+
+    #[test]
+    fn refuses_what_the_builder_refuses() {
+        assert_eq!(parse_dockerfile("RUN true\n").unwrap_err(), "line 1: the first instruction must be FROM, not RUN");
+        assert_eq!(parse_dockerfile("FROM x\nCOPYY . .\n").unwrap_err(), "line 2: unknown instruction `COPYY`");
+        assert_eq!(parse_dockerfile("# nothing\n\n").unwrap_err(), "the Dockerfile has no instructions");
+    }
+}

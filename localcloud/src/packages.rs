@@ -1,0 +1,343 @@
+//! Code packages (R-DEP-2): tcb `DescribeCloudBaseBuildService` hands out a
+//! short-lived signed URL, the package is PUT there (streamed to disk, capped,
+//! hashed), and a `DeployType: package` deploy builds from it.
+//!
+//! The URLs are signed with HMAC-SHA256 over method, path and expiry, with a
+//! key kept in the database, like a presigned object-storage URL: whoever
+//! holds one may upload that one package until it expires, and nothing else.
+
+use std::path::PathBuf;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{Path, Query, State as AxState};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::put;
+use console_shared::actions::{DescribeCloudBaseBuildServiceRequest, DescribeCloudBaseBuildServiceResponse, KvPair};
+use console_shared::api::{CloudError, codes};
+use console_shared::region::Region;
+use console_shared::rules;
+use futures::StreamExt;
+use hmac::{Hmac, Mac};
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+use tokio::io::AsyncWriteExt;
+
+use crate::protocol::internal;
+use crate::{SharedState, State, envs};
+
+/// How long an upload or download URL stays valid.
+const URL_TTL_SECS: i64 = 600;
+
+/// The only package format localcloud builds.
+const SUFFIX: &str = ".zip";
+
+/// The PUT and GET routes of the signed URLs, on the API listener.
+pub fn routes() -> Router<SharedState> {
+    Router::new().route("/packages/{env}/{version}/{name}", put(upload).get(download))
+}
+
+/// An uploaded package as a deploy finds it.
+#[derive(Debug, Clone)]
+pub struct Package {
+    pub name: String,
+    pub version: String,
+    pub path: PathBuf,
+    pub size: u64,
+    pub sha256: String,
+}
+
+fn url_path(env: &str, version: &str, name: &str) -> String {
+    format!("/packages/{env}/{version}/{name}")
+}
+
+fn file_of(state: &State, env: &str, version: &str, name: &str) -> PathBuf {
+    state.packages_dir.join(env).join(format!("{version}-{name}"))
+}
+
+fn signature(key: &[u8], method: &str, path: &str, expires: i64) -> String {
+    // HMAC accepts keys of any length; this cannot fail.
+    let mut mac = Hmac::<Sha256>::new_from_slice(key).expect("HMAC takes any key length");
+    mac.update(format!("{method}\n{path}\n{expires}").as_bytes());
+    hex::encode(mac.finalize().into_bytes())
+}
+
+fn signed_url(state: &State, method: &str, path: &str, expires: i64) -> String {
+    let sign = signature(&state.url_key, method, path, expires);
+    format!("{}{path}?expires={expires}&sign={sign}", state.api_url)
+}
+
+fn invalid(field: &str, why: impl std::fmt::Display) -> CloudError {
+    CloudError::new(codes::INVALID_PARAMETER_VALUE, format!("The parameter `{field}` {why}."))
+}
+
+/// `DescribeCloudBaseBuildService`: a fresh upload slot for one package.
+pub async fn build_service(
+    state: &State,
+    region: Option<Region>,
+    req: DescribeCloudBaseBuildServiceRequest,
+) -> Result<DescribeCloudBaseBuildServiceResponse, CloudError> {
+    envs::find(state, &req.env_id, region).await?;
+    rules::service_name(&req.service_name).map_err(|e| invalid("ServiceName", e))?;
+    if let Some(b) = req.ci_business.as_deref().filter(|b| !b.is_empty())
+        && !matches!(b, "cloudbaserun" | "framework-ci")
+    {
+        return Err(invalid("CIBusiness", "must be cloudbaserun or framework-ci"));
+    }
+    let suffix = req.suffix.as_deref().filter(|s| !s.is_empty()).unwrap_or(SUFFIX);
+    if suffix != SUFFIX {
+        return Err(invalid("Suffix", "must be .zip: localcloud builds zip packages only"));
+    }
+    let name = format!("{}{SUFFIX}", req.service_name);
+    let now = crate::now();
+    let expires = now + URL_TTL_SECS;
+    // PackageVersion is a timestamp, as Tencent's; bumped past any taken one.
+    let mut tx = crate::store::write_tx(&state.db).await.map_err(|e| internal(&e))?;
+    let taken: Option<i64> = sqlx::query_scalar(
+        "SELECT MAX(CAST(package_version AS INTEGER)) FROM packages WHERE env_id = ? AND package_name = ?",
+    )
+    .bind(&req.env_id)
+    .bind(&name)
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(|e| internal(&e))?;
+    let version = now.max(taken.map_or(0, |t| t + 1)).to_string();
+    sqlx::query("INSERT INTO packages (env_id, package_name, package_version, expires_at) VALUES (?, ?, ?, ?)")
+        .bind(&req.env_id)
+        .bind(&name)
+        .bind(&version)
+        .bind(expires)
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| internal(&e))?;
+    tx.commit().await.map_err(|e| internal(&e))?;
+    let path = url_path(&req.env_id, &version, &name);
+    Ok(DescribeCloudBaseBuildServiceResponse {
+        upload_url: signed_url(state, "PUT", &path, expires),
+        upload_headers: vec![KvPair { key: "Content-Type".into(), value: "application/zip".into() }],
+        download_url: signed_url(state, "GET", &path, expires),
+        download_headers: vec![],
+        package_name: name,
+        package_version: version,
+        out_date: false,
+    })
+}
+
+/// An uploaded package, for a deploy: `None` when that slot was never filled.
+pub async fn find(state: &State, env: &str, name: &str, version: &str) -> Result<Option<Package>, CloudError> {
+    let row: Option<(i64, String)> = sqlx::query_as(
+        "SELECT size, sha256 FROM packages
+         WHERE env_id = ? AND package_name = ? AND package_version = ? AND uploaded_at IS NOT NULL",
+    )
+    .bind(env)
+    .bind(name)
+    .bind(version)
+    .fetch_optional(&state.db)
+    .await
+    .map_err(|e| internal(&e))?;
+    Ok(row.map(|(size, sha256)| Package {
+        name: name.into(),
+        version: version.into(),
+        path: file_of(state, env, version, name),
+        size: size.max(0) as u64,
+        sha256,
+    }))
+}
+
+#[derive(Deserialize)]
+struct Signed {
+    expires: i64,
+    sign: String,
+}
+
+/// Why an upload or download is refused, as plain text with its status
+/// (these URLs are plain HTTP, not API 3.0).
+struct Refusal(StatusCode, String);
+
+impl IntoResponse for Refusal {
+    fn into_response(self) -> Response {
+        (self.0, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], format!("{}\n", self.1)).into_response()
+    }
+}
+
+fn refuse(status: StatusCode, why: &str) -> Refusal {
+    Refusal(status, why.to_string())
+}
+
+/// Checks a URL's signature and expiry: the reason it is refused, if it is.
+fn verify(key: &[u8], method: &str, path: &str, q: &Signed, now: i64) -> Result<(), &'static str> {
+    let want = signature(key, method, path, q.expires);
+    let same: bool = subtle::ConstantTimeEq::ct_eq(want.as_bytes(), q.sign.as_bytes()).into();
+    if !same {
+        Err("The URL's signature does not match.")
+    } else if q.expires < now {
+        Err("The URL has expired; ask for a new one.")
+    } else {
+        Ok(())
+    }
+}
+
+fn check(state: &State, method: &str, path: &str, q: &Signed) -> Result<(), Refusal> {
+    verify(&state.url_key, method, path, q, crate::now()).map_err(|why| refuse(StatusCode::FORBIDDEN, why))
+}
+
+async fn upload(
+    AxState(state): AxState<SharedState>,
+    Path((env, version, name)): Path<(String, String, String)>,
+    Query(q): Query<Signed>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, Refusal> {
+    let path = url_path(&env, &version, &name);
+    check(&state, "PUT", &path, &q)?;
+    let max = state.package_max_bytes;
+    let declared = headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse().ok());
+    if declared.is_some_and(|n: u64| n > max) {
+        return Err(refuse(StatusCode::PAYLOAD_TOO_LARGE, &format!("A package holds at most {max} bytes.")));
+    }
+    let dir = state.packages_dir.join(&env);
+    if let Err(e) = tokio::fs::create_dir_all(&dir).await {
+        tracing::error!(error = %e, "cannot create the package directory");
+        return Err(refuse(StatusCode::INTERNAL_SERVER_ERROR, "The package could not be stored."));
+    }
+    // A unique partial file: a failed or concurrent upload never leaves a
+    // half-written package under the final name.
+    let part = dir.join(format!(".{version}-{name}.{:08x}.part", rand::random::<u32>()));
+    let stored = receive(&part, body, max).await;
+    let committed = match stored {
+        Ok((size, sha256)) => {
+            commit(&state, &env, &version, &name, &part, size, &sha256).await.map(|()| (size, sha256))
+        }
+        Err(r) => Err(r),
+    };
+    let (size, sha256) = match committed {
+        Ok(done) => done,
+        Err(r) => {
+            let _ = tokio::fs::remove_file(&part).await;
+            return Err(r);
+        }
+    };
+    tracing::info!(env.id = %env, package = %name, version = %version, size, "package uploaded");
+    Ok((StatusCode::OK, [(header::ETAG, format!("\"{sha256}\""))]).into_response())
+}
+
+/// Streams the body to `part`, hashing as it goes; refuses past `max` bytes.
+async fn receive(part: &std::path::Path, body: Body, max: u64) -> Result<(u64, String), Refusal> {
+    let fail = |e: std::io::Error| {
+        tracing::error!(error = %e, "cannot write a package");
+        refuse(StatusCode::INTERNAL_SERVER_ERROR, "The package could not be stored.")
+    };
+    let mut file = tokio::fs::File::create(part).await.map_err(fail)?;
+    let mut hasher = Sha256::new();
+    let mut size: u64 = 0;
+    let mut stream = body.into_data_stream();
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk.map_err(|_| refuse(StatusCode::BAD_REQUEST, "The upload broke off."))?;
+        size += chunk.len() as u64;
+        if size > max {
+            return Err(refuse(StatusCode::PAYLOAD_TOO_LARGE, &format!("A package holds at most {max} bytes.")));
+        }
+        hasher.update(&chunk);
+        file.write_all(&chunk).await.map_err(fail)?;
+    }
+    if size == 0 {
+        return Err(refuse(StatusCode::BAD_REQUEST, "The package is empty."));
+    }
+    file.sync_all().await.map_err(fail)?;
+    Ok((size, hex::encode(hasher.finalize())))
+}
+
+/// Fills the slot once: the file takes its final name and the row says so.
+async fn commit(
+    state: &State,
+    env: &str,
+    version: &str,
+    name: &str,
+    part: &std::path::Path,
+    size: u64,
+    sha256: &str,
+) -> Result<(), Refusal> {
+    let broke = |e: &dyn std::fmt::Display| {
+        tracing::error!(error = %e, "cannot record a package");
+        refuse(StatusCode::INTERNAL_SERVER_ERROR, "The package could not be stored.")
+    };
+    let mut tx = crate::store::write_tx(&state.db).await.map_err(|e| broke(&e))?;
+    let slot: Option<Option<i64>> = sqlx::query_scalar(
+        "SELECT uploaded_at FROM packages WHERE env_id = ? AND package_name = ? AND package_version = ?",
+    )
+    .bind(env)
+    .bind(name)
+    .bind(version)
+    .fetch_optional(&mut *tx)
+    .await
+    .map_err(|e| broke(&e))?;
+    match slot {
+        None => return Err(refuse(StatusCode::NOT_FOUND, "No such upload slot.")),
+        // A package a deploy may already have built from never changes.
+        Some(Some(_)) => return Err(refuse(StatusCode::CONFLICT, "This package was already uploaded.")),
+        Some(None) => {}
+    }
+    tokio::fs::rename(part, file_of(state, env, version, name)).await.map_err(|e| broke(&e))?;
+    sqlx::query(
+        "UPDATE packages SET size = ?, sha256 = ?, uploaded_at = ?
+         WHERE env_id = ? AND package_name = ? AND package_version = ?",
+    )
+    .bind(size as i64)
+    .bind(sha256)
+    .bind(crate::now())
+    .bind(env)
+    .bind(name)
+    .bind(version)
+    .execute(&mut *tx)
+    .await
+    .map_err(|e| broke(&e))?;
+    tx.commit().await.map_err(|e| broke(&e))
+}
+
+async fn download(
+    AxState(state): AxState<SharedState>,
+    Path((env, version, name)): Path<(String, String, String)>,
+    Query(q): Query<Signed>,
+) -> Result<Response, Refusal> {
+    let path = url_path(&env, &version, &name);
+    check(&state, "GET", &path, &q)?;
+    let nothing = || refuse(StatusCode::NOT_FOUND, "No package was uploaded there.");
+    let package = find(&state, &env, &name, &version).await.ok().flatten().ok_or_else(nothing)?;
+    let file = tokio::fs::File::open(&package.path).await.map_err(|_| nothing())?;
+    let chunks = futures::stream::unfold(file, |mut file| async move {
+        use tokio::io::AsyncReadExt;
+        let mut buf = vec![0u8; 64 * 1024];
+        match file.read(&mut buf).await {
+            Ok(0) => None,
+            Ok(n) => {
+                buf.truncate(n);
+                Some((Ok::<_, std::io::Error>(bytes::Bytes::from(buf)), file))
+            }
+            Err(e) => Some((Err(e), file)),
+        }
+    });
+    Ok((
+        [(header::CONTENT_TYPE, "application/zip".to_string()), (header::CONTENT_LENGTH, package.size.to_string())],
+        Body::from_stream(chunks),
+    )
+        .into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_url_is_good_for_its_method_path_and_lifetime_only() {
+        let key = b"k";
+        let path = url_path("env-1", "1700000000", "api.zip");
+        let q = Signed { expires: 1000, sign: signature(key, "PUT", &path, 1000) };
+        assert_eq!(verify(key, "PUT", &path, &q, 1000), Ok(()));
+        assert_eq!(verify(key, "PUT", &path, &q, 1001), Err("The URL has expired; ask for a new one."));
+        assert!(verify(key, "GET", &path, &q, 999).is_err(), "an upload URL does not download");
+        assert!(verify(b"other", "PUT", &path, &q, 999).is_err());
+        let stretched = Signed { expires: 5000, sign: q.sign.clone() };
+        assert!(verify(key, "PUT", &path, &stretched, 999).is_err(), "the expiry is signed");
+    }
+}

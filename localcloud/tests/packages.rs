@@ -1,0 +1,392 @@
+//! Code-package deploys (R-DEP-2) over real HTTP: the signed upload URL, the
+//! upload's limits, the build steps and their log, and DeleteCloudRunVersions.
+
+mod common;
+
+use std::io::Write;
+
+use common::{Call, Cloud, PACKAGE_MAX, code, create_env, detail, start, visit, wait_task};
+use serde_json::{Value, json};
+
+/// A zip of `(path, content)` entries, deflated.
+fn zip_of(files: &[(&str, &str)]) -> Vec<u8> {
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    for (path, content) in files {
+        w.start_file(*path, options).unwrap();
+        w.write_all(content.as_bytes()).unwrap();
+    }
+    w.finish().unwrap().into_inner()
+}
+
+const DOCKERFILE: &str = "FROM node:20-alpine\nWORKDIR /app\nCOPY . .\nRUN npm ci \\\n  --omit=dev\nEXPOSE 8080\nCMD [\"node\", \"server.js\"]\n";
+
+fn app_zip() -> Vec<u8> {
+    zip_of(&[("Dockerfile", DOCKERFILE), ("server.js", "require('http').createServer().listen(8080)\n")])
+}
+
+async fn upload_slot(cloud: &Cloud, env: &str, service: &str) -> Value {
+    let r = Call::new(
+        "tcb",
+        "DescribeCloudBaseBuildService",
+        json!({"EnvId": env, "ServiceName": service, "CIBusiness": "cloudbaserun", "Suffix": ".zip"}),
+    )
+    .send(cloud)
+    .await;
+    assert!(r["UploadUrl"].is_string(), "{r}");
+    r
+}
+
+async fn put(url: &str, body: Vec<u8>) -> reqwest::Response {
+    reqwest::Client::new().put(url).header("content-type", "application/zip").body(body).send().await.unwrap()
+}
+
+/// Uploads `zip` and returns `(PackageName, PackageVersion)`.
+async fn upload(cloud: &Cloud, env: &str, service: &str, zip: Vec<u8>) -> (String, String) {
+    let slot = upload_slot(cloud, env, service).await;
+    let r = put(slot["UploadUrl"].as_str().unwrap(), zip).await;
+    assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
+    (slot["PackageName"].as_str().unwrap().into(), slot["PackageVersion"].as_str().unwrap().into())
+}
+
+fn package_deploy(name: &str, version: &str) -> Value {
+    json!({"DeployType": "package", "PackageName": name, "PackageVersion": version})
+}
+
+async fn create_from_package(cloud: &Cloud, env: &str, service: &str, pkg: &(String, String), items: Value) -> Value {
+    Call::new(
+        "tcbr",
+        "CreateCloudRunServer",
+        json!({"EnvId": env, "ServerName": service, "DeployInfo": package_deploy(&pkg.0, &pkg.1), "Items": items}),
+    )
+    .send(cloud)
+    .await
+}
+
+async fn update_from_package(cloud: &Cloud, env: &str, service: &str, pkg: &(String, String), items: Value) -> Value {
+    Call::new(
+        "tcbr",
+        "UpdateCloudRunServer",
+        json!({"EnvId": env, "ServerName": service, "DeployInfo": package_deploy(&pkg.0, &pkg.1), "Items": items}),
+    )
+    .send(cloud)
+    .await
+}
+
+fn port_8080() -> Value {
+    json!([{"Key": "Port", "IntValue": 8080}])
+}
+
+fn step_names(task: &Value) -> Vec<(String, String)> {
+    task["Steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| (s["Name"].as_str().unwrap().to_string(), s["Status"].as_str().unwrap().to_string()))
+        .collect()
+}
+
+#[tokio::test]
+async fn r_dep_2_a_package_is_uploaded_built_pushed_and_served() {
+    let cloud = start().await;
+    let env = create_env(&cloud, "ap-shanghai", "pkg").await;
+    let pkg = upload(&cloud, &env, "api", app_zip()).await;
+    assert_eq!(pkg.0, "api.zip");
+
+    let created = create_from_package(&cloud, &env, "api", &pkg, port_8080()).await;
+    let task = created["TaskId"].as_i64().unwrap_or_else(|| panic!("{created}"));
+    let t = wait_task(&cloud, &env, "api", task).await;
+    assert_eq!(t["Status"], "finished", "{t}");
+    assert_eq!(t["DeployType"], "package");
+    let names: Vec<String> = step_names(&t).into_iter().map(|(n, s)| format!("{n}:{s}")).collect();
+    assert_eq!(
+        names,
+        [
+            "validate upload:finished",
+            "build image:finished",
+            "push image:finished",
+            "create version:finished",
+            "start instances:finished",
+            "health check:finished",
+            "release traffic:finished"
+        ]
+    );
+
+    // The built image answers on the domain.
+    let d = detail(&cloud, &env, "api").await;
+    let image = d["OnlineVersionInfos"][0]["ImageUrl"].as_str().unwrap().to_string();
+    assert_eq!(image, format!("registry.localcloud/{env}/api:api-001"));
+    assert_eq!(d["ServerConfig"]["Dockerfile"], "Dockerfile");
+    assert_eq!(d["ServerConfig"]["BuildDir"], ".");
+    let body: Value = visit(&cloud, d["BaseInfo"]["DefaultDomainName"].as_str().unwrap()).await.json().await.unwrap();
+    assert_eq!((body["version"].as_str(), body["image"].as_str()), (Some("api-001"), Some(image.as_str())));
+
+    // The build log: the Dockerfile's steps, with continuations joined, and
+    // the image digest as the package's hash; paged from `Start`.
+    let log =
+        Call::new("tcb", "DescribeCloudBaseRunBuildLog", json!({"EnvId": env, "BuildId": task})).send(&cloud).await;
+    let text = log["Log"]["Text"].as_str().unwrap();
+    assert!(text.contains("Step 1/6 : FROM node:20-alpine"), "{text}");
+    assert!(text.contains("Step 4/6 : RUN npm ci --omit=dev"), "{text}");
+    assert!(text.contains("cannot run containers"), "{text}");
+    assert!(!text.contains("health"), "only the build steps: {text}");
+    let total = log["Log"]["Total"].as_i64().unwrap();
+    assert_eq!(log["Log"]["Delivered"], total);
+    assert_eq!(log["Log"]["More"], false);
+    let rest = Call::new(
+        "tcb",
+        "DescribeCloudBaseRunBuildLog",
+        json!({"EnvId": env, "ServiceName": "api", "ServiceVersion": "api-001", "Start": total - 1}),
+    )
+    .send(&cloud)
+    .await;
+    assert_eq!(rest["Log"]["Delivered"], 1, "{rest}");
+    assert!(rest["Log"]["Text"].as_str().unwrap().contains("pushed registry.localcloud/"), "{rest}");
+
+    // A slot's download URL serves nothing until its upload.
+    let slot = upload_slot(&cloud, &env, "api").await;
+    let back = reqwest::get(slot["DownloadUrl"].as_str().unwrap()).await.unwrap();
+    assert_eq!(back.status(), 404, "a slot never filled has nothing to download");
+}
+
+#[tokio::test]
+async fn upload_urls_are_signed_short_lived_single_use_and_capped() {
+    let cloud = start().await;
+    let env = create_env(&cloud, "ap-shanghai", "pkg").await;
+    let slot = upload_slot(&cloud, &env, "api").await;
+    let url = slot["UploadUrl"].as_str().unwrap().to_string();
+    assert!(url.starts_with(&format!("http://{}/packages/{env}/", cloud.addr)), "{url}");
+    assert_eq!(slot["UploadHeaders"], json!([{"Key": "Content-Type", "Value": "application/zip"}]));
+
+    // A tampered signature or path is refused before a byte is stored.
+    let tampered = url.replace("sign=", "sign=0");
+    assert_eq!(put(&tampered, app_zip()).await.status(), 403);
+    let other_path = url.replace("/api.zip", "/web.zip");
+    assert_eq!(put(&other_path, app_zip()).await.status(), 403);
+    // Over the cap: refused by Content-Length, and while streaming without one.
+    let big = vec![b'x'; PACKAGE_MAX as usize + 1];
+    assert_eq!(put(&url, big.clone()).await.status(), 413);
+    let streamed = reqwest::Client::new().put(&url).body(chunked(big)).send().await.unwrap();
+    assert_eq!(streamed.status(), 413);
+    assert_eq!(put(&url, vec![]).await.status(), 400, "an empty package");
+    // Nothing above filled the slot: a deploy cannot use it yet.
+    let v = slot["PackageVersion"].as_str().unwrap().to_string();
+    let r = create_from_package(&cloud, &env, "api", &("api.zip".into(), v.clone()), port_8080()).await;
+    assert_eq!(code(&r), "InvalidParameterValue", "{r}");
+
+    // Once, then never again: a package a deploy built from does not change.
+    let zip = app_zip();
+    assert_eq!(put(&url, zip.clone()).await.status(), 200);
+    assert_eq!(put(&url, zip.clone()).await.status(), 409);
+    let back = reqwest::get(slot["DownloadUrl"].as_str().unwrap()).await.unwrap();
+    assert_eq!(back.status(), 200);
+    assert_eq!(back.bytes().await.unwrap().to_vec(), zip);
+
+    // Each slot gets its own version.
+    let again = upload_slot(&cloud, &env, "api").await;
+    assert_ne!(again["PackageVersion"], slot["PackageVersion"]);
+}
+
+/// The body as a stream of 8 KiB chunks, so no Content-Length is sent.
+fn chunked(body: Vec<u8>) -> reqwest::Body {
+    let chunks: Vec<Result<Vec<u8>, std::io::Error>> = body.chunks(8192).map(|c| Ok(c.to_vec())).collect();
+    reqwest::Body::wrap_stream(futures::stream::iter(chunks))
+}
+
+#[tokio::test]
+async fn a_bad_package_fails_its_build_step_with_the_reason_and_the_old_version_keeps_serving() {
+    let cloud = start().await;
+    let env = create_env(&cloud, "ap-shanghai", "pkg").await;
+    let good = upload(&cloud, &env, "api", app_zip()).await;
+    let t = create_from_package(&cloud, &env, "api", &good, port_8080()).await;
+    assert_eq!(wait_task(&cloud, &env, "api", t["TaskId"].as_i64().unwrap()).await["Status"], "finished");
+
+    let cases: [(Vec<u8>, Value, &str, &str); 4] = [
+        (b"PK not really a zip".to_vec(), port_8080(), "validate upload", "not a zip archive"),
+        (
+            zip_of(&[("app/Dockerfile", DOCKERFILE)]),
+            port_8080(),
+            "validate upload",
+            "no Dockerfile at `Dockerfile` in the package; it has app/Dockerfile",
+        ),
+        (
+            zip_of(&[("Dockerfile", "FROM node\nCOPYY . .\n")]),
+            port_8080(),
+            "build image",
+            "Dockerfile: line 2: unknown instruction `COPYY`",
+        ),
+        (
+            zip_of(&[("svc/Dockerfile.prod", DOCKERFILE)]),
+            json!([{"Key": "BuildDir", "Value": "svc"}, {"Key": "Dockerfile", "Value": "Dockerfile.missing"}]),
+            "validate upload",
+            "no Dockerfile at `svc/Dockerfile.missing`",
+        ),
+    ];
+    for (zip, items, step, why) in cases {
+        let pkg = upload(&cloud, &env, "api", zip).await;
+        let r = update_from_package(&cloud, &env, "api", &pkg, items).await;
+        let t = wait_task(&cloud, &env, "api", r["TaskId"].as_i64().unwrap_or_else(|| panic!("{r}"))).await;
+        assert_eq!(t["Status"], "failed", "{t}");
+        let failed: Vec<(String, String)> = step_names(&t).into_iter().filter(|(_, s)| s == "failed").collect();
+        assert_eq!(failed, [(step.to_string(), "failed".to_string())], "{t}");
+        assert!(t["FailReason"].as_str().unwrap().contains(why), "{why} in {t}");
+        let body: Value =
+            visit(&cloud, detail(&cloud, &env, "api").await["BaseInfo"]["DefaultDomainName"].as_str().unwrap())
+                .await
+                .json()
+                .await
+                .unwrap();
+        assert_eq!(body["version"], "api-001", "the old version keeps serving");
+    }
+
+    // A build directory elsewhere in the package works when the settings say so.
+    let pkg = upload(&cloud, &env, "api", zip_of(&[("svc/Dockerfile.prod", DOCKERFILE)])).await;
+    let items = json!([{"Key": "BuildDir", "Value": "./svc"}, {"Key": "Dockerfile", "Value": "Dockerfile.prod"}]);
+    let r = update_from_package(&cloud, &env, "api", &pkg, items).await;
+    let t = wait_task(&cloud, &env, "api", r["TaskId"].as_i64().unwrap()).await;
+    assert_eq!(t["Status"], "finished", "{t}");
+    assert_eq!(t["VersionName"], "api-006", "R-VER-1: failed builds used 002-005");
+}
+
+#[tokio::test]
+async fn package_parameters_are_refused_with_tencents_codes() {
+    let cloud = start().await;
+    let env = create_env(&cloud, "ap-shanghai", "pkg").await;
+    let pkg = upload(&cloud, &env, "api", app_zip()).await;
+    let slot = |body: Value| Call::new("tcb", "DescribeCloudBaseBuildService", body);
+    let cases = [
+        (slot(json!({"EnvId": env, "ServiceName": "api", "Suffix": ".tar.gz"})), "InvalidParameterValue"),
+        (slot(json!({"EnvId": env, "ServiceName": "api", "CIBusiness": "lambda"})), "InvalidParameterValue"),
+        (slot(json!({"EnvId": env, "ServiceName": "-api"})), "InvalidParameterValue"),
+        (slot(json!({"EnvId": env})), "MissingParameter"),
+        (slot(json!({"EnvId": "nope-123", "ServiceName": "api"})), "ResourceNotFound"),
+        (
+            Call::new(
+                "tcbr",
+                "CreateCloudRunServer",
+                json!({"EnvId": env, "ServerName": "api", "DeployInfo": {"DeployType": "package", "PackageName": "api.zip"}}),
+            ),
+            "MissingParameter",
+        ),
+        (
+            Call::new(
+                "tcbr",
+                "CreateCloudRunServer",
+                json!({"EnvId": env, "ServerName": "api", "DeployInfo": {"DeployType": "jar"}}),
+            ),
+            "InvalidParameterValue",
+        ),
+        (
+            Call::new(
+                "tcbr",
+                "CreateCloudRunServer",
+                json!({"EnvId": env, "ServerName": "api", "DeployInfo": package_deploy(&pkg.0, &pkg.1), "Items": [{"Key": "BuildDir", "Value": "../etc"}]}),
+            ),
+            "InvalidParameterValue",
+        ),
+        (
+            Call::new(
+                "tcbr",
+                "CreateCloudRunServer",
+                json!({"EnvId": env, "ServerName": "api", "DeployInfo": package_deploy(&pkg.0, &pkg.1), "Items": [{"Key": "Dockerfile", "Value": "a/Dockerfile"}]}),
+            ),
+            "InvalidParameterValue",
+        ),
+        (Call::new("tcb", "DescribeCloudBaseRunBuildLog", json!({"EnvId": env})), "MissingParameter"),
+        (Call::new("tcb", "DescribeCloudBaseRunBuildLog", json!({"EnvId": env, "BuildId": 999})), "ResourceNotFound"),
+        (
+            Call::new("tcb", "DescribeCloudBaseRunBuildLog", json!({"EnvId": env, "BuildId": 1, "Start": -1})),
+            "InvalidParameterValue",
+        ),
+    ];
+    for (call, want) in cases {
+        let body = String::from_utf8(call.body.clone()).unwrap();
+        let r = call.send(&cloud).await;
+        assert_eq!(code(&r), want, "{body} -> {r}");
+    }
+    let r = Call::new("tcbr", "DescribeCloudRunServers", json!({"EnvId": env})).send(&cloud).await;
+    assert_eq!(r["Total"], 0, "no refused call created anything");
+}
+
+async fn delete_versions(cloud: &Cloud, env: &str, versions: &[(&str, &str)], with_server: bool) -> Value {
+    let list: Vec<Value> =
+        versions.iter().map(|(s, v)| json!({"EnvId": env, "ServerName": s, "VersionName": v})).collect();
+    Call::new(
+        "tcbr",
+        "DeleteCloudRunVersions",
+        json!({"EnvId": env, "IsDeleteServer": with_server, "IsDeleteImage": false, "SimpleVersions": list}),
+    )
+    .send(cloud)
+    .await
+}
+
+fn failed_codes(r: &Value) -> Vec<String> {
+    r["FailVersions"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{r}"))
+        .iter()
+        .map(|f| f["ErrorMsg"].as_str().unwrap().split(':').next().unwrap().to_string())
+        .collect()
+}
+
+#[tokio::test]
+async fn delete_versions_keeps_the_one_with_traffic_and_records_stay_readable() {
+    let cloud = start().await;
+    let env = create_env(&cloud, "ap-shanghai", "pkg").await;
+    for _ in 0..2 {
+        let pkg = upload(&cloud, &env, "api", app_zip()).await;
+        let r = match detail(&cloud, &env, "api").await["Error"]["Code"].as_str() {
+            Some(_) => create_from_package(&cloud, &env, "api", &pkg, port_8080()).await,
+            None => update_from_package(&cloud, &env, "api", &pkg, json!([])).await,
+        };
+        assert_eq!(wait_task(&cloud, &env, "api", r["TaskId"].as_i64().unwrap()).await["Status"], "finished");
+    }
+    // api-002 is online. It stays; a missing version or one named under
+    // another EnvId fails on its own without stopping the others.
+    let r = delete_versions(&cloud, &env, &[("api", "api-002")], false).await;
+    assert_eq!((r["Result"].as_str(), failed_codes(&r)), (Some("fail"), vec!["ResourceInUse".to_string()]));
+    let r = delete_versions(&cloud, &env, &[("api", "api-001"), ("api", "api-009")], false).await;
+    assert_eq!(r["Result"], "partial", "{r}");
+    assert_eq!(failed_codes(&r), ["ResourceNotFound.VersionNotFound"]);
+    assert_eq!(r["SuccessVersions"][0]["Version"]["VersionName"], "api-001");
+    let foreign = Call::new(
+        "tcbr",
+        "DeleteCloudRunVersions",
+        json!({"EnvId": env, "IsDeleteServer": false, "IsDeleteImage": false,
+               "SimpleVersions": [{"EnvId": "other-1", "ServerName": "api", "VersionName": "api-002"}]}),
+    )
+    .send(&cloud)
+    .await;
+    assert_eq!(failed_codes(&foreign), ["InvalidParameter"]);
+    let v = Call::new(
+        "tcbr",
+        "DescribeVersionDetail",
+        json!({"EnvId": env, "ServerName": "api", "VersionName": "api-001"}),
+    )
+    .send(&cloud)
+    .await;
+    assert_eq!(code(&v), "ResourceNotFound.VersionNotFound");
+    // R-DEP-5: the deleted version's deploy record is still there.
+    let records = Call::new("tcbr", "DescribeCloudRunDeployRecord", json!({"EnvId": env, "ServerName": "api"}))
+        .send(&cloud)
+        .await;
+    let ids: Vec<&str> =
+        records["DeployRecords"].as_array().unwrap().iter().map(|d| d["DeployId"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["api-002", "api-001"]);
+    assert_eq!(records["DeployRecords"][1]["ImageUrl"], Value::Null);
+    let empty = Call::new(
+        "tcbr",
+        "DeleteCloudRunVersions",
+        json!({"EnvId": env, "IsDeleteServer": false, "IsDeleteImage": false, "SimpleVersions": []}),
+    )
+    .send(&cloud)
+    .await;
+    assert_eq!(code(&empty), "InvalidParameter");
+
+    // The last version goes only with IsDeleteServer, and takes the service (R-SVC-5).
+    let domain = detail(&cloud, &env, "api").await["BaseInfo"]["DefaultDomainName"].as_str().unwrap().to_string();
+    let r = delete_versions(&cloud, &env, &[("api", "api-002")], true).await;
+    assert_eq!(r["Result"], "succ", "{r}");
+    assert_eq!(code(&detail(&cloud, &env, "api").await), "ResourceNotFound.ServerNotFound");
+    assert_eq!(visit(&cloud, &domain).await.status(), 404);
+}

@@ -13,7 +13,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::{Json, Router};
-use console_shared::actions::{Action, DescribeEnvBaseInfo, EnvIdRequest, Product};
+use console_shared::actions::{Action, DescribeEnvBaseInfo, EnvIdRequest, KvPair, Product};
 use console_shared::api::{CloudError, ErrorResponse, codes};
 use console_shared::dto::{ApiError, console_codes};
 use console_shared::permissions;
@@ -30,6 +30,9 @@ use crate::{AppState, access};
 /// Where and how the BFF calls the cloud.
 pub struct Upstream {
     http: reqwest::Client,
+    /// For package uploads: no overall deadline (a large package on a slow
+    /// link takes what it takes), but connecting and each read are bounded.
+    uploads: reqwest::Client,
     credential: Credential,
     /// `None`: Tencent Cloud's per-product hosts (`tcbr.tencentcloudapi.com`).
     endpoint: Option<String>,
@@ -56,7 +59,12 @@ impl Upstream {
             .timeout(timeout)
             .build()
             .expect("a client with timeouts only always builds");
-        Upstream { http, credential, endpoint, scheme }
+        let uploads = reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(3).min(timeout))
+            .read_timeout(timeout)
+            .build()
+            .expect("a client with timeouts only always builds");
+        Upstream { http, uploads, credential, endpoint, scheme }
     }
 
     fn host(&self, product: Product) -> String {
@@ -114,6 +122,24 @@ impl Upstream {
             });
         }
         Ok(response)
+    }
+
+    /// PUTs a body to an upload URL the cloud handed out, with its headers.
+    pub async fn upload(&self, url: &str, headers: &[KvPair], body: reqwest::Body) -> Result<(), UpstreamError> {
+        let mut request = self.uploads.put(url).body(body);
+        for h in headers {
+            request = request.header(&h.key, &h.value);
+        }
+        let response = request.send().await.map_err(|e| {
+            if e.is_timeout() { UpstreamError::Timeout } else { UpstreamError::Unreachable(e.to_string()) }
+        })?;
+        let status = response.status();
+        if status.is_success() {
+            return Ok(());
+        }
+        // Object stores answer plain text or XML; keep a little for the log.
+        let text: String = response.text().await.unwrap_or_default().chars().take(200).collect();
+        Err(UpstreamError::Invalid(format!("the upload URL answered HTTP {status}: {}", text.trim())))
     }
 
     /// A typed call, for the BFF's own needs.

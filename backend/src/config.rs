@@ -66,6 +66,9 @@ pub struct Config {
     /// The sliding window of the sign-in limits, in minutes.
     #[arg(long, env = "CONSOLE_LOGIN_WINDOW_MINUTES", default_value_t = 15)]
     pub login_window_minutes: i64,
+    /// Largest code package accepted for upload, in bytes (R-DEP-2).
+    #[arg(long, env = "CONSOLE_UPLOAD_MAX_BYTES", default_value_t = console_shared::rules::PACKAGE_MAX_BYTES)]
+    pub upload_max_bytes: u64,
 }
 
 // Switches take `1`/`0`, `yes`/`no`, `on`/`off` or `true`/`false` from the

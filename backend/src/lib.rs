@@ -16,6 +16,7 @@ mod json;
 mod keys;
 mod members;
 pub mod openapi;
+mod packages;
 mod ratelimit;
 mod spa;
 mod users;
@@ -52,6 +53,8 @@ pub struct Inner {
     session_idle: i64,
     session_absolute: i64,
     login_limiter: ratelimit::LoginLimiter,
+    /// Largest code package the BFF passes on.
+    upload_max_bytes: u64,
 }
 
 impl std::ops::Deref for AppState {
@@ -101,6 +104,7 @@ pub fn app(state: AppState) -> Router {
         .merge(audit::router())
         .merge(openapi::router())
         .merge(events::router())
+        .merge(packages::router())
         .fallback(spa::serve)
         .layer(axum::middleware::from_fn_with_state(state.clone(), auth::rotate_marked_sessions))
         .with_state(state)
@@ -183,6 +187,7 @@ pub async fn start(config: Config, clock: Arc<dyn Clock>) -> Result<Running, Sta
         hsts: config.behind_tls,
         session_idle: config.session_idle_minutes.max(1) * 60,
         session_absolute: config.session_absolute_hours.max(1) * 3600,
+        upload_max_bytes: config.upload_max_bytes,
         login_limiter: ratelimit::LoginLimiter::new(
             config.login_max_failures,
             config.login_max_failures_per_ip,

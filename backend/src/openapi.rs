@@ -5,7 +5,7 @@ use axum::Json;
 use axum::routing::get;
 use console_shared::dto::{
     Access, AddMember, ApiError, AuditEntry, ChangePassword, CreateUser, HubStats, LoginRequest, Me, Member,
-    SessionInfo, SetRole, UpdateUser, UserInfo,
+    SessionInfo, SetRole, UpdateUser, UploadedPackage, UserInfo,
 };
 use console_shared::permissions::Role;
 use utoipa::OpenApi;
@@ -40,6 +40,7 @@ use crate::AppState;
         crate::audit::export_csv,
         crate::events::events,
         crate::events::stats,
+        crate::packages::upload,
     ),
     components(schemas(
         HubStats,
@@ -56,6 +57,7 @@ use crate::AppState;
         SessionInfo,
         SetRole,
         UpdateUser,
+        UploadedPackage,
         UserInfo
     ))
 )]

@@ -200,6 +200,14 @@ fn endpoint_row(e: Endpoint, env: &str) -> (Method, String, Option<Value>, Statu
         DeployEvents => {
             (Method::GET, format!("/api/envs/{env}/services/nosvc/tasks/1/events"), None, StatusCode::NOT_FOUND)
         }
+        // Allowed callers get past the role check to the media-type check:
+        // JSON is not a package, and nothing is stored.
+        UploadPackage => (
+            Method::PUT,
+            format!("/api/envs/{env}/services/api/package"),
+            Some(json!({})),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        ),
     }
 }
 
@@ -239,6 +247,14 @@ fn action_row(product: Product, action: &str, env: &str) -> (String, Value, Stat
             StatusCode::NOT_FOUND,
         ),
         "DescribeCloudRunProcessLog" => (path, json!({"EnvId": env, "RunId": "run-none"}), StatusCode::OK),
+        "DescribeCloudBaseRunBuildLog" => (path, json!({"EnvId": env, "BuildId": 999_999}), StatusCode::NOT_FOUND),
+        // Allowed; the cloud reports the missing version in its own answer.
+        "DeleteCloudRunVersions" => (
+            path,
+            json!({"EnvId": env, "IsDeleteServer": false, "IsDeleteImage": false,
+                   "SimpleVersions": [{"EnvId": env, "ServerName": "nosvc", "VersionName": "nosvc-001"}]}),
+            StatusCode::OK,
+        ),
         // The environment holds a service: allowed, then refused by the cloud (R-ENV-6).
         "DestroyEnv" => (path, json!({"EnvId": env}), StatusCode::CONFLICT),
         other => panic!("the permission matrix has no row for {other}: add one"),

@@ -49,6 +49,7 @@ pub mod console_codes {
     pub const CONFLICT: &str = "Console.Conflict";
     pub const RATE_LIMITED: &str = "Console.TooManyAttempts";
     pub const PASSWORD_CHANGE_REQUIRED: &str = "Console.PasswordChangeRequired";
+    pub const PACKAGE_TOO_LARGE: &str = "Console.PackageTooLarge";
 }
 
 /// The header every state-changing `/api` call must carry (CSRF defence).
@@ -178,4 +179,15 @@ pub struct HubStats {
     pub pollers_started: u64,
     /// Upstream polls ever made.
     pub polls: u64,
+}
+
+/// A code package stored for a deploy (`PUT /api/envs/{env}/services/{service}/package`):
+/// pass both names as `DeployInfo.PackageName`/`PackageVersion`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct UploadedPackage {
+    pub package_name: String,
+    pub package_version: String,
+    /// Bytes received.
+    pub size: u64,
 }

@@ -3,7 +3,7 @@
 //! call but login sends the user to the login page, which brings them back.
 
 use console_shared::actions::Action;
-use console_shared::dto::{ApiError, LoginRequest, Me, console_codes};
+use console_shared::dto::{ApiError, LoginRequest, Me, UploadedPackage, console_codes};
 use console_shared::region::Region;
 use gloo_net::http::{Request, Response};
 use serde::Serialize;
@@ -109,4 +109,84 @@ pub async fn cloud<A: Action>(request: &A::Request) -> Result<A::Response, ApiEr
 /// The one action that names a region: creating an environment (R-ENV-4).
 pub async fn cloud_in_region<A: Action>(region: Region, request: &A::Request) -> Result<A::Response, ApiError> {
     post(&format!("/api/cloud/{}/{}?region={}", A::PRODUCT.name(), A::NAME, region.id()), request, true).await
+}
+
+/// Uploads a code package for `service` (R-DEP-2) through the BFF, which
+/// streams it to the cloud. XMLHttpRequest rather than fetch: only it reports
+/// upload progress, which `progress(sent, total)` receives as bytes go out.
+pub async fn upload_package(
+    env: &str,
+    service: &str,
+    file: &web_sys::File,
+    progress: impl Fn(f64, f64) + 'static,
+) -> Result<UploadedPackage, ApiError> {
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen::closure::Closure;
+
+    let xhr = web_sys::XmlHttpRequest::new().map_err(|_| network("XMLHttpRequest is unavailable"))?;
+    xhr.open("PUT", &format!("/api/envs/{}/services/{}/package", enc(env), enc(service)))
+        .map_err(|_| network("the upload could not start"))?;
+    xhr.set_request_header("X-Console-Request", "1").map_err(|_| network("the upload could not start"))?;
+    xhr.set_request_header("Content-Type", "application/zip").map_err(|_| network("the upload could not start"))?;
+    let on_progress = Closure::<dyn Fn(web_sys::ProgressEvent)>::new(move |e: web_sys::ProgressEvent| {
+        if e.length_computable() {
+            progress(e.loaded(), e.total());
+        }
+    });
+    if let Ok(upload) = xhr.upload() {
+        upload.set_onprogress(Some(on_progress.as_ref().unchecked_ref()));
+    }
+    // The request settles once: loaded (any status) or failed on the network.
+    let (tx, rx) = settled_once();
+    let done = {
+        let tx = tx.clone();
+        Closure::<dyn Fn()>::new(move || tx.send(true))
+    };
+    let failed = Closure::<dyn Fn()>::new(move || tx.send(false));
+    xhr.set_onload(Some(done.as_ref().unchecked_ref()));
+    xhr.set_onerror(Some(failed.as_ref().unchecked_ref()));
+    xhr.set_onabort(Some(failed.as_ref().unchecked_ref()));
+    xhr.send_with_opt_blob(Some(file)).map_err(|_| network("the upload could not start"))?;
+    let loaded = rx.await;
+    // Keep the callbacks alive until the request settled.
+    drop((on_progress, done, failed));
+    if !loaded {
+        return Err(network("the upload broke off; nothing was deployed"));
+    }
+    let status = xhr.status().unwrap_or(0);
+    let text = xhr.response_text().ok().flatten().unwrap_or_default();
+    if (200..300).contains(&status) {
+        return serde_json::from_str(&text).map_err(network);
+    }
+    let err = serde_json::from_str::<ApiError>(&text).unwrap_or_else(|_| ApiError {
+        code: console_codes::INTERNAL.into(),
+        message: format!("HTTP {status}"),
+        request_id: None,
+    });
+    if status == 401 {
+        to_login(err.code == console_codes::SESSION_EXPIRED);
+    }
+    Err(err)
+}
+
+/// A one-shot channel over a JS promise's settling, without another crate.
+fn settled_once() -> (Settle, impl std::future::Future<Output = bool>) {
+    let cell = std::rc::Rc::new(std::cell::RefCell::new(None::<js_sys::Function>));
+    let promise = js_sys::Promise::new(&mut |resolve, _| *cell.borrow_mut() = Some(resolve));
+    let settle = Settle(cell);
+    let wait = async move {
+        wasm_bindgen_futures::JsFuture::from(promise).await.ok().and_then(|v| v.as_bool()).unwrap_or(false)
+    };
+    (settle, wait)
+}
+
+#[derive(Clone)]
+struct Settle(std::rc::Rc<std::cell::RefCell<Option<js_sys::Function>>>);
+
+impl Settle {
+    fn send(&self, loaded: bool) {
+        if let Some(resolve) = self.0.borrow_mut().take() {
+            let _ = resolve.call1(&wasm_bindgen::JsValue::NULL, &wasm_bindgen::JsValue::from_bool(loaded));
+        }
+    }
 }

@@ -207,6 +207,17 @@ messages! {
     ServiceName => "Service name", "服务名称";
     ServiceNameHelp => "A letter first; letters, digits, '-' or '_'; a letter or digit last; at most 60 characters. Unique in the environment.", "以字母开头；可含字母、数字、'-' 或 '_'；以字母或数字结尾；最多 60 个字符；在环境内唯一。";
     ImageUrl => "Container image", "容器镜像";
+    Source => "Deploy from", "部署方式";
+    SourceImage => "A container image", "容器镜像";
+    SourcePackage => "A code package (zip with a Dockerfile)", "代码包（含 Dockerfile 的 zip）";
+    PackageFile => "Code package", "代码包";
+    PackageHelp => "A .zip of your source code, at most 100 MiB. It is built from its Dockerfile; dependencies are installed by the Dockerfile, not uploaded.", "源代码的 .zip 文件，最大 100 MiB。将按其中的 Dockerfile 构建；依赖由 Dockerfile 安装，无需上传。";
+    DockerfileName => "Dockerfile name", "Dockerfile 名称";
+    DockerfileHelp => "The Dockerfile's file name inside the build directory.", "构建目录中 Dockerfile 的文件名。";
+    BuildDir => "Build directory", "构建目录";
+    BuildDirHelp => "The build context, relative to the package root; . is the root.", "构建上下文，相对于代码包根目录；. 表示根目录。";
+    Uploading => "Uploading the package…", "正在上传代码包…";
+    UploadProgress => "Upload progress", "上传进度";
     ImageHelp => "An image URL such as nginx:1.27. On the local cloud, localcloud/fail-health and localcloud/slow-start show the failure paths.", "镜像地址，例如 nginx:1.27。在本地云上，可用 localcloud/fail-health 和 localcloud/slow-start 演示失败流程。";
     Port => "Port", "端口";
     PortHelp => "The one port your service listens on (HTTP only, 1–65535).", "服务监听的唯一端口（仅 HTTP，1–65535）。";
@@ -373,6 +384,14 @@ pub fn rule_error(e: &RuleError, lang: Lang) -> String {
         }
         (RuleError::NotOneOf(list), Lang::En) => format!("Choose one of {list}."),
         (RuleError::NotOneOf(list), Lang::Zh) => format!("请从 {list} 中选择。"),
+        (RuleError::OutsidePackage, Lang::En) => "Use a relative path inside the package, without '..'.".into(),
+        (RuleError::OutsidePackage, Lang::Zh) => "请填写代码包内的相对路径，不能包含 '..'。".into(),
+        (RuleError::NotAFileName, Lang::En) => "A file name only, without '/'.".into(),
+        (RuleError::NotAFileName, Lang::Zh) => "只填文件名，不能包含 '/'。".into(),
+        (RuleError::NotZip, Lang::En) => "Choose a .zip file.".into(),
+        (RuleError::NotZip, Lang::Zh) => "请选择 .zip 文件。".into(),
+        (RuleError::TooLarge(n), Lang::En) => format!("At most {} MiB.", n / (1024 * 1024)),
+        (RuleError::TooLarge(n), Lang::Zh) => format!("最大 {} MiB。", n / (1024 * 1024)),
     }
 }
 

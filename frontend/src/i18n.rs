@@ -203,7 +203,15 @@ messages! {
     NoServicesBody => "A service is one unit of your business with its own domain. Create one from a container image; the console shows every deploy step as it happens.", "服务是一个独立的业务单元，拥有自己的域名。从容器镜像新建服务，控制台会实时展示每个部署步骤。";
     ColService => "Service", "服务";
     ColDomain => "Default domain", "默认域名";
-    ColUpdated => "Updated (UTC+8)", "更新时间（北京时间）";
+    ColTraffic => "Traffic", "流量";
+    ColLastDeploy => "Last deploy (UTC+8)", "最近部署（北京时间）";
+    NoTraffic => "No version online", "无在线版本";
+    NeverDeployed => "Not yet", "尚未部署";
+    DeleteVersion => "Delete version", "删除版本";
+    DeleteVersionConfirm => "Delete this version? Its image and frozen configuration are removed for good; its deploy record stays.", "确定删除此版本？其镜像与配置将被永久删除；部署记录会保留。";
+    VersionHasTraffic => "It receives traffic: deploy another version first (R-VER-2).", "该版本正在接收流量：请先部署其他版本（R-VER-2）。";
+    VersionDeploying => "It is being deployed.", "该版本正在部署。";
+    VersionDeleted => "Version deleted", "版本已删除";
     ServiceName => "Service name", "服务名称";
     ServiceNameHelp => "A letter first; letters, digits, '-' or '_'; a letter or digit last; at most 60 characters. Unique in the environment.", "以字母开头；可含字母、数字、'-' 或 '_'；以字母或数字结尾；最多 60 个字符；在环境内唯一。";
     ImageUrl => "Container image", "容器镜像";

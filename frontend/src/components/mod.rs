@@ -157,10 +157,10 @@ pub fn denial(need: Need, access: Option<&Access>, env: &str) -> Option<String> 
 
 /// A reason shown beside a disabled control and tied to it for screen readers.
 #[component]
-pub fn Reason(id: &'static str, #[prop(into)] text: Signal<Option<String>>) -> impl IntoView {
+pub fn Reason(#[prop(into)] id: String, #[prop(into)] text: Signal<Option<String>>) -> impl IntoView {
     view! {
         <Show when=move || text.with(Option::is_some)>
-            <span id=id class="reason">{move || text.get()}</span>
+            <span id=id.clone() class="reason">{move || text.get()}</span>
         </Show>
     }
 }

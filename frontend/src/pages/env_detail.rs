@@ -3,8 +3,8 @@
 //! services (R-ENV-6).
 
 use console_shared::actions::{
-    DescribeCloudRunServers, DescribeCloudRunServersRequest, DescribeCloudRunServersResponse, DestroyEnv,
-    DestroyEnvRequest, EnvBaseInfo,
+    DescribeCloudRunDeployRecord, DescribeCloudRunServers, DescribeCloudRunServersRequest,
+    DescribeCloudRunServersResponse, DestroyEnv, DestroyEnvRequest, EnvBaseInfo, ServerRequest,
 };
 use console_shared::dto::ApiError;
 use console_shared::permissions::{Need, Role};
@@ -32,6 +32,23 @@ pub fn EnvDetail() -> impl IntoView {
             api::cloud::<DescribeCloudRunServers>(&req).await
         }
     });
+    // Live status: while a service is being created or deployed, the list
+    // refreshes itself every two seconds; otherwise it stays still.
+    let busy = move || {
+        list.get()
+            .and_then(Result::ok)
+            .is_some_and(|r| r.server_list.iter().any(|s| matches!(s.status.as_str(), "creating" | "deploying")))
+    };
+    if let Ok(handle) = set_interval_with_handle(
+        move || {
+            if busy() {
+                list.refetch();
+            }
+        },
+        std::time::Duration::from_secs(2),
+    ) {
+        on_cleanup(move || handle.clear());
+    }
     move || ctx.info.get().and_then(Result::ok).map(|r| view! { <Detail info=r.env_base_info list /> })
 }
 
@@ -109,7 +126,8 @@ fn Services(env_id: String, list: ServiceList) -> impl IntoView {
                                     <th scope="col">{t(Msg::ColService)}</th>
                                     <th scope="col">{t(Msg::ColStatus)}</th>
                                     <th scope="col">{t(Msg::ColDomain)}</th>
-                                    <th scope="col">{t(Msg::ColUpdated)}</th>
+                                    <th scope="col">{t(Msg::ColTraffic)}</th>
+                                    <th scope="col">{t(Msg::ColLastDeploy)}</th>
                                 </tr>
                             </thead>
                             <tbody>
@@ -122,7 +140,7 @@ fn Services(env_id: String, list: ServiceList) -> impl IntoView {
                                             <td><a href=href>{s.server_name.clone()}</a></td>
                                             <td><span class="badge" class:ok=ok>{move || status_text(&status, lang())}</span></td>
                                             <td><code>{s.default_domain_name.clone()}</code></td>
-                                            <td>{s.update_time.clone()}</td>
+                                            <TrafficAndLastDeploy env=env.clone() service=s.server_name.clone() />
                                         </tr>
                                     }
                                 }).collect_view()}
@@ -132,6 +150,37 @@ fn Services(env_id: String, list: ServiceList) -> impl IntoView {
                 }
             }}
         </section>
+    }
+}
+
+/// A service's traffic split and its newest deploy, from its deploy records.
+#[component]
+fn TrafficAndLastDeploy(env: String, service: String) -> impl IntoView {
+    let records = LocalResource::new(move || {
+        let req = ServerRequest { env_id: env.clone(), server_name: service.clone() };
+        async move { api::cloud::<DescribeCloudRunDeployRecord>(&req).await.map(|r| r.deploy_records) }
+    });
+    let loaded = move || records.get().and_then(Result::ok).unwrap_or_default();
+    view! {
+        <td>
+            {move || {
+                let online: Vec<String> = loaded()
+                    .iter()
+                    .filter(|r| r.has_traffic)
+                    .map(|r| format!("{} {}%", r.deploy_id, r.flow_ratio))
+                    .collect();
+                if online.is_empty() { t(Msg::NoTraffic)().to_string() } else { online.join(" · ") }
+            }}
+        </td>
+        <td>
+            {move || match loaded().first() {
+                Some(r) => {
+                    let status = r.status.clone();
+                    view! { {r.deploy_time.clone()} " " <span class="badge">{move || status_text(&status, lang())}</span> }.into_any()
+                }
+                None => t(Msg::NeverDeployed).into_any(),
+            }}
+        </td>
     }
 }
 

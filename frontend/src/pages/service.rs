@@ -3,11 +3,12 @@
 //! everything that is lost spelled out (R-SVC-5).
 
 use console_shared::actions::{
-    DeleteCloudRunServer, DeleteCloudRunServerRequest, DeployParam, DescribeCloudRunDeployRecord,
-    DescribeCloudRunPodList, DescribeCloudRunPodListRequest, DescribeCloudRunServerDetail,
-    DescribeCloudRunServerDetailResponse, DescribeVersionDetail, DescribeVersionDetailRequest, ServerRequest,
-    UpdateCloudRunServer, UpdateCloudRunServerRequest,
+    DeleteCloudRunServer, DeleteCloudRunServerRequest, DeleteCloudRunVersions, DeleteCloudRunVersionsRequest,
+    DeployParam, DescribeCloudRunDeployRecord, DescribeCloudRunPodList, DescribeCloudRunPodListRequest,
+    DescribeCloudRunServerDetail, DescribeCloudRunServerDetailResponse, DescribeVersionDetail,
+    DescribeVersionDetailRequest, ServerRequest, SimpleVersion, UpdateCloudRunServer, UpdateCloudRunServerRequest,
 };
+use console_shared::dto::ApiError;
 use console_shared::permissions::{Need, Role};
 use console_shared::rules::looks_secret;
 use leptos::prelude::*;
@@ -89,8 +90,10 @@ pub fn ServicePage() -> impl IntoView {
                                     <th scope="col">{t(Msg::ColVersion)}</th>
                                     <th scope="col">{t(Msg::ColCreated)}</th>
                                     <th scope="col">{t(Msg::ColStatus)}</th>
+                                    <th scope="col">{t(Msg::ColTraffic)}</th>
                                     <th scope="col">{t(Msg::ColImage)}</th>
                                     <th scope="col"><span class="sr-only">{t(Msg::ViewDeploy)}</span></th>
+                                    <th scope="col"><span class="sr-only">{t(Msg::DeleteVersion)}</span></th>
                                 </tr>
                             </thead>
                             <tbody>
@@ -104,11 +107,24 @@ pub fn ServicePage() -> impl IntoView {
                                             <td><code>{r.deploy_id.clone()}</code></td>
                                             <td>{r.deploy_time.clone()}</td>
                                             <td><span class="badge" class:ok=ok>{move || status_text(&status, lang())}</span></td>
-                                            <td>
-                                                <code>{r.image_url.clone().unwrap_or_default()}</code>
-                                                <VersionConfig version=r.deploy_id.clone() service />
-                                            </td>
+                                            <td>{format!("{}%", r.flow_ratio)}</td>
+                                            {match r.image_url.clone() {
+                                                Some(image) => view! {
+                                                    <td>
+                                                        <code>{image}</code>
+                                                        <VersionConfig version=r.deploy_id.clone() service />
+                                                    </td>
+                                                }.into_any(),
+                                                // The version was deleted; its record stays (R-DEP-5).
+                                                None => view! { <td class="muted">{t(Msg::VersionDeleted)}</td> }.into_any(),
+                                            }}
                                             <td><a href=href aria-label=format!("{} {}", Msg::ViewDeploy.text(lang()), r.deploy_id)>{t(Msg::ViewDeploy)}</a></td>
+                                            <td>
+                                                {r.image_url.is_some().then(|| view! {
+                                                    <DeleteVersion version=r.deploy_id.clone() has_traffic=r.has_traffic
+                                                        releasing=r.is_releasing service on_done=move || records.refetch() />
+                                                })}
+                                            </td>
                                         </tr>
                                     }
                                 }).collect_view()}
@@ -177,6 +193,82 @@ fn Redeploy(service: Memo<String>, image: String) -> impl IntoView {
             </div>
             <ErrorNote error=Signal::derive(move || deploy.value().get().and_then(Result::err)) />
         </form>
+    }
+}
+
+/// Deletes one version (DeleteCloudRunVersions): refused, with the reason,
+/// for the version with traffic or one being deployed.
+#[component]
+fn DeleteVersion(
+    version: String,
+    has_traffic: bool,
+    releasing: bool,
+    service: Memo<String>,
+    on_done: impl Fn() + Copy + 'static,
+) -> impl IntoView {
+    let ctx = expect_context::<EnvCtx>();
+    let name = version.clone();
+    let delete = Action::new_local(move |_: &()| {
+        let env = ctx.env_id.get_untracked();
+        let req = DeleteCloudRunVersionsRequest {
+            env_id: env.clone(),
+            is_delete_server: false,
+            is_delete_image: false,
+            simple_versions: vec![SimpleVersion {
+                env_id: env,
+                server_name: service.get_untracked(),
+                version_name: name.clone(),
+            }],
+            operator_remark: None,
+        };
+        async move {
+            let r = api::cloud::<DeleteCloudRunVersions>(&req).await?;
+            // The call succeeds as a whole; each version reports on its own.
+            match r.fail_versions.into_iter().next() {
+                Some(f) => {
+                    Err(ApiError { code: "FailVersions".into(), message: f.error_msg, request_id: Some(f.request_id) })
+                }
+                None => Ok(()),
+            }
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(())) = delete.value().get() {
+            on_done();
+        }
+    });
+    let id = format!("delete-{version}-why");
+    let why_not = Signal::derive(move || {
+        ctx.denial(Need::EnvRole(Role::Developer)).filter(|r| !r.is_empty()).or_else(|| {
+            if has_traffic {
+                Some(Msg::VersionHasTraffic.text(lang()).to_string())
+            } else if releasing {
+                Some(Msg::VersionDeploying.text(lang()).to_string())
+            } else {
+                None
+            }
+        })
+    });
+    let locked = move || has_traffic || releasing || ctx.denial(Need::EnvRole(Role::Developer)).is_some();
+    let described = {
+        let id = id.clone();
+        move || why_not.with(Option::is_some).then(|| id.clone())
+    };
+    let label = format!("{} {version}", Msg::DeleteVersion.text(lang()));
+    view! {
+        <div class="with-reason">
+            <button class="button" aria-label=label aria-describedby=described
+                disabled=move || locked() || delete.pending().get()
+                on:click=move |_| {
+                    if window().confirm_with_message(Msg::DeleteVersionConfirm.text(lang())).unwrap_or(false) {
+                        delete.dispatch(());
+                    }
+                }>
+                {t(Msg::DeleteVersion)}
+            </button>
+            <Reason id=id text=why_not />
+            <ErrorNote error=Signal::derive(move || delete.value().get().and_then(Result::err)) />
+        </div>
     }
 }
 

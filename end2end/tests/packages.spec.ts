@@ -1,0 +1,56 @@
+import { test, expect, expectAccessible, signIn } from './fixtures';
+import { zip } from './zip';
+
+const DOCKERFILE = 'FROM node:20-alpine\nCOPY . .\nCMD ["node", "server.js"]\n';
+
+test('deploy from a code package: upload with progress, build steps, traffic in the list; delete an old version', async ({ page }) => {
+  await signIn(page);
+  await expect(page.getByRole('heading', { name: 'Environments', level: 1 })).toBeVisible();
+  await page.goto('/envs/new');
+  await page.getByLabel('Environment name').fill('e2e-pkg');
+  await page.getByRole('radio', { name: /Beijing/ }).check();
+  await page.getByRole('button', { name: 'Create', exact: true }).click();
+  await expect(page).toHaveURL(/\/envs\/e2e-pkg-[a-z0-9]{8}$/);
+  const envPage = page.url();
+
+  await page.getByRole('link', { name: 'Create service' }).click();
+  await page.getByLabel('Service name').fill('api');
+  await page.getByRole('radio', { name: /A code package/ }).check();
+  // Checked as picked, by the same rule the cloud applies.
+  await page.getByLabel('Code package').setInputFiles({ name: 'app.tar', mimeType: 'application/x-tar', buffer: Buffer.from('x') });
+  await expect(page.getByText('Choose a .zip file.')).toBeVisible();
+  await page.getByLabel('Build directory').fill('../up');
+  await expect(page.getByText("Use a relative path inside the package, without '..'.")).toBeVisible();
+  await page.getByLabel('Build directory').fill('.');
+  const pkg = zip({ Dockerfile: DOCKERFILE, 'server.js': "require('http').createServer().listen(80);\n" });
+  await page.getByLabel('Code package').setInputFiles({ name: 'app.zip', mimeType: 'application/zip', buffer: pkg });
+  await expect(page.getByText('Choose a .zip file.')).toBeHidden();
+  await expectAccessible(page);
+  await page.getByRole('button', { name: 'Create and deploy' }).click();
+
+  // The build steps come first, and the log shows the Dockerfile's steps.
+  await expect(page).toHaveURL(/\/services\/api\/tasks\/\d+$/);
+  await expect(page.getByTestId('deploy-outcome')).toContainText('Deployed: the new version is online', { timeout: 30_000 });
+  await expect(page.locator('li[data-status="finished"]')).toHaveCount(7);
+  await expect(page.locator('li[data-status="finished"]').first()).toContainText('validate upload');
+  await expect(page.getByRole('log')).toContainText('Step 1/3 : FROM node:20-alpine');
+  await expect(page.getByRole('log')).toContainText('cannot run containers');
+
+  // The list shows who has the traffic and the last deploy.
+  await page.goto(envPage);
+  await expect(page.getByRole('row', { name: /api/ })).toContainText('api-001 100%');
+
+  // A second version takes the traffic; the first can then be deleted, the second cannot.
+  await page.getByRole('link', { name: 'api', exact: true }).click();
+  await page.getByLabel('Container image').fill('nginx:1.27');
+  await page.getByRole('button', { name: 'Deploy', exact: true }).click();
+  await expect(page.getByTestId('deploy-outcome')).toContainText('Deployed', { timeout: 30_000 });
+  await page.getByRole('link', { name: 'Go to the service' }).click();
+  await expect(page.getByTestId('online-version')).toContainText('api-002');
+  await expect(page.getByRole('button', { name: 'Delete version api-002' })).toBeDisabled();
+  await expect(page.getByRole('row', { name: /api-002/ })).toContainText('It receives traffic');
+  page.once('dialog', (d) => d.accept());
+  await page.getByRole('button', { name: 'Delete version api-001' }).click();
+  await expect(page.getByRole('row', { name: /api-001/ })).toContainText('Version deleted');
+  await expectAccessible(page);
+});

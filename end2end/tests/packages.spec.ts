@@ -15,15 +15,15 @@ test('deploy from a code package: upload with progress, build steps, traffic in 
 
   await page.getByRole('link', { name: 'Create service' }).click();
   await page.getByLabel('Service name').fill('api');
-  await page.getByRole('radio', { name: /A code package/ }).check();
+  await page.getByRole('radio', { name: /Source code/ }).check();
   // Checked as picked, by the same rule the cloud applies.
-  await page.getByLabel('Code package').setInputFiles({ name: 'app.tar', mimeType: 'application/x-tar', buffer: Buffer.from('x') });
+  await page.getByLabel('Code package', { exact: true }).setInputFiles({ name: 'app.tar', mimeType: 'application/x-tar', buffer: Buffer.from('x') });
   await expect(page.getByText('Choose a .zip file.')).toBeVisible();
   await page.getByLabel('Build directory').fill('../up');
   await expect(page.getByText("Use a relative path inside the package, without '..'.")).toBeVisible();
   await page.getByLabel('Build directory').fill('.');
   const pkg = zip({ Dockerfile: DOCKERFILE, 'server.js': "require('http').createServer().listen(80);\n" });
-  await page.getByLabel('Code package').setInputFiles({ name: 'app.zip', mimeType: 'application/zip', buffer: pkg });
+  await page.getByLabel('Code package', { exact: true }).setInputFiles({ name: 'app.zip', mimeType: 'application/zip', buffer: pkg });
   await expect(page.getByText('Choose a .zip file.')).toBeHidden();
   await expectAccessible(page);
   await page.getByRole('button', { name: 'Create and deploy' }).click();
@@ -48,9 +48,9 @@ test('deploy from a code package: upload with progress, build steps, traffic in 
   await page.getByRole('link', { name: 'Go to the service' }).click();
   await expect(page.getByTestId('online-version')).toContainText('api-002');
   await expect(page.getByRole('button', { name: 'Delete version api-002' })).toBeDisabled();
-  await expect(page.getByRole('row', { name: /api-002/ })).toContainText('It receives traffic');
+  await expect(page.getByRole('row', { name: /^api-002 / })).toContainText('It receives traffic');
   page.once('dialog', (d) => d.accept());
   await page.getByRole('button', { name: 'Delete version api-001' }).click();
-  await expect(page.getByRole('row', { name: /api-001/ })).toContainText('Version deleted');
+  await expect(page.getByRole('row', { name: /^api-001 / })).toContainText('Version deleted');
   await expectAccessible(page);
 });

@@ -216,8 +216,8 @@ messages! {
     ServiceNameHelp => "A letter first; letters, digits, '-' or '_'; a letter or digit last; at most 60 characters. Unique in the environment.", "以字母开头；可含字母、数字、'-' 或 '_'；以字母或数字结尾；最多 60 个字符；在环境内唯一。";
     ImageUrl => "Container image", "容器镜像";
     Source => "Deploy from", "部署方式";
-    SourceImage => "A container image", "容器镜像";
-    SourcePackage => "A code package (zip with a Dockerfile)", "代码包（含 Dockerfile 的 zip）";
+    SourceImage => "A ready-made image", "现成镜像";
+    SourcePackage => "Source code (zip with a Dockerfile)", "源代码（含 Dockerfile 的 zip）";
     PackageFile => "Code package", "代码包";
     PackageHelp => "A .zip of your source code, at most 100 MiB. It is built from its Dockerfile; dependencies are installed by the Dockerfile, not uploaded.", "源代码的 .zip 文件，最大 100 MiB。将按其中的 Dockerfile 构建；依赖由 Dockerfile 安装，无需上传。";
     DockerfileName => "Dockerfile name", "Dockerfile 名称";

@@ -8,6 +8,7 @@ SDK at it over plain http (CLOUD-API.md section 4), and drives each action and
 each refusal through the SDK's own signer and error handling.
 """
 
+import io
 import json
 import os
 import re
@@ -15,6 +16,8 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
+import zipfile
 
 from tencentcloud.common import credential
 from tencentcloud.common.exception.tencent_cloud_sdk_exception import TencentCloudSDKException
@@ -31,7 +34,9 @@ SECRET_KEY = "sdk-wire-test-secret"
 
 def start(binary):
     data = tempfile.mkdtemp(prefix="localcloud-sdk-")
-    env = dict(os.environ, LOCALCLOUD_SECRET_ID=SECRET_ID, LOCALCLOUD_SECRET_KEY=SECRET_KEY, RUST_LOG="warn")
+    env = dict(
+        os.environ, LOCALCLOUD_SECRET_ID=SECRET_ID, LOCALCLOUD_SECRET_KEY=SECRET_KEY, LOCALCLOUD_STEP_MS="20", RUST_LOG="warn"
+    )
     proc = subprocess.Popen(
         [binary, "--addr", "127.0.0.1:0", "--gateway-addr", "127.0.0.1:0", "--data-dir", data],
         env=env,
@@ -76,6 +81,79 @@ def error_code(fn):
     except TencentCloudSDKException as e:
         return e.get_code()
     return None
+
+
+def package_zip():
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("Dockerfile", "FROM python:3.12-slim\nCOPY . /app\nCMD [\"python\", \"/app/main.py\"]\n")
+        z.writestr("main.py", "print('hello')\n")
+    return buf.getvalue()
+
+
+def code_package_deploy(run, endpoint, gz, env):
+    """The CLI's package path (CLOUD-API.md section 5): upload slot, PUT, deploy, build log, delete."""
+    slot = tcb(endpoint).DescribeCloudBaseBuildService(
+        request(
+            tcb_models.DescribeCloudBaseBuildServiceRequest,
+            {"EnvId": env, "ServiceName": "sdkapp", "CIBusiness": "cloudbaserun", "Suffix": ".zip"},
+        )
+    )
+    run.check("DescribeCloudBaseBuildService names the package", slot.PackageName, "sdkapp.zip")
+    headers = {h.Key: h.Value for h in slot.UploadHeaders}
+    put = urllib.request.Request(slot.UploadUrl, data=package_zip(), method="PUT", headers=headers)
+    with urllib.request.urlopen(put) as answer:
+        run.check("the package PUT to UploadUrl is stored", answer.status, 200)
+
+    created = gz.CreateCloudRunServer(
+        request(
+            tcbr_models.CreateCloudRunServerRequest,
+            {
+                "EnvId": env,
+                "ServerName": "sdkapp",
+                "DeployInfo": {
+                    "DeployType": "package",
+                    "PackageName": slot.PackageName,
+                    "PackageVersion": slot.PackageVersion,
+                },
+                "Items": [{"Key": "Port", "IntValue": 8080}, {"Key": "Dockerfile", "Value": "Dockerfile"}],
+            },
+        )
+    )
+    status = "running"
+    for _ in range(500):
+        task = gz.DescribeServerManageTask(
+            request(
+                tcbr_models.DescribeServerManageTaskRequest,
+                {"EnvId": env, "ServerName": "sdkapp", "TaskId": created.TaskId},
+            )
+        )
+        status = task.Task.Status
+        if status != "running":
+            break
+        time.sleep(0.05)
+    run.check("a package deploy finishes", status, "finished")
+    run.check("its first step validates the upload", task.Task.Steps[0].Name, "validate upload")
+
+    log = tcb(endpoint).DescribeCloudBaseRunBuildLog(
+        request(tcb_models.DescribeCloudBaseRunBuildLogRequest, {"EnvId": env, "BuildId": created.TaskId})
+    )
+    run.check("DescribeCloudBaseRunBuildLog has the Dockerfile's steps", "Step 1/3 : FROM python" in log.Log.Text, True)
+
+    deleted = gz.DeleteCloudRunVersions(
+        request(
+            tcbr_models.DeleteCloudRunVersionsRequest,
+            {
+                "EnvId": env,
+                "IsDeleteServer": True,
+                "IsDeleteImage": True,
+                "SimpleVersions": [{"EnvId": env, "ServerName": "sdkapp", "VersionName": "sdkapp-001"}],
+            },
+        )
+    )
+    run.check("DeleteCloudRunVersions of the last version with its service", deleted.Result, "succ")
+    servers = gz.DescribeCloudRunServers(request(tcbr_models.DescribeCloudRunServersRequest, {"EnvId": env}))
+    run.check("the service went with its last version", servers.Total, 0)
 
 
 class Run:
@@ -174,6 +252,8 @@ def main():
         finally:
             time.time = real_time
         run.check("AuthFailure.SignatureExpire", expired, "AuthFailure.SignatureExpire")
+
+        code_package_deploy(run, endpoint, gz, env)
 
         # tcb DestroyEnv: irreversible, then the environment is gone.
         tcb(endpoint).DestroyEnv(request(tcb_models.DestroyEnvRequest, {"EnvId": env}))

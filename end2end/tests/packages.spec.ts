@@ -40,9 +40,14 @@ test('deploy from a code package: upload with progress, build steps, traffic in 
   await page.goto(envPage);
   await expect(page.getByRole('row', { name: /api/ })).toContainText('api-001 100%');
 
-  // A second version takes the traffic; the first can then be deleted, the second cannot.
+  // A second version from new code takes the traffic: the redeploy starts
+  // from how the online version was made. Then the first version can be
+  // deleted; the second, with the traffic, cannot.
   await page.getByRole('link', { name: 'api', exact: true }).click();
-  await page.getByLabel('Container image').fill('nginx:1.27');
+  await expect(page.getByRole('radio', { name: /Source code/ })).toBeChecked();
+  await expect(page.getByLabel('Dockerfile name')).toHaveValue('Dockerfile');
+  const v2 = zip({ Dockerfile: DOCKERFILE, 'server.js': "// v2\n" });
+  await page.getByLabel('Code package', { exact: true }).setInputFiles({ name: 'v2.zip', mimeType: 'application/zip', buffer: v2 });
   await page.getByRole('button', { name: 'Deploy', exact: true }).click();
   await expect(page.getByTestId('deploy-outcome')).toContainText('Deployed', { timeout: 30_000 });
   await page.getByRole('link', { name: 'Go to the service' }).click();

@@ -396,8 +396,9 @@ async fn source_of(state: &State, env: &str, deploy: &DeployParam) -> Result<Sou
 /// A package build reads its Dockerfile from `<BuildDir>/<Dockerfile>`; the
 /// CLI's defaults fill what the caller left empty.
 fn for_source(mut c: ServerBaseConfig, source: &Source) -> ServerBaseConfig {
-    if matches!(source, Source::Package(_)) {
-        c.has_dockerfile = true;
+    // Says how the version was made: the console starts a redeploy from it.
+    c.has_dockerfile = matches!(source, Source::Package(_));
+    if c.has_dockerfile {
         if c.dockerfile.is_empty() {
             c.dockerfile = "Dockerfile".into();
         }

@@ -179,3 +179,22 @@ pub fn not_ready<T>(state: Option<Result<T, ApiError>>) -> Result<T, AnyView> {
         Some(Ok(v)) => Ok(v),
     }
 }
+
+/// A labelled field with its help and its live error.
+#[component]
+pub fn Field(
+    #[prop(into)] id: String,
+    label: Msg,
+    help: Option<Msg>,
+    error: Signal<Option<String>>,
+    children: Children,
+) -> impl IntoView {
+    view! {
+        <div class="field">
+            <label for=id.clone()>{t(label)}</label>
+            {children()}
+            {help.map(|h| view! { <p id=format!("{id}-help") class="help">{t(h)}</p> })}
+            <p id=format!("{id}-error") class="field-error" aria-live="polite">{move || error.get()}</p>
+        </div>
+    }
+}

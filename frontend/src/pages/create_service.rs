@@ -2,20 +2,18 @@
 //! same `shared` rules localcloud enforces, and the cost of low-cost versus
 //! high-availability mode beside it (R-DEP-4, R-COST-1).
 
-use console_shared::actions::{
-    CreateCloudRunServer, CreateCloudRunServerRequest, DeployParam, DiffConfigItem, HpaPolicy,
-};
+use console_shared::actions::{CreateCloudRunServer, CreateCloudRunServerRequest, DiffConfigItem, HpaPolicy};
 use console_shared::cost::{self, Prices};
+use console_shared::dto::ApiError;
 use console_shared::rules::{self, CPU_MEM_PAIRS};
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
-use send_wrapper::SendWrapper;
-use wasm_bindgen::JsCast;
 
 use crate::api;
-use crate::components::ErrorNote;
+use crate::components::{ErrorNote, Field};
 use crate::i18n::{Msg, lang, rule_error, t};
 use crate::pages::env_layout::EnvCtx;
+use crate::pages::source::{IMAGE, Source, SourceFields, Upload, upload_into};
 
 stylance::import_crate_style!(style, "src/pages/create_service.module.css");
 
@@ -36,27 +34,14 @@ fn number(s: &str) -> Option<i64> {
 #[derive(Clone)]
 struct Submission {
     request: CreateCloudRunServerRequest,
-    package: Option<SendWrapper<web_sys::File>>,
+    package: Upload,
 }
 
 /// Uploads the package, if any, then creates the service with the names the
-/// upload returned; `progress` follows the upload.
-async fn submit_service(
-    s: Submission,
-    progress: RwSignal<Option<(f64, f64)>>,
-) -> Result<(String, i64), console_shared::dto::ApiError> {
+/// upload returned.
+async fn submit_service(s: Submission, source: Source) -> Result<(String, i64), ApiError> {
     let mut req = s.request;
-    if let Some(file) = s.package {
-        progress.set(Some((0.0, file.size())));
-        let uploaded = api::upload_package(&req.env_id, &req.server_name, &file, move |sent, total| {
-            progress.set(Some((sent, total)));
-        })
-        .await;
-        progress.set(None);
-        let uploaded = uploaded?;
-        req.deploy_info.package_name = Some(uploaded.package_name);
-        req.deploy_info.package_version = Some(uploaded.package_version);
-    }
+    upload_into(source, &req.env_id, &req.server_name, s.package, &mut req.deploy_info).await?;
     api::cloud::<CreateCloudRunServer>(&req).await.map(|r| (req.server_name, r.task_id))
 }
 
@@ -65,12 +50,6 @@ pub fn CreateService() -> impl IntoView {
     let ctx = expect_context::<EnvCtx>();
     let navigate = use_navigate();
     let name = RwSignal::new(String::new());
-    let image = RwSignal::new(String::new());
-    let source = RwSignal::new("image");
-    let package = RwSignal::new_local(None::<web_sys::File>);
-    let dockerfile = RwSignal::new("Dockerfile".to_string());
-    let build_dir = RwSignal::new(".".to_string());
-    let progress = RwSignal::new(None::<(f64, f64)>);
     let port = RwSignal::new("80".to_string());
     let spec = RwSignal::new(1usize); // 0.5 core / 1 GiB, the default (R-INS-2)
     let min = RwSignal::new("0".to_string());
@@ -88,6 +67,7 @@ pub fn CreateService() -> impl IntoView {
     let paste = RwSignal::new(String::new());
     let remark = RwSignal::new(String::new());
     let attempted = RwSignal::new(false);
+    let source = Source::new(IMAGE, String::new(), "", "", attempted);
 
     let add_var = move |n: String, v: String| {
         let id = next_var.get_value();
@@ -97,27 +77,6 @@ pub fn CreateService() -> impl IntoView {
 
     let shown = move |text: String, err: Option<String>| (attempted.get() || !text.is_empty()).then_some(err).flatten();
     let name_error = move || shown(name.get(), rules::service_name(&name.get()).err().map(|e| rule_error(&e, lang())));
-    let image_error = move || {
-        (attempted.get() && image.get().trim().is_empty()).then(|| rule_error(&rules::RuleError::Empty, lang()))
-    };
-    let package_error = move || {
-        match package.get() {
-            Some(f) => rules::package_file(&f.name(), f.size() as u64, rules::PACKAGE_MAX_BYTES).err(),
-            None => attempted.get().then_some(rules::RuleError::Empty),
-        }
-        .map(|e| rule_error(&e, lang()))
-    };
-    let dockerfile_error = move || rules::dockerfile_name(&dockerfile.get()).err().map(|e| rule_error(&e, lang()));
-    let build_dir_error = move || rules::build_dir(&build_dir.get()).err().map(|e| rule_error(&e, lang()));
-    let source_valid = move || match source.get() {
-        "package" => {
-            package.with(|f| f.is_some())
-                && package_error().is_none()
-                && dockerfile_error().is_none()
-                && build_dir_error().is_none()
-        }
-        _ => !image.get().trim().is_empty(),
-    };
     let port_error = move || match number(&port.get()) {
         Some(p) => rules::port(p).err().map(|e| rule_error(&e, lang())),
         None => Some(rule_error(&rules::RuleError::OutOfRange(1, 65_535), lang())),
@@ -145,14 +104,14 @@ pub fn CreateService() -> impl IntoView {
     };
     let valid = move || {
         rules::service_name(&name.get()).is_ok()
-            && source_valid()
+            && source.valid()
             && port_error().is_none()
             && instances_error().is_none()
             && threshold_error().is_none()
             && var_error().is_none()
     };
 
-    let deploy = Action::new_local(move |s: &Submission| submit_service(s.clone(), progress));
+    let deploy = Action::new_local(move |s: &Submission| submit_service(s.clone(), source));
     Effect::new(move |_| {
         if let Some(Ok((service, task))) = deploy.value().get() {
             let env = ctx.env_id.get_untracked();
@@ -190,30 +149,19 @@ pub fn CreateService() -> impl IntoView {
             DiffConfigItem::string("EnvParam", serde_json::Value::Object(env_params).to_string()),
             DiffConfigItem::string("LogType", log_type.get_untracked()),
         ];
-        let from_package = source.get_untracked() == "package";
-        if from_package {
-            items.push(DiffConfigItem::string("Dockerfile", dockerfile.get_untracked()));
-            items.push(DiffConfigItem::string("BuildDir", build_dir.get_untracked()));
-        }
+        items.extend(source.items());
         if log_type.get_untracked() == "custom" {
             items.push(DiffConfigItem::string("LogSetId", log_set.get_untracked()));
             items.push(DiffConfigItem::string("LogTopicId", log_topic.get_untracked()));
             items.push(DiffConfigItem::string("LogParseType", log_format.get_untracked()));
         }
-        let remark = remark.get_untracked();
         let request = CreateCloudRunServerRequest {
             env_id: ctx.env_id.get_untracked(),
             server_name: name.get_untracked(),
-            deploy_info: DeployParam {
-                deploy_type: if from_package { "package" } else { "image" }.into(),
-                image_url: (!from_package).then(|| image.get_untracked().trim().to_string()),
-                deploy_remark: (!remark.is_empty()).then_some(remark),
-                release_type: Some("FULL".into()),
-                ..Default::default()
-            },
+            deploy_info: source.deploy_param(remark.get_untracked()),
             items: Some(items),
         };
-        let package = if from_package { package.get_untracked().map(SendWrapper::new) } else { None };
+        let package = source.upload();
         deploy.dispatch(Submission { request, package });
     };
 
@@ -232,52 +180,7 @@ pub fn CreateService() -> impl IntoView {
                     <input id="svc-name" autocomplete="off" spellcheck="false" bind:value=name
                         aria-describedby="svc-name-help svc-name-error" aria-invalid=move || name_error().is_some().to_string() />
                 </Field>
-                <fieldset class="field">
-                    <legend>{t(Msg::Source)}</legend>
-                    <div class="row">
-                        {[("image", Msg::SourceImage), ("package", Msg::SourcePackage)]
-                            .into_iter()
-                            .map(|(value, label)| view! {
-                                <label class="inline">
-                                    <input type="radio" name="source" value=value prop:checked=move || source.get() == value
-                                        on:change=move |_| source.set(value) />
-                                    {t(label)}
-                                </label>
-                            })
-                            .collect_view()}
-                    </div>
-                </fieldset>
-                <Show when=move || source.get() == "image">
-                    <Field id="svc-image" label=Msg::ImageUrl help=Some(Msg::ImageHelp) error=Signal::derive(image_error)>
-                        <input id="svc-image" autocomplete="off" spellcheck="false" placeholder="nginx:1.27" bind:value=image
-                            aria-describedby="svc-image-help svc-image-error" aria-invalid=move || image_error().is_some().to_string() />
-                    </Field>
-                </Show>
-                <Show when=move || source.get() == "package">
-                    <Field id="svc-package" label=Msg::PackageFile help=Some(Msg::PackageHelp) error=Signal::derive(package_error)>
-                        <input id="svc-package" type="file" accept=".zip,application/zip"
-                            aria-describedby="svc-package-help svc-package-error"
-                            aria-invalid=move || package_error().is_some().to_string()
-                            on:change=move |ev| {
-                                let file = ev
-                                    .target()
-                                    .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-                                    .and_then(|input| input.files())
-                                    .and_then(|files| files.get(0));
-                                package.set(file);
-                            } />
-                    </Field>
-                    <div class="row">
-                        <Field id="svc-dockerfile" label=Msg::DockerfileName help=Some(Msg::DockerfileHelp) error=Signal::derive(dockerfile_error)>
-                            <input id="svc-dockerfile" autocomplete="off" spellcheck="false" bind:value=dockerfile
-                                aria-describedby="svc-dockerfile-help svc-dockerfile-error" aria-invalid=move || dockerfile_error().is_some().to_string() />
-                        </Field>
-                        <Field id="svc-build-dir" label=Msg::BuildDir help=Some(Msg::BuildDirHelp) error=Signal::derive(build_dir_error)>
-                            <input id="svc-build-dir" autocomplete="off" spellcheck="false" bind:value=build_dir
-                                aria-describedby="svc-build-dir-help svc-build-dir-error" aria-invalid=move || build_dir_error().is_some().to_string() />
-                        </Field>
-                    </div>
-                </Show>
+                <SourceFields source id="svc" />
                 <Field id="svc-port" label=Msg::Port help=Some(Msg::PortHelp) error=Signal::derive(port_error)>
                     <input id="svc-port" type="number" min="1" max="65535" bind:value=port
                         aria-describedby="svc-port-help svc-port-error" aria-invalid=move || port_error().is_some().to_string() />
@@ -395,15 +298,6 @@ pub fn CreateService() -> impl IntoView {
                     <label for="svc-remark">{t(Msg::Remark)}</label>
                     <input id="svc-remark" bind:value=remark />
                 </div>
-                {move || progress.get().map(|(sent, total)| view! {
-                    <div class="field" role="status">
-                        <label for="svc-upload-progress">{t(Msg::Uploading)}</label>
-                        <progress id="svc-upload-progress" max=total.to_string() value=sent.to_string()
-                            aria-label=move || Msg::UploadProgress.text(lang())>
-                        </progress>
-                        <span class="muted">{format!("{:.0}%", if total > 0.0 { sent / total * 100.0 } else { 0.0 })}</span>
-                    </div>
-                })}
                 <ErrorNote error=Signal::derive(move || deploy.value().get().and_then(Result::err)) />
                 <div class="actions">
                     <button class="button primary" type="submit" disabled=move || deploy.pending().get()>
@@ -413,25 +307,6 @@ pub fn CreateService() -> impl IntoView {
                 </div>
             </form>
             <CostPreview spec=spec_pair min_num />
-        </div>
-    }
-}
-
-/// A labelled field with its help and its live error.
-#[component]
-fn Field(
-    id: &'static str,
-    label: Msg,
-    help: Option<Msg>,
-    error: Signal<Option<String>>,
-    children: Children,
-) -> impl IntoView {
-    view! {
-        <div class="field">
-            <label for=id>{t(label)}</label>
-            {children()}
-            {help.map(|h| view! { <p id=format!("{id}-help") class="help">{t(h)}</p> })}
-            <p id=format!("{id}-error") class="field-error" aria-live="polite">{move || error.get()}</p>
         </div>
     }
 }

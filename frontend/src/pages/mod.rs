@@ -13,4 +13,5 @@ pub mod login;
 pub mod members;
 pub mod not_found;
 pub mod service;
+pub mod source;
 pub mod users;

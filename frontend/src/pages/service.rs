@@ -4,7 +4,7 @@
 
 use console_shared::actions::{
     DeleteCloudRunServer, DeleteCloudRunServerRequest, DeleteCloudRunVersions, DeleteCloudRunVersionsRequest,
-    DeployParam, DescribeCloudRunDeployRecord, DescribeCloudRunPodList, DescribeCloudRunPodListRequest,
+    DescribeCloudRunDeployRecord, DescribeCloudRunPodList, DescribeCloudRunPodListRequest,
     DescribeCloudRunServerDetail, DescribeCloudRunServerDetailResponse, DescribeVersionDetail,
     DescribeVersionDetailRequest, ServerRequest, SimpleVersion, UpdateCloudRunServer, UpdateCloudRunServerRequest,
 };
@@ -18,6 +18,7 @@ use crate::api;
 use crate::components::{ErrorNote, Reason, not_ready};
 use crate::i18n::{Msg, lang, settings_line, status_text, t};
 use crate::pages::env_layout::EnvCtx;
+use crate::pages::source::{IMAGE, PACKAGE, Source, SourceFields, Upload, upload_into};
 
 #[component]
 pub fn ServicePage() -> impl IntoView {
@@ -136,33 +137,35 @@ pub fn ServicePage() -> impl IntoView {
                 None => ().into_any(),
             }}
         </section>
-        {move || detail.get().and_then(Result::ok).map(|d| {
-            let image = d.online_version_infos.first().map(|v| v.image_url.clone()).unwrap_or_default();
-            view! { <Redeploy service image /> }
-        })}
+        {move || detail.get().and_then(Result::ok).map(|detail| view! { <Redeploy service detail /> })}
         <DeleteService service />
     }
 }
 
-/// A redeploy from an image (UpdateCloudRunServer): the progress page follows it.
+/// A redeploy (UpdateCloudRunServer) from a new image or a new code package,
+/// starting from how the online version was made; the progress page follows.
 #[component]
-fn Redeploy(service: Memo<String>, image: String) -> impl IntoView {
+fn Redeploy(service: Memo<String>, detail: DescribeCloudRunServerDetailResponse) -> impl IntoView {
     let ctx = expect_context::<EnvCtx>();
     let navigate = use_navigate();
-    let image = RwSignal::new(image);
-    let deploy = Action::new_local(move |image: &String| {
-        let req = UpdateCloudRunServerRequest {
+    let attempted = RwSignal::new(false);
+    let config = &detail.server_config;
+    let image = detail.online_version_infos.first().map(|v| v.image_url.clone()).unwrap_or_default();
+    let kind = if config.has_dockerfile { PACKAGE } else { IMAGE };
+    let source = Source::new(kind, image, &config.dockerfile, &config.build_dir, attempted);
+    let deploy = Action::new_local(move |package: &Upload| {
+        let package = package.clone();
+        let items = source.items();
+        let mut req = UpdateCloudRunServerRequest {
             env_id: ctx.env_id.get_untracked(),
             server_name: service.get_untracked(),
-            deploy_info: DeployParam {
-                deploy_type: "image".into(),
-                image_url: Some(image.trim().to_string()),
-                release_type: Some("FULL".into()),
-                ..Default::default()
-            },
-            items: None,
+            deploy_info: source.deploy_param(String::new()),
+            items: (!items.is_empty()).then_some(items),
         };
-        async move { api::cloud::<UpdateCloudRunServer>(&req).await }
+        async move {
+            upload_into(source, &req.env_id, &req.server_name, package, &mut req.deploy_info).await?;
+            api::cloud::<UpdateCloudRunServer>(&req).await
+        }
     });
     Effect::new(move |_| {
         if let Some(Ok(r)) = deploy.value().get() {
@@ -171,23 +174,23 @@ fn Redeploy(service: Memo<String>, image: String) -> impl IntoView {
         }
     });
     let why_not = Signal::derive(move || ctx.denial(Need::EnvRole(Role::Developer)).filter(|r| !r.is_empty()));
-    let locked = move || ctx.denial(Need::EnvRole(Role::Developer)).is_some();
+    let locked = Signal::derive(move || ctx.denial(Need::EnvRole(Role::Developer)).is_some());
     let described = move || if why_not.with(Option::is_some) { "redeploy-help redeploy-why" } else { "redeploy-help" };
     view! {
-        <form class="stack" aria-labelledby="redeploy-title" on:submit=move |ev| {
+        <form class="stack" aria-labelledby="redeploy-title" novalidate on:submit=move |ev| {
             ev.prevent_default();
-            deploy.dispatch(image.get_untracked());
+            attempted.set(true);
+            if source.valid() {
+                deploy.dispatch(source.upload());
+            }
         }>
             <h3 id="redeploy-title" class="h3">{t(Msg::NewVersion)}</h3>
             <p id="redeploy-help" class="help">{t(Msg::NewVersionHelp)}</p>
             <Reason id="redeploy-why" text=why_not />
+            <SourceFields source id="redeploy" locked />
             <div class="row">
-                <label class="inline">
-                    {t(Msg::ImageUrl)}
-                    <input bind:value=image spellcheck="false" disabled=locked aria-describedby=described />
-                </label>
                 <button class="button primary" type="submit" aria-describedby=described
-                    disabled=move || locked() || image.get().trim().is_empty() || deploy.pending().get()>
+                    disabled=move || locked.get() || deploy.pending().get()>
                     {t(Msg::DeployNow)}
                 </button>
             </div>

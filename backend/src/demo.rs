@@ -10,9 +10,52 @@ use console_shared::actions::{
     DescribeServerManageTask, DiffConfigItem, ManageTaskRequest, UpdateCloudRunServer, UpdateCloudRunServerRequest,
 };
 use console_shared::region::Region;
+use console_shared::rules::PACKAGE_MAX_BYTES;
 
 use crate::AppState;
 use crate::cloud::{UpstreamError, record_new_env};
+use crate::packages;
+
+/// The demo's code package: a small Node.js app with its Dockerfile.
+const WEB_FILES: [(&str, &str); 3] = [
+    (
+        "Dockerfile",
+        "FROM node:20-alpine\nWORKDIR /app\nCOPY package.json .\nRUN npm install --omit=dev\nCOPY . .\nEXPOSE 80\nCMD [\"node\", \"server.js\"]\n",
+    ),
+    ("package.json", "{\n  \"name\": \"web\",\n  \"version\": \"1.0.0\",\n  \"main\": \"server.js\"\n}\n"),
+    ("server.js", "require('http').createServer((req, res) => res.end('hello from web')).listen(80);\n"),
+];
+
+fn web_zip() -> Result<Vec<u8>, zip::result::ZipError> {
+    use std::io::Write;
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (path, text) in WEB_FILES {
+        w.start_file(path, zip::write::SimpleFileOptions::default())?;
+        w.write_all(text.as_bytes())?;
+    }
+    Ok(w.finish()?.into_inner())
+}
+
+/// `web`, built from a code package uploaded like the console uploads one.
+async fn create_web(state: &AppState, env: &str) -> Result<i64, UpstreamError> {
+    let bytes = web_zip().map_err(|e| UpstreamError::Invalid(e.to_string()))?;
+    let uploaded = packages::forward(state, env, "web", axum::body::Body::from(bytes), PACKAGE_MAX_BYTES)
+        .await
+        .map_err(|e| UpstreamError::Invalid(e.body.message))?;
+    let req = CreateCloudRunServerRequest {
+        env_id: env.into(),
+        server_name: "web".into(),
+        deploy_info: DeployParam {
+            deploy_type: "package".into(),
+            package_name: Some(uploaded.package_name),
+            package_version: Some(uploaded.package_version),
+            release_type: Some("FULL".into()),
+            ..Default::default()
+        },
+        items: None,
+    };
+    Ok(state.upstream.call::<CreateCloudRunServer>(Some(Region::Shanghai), &req).await?.task_id)
+}
 
 fn image(url: &str) -> DeployParam {
     DeployParam {
@@ -53,7 +96,7 @@ async fn create(state: &AppState, env: &str, name: &str, url: &str, min: i64) ->
 /// Seeds once: only when the console knows no environment yet.
 pub async fn seed(state: AppState) {
     match run(&state).await {
-        Ok(true) => println!("demo: seeded the environment `demo` with the services shop, api and legacy"),
+        Ok(true) => println!("demo: seeded the environment `demo` with the services shop, api, legacy and web"),
         Ok(false) => {}
         Err(e) => tracing::warn!(error = ?e, "demo seeding stopped"),
     }
@@ -72,10 +115,12 @@ async fn run(state: &AppState) -> Result<bool, UpstreamError> {
     if record_new_env(state, &env, Region::Shanghai, admin).await.is_err() {
         return Ok(false);
     }
-    // Three services in parallel: two that go live, one whose first deploy fails.
+    // Four services in parallel: two images that go live, one whose first
+    // deploy fails, and one built from a code package.
     let shop = create(state, &env, "shop", "nginx:1.27", 0).await?;
     let api = create(state, &env, "api", "nginx:1.27", 1).await?;
     let legacy = create(state, &env, "legacy", "localcloud/fail-health", 0).await?;
+    let web = create_web(state, &env).await?;
     wait(state, &env, "api", api).await?;
     // A second version of `api`, so its history shows an update.
     let update = UpdateCloudRunServerRequest {
@@ -85,7 +130,7 @@ async fn run(state: &AppState) -> Result<bool, UpstreamError> {
         items: None,
     };
     let second = state.upstream.call::<UpdateCloudRunServer>(Some(Region::Shanghai), &update).await?.task_id;
-    for (name, task) in [("shop", shop), ("legacy", legacy), ("api", second)] {
+    for (name, task) in [("shop", shop), ("legacy", legacy), ("web", web), ("api", second)] {
         wait(state, &env, name, task).await?;
     }
     Ok(true)

@@ -90,7 +90,13 @@ pub(crate) async fn upload(
 }
 
 /// Asks the cloud for an upload slot and streams the body into it.
-async fn forward(state: &AppState, env: &str, service: &str, body: Body, max: u64) -> AppResult<UploadedPackage> {
+pub(crate) async fn forward(
+    state: &AppState,
+    env: &str,
+    service: &str,
+    body: Body,
+    max: u64,
+) -> AppResult<UploadedPackage> {
     let region = region_of(state, env).await?;
     let slot_request = DescribeCloudBaseBuildServiceRequest {
         env_id: env.into(),

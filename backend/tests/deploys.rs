@@ -161,7 +161,10 @@ async fn demo_mode_seeds_an_environment_with_services_and_history() {
                     .await;
             let api_done =
                 records["DeployRecords"].as_array().is_some_and(|r| r.len() == 2 && r[0]["Status"] == "running");
-            if services["Total"] == 3 && api_done {
+            let web_live = services["ServerList"]
+                .as_array()
+                .is_some_and(|l| l.iter().any(|s| s["ServerName"] == "web" && s["Status"] == "normal"));
+            if services["Total"] == 4 && api_done && web_live {
                 break;
             }
         }
@@ -170,7 +173,9 @@ async fn demo_mode_seeds_an_environment_with_services_and_history() {
     let mut names: Vec<&str> =
         services["ServerList"].as_array().unwrap().iter().map(|s| s["ServerName"].as_str().unwrap()).collect();
     names.sort();
-    assert_eq!(names, vec!["api", "legacy", "shop"]);
+    assert_eq!(names, vec!["api", "legacy", "shop", "web"], "{services}");
     let legacy = services["ServerList"].as_array().unwrap().iter().find(|s| s["ServerName"] == "legacy").unwrap();
     assert_eq!(legacy["Status"], "create_failed", "the demo shows a failed deploy too");
+    let web = services["ServerList"].as_array().unwrap().iter().find(|s| s["ServerName"] == "web").unwrap();
+    assert_eq!(web["Status"], "normal", "the demo's code package built and went live");
 }

@@ -46,7 +46,8 @@ export default async function globalSetup() {
   return async () => {
     child.kill('SIGTERM');
     await new Promise((ok) => child.once('exit', ok));
-    // No secret in any log line: the cloud key, the admin password, a session id.
+    // No secret in any log line: the cloud key, the admin password, a session
+    // id, a signed package-upload URL.
     const key = JSON.parse(readFileSync(join(data, 'localcloud-credentials.json'), 'utf8')).secret_key;
     rmSync(data, { recursive: true, force: true });
     const leaks = [
@@ -54,6 +55,7 @@ export default async function globalSetup() {
       ['the admin password', ADMIN_PASSWORD],
     ].filter(([, secret]) => output.includes(secret));
     if (/console_session=[A-Za-z0-9_-]{20,}/.test(output)) leaks.push(['a session id']);
+    if (/sign=[0-9a-f]{64}/.test(output)) leaks.push(['a signed upload URL']);
     if (leaks.length) throw new Error(`secrets in the console's output: ${leaks.map(([what]) => what).join(', ')}`);
   };
 }

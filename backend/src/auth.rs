@@ -154,27 +154,46 @@ async fn reissue(state: &AppState, old_token: &str) -> AppResult<Option<String>>
     Ok(Some(token))
 }
 
-/// Middleware: a session whose user's privileges changed gets a new id on its
-/// next request, so an id seen before the change stops working.
+/// The session a request presented, as the middleware read it, handed on
+/// to the [`AuthUser`] extractor so a request reads its session once.
+#[derive(Clone)]
+struct Presented {
+    id_hash: String,
+    row: Option<SessionRow>,
+}
+
+async fn load_session(state: &AppState, id_hash: &str) -> Result<Option<SessionRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT s.user_id, s.created_at, s.last_seen, s.rotate, u.username, u.display_name, u.is_admin, u.disabled,
+                u.must_change_password
+         FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = ?",
+    )
+    .bind(id_hash)
+    .fetch_optional(&state.db)
+    .await
+}
+
+/// Middleware for `/api`: reads the presented session once for the request,
+/// and gives a session whose user's privileges changed a new id, so an id
+/// seen before the change stops working.
 pub async fn rotate_marked_sessions(
     State(state): State<AppState>,
     mut req: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> Response {
-    let marked = match cookie_token(req.headers()) {
-        Some(token) => {
-            let rotate: Option<bool> = sqlx::query_scalar("SELECT rotate FROM sessions WHERE id_hash = ?")
-                .bind(token_hash(&token))
-                .fetch_optional(&state.db)
-                .await
-                .unwrap_or(None);
-            rotate.unwrap_or(false).then_some(token)
-        }
-        None => None,
-    };
-    let Some(old) = marked else {
+    let token = cookie_token(req.headers()).filter(|_| req.uri().path().starts_with("/api/"));
+    let Some(old) = token else {
         return next.run(req).await;
     };
+    let old_hash = token_hash(&old);
+    // On a read error the extractor reads again and answers it.
+    let Ok(row) = load_session(&state, &old_hash).await else {
+        return next.run(req).await;
+    };
+    if !row.as_ref().is_some_and(|r| r.rotate) {
+        req.extensions_mut().insert(Presented { id_hash: old_hash, row });
+        return next.run(req).await;
+    }
     let new = match reissue(&state, &old).await {
         Ok(Some(new)) => new,
         Ok(None) => return next.run(req).await,
@@ -183,6 +202,7 @@ pub async fn rotate_marked_sessions(
     if let Ok(v) = HeaderValue::from_str(&format!("{COOKIE}={new}")) {
         req.headers_mut().insert(header::COOKIE, v);
     }
+    req.extensions_mut().insert(Presented { id_hash: token_hash(&new), row });
     let mut response = next.run(req).await;
     // A handler that set its own cookie (logout, password change) wins.
     if !response.headers().contains_key(header::SET_COOKIE) {
@@ -225,11 +245,13 @@ impl AuthUser {
     }
 }
 
-#[derive(sqlx::FromRow)]
+#[derive(Clone, sqlx::FromRow)]
 struct SessionRow {
     user_id: i64,
     created_at: i64,
     last_seen: i64,
+    /// Marked for a new id (privileges changed).
+    rotate: bool,
     username: String,
     display_name: String,
     is_admin: bool,
@@ -246,14 +268,10 @@ impl FromRequestParts<AppState> for AuthUser {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let token = cookie_token(&parts.headers).ok_or_else(AppError::unauthenticated)?;
         let id_hash = token_hash(&token);
-        let row: Option<SessionRow> = sqlx::query_as(
-            "SELECT s.user_id, s.created_at, s.last_seen, u.username, u.display_name, u.is_admin, u.disabled,
-                    u.must_change_password
-             FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = ?",
-        )
-        .bind(&id_hash)
-        .fetch_optional(&state.db)
-        .await?;
+        let row = match parts.extensions.get::<Presented>() {
+            Some(p) if p.id_hash == id_hash => p.row.clone(),
+            _ => load_session(state, &id_hash).await?,
+        };
         let row = row.ok_or_else(AppError::session_expired)?;
         let now = state.clock.now();
         let idle_over = now - row.last_seen >= state.session_idle;
@@ -262,11 +280,15 @@ impl FromRequestParts<AppState> for AuthUser {
             sqlx::query("DELETE FROM sessions WHERE id_hash = ?").bind(&id_hash).execute(&state.db).await?;
             return Err(AppError::session_expired());
         }
-        sqlx::query("UPDATE sessions SET last_seen = ? WHERE id_hash = ?")
-            .bind(now)
-            .bind(&id_hash)
-            .execute(&state.db)
-            .await?;
+        // Seconds are the idle timeout's resolution: one write per second at
+        // most, not one fsync per request.
+        if row.last_seen < now {
+            sqlx::query("UPDATE sessions SET last_seen = ? WHERE id_hash = ?")
+                .bind(now)
+                .bind(&id_hash)
+                .execute(&state.db)
+                .await?;
+        }
         if row.must_change_password && !BEFORE_PASSWORD_CHANGE.contains(&parts.uri.path()) {
             return Err(AppError::new(
                 StatusCode::FORBIDDEN,

@@ -132,7 +132,11 @@ impl Upstream {
         }
         // The URL is a credential: it must not reach the logs through the error.
         let response = request.send().await.map_err(|e| {
-            if e.is_timeout() { UpstreamError::Timeout } else { UpstreamError::Unreachable(e.without_url().to_string()) }
+            if e.is_timeout() {
+                UpstreamError::Timeout
+            } else {
+                UpstreamError::Unreachable(e.without_url().to_string())
+            }
         })?;
         let status = response.status();
         if status.is_success() {

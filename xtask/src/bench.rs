@@ -2,7 +2,7 @@
 //! the time from navigation to an interactive login form in headless Chromium.
 
 use std::io::{BufRead, BufReader, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use std::time::{Duration, Instant};
@@ -58,7 +58,9 @@ struct Console {
 
 /// Starts the release console on free ports and a scratch data directory.
 fn start_console(root: &Path, data: &Path) -> Result<Console> {
-    let mut child = Command::new(root.join("target/release/console"))
+    // CONSOLE_BIN measures another build (an A/B against an older commit).
+    let bin = std::env::var_os("CONSOLE_BIN").map_or_else(|| root.join("target/release/console"), PathBuf::from);
+    let mut child = Command::new(bin)
         .env("CONSOLE_ADDR", "127.0.0.1:0")
         .env("LOCALCLOUD_ADDR", "127.0.0.1:0")
         .env("LOCALCLOUD_GATEWAY_ADDR", "127.0.0.1:0")

@@ -125,10 +125,21 @@ impl Upstream {
     }
 
     /// PUTs a body to an upload URL the cloud handed out, with its headers.
-    pub async fn upload(&self, url: &str, headers: &[KvPair], body: reqwest::Body) -> Result<(), UpstreamError> {
+    /// With `length` known the PUT carries a Content-Length, as object
+    /// stores prefer; otherwise it goes chunked.
+    pub async fn upload(
+        &self,
+        url: &str,
+        headers: &[KvPair],
+        length: Option<u64>,
+        body: reqwest::Body,
+    ) -> Result<(), UpstreamError> {
         let mut request = self.uploads.put(url).body(body);
         for h in headers {
             request = request.header(&h.key, &h.value);
+        }
+        if let Some(n) = length {
+            request = request.header(reqwest::header::CONTENT_LENGTH, n);
         }
         // The URL is a credential: it must not reach the logs through the error.
         let response = request.send().await.map_err(|e| {

@@ -39,7 +39,8 @@ fn web_zip() -> Result<Vec<u8>, zip::result::ZipError> {
 /// `web`, built from a code package uploaded like the console uploads one.
 async fn create_web(state: &AppState, env: &str) -> Result<i64, UpstreamError> {
     let bytes = web_zip().map_err(|e| UpstreamError::Invalid(e.to_string()))?;
-    let uploaded = packages::forward(state, env, "web", axum::body::Body::from(bytes), PACKAGE_MAX_BYTES)
+    let length = Some(bytes.len() as u64);
+    let uploaded = packages::forward(state, env, "web", axum::body::Body::from(bytes), length, PACKAGE_MAX_BYTES)
         .await
         .map_err(|e| UpstreamError::Invalid(e.body.message))?;
     let req = CreateCloudRunServerRequest {

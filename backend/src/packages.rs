@@ -77,7 +77,7 @@ pub(crate) async fn upload(
     if declared == Some(0) {
         return Err(AppError::bad_request("The package is empty."));
     }
-    let result = forward(&state, &env, &service, body, max).await;
+    let result = forward(&state, &env, &service, body, declared, max).await;
     let (outcome, detail) = match &result {
         Ok(p) => (Outcome::Allowed, format!("{} {} ({} bytes)", p.package_name, p.package_version, p.size)),
         Err(e) => (Outcome::Failed, e.body.code.clone()),
@@ -89,12 +89,14 @@ pub(crate) async fn upload(
     Ok(Json(package))
 }
 
-/// Asks the cloud for an upload slot and streams the body into it.
+/// Asks the cloud for an upload slot and streams the body (of `length`
+/// bytes, when the client said) into it.
 pub(crate) async fn forward(
     state: &AppState,
     env: &str,
     service: &str,
     body: Body,
+    length: Option<u64>,
     max: u64,
 ) -> AppResult<UploadedPackage> {
     let region = region_of(state, env).await?;
@@ -121,7 +123,8 @@ pub(crate) async fn forward(
         }
         Ok(chunk)
     });
-    let sent = state.upstream.upload(&slot.upload_url, &slot.upload_headers, reqwest::Body::wrap_stream(counted)).await;
+    let body = reqwest::Body::wrap_stream(counted);
+    let sent = state.upstream.upload(&slot.upload_url, &slot.upload_headers, length, body).await;
     if over.load(Ordering::Relaxed) {
         return Err(too_large(max));
     }

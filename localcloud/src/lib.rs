@@ -114,6 +114,7 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
         package_max_bytes: config.package_max_bytes,
     });
     tasks::recover(&state).await?;
+    packages::sweep_partial(&state.packages_dir);
 
     let api_app = app(state.clone());
     tokio::spawn(async move {

@@ -38,6 +38,22 @@ pub fn routes() -> Router<SharedState> {
     Router::new().route("/packages/{env}/{version}/{name}", put(upload).get(download))
 }
 
+/// Removes the partial files of uploads that a stop cut off: their slots
+/// are still empty, so the same URL can be used again.
+pub fn sweep_partial(packages_dir: &std::path::Path) {
+    let Ok(envs) = std::fs::read_dir(packages_dir) else { return };
+    for env in envs.flatten() {
+        let Ok(files) = std::fs::read_dir(env.path()) else { continue };
+        for file in files.flatten() {
+            if file.file_name().to_string_lossy().ends_with(".part")
+                && let Err(e) = std::fs::remove_file(file.path())
+            {
+                tracing::warn!(error = %e, "could not remove a partial upload");
+            }
+        }
+    }
+}
+
 /// An uploaded package as a deploy finds it.
 #[derive(Debug, Clone)]
 pub struct Package {

@@ -5,7 +5,7 @@ mod common;
 
 use std::io::Write;
 
-use common::{Call, Cloud, PACKAGE_MAX, code, create_env, detail, start, visit, wait_task};
+use common::{Call, Cloud, PACKAGE_MAX, STEP, code, create_env, detail, start, start_on, visit, wait_task};
 use serde_json::{Value, json};
 
 /// A zip of `(path, content)` entries, deflated.
@@ -389,4 +389,22 @@ async fn delete_versions_keeps_the_one_with_traffic_and_records_stay_readable() 
     assert_eq!(r["Result"], "succ", "{r}");
     assert_eq!(code(&detail(&cloud, &env, "api").await), "ResourceNotFound.ServerNotFound");
     assert_eq!(visit(&cloud, &domain).await.status(), 404);
+}
+
+#[tokio::test]
+async fn a_restart_sweeps_cut_off_uploads_and_the_url_still_works() {
+    let dir = tempfile::tempdir().unwrap();
+    let cloud = start_on(dir.path(), STEP).await;
+    let env = create_env(&cloud, "ap-shanghai", "pkg").await;
+    let slot = upload_slot(&cloud, &env, "api").await;
+    // An upload cut off by a stop left its partial file behind.
+    let part = dir.path().join("packages").join(&env).join(".1-api.zip.0000.part");
+    std::fs::create_dir_all(part.parent().unwrap()).unwrap();
+    std::fs::write(&part, b"half a zip").unwrap();
+
+    let again = start_on(dir.path(), STEP).await;
+    assert!(!part.exists(), "the partial file is swept at start");
+    // The URL's key lives in the data directory: it still works, once.
+    let url = slot["UploadUrl"].as_str().unwrap().replace(&cloud.addr.to_string(), &again.addr.to_string());
+    assert_eq!(put(&url, app_zip()).await.status(), 200);
 }

@@ -15,13 +15,15 @@ use console_shared::rules;
 const DOCKERFILE_MAX_BYTES: u64 = 1024 * 1024;
 
 /// What the validate step found in a package.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Inspected {
     pub files: usize,
     /// Bytes once unpacked.
     pub unpacked: u64,
     pub dockerfile_path: String,
     pub dockerfile: String,
+    /// The paths inside the build context, relative to it.
+    pub context: Vec<String>,
 }
 
 /// Opens the zip at `path` and finds the Dockerfile at `<dir>/<name>`.
@@ -34,6 +36,8 @@ pub fn inspect(path: &Path, max: u64, dir: &str, name: &str) -> Result<Inspected
     let file = std::fs::File::open(path).map_err(|e| format!("the package cannot be read: {e}"))?;
     let mut zip = zip::ZipArchive::new(file).map_err(|e| format!("the package is not a zip archive ({e})"))?;
     let want = rules::dockerfile_path(dir, name);
+    let prefix = rules::dockerfile_path(dir, "");
+    let mut context = vec![];
     let mut unpacked = 0u64;
     let mut others = vec![];
     let mut found = None;
@@ -46,6 +50,9 @@ pub fn inspect(path: &Path, max: u64, dir: &str, name: &str) -> Result<Inspected
         }
         unpacked = unpacked.saturating_add(entry.size());
         let entry_name = raw.trim_start_matches("./").to_string();
+        if let Some(inside) = entry_name.strip_prefix(&prefix).filter(|p| !p.is_empty()) {
+            context.push(inside.trim_end_matches('/').to_string());
+        }
         if entry.is_file() && entry_name == want {
             found = Some(i);
         } else if entry.is_file() && entry_name.rsplit('/').next() == Some(name) {
@@ -70,7 +77,7 @@ pub fn inspect(path: &Path, max: u64, dir: &str, name: &str) -> Result<Inspected
         .take(DOCKERFILE_MAX_BYTES)
         .read_to_string(&mut dockerfile)
         .map_err(|e| format!("`{want}` cannot be read as UTF-8 text ({e})"))?;
-    Ok(Inspected { files, unpacked, dockerfile_path: want, dockerfile })
+    Ok(Inspected { files, unpacked, dockerfile_path: want, dockerfile, context })
 }
 
 /// The instructions Docker's builder knows.
@@ -145,6 +152,58 @@ fn instruction(line: usize, text: &str) -> Result<Instruction, String> {
     Ok(Instruction { line, keyword, args: args.trim().to_string() })
 }
 
+/// `COPY` and `ADD` fail when a source is not in the build context, as
+/// Docker's do. Sources with wildcards need one match; URLs and copies from
+/// another stage (`--from`) are not checked.
+pub fn check_sources(steps: &[Instruction], context: &[String]) -> Result<(), String> {
+    for step in steps.iter().filter(|i| i.keyword == "COPY" || i.keyword == "ADD") {
+        let args: Vec<String> = match serde_json::from_str::<Vec<String>>(&step.args) {
+            Ok(list) => list,
+            Err(_) => step.args.split_whitespace().map(str::to_string).collect(),
+        };
+        if args.iter().any(|a| a.starts_with("--from")) {
+            continue;
+        }
+        let paths: Vec<&String> = args.iter().filter(|a| !a.starts_with("--")).collect();
+        let Some((_, sources)) = paths.split_last() else { continue };
+        for source in sources {
+            let path = source.trim_start_matches("./").trim_end_matches('/');
+            let url = path.starts_with("http://") || path.starts_with("https://");
+            if url || path.is_empty() || path == "." {
+                continue;
+            }
+            let found = if path.contains('[') {
+                true // character classes: not checked
+            } else if path.contains(['*', '?']) {
+                context.iter().any(|c| glob(path.as_bytes(), c.as_bytes()))
+            } else {
+                context.iter().any(|c| c == path || c.starts_with(&format!("{path}/")))
+            };
+            if !found {
+                return Err(format!(
+                    "line {}: {} failed: `{source}` is not in the build context",
+                    step.line, step.keyword
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Docker's wildcards: `*` is any run within one path segment, `?` one
+/// character other than `/`.
+fn glob(pattern: &[u8], text: &[u8]) -> bool {
+    match (pattern.first(), text.first()) {
+        (None, None) => true,
+        (Some(b'*'), _) => {
+            glob(&pattern[1..], text) || (text.first().is_some_and(|c| *c != b'/') && glob(pattern, &text[1..]))
+        }
+        (Some(b'?'), Some(c)) if *c != b'/' => glob(&pattern[1..], &text[1..]),
+        (Some(p), Some(c)) if p == c => glob(&pattern[1..], &text[1..]),
+        _ => false,
+    }
+}
+
 /// The ports the Dockerfile's `EXPOSE` lines name.
 pub fn exposed_ports(steps: &[Instruction]) -> Vec<i64> {
     steps
@@ -170,6 +229,23 @@ mod tests {
         assert_eq!(steps[2].args, "npm ci && npm run build");
         assert_eq!(steps[2].line, 4);
         assert_eq!(exposed_ports(&steps), [3000, 9000]);
+    }
+
+    #[test]
+    fn copy_and_add_sources_must_be_in_the_context() {
+        let context = ["package.json".to_string(), "src".to_string(), "src/main.js".to_string()];
+        let ok = parse_dockerfile(
+            "FROM node\nCOPY package.json ./\nCOPY [\"src\", \"/app/src\"]\nCOPY --chown=1 *.json /app/\nADD https://example.com/a.tgz /tmp/\nCOPY --from=build /out /out\nCOPY . .\n",
+        )
+        .unwrap();
+        assert_eq!(check_sources(&ok, &context), Ok(()));
+        let missing = parse_dockerfile("FROM node\nCOPY package-lock.json ./\n").unwrap();
+        assert_eq!(
+            check_sources(&missing, &context),
+            Err("line 2: COPY failed: `package-lock.json` is not in the build context".into())
+        );
+        let no_match = parse_dockerfile("FROM node\nADD *.txt /app/\n").unwrap();
+        assert!(check_sources(&no_match, &context).is_err());
     }
 
     #[test]

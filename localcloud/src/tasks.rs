@@ -168,7 +168,7 @@ async fn run(state: &State, job: &Job) -> DbResult<()> {
     log(state, job, format!("deploying {} of {} from {from}", job.version, job.service)).await?;
     let steps = steps_of(&job.source);
     // What the validate step read, for the build step.
-    let mut dockerfile = String::new();
+    let mut read = build::Inspected::default();
     for (idx, name) in steps.iter().enumerate() {
         if cancelled(state, job.task).await? {
             return cancel_rest(state, job, idx).await;
@@ -178,8 +178,8 @@ async fn run(state: &State, job: &Job) -> DbResult<()> {
         tokio::time::sleep(delay).await;
         let outcome = match *name {
             STEP_PULL => pull(state, job).await?,
-            STEP_VALIDATE => validate(state, job, &mut dockerfile).await?,
-            STEP_BUILD => build(state, job, &dockerfile).await?,
+            STEP_VALIDATE => validate(state, job, &mut read).await?,
+            STEP_BUILD => build(state, job, &read).await?,
             STEP_PUSH => push(state, job).await?,
             STEP_CREATE => {
                 log(state, job, format!("version {} created; its configuration is frozen (R-VER-3)", job.version))
@@ -232,7 +232,7 @@ fn package_of(job: &Job) -> Option<&Package> {
 
 /// The package is a zip within the cap, with the Dockerfile where the
 /// settings say (R-DEP-2).
-async fn validate(state: &State, job: &Job, dockerfile: &mut String) -> DbResult<StepOutcome> {
+async fn validate(state: &State, job: &Job, read: &mut build::Inspected) -> DbResult<StepOutcome> {
     let Some(p) = package_of(job) else { return Ok(StepOutcome::Done) };
     log(state, job, format!("checking {} ({} bytes, sha256 {})", p.name, p.size, p.sha256)).await?;
     let (path, max) = (p.path.clone(), state.package_max_bytes);
@@ -251,7 +251,7 @@ async fn validate(state: &State, job: &Job, dockerfile: &mut String) -> DbResult
                 ),
             )
             .await?;
-            *dockerfile = found.dockerfile;
+            *read = found;
             Ok(StepOutcome::Done)
         }
         Err(why) => Ok(StepOutcome::Failed(why)),
@@ -260,16 +260,20 @@ async fn validate(state: &State, job: &Job, dockerfile: &mut String) -> DbResult
 
 /// Reads the Dockerfile as a builder would and reports its steps; the image's
 /// digest is the package's hash, so the same package builds the same image.
-async fn build(state: &State, job: &Job, dockerfile: &str) -> DbResult<StepOutcome> {
+async fn build(state: &State, job: &Job, read: &build::Inspected) -> DbResult<StepOutcome> {
     let Some(p) = package_of(job) else { return Ok(StepOutcome::Done) };
-    let steps = match build::parse_dockerfile(dockerfile) {
+    let failed = |why: String| StepOutcome::Failed(format!("{}: {why}", job.config.dockerfile));
+    let steps = match build::parse_dockerfile(&read.dockerfile) {
         Ok(steps) => steps,
-        Err(why) => return Ok(StepOutcome::Failed(format!("{}: {why}", job.config.dockerfile))),
+        Err(why) => return Ok(failed(why)),
     };
     let context = &job.config.build_dir;
     log(state, job, format!("building {} with context `{context}`", job.image)).await?;
     for (i, step) in steps.iter().enumerate() {
         log(state, job, format!("Step {}/{} : {} {}", i + 1, steps.len(), step.keyword, step.args)).await?;
+    }
+    if let Err(why) = build::check_sources(&steps, &read.context) {
+        return Ok(failed(why));
     }
     let exposed = build::exposed_ports(&steps);
     if !exposed.is_empty() && !exposed.contains(&job.config.port) {

@@ -201,7 +201,7 @@ async fn a_bad_package_fails_its_build_step_with_the_reason_and_the_old_version_
     let t = create_from_package(&cloud, &env, "api", &good, port_8080()).await;
     assert_eq!(wait_task(&cloud, &env, "api", t["TaskId"].as_i64().unwrap()).await["Status"], "finished");
 
-    let cases: [(Vec<u8>, Value, &str, &str); 4] = [
+    let cases: [(Vec<u8>, Value, &str, &str); 5] = [
         (b"PK not really a zip".to_vec(), port_8080(), "validate upload", "not a zip archive"),
         (
             zip_of(&[("app/Dockerfile", DOCKERFILE)]),
@@ -214,6 +214,12 @@ async fn a_bad_package_fails_its_build_step_with_the_reason_and_the_old_version_
             port_8080(),
             "build image",
             "Dockerfile: line 2: unknown instruction `COPYY`",
+        ),
+        (
+            zip_of(&[("Dockerfile", "FROM node\nCOPY package.json ./\n")]),
+            port_8080(),
+            "build image",
+            "Dockerfile: line 2: COPY failed: `package.json` is not in the build context",
         ),
         (
             zip_of(&[("svc/Dockerfile.prod", DOCKERFILE)]),
@@ -245,7 +251,7 @@ async fn a_bad_package_fails_its_build_step_with_the_reason_and_the_old_version_
     let r = update_from_package(&cloud, &env, "api", &pkg, items).await;
     let t = wait_task(&cloud, &env, "api", r["TaskId"].as_i64().unwrap()).await;
     assert_eq!(t["Status"], "finished", "{t}");
-    assert_eq!(t["VersionName"], "api-006", "R-VER-1: failed builds used 002-005");
+    assert_eq!(t["VersionName"], "api-007", "R-VER-1: failed builds used 002-006");
 }
 
 #[tokio::test]

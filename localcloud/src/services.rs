@@ -52,6 +52,8 @@ fn invalid(field: &str, why: impl std::fmt::Display) -> CloudError {
     CloudError::new(codes::INVALID_PARAMETER_VALUE, format!("The parameter `{field}` {why}."))
 }
 
+/// A service is found only in its own environment: the key is (EnvId,
+/// ServerName), and nothing ever changes a service's EnvId (R-ENV-5).
 pub(crate) async fn find(
     state: &State,
     env: &str,

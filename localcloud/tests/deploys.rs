@@ -313,3 +313,24 @@ async fn r_ver_3_a_version_keeps_the_configuration_it_was_created_with() {
     assert!(v1["EnvParams"].as_str().unwrap().contains("GREETING"), "EnvParams is a JSON string");
     assert_eq!(code(&version("cfg-999").send(&cloud).await), "ResourceNotFound.VersionNotFound");
 }
+
+#[tokio::test]
+async fn r_env_5_a_service_never_leaves_its_environment() {
+    let cloud = start().await;
+    let a = create_env(&cloud, "ap-guangzhou", "aaa").await;
+    let b = create_env(&cloud, "ap-guangzhou", "bbb").await;
+    let t = create_service(&cloud, &a, "shop", "nginx:1.27").await["TaskId"].as_i64().unwrap();
+    assert_eq!(wait_task(&cloud, &a, "shop", t).await["Status"], "finished");
+
+    // No action reaches A's service through B: it is not there.
+    let r = update(&cloud, &b, "shop", "nginx:1.28").await;
+    assert_eq!(code(&r), "ResourceNotFound.ServerNotFound", "{r}");
+    let r = Call::new("tcbr", "DeleteCloudRunServer", json!({"EnvId": b, "ServerName": "shop"})).send(&cloud).await;
+    assert_eq!(code(&r), "ResourceNotFound.ServerNotFound");
+    // The same name in B is another service, with its own domain and versions.
+    let t = create_service(&cloud, &b, "shop", "nginx:1.28").await["TaskId"].as_i64().unwrap();
+    assert_eq!(wait_task(&cloud, &b, "shop", t).await["VersionName"], "shop-001");
+    let (da, db) = (detail(&cloud, &a, "shop").await, detail(&cloud, &b, "shop").await);
+    assert_ne!(da["BaseInfo"]["DefaultDomainName"], db["BaseInfo"]["DefaultDomainName"]);
+    assert_eq!(da["OnlineVersionInfos"][0]["ImageUrl"], "nginx:1.27", "A's service is untouched");
+}

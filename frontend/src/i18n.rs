@@ -359,6 +359,26 @@ pub fn status_text(status: &str, lang: Lang) -> String {
     msg.text(lang).into()
 }
 
+/// A deploy step's name as the cloud gives it, in the user's language;
+/// names this console does not know pass through as they are.
+pub fn step_name(name: &str, lang: Lang) -> String {
+    let zh = match name {
+        "validate upload" => "校验代码包",
+        "build image" => "构建镜像",
+        "push image" => "推送镜像",
+        "pull image" => "拉取镜像",
+        "create version" => "创建版本",
+        "start instances" => "启动实例",
+        "health check" => "健康检查",
+        "release traffic" => "切换流量",
+        _ => name,
+    };
+    match lang {
+        Lang::En => name.to_string(),
+        Lang::Zh => zh.to_string(),
+    }
+}
+
 /// A version's or service's settings in one line, e.g. "0.5 core / 1 GiB · port 80 · 0–50 instances".
 pub fn settings_line(cpu: f64, mem: f64, port: i64, min: i64, max: i64, lang: Lang) -> String {
     match lang {
@@ -456,5 +476,17 @@ pub fn error_text(e: &ApiError, lang: Lang) -> String {
             format!("{}（{}）", Msg::ErrForbidden.text(lang), e.message)
         }
         (None, _) => e.message.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn step_names_are_translated_and_unknown_ones_pass_through() {
+        assert_eq!(step_name("build image", Lang::Zh), "构建镜像");
+        assert_eq!(step_name("build image", Lang::En), "build image");
+        assert_eq!(step_name("warm caches", Lang::Zh), "warm caches");
     }
 }

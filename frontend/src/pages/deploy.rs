@@ -15,7 +15,7 @@ use wasm_bindgen::closure::Closure;
 
 use crate::api;
 use crate::components::{ErrorNote, Reason};
-use crate::i18n::{Msg, t};
+use crate::i18n::{Msg, lang, step_name, t};
 use crate::pages::env_layout::EnvCtx;
 
 stylance::import_crate_style!(style, "src/pages/deploy.module.css");
@@ -170,7 +170,7 @@ pub fn DeployProgress() -> impl IntoView {
                             view! {
                                 <li class=style::step data-status=data_status>
                                     <span class=style::dot aria-hidden="true"></span>
-                                    <span class=style::step_name>{name}</span>
+                                    <span class=style::step_name>{move || step_name(&name, lang())}</span>
                                     <span class=style::step_state>{t(label)} " " <span class="muted">{elapsed}</span></span>
                                     {(!fail_reason.is_empty()).then(|| view! { <span class=style::reason_line>{fail_reason.clone()}</span> })}
                                 </li>

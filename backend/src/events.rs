@@ -63,9 +63,25 @@ pub struct Hub {
     pub pollers_started: AtomicU64,
     pub polls: AtomicU64,
     pub subscribers: AtomicU64,
+    closing: Closing,
+}
+
+/// Set when the console stops: every live stream ends.
+struct Closing(tokio::sync::watch::Sender<bool>);
+
+impl Default for Closing {
+    fn default() -> Self {
+        Closing(tokio::sync::watch::Sender::new(false))
+    }
 }
 
 impl Hub {
+    /// Ends every live stream, for a graceful stop: an SSE response would
+    /// otherwise keep the server waiting until its task ends.
+    pub fn close(&self) {
+        let _ = self.closing.0.send(true);
+    }
+
     pub fn stats(&self) -> HubStats {
         HubStats {
             feeds: self.feeds.lock().unwrap_or_else(|p| p.into_inner()).len() as u64,
@@ -215,6 +231,7 @@ fn to_sse((id, e): &(u64, DeployEvent)) -> Event {
 /// events, without a gap or a duplicate; it ends after `done`.
 fn stream(hub: Arc<Hub>, feed: Arc<Feed>, after: u64) -> impl Stream<Item = Result<Event, Infallible>> {
     hub.subscribers.fetch_add(1, Ordering::Relaxed);
+    let mut closing = hub.closing.0.subscribe();
     let guard = Subscribed(hub);
     // Subscribe before reading the history, so nothing falls between the two.
     let mut live = feed.live.subscribe();
@@ -232,7 +249,11 @@ fn stream(hub: Arc<Hub>, feed: Arc<Feed>, after: u64) -> impl Stream<Item = Resu
             if done { return; }
         }
         loop {
-            match live.recv().await {
+            let next = tokio::select! {
+                next = live.recv() => next,
+                _ = closing.wait_for(|c| *c) => return,
+            };
+            match next {
                 Ok(item) if item.0 <= last => continue,
                 Ok(item) => {
                     last = item.0;

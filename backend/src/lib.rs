@@ -126,12 +126,29 @@ pub struct Running {
     /// Set when this start created the first admin.
     pub first_admin: Option<FirstAdmin>,
     server: tokio::task::JoinHandle<()>,
+    /// Tells the server to stop taking connections.
+    stopping: tokio::sync::watch::Sender<bool>,
 }
 
+/// How long a stop waits for requests in flight.
+const DRAIN: Duration = Duration::from_secs(10);
+
 impl Running {
-    /// Serves until the process is asked to stop.
-    pub async fn wait(self) {
-        let _ = self.server.await;
+    /// Serves until `signal`, then stops gracefully: live deploy streams end
+    /// (browsers reconnect with `Last-Event-ID`), requests in flight get up
+    /// to ten seconds to finish, and no new connection is taken.
+    pub async fn serve_until(self, signal: impl std::future::Future<Output = ()>) {
+        let mut server = self.server;
+        tokio::select! {
+            _ = &mut server => return,
+            () = signal => {}
+        }
+        tracing::info!("stopping: finishing the requests in flight");
+        self.hub.close();
+        let _ = self.stopping.send(true);
+        if tokio::time::timeout(DRAIN, server).await.is_err() {
+            tracing::warn!("requests were still running after {DRAIN:?}; stopped anyway");
+        }
     }
 }
 
@@ -198,14 +215,22 @@ pub async fn start(config: Config, clock: Arc<dyn Clock>) -> Result<Running, Sta
         tokio::spawn(demo::seed(state.clone()));
     }
     let router = app(state);
+    let (stopping, mut stop) = tokio::sync::watch::channel(false);
     let server = tokio::spawn(async move {
         // The peer address feeds the sign-in limits.
         let service = router.into_make_service_with_connect_info::<SocketAddr>();
-        if let Err(e) = axum::serve(listener, service).await {
+        let stopped = async move {
+            // Only a stop stops it: dropping the `Running` handle (as tests
+            // do) leaves it serving.
+            if stop.wait_for(|s| *s).await.is_err() {
+                std::future::pending::<()>().await;
+            }
+        };
+        if let Err(e) = axum::serve(listener, service).with_graceful_shutdown(stopped).await {
             tracing::error!(error = %e, "console server stopped");
         }
     });
-    Ok(Running { addr, localcloud: embedded, first_admin, hub, server })
+    Ok(Running { addr, localcloud: embedded, first_admin, hub, server, stopping })
 }
 
 /// `console`'s main loop: start, tell the operator where to go, serve.
@@ -225,9 +250,27 @@ pub async fn run(config: Config) -> Result<(), StartError> {
         }
         None => {}
     }
-    tokio::select! {
-        _ = running.wait() => {}
-        _ = tokio::signal::ctrl_c() => { tracing::info!("shutting down"); }
-    }
+    running.serve_until(stop_signal()).await;
     Ok(())
+}
+
+/// Ctrl-C, or SIGTERM (what service managers send).
+async fn stop_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            },
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
 }

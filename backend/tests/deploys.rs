@@ -179,3 +179,21 @@ async fn demo_mode_seeds_an_environment_with_services_and_history() {
     let web = services["ServerList"].as_array().unwrap().iter().find(|s| s["ServerName"] == "web").unwrap();
     assert_eq!(web["Status"], "normal", "the demo's code package built and went live");
 }
+
+#[tokio::test]
+async fn a_stopping_console_ends_live_streams_so_it_can_drain() {
+    let app = TestApp::start_with(|c| c.localcloud_step_ms = 2_000).await;
+    let token = app.login().await;
+    let (env, task) = deploying(&app, &token).await;
+    let mut resp = app.get(&events_path(&env, task), Some(&token)).send().await.unwrap();
+    // The stream is live: the first event has arrived, the task runs on.
+    let first = resp.chunk().await.unwrap().unwrap();
+    assert!(String::from_utf8_lossy(&first).contains("id:"), "{first:?}");
+
+    app.hub.close();
+    let rest = tokio::time::timeout(std::time::Duration::from_secs(5), resp.text())
+        .await
+        .expect("the stream ends when the hub closes")
+        .unwrap();
+    assert!(!rest.contains("event: done"), "it ends without claiming an outcome: {rest}");
+}

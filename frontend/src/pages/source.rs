@@ -19,8 +19,8 @@ pub const PACKAGE: &str = "package";
 /// The source as a form edits it.
 #[derive(Clone, Copy)]
 pub struct Source {
-    pub kind: RwSignal<&'static str>,
-    pub image: RwSignal<String>,
+    kind: RwSignal<&'static str>,
+    image: RwSignal<String>,
     package: RwSignal<Option<web_sys::File>, LocalStorage>,
     dockerfile: RwSignal<String>,
     build_dir: RwSignal<String>,

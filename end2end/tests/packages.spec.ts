@@ -44,6 +44,7 @@ test('deploy from a code package: upload with progress, build steps, traffic in 
   // from how the online version was made. Then the first version can be
   // deleted; the second, with the traffic, cannot.
   await page.getByRole('link', { name: 'api', exact: true }).click();
+  await expect(page.getByTestId('service-source')).toContainText('built from Dockerfile');
   await expect(page.getByRole('radio', { name: /Source code/ })).toBeChecked();
   await expect(page.getByLabel('Dockerfile name')).toHaveValue('Dockerfile');
   const v2 = zip({ Dockerfile: DOCKERFILE, 'server.js': "// v2\n" });

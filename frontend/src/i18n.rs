@@ -287,6 +287,8 @@ messages! {
     OnlineVersion => "Online version", "在线版本";
     Traffic => "Traffic", "流量";
     NothingOnline => "No version is online yet.", "还没有在线版本。";
+    NoEnvVars => "None set", "未设置";
+    BuiltFrom => "built from", "构建自";
     Settings => "Settings", "配置";
     DeployRecords => "Deploy records", "部署记录";
     ColVersion => "Version", "版本";

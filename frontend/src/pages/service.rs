@@ -10,7 +10,7 @@ use console_shared::actions::{
 };
 use console_shared::dto::ApiError;
 use console_shared::permissions::{Need, Role};
-use console_shared::rules::looks_secret;
+use console_shared::rules::{dockerfile_path, looks_secret};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
@@ -369,9 +369,18 @@ fn Overview(detail: DescribeCloudRunServerDetailResponse) -> impl IntoView {
                         }).collect_view().into_any()
                     }}
                 </dd>
+                <dt>{t(Msg::Source)}</dt>
+                <dd data-testid="service-source">
+                    {if c.has_dockerfile {
+                        let path = dockerfile_path(&c.build_dir, &c.dockerfile);
+                        view! { {t(Msg::SourcePackage)} " · " {t(Msg::BuiltFrom)} " " <code>{path}</code> }.into_any()
+                    } else {
+                        t(Msg::SourceImage).into_any()
+                    }}
+                </dd>
                 <dt>{t(Msg::Settings)}</dt>
                 <dd>
-                    {format!(
+                    {move || format!(
                         "{} · {policies} · {}: {}",
                         settings_line(c.cpu, c.mem, c.port, c.min_num, c.max_num, lang()),
                         Msg::LogCollection.text(lang()),
@@ -380,7 +389,11 @@ fn Overview(detail: DescribeCloudRunServerDetailResponse) -> impl IntoView {
                 </dd>
                 <dt>{t(Msg::EnvVars)}</dt>
                 <dd>
-                    {vars.into_iter().map(|(k, v)| view! { <code>{format!("{k}={v}")}</code> " " }).collect_view()}
+                    {if vars.is_empty() {
+                        t(Msg::NoEnvVars).into_any()
+                    } else {
+                        vars.into_iter().map(|(k, v)| view! { <code>{format!("{k}={v}")}</code> " " }).collect_view().into_any()
+                    }}
                 </dd>
             </dl>
         </section>

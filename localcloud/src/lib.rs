@@ -14,7 +14,9 @@ mod packages;
 mod protocol;
 mod services;
 mod store;
+mod task_actions;
 mod tasks;
+mod versions;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;

@@ -22,7 +22,7 @@ use console_shared::tc3::{self, IncomingRequest};
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::{SharedState, State, envs, packages, services, tasks};
+use crate::{SharedState, State, envs, packages, services, task_actions, versions};
 
 pub fn app(state: SharedState) -> Router {
     Router::new().route("/", post(handle)).merge(packages::routes()).fallback(not_post).with_state(state)
@@ -106,14 +106,14 @@ async fn dispatch(
     route!(product, action, body, DescribeCloudRunServerDetail, |r| { services::detail(state, region, r) });
     route!(product, action, body, DeleteCloudRunServer, |r| { services::delete(state, region, r) });
     route!(product, action, body, DescribeCloudRunPodList, |r| services::pods(state, region, r));
-    route!(product, action, body, DescribeVersionDetail, |r| services::version_detail(state, region, r));
-    route!(product, action, body, DescribeCloudRunDeployRecord, |r| { tasks::records(state, region, r) });
-    route!(product, action, body, DescribeServerManageTask, |r| { tasks::describe_task(state, region, r) });
-    route!(product, action, body, DescribeCloudRunProcessLog, |r| { tasks::process_log(state, region, r) });
-    route!(product, action, body, OperateServerManage, |r| { tasks::operate(state, region, r) });
-    route!(product, action, body, DeleteCloudRunVersions, |r| services::delete_versions(state, region, r));
+    route!(product, action, body, DescribeVersionDetail, |r| versions::version_detail(state, region, r));
+    route!(product, action, body, DescribeCloudRunDeployRecord, |r| { task_actions::records(state, region, r) });
+    route!(product, action, body, DescribeServerManageTask, |r| { task_actions::describe_task(state, region, r) });
+    route!(product, action, body, DescribeCloudRunProcessLog, |r| { task_actions::process_log(state, region, r) });
+    route!(product, action, body, OperateServerManage, |r| { task_actions::operate(state, region, r) });
+    route!(product, action, body, DeleteCloudRunVersions, |r| versions::delete_versions(state, region, r));
     route!(product, action, body, DescribeCloudBaseBuildService, |r| packages::build_service(state, region, r));
-    route!(product, action, body, DescribeCloudBaseRunBuildLog, |r| tasks::build_log(state, region, r));
+    route!(product, action, body, DescribeCloudBaseRunBuildLog, |r| task_actions::build_log(state, region, r));
     Err(CloudError::new(
         codes::INVALID_ACTION,
         format!("The action `{action}` does not exist in {} {}.", product.name(), product.version()),

@@ -1,0 +1,293 @@
+//! The actions on deploy tasks: the task with its steps, the process and
+//! build logs, the deploy records (R-DEP-5), and cancelling (R-DEP-3).
+
+use console_shared::actions::{
+    CloudBaseRunBuildLog, DeployRecord, DescribeCloudBaseRunBuildLogRequest, DescribeCloudBaseRunBuildLogResponse,
+    DescribeCloudRunDeployRecordResponse, DescribeServerManageTaskResponse, Empty, ManageTaskRequest,
+    OperateServerManageRequest, ProcessLogRequest, ProcessLogResponse, ServerManageTaskInfo, ServerRequest,
+    TaskStepInfo,
+};
+use console_shared::api::{CloudError, codes};
+use console_shared::region::Region;
+use console_shared::time::cst_datetime;
+
+use crate::deploy::BUILD_STEPS;
+use crate::protocol::internal;
+use crate::{State, envs, services};
+
+#[derive(sqlx::FromRow)]
+struct TaskRow {
+    id: i64,
+    env_id: String,
+    server_name: String,
+    version_name: String,
+    pre_version_name: String,
+    status: String,
+    release_type: String,
+    deploy_type: String,
+    fail_reason: String,
+    remark: String,
+    created_at: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct StepRow {
+    name: String,
+    status: String,
+    started_at: Option<i64>,
+    ended_at: Option<i64>,
+    fail_reason: String,
+}
+
+pub async fn describe_task(
+    state: &State,
+    region: Option<Region>,
+    req: ManageTaskRequest,
+) -> Result<DescribeServerManageTaskResponse, CloudError> {
+    services::find(state, &req.env_id, &req.server_name, region).await?;
+    // TaskId 0: the task running now, as the CLI asks for it.
+    let row: Option<TaskRow> = if req.task_id == 0 {
+        sqlx::query_as(
+            "SELECT * FROM tasks WHERE env_id = ? AND server_name = ? AND status = 'running' ORDER BY id DESC LIMIT 1",
+        )
+        .bind(&req.env_id)
+        .bind(&req.server_name)
+        .fetch_optional(&state.db)
+        .await
+    } else {
+        sqlx::query_as("SELECT * FROM tasks WHERE id = ? AND env_id = ? AND server_name = ?")
+            .bind(req.task_id)
+            .bind(&req.env_id)
+            .bind(&req.server_name)
+            .fetch_optional(&state.db)
+            .await
+    }
+    .map_err(|e| internal(&e))?;
+    // Like the official example, a missing task is `IsExist: false`, not an error.
+    let Some(t) = row else {
+        return Ok(DescribeServerManageTaskResponse { is_exist: false, task: ServerManageTaskInfo::default() });
+    };
+    let steps: Vec<StepRow> = sqlx::query_as(
+        "SELECT name, status, started_at, ended_at, fail_reason FROM task_steps WHERE task_id = ? ORDER BY idx",
+    )
+    .bind(t.id)
+    .fetch_all(&state.db)
+    .await
+    .map_err(|e| internal(&e))?;
+    let when = |ts: Option<i64>| ts.map(cst_datetime).unwrap_or_default();
+    Ok(DescribeServerManageTaskResponse {
+        is_exist: true,
+        task: ServerManageTaskInfo {
+            id: t.id,
+            env_id: t.env_id,
+            server_name: t.server_name,
+            create_time: cst_datetime(t.created_at),
+            change_type: "CODE".into(),
+            release_type: t.release_type,
+            deploy_type: t.deploy_type,
+            pre_version_name: t.pre_version_name,
+            version_name: t.version_name,
+            pipeline_id: 0,
+            pipeline_task_id: t.id,
+            release_id: t.id,
+            status: t.status,
+            fail_reason: t.fail_reason,
+            operator_remark: t.remark,
+            steps: steps
+                .into_iter()
+                .map(|s| TaskStepInfo {
+                    cost_time: match (s.started_at, s.ended_at) {
+                        (Some(a), Some(b)) => b - a,
+                        (Some(a), None) => crate::now() - a,
+                        _ => 0,
+                    },
+                    name: s.name,
+                    status: s.status,
+                    start_time: when(s.started_at),
+                    end_time: when(s.ended_at),
+                    fail_reason: s.fail_reason,
+                })
+                .collect(),
+        },
+    })
+}
+
+/// `RunId` is `run-<version>` in localcloud.
+pub async fn process_log(
+    state: &State,
+    region: Option<Region>,
+    req: ProcessLogRequest,
+) -> Result<ProcessLogResponse, CloudError> {
+    envs::find(state, &req.env_id, region).await?;
+    let version = req.run_id.strip_prefix("run-").unwrap_or(&req.run_id);
+    let logs: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT l.at, l.line FROM task_logs l JOIN tasks t ON t.id = l.task_id
+         WHERE t.env_id = ? AND t.version_name = ? ORDER BY l.task_id, l.seq",
+    )
+    .bind(&req.env_id)
+    .bind(version)
+    .fetch_all(&state.db)
+    .await
+    .map_err(|e| internal(&e))?;
+    Ok(ProcessLogResponse { logs: logs.into_iter().map(|(at, line)| format!("{} {line}", cst_datetime(at))).collect() })
+}
+
+pub async fn records(
+    state: &State,
+    region: Option<Region>,
+    req: ServerRequest,
+) -> Result<DescribeCloudRunDeployRecordResponse, CloudError> {
+    let service = services::find(state, &req.env_id, &req.server_name, region).await?;
+    // A deleted version's records stay readable (R-DEP-5), without an image.
+    let rows: Vec<(String, String, i64, Option<String>, i64)> = sqlx::query_as(
+        "SELECT t.version_name, t.status, t.created_at, v.image, t.id FROM tasks t
+         LEFT JOIN versions v ON v.env_id = t.env_id AND v.server_name = t.server_name AND v.version_name = t.version_name
+         WHERE t.env_id = ? AND t.server_name = ? ORDER BY t.id DESC",
+    )
+    .bind(&req.env_id)
+    .bind(&req.server_name)
+    .fetch_all(&state.db)
+    .await
+    .map_err(|e| internal(&e))?;
+    let deploy_records = rows
+        .into_iter()
+        .map(|(version, status, at, image, task)| {
+            let online = service.online_version.as_deref() == Some(version.as_str());
+            DeployRecord {
+                status: match status.as_str() {
+                    "running" => "deploying".into(),
+                    "failed" => "deploy_failed".into(),
+                    "cancelled" => "cancelled".into(),
+                    _ => "running".into(),
+                },
+                run_id: format!("run-{version}"),
+                deploy_id: version,
+                deploy_time: cst_datetime(at),
+                build_id: task,
+                flow_ratio: if online { 100 } else { 0 },
+                image_url: image,
+                scale_status: String::new(),
+                has_traffic: online,
+                traffic_type: "FLOW".into(),
+                is_releasing: status == "running",
+            }
+        })
+        .collect();
+    Ok(DescribeCloudRunDeployRecordResponse { deploy_records })
+}
+
+pub async fn operate(
+    state: &State,
+    region: Option<Region>,
+    req: OperateServerManageRequest,
+) -> Result<Empty, CloudError> {
+    services::find(state, &req.env_id, &req.server_name, region).await?;
+    if req.operate_type != "cancel" {
+        return Err(CloudError::new(
+            codes::INVALID_PARAMETER_VALUE,
+            format!(
+                "OperateType `{}` applies to gray releases, which localcloud does not run yet; `cancel` works.",
+                req.operate_type
+            ),
+        ));
+    }
+    // R-DEP-3: the task is marked at once so a new update can start now; the
+    // runner stops at its next step and the version never goes online.
+    let cancelled = sqlx::query(
+        "UPDATE tasks SET cancel_requested = 1, status = 'cancelled', fail_reason = 'cancelled by the user'
+         WHERE id = ? AND env_id = ? AND server_name = ? AND status = 'running'",
+    )
+    .bind(req.task_id)
+    .bind(&req.env_id)
+    .bind(&req.server_name)
+    .execute(&state.db)
+    .await
+    .map_err(|e| internal(&e))?;
+    if cancelled.rows_affected() == 0 {
+        return Err(CloudError::new(
+            codes::INVALID_PARAMETER_VALUE,
+            "That task is not running: there is nothing to cancel.",
+        ));
+    }
+    Ok(Empty {})
+}
+
+/// Lines per `DescribeCloudBaseRunBuildLog` answer; `More` says when there are more.
+const BUILD_LOG_PAGE: i64 = 500;
+
+/// tcb `DescribeCloudBaseRunBuildLog`: the lines logged during the build
+/// steps (pull, or validate/build/push for a package), from line `Start`.
+/// The task is the record's `BuildId`, or else the newest deploy of
+/// `ServiceName`/`ServiceVersion`.
+pub async fn build_log(
+    state: &State,
+    region: Option<Region>,
+    req: DescribeCloudBaseRunBuildLogRequest,
+) -> Result<DescribeCloudBaseRunBuildLogResponse, CloudError> {
+    let env = req
+        .env_id
+        .filter(|e| !e.is_empty())
+        .ok_or_else(|| CloudError::new(codes::MISSING_PARAMETER, "The parameter `EnvId` is missing."))?;
+    envs::find(state, &env, region).await?;
+    let start = req.start.unwrap_or(0);
+    if start < 0 {
+        return Err(CloudError::new(codes::INVALID_PARAMETER_VALUE, "The parameter `Start` must not be negative."));
+    }
+    let task: Option<(i64, String)> = match (req.build_id, req.service_name, req.service_version) {
+        (Some(id), _, _) => {
+            sqlx::query_as("SELECT id, status FROM tasks WHERE id = ? AND env_id = ?")
+                .bind(id)
+                .bind(&env)
+                .fetch_optional(&state.db)
+                .await
+        }
+        (None, Some(service), Some(version)) => {
+            sqlx::query_as(
+                "SELECT id, status FROM tasks WHERE env_id = ? AND server_name = ? AND version_name = ?
+                 ORDER BY id DESC LIMIT 1",
+            )
+            .bind(&env)
+            .bind(service)
+            .bind(version)
+            .fetch_optional(&state.db)
+            .await
+        }
+        _ => {
+            return Err(CloudError::new(
+                codes::MISSING_PARAMETER,
+                "The parameter `BuildId` (or `ServiceName` with `ServiceVersion`) is missing.",
+            ));
+        }
+    }
+    .map_err(|e| internal(&e))?;
+    let (task, status) = task.ok_or_else(|| CloudError::new(codes::RESOURCE_NOT_FOUND, "No deploy has that build."))?;
+    let names = BUILD_STEPS.map(|n| format!("'{n}'")).join(", ");
+    let total: i64 = sqlx::query_scalar(&format!(
+        "SELECT COUNT(*) FROM task_logs l JOIN task_steps s ON s.task_id = l.task_id AND s.idx = l.step
+         WHERE l.task_id = ? AND s.name IN ({names})"
+    ))
+    .bind(task)
+    .fetch_one(&state.db)
+    .await
+    .map_err(|e| internal(&e))?;
+    let lines: Vec<(i64, String)> = sqlx::query_as(&format!(
+        "SELECT l.at, l.line FROM task_logs l JOIN task_steps s ON s.task_id = l.task_id AND s.idx = l.step
+         WHERE l.task_id = ? AND s.name IN ({names}) ORDER BY l.seq LIMIT ? OFFSET ?"
+    ))
+    .bind(task)
+    .bind(BUILD_LOG_PAGE)
+    .bind(start)
+    .fetch_all(&state.db)
+    .await
+    .map_err(|e| internal(&e))?;
+    let delivered = lines.len() as i64;
+    let text = lines.into_iter().map(|(at, line)| format!("{} {line}\n", cst_datetime(at))).collect();
+    Ok(DescribeCloudBaseRunBuildLogResponse {
+        log: Some(CloudBaseRunBuildLog {
+            total,
+            delivered,
+            text,
+            more: start + delivered < total || status == "running",
+        }),
+    })
+}

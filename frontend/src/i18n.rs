@@ -364,15 +364,16 @@ pub fn status_text(status: &str, lang: Lang) -> String {
 /// A deploy step's name as the cloud gives it, in the user's language;
 /// names this console does not know pass through as they are.
 pub fn step_name(name: &str, lang: Lang) -> String {
+    use console_shared::actions::steps;
     let zh = match name {
-        "validate upload" => "校验代码包",
-        "build image" => "构建镜像",
-        "push image" => "推送镜像",
-        "pull image" => "拉取镜像",
-        "create version" => "创建版本",
-        "start instances" => "启动实例",
-        "health check" => "健康检查",
-        "release traffic" => "切换流量",
+        steps::VALIDATE => "校验代码包",
+        steps::BUILD => "构建镜像",
+        steps::PUSH => "推送镜像",
+        steps::PULL => "拉取镜像",
+        steps::CREATE => "创建版本",
+        steps::START => "启动实例",
+        steps::HEALTH => "健康检查",
+        steps::RELEASE => "切换流量",
         _ => name,
     };
     match lang {

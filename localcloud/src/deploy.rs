@@ -17,7 +17,7 @@ use axum::Json;
 use axum::extract::Request;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
-use console_shared::actions::ServerBaseConfig;
+use console_shared::actions::{ServerBaseConfig, steps};
 use console_shared::rules::looks_secret;
 use serde_json::json;
 use tokio::sync::oneshot;
@@ -28,24 +28,15 @@ pub const IMAGE_FAIL_HEALTH: &str = "localcloud/fail-health";
 pub const IMAGE_SLOW_START: &str = "localcloud/slow-start";
 pub const IMAGE_MISSING: &str = "localcloud/missing";
 
-pub const STEP_PULL: &str = "pull image";
-pub const STEP_VALIDATE: &str = "validate upload";
-pub const STEP_BUILD: &str = "build image";
-pub const STEP_PUSH: &str = "push image";
-pub const STEP_CREATE: &str = "create version";
-pub const STEP_START: &str = "start instances";
-pub const STEP_HEALTH: &str = "health check";
-pub const STEP_RELEASE: &str = "release traffic";
-
 /// The steps of an image deploy, in order.
-pub const IMAGE_STEPS: [&str; 5] = [STEP_PULL, STEP_CREATE, STEP_START, STEP_HEALTH, STEP_RELEASE];
+pub const IMAGE_STEPS: [&str; 5] = [steps::PULL, steps::CREATE, steps::START, steps::HEALTH, steps::RELEASE];
 
 /// The steps of a code-package deploy (R-DEP-2): the build comes first.
 pub const PACKAGE_STEPS: [&str; 7] =
-    [STEP_VALIDATE, STEP_BUILD, STEP_PUSH, STEP_CREATE, STEP_START, STEP_HEALTH, STEP_RELEASE];
+    [steps::VALIDATE, steps::BUILD, steps::PUSH, steps::CREATE, steps::START, steps::HEALTH, steps::RELEASE];
 
 /// The steps whose lines make up the build log (DescribeCloudBaseRunBuildLog).
-pub const BUILD_STEPS: [&str; 4] = [STEP_PULL, STEP_VALIDATE, STEP_BUILD, STEP_PUSH];
+pub const BUILD_STEPS: [&str; 4] = [steps::PULL, steps::VALIDATE, steps::BUILD, steps::PUSH];
 
 struct Instance {
     id: String,

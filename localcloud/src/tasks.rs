@@ -6,12 +6,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::Duration;
 
-use console_shared::actions::ServerBaseConfig;
+use console_shared::actions::{ServerBaseConfig, steps};
 
-use crate::deploy::{
-    self, IMAGE_MISSING, IMAGE_SLOW_START, IMAGE_STEPS, PACKAGE_STEPS, STEP_BUILD, STEP_CREATE, STEP_HEALTH, STEP_PULL,
-    STEP_PUSH, STEP_START, STEP_VALIDATE,
-};
+use crate::deploy::{self, IMAGE_MISSING, IMAGE_SLOW_START, IMAGE_STEPS, PACKAGE_STEPS};
 use crate::packages::Package;
 use crate::services::Source;
 use crate::{State, build};
@@ -167,17 +164,17 @@ async fn run(state: &State, job: &Job) -> DbResult<()> {
         set_step(state, job.task, idx, "running", "").await?;
         tokio::time::sleep(delay).await;
         let outcome = match *name {
-            STEP_PULL => pull(state, job).await?,
-            STEP_VALIDATE => validate(state, job, &mut read).await?,
-            STEP_BUILD => build(state, job, &read).await?,
-            STEP_PUSH => push(state, job).await?,
-            STEP_CREATE => {
+            steps::PULL => pull(state, job).await?,
+            steps::VALIDATE => validate(state, job, &mut read).await?,
+            steps::BUILD => build(state, job, &read).await?,
+            steps::PUSH => push(state, job).await?,
+            steps::CREATE => {
                 log(state, job, format!("version {} created; its configuration is frozen (R-VER-3)", job.version))
                     .await?;
                 StepOutcome::Done
             }
-            STEP_START => start_instances(state, job, delay).await?,
-            STEP_HEALTH => health_check(state, job).await?,
+            steps::START => start_instances(state, job, delay).await?,
+            steps::HEALTH => health_check(state, job).await?,
             _ => {
                 // The last look before traffic moves: a cancelled version never goes online.
                 if cancelled(state, job.task).await? {

@@ -219,6 +219,19 @@ pub struct ManageTaskRequest {
     pub operator_remark: Option<String>,
 }
 
+/// The step names (`TaskStepInfo.Name`) of localcloud's deploy tasks: the
+/// local cloud reports them and the SPA translates them, from one list.
+pub mod steps {
+    pub const PULL: &str = "pull image";
+    pub const VALIDATE: &str = "validate upload";
+    pub const BUILD: &str = "build image";
+    pub const PUSH: &str = "push image";
+    pub const CREATE: &str = "create version";
+    pub const START: &str = "start instances";
+    pub const HEALTH: &str = "health check";
+    pub const RELEASE: &str = "release traffic";
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct TaskStepInfo {

@@ -8,7 +8,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
-use console_shared::dto::{ApiError, AuditEntry};
+use console_shared::dto::{ApiError, AuditEntry, AuditPage};
 use console_shared::permissions::Endpoint;
 use console_shared::time::utc_datetime;
 use serde::Deserialize;
@@ -75,6 +75,19 @@ impl<'a> Event<'a> {
     }
 }
 
+/// Longest text kept from a caller for each field: a username or a detail
+/// can come from anyone (a failed sign-in), and the log is append-only.
+const USERNAME_MAX: usize = 64;
+const ACTION_MAX: usize = 64;
+const DETAIL_MAX: usize = 500;
+
+fn cut(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((end, _)) => format!("{}…", &text[..end]),
+        None => text.to_string(),
+    }
+}
+
 /// Appends an entry. A failure to write is logged loudly but does not undo
 /// what already happened in the cloud.
 pub async fn record(state: &AppState, e: Event<'_>) {
@@ -84,11 +97,11 @@ pub async fn record(state: &AppState, e: Event<'_>) {
     )
     .bind(state.clock.now())
     .bind(e.user_id)
-    .bind(e.username)
-    .bind(e.env_id)
-    .bind(e.action)
+    .bind(cut(e.username, USERNAME_MAX))
+    .bind(e.env_id.map(|env| cut(env, USERNAME_MAX)))
+    .bind(cut(e.action, ACTION_MAX))
     .bind(e.outcome.as_str())
-    .bind(&e.detail)
+    .bind(cut(&e.detail, DETAIL_MAX))
     .bind(e.request_id)
     .execute(&state.db)
     .await;
@@ -110,8 +123,15 @@ pub struct Filter {
     outcome: Option<String>,
     from: Option<i64>,
     to: Option<i64>,
+    /// Only entries older than this id (the previous page's `next_before`).
+    before: Option<i64>,
     limit: Option<i64>,
 }
+
+/// A page of the API, and the most one CSV export holds.
+const PAGE_DEFAULT: i64 = 100;
+const PAGE_MAX: i64 = 500;
+const EXPORT_MAX: i64 = 10_000;
 
 #[derive(sqlx::FromRow)]
 struct Row {
@@ -126,13 +146,12 @@ struct Row {
 }
 
 /// Owners may read their environment's log; the whole log is for admins.
-async fn entries(state: &AppState, user: &AuthUser, f: &Filter) -> AppResult<Vec<AuditEntry>> {
+async fn entries(state: &AppState, user: &AuthUser, f: &Filter, limit: i64) -> AppResult<Vec<AuditEntry>> {
     let env = f.env.as_deref().filter(|e| !e.is_empty());
     match env {
         Some(env) => authorize(state, user, Endpoint::ReadEnvAudit, Some(env)).await?,
         None => authorize(state, user, Endpoint::ReadAllAudit, None).await?,
     };
-    let limit = f.limit.unwrap_or(500).clamp(1, 10_000);
     let rows: Vec<Row> = sqlx::query_as(
         "SELECT id, at, username, env_id, action, outcome, detail, request_id FROM audit_log
          WHERE (?1 IS NULL OR env_id = ?1)
@@ -141,6 +160,7 @@ async fn entries(state: &AppState, user: &AuthUser, f: &Filter) -> AppResult<Vec
            AND (?4 IS NULL OR outcome = ?4)
            AND (?5 IS NULL OR at >= ?5)
            AND (?6 IS NULL OR at < ?6)
+           AND (?8 IS NULL OR id < ?8)
          ORDER BY id DESC LIMIT ?7",
     )
     .bind(env)
@@ -150,6 +170,7 @@ async fn entries(state: &AppState, user: &AuthUser, f: &Filter) -> AppResult<Vec
     .bind(f.from)
     .bind(f.to)
     .bind(limit)
+    .bind(f.before)
     .fetch_all(&state.db)
     .await?;
     Ok(rows
@@ -168,18 +189,26 @@ async fn entries(state: &AppState, user: &AuthUser, f: &Filter) -> AppResult<Vec
 }
 
 #[utoipa::path(get, path = "/api/audit", tag = "audit",
-    description = "Audit entries, newest first. With `env`: needs owner there; without: admin.",
+    description = "Audit entries, newest first, a page at a time (`limit` up to 500, default 100; `before` from the \
+previous page's `next_before`). With `env`: needs owner there; without: admin.",
     params(("env" = Option<String>, Query), ("user" = Option<String>, Query), ("action" = Option<String>, Query),
         ("outcome" = Option<String>, Query, description = "allowed | denied | failed"),
         ("from" = Option<i64>, Query, description = "Unix seconds, inclusive"), ("to" = Option<i64>, Query, description = "Unix seconds, exclusive"),
+        ("before" = Option<i64>, Query, description = "Only entries with a smaller id"),
         ("limit" = Option<i64>, Query)),
-    responses((status = 200, body = [AuditEntry]), (status = 403, body = ApiError)))]
+    responses((status = 200, body = AuditPage), (status = 403, body = ApiError)))]
 pub(crate) async fn list(
     State(state): State<AppState>,
     user: AuthUser,
     Query(f): Query<Filter>,
-) -> AppResult<Json<Vec<AuditEntry>>> {
-    Ok(Json(entries(&state, &user, &f).await?))
+) -> AppResult<Json<AuditPage>> {
+    let limit = f.limit.unwrap_or(PAGE_DEFAULT).clamp(1, PAGE_MAX);
+    // One more than asked tells whether an older page exists.
+    let mut entries = entries(&state, &user, &f, limit + 1).await?;
+    let more = entries.len() as i64 > limit;
+    entries.truncate(limit as usize);
+    let next_before = more.then(|| entries.last().map(|e| e.id)).flatten();
+    Ok(Json(AuditPage { entries, next_before }))
 }
 
 /// RFC 4180 quoting; a leading `=`, `+`, `-` or `@` is defused so a
@@ -190,14 +219,15 @@ fn csv_field(s: &str) -> String {
 }
 
 #[utoipa::path(get, path = "/api/audit/export.csv", tag = "audit",
-    description = "The same entries as CSV (UTC times). Same filters and permissions as /api/audit.",
+    description = "The same entries as CSV (UTC times), up to 10 000 from `before`. Same filters and permissions as \
+/api/audit.",
     responses((status = 200, content_type = "text/csv", body = String), (status = 403, body = ApiError)))]
 pub(crate) async fn export_csv(
     State(state): State<AppState>,
     user: AuthUser,
     Query(f): Query<Filter>,
 ) -> AppResult<Response> {
-    let rows = entries(&state, &user, &f).await?;
+    let rows = entries(&state, &user, &f, f.limit.unwrap_or(EXPORT_MAX).clamp(1, EXPORT_MAX)).await?;
     let mut out = String::from("id,time_utc,user,environment,action,outcome,detail,request_id\r\n");
     for r in rows {
         let fields = [

@@ -1,15 +1,17 @@
 //! Sign-in, sessions and the `AuthUser` extractor.
 //!
 //! Sessions live in SQLite, keyed by the SHA-256 of a random token that only
-//! the browser holds (in an `HttpOnly; SameSite=Strict` cookie). Every login
-//! mints a new token; logout, idle and absolute expiry delete the row, so a
-//! stolen old cookie is worthless.
+//! the browser holds (in an `HttpOnly; SameSite=Strict` cookie, `__Host-`
+//! prefixed over TLS so no sibling host can plant one). Every login mints a
+//! new token; logout, idle and absolute expiry delete the row (and are
+//! audited), so a stolen old cookie is worthless. A user holds at most
+//! `CONSOLE_MAX_SESSIONS_PER_USER` sessions: a new sign-in ends the oldest.
 
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
 use argon2::{Algorithm, Argon2, Params, Version};
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 
-use axum::extract::{ConnectInfo, FromRequestParts, State};
+use axum::extract::{ConnectInfo, DefaultBodyLimit, FromRequestParts, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header, request::Parts};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -22,12 +24,29 @@ use crate::AppState;
 use crate::audit::{self, Event, Outcome};
 use crate::error::{AppError, AppResult};
 use crate::json::AppJson;
+use crate::ratelimit::{self, Client};
 
-pub const COOKIE: &str = "console_session";
+/// The session cookie's name: over TLS the `__Host-` prefix makes the
+/// browser refuse it unless it is `Secure`, host-only and for `/`.
+pub fn cookie_name(state: &AppState) -> &'static str {
+    if state.secure_cookies { "__Host-console_session" } else { "console_session" }
+}
+
+/// The device cookie: a browser that signed in before (see ratelimit).
+fn device_cookie_name(state: &AppState) -> &'static str {
+    if state.secure_cookies { "__Host-console_device" } else { "console_device" }
+}
+
+/// How long a device token vouches for its browser.
+const DEVICE_LIFETIME_SECS: i64 = 30 * 24 * 3600;
+
+/// A sign-in or password body is a few short strings: anything larger is an
+/// attack on the parser or the audit log.
+pub const CREDENTIALS_BODY_MAX: usize = 4 * 1024;
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/api/auth/login", post(login))
+        .route("/api/auth/login", post(login).layer(DefaultBodyLimit::max(CREDENTIALS_BODY_MAX)))
         .route("/api/auth/logout", post(logout))
         .route("/api/auth/me", get(me))
 }
@@ -38,23 +57,53 @@ fn argon2() -> Argon2<'static> {
     Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
 }
 
-/// Hashes on the blocking pool: argon2 takes tens of milliseconds of CPU.
+fn busy() -> AppError {
+    AppError::new(
+        StatusCode::TOO_MANY_REQUESTS,
+        console_codes::BUSY,
+        "The console is checking many passwords right now; try again in a few seconds.",
+    )
+}
+
+/// Hashes on the blocking pool, within the bound on password work.
 pub async fn hash_password(password: String) -> AppResult<String> {
-    tokio::task::spawn_blocking(move || {
+    ratelimit::password_work(move || {
         let salt = SaltString::generate(&mut OsRng);
         argon2().hash_password(password.as_bytes(), &salt).map(|h| h.to_string())
     })
     .await
-    .map_err(AppError::internal)?
+    .ok_or_else(busy)?
     .map_err(AppError::internal)
 }
 
-async fn verify_password(password: String, hash: String) -> bool {
-    tokio::task::spawn_blocking(move || {
+/// `None`: too much password work is running or waiting.
+async fn verify_password(password: String, hash: String) -> Option<bool> {
+    ratelimit::password_work(move || {
         PasswordHash::new(&hash).is_ok_and(|parsed| argon2().verify_password(password.as_bytes(), &parsed).is_ok())
     })
     .await
-    .unwrap_or(false)
+}
+
+/// The top of zxcvbn's list of the passwords most often found in breaches.
+const COMMON_PASSWORDS_CHECKED: usize = 10_000;
+
+/// Refuses a password among the 10 000 most common ones (in any letter case,
+/// or with the usual letter-for-digit swaps), since those are tried first.
+pub fn refuse_common(password: &str) -> AppResult<()> {
+    use zxcvbn::matching::patterns::MatchPattern;
+    let Ok(entropy) = std::panic::catch_unwind(|| zxcvbn::zxcvbn(password, &[])) else { return Ok(()) };
+    let common = match entropy.sequence() {
+        [only] => matches!(&only.pattern, MatchPattern::Dictionary(d)
+            // The dictionary's type is not exported; its name is stable API.
+            if format!("{:?}", d.dictionary_name) == "Passwords" && d.rank <= COMMON_PASSWORDS_CHECKED),
+        _ => false,
+    };
+    if common {
+        return Err(AppError::bad_request(
+            "That password is one of the most commonly used ones, which attackers try first. Choose another.",
+        ));
+    }
+    Ok(())
 }
 
 /// A hash of no one's password: unknown usernames are verified against it so
@@ -83,30 +132,95 @@ fn new_handle() -> String {
     hex::encode(rand::random::<[u8; 8]>())
 }
 
-pub fn cookie_token(headers: &HeaderMap) -> Option<String> {
+fn cookie_value(headers: &HeaderMap, wanted: &str) -> Option<String> {
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == COOKIE)
+        .find(|(name, _)| *name == wanted)
         .map(|(_, value)| value.to_string())
+}
+
+/// The session token the request carries.
+pub fn cookie_token(state: &AppState, headers: &HeaderMap) -> Option<String> {
+    cookie_value(headers, cookie_name(state))
+}
+
+fn cookie(state: &AppState, name: &str, value: Option<&str>, max_age: i64) -> HeaderValue {
+    let secure = if state.secure_cookies { "; Secure" } else { "" };
+    let (value, max_age) = value.map_or(("", 0), |v| (v, max_age));
+    HeaderValue::from_str(&format!("{name}={value}; HttpOnly; SameSite=Strict; Path=/{secure}; Max-Age={max_age}"))
+        .expect("cookie is ASCII")
 }
 
 /// The cookie carrying `token`; `None` clears it.
 pub fn session_cookie(state: &AppState, token: Option<&str>) -> HeaderValue {
-    let secure = if state.secure_cookies { "; Secure" } else { "" };
-    let value = match token {
-        Some(t) => {
-            format!("{COOKIE}={t}; HttpOnly; SameSite=Strict; Path=/{secure}; Max-Age={}", state.session_absolute)
-        }
-        None => format!("{COOKIE}=; HttpOnly; SameSite=Strict; Path=/{secure}; Max-Age=0"),
-    };
-    HeaderValue::from_str(&value).expect("cookie is ASCII")
+    cookie(state, cookie_name(state), token, state.session_absolute)
 }
 
-/// Starts a session for `user_id`; returns the token for the cookie.
+/// The client's address: the peer, or — when the peer is a trusted proxy —
+/// the right-most address in `X-Forwarded-For` that is not one of them
+/// (everything left of it could have been written by the client).
+pub fn client_ip(state: &AppState, connect: &ConnectInfo<SocketAddr>, headers: &HeaderMap) -> String {
+    let peer = connect.0.ip();
+    let trusted = |ip: &IpAddr| state.trusted_proxies.iter().any(|net| net.contains(ip));
+    if !trusted(&peer) {
+        return peer.to_string();
+    }
+    let hops: Vec<IpAddr> = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map_while(|hop| hop.trim().parse().ok())
+        .collect();
+    hops.iter().rev().find(|ip| !trusted(ip)).or(hops.first()).unwrap_or(&peer).to_string()
+}
+
+/// The device token's hash, if the request carries one that `username`'s
+/// earlier sign-in in this browser left.
+async fn known_device(state: &AppState, headers: &HeaderMap, username: &str) -> AppResult<Option<String>> {
+    let Some(token) = cookie_value(headers, device_cookie_name(state)) else { return Ok(None) };
+    let hash = token_hash(&token);
+    let owner: Option<String> = sqlx::query_scalar(
+        "SELECT u.username FROM devices d JOIN users u ON u.id = d.user_id WHERE d.token_hash = ? AND d.created_at > ?",
+    )
+    .bind(&hash)
+    .bind(state.clock.now() - DEVICE_LIFETIME_SECS)
+    .fetch_optional(&state.db)
+    .await?;
+    Ok(owner.filter(|o| o == username).map(|_| hash))
+}
+
+/// Vouches for this browser in `user_id`'s later sign-ins: a new token (the
+/// old one, if any, ends), at most a few per user.
+async fn new_device(state: &AppState, user_id: i64, old: Option<&str>) -> AppResult<HeaderValue> {
+    let token = new_token();
+    let mut tx = crate::db::write_tx(&state.db).await?;
+    if let Some(old) = old {
+        sqlx::query("DELETE FROM devices WHERE token_hash = ?").bind(old).execute(&mut *tx).await?;
+    }
+    sqlx::query("INSERT INTO devices (token_hash, user_id, created_at) VALUES (?, ?, ?)")
+        .bind(token_hash(&token))
+        .bind(user_id)
+        .bind(state.clock.now())
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query(
+        "DELETE FROM devices WHERE user_id = ?1 AND token_hash NOT IN
+         (SELECT token_hash FROM devices WHERE user_id = ?1 ORDER BY created_at DESC, rowid DESC LIMIT 20)",
+    )
+    .bind(user_id)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(cookie(state, device_cookie_name(state), Some(&token), DEVICE_LIFETIME_SECS))
+}
+
+/// Starts a session for `user_id`; returns the token for the cookie. Beyond
+/// the per-user limit, the oldest sessions end.
 pub async fn new_session(state: &AppState, user_id: i64, headers: &HeaderMap, ip: &str) -> AppResult<String> {
     let token = new_token();
     let now = state.clock.now();
@@ -125,14 +239,29 @@ pub async fn new_session(state: &AppState, user_id: i64, headers: &HeaderMap, ip
     .bind(new_handle())
     .execute(&state.db)
     .await?;
+    sqlx::query(
+        "DELETE FROM sessions WHERE user_id = ?1 AND id_hash NOT IN
+         (SELECT id_hash FROM sessions WHERE user_id = ?1 ORDER BY created_at DESC, rowid DESC LIMIT ?2)",
+    )
+    .bind(user_id)
+    .bind(state.max_sessions_per_user)
+    .execute(&state.db)
+    .await?;
     Ok(token)
 }
 
+/// How long a rotated-away session id keeps working, for requests that were
+/// already on their way with it.
+const ROTATION_GRACE_SECS: i64 = 10;
+
 /// Replaces the session behind `old_token` with a new id, keeping its start
-/// time (the absolute lifetime does not restart) and its handle.
+/// time (the absolute lifetime does not restart) and its handle; the old id
+/// stays an alias of the new one for [`ROTATION_GRACE_SECS`].
 async fn reissue(state: &AppState, old_token: &str) -> AppResult<Option<String>> {
     let token = new_token();
+    let now = state.clock.now();
     let mut tx = crate::db::write_tx(&state.db).await?;
+    sqlx::query("DELETE FROM session_aliases WHERE until < ?").bind(now).execute(&mut *tx).await?;
     let copied = sqlx::query(
         "INSERT INTO sessions (id_hash, user_id, created_at, last_seen, user_agent, ip, handle, rotate)
          SELECT ?, user_id, created_at, last_seen, user_agent, ip, handle || '-', 0 FROM sessions WHERE id_hash = ?",
@@ -150,6 +279,12 @@ async fn reissue(state: &AppState, old_token: &str) -> AppResult<Option<String>>
         .bind(token_hash(&token))
         .execute(&mut *tx)
         .await?;
+    sqlx::query("INSERT OR REPLACE INTO session_aliases (old_hash, new_hash, until) VALUES (?, ?, ?)")
+        .bind(token_hash(old_token))
+        .bind(token_hash(&token))
+        .bind(now + ROTATION_GRACE_SECS)
+        .execute(&mut *tx)
+        .await?;
     tx.commit().await?;
     Ok(Some(token))
 }
@@ -162,13 +297,16 @@ struct Presented {
     row: Option<SessionRow>,
 }
 
+/// The session `id_hash` names, or the one it was rotated into moments ago.
 async fn load_session(state: &AppState, id_hash: &str) -> Result<Option<SessionRow>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT s.user_id, s.created_at, s.last_seen, s.rotate, u.username, u.display_name, u.is_admin, u.disabled,
-                u.must_change_password
-         FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = ?",
+        "SELECT s.id_hash, s.user_id, s.created_at, s.last_seen, s.rotate, u.username, u.display_name, u.is_admin,
+                u.disabled, u.must_change_password
+         FROM sessions s JOIN users u ON u.id = s.user_id
+         WHERE s.id_hash = COALESCE((SELECT new_hash FROM session_aliases WHERE old_hash = ?1 AND until >= ?2), ?1)",
     )
     .bind(id_hash)
+    .bind(state.clock.now())
     .fetch_optional(&state.db)
     .await
 }
@@ -181,7 +319,7 @@ pub async fn rotate_marked_sessions(
     mut req: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> Response {
-    let token = cookie_token(req.headers()).filter(|_| req.uri().path().starts_with("/api/"));
+    let token = cookie_token(&state, req.headers()).filter(|_| req.uri().path().starts_with("/api/"));
     let Some(old) = token else {
         return next.run(req).await;
     };
@@ -199,9 +337,14 @@ pub async fn rotate_marked_sessions(
         Ok(None) => return next.run(req).await,
         Err(e) => return e.into_response(),
     };
-    if let Ok(v) = HeaderValue::from_str(&format!("{COOKIE}={new}")) {
+    if let Ok(v) = HeaderValue::from_str(&format!("{}={new}", cookie_name(&state))) {
         req.headers_mut().insert(header::COOKIE, v);
     }
+    let row = row.map(|mut r| {
+        r.id_hash = token_hash(&new);
+        r.rotate = false;
+        r
+    });
     req.extensions_mut().insert(Presented { id_hash: token_hash(&new), row });
     let mut response = next.run(req).await;
     // A handler that set its own cookie (logout, password change) wins.
@@ -247,6 +390,8 @@ impl AuthUser {
 
 #[derive(Clone, sqlx::FromRow)]
 struct SessionRow {
+    /// The row's own id (differs from the presented one within a rotation's grace).
+    id_hash: String,
     user_id: i64,
     created_at: i64,
     last_seen: i64,
@@ -266,18 +411,39 @@ impl FromRequestParts<AppState> for AuthUser {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let token = cookie_token(&parts.headers).ok_or_else(AppError::unauthenticated)?;
-        let id_hash = token_hash(&token);
+        let token = cookie_token(state, &parts.headers).ok_or_else(AppError::unauthenticated)?;
+        let presented = token_hash(&token);
         let row = match parts.extensions.get::<Presented>() {
-            Some(p) if p.id_hash == id_hash => p.row.clone(),
-            _ => load_session(state, &id_hash).await?,
+            Some(p) if p.id_hash == presented => p.row.clone(),
+            _ => load_session(state, &presented).await?,
         };
         let row = row.ok_or_else(AppError::session_expired)?;
+        let id_hash = row.id_hash.clone();
         let now = state.clock.now();
         let idle_over = now - row.last_seen >= state.session_idle;
         let absolute_over = now - row.created_at >= state.session_absolute;
         if row.disabled || idle_over || absolute_over {
-            sqlx::query("DELETE FROM sessions WHERE id_hash = ?").bind(&id_hash).execute(&state.db).await?;
+            let ended = sqlx::query("DELETE FROM sessions WHERE id_hash = ?").bind(&id_hash).execute(&state.db).await?;
+            // Concurrent requests race to end it; one entry is enough.
+            if ended.rows_affected() > 0 {
+                let why = if row.disabled {
+                    "account disabled"
+                } else if absolute_over {
+                    "absolute lifetime reached"
+                } else {
+                    "idle too long"
+                };
+                let event = Event {
+                    user_id: Some(row.user_id),
+                    username: &row.username,
+                    env_id: None,
+                    action: "SessionExpired",
+                    outcome: Outcome::Allowed,
+                    detail: why.into(),
+                    request_id: None,
+                };
+                audit::record(state, event).await;
+            }
             return Err(AppError::session_expired());
         }
         // Seconds are the idle timeout's resolution: one write per second at
@@ -307,45 +473,50 @@ impl FromRequestParts<AppState> for AuthUser {
     }
 }
 
-/// The client's address as the listener saw it. Behind a reverse proxy this
-/// is the proxy; the console does not trust `X-Forwarded-For`, which any
-/// client could forge to dodge the sign-in limits.
-pub fn peer_ip(connect: &ConnectInfo<SocketAddr>) -> String {
-    connect.0.ip().to_string()
-}
-
 #[utoipa::path(post, path = "/api/auth/login", tag = "auth", request_body = LoginRequest,
-    description = "Signs in and starts a new session (a new id every time). Limited per account and address.",
-    responses((status = 200, body = Me), (status = 401, body = ApiError), (status = 429, body = ApiError)))]
+    description = "Signs in and starts a new session (a new id every time). Limited per account and client; a browser \
+that signed in before is limited on its own.",
+    responses((status = 200, body = Me), (status = 401, body = ApiError), (status = 413, body = ApiError),
+        (status = 429, body = ApiError)))]
 pub(crate) async fn login(
     State(state): State<AppState>,
     connect: ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     AppJson(req): AppJson<LoginRequest>,
 ) -> AppResult<Response> {
-    let ip = peer_ip(&connect);
+    let ip = client_ip(&state, &connect, &headers);
     let username = req.username.trim().to_string();
     let now = state.clock.now();
-    let failed = |detail: &'static str| Event {
+    let device = known_device(&state, &headers, &username).await?;
+    let client = device.clone().map_or_else(|| Client::Address(ip.clone()), Client::Device);
+    let failed = |detail: String| Event {
         user_id: None,
         username: &username,
         env_id: None,
         action: "Login",
         outcome: Outcome::Denied,
-        detail: format!("{detail} from {ip}"),
+        detail,
         request_id: None,
     };
-    if let Err(wait) = state.login_limiter.check(&username, &ip, now) {
-        audit::record(&state, failed("too many attempts")).await;
-        let mut response = AppError::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            console_codes::RATE_LIMITED,
-            format!("Too many failed sign-in attempts. Try again in {} minute(s).", (wait + 59) / 60),
-        )
-        .into_response();
-        response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(wait));
-        return Ok(response);
-    }
+    let refused_before = match state.login_limiter.reserve(&username, &client, now) {
+        Ok(n) => n,
+        Err(throttled) => {
+            // One entry when the limit starts biting, not one per attempt:
+            // the count goes into the next entry for this client.
+            if throttled.first {
+                audit::record(&state, failed(format!("too many attempts from {ip}; further ones are counted"))).await;
+            }
+            let mut response = AppError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                console_codes::RATE_LIMITED,
+                format!("Too many failed sign-in attempts. Try again in {} minute(s).", (throttled.wait + 59) / 60),
+            )
+            .into_response();
+            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(throttled.wait));
+            return Ok(response);
+        }
+    };
+    let refused_note = if refused_before > 0 { format!("; {refused_before} attempt(s) refused before") } else { "".into() };
     let user: Option<UserRow> = sqlx::query_as(
         "SELECT id, username, display_name, password_hash, is_admin, disabled, must_change_password
          FROM users WHERE username = ?",
@@ -356,23 +527,26 @@ pub(crate) async fn login(
     // The same work and the same answer for an unknown user, a disabled one
     // and a wrong password.
     let hash = user.as_ref().map(|u| u.password_hash.clone()).unwrap_or_else(dummy_hash);
-    let password_ok = verify_password(req.password, hash).await;
+    let Some(password_ok) = verify_password(req.password, hash).await else {
+        state.login_limiter.undo(&username, &client);
+        return Err(busy());
+    };
     let Some(user) = user.filter(|u| password_ok && !u.disabled) else {
-        state.login_limiter.record_failure(&username, &ip, now);
-        audit::record(&state, failed("bad credentials")).await;
+        audit::record(&state, failed(format!("bad credentials from {ip}{refused_note}"))).await;
         return Err(AppError::new(
             StatusCode::UNAUTHORIZED,
             console_codes::BAD_CREDENTIALS,
             "The username or password is incorrect.",
         ));
     };
-    state.login_limiter.record_success(&username, &ip);
+    state.login_limiter.succeeded(&username, &client);
 
     // Rotation: whatever session the browser came with ends here.
-    if let Some(old) = cookie_token(&headers) {
+    if let Some(old) = cookie_token(&state, &headers) {
         sqlx::query("DELETE FROM sessions WHERE id_hash = ?").bind(token_hash(&old)).execute(&state.db).await?;
     }
     let token = new_session(&state, user.id, &headers, &ip).await?;
+    let device_cookie = new_device(&state, user.id, device.as_deref()).await?;
     audit::record(
         &state,
         Event {
@@ -381,7 +555,7 @@ pub(crate) async fn login(
             env_id: None,
             action: "Login",
             outcome: Outcome::Allowed,
-            detail: format!("from {ip}"),
+            detail: format!("from {ip}{refused_note}"),
             request_id: None,
         },
     )
@@ -393,14 +567,31 @@ pub(crate) async fn login(
         is_admin: user.is_admin,
         must_change_password: user.must_change_password,
     };
-    Ok(([(header::SET_COOKIE, session_cookie(&state, Some(&token)))], Json(me)).into_response())
+    let mut response = ([(header::SET_COOKIE, session_cookie(&state, Some(&token)))], Json(me)).into_response();
+    response.headers_mut().append(header::SET_COOKIE, device_cookie);
+    Ok(response)
 }
 
 #[utoipa::path(post, path = "/api/auth/logout", tag = "auth",
     description = "Ends the session on the server and clears the cookie.", responses((status = 204)))]
 pub(crate) async fn logout(State(state): State<AppState>, headers: HeaderMap) -> AppResult<Response> {
-    if let Some(token) = cookie_token(&headers) {
-        sqlx::query("DELETE FROM sessions WHERE id_hash = ?").bind(token_hash(&token)).execute(&state.db).await?;
+    if let Some(token) = cookie_token(&state, &headers)
+        && let Some(row) = load_session(&state, &token_hash(&token)).await?
+    {
+        let ended =
+            sqlx::query("DELETE FROM sessions WHERE id_hash = ?").bind(&row.id_hash).execute(&state.db).await?;
+        if ended.rows_affected() > 0 {
+            let event = Event {
+                user_id: Some(row.user_id),
+                username: &row.username,
+                env_id: None,
+                action: "Logout",
+                outcome: Outcome::Allowed,
+                detail: String::new(),
+                request_id: None,
+            };
+            audit::record(&state, event).await;
+        }
     }
     Ok(([(header::SET_COOKIE, session_cookie(&state, None))], StatusCode::NO_CONTENT).into_response())
 }
@@ -411,8 +602,9 @@ pub(crate) async fn me(user: AuthUser) -> Json<Me> {
     Json(user.me())
 }
 
-/// Verifies `password` against the stored hash of `user_id`.
-pub async fn password_matches(state: &AppState, user_id: i64, password: String) -> AppResult<bool> {
+/// Verifies `password` against the stored hash of `user_id`; `None` when
+/// the console is too busy checking passwords.
+pub async fn password_matches(state: &AppState, user_id: i64, password: String) -> AppResult<Option<bool>> {
     let hash: String =
         sqlx::query_scalar("SELECT password_hash FROM users WHERE id = ?").bind(user_id).fetch_one(&state.db).await?;
     Ok(verify_password(password, hash).await)
@@ -426,7 +618,10 @@ pub enum FirstAdmin {
     FromEnv,
 }
 
-/// Creates the first admin when there is no user at all.
+/// Creates the first admin when there is no user at all. A password from
+/// the environment has been in a shell history or a unit file: it must be
+/// changed at the first sign-in. A generated one was shown only once, to the
+/// operator's terminal.
 pub async fn ensure_first_admin(
     db: &sqlx::SqlitePool,
     configured: Option<String>,
@@ -444,12 +639,14 @@ pub async fn ensure_first_admin(
             (p.clone(), FirstAdmin::Generated(p))
         }
     };
+    let must_change = matches!(outcome, FirstAdmin::FromEnv);
     let hash = hash_password(password).await?;
     sqlx::query(
-        "INSERT INTO users (username, display_name, password_hash, is_admin, created_at)
-         VALUES ('admin', 'Administrator', ?, 1, ?)",
+        "INSERT INTO users (username, display_name, password_hash, is_admin, must_change_password, created_at)
+         VALUES ('admin', 'Administrator', ?, 1, ?, ?)",
     )
     .bind(hash)
+    .bind(must_change)
     .bind(now)
     .execute(db)
     .await?;

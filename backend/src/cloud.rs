@@ -181,7 +181,9 @@ fn status_for(code: &str) -> StatusCode {
         | "UnknownParameter" => StatusCode::BAD_REQUEST,
         "ResourceNotFound" => StatusCode::NOT_FOUND,
         "ResourceInUse" => StatusCode::CONFLICT,
-        "LimitExceeded" | "RequestLimitExceeded" => StatusCode::TOO_MANY_REQUESTS,
+        // A quota is a property of the request, not a reason to retry later.
+        "LimitExceeded" => StatusCode::BAD_REQUEST,
+        "RequestLimitExceeded" => StatusCode::TOO_MANY_REQUESTS,
         "UnauthorizedOperation" | "OperationDenied" => StatusCode::FORBIDDEN,
         // The console's own key pair or clock is wrong, or the cloud failed:
         // not the user's request.
@@ -348,6 +350,7 @@ pub(crate) async fn proxy(
     } else if action == "DescribeCloudRunEnvs" && !user.is_admin {
         filter_visible_envs(&state, user.id, &mut response).await?;
     }
+    crate::secrets::mask(&action, &mut response);
     tracing::info!(user.id = user.id, env.id = env_id.as_deref().unwrap_or(""), action, "cloud call forwarded");
     Ok(Json(response).into_response())
 }

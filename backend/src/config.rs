@@ -69,6 +69,42 @@ pub struct Config {
     /// Largest code package accepted for upload, in bytes (R-DEP-2).
     #[arg(long, env = "CONSOLE_UPLOAD_MAX_BYTES", default_value_t = console_shared::rules::PACKAGE_MAX_BYTES)]
     pub upload_max_bytes: u64,
+    /// The address users reach the console by, e.g. `https://console.example.com`: its host is accepted in
+    /// `Host` (besides IP literals and `localhost`) and its origin is the only one accepted in `Origin`.
+    #[arg(long, env = "CONSOLE_PUBLIC_URL")]
+    pub public_url: Option<String>,
+    /// Reverse proxies (addresses or CIDRs, comma-separated) whose `X-Forwarded-For` names the client.
+    #[arg(long, env = "CONSOLE_TRUSTED_PROXIES", value_delimiter = ',', value_parser = parse_net)]
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// Connections served at once; more wait in the kernel's backlog.
+    #[arg(long, env = "CONSOLE_MAX_CONNECTIONS", default_value_t = 512)]
+    pub max_connections: usize,
+    /// Upper bound, in seconds, on one request (live streams and uploads excepted), and on a request's head.
+    #[arg(long, env = "CONSOLE_REQUEST_TIMEOUT_SECS", default_value_t = 30)]
+    pub request_timeout_secs: u64,
+    /// Sessions one user may hold at once; a new sign-in ends the oldest beyond it.
+    #[arg(long, env = "CONSOLE_MAX_SESSIONS_PER_USER", default_value_t = 10)]
+    pub max_sessions_per_user: i64,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// What `console` does instead of serving.
+#[derive(Debug, Clone, clap::Subcommand)]
+pub enum Command {
+    /// Writes an online, consistent copy of the console's database to FILE (safe while the console runs).
+    Backup {
+        /// Where the copy goes; it must not exist yet.
+        file: PathBuf,
+    },
+}
+
+/// `10.0.0.1` or `10.0.0.0/8`.
+fn parse_net(s: &str) -> Result<ipnet::IpNet, String> {
+    let s = s.trim();
+    s.parse::<ipnet::IpNet>()
+        .or_else(|_| s.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+        .map_err(|_| format!("`{s}` is not an IP address or CIDR"))
 }
 
 // Switches take `1`/`0`, `yes`/`no`, `on`/`off` or `true`/`false` from the

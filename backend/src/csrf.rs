@@ -1,22 +1,26 @@
 //! CSRF defence for every state-changing `/api` call: the browser must say
 //! the request is same-origin (`Sec-Fetch-Site`, or an `Origin` matching
-//! `Host`), and the SPA's own header must be present — a header that a
-//! cross-site form or a simple request cannot set.
+//! the console's origin, scheme included), and the SPA's own header must be
+//! present — a header that a cross-site form or a simple request cannot set.
 
-use axum::extract::Request;
-use axum::http::{HeaderMap, Method, header};
+use axum::extract::{Request, State};
+use axum::http::{Method, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use console_shared::dto::{CONSOLE_REQUEST_HEADER, console_codes};
 
+use crate::AppState;
+use crate::edge::{Origins, authority};
 use crate::error::AppError;
+use crate::spa::CSP_REPORT_PATH;
 
 fn refuse(why: &str) -> Response {
     tracing::info!(reason = why, "cross-site request refused");
     AppError::new(axum::http::StatusCode::FORBIDDEN, console_codes::CSRF, why).into_response()
 }
 
-fn same_origin(headers: &HeaderMap) -> Result<(), &'static str> {
+fn same_origin(req: &Request, origins: &Origins) -> Result<(), &'static str> {
+    let headers = req.headers();
     if let Some(site) = headers.get("sec-fetch-site") {
         return match site.to_str().unwrap_or("") {
             "same-origin" => Ok(()),
@@ -25,9 +29,8 @@ fn same_origin(headers: &HeaderMap) -> Result<(), &'static str> {
     }
     if let Some(origin) = headers.get(header::ORIGIN) {
         let origin = origin.to_str().unwrap_or("");
-        let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("");
-        let origin_host = origin.split_once("://").map(|(_, rest)| rest).unwrap_or("");
-        return if !host.is_empty() && origin_host == host {
+        let authority = authority(headers, req.uri());
+        return if !authority.is_empty() && origins.same_origin(origin, &authority) {
             Ok(())
         } else {
             Err("The request's Origin is not this console.")
@@ -38,10 +41,11 @@ fn same_origin(headers: &HeaderMap) -> Result<(), &'static str> {
     Ok(())
 }
 
-pub async fn guard(req: Request, next: Next) -> Response {
+pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let safe = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
-    if !safe && req.uri().path().starts_with("/api/") {
-        if let Err(why) = same_origin(req.headers()) {
+    // A CSP report is a browser's own POST (no header of ours) and changes nothing.
+    if !safe && req.uri().path().starts_with("/api/") && req.uri().path() != CSP_REPORT_PATH {
+        if let Err(why) = same_origin(&req, &state.origins) {
             return refuse(why);
         }
         if req.headers().get(CONSOLE_REQUEST_HEADER).and_then(|v| v.to_str().ok()) != Some("1") {

@@ -1,20 +1,170 @@
-//! The console's SQLite database: WAL, foreign keys, embedded migrations.
+//! The console's SQLite database: WAL, foreign keys, embedded migrations;
+//! kept private (a 0700 directory, 0600 files), watched so that a file
+//! removed or replaced under the running console stops the writes instead
+//! of acknowledging ones that would vanish at restart; health probes and an
+//! online backup.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::str::FromStr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
 
+use axum::Router;
+use axum::extract::{Request, State};
+use axum::http::StatusCode;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
-pub async fn open(path: &Path) -> Result<sqlx::SqlitePool, crate::StartError> {
-    let options = SqliteConnectOptions::from_str(&format!("sqlite://{}", path.display()))?
-        .create_if_missing(true)
+use crate::AppState;
+use crate::error::AppError;
+
+/// Creates `dir` (and its parents) readable by the owner only, and makes an
+/// existing one so: it holds password hashes, the audit log and keys.
+pub fn private_dir(dir: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+    std::fs::DirBuilder::new().recursive(true).mode(0o700).create(dir)?;
+    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
+}
+
+/// Makes `path` (if it exists) readable and writable by the owner only.
+pub fn private_file(path: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    match std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        other => other,
+    }
+}
+
+/// SQLite's companions of a database file.
+fn family(path: &Path) -> [PathBuf; 3] {
+    let with = |suffix: &str| PathBuf::from(format!("{}{suffix}", path.display()));
+    [path.to_path_buf(), with("-wal"), with("-shm")]
+}
+
+/// The identity of the file the pool opened, and whether it is still there.
+pub struct Health {
+    path: PathBuf,
+    identity: (u64, u64),
+    lost: AtomicBool,
+}
+
+fn identity(path: &Path) -> std::io::Result<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    let m = std::fs::metadata(path)?;
+    Ok((m.dev(), m.ino()))
+}
+
+impl Health {
+    pub fn is_lost(&self) -> bool {
+        self.lost.load(Ordering::Relaxed)
+    }
+
+    /// Compares the file at the path with the one opened; once lost, stays lost.
+    fn check(&self) -> bool {
+        if self.is_lost() {
+            return false;
+        }
+        let same = identity(&self.path).is_ok_and(|id| id == self.identity);
+        if !same {
+            self.lost.store(true, Ordering::Relaxed);
+            tracing::error!(
+                path = %self.path.display(),
+                "the database file was removed or replaced while the console ran; refusing every API request \
+                 until a restart (restore it from a backup if it is gone: see README, Backups)"
+            );
+        }
+        same
+    }
+}
+
+/// Looks at the file every second.
+pub async fn watch(health: Arc<Health>) {
+    while health.check() {
+        tokio::time::sleep(Duration::from_secs(1)).await;
+    }
+}
+
+fn options(path: &Path) -> Result<SqliteConnectOptions, sqlx::Error> {
+    Ok(SqliteConnectOptions::from_str(&format!("sqlite://{}", path.display()))?
         .journal_mode(SqliteJournalMode::Wal)
         // FULL: a write the console acknowledged survives a crash.
         .synchronous(SqliteSynchronous::Full)
-        .foreign_keys(true);
-    let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options).await?;
+        .foreign_keys(true))
+}
+
+pub async fn open(path: &Path) -> Result<(sqlx::SqlitePool, Arc<Health>), crate::StartError> {
+    // Created private before SQLite opens it; SQLite gives -wal and -shm the
+    // database file's mode.
+    let mut create = std::fs::OpenOptions::new();
+    std::os::unix::fs::OpenOptionsExt::mode(create.write(true).create(true), 0o600);
+    create.open(path).map_err(crate::StartError::DataDir)?;
+    for file in family(path) {
+        private_file(&file).map_err(crate::StartError::DataDir)?;
+    }
+    let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options(path)?).await?;
+    // A damaged file is named as such, with what to do, not as a bare SQL error.
+    let check: Result<String, sqlx::Error> = sqlx::query_scalar("PRAGMA quick_check").fetch_one(&pool).await;
+    match check {
+        Ok(ok) if ok == "ok" => {}
+        outcome => {
+            let why = match outcome {
+                Ok(report) => report,
+                Err(e) => e.to_string(),
+            };
+            return Err(crate::StartError::Damaged(format!(
+                "{} is damaged ({why}). Stop here, move it aside and restore the latest backup \
+                 (`console backup` makes them; see README, Backups).",
+                path.display()
+            )));
+        }
+    }
     sqlx::migrate!("./migrations").run(&pool).await?;
-    Ok(pool)
+    let health = Health { path: path.to_path_buf(), identity: identity(path).map_err(crate::StartError::DataDir)?, lost: AtomicBool::new(false) };
+    Ok((pool, Arc::new(health)))
+}
+
+/// `console backup FILE`: a consistent copy of the live database (SQLite's
+/// `VACUUM INTO`, which reads one snapshot while the console keeps writing).
+pub async fn backup(data_dir: &Path, file: &Path) -> Result<(), String> {
+    let source = data_dir.join("console.db");
+    if !source.exists() {
+        return Err(format!("there is no database at {}", source.display()));
+    }
+    if file.exists() {
+        return Err(format!("{} exists already; choose a new file", file.display()));
+    }
+    let options = options(&source).map_err(|e| e.to_string())?;
+    let pool = SqlitePoolOptions::new().max_connections(1).connect_with(options).await.map_err(|e| e.to_string())?;
+    let target = file.to_str().ok_or("the backup path must be UTF-8")?;
+    sqlx::query("VACUUM INTO ?").bind(target).execute(&pool).await.map_err(|e| format!("backup failed: {e}"))?;
+    pool.close().await;
+    private_file(file).map_err(|e| e.to_string())
+}
+
+/// While the database is lost, the API answers 503: nothing it accepted
+/// could be kept.
+pub async fn refuse_when_lost(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    if state.db_health.is_lost() && req.uri().path().starts_with("/api/") {
+        return AppError::database_unavailable().into_response();
+    }
+    next.run(req).await
+}
+
+/// `/healthz`: the process answers. `/readyz`: and its database does.
+pub fn router() -> Router<AppState> {
+    Router::new().route("/healthz", get(|| async { "ok" })).route("/readyz", get(ready))
+}
+
+async fn ready(State(state): State<AppState>) -> Response {
+    let answers = sqlx::query_scalar::<_, i64>("SELECT 1").fetch_one(&state.db).await.is_ok();
+    if answers && !state.db_health.is_lost() {
+        "ready".into_response()
+    } else {
+        (StatusCode::SERVICE_UNAVAILABLE, "the database is not available").into_response()
+    }
 }
 
 /// A write transaction that takes SQLite's write lock at once (`BEGIN

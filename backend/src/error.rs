@@ -37,6 +37,16 @@ impl AppError {
         Self::new(StatusCode::BAD_REQUEST, console_codes::BAD_REQUEST, message)
     }
 
+    /// The database file is missing or damaged: nothing can be kept.
+    pub fn database_unavailable() -> Self {
+        Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            console_codes::DATABASE_UNAVAILABLE,
+            "The console cannot store anything right now (its database is missing or damaged); nothing was \
+             changed. An administrator must restart it.",
+        )
+    }
+
     /// Logs the cause and answers a generic 500.
     pub fn internal(cause: impl std::fmt::Display) -> Self {
         tracing::error!(error = %cause, "internal error");
@@ -50,6 +60,13 @@ impl AppError {
 
 impl From<sqlx::Error> for AppError {
     fn from(e: sqlx::Error) -> Self {
+        // SQLITE_CORRUPT, SQLITE_NOTADB, SQLITE_READONLY_DBMOVED: the file
+        // itself is gone or damaged, which no retry fixes; say so.
+        let code = e.as_database_error().and_then(|d| d.code()).unwrap_or_default();
+        if matches!(code.as_ref(), "11" | "26" | "1032") {
+            tracing::error!(error = %e, "the database file is damaged or was moved; see README, Backups");
+            return AppError::database_unavailable();
+        }
         AppError::internal(e)
     }
 }

@@ -1,5 +1,5 @@
 //! `AppJson<T>`: axum's `Json` with rejections in the console's error shape.
-//! A body that is not `application/json` is 415, malformed JSON is 400.
+//! A body that is not `application/json` is 415, one over the limit 413, malformed JSON 400.
 
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRequest, Request};
@@ -24,6 +24,12 @@ where
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 console_codes::BAD_REQUEST,
                 "Send the body as application/json.",
+            )),
+            // Over the body limit is 413, like every other too-large body.
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => Err(AppError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                console_codes::PAYLOAD_TOO_LARGE,
+                "The request body is too large.",
             )),
             Err(e) => Err(AppError::bad_request(format!("The request body is not valid: {}", e.body_text()))),
         }

@@ -10,6 +10,7 @@ pub mod config;
 mod csrf;
 mod db;
 mod demo;
+mod edge;
 mod error;
 pub mod events;
 mod json;
@@ -18,6 +19,8 @@ mod members;
 pub mod openapi;
 mod packages;
 mod ratelimit;
+mod secrets;
+mod serve;
 mod spa;
 mod users;
 
@@ -26,10 +29,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
-use axum::http::{HeaderValue, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use console_shared::tc3::Credential;
 use tower_http::compression::CompressionLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::{RequestBodyTimeoutLayer, TimeoutLayer};
 
 use crate::auth::FirstAdmin;
 use crate::clock::Clock;
@@ -53,8 +57,16 @@ pub struct Inner {
     session_idle: i64,
     session_absolute: i64,
     login_limiter: ratelimit::LoginLimiter,
+    /// Proxies whose `X-Forwarded-For` names the client.
+    trusted_proxies: Vec<ipnet::IpNet>,
+    max_sessions_per_user: i64,
     /// Largest code package the BFF passes on.
     upload_max_bytes: u64,
+    origins: edge::Origins,
+    csp_reports: spa::ReportBudget,
+    /// Whether the database file is still the one opened.
+    db_health: Arc<db::Health>,
+    request_timeout: Duration,
 }
 
 impl std::ops::Deref for AppState {
@@ -82,6 +94,8 @@ pub enum StartError {
     Config(String),
     #[error("cannot create the first admin: {0}")]
     FirstAdmin(String),
+    #[error("{0}")]
+    Damaged(String),
 }
 
 /// The router, apart from the listener, so tests can drive it directly.
@@ -96,19 +110,32 @@ pub fn app(state: AppState) -> Router {
             res.headers().get(header::CONTENT_TYPE).is_some_and(|ct| ct.as_bytes().starts_with(b"application/json"));
         (is_json || res.headers().get(header::CACHE_CONTROL).is_none()).then(|| HeaderValue::from_static("no-store"))
     });
-    Router::new()
+    // Every request gets a deadline but the live streams (their keep-alives
+    // hold them open by design) and package uploads (bounded per read below).
+    let bounded = Router::new()
         .merge(auth::router())
         .merge(cloud::router())
         .merge(users::router())
         .merge(members::router())
         .merge(audit::router())
         .merge(openapi::router())
+        .merge(spa::reports_router())
+        .merge(db::router())
+        .merge(secrets::router())
+        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, state.request_timeout));
+    Router::new()
+        .merge(bounded)
         .merge(events::router())
         .merge(packages::router())
         .fallback(spa::serve)
         .layer(axum::middleware::from_fn_with_state(state.clone(), auth::rotate_marked_sessions))
-        .with_state(state)
-        .layer(axum::middleware::from_fn(csrf::guard))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), db::refuse_when_lost))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), csrf::guard))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), edge::check_host))
+        .with_state(state.clone())
+        // A body that stops arriving ends the request.
+        .layer(RequestBodyTimeoutLayer::new(state.request_timeout))
+        .layer(axum::middleware::from_fn(edge::json_errors))
         .layer(api_no_store)
         .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
         .layer(SetResponseHeaderLayer::overriding(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer")))
@@ -154,8 +181,9 @@ impl Running {
 
 /// Opens everything and starts serving on the current runtime.
 pub async fn start(config: Config, clock: Arc<dyn Clock>) -> Result<Running, StartError> {
-    std::fs::create_dir_all(&config.data_dir).map_err(StartError::DataDir)?;
-    let db = db::open(&config.data_dir.join("console.db")).await?;
+    db::private_dir(&config.data_dir).map_err(StartError::DataDir)?;
+    let (db, db_health) = db::open(&config.data_dir.join("console.db")).await?;
+    let origins = edge::Origins::new(config.public_url.as_deref(), config.behind_tls).map_err(StartError::Config)?;
 
     let timeout = Duration::from_secs(config.cloud_timeout_secs.max(1));
     let (upstream, embedded) = match (&config.cloud_secret_id, &config.cloud_secret_key) {
@@ -177,6 +205,7 @@ pub async fn start(config: Config, clock: Arc<dyn Clock>) -> Result<Running, Sta
                 credentials: vec![credential.clone()],
                 step_delay: Duration::from_millis(config.localcloud_step_ms),
                 package_max_bytes: console_shared::rules::PACKAGE_MAX_BYTES,
+                package_quota_bytes_per_env: localcloud::DEFAULT_PACKAGE_QUOTA_BYTES,
             })
             .await?;
             let upstream = Upstream::new(credential, Some(running.api_addr.to_string()), "http".into(), timeout);
@@ -210,27 +239,32 @@ pub async fn start(config: Config, clock: Arc<dyn Clock>) -> Result<Running, Sta
             config.login_max_failures_per_ip,
             config.login_window_minutes.max(1) * 60,
         ),
+        trusted_proxies: config.trusted_proxies.clone(),
+        max_sessions_per_user: config.max_sessions_per_user.max(1),
+        origins,
+        csp_reports: spa::ReportBudget::default(),
+        db_health: db_health.clone(),
+        request_timeout: Duration::from_secs(config.request_timeout_secs.max(1)),
     }));
+    tokio::spawn(db::watch(db_health));
     if config.demo && embedded.is_some() {
         tokio::spawn(demo::seed(state.clone()));
     }
+    let limits = serve::Limits {
+        max_connections: config.max_connections,
+        head_timeout: Duration::from_secs(config.request_timeout_secs.clamp(1, 30)),
+    };
     let router = app(state);
-    let (stopping, mut stop) = tokio::sync::watch::channel(false);
-    let server = tokio::spawn(async move {
-        // The peer address feeds the sign-in limits.
-        let service = router.into_make_service_with_connect_info::<SocketAddr>();
-        let stopped = async move {
-            // Only a stop stops it: dropping the `Running` handle (as tests
-            // do) leaves it serving.
-            if stop.wait_for(|s| *s).await.is_err() {
-                std::future::pending::<()>().await;
-            }
-        };
-        if let Err(e) = axum::serve(listener, service).with_graceful_shutdown(stopped).await {
-            tracing::error!(error = %e, "console server stopped");
-        }
-    });
+    let (stopping, stop) = tokio::sync::watch::channel(false);
+    // Only a stop stops it: dropping the `Running` handle (as tests do)
+    // leaves it serving.
+    let server = tokio::spawn(serve::serve(listener, router, limits, stop));
     Ok(Running { addr, localcloud: embedded, first_admin, hub, server, stopping })
+}
+
+/// `console backup FILE`: an online copy of the database.
+pub async fn backup(data_dir: &std::path::Path, file: &std::path::Path) -> Result<(), String> {
+    db::backup(data_dir, file).await
 }
 
 /// `console`'s main loop: start, tell the operator where to go, serve.

@@ -1,6 +1,7 @@
 //! `console`: the backend-for-frontend. See README.md for its settings.
 
 use clap::Parser;
+use console_backend::config::Command;
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
@@ -11,7 +12,13 @@ async fn main() -> std::process::ExitCode {
         )
         .init();
     let config = console_backend::config::Config::parse();
-    match console_backend::run(config).await {
+    let outcome = match &config.command {
+        Some(Command::Backup { file }) => console_backend::backup(&config.data_dir, file).await.map(|()| {
+            println!("backed up {} to {}", config.data_dir.join("console.db").display(), file.display())
+        }),
+        None => console_backend::run(config).await.map_err(|e| e.to_string()),
+    };
+    match outcome {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("console: {e}");

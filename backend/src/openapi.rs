@@ -4,8 +4,8 @@
 use axum::Json;
 use axum::routing::get;
 use console_shared::dto::{
-    Access, AddMember, ApiError, AuditEntry, ChangePassword, CreateUser, HubStats, LoginRequest, Me, Member,
-    SessionInfo, SetRole, UpdateUser, UploadedPackage, UserInfo,
+    Access, AddMember, ApiError, AuditEntry, AuditPage, ChangePassword, CreateUser, HubStats, LoginRequest, Me, Member,
+    RevealSecrets, RevealedSecrets, SessionInfo, SetRole, UpdateUser, UploadedPackage, UserInfo,
 };
 use console_shared::permissions::Role;
 use utoipa::OpenApi;
@@ -41,6 +41,8 @@ use crate::AppState;
         crate::events::events,
         crate::events::stats,
         crate::packages::upload,
+        crate::spa::csp_report,
+        crate::secrets::reveal,
     ),
     components(schemas(
         HubStats,
@@ -48,12 +50,15 @@ use crate::AppState;
         AddMember,
         ApiError,
         AuditEntry,
+        AuditPage,
         ChangePassword,
         CreateUser,
         LoginRequest,
         Me,
         Member,
         Role,
+        RevealSecrets,
+        RevealedSecrets,
         SessionInfo,
         SetRole,
         UpdateUser,

@@ -1,81 +1,200 @@
-//! Sign-in attempt limits: failed attempts are counted in a sliding window
-//! per (account, client IP) and per client IP. Keying the account limit on the
-//! IP too means an attacker can slow guesses against an account but can never
-//! lock its owner out from somewhere else.
+//! Sign-in attempt limits, and the bound on password hashing.
+//!
+//! Failed attempts are counted in a sliding window per (account, client) and
+//! per client, where the client is the address — or, for a browser that has
+//! signed in to that account before, its device token. Keying the account
+//! limit on the client means an attacker can slow guesses against an account
+//! but never lock its owner out from somewhere else; the device token means
+//! people behind one address (a proxy, an office) cannot lock each other out.
+//!
+//! An attempt is reserved before the password is checked, so a burst of
+//! concurrent requests gets exactly the allowed number of guesses.
 
 use std::collections::{HashMap, VecDeque};
-use std::sync::Mutex;
+use std::sync::{LazyLock, Mutex};
+use std::time::Duration;
+
+use tokio::sync::Semaphore;
+
+/// Who is trying: the key the limits count under.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Client {
+    Address(String),
+    /// A browser that signed in to this account before (hash of its token).
+    Device(String),
+}
+
+impl Client {
+    fn key(&self) -> String {
+        match self {
+            Client::Address(ip) => format!("ip:{ip}"),
+            Client::Device(hash) => format!("device:{hash}"),
+        }
+    }
+}
+
+fn account_key(username: &str, client: &Client) -> String {
+    format!("acct:{}@{}", username.to_lowercase(), client.key())
+}
+
+/// A refused attempt: how long to wait, and whether it is the first refusal
+/// since the client was last let through (only that one is audited).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Throttled {
+    pub wait: i64,
+    pub first: bool,
+}
+
+#[derive(Default)]
+struct Counts {
+    failures: HashMap<String, VecDeque<i64>>,
+    /// Refused attempts per client since it was last let through.
+    refused: HashMap<String, u64>,
+}
 
 pub struct LoginLimiter {
-    failures: Mutex<HashMap<String, VecDeque<i64>>>,
+    counts: Mutex<Counts>,
     pub max_per_account: usize,
     pub max_per_ip: usize,
     pub window_secs: i64,
 }
 
-fn account_key(username: &str, ip: &str) -> String {
-    format!("acct:{}@{ip}", username.to_lowercase())
-}
-
-fn ip_key(ip: &str) -> String {
-    format!("ip:{ip}")
-}
-
 impl LoginLimiter {
     pub fn new(max_per_account: usize, max_per_ip: usize, window_secs: i64) -> Self {
-        LoginLimiter { failures: Mutex::new(HashMap::new()), max_per_account, max_per_ip, window_secs }
+        LoginLimiter { counts: Mutex::new(Counts::default()), max_per_account, max_per_ip, window_secs }
     }
 
-    /// `Err(seconds)` when another attempt must wait that long.
-    pub fn check(&self, username: &str, ip: &str, now: i64) -> Result<(), i64> {
-        let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
+    fn limits(&self, username: &str, client: &Client) -> Vec<(String, usize)> {
+        let mut keys = vec![(account_key(username, client), self.max_per_account)];
+        // A known device is limited per account only: its owner is the one trying.
+        if let Client::Address(_) = client {
+            keys.push((client.key(), self.max_per_ip));
+        }
+        keys
+    }
+
+    /// Counts an attempt as failed before the password is checked, unless a
+    /// limit is reached. `Ok(n)`: let through, after `n` refused attempts
+    /// from this client (for the audit); call [`Self::succeeded`] if the
+    /// password was right.
+    pub fn reserve(&self, username: &str, client: &Client, now: i64) -> Result<u64, Throttled> {
+        let mut c = self.counts.lock().unwrap_or_else(|p| p.into_inner());
+        let limits = self.limits(username, client);
         let mut wait = 0;
-        for (key, max) in [(account_key(username, ip), self.max_per_account), (ip_key(ip), self.max_per_ip)] {
-            if let Some(times) = map.get_mut(&key) {
+        for (key, max) in &limits {
+            if let Some(times) = c.failures.get_mut(key) {
                 while times.front().is_some_and(|t| now - t >= self.window_secs) {
                     times.pop_front();
                 }
-                if times.len() >= max
+                if times.len() >= *max
                     && let Some(oldest) = times.front()
                 {
                     wait = wait.max(oldest + self.window_secs - now);
                 }
             }
         }
-        // Keep the map from growing without bound under a spray of usernames.
-        if map.len() > 10_000 {
-            map.retain(|_, t| t.back().is_some_and(|last| now - last < self.window_secs));
+        // Keep the maps from growing without bound under a spray of usernames.
+        if c.failures.len() > 10_000 {
+            c.failures.retain(|_, t| t.back().is_some_and(|last| now - last < self.window_secs));
+            c.refused.clear();
         }
-        if wait > 0 { Err(wait) } else { Ok(()) }
+        if wait > 0 {
+            let refused = c.refused.entry(client.key()).or_default();
+            *refused += 1;
+            return Err(Throttled { wait, first: *refused == 1 });
+        }
+        for (key, _) in limits {
+            c.failures.entry(key).or_default().push_back(now);
+        }
+        Ok(c.refused.remove(&client.key()).unwrap_or(0))
     }
 
-    pub fn record_failure(&self, username: &str, ip: &str, now: i64) {
-        let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
-        for key in [account_key(username, ip), ip_key(ip)] {
-            map.entry(key).or_default().push_back(now);
+    /// The reserved attempt was right: it does not count, and that account's
+    /// failures from this client are forgotten.
+    pub fn succeeded(&self, username: &str, client: &Client) {
+        let mut c = self.counts.lock().unwrap_or_else(|p| p.into_inner());
+        c.failures.remove(&account_key(username, client));
+        if let Some(times) = c.failures.get_mut(&client.key()) {
+            times.pop_back();
         }
     }
 
-    /// A successful sign-in clears that account's count from that IP.
-    pub fn record_success(&self, username: &str, ip: &str) {
-        let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
-        map.remove(&account_key(username, ip));
+    /// The reserved attempt was never judged (the server was busy): it does not count.
+    pub fn undo(&self, username: &str, client: &Client) {
+        let mut c = self.counts.lock().unwrap_or_else(|p| p.into_inner());
+        for (key, _) in self.limits(username, client) {
+            if let Some(times) = c.failures.get_mut(&key) {
+                times.pop_back();
+            }
+        }
     }
+
+    /// Failures of `username` from `client` within the window.
+    pub fn failures(&self, username: &str, client: &Client) -> usize {
+        let c = self.counts.lock().unwrap_or_else(|p| p.into_inner());
+        c.failures.get(&account_key(username, client)).map_or(0, VecDeque::len)
+    }
+}
+
+/// argon2id takes 19 MiB and tens of milliseconds per check: at most this
+/// many run at once, and at most [`WAITING`] more wait; beyond that the
+/// caller is told to come back, instead of the server allocating for everyone.
+const RUNNING: usize = 2;
+const WAITING: usize = 8;
+
+struct PasswordGate {
+    running: Semaphore,
+    admitted: Semaphore,
+}
+
+static GATE: LazyLock<PasswordGate> =
+    LazyLock::new(|| PasswordGate { running: Semaphore::new(RUNNING), admitted: Semaphore::new(RUNNING + WAITING) });
+
+/// Runs password work on the blocking pool within the bound; `None` when
+/// too much is running or waiting already.
+pub async fn password_work<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Option<T> {
+    let _admitted = GATE.admitted.try_acquire().ok()?;
+    let _running = tokio::time::timeout(Duration::from_secs(10), GATE.running.acquire()).await.ok()?.ok()?;
+    tokio::task::spawn_blocking(work).await.ok()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn ip(s: &str) -> Client {
+        Client::Address(s.into())
+    }
+
     #[test]
-    fn window_slides_and_other_ips_are_unaffected() {
+    fn window_slides_and_other_clients_are_unaffected() {
         let l = LoginLimiter::new(3, 100, 60);
         for _ in 0..3 {
-            assert!(l.check("ann", "1.1.1.1", 0).is_ok());
-            l.record_failure("ann", "1.1.1.1", 0);
+            assert_eq!(l.reserve("ann", &ip("1.1.1.1"), 0), Ok(0));
         }
-        assert_eq!(l.check("ann", "1.1.1.1", 10), Err(50));
-        assert!(l.check("ann", "2.2.2.2", 10).is_ok(), "the owner elsewhere is not locked out");
-        assert!(l.check("ann", "1.1.1.1", 60).is_ok(), "the window passed");
+        assert_eq!(l.reserve("ann", &ip("1.1.1.1"), 10), Err(Throttled { wait: 50, first: true }));
+        assert_eq!(l.reserve("ann", &ip("1.1.1.1"), 11), Err(Throttled { wait: 49, first: false }));
+        assert!(l.reserve("ann", &ip("2.2.2.2"), 10).is_ok(), "the owner elsewhere is not locked out");
+        assert_eq!(l.reserve("ann", &ip("1.1.1.1"), 60), Ok(2), "the window passed; two were refused meanwhile");
+    }
+
+    #[test]
+    fn a_known_device_is_not_locked_out_by_its_address() {
+        let l = LoginLimiter::new(5, 3, 60);
+        for user in ["a", "b", "c"] {
+            assert!(l.reserve(user, &ip("9.9.9.9"), 0).is_ok());
+        }
+        assert!(l.reserve("ann", &ip("9.9.9.9"), 1).is_err(), "the address is used up");
+        assert!(l.reserve("ann", &Client::Device("d1".into()), 1).is_ok(), "ann's own browser still gets in");
+    }
+
+    #[test]
+    fn a_right_password_does_not_count() {
+        let l = LoginLimiter::new(2, 2, 60);
+        for _ in 0..5 {
+            assert!(l.reserve("ann", &ip("1.1.1.1"), 0).is_ok());
+            l.succeeded("ann", &ip("1.1.1.1"));
+        }
+        assert_eq!(l.failures("ann", &ip("1.1.1.1")), 0);
     }
 }

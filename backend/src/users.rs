@@ -18,12 +18,16 @@ use crate::audit::{self, Event, Outcome};
 use crate::auth::{self, AuthUser};
 use crate::error::{AppError, AppResult};
 use crate::json::AppJson;
+use crate::ratelimit::Client;
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/api/users", get(list).post(create))
         .route("/api/users/{id}", patch(update).delete(remove))
-        .route("/api/account/password", post(change_password))
+        .route(
+            "/api/account/password",
+            post(change_password).layer(axum::extract::DefaultBodyLimit::max(auth::CREDENTIALS_BODY_MAX)),
+        )
         .route("/api/account/sessions", get(sessions))
         .route("/api/account/sessions/{handle}", delete(end_session))
 }
@@ -85,6 +89,7 @@ pub(crate) async fn create(
     rules::username(&username).map_err(|e| invalid("The username", e))?;
     rules::display_name(&req.display_name).map_err(|e| invalid("The display name", e))?;
     rules::password(&req.password).map_err(|e| invalid("The password", e))?;
+    auth::refuse_common(&req.password)?;
     let hash = auth::hash_password(req.password).await?;
     let inserted = sqlx::query(
         "INSERT INTO users (username, display_name, password_hash, is_admin, must_change_password, created_at)
@@ -203,10 +208,15 @@ pub(crate) async fn remove(
 }
 
 /// Changes the caller's own password: the current one is required, every
-/// other session ends, and this one continues under a new id.
+/// other session ends, and this one continues under a new id. Guesses at the
+/// current password count against the same limits as sign-in; reaching the
+/// account limit ends the session, so a stolen session cannot be turned into
+/// a stolen password.
 #[utoipa::path(post, path = "/api/account/password", tag = "account", request_body = ChangePassword,
-    description = "Changes the caller's password; other sessions end, this one gets a new id.",
-    responses((status = 200, body = Me), (status = 400, body = ApiError)))]
+    description = "Changes the caller's password; other sessions end, this one gets a new id. Wrong current \
+passwords count as failed sign-ins; too many end the session.",
+    responses((status = 200, body = Me), (status = 400, body = ApiError), (status = 401, body = ApiError),
+        (status = 429, body = ApiError)))]
 pub(crate) async fn change_password(
     State(state): State<AppState>,
     user: AuthUser,
@@ -215,15 +225,50 @@ pub(crate) async fn change_password(
     AppJson(req): AppJson<ChangePassword>,
 ) -> AppResult<Response> {
     authorize(&state, &user, Endpoint::ChangeOwnPassword, None).await?;
-    if !auth::password_matches(&state, user.id, req.current_password.clone()).await? {
+    let ip = auth::client_ip(&state, &connect, &headers);
+    let client = Client::Address(ip.clone());
+    let limiter = &state.login_limiter;
+    if let Err(throttled) = limiter.reserve(&user.username, &client, state.clock.now()) {
+        return Err(AppError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            console_codes::RATE_LIMITED,
+            format!("Too many wrong passwords. Try again in {} minute(s).", (throttled.wait + 59) / 60),
+        ));
+    }
+    let Some(matches) = auth::password_matches(&state, user.id, req.current_password.clone()).await? else {
+        limiter.undo(&user.username, &client);
+        return Err(AppError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            console_codes::BUSY,
+            "The console is checking many passwords right now; try again in a few seconds.",
+        ));
+    };
+    if !matches {
+        if limiter.failures(&user.username, &client) >= limiter.max_per_account {
+            sqlx::query("DELETE FROM sessions WHERE id_hash = ?").bind(&user.session).execute(&state.db).await?;
+            audit::record(
+                &state,
+                Event::by(&user, "ChangePassword", Outcome::Denied)
+                    .detail(format!("too many wrong current passwords from {ip}; signed out")),
+            )
+            .await;
+            let ended = AppError::new(
+                StatusCode::UNAUTHORIZED,
+                console_codes::SESSION_EXPIRED,
+                "Too many wrong passwords: you have been signed out.",
+            );
+            return Ok(([(header::SET_COOKIE, auth::session_cookie(&state, None))], ended).into_response());
+        }
         audit::record(&state, Event::by(&user, "ChangePassword", Outcome::Denied).detail("wrong current password"))
             .await;
         return Err(AppError::bad_request("The current password is incorrect."));
     }
+    limiter.succeeded(&user.username, &client);
     rules::password(&req.new_password).map_err(|e| invalid("The new password", e))?;
     if req.new_password == req.current_password {
         return Err(AppError::bad_request("Choose a password different from the current one."));
     }
+    auth::refuse_common(&req.new_password)?;
     let hash = auth::hash_password(req.new_password).await?;
     sqlx::query("UPDATE users SET password_hash = ?, must_change_password = 0 WHERE id = ?")
         .bind(hash)
@@ -231,7 +276,7 @@ pub(crate) async fn change_password(
         .execute(&state.db)
         .await?;
     end_all_sessions(&state, user.id).await?;
-    let token = auth::new_session(&state, user.id, &headers, &auth::peer_ip(&connect)).await?;
+    let token = auth::new_session(&state, user.id, &headers, &ip).await?;
     audit::record(&state, Event::by(&user, "ChangePassword", Outcome::Allowed)).await;
     let mut me = user.me();
     me.must_change_password = false;

@@ -1,17 +1,25 @@
 //! Live deploy progress through the BFF: one poller per task for any number
-//! of subscribers, resume with `Last-Event-ID`, membership enforced.
+//! of subscribers, resume with `Last-Event-ID` (also on a console started
+//! since), membership enforced.
 
 mod common;
 
+use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
 use common::TestApp;
+use console_backend::auth::FirstAdmin;
+use console_backend::clock::ManualClock;
+use console_backend::config::Config;
+use console_shared::tc3::Credential;
 use serde_json::{Value, json};
 
 /// One parsed Server-Sent Event.
 #[derive(Debug, Clone, PartialEq)]
 struct Sse {
-    id: u64,
+    id: String,
     event: String,
     data: Value,
 }
@@ -24,7 +32,7 @@ fn parse(text: &str) -> Vec<Sse> {
             let mut data = String::new();
             for line in block.lines() {
                 if let Some(v) = line.strip_prefix("id:") {
-                    id = v.trim().parse().ok();
+                    id = Some(v.trim().to_string());
                 } else if let Some(v) = line.strip_prefix("event:") {
                     event = v.trim().to_string();
                 } else if let Some(v) = line.strip_prefix("data:") {
@@ -36,22 +44,31 @@ fn parse(text: &str) -> Vec<Sse> {
         .collect()
 }
 
-async fn cloud(app: &TestApp, token: &str, path: &str, body: Value) -> Value {
+/// What the deploy tests call: the shared harness, or a console they stop and start again.
+trait Api {
+    fn post(&self, path: &str, cookie: Option<&str>) -> reqwest::RequestBuilder;
+}
+
+impl Api for TestApp {
+    fn post(&self, path: &str, cookie: Option<&str>) -> reqwest::RequestBuilder {
+        TestApp::post(self, path, cookie)
+    }
+}
+
+async fn cloud(app: &impl Api, token: &str, path: &str, body: Value) -> Value {
     app.post(&format!("/api/cloud/{path}"), Some(token)).json(&body).send().await.unwrap().json().await.unwrap()
 }
 
 /// An environment with a service whose first deploy just started.
-async fn deploying(app: &TestApp, token: &str) -> (String, i64) {
+async fn deploying(app: &impl Api, token: &str) -> (String, i64) {
     let env = cloud(
         app,
         token,
         "tcbr/CreateCloudRunEnv?region=ap-guangzhou",
         json!({"PackageType": "Trial", "Alias": "live"}),
     )
-    .await["EnvId"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    .await;
+    let env = env["EnvId"].as_str().unwrap_or_else(|| panic!("{env}")).to_string();
     let created = cloud(
         app,
         token,
@@ -82,8 +99,9 @@ async fn two_subscribers_share_one_poller_and_see_the_same_stream() {
     assert_eq!(a, b, "both browsers see the same events");
     assert_eq!(app.hub.pollers_started.load(Ordering::Relaxed), 1, "one upstream poller per task");
 
-    // Ids count up from 1 with no gap; steps go live one by one; it ends with `done`.
-    assert!(a.iter().enumerate().all(|(i, e)| e.id == i as u64 + 1));
+    // Every event has its own id; steps go live one by one; it ends with `done`.
+    let ids: std::collections::HashSet<&str> = a.iter().map(|e| e.id.as_str()).collect();
+    assert_eq!(ids.len(), a.len(), "{a:?}");
     // Every step ends finished, in order. A poll may skip a short step's
     // "running"; the stream starts while the first step is still under way.
     let finished: Vec<u64> = a
@@ -98,9 +116,11 @@ async fn two_subscribers_share_one_poller_and_see_the_same_stream() {
     assert_eq!((last.event.as_str(), last.data["status"].as_str()), ("done", Some("finished")));
     assert_eq!(last.data["version"], "shop-001");
 
+    assert_eq!(last.id, "end");
+
     // A finished task replays its record to a late subscriber.
     let late = parse(&app.get(&path, Some(&token)).send().await.unwrap().text().await.unwrap());
-    assert_eq!(late.last().unwrap().event, "done");
+    assert_eq!(late, a);
 }
 
 #[tokio::test]
@@ -110,22 +130,187 @@ async fn last_event_id_resumes_without_loss_or_duplicates() {
     let (env, task) = deploying(&app, &token).await;
     let path = events_path(&env, task);
 
-    // Read until event 3, then drop the connection as a flaky network would.
-    let mut first = app.get(&path, Some(&token)).send().await.unwrap();
-    let mut seen = String::new();
-    while parse(&seen).iter().all(|e| e.id < 3) {
-        let chunk = first.chunk().await.unwrap().expect("the stream goes on until done");
-        seen.push_str(&String::from_utf8_lossy(&chunk));
-    }
-    drop(first);
-    let before: Vec<Sse> = parse(&seen).into_iter().filter(|e| e.id <= 3).collect();
+    // Read three events, then drop the connection as a flaky network would.
+    let first = app.get(&path, Some(&token)).send().await.unwrap();
+    let before = read_until(first, |seen| seen.len() >= 3).await;
+    let before = &before[..3];
 
-    let rest = app.get(&path, Some(&token)).header("last-event-id", "3").send().await.unwrap().text().await.unwrap();
-    let after = parse(&rest);
-    assert_eq!(after.first().unwrap().id, 4, "resumes right after the last id seen");
-    let all: Vec<u64> = before.iter().chain(after.iter()).map(|e| e.id).collect();
-    assert_eq!(all, (1..=all.len() as u64).collect::<Vec<_>>(), "no loss, no duplicate");
+    let rest = app.get(&path, Some(&token)).header("last-event-id", &before[2].id).send().await.unwrap();
+    let after = parse(&rest.text().await.unwrap());
     assert_eq!(after.last().unwrap().event, "done");
+    let whole = parse(&app.get(&path, Some(&token)).send().await.unwrap().text().await.unwrap());
+    let joined: Vec<Sse> = before.iter().chain(after.iter()).cloned().collect();
+    assert_eq!(joined, whole, "no loss, no duplicate");
+}
+
+/// Reads a live stream until `enough` says so; the connection then drops.
+async fn read_until(mut resp: reqwest::Response, enough: impl Fn(&[Sse]) -> bool) -> Vec<Sse> {
+    let mut text = String::new();
+    while !enough(&parse(&text)) {
+        let chunk = resp.chunk().await.unwrap().expect("the stream goes on until done");
+        text.push_str(&String::from_utf8_lossy(&chunk));
+    }
+    // Only whole events: the last block may be cut off mid-line.
+    let whole = text.rfind("\n\n").map_or("", |end| &text[..end + 2]);
+    parse(whole)
+}
+
+/// A console in front of a standalone cloud, as in production: stopping it
+/// leaves the cloud and its deploys running.
+struct Console {
+    base: String,
+    /// The first admin's password, when this start created it.
+    admin_password: Option<String>,
+    http: reqwest::Client,
+    stop: tokio::sync::oneshot::Sender<()>,
+    served: tokio::task::JoinHandle<()>,
+}
+
+impl Api for Console {
+    fn post(&self, path: &str, cookie: Option<&str>) -> reqwest::RequestBuilder {
+        let req = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .header("x-console-request", "1")
+            .header("sec-fetch-site", "same-origin");
+        match cookie {
+            Some(c) => req.header("cookie", format!("console_session={c}")),
+            None => req,
+        }
+    }
+}
+
+const CLOUD: (&str, &str) = ("AKIDrestart", "restart-secret");
+
+impl Console {
+    async fn start(data: &Path, dist: &Path, cloud: SocketAddr) -> Console {
+        let mut config = Config::for_tests(data.to_path_buf(), dist.to_path_buf());
+        config.cloud_endpoint = Some(cloud.to_string());
+        config.cloud_scheme = "http".into();
+        config.cloud_secret_id = Some(CLOUD.0.into());
+        config.cloud_secret_key = Some(CLOUD.1.into());
+        // A generated password, unlike one from the environment, needs no change before use.
+        config.admin_password = None;
+        let running = console_backend::start(config, Arc::new(ManualClock::new(1_800_000_000))).await.unwrap();
+        let base = format!("http://{}", running.addr);
+        let admin_password = match &running.first_admin {
+            Some(FirstAdmin::Generated(password)) => Some(password.clone()),
+            _ => None,
+        };
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let served = tokio::spawn(running.serve_until(async {
+            let _ = stopped.await;
+        }));
+        Console { base, admin_password, http: reqwest::Client::new(), stop, served }
+    }
+
+    async fn stop(self) {
+        self.stop.send(()).unwrap();
+        self.served.await.unwrap();
+    }
+
+    fn events(&self, path: &str, token: &str, last_event_id: Option<&str>) -> reqwest::RequestBuilder {
+        let req = self.http.get(format!("{}{path}", self.base)).header("cookie", format!("console_session={token}"));
+        match last_event_id {
+            Some(id) => req.header("last-event-id", id),
+            None => req,
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_browser_resumes_on_a_restarted_console_without_repeats_or_gaps() {
+    let cloud = tempfile::tempdir().unwrap();
+    let cloud = localcloud::start(localcloud::Config {
+        addr: "127.0.0.1:0".parse().unwrap(),
+        gateway_addr: "127.0.0.1:0".parse().unwrap(),
+        data_dir: cloud.path().to_path_buf(),
+        credentials: vec![Credential { secret_id: CLOUD.0.into(), secret_key: CLOUD.1.into() }],
+        step_delay: std::time::Duration::from_millis(300),
+        package_max_bytes: 1 << 20,
+        package_quota_bytes_per_env: localcloud::DEFAULT_PACKAGE_QUOTA_BYTES,
+    })
+    .await
+    .unwrap();
+    let (data, dist) = (tempfile::tempdir().unwrap(), common::dist());
+    let first = Console::start(data.path(), dist.path(), cloud.api_addr).await;
+    let password = first.admin_password.clone().expect("the first start creates the admin");
+    let login = first.post("/api/auth/login", None).json(&json!({"username": "admin", "password": password}));
+    let token = common::session_token(&login.send().await.unwrap());
+    let (env, task) = deploying(&first, &token).await;
+    let path = events_path(&env, task);
+
+    // Watch until the second step runs, then the console goes away mid-deploy.
+    let live = first.events(&path, &token, None).send().await.unwrap();
+    let running = |seen: &[Sse]| seen.iter().any(|e| e.data["index"] == 1 && e.data["status"] == "running");
+    let before = read_until(live, running).await;
+    first.stop().await;
+
+    // The browser's EventSource reconnects to the new process with the last id it got.
+    let second = Console::start(data.path(), dist.path(), cloud.api_addr).await;
+    let last_id = &before.last().unwrap().id;
+    let resumed = second.events(&path, &token, Some(last_id)).send().await.unwrap();
+    assert_eq!(resumed.status(), 200, "the session lives in the data directory");
+    let after = tokio::time::timeout(std::time::Duration::from_secs(20), resumed.text())
+        .await
+        .expect("the resumed stream ends rather than idling on keep-alives")
+        .unwrap();
+    let after = parse(&after);
+    let done = after.last().unwrap();
+    assert_eq!((done.event.as_str(), done.data["status"].as_str()), ("done", Some("finished")), "{after:?}");
+
+    // Every step reaches its end exactly once across both connections, in order,
+    // and no step state the browser already had comes again.
+    let steps = |events: &[Sse]| -> Vec<(u64, String)> {
+        events
+            .iter()
+            .filter(|e| e.event == "step")
+            .map(|e| (e.data["index"].as_u64().unwrap(), e.data["status"].as_str().unwrap().to_string()))
+            .collect()
+    };
+    let (had, got) = (steps(&before), steps(&after));
+    assert!(got.iter().all(|s| !had.contains(s)), "repeated: {had:?} then {got:?}");
+    let finished: Vec<u64> =
+        had.iter().chain(got.iter()).filter(|(_, status)| status == "finished").map(|(i, _)| *i).collect();
+    assert_eq!(finished, vec![0, 1, 2, 3, 4]);
+    assert!(got.first().is_some_and(|(index, _)| *index == 1), "it picks up at the running step: {got:?}");
+
+    // The log, too: what came before and after the restart is the whole log, once.
+    let lines = |events: &[Sse]| -> Vec<String> {
+        events.iter().filter(|e| e.event == "log").map(|e| e.data["line"].as_str().unwrap().to_string()).collect()
+    };
+    let whole = parse(&second.events(&path, &token, None).send().await.unwrap().text().await.unwrap());
+    let joined: Vec<String> = lines(&before).into_iter().chain(lines(&after)).collect();
+    assert_eq!(joined, lines(&whole));
+    assert!(!lines(&before).is_empty() && !lines(&after).is_empty(), "the log goes on across the restart");
+    second.stop().await;
+}
+
+#[tokio::test]
+async fn an_id_a_finished_task_cannot_continue_from_gets_a_full_replay() {
+    let app = TestApp::start().await;
+    let token = app.login().await;
+    let (env, task) = deploying(&app, &token).await;
+    let path = events_path(&env, task);
+    let whole = parse(&app.get(&path, Some(&token)).send().await.unwrap().text().await.unwrap());
+    assert_eq!(whole.last().unwrap().event, "done");
+    let steps = whole.iter().filter(|e| e.event == "step").map(|e| e.data["index"].as_u64().unwrap()).max().unwrap();
+    let logs = whole.iter().filter(|e| e.event == "log").count();
+    let too_many_steps = format!("s{}l0", "3".repeat(steps as usize + 2));
+    let too_many_lines = format!("s{}l{}", "3".repeat(steps as usize + 1), logs + 1);
+    for id in ["bogus", "3", "18446744073709551615", "end", "s9l0", too_many_steps.as_str(), too_many_lines.as_str()] {
+        let resp = app.get(&path, Some(&token)).header("last-event-id", id).send().await.unwrap();
+        let replay = tokio::time::timeout(std::time::Duration::from_secs(10), resp.text())
+            .await
+            .unwrap_or_else(|_| panic!("{id}: no silence"))
+            .unwrap();
+        assert_eq!(parse(&replay), whole, "{id}: the whole record, ending in done");
+    }
+    // An id inside the record resumes from there: the last line leaves only `done`.
+    let before_done = &whole[whole.len() - 2].id;
+    let rest = app.get(&path, Some(&token)).header("last-event-id", before_done).send().await.unwrap();
+    let rest = parse(&rest.text().await.unwrap());
+    assert_eq!(rest, whole[whole.len() - 1..]);
 }
 
 #[tokio::test]

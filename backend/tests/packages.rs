@@ -88,7 +88,7 @@ async fn a_package_uploaded_through_the_bff_deploys_and_serves() {
     // The upload is audited with what was stored.
     let audit: Value =
         app.get("/api/audit?action=UploadPackage", Some(&token)).send().await.unwrap().json().await.unwrap();
-    let entry = &audit.as_array().unwrap()[0];
+    let entry = &audit["entries"].as_array().unwrap()[0];
     assert_eq!((entry["outcome"].as_str(), entry["env_id"].as_str()), (Some("allowed"), Some(env.as_str())));
     assert!(entry["detail"].as_str().unwrap().contains(&format!("({size} bytes)")), "{entry}");
 }
@@ -136,6 +136,6 @@ async fn uploads_over_the_cap_or_not_zip_are_refused_with_a_clear_error() {
     // Failures are audited too, with their code.
     let audit: Value =
         app.get("/api/audit?action=UploadPackage", Some(&token)).send().await.unwrap().json().await.unwrap();
-    let outcomes: Vec<&str> = audit.as_array().unwrap().iter().map(|e| e["detail"].as_str().unwrap()).collect();
+    let outcomes: Vec<&str> = audit["entries"].as_array().unwrap().iter().map(|e| e["detail"].as_str().unwrap()).collect();
     assert!(outcomes.contains(&"Console.PackageTooLarge"), "{audit}");
 }

@@ -188,6 +188,9 @@ messages! {
     ColEnv => "Environment", "环境";
     ColDetail => "Detail", "详情";
     NoAuditEntries => "Nothing matches these filters.", "没有符合筛选条件的记录。";
+    AuditPages => "Audit log pages", "审计日志分页";
+    NewerEntries => "Newer entries", "较新的记录";
+    OlderEntries => "Older entries", "较早的记录";
     Apply => "Apply filters", "应用筛选";
     NewVersion => "Deploy a new version", "部署新版本";
     NewVersionHelp => "A new version with the current settings, from an image or a new code package. On success it takes all the traffic; if it fails, the online version keeps serving.", "使用当前配置，从镜像或新的代码包创建新版本。成功后承接全部流量；失败时在线版本继续提供服务。";

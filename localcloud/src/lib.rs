@@ -7,16 +7,20 @@
 //! `localcloud` binary runs it standalone for any Tencent Cloud SDK.
 
 mod build;
+mod build_steps;
 mod deploy;
 mod envs;
 mod gateway;
+mod package_files;
 mod packages;
+mod private;
 mod protocol;
 mod services;
 mod store;
 mod task_actions;
 mod tasks;
 mod versions;
+mod wildcard;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -26,6 +30,9 @@ use console_shared::tc3::Credential;
 use tokio::net::TcpListener;
 
 pub use protocol::app;
+
+/// The default of [`Config::package_quota_bytes_per_env`]: 1 GiB.
+pub const DEFAULT_PACKAGE_QUOTA_BYTES: u64 = 1024 * 1024 * 1024;
 
 /// How to run a localcloud.
 #[derive(Debug, Clone)]
@@ -43,6 +50,10 @@ pub struct Config {
     pub step_delay: std::time::Duration,
     /// Largest code package accepted (R-DEP-2); `rules::PACKAGE_MAX_BYTES` outside tests.
     pub package_max_bytes: u64,
+    /// Bytes of stored code packages one environment may hold; an upload
+    /// past it is refused with `LimitExceeded`. [`DEFAULT_PACKAGE_QUOTA_BYTES`]
+    /// unless set.
+    pub package_quota_bytes_per_env: u64,
 }
 
 /// Shared state of the API and the gateway.
@@ -63,12 +74,15 @@ pub struct State {
     /// `http://<api addr>`, the base of those URLs.
     pub(crate) api_url: String,
     pub(crate) package_max_bytes: u64,
+    pub(crate) package_quota_bytes: u64,
+    /// How a cancel reaches a running deploy task.
+    pub(crate) cancels: tasks::Cancels,
 }
 
 pub type SharedState = Arc<State>;
 
 /// A running localcloud: where it listens. Dropping it does not stop it; the
-/// tasks end with the runtime.
+/// tasks end with the runtime, their build work on the blocking pool too.
 #[derive(Debug, Clone, Copy)]
 pub struct Running {
     pub api_addr: SocketAddr,
@@ -79,6 +93,8 @@ pub struct Running {
 pub enum StartError {
     #[error("cannot create the data directory {0}: {1}")]
     DataDir(PathBuf, std::io::Error),
+    #[error("cannot make {0} private to this user: {1}")]
+    File(PathBuf, std::io::Error),
     #[error("cannot open the database: {0}")]
     Db(#[from] sqlx::Error),
     #[error("cannot migrate the database: {0}")]
@@ -91,7 +107,9 @@ pub enum StartError {
 
 /// Opens the store, binds both listeners and serves them on the current runtime.
 pub async fn start(config: Config) -> Result<Running, StartError> {
-    std::fs::create_dir_all(&config.data_dir).map_err(|e| StartError::DataDir(config.data_dir.clone(), e))?;
+    private::dir(&config.data_dir).map_err(|e| StartError::DataDir(config.data_dir.clone(), e))?;
+    let packages_dir = config.data_dir.join("packages");
+    private::dir(&packages_dir).map_err(|e| StartError::DataDir(packages_dir.clone(), e))?;
     let db = store::open(&config.data_dir.join("localcloud.db")).await?;
     let api = TcpListener::bind(config.addr).await.map_err(|e| StartError::Bind(config.addr, e))?;
     let gw = TcpListener::bind(config.gateway_addr).await.map_err(|e| StartError::Bind(config.gateway_addr, e))?;
@@ -110,13 +128,16 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
         step_delay: config.step_delay,
         runtime: deploy::Runtime::default(),
         http,
-        packages_dir: config.data_dir.join("packages"),
+        packages_dir,
         url_key: url_key.into_bytes(),
         api_url: format!("http://{api_addr}"),
         package_max_bytes: config.package_max_bytes,
+        package_quota_bytes: config.package_quota_bytes_per_env,
+        cancels: tasks::Cancels::default(),
     });
     tasks::recover(&state).await?;
-    packages::sweep_partial(&state.packages_dir);
+    package_files::sweep_at_start(&state).await?;
+    package_files::sweep_periodically(state.clone());
 
     let api_app = app(state.clone());
     tokio::spawn(async move {

@@ -28,6 +28,9 @@ struct Args {
     /// The SecretKey callers sign with.
     #[arg(long, env = "LOCALCLOUD_SECRET_KEY", hide_env_values = true)]
     secret_key: String,
+    /// Bytes of code packages one environment may keep (1 GiB by default).
+    #[arg(long, env = "LOCALCLOUD_PACKAGE_QUOTA_BYTES", default_value_t = localcloud::DEFAULT_PACKAGE_QUOTA_BYTES)]
+    package_quota_bytes: u64,
 }
 
 #[tokio::main]
@@ -45,18 +48,36 @@ async fn main() -> std::process::ExitCode {
         credentials: vec![Credential { secret_id: args.secret_id, secret_key: args.secret_key }],
         step_delay: std::time::Duration::from_millis(args.step_ms),
         package_max_bytes: console_shared::rules::PACKAGE_MAX_BYTES,
+        package_quota_bytes_per_env: args.package_quota_bytes,
     };
     match localcloud::start(config).await {
         Ok(running) => {
             // Scripts read these two lines to find the ports when they passed port 0.
             println!("localcloud API listening on http://{}", running.api_addr);
             println!("localcloud gateway listening on http://{}", running.gateway_addr);
-            let _ = tokio::signal::ctrl_c().await;
+            stop_signal().await;
             std::process::ExitCode::SUCCESS
         }
         Err(e) => {
             eprintln!("localcloud: {e}");
             std::process::ExitCode::FAILURE
         }
+    }
+}
+
+/// Ctrl-C, or SIGTERM (what service managers send). Returning ends the
+/// runtime, and with it every deploy task and its build work.
+async fn stop_signal() {
+    let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        Ok(term) => term,
+        Err(e) => {
+            tracing::warn!(error = %e, "cannot listen for SIGTERM; only Ctrl-C stops localcloud");
+            let _ = tokio::signal::ctrl_c().await;
+            return;
+        }
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = term.recv() => {}
     }
 }

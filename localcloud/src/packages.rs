@@ -5,6 +5,9 @@
 //! The URLs are signed with HMAC-SHA256 over method, path and expiry, with a
 //! key kept in the database, like a presigned object-storage URL: whoever
 //! holds one may upload that one package until it expires, and nothing else.
+//!
+//! An environment's stored packages are capped in bytes (issue #8); how they
+//! go away again is `package_files`.
 
 use std::path::PathBuf;
 
@@ -28,7 +31,7 @@ use crate::protocol::internal;
 use crate::{SharedState, State, envs};
 
 /// How long an upload or download URL stays valid.
-const URL_TTL_SECS: i64 = 600;
+pub(crate) const URL_TTL_SECS: i64 = 600;
 
 /// The only package format localcloud builds.
 const SUFFIX: &str = ".zip";
@@ -36,22 +39,6 @@ const SUFFIX: &str = ".zip";
 /// The PUT and GET routes of the signed URLs, on the API listener.
 pub fn routes() -> Router<SharedState> {
     Router::new().route("/packages/{env}/{version}/{name}", put(upload).get(download))
-}
-
-/// Removes the partial files of uploads that a stop cut off: their slots
-/// are still empty, so the same URL can be used again.
-pub fn sweep_partial(packages_dir: &std::path::Path) {
-    let Ok(envs) = std::fs::read_dir(packages_dir) else { return };
-    for env in envs.flatten() {
-        let Ok(files) = std::fs::read_dir(env.path()) else { continue };
-        for file in files.flatten() {
-            if file.file_name().to_string_lossy().ends_with(".part")
-                && let Err(e) = std::fs::remove_file(file.path())
-            {
-                tracing::warn!(error = %e, "could not remove a partial upload");
-            }
-        }
-    }
 }
 
 /// An uploaded package as a deploy finds it.
@@ -68,8 +55,37 @@ fn url_path(env: &str, version: &str, name: &str) -> String {
     format!("/packages/{env}/{version}/{name}")
 }
 
+/// A stored package's file name in its environment's directory.
+pub(crate) fn file_name(version: &str, name: &str) -> String {
+    format!("{version}-{name}")
+}
+
 fn file_of(state: &State, env: &str, version: &str, name: &str) -> PathBuf {
-    state.packages_dir.join(env).join(format!("{version}-{name}"))
+    state.packages_dir.join(env).join(file_name(version, name))
+}
+
+/// Bytes of the packages stored for `env`.
+async fn used(tx: &mut sqlx::SqliteConnection, env: &str) -> Result<u64, sqlx::Error> {
+    let used: i64 =
+        sqlx::query_scalar("SELECT COALESCE(SUM(size), 0) FROM packages WHERE env_id = ? AND uploaded_at IS NOT NULL")
+            .bind(env)
+            .fetch_one(&mut *tx)
+            .await?;
+    Ok(used.max(0) as u64)
+}
+
+/// Why a package does not fit the environment's quota, with the numbers;
+/// `size` is what it would add, when known.
+fn over_quota(used: u64, quota: u64, size: Option<(u64, &str)>) -> String {
+    let why = match size {
+        None => format!("The environment's code packages use {used} bytes of its {quota}-byte quota: no room is left"),
+        Some((size, bound)) => format!(
+            "A package of {bound}{size} bytes would bring the environment's code packages to {} bytes, past its \
+             quota of {quota} bytes ({used} bytes used)",
+            used.saturating_add(size)
+        ),
+    };
+    format!("{why}. Delete the services that no longer need theirs; uploads never deployed expire on their own.")
 }
 
 fn signature(key: &[u8], method: &str, path: &str, expires: i64) -> String {
@@ -119,6 +135,12 @@ pub async fn build_service(
     .await
     .map_err(|e| internal(&e))?;
     let version = now.max(taken.map_or(0, |t| t + 1)).to_string();
+    // Checked here too, not only at the upload, so a caller learns before
+    // sending a byte (the size is not known yet: a package needs at least one).
+    let used = used(&mut tx, &req.env_id).await.map_err(|e| internal(&e))?;
+    if used >= state.package_quota_bytes {
+        return Err(CloudError::new(codes::LIMIT_EXCEEDED, over_quota(used, state.package_quota_bytes, None)));
+    }
     sqlx::query("INSERT INTO packages (env_id, package_name, package_version, expires_at) VALUES (?, ?, ?, ?)")
         .bind(&req.env_id)
         .bind(&name)
@@ -138,6 +160,35 @@ pub async fn build_service(
         package_version: version,
         out_date: false,
     })
+}
+
+/// Marks `package` as taken by a deploy of `service`, in the deploy's
+/// transaction: from now on it goes with that service, and the sweep of
+/// unused uploads leaves it alone. Fails when it went meanwhile.
+pub async fn take(
+    tx: &mut sqlx::SqliteConnection,
+    env: &str,
+    package: &Package,
+    service: &str,
+) -> Result<(), CloudError> {
+    let taken = sqlx::query(
+        "UPDATE packages SET deployed_by = ? WHERE env_id = ? AND package_name = ? AND package_version = ?
+         AND uploaded_at IS NOT NULL",
+    )
+    .bind(service)
+    .bind(env)
+    .bind(&package.name)
+    .bind(&package.version)
+    .execute(&mut *tx)
+    .await
+    .map_err(|e| internal(&e))?;
+    if taken.rows_affected() == 0 {
+        return Err(CloudError::new(
+            codes::INVALID_PARAMETER_VALUE,
+            format!("The package `{}` version `{}` is no longer stored; upload it again.", package.name, package.version),
+        ));
+    }
+    Ok(())
 }
 
 /// An uploaded package, for a deploy: `None` when that slot was never filled.
@@ -181,6 +232,33 @@ fn refuse(status: StatusCode, why: &str) -> Refusal {
     Refusal(status, why.to_string())
 }
 
+/// Past the environment's quota: 507, with Tencent's code leading the numbers.
+fn refuse_quota(why: String) -> Refusal {
+    Refusal(StatusCode::INSUFFICIENT_STORAGE, format!("{}: {why}", codes::LIMIT_EXCEEDED))
+}
+
+/// What an upload may store: at most `max` bytes, and no more than the
+/// environment's quota leaves room for.
+#[derive(Clone, Copy)]
+struct Limits {
+    max: u64,
+    used: u64,
+    quota: u64,
+}
+
+impl Limits {
+    /// The refusal for a package that has `size` bytes (`bound` "at least " when still arriving).
+    fn refusal(&self, size: u64, bound: &str) -> Option<Refusal> {
+        if size > self.max {
+            Some(refuse(StatusCode::PAYLOAD_TOO_LARGE, &format!("A package holds at most {} bytes.", self.max)))
+        } else if self.used.saturating_add(size) > self.quota {
+            Some(refuse_quota(over_quota(self.used, self.quota, Some((size, bound)))))
+        } else {
+            None
+        }
+    }
+}
+
 /// Checks a URL's signature and expiry: the reason it is refused, if it is.
 fn verify(key: &[u8], method: &str, path: &str, q: &Signed, now: i64) -> Result<(), &'static str> {
     let want = signature(key, method, path, q.expires);
@@ -207,20 +285,32 @@ async fn upload(
 ) -> Result<Response, Refusal> {
     let path = url_path(&env, &version, &name);
     check(&state, "PUT", &path, &q)?;
-    let max = state.package_max_bytes;
+    let broke = |e: &dyn std::fmt::Display| {
+        tracing::error!(error = %e, "cannot store a package");
+        refuse(StatusCode::INTERNAL_SERVER_ERROR, "The package could not be stored.")
+    };
+    let mut db = state.db.acquire().await.map_err(|e| broke(&e))?;
+    // Read without a lock, to refuse early; `commit` checks again under it.
+    let used = used(&mut db, &env).await.map_err(|e| broke(&e))?;
+    drop(db);
+    let limits = Limits { max: state.package_max_bytes, used, quota: state.package_quota_bytes };
     let declared = headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse().ok());
-    if declared.is_some_and(|n: u64| n > max) {
-        return Err(refuse(StatusCode::PAYLOAD_TOO_LARGE, &format!("A package holds at most {max} bytes.")));
+    if let Some(refusal) = declared.and_then(|n: u64| limits.refusal(n, "")) {
+        return Err(refusal);
     }
     let dir = state.packages_dir.join(&env);
-    if let Err(e) = tokio::fs::create_dir_all(&dir).await {
-        tracing::error!(error = %e, "cannot create the package directory");
-        return Err(refuse(StatusCode::INTERNAL_SERVER_ERROR, "The package could not be stored."));
+    let made = tokio::task::spawn_blocking({
+        let dir = dir.clone();
+        move || crate::private::dir(&dir)
+    })
+    .await;
+    if let Err(e) = made.map_err(std::io::Error::other).and_then(|r| r) {
+        return Err(broke(&e));
     }
     // A unique partial file: a failed or concurrent upload never leaves a
     // half-written package under the final name.
     let part = dir.join(format!(".{version}-{name}.{:08x}.part", rand::random::<u32>()));
-    let stored = receive(&part, body, max).await;
+    let stored = receive(&part, body, limits).await;
     let committed = match stored {
         Ok((size, sha256)) => {
             commit(&state, &env, &version, &name, &part, size, &sha256).await.map(|()| (size, sha256))
@@ -238,21 +328,22 @@ async fn upload(
     Ok((StatusCode::OK, [(header::ETAG, format!("\"{sha256}\""))]).into_response())
 }
 
-/// Streams the body to `part`, hashing as it goes; refuses past `max` bytes.
-async fn receive(part: &std::path::Path, body: Body, max: u64) -> Result<(u64, String), Refusal> {
+/// Streams the body to `part` (private to this user), hashing as it goes;
+/// refuses once past the limits.
+async fn receive(part: &std::path::Path, body: Body, limits: Limits) -> Result<(u64, String), Refusal> {
     let fail = |e: std::io::Error| {
         tracing::error!(error = %e, "cannot write a package");
         refuse(StatusCode::INTERNAL_SERVER_ERROR, "The package could not be stored.")
     };
-    let mut file = tokio::fs::File::create(part).await.map_err(fail)?;
+    let mut file = crate::private::new_file_options().open(part).await.map_err(fail)?;
     let mut hasher = Sha256::new();
     let mut size: u64 = 0;
     let mut stream = body.into_data_stream();
     while let Some(chunk) = stream.next().await {
         let chunk = chunk.map_err(|_| refuse(StatusCode::BAD_REQUEST, "The upload broke off."))?;
         size += chunk.len() as u64;
-        if size > max {
-            return Err(refuse(StatusCode::PAYLOAD_TOO_LARGE, &format!("A package holds at most {max} bytes.")));
+        if let Some(refusal) = limits.refusal(size, "at least ") {
+            return Err(refusal);
         }
         hasher.update(&chunk);
         file.write_all(&chunk).await.map_err(fail)?;
@@ -293,6 +384,11 @@ async fn commit(
         // A package a deploy may already have built from never changes.
         Some(Some(_)) => return Err(refuse(StatusCode::CONFLICT, "This package was already uploaded.")),
         Some(None) => {}
+    }
+    // Under the write lock: concurrent uploads cannot together pass the quota.
+    let (used, quota) = (used(&mut tx, env).await.map_err(|e| broke(&e))?, state.package_quota_bytes);
+    if used.saturating_add(size) > quota {
+        return Err(refuse_quota(over_quota(used, quota, Some((size, "")))));
     }
     tokio::fs::rename(part, file_of(state, env, version, name)).await.map_err(|e| broke(&e))?;
     sqlx::query(

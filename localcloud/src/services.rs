@@ -16,6 +16,7 @@ use console_shared::rules;
 use console_shared::time::cst_datetime;
 
 use crate::packages::{self, Package};
+use crate::package_files;
 use crate::protocol::internal;
 use crate::tasks::{self, Job};
 use crate::{State, envs};
@@ -404,6 +405,9 @@ async fn begin_deploy(
     .execute(&mut *tx)
     .await
     .map_err(|e| internal(&e))?;
+    if let Source::Package(p) = &v.source {
+        packages::take(&mut tx, &v.env, p, &v.service).await?;
+    }
     let task = tasks::create(&mut tx, &v.env, &v.service, &v.version, &v.pre, remark, &v.source)
         .await
         .map_err(|e| internal(&e))?;
@@ -502,15 +506,18 @@ pub async fn delete(
         "A deploy is running on this service; cancel it or wait for it to end.",
     )
     .await?;
-    remove(&mut tx, &r).await?;
+    let packages = remove(&mut tx, &r).await?;
     tx.commit().await.map_err(|e| internal(&e))?;
     state.runtime.stop_service(&r.env_id, &r.server_name);
+    package_files::remove_files(state, &r.env_id, packages).await;
     tracing::info!(env.id = %r.env_id, service = %r.server_name, "service deleted");
     Ok(ResultResponse { result: "success".into() })
 }
 
-/// R-SVC-5: the domain dies forever; versions, tasks and logs go with the service.
-pub(crate) async fn remove(tx: &mut sqlx::SqliteConnection, r: &ServiceRow) -> Result<(), CloudError> {
+/// R-SVC-5: the domain dies forever; versions, tasks and logs go with the
+/// service, and so do its code packages: the files to remove once `tx`
+/// commits are returned (issue #8).
+pub(crate) async fn remove(tx: &mut sqlx::SqliteConnection, r: &ServiceRow) -> Result<Vec<String>, CloudError> {
     sqlx::query("INSERT OR IGNORE INTO retired_domains (domain, retired_at) VALUES (?, ?)")
         .bind(&r.default_domain)
         .bind(crate::now())
@@ -523,5 +530,5 @@ pub(crate) async fn remove(tx: &mut sqlx::SqliteConnection, r: &ServiceRow) -> R
         .execute(&mut *tx)
         .await
         .map_err(|e| internal(&e))?;
-    Ok(())
+    package_files::forget_service(tx, &r.env_id, &r.server_name).await.map_err(|e| internal(&e))
 }

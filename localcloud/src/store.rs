@@ -1,11 +1,13 @@
 //! The SQLite store: WAL, foreign keys, embedded migrations.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
 pub async fn open(path: &Path) -> Result<sqlx::SqlitePool, super::StartError> {
+    let private = |file: &Path, e| super::StartError::File(file.to_path_buf(), e);
+    crate::private::create_file(path).map_err(|e| private(path, e))?;
     let url = format!("sqlite://{}", path.display());
     let options = SqliteConnectOptions::from_str(&url)?
         .create_if_missing(true)
@@ -15,6 +17,12 @@ pub async fn open(path: &Path) -> Result<sqlx::SqlitePool, super::StartError> {
         .foreign_keys(true);
     let pool = SqlitePoolOptions::new().max_connections(4).connect_with(options).await?;
     sqlx::migrate!("./migrations").run(&pool).await?;
+    // Made with the database's mode, but a data directory from before that
+    // was so may hold wider ones.
+    for suffix in ["-wal", "-shm"] {
+        let file = PathBuf::from(format!("{}{suffix}", path.display()));
+        crate::private::file(&file).map_err(|e| private(&file, e))?;
+    }
     Ok(pool)
 }
 

@@ -192,7 +192,7 @@ pub async fn operate(
         ));
     }
     // R-DEP-3: the task is marked at once so a new update can start now; the
-    // runner stops at its next step and the version never goes online.
+    // runner stops where it is and the version never goes online.
     let cancelled = sqlx::query(
         "UPDATE tasks SET cancel_requested = 1, status = 'cancelled', fail_reason = 'cancelled by the user'
          WHERE id = ? AND env_id = ? AND server_name = ? AND status = 'running'",
@@ -209,6 +209,8 @@ pub async fn operate(
             "That task is not running: there is nothing to cancel.",
         ));
     }
+    // The step in progress stops too, build work included (issue #8).
+    state.cancels.cancel(req.task_id);
     Ok(Empty {})
 }
 

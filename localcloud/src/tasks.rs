@@ -2,21 +2,23 @@
 //! persisted as it happens (R-DEP-5), so a record outlives its deploy and a
 //! restart finds a consistent state; `task_actions` reads it back.
 
-use std::sync::Arc;
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use console_shared::actions::{ServerBaseConfig, steps};
+use tokio_util::sync::CancellationToken;
 
+use crate::build_steps;
 use crate::deploy::{self, IMAGE_MISSING, IMAGE_SLOW_START, IMAGE_STEPS, PACKAGE_STEPS};
-use crate::packages::Package;
 use crate::services::Source;
 use crate::{State, build};
 
-type DbResult<T> = Result<T, sqlx::Error>;
+pub(crate) type DbResult<T> = Result<T, sqlx::Error>;
 
 /// Appends a line to the task's log, tagged with the step running now.
-async fn log(state: &State, job: &Job, line: impl Into<String>) -> DbResult<()> {
+pub(crate) async fn log(state: &State, job: &Job, line: impl Into<String>) -> DbResult<()> {
     let step = job.step.load(Ordering::Relaxed);
     sqlx::query(
         "INSERT INTO task_logs (task_id, seq, at, line, step)
@@ -103,18 +105,43 @@ async fn cancelled(state: &State, task: i64) -> DbResult<bool> {
     sqlx::query_scalar("SELECT cancel_requested FROM tasks WHERE id = ?").bind(task).fetch_one(&state.db).await
 }
 
+/// The cancel tokens of the tasks running now, so a cancel (R-DEP-3) stops
+/// the step in progress at once rather than at the next step (issue #8).
+#[derive(Default)]
+pub struct Cancels(Mutex<HashMap<i64, CancellationToken>>);
+
+impl Cancels {
+    fn add(&self, task: i64, stop: CancellationToken) {
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).insert(task, stop);
+    }
+
+    fn forget(&self, task: i64) {
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).remove(&task);
+    }
+
+    /// Stops the task's runner, if it runs.
+    pub fn cancel(&self, task: i64) {
+        if let Some(stop) = self.0.lock().unwrap_or_else(|p| p.into_inner()).get(&task) {
+            stop.cancel();
+        }
+    }
+}
+
 /// What the runner needs to know about the task.
 pub struct Job {
-    task: i64,
+    pub(crate) task: i64,
     env: String,
     service: String,
     version: String,
     /// The image the version runs: pulled, or built and pushed from the package.
-    image: String,
-    source: Source,
-    config: ServerBaseConfig,
+    pub(crate) image: String,
+    pub(crate) source: Source,
+    pub(crate) config: ServerBaseConfig,
     /// The index of the step running now (-1 before the first), for the log.
     step: AtomicI64,
+    /// Cancelled when the task is: the step in progress stops, build work
+    /// on the blocking pool included.
+    pub(crate) stop: CancellationToken,
 }
 
 impl Job {
@@ -127,21 +154,23 @@ impl Job {
         source: Source,
         config: ServerBaseConfig,
     ) -> Self {
-        Job { task, env, service, version, image, source, config, step: AtomicI64::new(-1) }
+        Job { task, env, service, version, image, source, config, step: AtomicI64::new(-1), stop: CancellationToken::new() }
     }
 }
 
 /// Runs a task to its end in the background.
 pub fn spawn(state: Arc<State>, job: Job) {
+    state.cancels.add(job.task, job.stop.clone());
     tokio::spawn(async move {
         if let Err(e) = run(&state, &job).await {
             tracing::error!(error = %e, task.id = job.task, "deploy task broke off");
             let _ = finish(&state, &job, "failed", "localcloud failed internally during the deploy").await;
         }
+        state.cancels.forget(job.task);
     });
 }
 
-enum StepOutcome {
+pub(crate) enum StepOutcome {
     Done,
     Failed(String),
 }
@@ -157,30 +186,34 @@ async fn run(state: &State, job: &Job) -> DbResult<()> {
     // What the validate step read, for the build step.
     let mut read = build::Inspected::default();
     for (idx, name) in steps.iter().enumerate() {
-        if cancelled(state, job.task).await? {
+        if job.stop.is_cancelled() || cancelled(state, job.task).await? {
             return cancel_rest(state, job, idx).await;
         }
         job.step.store(idx as i64, Ordering::Relaxed);
         set_step(state, job.task, idx, "running", "").await?;
-        tokio::time::sleep(delay).await;
-        let outcome = match *name {
-            steps::PULL => pull(state, job).await?,
-            steps::VALIDATE => validate(state, job, &mut read).await?,
-            steps::BUILD => build(state, job, &read).await?,
-            steps::PUSH => push(state, job).await?,
-            steps::CREATE => {
-                log(state, job, format!("version {} created; its configuration is frozen (R-VER-3)", job.version))
-                    .await?;
-                StepOutcome::Done
+        let work = step(state, job, name, &mut read);
+        let outcome = if *name == steps::RELEASE {
+            // Traffic moves in one write or not at all, so the release is
+            // never cut off halfway; this is the last look before it: a
+            // cancelled version never goes online.
+            let waited = tokio::select! {
+                biased;
+                () = job.stop.cancelled() => false,
+                () = tokio::time::sleep(delay) => true,
+            };
+            if !waited || cancelled(state, job.task).await? {
+                return cancel_rest(state, job, idx).await;
             }
-            steps::START => start_instances(state, job, delay).await?,
-            steps::HEALTH => health_check(state, job).await?,
-            _ => {
-                // The last look before traffic moves: a cancelled version never goes online.
-                if cancelled(state, job.task).await? {
-                    return cancel_rest(state, job, idx).await;
-                }
-                release(state, job).await?
+            work.await?
+        } else {
+            // Any other step stops mid-way on a cancel (issue #8).
+            tokio::select! {
+                biased;
+                () = job.stop.cancelled() => return cancel_rest(state, job, idx).await,
+                outcome = async {
+                    tokio::time::sleep(delay).await;
+                    work.await
+                } => outcome?,
             }
         };
         match outcome {
@@ -198,7 +231,24 @@ async fn run(state: &State, job: &Job) -> DbResult<()> {
     finish(state, job, "finished", "").await
 }
 
-const NO_CONTAINERS: &str = "note: localcloud cannot run containers; this version runs as its built-in workload, which answers every request with who it is";
+/// One step's work; `read` carries what the validate step read to the build step.
+async fn step(state: &State, job: &Job, name: &str, read: &mut build::Inspected) -> DbResult<StepOutcome> {
+    Ok(match name {
+        steps::PULL => pull(state, job).await?,
+        steps::VALIDATE => build_steps::validate(state, job, read).await?,
+        steps::BUILD => build_steps::build(state, job, read).await?,
+        steps::PUSH => build_steps::push(state, job).await?,
+        steps::CREATE => {
+            log(state, job, format!("version {} created; its configuration is frozen (R-VER-3)", job.version)).await?;
+            StepOutcome::Done
+        }
+        steps::START => start_instances(state, job, state.step_delay).await?,
+        steps::HEALTH => health_check(state, job).await?,
+        _ => release(state, job).await?,
+    })
+}
+
+pub(crate) const NO_CONTAINERS: &str = "note: localcloud cannot run containers; this version runs as its built-in workload, which answers every request with who it is";
 
 async fn pull(state: &State, job: &Job) -> DbResult<StepOutcome> {
     log(state, job, format!("pulling {}", job.image)).await?;
@@ -207,82 +257,6 @@ async fn pull(state: &State, job: &Job) -> DbResult<StepOutcome> {
     }
     log(state, job, format!("digest {}", deploy::digest(&job.image))).await?;
     log(state, job, NO_CONTAINERS).await?;
-    Ok(StepOutcome::Done)
-}
-
-fn package_of(job: &Job) -> Option<&Package> {
-    match &job.source {
-        Source::Package(p) => Some(p),
-        Source::Image(_) => None,
-    }
-}
-
-/// The package is a zip within the cap, with the Dockerfile where the
-/// settings say (R-DEP-2).
-async fn validate(state: &State, job: &Job, read: &mut build::Inspected) -> DbResult<StepOutcome> {
-    let Some(p) = package_of(job) else { return Ok(StepOutcome::Done) };
-    log(state, job, format!("checking {} ({} bytes, sha256 {})", p.name, p.size, p.sha256)).await?;
-    let (path, max) = (p.path.clone(), state.package_max_bytes);
-    let (dir, name) = (job.config.build_dir.clone(), job.config.dockerfile.clone());
-    let inspected = tokio::task::spawn_blocking(move || build::inspect(&path, max, &dir, &name))
-        .await
-        .unwrap_or_else(|e| Err(format!("the check broke off ({e})")));
-    match inspected {
-        Ok(found) => {
-            log(
-                state,
-                job,
-                format!(
-                    "{} files, {} bytes unpacked; Dockerfile at {}",
-                    found.files, found.unpacked, found.dockerfile_path
-                ),
-            )
-            .await?;
-            *read = found;
-            Ok(StepOutcome::Done)
-        }
-        Err(why) => Ok(StepOutcome::Failed(why)),
-    }
-}
-
-/// Reads the Dockerfile as a builder would and reports its steps; the image's
-/// digest is the package's hash, so the same package builds the same image.
-async fn build(state: &State, job: &Job, read: &build::Inspected) -> DbResult<StepOutcome> {
-    let Some(p) = package_of(job) else { return Ok(StepOutcome::Done) };
-    let failed = |why: String| StepOutcome::Failed(format!("{}: {why}", job.config.dockerfile));
-    let steps = match build::parse_dockerfile(&read.dockerfile) {
-        Ok(steps) => steps,
-        Err(why) => return Ok(failed(why)),
-    };
-    let context = &job.config.build_dir;
-    log(state, job, format!("building {} with context `{context}`", job.image)).await?;
-    for (i, step) in steps.iter().enumerate() {
-        log(state, job, format!("Step {}/{} : {} {}", i + 1, steps.len(), step.keyword, step.args)).await?;
-    }
-    if let Err(why) = build::check_sources(&steps, &read.context) {
-        return Ok(failed(why));
-    }
-    let exposed = build::exposed_ports(&steps);
-    if !exposed.is_empty() && !exposed.contains(&job.config.port) {
-        log(
-            state,
-            job,
-            format!(
-                "warning: the Dockerfile exposes {exposed:?} but the service sends traffic to port {}",
-                job.config.port
-            ),
-        )
-        .await?;
-    }
-    log(state, job, NO_CONTAINERS).await?;
-    log(state, job, format!("built {} (digest sha256:{})", job.image, p.sha256)).await?;
-    Ok(StepOutcome::Done)
-}
-
-async fn push(state: &State, job: &Job) -> DbResult<StepOutcome> {
-    let Some(p) = package_of(job) else { return Ok(StepOutcome::Done) };
-    log(state, job, format!("pushing {}", job.image)).await?;
-    log(state, job, format!("pushed {}@sha256:{}", job.image, p.sha256)).await?;
     Ok(StepOutcome::Done)
 }
 

@@ -10,7 +10,7 @@ use console_shared::time::cst_datetime;
 
 use crate::protocol::internal;
 use crate::services::{find, remove};
-use crate::{State, envs};
+use crate::{State, envs, package_files};
 
 /// R-VER-3: a version's configuration as frozen at its creation.
 pub async fn version_detail(
@@ -147,12 +147,11 @@ async fn delete_version(state: &State, env: &str, v: &SimpleVersion, with_server
         .execute(&mut *tx)
         .await
         .map_err(|e| internal(&e))?;
-    if last && with_server {
-        remove(&mut tx, &service).await?;
-    }
+    let packages = if last && with_server { remove(&mut tx, &service).await? } else { vec![] };
     tx.commit().await.map_err(|e| internal(&e))?;
     if last && with_server {
         state.runtime.stop_service(env, &v.server_name);
+        package_files::remove_files(state, env, packages).await;
         tracing::info!(env.id = %env, service = %v.server_name, "last version deleted with its service");
     } else {
         state.runtime.stop(env, &v.server_name, &v.version_name);

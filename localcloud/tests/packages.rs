@@ -3,88 +3,12 @@
 
 mod common;
 
-use std::io::Write;
-
-use common::{Call, Cloud, PACKAGE_MAX, STEP, code, create_env, detail, start, start_on, visit, wait_task};
+use common::packages::{
+    DOCKERFILE, app_zip, chunked, create_from_package, delete_versions, package_deploy, port_8080, put, step_names,
+    update_from_package, upload, upload_slot, zip_of,
+};
+use common::{Call, PACKAGE_MAX, STEP, code, create_env, detail, start, start_on, visit, wait_task};
 use serde_json::{Value, json};
-
-/// A zip of `(path, content)` entries, deflated.
-fn zip_of(files: &[(&str, &str)]) -> Vec<u8> {
-    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
-    for (path, content) in files {
-        w.start_file(*path, options).unwrap();
-        w.write_all(content.as_bytes()).unwrap();
-    }
-    w.finish().unwrap().into_inner()
-}
-
-const DOCKERFILE: &str = "FROM node:20-alpine\nWORKDIR /app\nCOPY . .\nRUN npm ci \\\n  --omit=dev\nEXPOSE 8080\nCMD [\"node\", \"server.js\"]\n";
-
-fn app_zip() -> Vec<u8> {
-    zip_of(&[("Dockerfile", DOCKERFILE), ("server.js", "require('http').createServer().listen(8080)\n")])
-}
-
-async fn upload_slot(cloud: &Cloud, env: &str, service: &str) -> Value {
-    let r = Call::new(
-        "tcb",
-        "DescribeCloudBaseBuildService",
-        json!({"EnvId": env, "ServiceName": service, "CIBusiness": "cloudbaserun", "Suffix": ".zip"}),
-    )
-    .send(cloud)
-    .await;
-    assert!(r["UploadUrl"].is_string(), "{r}");
-    r
-}
-
-async fn put(url: &str, body: Vec<u8>) -> reqwest::Response {
-    reqwest::Client::new().put(url).header("content-type", "application/zip").body(body).send().await.unwrap()
-}
-
-/// Uploads `zip` and returns `(PackageName, PackageVersion)`.
-async fn upload(cloud: &Cloud, env: &str, service: &str, zip: Vec<u8>) -> (String, String) {
-    let slot = upload_slot(cloud, env, service).await;
-    let r = put(slot["UploadUrl"].as_str().unwrap(), zip).await;
-    assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
-    (slot["PackageName"].as_str().unwrap().into(), slot["PackageVersion"].as_str().unwrap().into())
-}
-
-fn package_deploy(name: &str, version: &str) -> Value {
-    json!({"DeployType": "package", "PackageName": name, "PackageVersion": version})
-}
-
-async fn create_from_package(cloud: &Cloud, env: &str, service: &str, pkg: &(String, String), items: Value) -> Value {
-    Call::new(
-        "tcbr",
-        "CreateCloudRunServer",
-        json!({"EnvId": env, "ServerName": service, "DeployInfo": package_deploy(&pkg.0, &pkg.1), "Items": items}),
-    )
-    .send(cloud)
-    .await
-}
-
-async fn update_from_package(cloud: &Cloud, env: &str, service: &str, pkg: &(String, String), items: Value) -> Value {
-    Call::new(
-        "tcbr",
-        "UpdateCloudRunServer",
-        json!({"EnvId": env, "ServerName": service, "DeployInfo": package_deploy(&pkg.0, &pkg.1), "Items": items}),
-    )
-    .send(cloud)
-    .await
-}
-
-fn port_8080() -> Value {
-    json!([{"Key": "Port", "IntValue": 8080}])
-}
-
-fn step_names(task: &Value) -> Vec<(String, String)> {
-    task["Steps"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| (s["Name"].as_str().unwrap().to_string(), s["Status"].as_str().unwrap().to_string()))
-        .collect()
-}
 
 #[tokio::test]
 async fn r_dep_2_a_package_is_uploaded_built_pushed_and_served() {
@@ -185,12 +109,6 @@ async fn upload_urls_are_signed_short_lived_single_use_and_capped() {
     // Each slot gets its own version.
     let again = upload_slot(&cloud, &env, "api").await;
     assert_ne!(again["PackageVersion"], slot["PackageVersion"]);
-}
-
-/// The body as a stream of 8 KiB chunks, so no Content-Length is sent.
-fn chunked(body: Vec<u8>) -> reqwest::Body {
-    let chunks: Vec<Result<Vec<u8>, std::io::Error>> = body.chunks(8192).map(|c| Ok(c.to_vec())).collect();
-    reqwest::Body::wrap_stream(futures::stream::iter(chunks))
 }
 
 #[tokio::test]
@@ -312,18 +230,6 @@ async fn package_parameters_are_refused_with_tencents_codes() {
     }
     let r = Call::new("tcbr", "DescribeCloudRunServers", json!({"EnvId": env})).send(&cloud).await;
     assert_eq!(r["Total"], 0, "no refused call created anything");
-}
-
-async fn delete_versions(cloud: &Cloud, env: &str, versions: &[(&str, &str)], with_server: bool) -> Value {
-    let list: Vec<Value> =
-        versions.iter().map(|(s, v)| json!({"EnvId": env, "ServerName": s, "VersionName": v})).collect();
-    Call::new(
-        "tcbr",
-        "DeleteCloudRunVersions",
-        json!({"EnvId": env, "IsDeleteServer": with_server, "IsDeleteImage": false, "SimpleVersions": list}),
-    )
-    .send(cloud)
-    .await
 }
 
 fn failed_codes(r: &Value) -> Vec<String> {

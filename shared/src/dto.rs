@@ -50,6 +50,15 @@ pub mod console_codes {
     pub const RATE_LIMITED: &str = "Console.TooManyAttempts";
     pub const PASSWORD_CHANGE_REQUIRED: &str = "Console.PasswordChangeRequired";
     pub const PACKAGE_TOO_LARGE: &str = "Console.PackageTooLarge";
+    /// Any other request body over its limit.
+    pub const PAYLOAD_TOO_LARGE: &str = "Console.PayloadTooLarge";
+    pub const TIMEOUT: &str = "Console.RequestTimeout";
+    /// The request named a host the console is not reached by (DNS rebinding).
+    pub const MISDIRECTED: &str = "Console.MisdirectedRequest";
+    /// The database file went missing or is damaged: nothing is accepted until a restart.
+    pub const DATABASE_UNAVAILABLE: &str = "Console.DatabaseUnavailable";
+    /// Too much work at once (e.g. password checks); try again shortly.
+    pub const BUSY: &str = "Console.Busy";
 }
 
 /// The header every state-changing `/api` call must carry (CSRF defence).
@@ -153,6 +162,32 @@ pub struct AuditEntry {
     pub outcome: String,
     pub detail: String,
     pub request_id: Option<String>,
+}
+
+/// `POST /api/envs/{env}/services/{service}/secrets`: which configuration to reveal.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RevealSecrets {
+    /// A version's frozen configuration; absent: the online one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+}
+
+/// The variables, unmasked.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RevealedSecrets {
+    pub env_params: std::collections::BTreeMap<String, String>,
+}
+
+/// A page of the audit log, newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AuditPage {
+    pub entries: Vec<AuditEntry>,
+    /// Pass as `before` for the next (older) page; absent on the last page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_before: Option<i64>,
 }
 
 /// One event of a deploy task's live stream (`/api/envs/{env}/services/{service}/tasks/{task}/events`).

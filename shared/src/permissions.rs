@@ -147,10 +147,11 @@ pub enum Endpoint {
     DeployEvents,
     HubStats,
     UploadPackage,
+    RevealSecrets,
 }
 
 impl Endpoint {
-    pub const ALL: [Endpoint; 17] = [
+    pub const ALL: [Endpoint; 18] = [
         Endpoint::ListUsers,
         Endpoint::CreateUser,
         Endpoint::UpdateUser,
@@ -168,6 +169,7 @@ impl Endpoint {
         Endpoint::DeployEvents,
         Endpoint::HubStats,
         Endpoint::UploadPackage,
+        Endpoint::RevealSecrets,
     ];
 
     pub fn rule(self) -> Rule {
@@ -187,6 +189,8 @@ impl Endpoint {
             HubStats => read(Admin),
             // The package is only used by a deploy, which needs the same role.
             UploadPackage => write(EnvRole(Role::Developer)),
+            // Those who may change a variable may read it, on purpose and on the record.
+            RevealSecrets => write(EnvRole(Role::Developer)),
         }
     }
 
@@ -211,6 +215,7 @@ impl Endpoint {
             DeployEvents => "WatchDeploy",
             HubStats => "HubStats",
             UploadPackage => "UploadPackage",
+            RevealSecrets => "RevealSecrets",
         }
     }
 }

@@ -110,14 +110,20 @@ pub fn password(pw: &str) -> Result<(), RuleError> {
     }
 }
 
-/// Display names: 1–64 characters, no control characters.
+/// Characters that reorder the text around them (bidi embeddings, overrides,
+/// isolates and marks): in a name they make `evil` display as `live`.
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
+}
+
+/// Display names: 1–64 characters, no control or bidi-control characters.
 pub fn display_name(name: &str) -> Result<(), RuleError> {
     let name = name.trim();
     if name.is_empty() {
         Err(RuleError::Empty)
     } else if name.chars().count() > 64 {
         Err(RuleError::TooLong(64))
-    } else if let Some(c) = name.chars().find(|c| c.is_control()) {
+    } else if let Some(c) = name.chars().find(|c| c.is_control() || is_bidi_control(*c)) {
         Err(RuleError::InvalidChar(c))
     } else {
         Ok(())
@@ -207,6 +213,23 @@ pub fn env_var_name(name: &str) -> Result<(), RuleError> {
         Some(bad) => Err(RuleError::InvalidChar(bad)),
         None => Ok(()),
     }
+}
+
+/// What a secret value reads as wherever it is not explicitly revealed.
+pub const SECRET_MASK: &str = "••••••";
+
+/// `EnvParams` (a JSON object as a string) with every secret-looking value
+/// replaced by [`SECRET_MASK`]; text that is not such an object is kept.
+pub fn mask_env_params(env_params: &str) -> String {
+    let Ok(mut vars) = serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(env_params) else {
+        return env_params.to_string();
+    };
+    for (name, value) in vars.iter_mut() {
+        if looks_secret(name) {
+            *value = serde_json::Value::String(SECRET_MASK.into());
+        }
+    }
+    serde_json::Value::Object(vars).to_string()
 }
 
 /// Names that look like secrets: their values are masked in the form and
@@ -304,6 +327,10 @@ mod tests {
         assert_eq!(password(&"x".repeat(PASSWORD_MAX + 1)), Err(RuleError::TooLong(PASSWORD_MAX)));
         assert!(display_name("李雷").is_ok());
         assert_eq!(display_name("  "), Err(RuleError::Empty));
+        // An override that would show "admin\u{202E}nimda" reversed.
+        assert_eq!(display_name("ad\u{202E}nimda"), Err(RuleError::InvalidChar('\u{202E}')));
+        assert_eq!(display_name("a\u{2067}b"), Err(RuleError::InvalidChar('\u{2067}')));
+        assert_eq!(display_name("a\u{0007}b"), Err(RuleError::InvalidChar('\u{0007}')));
     }
 
     #[test]
@@ -345,6 +372,11 @@ mod tests {
         );
         assert_eq!(env_params("1a=2"), Err(RuleError::MustStartWithLetter));
         assert!(looks_secret("DB_PASSWORD") && looks_secret("api_key") && !looks_secret("REGION"));
+        assert_eq!(
+            mask_env_params(r#"{"DB_PASSWORD":"hunter2","REGION":"sh"}"#),
+            format!(r#"{{"DB_PASSWORD":"{SECRET_MASK}","REGION":"sh"}}"#)
+        );
+        assert_eq!(mask_env_params("not json"), "not json");
     }
 
     #[test]

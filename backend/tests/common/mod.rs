@@ -12,6 +12,8 @@ use serde_json::{Value, json};
 
 pub struct TestApp {
     pub base: String,
+    /// `__Host-console_session` over TLS, `console_session` otherwise.
+    pub cookie_name: &'static str,
     pub http: reqwest::Client,
     pub clock: Arc<ManualClock>,
     pub data: tempfile::TempDir,
@@ -19,6 +21,9 @@ pub struct TestApp {
     pub hub: Arc<console_backend::events::Hub>,
 }
 
+/// What the first admin starts with (from CONSOLE_ADMIN_PASSWORD, so it must
+/// be changed at the first sign-in), and what the harness changes it to.
+pub const INITIAL_ADMIN_PASSWORD: &str = "initial-admin-password-for-tests";
 pub const ADMIN_PASSWORD: &str = "admin-password-for-tests";
 pub const INDEX: &str = r#"<!doctype html><html><head><link rel="modulepreload" href="/console-frontend-0123456789abcdef.js"><script type="module" nonce="{{__TRUNK NONCE__}}">import init from '/console-frontend-0123456789abcdef.js';init();</script></head><body></body></html>"#;
 
@@ -32,15 +37,40 @@ pub fn dist() -> tempfile::TempDir {
 }
 
 impl TestApp {
+    /// A console whose first admin has already chosen `ADMIN_PASSWORD`.
     pub async fn start_with(edit: impl FnOnce(&mut Config)) -> TestApp {
+        let app = Self::start_fresh(edit).await;
+        let resp = app.login_with("admin", INITIAL_ADMIN_PASSWORD, None).await;
+        assert_eq!(resp.status(), 200, "the first admin signs in");
+        let token = session_token(&resp);
+        let body = json!({"current_password": INITIAL_ADMIN_PASSWORD, "new_password": ADMIN_PASSWORD});
+        let changed = app.post("/api/account/password", Some(&token)).json(&body).send().await.unwrap();
+        assert_eq!(changed.status(), 200, "the first admin chooses a password");
+        let session = session_token(&changed);
+        app.post("/api/auth/logout", Some(&session)).send().await.unwrap();
+        app
+    }
+
+    /// A console as its operator first starts it.
+    pub async fn start_fresh(edit: impl FnOnce(&mut Config)) -> TestApp {
         let data = tempfile::tempdir().unwrap();
         let dist = dist();
         let mut config = Config::for_tests(data.path().to_path_buf(), dist.path().to_path_buf());
+        config.admin_password = Some(INITIAL_ADMIN_PASSWORD.into());
         edit(&mut config);
+        let cookie_name = if config.behind_tls { "__Host-console_session" } else { "console_session" };
         let clock = Arc::new(ManualClock::new(1_800_000_000));
         let running = console_backend::start(config, clock.clone() as Arc<dyn Clock>).await.unwrap();
         let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
-        TestApp { base: format!("http://{}", running.addr), http, clock, data, _dist: dist, hub: running.hub.clone() }
+        TestApp {
+            base: format!("http://{}", running.addr),
+            cookie_name,
+            http,
+            clock,
+            data,
+            _dist: dist,
+            hub: running.hub.clone(),
+        }
     }
 
     pub async fn start() -> TestApp {
@@ -55,7 +85,7 @@ impl TestApp {
             .header("x-console-request", "1")
             .header("sec-fetch-site", "same-origin");
         if let Some(c) = cookie {
-            req = req.header("cookie", format!("console_session={c}"));
+            req = req.header("cookie", format!("{}={c}", self.cookie_name));
         }
         req
     }
@@ -63,7 +93,7 @@ impl TestApp {
     pub fn get(&self, path: &str, cookie: Option<&str>) -> reqwest::RequestBuilder {
         let mut req = self.http.get(format!("{}{path}", self.base));
         if let Some(c) = cookie {
-            req = req.header("cookie", format!("console_session={c}"));
+            req = req.header("cookie", format!("{}={c}", self.cookie_name));
         }
         req
     }
@@ -90,7 +120,10 @@ impl TestApp {
     }
 }
 
+/// The session token a response set (either cookie name).
 pub fn session_token(resp: &reqwest::Response) -> String {
     let cookie = resp.headers()["set-cookie"].to_str().unwrap();
-    cookie.split(';').next().unwrap().strip_prefix("console_session=").unwrap().to_string()
+    let pair = cookie.split(';').next().unwrap();
+    let token = pair.strip_prefix("console_session=").or_else(|| pair.strip_prefix("__Host-console_session="));
+    token.unwrap_or_else(|| panic!("no session cookie in {cookie}")).to_string()
 }

@@ -1,7 +1,7 @@
 //! The audit log: one environment's (owners) or everything (admins), with
 //! filters and a CSV export of exactly what is shown.
 
-use console_shared::dto::AuditEntry;
+use console_shared::dto::{AuditEntry, AuditPage};
 use console_shared::permissions::Endpoint;
 use console_shared::time::parse_utc;
 use leptos::prelude::*;
@@ -76,9 +76,13 @@ fn AuditLog(env: Option<String>) -> impl IntoView {
     let applied = RwSignal::new(Filters::default());
     let env_for_query = env.clone();
     let query = Memo::new(move |_| applied.with(|f| f.query(env_for_query.as_deref())));
+    // The pages walked so far: each is the `before` cursor that opened it
+    // (the newest page has none), so "Newer" goes back one step.
+    let cursors = RwSignal::new(Vec::<i64>::new());
     let entries = LocalResource::new(move || {
         let q = query.get();
-        async move { api::get::<Vec<AuditEntry>>(&format!("/api/audit?{q}")).await }
+        let before = cursors.with(|c| c.last().map(|b| format!("&before={b}")).unwrap_or_default());
+        async move { api::get::<AuditPage>(&format!("/api/audit?{q}{before}")).await }
     });
     let field = |label: Msg,
                  id: &'static str,
@@ -105,6 +109,7 @@ fn AuditLog(env: Option<String>) -> impl IntoView {
                 class="filters"
                 on:submit=move |ev| {
                     ev.prevent_default();
+                    cursors.set(Vec::new());
                     applied.set(draft.get_untracked());
                 }
             >
@@ -134,8 +139,24 @@ fn AuditLog(env: Option<String>) -> impl IntoView {
             </form>
             {move || match not_ready(entries.get()) {
                 Err(pending) => pending,
-                Ok(list) if list.is_empty() => view! { <p>{t(Msg::NoAuditEntries)}</p> }.into_any(),
-                Ok(list) => view! { <AuditTable list /> }.into_any(),
+                Ok(page) if page.entries.is_empty() => view! { <p>{t(Msg::NoAuditEntries)}</p> }.into_any(),
+                Ok(page) => {
+                    let older = page.next_before;
+                    view! {
+                        <AuditTable list=page.entries />
+                        <nav class="row" aria-label=move || t(Msg::AuditPages)>
+                            <button class="button" type="button" disabled=move || cursors.with(Vec::is_empty)
+                                on:click=move |_| cursors.update(|c| { c.pop(); })>
+                                {t(Msg::NewerEntries)}
+                            </button>
+                            <button class="button" type="button" disabled=older.is_none()
+                                on:click=move |_| if let Some(b) = older { cursors.update(|c| c.push(b)) }>
+                                {t(Msg::OlderEntries)}
+                            </button>
+                        </nav>
+                    }
+                    .into_any()
+                }
             }}
         </section>
     }

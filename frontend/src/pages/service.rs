@@ -334,7 +334,7 @@ fn Overview(detail: DescribeCloudRunServerDetailResponse) -> impl IntoView {
         .into_iter()
         .map(|(k, v)| {
             let shown = if looks_secret(&k) {
-                "••••••".to_string()
+                console_shared::rules::SECRET_MASK.to_string()
             } else {
                 v.as_str().unwrap_or_default().to_string()
             };

@@ -2,6 +2,8 @@
 
 #![allow(dead_code)] // each test binary uses its own part of the harness
 
+pub mod packages;
+
 use std::path::Path;
 use std::time::Duration;
 
@@ -24,19 +26,28 @@ pub const STEP: Duration = Duration::from_millis(20);
 /// The package cap of test clouds: small, so the over-the-cap case is cheap.
 pub const PACKAGE_MAX: u64 = 64 * 1024;
 
-/// A localcloud on `data_dir` whose deploy steps take `step`.
-pub async fn start_on(data_dir: &Path, step: Duration) -> Cloud {
-    let running = localcloud::start(localcloud::Config {
+/// The settings of a test localcloud on `data_dir` whose deploy steps take `step`.
+pub fn config(data_dir: &Path, step: Duration) -> localcloud::Config {
+    localcloud::Config {
         addr: "127.0.0.1:0".parse().unwrap(),
         gateway_addr: "127.0.0.1:0".parse().unwrap(),
         data_dir: data_dir.to_path_buf(),
         credentials: vec![Credential { secret_id: ID.into(), secret_key: KEY.into() }],
         step_delay: step,
         package_max_bytes: PACKAGE_MAX,
-    })
-    .await
-    .unwrap();
+        package_quota_bytes_per_env: localcloud::DEFAULT_PACKAGE_QUOTA_BYTES,
+    }
+}
+
+/// A localcloud with these settings.
+pub async fn start_config(config: localcloud::Config) -> Cloud {
+    let running = localcloud::start(config).await.unwrap();
     Cloud { addr: running.api_addr, gateway: running.gateway_addr, dir: None }
+}
+
+/// A localcloud on `data_dir` whose deploy steps take `step`.
+pub async fn start_on(data_dir: &Path, step: Duration) -> Cloud {
+    start_config(config(data_dir, step)).await
 }
 
 impl Cloud {

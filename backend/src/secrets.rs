@@ -1,0 +1,85 @@
+//! Secret-looking variables (`rules::looks_secret`, the same rule the SPA
+//! uses) never travel in a plain read: the proxy masks their values in
+//! DescribeCloudRunServerDetail and DescribeVersionDetail for every role.
+//! Whoever may change them (developer and up) reads them through an explicit
+//! reveal, which is audited.
+
+use axum::extract::{Path, State};
+use axum::routing::post;
+use axum::{Json, Router};
+use console_shared::actions::{
+    DescribeCloudRunServerDetail, DescribeVersionDetail, DescribeVersionDetailRequest, ServerRequest,
+};
+use console_shared::dto::{ApiError, RevealSecrets, RevealedSecrets};
+use console_shared::permissions::Endpoint;
+use console_shared::rules;
+use serde_json::Value;
+
+use crate::AppState;
+use crate::access::authorize;
+use crate::audit::{self, Event, Outcome};
+use crate::auth::AuthUser;
+use crate::cloud::region_of;
+use crate::error::AppResult;
+
+/// Masks the secret values of a proxied read's answer, in place.
+pub fn mask(action: &str, response: &mut Value) {
+    let field = match action {
+        "DescribeCloudRunServerDetail" => response.get_mut("ServerConfig").and_then(|c| c.get_mut("EnvParams")),
+        "DescribeVersionDetail" => response.get_mut("EnvParams"),
+        _ => None,
+    };
+    if let Some(value) = field
+        && let Some(text) = value.as_str()
+    {
+        *value = Value::String(rules::mask_env_params(text));
+    }
+}
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/api/envs/{env}/services/{service}/secrets", post(reveal))
+}
+
+#[utoipa::path(post, path = "/api/envs/{env}/services/{service}/secrets", tag = "deploys",
+    description = "Reveals the service's variables unmasked: the online configuration, or one version's with \
+`version`. Audited. Needs: developer.",
+    params(("env" = String, Path), ("service" = String, Path)), request_body = RevealSecrets,
+    responses((status = 200, body = RevealedSecrets), (status = 403, body = ApiError), (status = 404, body = ApiError)))]
+pub(crate) async fn reveal(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path((env, service)): Path<(String, String)>,
+    crate::json::AppJson(req): crate::json::AppJson<RevealSecrets>,
+) -> AppResult<Json<RevealedSecrets>> {
+    authorize(&state, &user, Endpoint::RevealSecrets, Some(&env)).await?;
+    let region = region_of(&state, &env).await?;
+    let env_params = match &req.version {
+        Some(version) => {
+            let request = DescribeVersionDetailRequest {
+                env_id: env.clone(),
+                server_name: service.clone(),
+                version_name: version.clone(),
+                channel: None,
+            };
+            state.upstream.call::<DescribeVersionDetail>(region, &request).await?.env_params
+        }
+        None => {
+            let request = ServerRequest { env_id: env.clone(), server_name: service.clone() };
+            state.upstream.call::<DescribeCloudRunServerDetail>(region, &request).await?.server_config.env_params
+        }
+    };
+    let vars: serde_json::Map<String, Value> = serde_json::from_str(&env_params).unwrap_or_default();
+    let env_params: std::collections::BTreeMap<String, String> = vars
+        .into_iter()
+        .map(|(k, v)| {
+            let text = v.as_str().map_or_else(|| v.to_string(), str::to_string);
+            (k, text)
+        })
+        .collect();
+    let names: Vec<&String> = env_params.keys().filter(|k| rules::looks_secret(k)).collect();
+    let what = req.version.as_deref().unwrap_or("online configuration");
+    let detail = format!("{service} {what}: {}", names.iter().map(|n| n.as_str()).collect::<Vec<_>>().join(", "));
+    audit::record(&state, Event::by(&user, Endpoint::RevealSecrets.name(), Outcome::Allowed).env(Some(&env)).detail(detail))
+        .await;
+    Ok(Json(RevealedSecrets { env_params }))
+}

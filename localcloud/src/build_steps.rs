@@ -1,0 +1,119 @@
+//! The build steps of a code-package deploy (R-DEP-2): validate upload,
+//! build image, push image.
+//!
+//! Their work (reading the zip, parsing the Dockerfile, matching its sources
+//! against the package) runs on the blocking pool, under a time limit, and
+//! stops on a cancel: no package can hold the async workers that serve the
+//! API, sign-in and the gateway, nor keep a core busy after its deploy ended
+//! or localcloud stopped (issue #8).
+
+use std::time::Duration;
+
+use crate::State;
+use crate::build::{self, Budget};
+use crate::packages::Package;
+use crate::services::Source;
+use crate::tasks::{DbResult, Job, NO_CONTAINERS, StepOutcome, log};
+
+/// The longest one piece of build work may take: far more than any real
+/// package needs, and the most a hostile one can cost.
+const STEP_LIMIT: Duration = Duration::from_secs(60);
+
+/// Runs `work` on the blocking pool for at most [`STEP_LIMIT`]; the budget it
+/// gets says when to give up.
+async fn off_runtime<T: Send + 'static>(
+    job: &Job,
+    work: impl FnOnce(&Budget) -> Result<T, String> + Send + 'static,
+) -> Result<T, String> {
+    let stop = job.stop.child_token();
+    // However this function is left (done, out of time, or dropped when the
+    // task is cancelled or the runtime shuts down), the work is told to stop:
+    // nothing goes on unseen on the blocking pool, and a shutdown does not
+    // wait for it.
+    let _stop_on_exit = stop.clone().drop_guard();
+    let budget = Budget::new(STEP_LIMIT, stop);
+    match tokio::time::timeout(STEP_LIMIT, tokio::task::spawn_blocking(move || work(&budget))).await {
+        Ok(Ok(done)) => done,
+        Ok(Err(e)) => Err(format!("the build step broke off ({e})")),
+        Err(_) => Err(build::over_time(STEP_LIMIT)),
+    }
+}
+
+fn package_of(job: &Job) -> Option<&Package> {
+    match &job.source {
+        Source::Package(p) => Some(p),
+        Source::Image(_) => None,
+    }
+}
+
+/// The package is a zip within the cap, with the Dockerfile where the
+/// settings say (R-DEP-2).
+pub async fn validate(state: &State, job: &Job, read: &mut build::Inspected) -> DbResult<StepOutcome> {
+    let Some(p) = package_of(job) else { return Ok(StepOutcome::Done) };
+    log(state, job, format!("checking {} ({} bytes, sha256 {})", p.name, p.size, p.sha256)).await?;
+    let (path, max) = (p.path.clone(), state.package_max_bytes);
+    let (dir, name) = (job.config.build_dir.clone(), job.config.dockerfile.clone());
+    match off_runtime(job, move |budget| build::inspect(&path, max, &dir, &name, budget)).await {
+        Ok(found) => {
+            log(
+                state,
+                job,
+                format!(
+                    "{} files, {} bytes unpacked; Dockerfile at {}",
+                    found.files, found.unpacked, found.dockerfile_path
+                ),
+            )
+            .await?;
+            *read = found;
+            Ok(StepOutcome::Done)
+        }
+        Err(why) => Ok(StepOutcome::Failed(why)),
+    }
+}
+
+/// Reads the Dockerfile as a builder would and reports its steps; the image's
+/// digest is the package's hash, so the same package builds the same image.
+pub async fn build(state: &State, job: &Job, read: &mut build::Inspected) -> DbResult<StepOutcome> {
+    let Some(p) = package_of(job) else { return Ok(StepOutcome::Done) };
+    let failed = |why: String| StepOutcome::Failed(format!("{}: {why}", job.config.dockerfile));
+    let text = std::mem::take(&mut read.dockerfile);
+    let steps = match off_runtime(job, move |_| build::parse_dockerfile(&text)).await {
+        Ok(steps) => steps,
+        Err(why) => return Ok(failed(why)),
+    };
+    let context = &job.config.build_dir;
+    log(state, job, format!("building {} with context `{context}`", job.image)).await?;
+    for (i, step) in steps.iter().enumerate() {
+        log(state, job, format!("Step {}/{} : {} {}", i + 1, steps.len(), step.keyword, step.args)).await?;
+    }
+    let paths = std::mem::take(&mut read.context);
+    let checked = off_runtime(job, move |budget| {
+        build::check_sources(&steps, &paths, budget).map(|()| build::exposed_ports(&steps))
+    })
+    .await;
+    let exposed = match checked {
+        Ok(exposed) => exposed,
+        Err(why) => return Ok(failed(why)),
+    };
+    if !exposed.is_empty() && !exposed.contains(&job.config.port) {
+        log(
+            state,
+            job,
+            format!(
+                "warning: the Dockerfile exposes {exposed:?} but the service sends traffic to port {}",
+                job.config.port
+            ),
+        )
+        .await?;
+    }
+    log(state, job, NO_CONTAINERS).await?;
+    log(state, job, format!("built {} (digest sha256:{})", job.image, p.sha256)).await?;
+    Ok(StepOutcome::Done)
+}
+
+pub async fn push(state: &State, job: &Job) -> DbResult<StepOutcome> {
+    let Some(p) = package_of(job) else { return Ok(StepOutcome::Done) };
+    log(state, job, format!("pushing {}", job.image)).await?;
+    log(state, job, format!("pushed {}@sha256:{}", job.image, p.sha256)).await?;
+    Ok(StepOutcome::Done)
+}

@@ -1,0 +1,129 @@
+//! When stored code packages go away (issue #8): with the service whose
+//! deploy took them, once an upload no deploy took has outlived its URL, and,
+//! at start, any file no row accounts for (an upload a stop cut off, a file a
+//! crash left behind). Without this, every zip ever uploaded stayed forever.
+
+use std::collections::HashSet;
+use std::path::Path;
+use std::time::Duration;
+
+use crate::packages::{URL_TTL_SECS, file_name};
+use crate::{SharedState, State};
+
+/// How often unused uploads are looked for.
+const SWEEP_EVERY: Duration = Duration::from_secs(60);
+
+/// How long after its URL expired an upload no deploy took is kept: one more
+/// URL lifetime, so a deploy that follows its upload closely is never caught
+/// out by the sweep.
+const UNUSED_GRACE_SECS: i64 = URL_TTL_SECS;
+
+/// Deletes the rows of a deleted service's packages in its transaction: the
+/// ones its deploys took, and its own uploads no deploy took. Returns their
+/// files, for [`remove_files`] once the transaction committed.
+pub async fn forget_service(
+    tx: &mut sqlx::SqliteConnection,
+    env: &str,
+    service: &str,
+) -> Result<Vec<String>, sqlx::Error> {
+    // Upload slots are named `<service>.zip` (packages::build_service).
+    let own = format!("{service}.zip");
+    let gone: Vec<(String, String, Option<i64>)> = sqlx::query_as(
+        "DELETE FROM packages WHERE env_id = ?1 AND (deployed_by = ?2 OR (deployed_by IS NULL AND package_name = ?3))
+         RETURNING package_version, package_name, uploaded_at",
+    )
+    .bind(env)
+    .bind(service)
+    .bind(own)
+    .fetch_all(&mut *tx)
+    .await?;
+    Ok(gone.into_iter().filter(|(_, _, uploaded)| uploaded.is_some()).map(|(v, n, _)| file_name(&v, &n)).collect())
+}
+
+/// Removes an environment's package files whose rows are gone.
+pub async fn remove_files(state: &State, env: &str, files: Vec<String>) {
+    let dir = state.packages_dir.join(env);
+    for file in files {
+        match tokio::fs::remove_file(dir.join(&file)).await {
+            Ok(()) => tracing::info!(env.id = %env, file, "package removed"),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            // The start sweep removes it, as a file no row accounts for.
+            Err(e) => tracing::warn!(error = %e, env.id = %env, file, "could not remove a package"),
+        }
+    }
+}
+
+/// Deletes the uploads no deploy took whose URL expired over
+/// [`UNUSED_GRACE_SECS`] ago, rows and files.
+pub async fn sweep_unused(state: &State) -> Result<(), sqlx::Error> {
+    let gone: Vec<(String, String, String, Option<i64>)> = sqlx::query_as(
+        "DELETE FROM packages WHERE deployed_by IS NULL AND expires_at < ?
+         RETURNING env_id, package_version, package_name, uploaded_at",
+    )
+    .bind(crate::now() - UNUSED_GRACE_SECS)
+    .fetch_all(&state.db)
+    .await?;
+    for (env, version, name, uploaded) in gone {
+        if uploaded.is_some() {
+            remove_files(state, &env, vec![file_name(&version, &name)]).await;
+        } else {
+            tracing::debug!(env.id = %env, package = %name, version = %version, "unused upload slot expired");
+        }
+    }
+    Ok(())
+}
+
+/// Sweeps unused uploads every [`SWEEP_EVERY`], for as long as the runtime runs.
+pub fn sweep_periodically(state: SharedState) {
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(SWEEP_EVERY);
+        every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            every.tick().await;
+            if let Err(e) = sweep_unused(&state).await {
+                tracing::warn!(error = %e, "could not sweep unused uploads");
+            }
+        }
+    });
+}
+
+/// At start, before the API serves: sweeps unused uploads, then removes every
+/// file no stored package accounts for (partial uploads a stop cut off, whose
+/// slots stay usable, and files a crash left), and makes what stays private.
+pub async fn sweep_at_start(state: &State) -> Result<(), sqlx::Error> {
+    sweep_unused(state).await?;
+    let stored: Vec<(String, String, String)> =
+        sqlx::query_as("SELECT env_id, package_version, package_name FROM packages WHERE uploaded_at IS NOT NULL")
+            .fetch_all(&state.db)
+            .await?;
+    let stored: HashSet<(String, String)> =
+        stored.into_iter().map(|(env, version, name)| (env, file_name(&version, &name))).collect();
+    let dir = state.packages_dir.clone();
+    let swept = tokio::task::spawn_blocking(move || sweep_dir(&dir, &stored)).await;
+    if let Err(e) = swept {
+        tracing::warn!(error = %e, "could not sweep the package directory");
+    }
+    Ok(())
+}
+
+fn sweep_dir(packages_dir: &Path, stored: &HashSet<(String, String)>) {
+    let Ok(envs) = std::fs::read_dir(packages_dir) else { return };
+    for env in envs.flatten() {
+        let env_name = env.file_name().to_string_lossy().into_owned();
+        if let Err(e) = crate::private::dir(&env.path()) {
+            tracing::warn!(error = %e, env.id = %env_name, "could not make a package directory private");
+        }
+        let Ok(files) = std::fs::read_dir(env.path()) else { continue };
+        for file in files.flatten() {
+            let name = file.file_name().to_string_lossy().into_owned();
+            let outcome = if stored.contains(&(env_name.clone(), name.clone())) {
+                crate::private::file(&file.path())
+            } else {
+                std::fs::remove_file(file.path())
+            };
+            if let Err(e) = outcome {
+                tracing::warn!(error = %e, env.id = %env_name, file = %name, "could not sweep a package file");
+            }
+        }
+    }
+}

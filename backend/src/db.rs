@@ -104,25 +104,32 @@ pub async fn open(path: &Path) -> Result<(sqlx::SqlitePool, Arc<Health>), crate:
     for file in family(path) {
         private_file(&file).map_err(crate::StartError::DataDir)?;
     }
-    let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options(path)?).await?;
     // A damaged file is named as such, with what to do, not as a bare SQL error.
+    let damaged = |why: String| {
+        crate::StartError::Damaged(format!(
+            "{} is damaged ({why}). Stop here, move it aside and restore the latest backup \
+             (`console backup` makes them; see README, Backups).",
+            path.display()
+        ))
+    };
+    let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options(path)?).await.map_err(|e| {
+        match e.as_database_error().and_then(|d| d.code()).as_deref() {
+            Some("11" | "26") => damaged(e.to_string()),
+            _ => e.into(),
+        }
+    })?;
     let check: Result<String, sqlx::Error> = sqlx::query_scalar("PRAGMA quick_check").fetch_one(&pool).await;
     match check {
         Ok(ok) if ok == "ok" => {}
-        outcome => {
-            let why = match outcome {
-                Ok(report) => report,
-                Err(e) => e.to_string(),
-            };
-            return Err(crate::StartError::Damaged(format!(
-                "{} is damaged ({why}). Stop here, move it aside and restore the latest backup \
-                 (`console backup` makes them; see README, Backups).",
-                path.display()
-            )));
-        }
+        Ok(report) => return Err(damaged(report)),
+        Err(e) => return Err(damaged(e.to_string())),
     }
     sqlx::migrate!("./migrations").run(&pool).await?;
-    let health = Health { path: path.to_path_buf(), identity: identity(path).map_err(crate::StartError::DataDir)?, lost: AtomicBool::new(false) };
+    let health = Health {
+        path: path.to_path_buf(),
+        identity: identity(path).map_err(crate::StartError::DataDir)?,
+        lost: AtomicBool::new(false),
+    };
     Ok((pool, Arc::new(health)))
 }
 

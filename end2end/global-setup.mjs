@@ -4,7 +4,30 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
+// The console is started with INITIAL (as an operator would, through
+// CONSOLE_ADMIN_PASSWORD), which must be changed at the first sign-in; the
+// setup does that once, and the tests sign in with ADMIN_PASSWORD.
+const INITIAL_ADMIN_PASSWORD = 'e2e-initial-admin-password';
 export const ADMIN_PASSWORD = 'e2e-admin-password';
+
+/** Signs the first admin in and replaces the initial password, through the API. */
+async function chooseAdminPassword(url) {
+  const post = (path, body, cookie) =>
+    fetch(`${url}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-console-request': '1', ...(cookie ? { cookie } : {}) },
+      body: JSON.stringify(body),
+    });
+  const login = await post('/api/auth/login', { username: 'admin', password: INITIAL_ADMIN_PASSWORD });
+  if (login.status !== 200) throw new Error(`first sign-in failed: ${login.status}`);
+  const cookie = login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  const changed = await post(
+    '/api/account/password',
+    { current_password: INITIAL_ADMIN_PASSWORD, new_password: ADMIN_PASSWORD },
+    cookie,
+  );
+  if (changed.status !== 200) throw new Error(`choosing the admin password failed: ${changed.status}`);
+}
 
 export default async function globalSetup() {
   const bin = process.env.CONSOLE_BIN ?? resolve('..', 'target', 'release', 'console');
@@ -17,7 +40,7 @@ export default async function globalSetup() {
       LOCALCLOUD_GATEWAY_ADDR: '127.0.0.1:0',
       CONSOLE_DATA_DIR: data,
       CONSOLE_DIST_DIR: resolve('..', 'dist'),
-      CONSOLE_ADMIN_PASSWORD: ADMIN_PASSWORD,
+      CONSOLE_ADMIN_PASSWORD: INITIAL_ADMIN_PASSWORD,
       // Deploy steps long enough to watch them go by, short enough for a test.
       LOCALCLOUD_STEP_MS: '400',
       // Everything the console logs, at its most talkative, is checked below.
@@ -41,6 +64,7 @@ export default async function globalSetup() {
     });
     child.on('exit', (code) => fail(new Error(`console exited early with ${code}`)));
   });
+  await chooseAdminPassword(url);
   process.env.CONSOLE_URL = url;
   process.env.CONSOLE_ADMIN_PASSWORD = ADMIN_PASSWORD;
   return async () => {
@@ -53,6 +77,7 @@ export default async function globalSetup() {
     const leaks = [
       ['the cloud secret key', key],
       ['the admin password', ADMIN_PASSWORD],
+      ['the initial admin password', INITIAL_ADMIN_PASSWORD],
     ].filter(([, secret]) => output.includes(secret));
     if (/console_session=[A-Za-z0-9_-]{20,}/.test(output)) leaks.push(['a session id']);
     if (/sign=[0-9a-f]{64}/.test(output)) leaks.push(['a signed upload URL']);

@@ -8,9 +8,9 @@ use console_shared::actions::{
     DescribeCloudRunServerDetail, DescribeCloudRunServerDetailResponse, DescribeVersionDetail,
     DescribeVersionDetailRequest, ServerRequest, SimpleVersion, UpdateCloudRunServer, UpdateCloudRunServerRequest,
 };
-use console_shared::dto::ApiError;
-use console_shared::permissions::{Need, Role};
-use console_shared::rules::{dockerfile_path, looks_secret};
+use console_shared::dto::{ApiError, RevealSecrets, RevealedSecrets};
+use console_shared::permissions::{Endpoint, Need, Role};
+use console_shared::rules::{SECRET_MASK, dockerfile_path, looks_secret};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
@@ -329,18 +329,19 @@ fn Overview(detail: DescribeCloudRunServerDetailResponse) -> impl IntoView {
     let status = base.status.clone();
     let online = status == "normal";
     let domain = base.default_domain_name.clone();
+    // The BFF sends secret-looking values masked; masking here too keeps a
+    // cloud that answers unmasked from showing them.
     let vars: Vec<(String, String)> = serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(&c.env_params)
         .unwrap_or_default()
         .into_iter()
         .map(|(k, v)| {
-            let shown = if looks_secret(&k) {
-                console_shared::rules::SECRET_MASK.to_string()
-            } else {
-                v.as_str().unwrap_or_default().to_string()
-            };
+            let shown =
+                if looks_secret(&k) { SECRET_MASK.to_string() } else { v.as_str().unwrap_or_default().to_string() };
             (k, shown)
         })
         .collect();
+    let has_secrets = vars.iter().any(|(k, _)| looks_secret(k));
+    let revealed = reveal_action(base.server_name.clone());
     let policies = c
         .policy_details
         .iter()
@@ -392,11 +393,55 @@ fn Overview(detail: DescribeCloudRunServerDetailResponse) -> impl IntoView {
                     {if vars.is_empty() {
                         t(Msg::NoEnvVars).into_any()
                     } else {
-                        vars.into_iter().map(|(k, v)| view! { <code>{format!("{k}={v}")}</code> " " }).collect_view().into_any()
+                        vars.into_iter().map(|(k, masked)| {
+                            let shown = move || {
+                                let plain = revealed.value().with(|r| match r {
+                                    Some(Ok(r)) => r.env_params.get(&k).map(|v| format!("{k}={v}")),
+                                    _ => None,
+                                });
+                                plain.unwrap_or_else(|| format!("{k}={masked}"))
+                            };
+                            view! { <code>{shown}</code> " " }
+                        }).collect_view().into_any()
                     }}
+                    <Show when=move || has_secrets>
+                        <RevealButton revealed />
+                    </Show>
                 </dd>
             </dl>
         </section>
+    }
+}
+
+/// Asks the BFF for the unmasked variables of the online configuration.
+fn reveal_action(service: String) -> Action<(), Result<RevealedSecrets, ApiError>> {
+    let ctx = expect_context::<EnvCtx>();
+    Action::new_local(move |_: &()| {
+        let url =
+            format!("/api/envs/{}/services/{}/secrets", api::enc(&ctx.env_id.get_untracked()), api::enc(&service));
+        async move { api::json::<RevealSecrets, RevealedSecrets>("POST", &url, Some(&RevealSecrets::default())).await }
+    })
+}
+
+/// Secret values stay masked until a developer asks, on the record.
+#[component]
+fn RevealButton(revealed: Action<(), Result<RevealedSecrets, ApiError>>) -> impl IntoView {
+    let ctx = expect_context::<EnvCtx>();
+    let why_not = Signal::derive(move || ctx.denial(Endpoint::RevealSecrets.rule().need).filter(|r| !r.is_empty()));
+    let locked = Signal::derive(move || ctx.denial(Endpoint::RevealSecrets.rule().need).is_some());
+    let shown = move || matches!(revealed.value().get(), Some(Ok(_)));
+    let described = move || if why_not.with(Option::is_some) { "reveal-help reveal-why" } else { "reveal-help" };
+    view! {
+        <div class="row">
+            <button class="button" type="button" aria-describedby=described
+                disabled=move || locked.get() || revealed.pending().get() || shown()
+                on:click=move |_| { revealed.dispatch(()); }>
+                {t(Msg::RevealSecrets)}
+            </button>
+            <span id="reveal-help" class="help">{t(Msg::RevealSecretsHelp)}</span>
+        </div>
+        <Reason id="reveal-why" text=why_not />
+        <ErrorNote error=Signal::derive(move || revealed.value().get().and_then(Result::err)) />
     }
 }
 

@@ -280,7 +280,10 @@ pub async fn run(config: Config) -> Result<(), StartError> {
             println!("first admin created: username `admin`, password `{password}` (shown only this once)")
         }
         Some(FirstAdmin::FromEnv) => {
-            println!("first admin created: username `admin`, password from CONSOLE_ADMIN_PASSWORD")
+            println!(
+                "first admin created: username `admin`, password from CONSOLE_ADMIN_PASSWORD (to be changed at the \
+                 first sign-in)"
+            )
         }
         None => {}
     }

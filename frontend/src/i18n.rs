@@ -428,6 +428,12 @@ pub fn rule_error(e: &RuleError, lang: Lang) -> String {
         (RuleError::NotZip, Lang::Zh) => "请选择 .zip 文件。".into(),
         (RuleError::TooLarge(n), Lang::En) => format!("At most {} MiB.", n / (1024 * 1024)),
         (RuleError::TooLarge(n), Lang::Zh) => format!("最大 {} MiB。", n / (1024 * 1024)),
+        (RuleError::NotAnImageReference, Lang::En) => {
+            "Enter an image reference such as nginx:1.27 or registry.example.com/team/app:v1.".into()
+        }
+        (RuleError::NotAnImageReference, Lang::Zh) => {
+            "请填写镜像地址，例如 nginx:1.27 或 registry.example.com/team/app:v1。".into()
+        }
     }
 }
 

@@ -60,8 +60,12 @@ impl Source {
     }
 
     fn image_error(&self) -> Option<String> {
-        (self.attempted.get() && self.image.get().trim().is_empty())
-            .then(|| rule_error(&rules::RuleError::Empty, lang()))
+        // Empty is said only after a submit; a malformed reference as typed.
+        let image = self.image.get();
+        match rules::image_reference(image.trim()) {
+            Err(rules::RuleError::Empty) if !self.attempted.get() => None,
+            other => other.err().map(|e| rule_error(&e, lang())),
+        }
     }
 
     fn package_error(&self) -> Option<String> {
@@ -87,7 +91,7 @@ impl Source {
                 && self.dockerfile_error().is_none()
                 && self.build_dir_error().is_none()
         } else {
-            !self.image.get().trim().is_empty()
+            rules::image_reference(self.image.get().trim()).is_ok()
         }
     }
 

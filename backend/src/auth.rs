@@ -516,7 +516,8 @@ pub(crate) async fn login(
             return Ok(response);
         }
     };
-    let refused_note = if refused_before > 0 { format!("; {refused_before} attempt(s) refused before") } else { "".into() };
+    let refused_note =
+        if refused_before > 0 { format!("; {refused_before} attempt(s) refused before") } else { "".into() };
     let user: Option<UserRow> = sqlx::query_as(
         "SELECT id, username, display_name, password_hash, is_admin, disabled, must_change_password
          FROM users WHERE username = ?",
@@ -578,8 +579,7 @@ pub(crate) async fn logout(State(state): State<AppState>, headers: HeaderMap) ->
     if let Some(token) = cookie_token(&state, &headers)
         && let Some(row) = load_session(&state, &token_hash(&token)).await?
     {
-        let ended =
-            sqlx::query("DELETE FROM sessions WHERE id_hash = ?").bind(&row.id_hash).execute(&state.db).await?;
+        let ended = sqlx::query("DELETE FROM sessions WHERE id_hash = ?").bind(&row.id_hash).execute(&state.db).await?;
         if ended.rows_affected() > 0 {
             let event = Event {
                 user_id: Some(row.user_id),

@@ -154,7 +154,16 @@ impl Upstream {
             return Ok(());
         }
         // Object stores answer plain text or XML; keep a little for the log.
-        let text: String = response.text().await.unwrap_or_default().chars().take(200).collect();
+        let text: String = response.text().await.unwrap_or_default().chars().take(300).collect();
+        // A full store (localcloud's per-environment quota) is the user's to
+        // act on: pass its words on as the cloud's quota error.
+        if status == reqwest::StatusCode::INSUFFICIENT_STORAGE {
+            let message = text.trim().strip_prefix("LimitExceeded:").unwrap_or(&text).trim().to_string();
+            return Err(UpstreamError::Cloud {
+                error: CloudError::new(codes::LIMIT_EXCEEDED, message),
+                request_id: String::new(),
+            });
+        }
         Err(UpstreamError::Invalid(format!("the upload URL answered HTTP {status}: {}", text.trim())))
     }
 

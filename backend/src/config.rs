@@ -43,6 +43,9 @@ pub struct Config {
     /// Milliseconds each step of an embedded-localcloud deploy takes.
     #[arg(long, env = "LOCALCLOUD_STEP_MS", default_value_t = 1500)]
     pub localcloud_step_ms: u64,
+    /// Bytes of code packages the embedded localcloud keeps per environment.
+    #[arg(long, env = "LOCALCLOUD_PACKAGE_QUOTA_BYTES", default_value_t = localcloud::DEFAULT_PACKAGE_QUOTA_BYTES)]
+    pub localcloud_package_quota_bytes: u64,
     /// Sessions end after this many minutes without a request.
     #[arg(long, env = "CONSOLE_SESSION_IDLE_MINUTES", default_value_t = 30)]
     pub session_idle_minutes: i64,

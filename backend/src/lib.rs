@@ -205,7 +205,7 @@ pub async fn start(config: Config, clock: Arc<dyn Clock>) -> Result<Running, Sta
                 credentials: vec![credential.clone()],
                 step_delay: Duration::from_millis(config.localcloud_step_ms),
                 package_max_bytes: console_shared::rules::PACKAGE_MAX_BYTES,
-                package_quota_bytes_per_env: localcloud::DEFAULT_PACKAGE_QUOTA_BYTES,
+                package_quota_bytes_per_env: config.localcloud_package_quota_bytes,
             })
             .await?;
             let upstream = Upstream::new(credential, Some(running.api_addr.to_string()), "http".into(), timeout);

@@ -13,9 +13,9 @@ async fn main() -> std::process::ExitCode {
         .init();
     let config = console_backend::config::Config::parse();
     let outcome = match &config.command {
-        Some(Command::Backup { file }) => console_backend::backup(&config.data_dir, file).await.map(|()| {
-            println!("backed up {} to {}", config.data_dir.join("console.db").display(), file.display())
-        }),
+        Some(Command::Backup { file }) => console_backend::backup(&config.data_dir, file)
+            .await
+            .map(|()| println!("backed up {} to {}", config.data_dir.join("console.db").display(), file.display())),
         None => console_backend::run(config).await.map_err(|e| e.to_string()),
     };
     match outcome {

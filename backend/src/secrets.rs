@@ -79,7 +79,10 @@ pub(crate) async fn reveal(
     let names: Vec<&String> = env_params.keys().filter(|k| rules::looks_secret(k)).collect();
     let what = req.version.as_deref().unwrap_or("online configuration");
     let detail = format!("{service} {what}: {}", names.iter().map(|n| n.as_str()).collect::<Vec<_>>().join(", "));
-    audit::record(&state, Event::by(&user, Endpoint::RevealSecrets.name(), Outcome::Allowed).env(Some(&env)).detail(detail))
-        .await;
+    audit::record(
+        &state,
+        Event::by(&user, Endpoint::RevealSecrets.name(), Outcome::Allowed).env(Some(&env)).detail(detail),
+    )
+    .await;
     Ok(Json(RevealedSecrets { env_params }))
 }

@@ -136,6 +136,27 @@ async fn uploads_over_the_cap_or_not_zip_are_refused_with_a_clear_error() {
     // Failures are audited too, with their code.
     let audit: Value =
         app.get("/api/audit?action=UploadPackage", Some(&token)).send().await.unwrap().json().await.unwrap();
-    let outcomes: Vec<&str> = audit["entries"].as_array().unwrap().iter().map(|e| e["detail"].as_str().unwrap()).collect();
+    let outcomes: Vec<&str> =
+        audit["entries"].as_array().unwrap().iter().map(|e| e["detail"].as_str().unwrap()).collect();
     assert!(outcomes.contains(&"Console.PackageTooLarge"), "{audit}");
+}
+
+/// A full environment (localcloud's package quota) is the user's to act on:
+/// a 400-class `LimitExceeded` with the numbers, not a retry-later 429 or a 502.
+#[tokio::test]
+async fn an_upload_past_the_environments_quota_says_how_full_it_is() {
+    let app = TestApp::start_with(|c| c.localcloud_package_quota_bytes = 1_000).await;
+    let token = app.login().await;
+    let env = new_env(&app, &token).await;
+    let resp = put(&app, &upload_path(&env, "web"), &token)
+        .header("content-type", "application/zip")
+        .body(vec![7u8; 2_000])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 400);
+    let body: Value = resp.json().await.unwrap();
+    assert_eq!(body["code"], "LimitExceeded", "{body}");
+    let message = body["message"].as_str().unwrap();
+    assert!(message.contains("2000") && message.contains("1000"), "{message}");
 }

@@ -208,12 +208,9 @@ fn endpoint_row(e: Endpoint, env: &str) -> (Method, String, Option<Value>, Statu
             Some(json!({})),
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
         ),
-        RevealSecrets => (
-            Method::POST,
-            format!("/api/envs/{env}/services/nosvc/secrets"),
-            Some(json!({})),
-            StatusCode::NOT_FOUND,
-        ),
+        RevealSecrets => {
+            (Method::POST, format!("/api/envs/{env}/services/nosvc/secrets"), Some(json!({})), StatusCode::NOT_FOUND)
+        }
     }
 }
 
@@ -351,7 +348,11 @@ async fn a_role_change_does_not_log_out_parallel_requests() {
     let path = format!("/api/envs/{}/access", t.own);
     let burst = (0..8).map(|_| send(&t.app, Some(&t.developer.1), Method::GET, &path, None));
     let answers = futures::future::join_all(burst).await;
-    assert!(answers.iter().all(|(status, _, _)| *status == 200), "{:?}", answers.iter().map(|a| a.0).collect::<Vec<_>>());
+    assert!(
+        answers.iter().all(|(status, _, _)| *status == 200),
+        "{:?}",
+        answers.iter().map(|a| a.0).collect::<Vec<_>>()
+    );
     let rotated: Vec<&String> = answers.iter().filter_map(|(_, _, c)| c.as_ref()).collect();
     assert_eq!(rotated.len(), 1, "one request won the new id");
     assert_eq!(send(&t.app, Some(rotated[0]), Method::GET, "/api/auth/me", None).await.0, 200);
@@ -377,7 +378,11 @@ async fn a_role_change_applies_on_the_next_request_and_rotates_the_session() {
     // Requests already on their way with the old id are not logged out:
     // it stays an alias of the new one for a few seconds, with the new role.
     let (status, access, again) = send(&t.app, Some(&old), Method::GET, &path, None).await;
-    assert_eq!((status, access["role"].as_str(), again), (StatusCode::OK, Some("viewer"), None), "grace, no second rotation");
+    assert_eq!(
+        (status, access["role"].as_str(), again),
+        (StatusCode::OK, Some("viewer"), None),
+        "grace, no second rotation"
+    );
     t.app.clock.advance(11);
     assert_eq!(send(&t.app, Some(&old), Method::GET, "/api/auth/me", None).await.0, 401, "old id dead after grace");
     assert_eq!(send(&t.app, Some(&new), Method::GET, "/api/auth/me", None).await.0, 200);
@@ -531,7 +536,10 @@ async fn the_audit_log_records_allowed_and_denied_changes_and_exports_csv() {
     let create = all["entries"].as_array().unwrap().iter().all(|e| e["action"] == "Login");
     assert!(create);
     let (_, cloud, _) = send(&t.app, Some(&t.admin), Method::GET, "/api/audit?action=CreateCloudRunEnv", None).await;
-    assert!(cloud["entries"].as_array().unwrap().iter().all(|e| e["request_id"].is_string()), "upstream request ids kept");
+    assert!(
+        cloud["entries"].as_array().unwrap().iter().all(|e| e["request_id"].is_string()),
+        "upstream request ids kept"
+    );
 
     assert_eq!(
         send(&t.app, Some(&t.developer.1), Method::GET, &format!("/api/audit?env={}", t.own), None).await.0,

@@ -76,7 +76,8 @@ pub async fn sweep_unused(state: &State) -> Result<(), sqlx::Error> {
 /// Sweeps unused uploads every [`SWEEP_EVERY`], for as long as the runtime runs.
 pub fn sweep_periodically(state: SharedState) {
     tokio::spawn(async move {
-        let mut every = tokio::time::interval(SWEEP_EVERY);
+        // The start sweep just ran: the first is one period away.
+        let mut every = tokio::time::interval_at(tokio::time::Instant::now() + SWEEP_EVERY, SWEEP_EVERY);
         every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             every.tick().await;

@@ -185,7 +185,10 @@ pub async fn take(
     if taken.rows_affected() == 0 {
         return Err(CloudError::new(
             codes::INVALID_PARAMETER_VALUE,
-            format!("The package `{}` version `{}` is no longer stored; upload it again.", package.name, package.version),
+            format!(
+                "The package `{}` version `{}` is no longer stored; upload it again.",
+                package.name, package.version
+            ),
         ));
     }
     Ok(())

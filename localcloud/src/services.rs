@@ -15,8 +15,8 @@ use console_shared::region::Region;
 use console_shared::rules;
 use console_shared::time::cst_datetime;
 
-use crate::packages::{self, Package};
 use crate::package_files;
+use crate::packages::{self, Package};
 use crate::protocol::internal;
 use crate::tasks::{self, Job};
 use crate::{State, envs};
@@ -46,6 +46,11 @@ const COLUMNS: &str = "env_id, server_name, default_domain, status, created_at, 
 
 fn not_found(name: &str) -> CloudError {
     CloudError::new("ResourceNotFound.ServerNotFound", format!("The service `{name}` does not exist."))
+}
+
+/// `DeployRemark` / `OperatorRemark`: short, one line (refused, not cut).
+pub(crate) fn check_remark(field: &str, remark: Option<&str>) -> Result<(), CloudError> {
+    remark.map_or(Ok(()), |r| rules::remark(r).map_err(|e| invalid(field, e)))
 }
 
 pub(crate) fn invalid(field: &str, why: impl std::fmt::Display) -> CloudError {
@@ -134,8 +139,11 @@ fn config_over(mut c: ServerBaseConfig, items: &[DiffConfigItem]) -> Result<Serv
     }
     let vars: serde_json::Map<String, serde_json::Value> =
         serde_json::from_str(&c.env_params).map_err(|_| invalid("EnvParam", "must be a JSON object of strings"))?;
-    for name in vars.keys() {
+    for (name, value) in &vars {
         rules::env_var_name(name).map_err(|e| invalid("EnvParam", format!("has a bad name `{name}`: {e}")))?;
+        if !value.is_string() {
+            return Err(invalid("EnvParam", format!("gives `{name}` a {value} value; every value must be a string")));
+        }
     }
     if !matches!(c.log_type.as_str(), "none" | "default" | "custom") {
         return Err(invalid("LogType", "must be none, default or custom"));
@@ -332,8 +340,13 @@ async fn source_of(state: &State, env: &str, deploy: &DeployParam) -> Result<Sou
             CloudError::new(codes::MISSING_PARAMETER, format!("The parameter `DeployInfo.{field}` is missing."))
         })
     };
+    check_remark("DeployInfo.DeployRemark", deploy.deploy_remark.as_deref())?;
     match deploy.deploy_type.as_str() {
-        "image" => Ok(Source::Image(required(&deploy.image_url, "ImageUrl")?)),
+        "image" => {
+            let image = required(&deploy.image_url, "ImageUrl")?;
+            rules::image_reference(&image).map_err(|e| invalid("DeployInfo.ImageUrl", e))?;
+            Ok(Source::Image(image))
+        }
         "package" => {
             let name = required(&deploy.package_name, "PackageName")?;
             let version = required(&deploy.package_version, "PackageVersion")?;
@@ -496,6 +509,7 @@ pub async fn delete(
     region: Option<Region>,
     req: DeleteCloudRunServerRequest,
 ) -> Result<ResultResponse, CloudError> {
+    check_remark("OperatorRemark", req.operator_remark.as_deref())?;
     let r = find(state, &req.env_id, &req.server_name, region).await?;
     let mut tx = crate::store::write_tx(&state.db).await.map_err(|e| internal(&e))?;
     // R-SVC-4: not while an update runs.

@@ -181,6 +181,7 @@ pub async fn operate(
     region: Option<Region>,
     req: OperateServerManageRequest,
 ) -> Result<Empty, CloudError> {
+    services::check_remark("OperatorRemark", req.operator_remark.as_deref())?;
     services::find(state, &req.env_id, &req.server_name, region).await?;
     if req.operate_type != "cancel" {
         return Err(CloudError::new(

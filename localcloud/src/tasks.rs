@@ -154,7 +154,17 @@ impl Job {
         source: Source,
         config: ServerBaseConfig,
     ) -> Self {
-        Job { task, env, service, version, image, source, config, step: AtomicI64::new(-1), stop: CancellationToken::new() }
+        Job {
+            task,
+            env,
+            service,
+            version,
+            image,
+            source,
+            config,
+            step: AtomicI64::new(-1),
+            stop: CancellationToken::new(),
+        }
     }
 }
 

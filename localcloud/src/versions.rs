@@ -9,7 +9,7 @@ use console_shared::region::Region;
 use console_shared::time::cst_datetime;
 
 use crate::protocol::internal;
-use crate::services::{find, remove};
+use crate::services::{self, find, remove};
 use crate::{State, envs, package_files};
 
 /// R-VER-3: a version's configuration as frozen at its creation.
@@ -64,6 +64,7 @@ pub async fn delete_versions(
     region: Option<Region>,
     req: DeleteCloudRunVersionsRequest,
 ) -> Result<DeleteCloudRunVersionsResponse, CloudError> {
+    services::check_remark("OperatorRemark", req.operator_remark.as_deref())?;
     envs::find(state, &req.env_id, region).await?;
     if req.simple_versions.is_empty() {
         return Err(CloudError::new(codes::INVALID_PARAMETER, "`SimpleVersions` must name at least one version."));

@@ -118,6 +118,17 @@ async fn every_service_rule_is_refused_with_tencents_code() {
         ("shop", image.clone(), json!([{"Key": "EnvParam", "Value": "{\"1bad\":\"x\"}"}]), "InvalidParameterValue"),
         ("shop", json!({"DeployType": "image"}), items(0.5, 1.0, 0, 5), "MissingParameter"),
         ("shop", image.clone(), json!([{"Key": "MinNum", "Value": "one"}]), "InvalidParameterValue"),
+        // Loose fields of the probe: every one refused, nothing stored.
+        ("shop", json!({"DeployType": "image", "ImageUrl": "nginx;rm -rf /"}), json!([]), "InvalidParameterValue"),
+        ("shop", json!({"DeployType": "image", "ImageUrl": "Nginx:1"}), json!([]), "InvalidParameterValue"),
+        ("shop", image.clone(), json!([{"Key": "EnvParam", "Value": "{\"PORT\":8080}"}]), "InvalidParameterValue"),
+        ("shop", image.clone(), json!([{"Key": "EnvParam", "Value": "{\"A\":null}"}]), "InvalidParameterValue"),
+        (
+            "shop",
+            json!({"DeployType": "image", "ImageUrl": "nginx", "DeployRemark": "r".repeat(300)}),
+            json!([]),
+            "InvalidParameterValue",
+        ),
     ];
     for (name, deploy, items, want) in cases {
         let r = call(name, deploy.clone(), items.clone()).send(&cloud).await;

@@ -52,7 +52,13 @@ pub fn package_deploy(name: &str, version: &str) -> Value {
     json!({"DeployType": "package", "PackageName": name, "PackageVersion": version})
 }
 
-pub async fn create_from_package(cloud: &Cloud, env: &str, service: &str, pkg: &(String, String), items: Value) -> Value {
+pub async fn create_from_package(
+    cloud: &Cloud,
+    env: &str,
+    service: &str,
+    pkg: &(String, String),
+    items: Value,
+) -> Value {
     Call::new(
         "tcbr",
         "CreateCloudRunServer",
@@ -62,7 +68,13 @@ pub async fn create_from_package(cloud: &Cloud, env: &str, service: &str, pkg: &
     .await
 }
 
-pub async fn update_from_package(cloud: &Cloud, env: &str, service: &str, pkg: &(String, String), items: Value) -> Value {
+pub async fn update_from_package(
+    cloud: &Cloud,
+    env: &str,
+    service: &str,
+    pkg: &(String, String),
+    items: Value,
+) -> Value {
     Call::new(
         "tcbr",
         "UpdateCloudRunServer",
@@ -102,4 +114,3 @@ pub async fn delete_versions(cloud: &Cloud, env: &str, versions: &[(&str, &str)]
     .send(cloud)
     .await
 }
-

@@ -1,0 +1,159 @@
+//! Build work cannot take localcloud down (issue #8). A Dockerfile whose
+//! wildcards used to backtrack for days fails its build at once; work that is
+//! merely long runs off the async workers, so the API keeps answering, and
+//! stops mid-step when its deploy is cancelled or the runtime shuts down.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::packages::{create_from_package, port_8080, upload, zip_of};
+use common::{Call, Cloud, code, create_env, start, start_with_steps, wait_task};
+use serde_json::{Value, json};
+
+/// The package of issue #8: a few hundred bytes whose `COPY` wildcard the
+/// old matcher tried against a 48-character name in every possible way.
+fn bomb() -> Vec<u8> {
+    let name = "a".repeat(48);
+    zip_of(&[("Dockerfile", "FROM node\nCOPY *a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*b /x\n"), (&name, "")])
+}
+
+/// A package whose source check is long but polynomial work: 5,000 sources,
+/// each compared with 100 names at about 10,000 steps a name before the last
+/// entry matches. Minutes unoptimised; the cap stays 64 KiB.
+fn long_build() -> Vec<u8> {
+    let source = format!("*{}b", "a".repeat(100));
+    let line = format!("COPY {}/app/\n", format!("{source} ").repeat(100));
+    let dockerfile = format!("FROM node\n{}", line.repeat(50));
+    let mut names: Vec<String> = (150..250).map(|n| "a".repeat(n)).collect();
+    names.push(format!("{}b", "a".repeat(100)));
+    let mut files: Vec<(&str, &str)> = vec![("Dockerfile", dockerfile.as_str())];
+    files.extend(names.iter().map(|n| (n.as_str(), "")));
+    zip_of(&files)
+}
+
+/// The slowest of `n` environment listings while deploys build.
+async fn slowest_answer(cloud: &Cloud, n: usize) -> Duration {
+    let mut slowest = Duration::ZERO;
+    for _ in 0..n {
+        let started = Instant::now();
+        let r = Call::new("tcbr", "DescribeCloudRunEnvs", json!({})).send(cloud).await;
+        assert_eq!(code(&r), "<no error>", "{r}");
+        slowest = slowest.max(started.elapsed());
+    }
+    slowest
+}
+
+async fn task(cloud: &Cloud, env: &str, service: &str, task: i64) -> Value {
+    let r = Call::new("tcbr", "DescribeServerManageTask", json!({"EnvId": env, "ServerName": service, "TaskId": task}))
+        .send(cloud)
+        .await;
+    r["Task"].clone()
+}
+
+fn step_status(task: &Value, name: &str) -> String {
+    let steps = task["Steps"].as_array().unwrap_or_else(|| panic!("{task}"));
+    let step = steps.iter().find(|s| s["Name"] == name).unwrap_or_else(|| panic!("no step {name} in {task}"));
+    step["Status"].as_str().unwrap().to_string()
+}
+
+async fn process_log(cloud: &Cloud, env: &str, service: &str) -> String {
+    let run = format!("run-{service}-001");
+    let r = Call::new("tcbr", "DescribeCloudRunProcessLog", json!({"EnvId": env, "RunId": run})).send(cloud).await;
+    r["Logs"].to_string()
+}
+
+/// Creates `service` from the long package and waits until its build step
+/// checks the sources: the last line before that work is the last step's.
+async fn deploy_long_build(cloud: &Cloud, env: &str, service: &str) -> i64 {
+    let pkg = upload(cloud, env, service, long_build()).await;
+    let r = create_from_package(cloud, env, service, &pkg, port_8080()).await;
+    let id = r["TaskId"].as_i64().unwrap_or_else(|| panic!("{r}"));
+    for _ in 0..500 {
+        if process_log(cloud, env, service).await.contains("Step 51/51 : COPY") {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            return id;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    panic!("the build of {service} never started");
+}
+
+#[tokio::test]
+async fn the_wildcard_bomb_of_issue_8_fails_its_build_at_once_and_the_api_keeps_answering() {
+    let cloud = start().await;
+    let env = create_env(&cloud, "ap-shanghai", "bomb").await;
+    let started = Instant::now();
+    let mut tasks = vec![];
+    for service in ["bomb1", "bomb2"] {
+        let pkg = upload(&cloud, &env, service, bomb()).await;
+        let r = create_from_package(&cloud, &env, service, &pkg, port_8080()).await;
+        tasks.push((service, r["TaskId"].as_i64().unwrap_or_else(|| panic!("{r}"))));
+    }
+    let slowest = slowest_answer(&cloud, 10).await;
+    assert!(slowest < Duration::from_millis(500), "an API call took {slowest:?} during the builds");
+    for (service, id) in tasks {
+        let t = wait_task(&cloud, &env, service, id).await;
+        assert_eq!(t["Status"], "failed", "{t}");
+        assert_eq!(step_status(&t, "build image"), "failed");
+        let why = t["FailReason"].as_str().unwrap();
+        assert!(why.contains("`*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*b` is not in the build context"), "{why}");
+    }
+    assert!(started.elapsed() < Duration::from_secs(10), "took {:?}", started.elapsed());
+}
+
+#[tokio::test]
+async fn long_build_work_leaves_the_api_answering_and_a_cancel_stops_it_mid_step() {
+    let cloud = start().await;
+    let env = create_env(&cloud, "ap-shanghai", "long").await;
+    let first = deploy_long_build(&cloud, &env, "one").await;
+    let second = deploy_long_build(&cloud, &env, "two").await;
+
+    // Two builds at work, on a machine that may have only two cores: the
+    // async workers that serve the API are not theirs.
+    let slowest = slowest_answer(&cloud, 20).await;
+    assert!(slowest < Duration::from_millis(500), "an API call took {slowest:?} during the builds");
+    for (service, id) in [("one", first), ("two", second)] {
+        let t = task(&cloud, &env, service, id).await;
+        assert_eq!(step_status(&t, "build image"), "running", "the build is long work: {t}");
+    }
+
+    // R-DEP-3: cancel answers at once, and the runner stops inside its step.
+    for (service, id) in [("one", first), ("two", second)] {
+        let cancelled = Instant::now();
+        let r = Call::new(
+            "tcbr",
+            "OperateServerManage",
+            json!({"EnvId": env, "ServerName": service, "TaskId": id, "OperateType": "cancel"}),
+        )
+        .send(&cloud)
+        .await;
+        assert_eq!(code(&r), "<no error>", "{r}");
+        // The runner's last line comes after it left the step.
+        while !process_log(&cloud, &env, service).await.contains("cancelled: this version never went online") {
+            assert!(cancelled.elapsed() < Duration::from_secs(2), "the build went on after the cancel");
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        let t = task(&cloud, &env, service, id).await;
+        assert_eq!(t["Status"], "cancelled", "{t}");
+        assert_eq!(step_status(&t, "build image"), "cancelled", "{t}");
+        assert!(t["Steps"].as_array().unwrap().iter().all(|s| s["Status"] != "running"), "{t}");
+    }
+}
+
+/// A runtime shutting down (Ctrl-C, SIGTERM) waits for the blocking pool;
+/// build work in progress is told to stop, so it does not hold the exit.
+#[test]
+fn a_runtime_shutting_down_mid_build_does_not_wait_for_the_build() {
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    let cloud = runtime.block_on(async {
+        let cloud = start_with_steps(common::STEP).await;
+        let env = create_env(&cloud, "ap-shanghai", "stop").await;
+        deploy_long_build(&cloud, &env, "api").await;
+        cloud
+    });
+    let stopping = Instant::now();
+    drop(runtime);
+    assert!(stopping.elapsed() < Duration::from_secs(2), "the shutdown took {:?}", stopping.elapsed());
+    drop(cloud);
+}

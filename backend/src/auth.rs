@@ -7,8 +7,6 @@
 //! audited), so a stolen old cookie is worthless. A user holds at most
 //! `CONSOLE_MAX_SESSIONS_PER_USER` sessions: a new sign-in ends the oldest.
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
-use argon2::{Algorithm, Argon2, Params, Version};
 use std::net::{IpAddr, SocketAddr};
 
 use axum::extract::{ConnectInfo, DefaultBodyLimit, FromRequestParts, State};
@@ -24,7 +22,8 @@ use crate::AppState;
 use crate::audit::{self, Event, Outcome};
 use crate::error::{AppError, AppResult};
 use crate::json::AppJson;
-use crate::ratelimit::{self, Client};
+use crate::passwords::{busy, dummy_hash, verify_password};
+use crate::ratelimit::Client;
 
 /// The session cookie's name: over TLS the `__Host-` prefix makes the
 /// browser refuse it unless it is `Secure`, host-only and for `/`.
@@ -49,74 +48,6 @@ pub fn router() -> Router<AppState> {
         .route("/api/auth/login", post(login).layer(DefaultBodyLimit::max(CREDENTIALS_BODY_MAX)))
         .route("/api/auth/logout", post(logout))
         .route("/api/auth/me", get(me))
-}
-
-/// argon2id with OWASP's baseline (m = 19 MiB, t = 2, p = 1).
-fn argon2() -> Argon2<'static> {
-    let params = Params::new(19 * 1024, 2, 1, None).expect("constant argon2 parameters are valid");
-    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
-}
-
-fn busy() -> AppError {
-    AppError::new(
-        StatusCode::TOO_MANY_REQUESTS,
-        console_codes::BUSY,
-        "The console is checking many passwords right now; try again in a few seconds.",
-    )
-}
-
-/// Hashes on the blocking pool, within the bound on password work.
-pub async fn hash_password(password: String) -> AppResult<String> {
-    ratelimit::password_work(move || {
-        let salt = SaltString::generate(&mut OsRng);
-        argon2().hash_password(password.as_bytes(), &salt).map(|h| h.to_string())
-    })
-    .await
-    .ok_or_else(busy)?
-    .map_err(AppError::internal)
-}
-
-/// `None`: too much password work is running or waiting.
-async fn verify_password(password: String, hash: String) -> Option<bool> {
-    ratelimit::password_work(move || {
-        PasswordHash::new(&hash).is_ok_and(|parsed| argon2().verify_password(password.as_bytes(), &parsed).is_ok())
-    })
-    .await
-}
-
-/// The top of zxcvbn's list of the passwords most often found in breaches.
-const COMMON_PASSWORDS_CHECKED: usize = 10_000;
-
-/// Refuses a password among the 10 000 most common ones (in any letter case,
-/// or with the usual letter-for-digit swaps), since those are tried first.
-pub fn refuse_common(password: &str) -> AppResult<()> {
-    use zxcvbn::matching::patterns::MatchPattern;
-    let Ok(entropy) = std::panic::catch_unwind(|| zxcvbn::zxcvbn(password, &[])) else { return Ok(()) };
-    let common = match entropy.sequence() {
-        [only] => matches!(&only.pattern, MatchPattern::Dictionary(d)
-            // The dictionary's type is not exported; its name is stable API.
-            if format!("{:?}", d.dictionary_name) == "Passwords" && d.rank <= COMMON_PASSWORDS_CHECKED),
-        _ => false,
-    };
-    if common {
-        return Err(AppError::bad_request(
-            "That password is one of the most commonly used ones, which attackers try first. Choose another.",
-        ));
-    }
-    Ok(())
-}
-
-/// A hash of no one's password: unknown usernames are verified against it so
-/// they take as long as a wrong password and cannot be told apart by timing.
-static DUMMY_HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-
-fn dummy_hash() -> String {
-    DUMMY_HASH
-        .get_or_init(|| {
-            let salt = SaltString::generate(&mut OsRng);
-            argon2().hash_password(b"no-such-user", &salt).map(|h| h.to_string()).unwrap_or_default()
-        })
-        .clone()
 }
 
 fn token_hash(token: &str) -> String {
@@ -600,55 +531,4 @@ pub(crate) async fn logout(State(state): State<AppState>, headers: HeaderMap) ->
     responses((status = 200, body = Me), (status = 401, body = ApiError)))]
 pub(crate) async fn me(user: AuthUser) -> Json<Me> {
     Json(user.me())
-}
-
-/// Verifies `password` against the stored hash of `user_id`; `None` when
-/// the console is too busy checking passwords.
-pub async fn password_matches(state: &AppState, user_id: i64, password: String) -> AppResult<Option<bool>> {
-    let hash: String =
-        sqlx::query_scalar("SELECT password_hash FROM users WHERE id = ?").bind(user_id).fetch_one(&state.db).await?;
-    Ok(verify_password(password, hash).await)
-}
-
-/// How the first admin's password came about, for the operator's one message.
-pub enum FirstAdmin {
-    /// Generated here; shown to the operator once.
-    Generated(String),
-    /// Taken from CONSOLE_ADMIN_PASSWORD.
-    FromEnv,
-}
-
-/// Creates the first admin when there is no user at all. A password from
-/// the environment has been in a shell history or a unit file: it must be
-/// changed at the first sign-in. A generated one was shown only once, to the
-/// operator's terminal.
-pub async fn ensure_first_admin(
-    db: &sqlx::SqlitePool,
-    configured: Option<String>,
-    now: i64,
-) -> AppResult<Option<FirstAdmin>> {
-    let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(db).await?;
-    if users > 0 {
-        return Ok(None);
-    }
-    let (password, outcome) = match configured {
-        Some(p) => (p, FirstAdmin::FromEnv),
-        None => {
-            let bytes: [u8; 15] = rand::random();
-            let p = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
-            (p.clone(), FirstAdmin::Generated(p))
-        }
-    };
-    let must_change = matches!(outcome, FirstAdmin::FromEnv);
-    let hash = hash_password(password).await?;
-    sqlx::query(
-        "INSERT INTO users (username, display_name, password_hash, is_admin, must_change_password, created_at)
-         VALUES ('admin', 'Administrator', ?, 1, ?, ?)",
-    )
-    .bind(hash)
-    .bind(must_change)
-    .bind(now)
-    .execute(db)
-    .await?;
-    Ok(Some(outcome))
 }

@@ -18,6 +18,7 @@ mod keys;
 mod members;
 pub mod openapi;
 mod packages;
+pub mod passwords;
 mod ratelimit;
 mod secrets;
 mod serve;
@@ -35,10 +36,10 @@ use tower_http::compression::CompressionLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::{RequestBodyTimeoutLayer, TimeoutLayer};
 
-use crate::auth::FirstAdmin;
 use crate::clock::Clock;
 use crate::cloud::Upstream;
 use crate::config::Config;
+use crate::passwords::FirstAdmin;
 
 /// What every handler shares.
 #[derive(Clone)]
@@ -216,7 +217,7 @@ pub async fn start(config: Config, clock: Arc<dyn Clock>) -> Result<Running, Sta
         }
     };
 
-    let first_admin = auth::ensure_first_admin(&db, config.admin_password.clone(), clock.now())
+    let first_admin = passwords::ensure_first_admin(&db, config.admin_password.clone(), clock.now())
         .await
         .map_err(|e| StartError::FirstAdmin(e.body.message))?;
 

@@ -18,6 +18,7 @@ use crate::audit::{self, Event, Outcome};
 use crate::auth::{self, AuthUser};
 use crate::error::{AppError, AppResult};
 use crate::json::AppJson;
+use crate::passwords;
 use crate::ratelimit::Client;
 
 pub fn router() -> Router<AppState> {
@@ -89,8 +90,8 @@ pub(crate) async fn create(
     rules::username(&username).map_err(|e| invalid("The username", e))?;
     rules::display_name(&req.display_name).map_err(|e| invalid("The display name", e))?;
     rules::password(&req.password).map_err(|e| invalid("The password", e))?;
-    auth::refuse_common(&req.password)?;
-    let hash = auth::hash_password(req.password).await?;
+    passwords::refuse_common(&req.password)?;
+    let hash = passwords::hash_password(req.password).await?;
     let inserted = sqlx::query(
         "INSERT INTO users (username, display_name, password_hash, is_admin, must_change_password, created_at)
          VALUES (?, ?, ?, 0, 1, ?) ON CONFLICT(username) DO NOTHING",
@@ -235,7 +236,7 @@ pub(crate) async fn change_password(
             format!("Too many wrong passwords. Try again in {} minute(s).", (throttled.wait + 59) / 60),
         ));
     }
-    let Some(matches) = auth::password_matches(&state, user.id, req.current_password.clone()).await? else {
+    let Some(matches) = passwords::password_matches(&state, user.id, req.current_password.clone()).await? else {
         limiter.undo(&user.username, &client);
         return Err(AppError::new(
             StatusCode::TOO_MANY_REQUESTS,
@@ -268,8 +269,8 @@ pub(crate) async fn change_password(
     if req.new_password == req.current_password {
         return Err(AppError::bad_request("Choose a password different from the current one."));
     }
-    auth::refuse_common(&req.new_password)?;
-    let hash = auth::hash_password(req.new_password).await?;
+    passwords::refuse_common(&req.new_password)?;
+    let hash = passwords::hash_password(req.new_password).await?;
     sqlx::query("UPDATE users SET password_hash = ?, must_change_password = 0 WHERE id = ?")
         .bind(hash)
         .bind(user.id)

@@ -66,7 +66,7 @@ fn start_console(root: &Path, data: &Path) -> Result<Console> {
         .env("LOCALCLOUD_GATEWAY_ADDR", "127.0.0.1:0")
         .env("CONSOLE_DATA_DIR", data)
         .env("CONSOLE_DIST_DIR", root.join("dist"))
-        .env("CONSOLE_ADMIN_PASSWORD", BENCH_PASSWORD)
+        .env("CONSOLE_ADMIN_PASSWORD", BENCH_INITIAL_PASSWORD)
         // Deploy steps long enough for every subscriber to be connected.
         .env("LOCALCLOUD_STEP_MS", "1500")
         .stdout(Stdio::piped())
@@ -97,7 +97,8 @@ pub fn run(root: &Path) -> Result {
     let data = root.join("target/bench-data");
     let _ = std::fs::remove_dir_all(&data);
     let mut console = start_console(root, &data)?;
-    let result = crate::sh_in(&root.join("end2end"), "node", &["bench.mjs", &console.url], &[])
+    let result = choose_password(&console.url)
+        .and_then(|()| crate::sh_in(&root.join("end2end"), "node", &["bench.mjs", &console.url], &[]))
         .and_then(|()| proxy_overhead(&console, &data))
         .and_then(|()| sse_fanout(&console));
     let _ = console.child.kill();
@@ -105,18 +106,34 @@ pub fn run(root: &Path) -> Result {
     result
 }
 
+/// The first admin's password from the environment must be changed at the
+/// first sign-in, as an operator's would be.
+const BENCH_INITIAL_PASSWORD: &str = "bench-initial-password-1";
 const BENCH_PASSWORD: &str = "bench-password-1";
+
+fn choose_password(url: &str) -> Result {
+    let http = client()?;
+    let cookie = sign_in(&http, url, BENCH_INITIAL_PASSWORD)?;
+    let resp = http
+        .post(format!("{url}/api/account/password"))
+        .header("x-console-request", "1")
+        .header("cookie", cookie)
+        .json(&serde_json::json!({"current_password": BENCH_INITIAL_PASSWORD, "new_password": BENCH_PASSWORD}))
+        .send()
+        .map_err(|e| e.to_string())?;
+    if resp.status().is_success() { Ok(()) } else { Err(format!("choosing the admin password: {}", resp.status())) }
+}
 
 fn client() -> Result<reqwest::blocking::Client> {
     reqwest::blocking::Client::builder().timeout(Duration::from_secs(120)).build().map_err(|e| e.to_string())
 }
 
 /// Signs in as the admin; returns the session cookie.
-fn sign_in(http: &reqwest::blocking::Client, url: &str) -> Result<String> {
+fn sign_in(http: &reqwest::blocking::Client, url: &str, password: &str) -> Result<String> {
     let resp = http
         .post(format!("{url}/api/auth/login"))
         .header("x-console-request", "1")
-        .json(&serde_json::json!({"username": "admin", "password": BENCH_PASSWORD}))
+        .json(&serde_json::json!({"username": "admin", "password": password}))
         .send()
         .map_err(|e| e.to_string())?;
     let cookie = resp.headers().get("set-cookie").and_then(|v| v.to_str().ok()).ok_or("no session cookie")?;
@@ -145,7 +162,7 @@ fn timed(n: usize, mut call: impl FnMut() -> Result) -> Result<Vec<f64>> {
 /// and straight to localcloud with a signature: the ratio is what the BFF adds.
 fn proxy_overhead(console: &Console, data: &Path) -> Result {
     let http = client()?;
-    let cookie = sign_in(&http, &console.url)?;
+    let cookie = sign_in(&http, &console.url, BENCH_PASSWORD)?;
     let creds: serde_json::Value = serde_json::from_str(
         &std::fs::read_to_string(data.join("localcloud-credentials.json")).map_err(|e| e.to_string())?,
     )
@@ -218,7 +235,7 @@ fn hub(http: &reqwest::blocking::Client, url: &str, cookie: &str) -> Result<serd
 fn sse_fanout(console: &Console) -> Result {
     const SUBSCRIBERS: usize = 200;
     let http = client()?;
-    let cookie = sign_in(&http, &console.url)?;
+    let cookie = sign_in(&http, &console.url, BENCH_PASSWORD)?;
     let post = |path: &str, body: serde_json::Value| -> Result<serde_json::Value> {
         http.post(format!("{}{path}", console.url))
             .header("x-console-request", "1")

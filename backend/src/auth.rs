@@ -92,22 +92,26 @@ pub fn session_cookie(state: &AppState, token: Option<&str>) -> HeaderValue {
 }
 
 /// The client's address: the peer, or — when the peer is a trusted proxy —
-/// the right-most address in `X-Forwarded-For` that is not one of them
-/// (everything left of it could have been written by the client).
-pub fn client_ip(state: &AppState, connect: &ConnectInfo<SocketAddr>, headers: &HeaderMap) -> String {
-    let peer = connect.0.ip();
+/// the nearest address in `X-Forwarded-For` that is not one of them, walking
+/// from the right. Everything left of the first untrusted hop (or of a hop
+/// that does not parse) was written by the client and is never used.
+pub fn client_ip(state: &AppState, connect: &ConnectInfo<SocketAddr>, headers: &HeaderMap) -> IpAddr {
+    // A dual-stack listener shows IPv4 peers as `::ffff:a.b.c.d`.
+    let mut client = connect.0.ip().to_canonical();
     let trusted = |ip: &IpAddr| state.trusted_proxies.iter().any(|net| net.contains(ip));
-    if !trusted(&peer) {
-        return peer.to_string();
+    if !trusted(&client) {
+        return client;
     }
-    let hops: Vec<IpAddr> = headers
-        .get_all("x-forwarded-for")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .map_while(|hop| hop.trim().parse().ok())
-        .collect();
-    hops.iter().rev().find(|ip| !trusted(ip)).or(hops.first()).unwrap_or(&peer).to_string()
+    let hops: Vec<&str> =
+        headers.get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(',')).collect();
+    for hop in hops.iter().rev() {
+        let Ok(ip) = hop.trim().parse::<IpAddr>() else { break };
+        client = ip.to_canonical();
+        if !trusted(&client) {
+            break;
+        }
+    }
+    client
 }
 
 /// The device token's hash, if the request carries one that `username`'s
@@ -415,11 +419,12 @@ pub(crate) async fn login(
     headers: HeaderMap,
     AppJson(req): AppJson<LoginRequest>,
 ) -> AppResult<Response> {
-    let ip = client_ip(&state, &connect, &headers);
+    let address = client_ip(&state, &connect, &headers);
+    let ip = address.to_string();
     let username = req.username.trim().to_string();
     let now = state.clock.now();
     let device = known_device(&state, &headers, &username).await?;
-    let client = device.clone().map_or_else(|| Client::Address(ip.clone()), Client::Device);
+    let client = device.clone().map_or_else(|| Client::address(address), Client::Device);
     let failed = |detail: String| Event {
         user_id: None,
         username: &username,

@@ -82,6 +82,9 @@ pub struct Config {
     /// Connections served at once; more wait in the kernel's backlog.
     #[arg(long, env = "CONSOLE_MAX_CONNECTIONS", default_value_t = 512)]
     pub max_connections: usize,
+    /// Connections one client address (an IPv6 /64) may hold; trusted proxies are exempt.
+    #[arg(long, env = "CONSOLE_MAX_CONNECTIONS_PER_ADDRESS", default_value_t = 64)]
+    pub max_connections_per_address: usize,
     /// Upper bound, in seconds, on one request (live streams and uploads excepted), and on a request's head.
     #[arg(long, env = "CONSOLE_REQUEST_TIMEOUT_SECS", default_value_t = 30)]
     pub request_timeout_secs: u64,

@@ -2,9 +2,16 @@
 //!
 //! One upstream poller per task, however many browsers watch: the poller
 //! turns changes of DescribeServerManageTask and DescribeCloudRunProcessLog
-//! into numbered events, keeps them, and fans them out in memory. A
-//! subscriber that reconnects with `Last-Event-ID` gets exactly what it
-//! missed; one that arrives after the end gets the whole record replayed.
+//! into events, keeps them, and fans them out in memory. A subscriber that
+//! reconnects with `Last-Event-ID` gets exactly what it missed, even from a
+//! console started since; one that arrives after the end, or with an id the
+//! task cannot continue from, gets the whole record replayed.
+//!
+//! An event id is not a counter of this process but what the browser has been
+//! told of the task's own state (see [`Cursor`]): each step's stage and how
+//! many log lines, or `end` after the final event. A restarted console polls
+//! the same upstream state, so it can answer "everything after this id"
+//! although its poller saw other intermediate transitions, or none.
 
 use std::collections::HashMap;
 use std::convert::Infallible;
@@ -40,19 +47,107 @@ const LINGER: Duration = Duration::from_secs(60);
 
 type Key = (String, String, i64);
 
+/// Where an event stands in its task, read from the task's state alone.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Mark {
+    /// Step `index` reached `stage` (see [`stage`]).
+    Step { index: usize, stage: u8 },
+    /// The log line at this offset of DescribeCloudRunProcessLog.
+    Log(usize),
+    /// The final event.
+    End,
+}
+
+/// A step status's place in the order statuses go through. A status this
+/// console does not know counts as under way: at worst a resume skips it, but
+/// it never hides the finished or failed state that follows.
+fn stage(status: &str) -> u8 {
+    match status {
+        "todo" => 1,
+        "finished" | "failed" | "cancelled" => 3,
+        _ => 2,
+    }
+}
+
+/// What a subscriber knows of a task: per step, the highest stage it was
+/// told (0 for none yet), and how many log lines. It only grows as events go
+/// out, and its text form is the event id: `s` and one digit per step, `l`
+/// and the line count, e.g. `s3320l7`. A stream resumes from it by sending
+/// whatever the cursor does not cover, whichever process keeps the feed.
+#[derive(Clone, Debug, Default, PartialEq)]
+struct Cursor {
+    stages: Vec<u8>,
+    logs: usize,
+}
+
+/// The id of the final event: nothing follows it.
+const END_ID: &str = "end";
+
+impl Cursor {
+    /// `None` for anything but a cursor's text form: an old per-process
+    /// number, `end`, garbage.
+    fn parse(id: &str) -> Option<Cursor> {
+        let (stages, logs) = id.strip_prefix('s')?.split_once('l')?;
+        let stages = stages.bytes().map(|b| matches!(b, b'0'..=b'3').then(|| b - b'0')).collect::<Option<_>>()?;
+        Some(Cursor { stages, logs: logs.parse().ok()? })
+    }
+
+    fn id(&self) -> String {
+        let stages: String = self.stages.iter().map(|s| char::from(b'0' + s)).collect();
+        format!("s{stages}l{}", self.logs)
+    }
+
+    /// Whether the subscriber already has what `mark` says.
+    fn covers(&self, mark: Mark) -> bool {
+        match mark {
+            Mark::Step { index, stage } => self.stages.get(index).is_some_and(|s| *s >= stage),
+            Mark::Log(offset) => offset < self.logs,
+            Mark::End => false,
+        }
+    }
+
+    fn advance(&mut self, mark: Mark) {
+        match mark {
+            Mark::Step { index, stage } => {
+                if self.stages.len() <= index {
+                    self.stages.resize(index + 1, 0);
+                }
+                self.stages[index] = self.stages[index].max(stage);
+            }
+            Mark::Log(offset) => self.logs = self.logs.max(offset + 1),
+            Mark::End => {}
+        }
+    }
+
+    /// Whether everything this cursor claims is also in `reached`.
+    fn within(&self, reached: &Cursor) -> bool {
+        self.logs <= reached.logs
+            && self.stages.iter().enumerate().all(|(i, s)| *s <= reached.stages.get(i).copied().unwrap_or(0))
+    }
+}
+
+/// One event as the feed keeps it: `seq` orders it within this process only,
+/// to join the history and the live channel without a gap or a duplicate.
+#[derive(Clone)]
+struct Entry {
+    seq: u64,
+    mark: Mark,
+    event: DeployEvent,
+}
+
 /// The events of one task so far, and the channel live subscribers listen on.
 struct Feed {
-    history: Mutex<Vec<(u64, DeployEvent)>>,
-    live: broadcast::Sender<(u64, DeployEvent)>,
+    history: Mutex<Vec<Entry>>,
+    live: broadcast::Sender<Entry>,
 }
 
 impl Feed {
-    fn push(&self, event: DeployEvent) {
+    fn push(&self, mark: Mark, event: DeployEvent) {
         let mut history = self.history.lock().unwrap_or_else(|p| p.into_inner());
-        let id = history.len() as u64 + 1;
-        history.push((id, event.clone()));
+        let entry = Entry { seq: history.len() as u64 + 1, mark, event };
+        history.push(entry.clone());
         // Nobody listening is fine: the history keeps it.
-        let _ = self.live.send((id, event));
+        let _ = self.live.send(entry);
     }
 }
 
@@ -140,11 +235,14 @@ async fn poll(hub: &Hub, key: &Key, feed: &Feed, upstream: &Upstream, region: Op
         let info: ServerManageTaskInfo = match upstream.call::<DescribeServerManageTask>(region, &req).await {
             Ok(r) if r.is_exist => r.task,
             Ok(_) => {
-                feed.push(DeployEvent::Done {
-                    status: "failed".into(),
-                    fail_reason: "the task no longer exists".into(),
-                    version: String::new(),
-                });
+                feed.push(
+                    Mark::End,
+                    DeployEvent::Done {
+                        status: "failed".into(),
+                        fail_reason: "the task no longer exists".into(),
+                        version: String::new(),
+                    },
+                );
                 return;
             }
             Err(e) => {
@@ -152,11 +250,10 @@ async fn poll(hub: &Hub, key: &Key, feed: &Feed, upstream: &Upstream, region: Op
                 failures += 1;
                 if failures >= 10 {
                     let message = AppError::from(e).body.message;
-                    feed.push(DeployEvent::Done {
-                        status: "unknown".into(),
-                        fail_reason: message,
-                        version: String::new(),
-                    });
+                    feed.push(
+                        Mark::End,
+                        DeployEvent::Done { status: "unknown".into(), fail_reason: message, version: String::new() },
+                    );
                     return;
                 }
                 tokio::time::sleep(POLL).await;
@@ -167,30 +264,33 @@ async fn poll(hub: &Hub, key: &Key, feed: &Feed, upstream: &Upstream, region: Op
         for (index, s) in info.steps.iter().enumerate() {
             let seen = steps.get(index).map(|(_, status)| status.as_str());
             if seen != Some(s.status.as_str()) {
-                feed.push(DeployEvent::Step {
-                    index,
-                    name: s.name.clone(),
-                    status: s.status.clone(),
-                    start_time: s.start_time.clone(),
-                    end_time: s.end_time.clone(),
-                    fail_reason: s.fail_reason.clone(),
-                });
+                let mark = Mark::Step { index, stage: stage(&s.status) };
+                feed.push(
+                    mark,
+                    DeployEvent::Step {
+                        index,
+                        name: s.name.clone(),
+                        status: s.status.clone(),
+                        start_time: s.start_time.clone(),
+                        end_time: s.end_time.clone(),
+                        fail_reason: s.fail_reason.clone(),
+                    },
+                );
             }
         }
         steps = info.steps.iter().map(|s| (s.name.clone(), s.status.clone())).collect();
         let run = ProcessLogRequest { env_id: env.clone(), run_id: format!("run-{}", info.version_name) };
         if let Ok(log) = upstream.call::<DescribeCloudRunProcessLog>(region, &run).await {
-            for line in log.logs.iter().skip(lines) {
-                feed.push(DeployEvent::Log { line: line.clone() });
+            for (offset, line) in log.logs.iter().enumerate().skip(lines) {
+                feed.push(Mark::Log(offset), DeployEvent::Log { line: line.clone() });
             }
             lines = lines.max(log.logs.len());
         }
         if info.status != "running" {
-            feed.push(DeployEvent::Done {
-                status: info.status,
-                fail_reason: info.fail_reason,
-                version: info.version_name,
-            });
+            feed.push(
+                Mark::End,
+                DeployEvent::Done { status: info.status, fail_reason: info.fail_reason, version: info.version_name },
+            );
             return;
         }
         tokio::time::sleep(POLL).await;
@@ -219,34 +319,67 @@ fn kind(e: &DeployEvent) -> &'static str {
     }
 }
 
-fn to_sse((id, e): &(u64, DeployEvent)) -> Event {
-    Event::default()
-        .id(id.to_string())
-        .event(kind(e))
-        .json_data(e)
-        .unwrap_or_else(|_| Event::default().comment("unencodable"))
+/// One subscriber's place in a feed.
+struct Reader {
+    /// What the browser had before this connection: not sent again.
+    had: Cursor,
+    /// What it has now, sent as each event's id.
+    has: Cursor,
+    /// The last entry of this process's feed looked at.
+    seq: u64,
 }
 
-/// The stream for one subscriber: what it missed after `after`, then live
+impl Reader {
+    /// The event to send for `entry`, if the subscriber lacks it.
+    fn read(&mut self, entry: &Entry) -> Option<Event> {
+        if entry.seq <= self.seq {
+            return None;
+        }
+        self.seq = entry.seq;
+        if self.had.covers(entry.mark) {
+            return None;
+        }
+        self.has.advance(entry.mark);
+        let id = if entry.mark == Mark::End { END_ID.to_string() } else { self.has.id() };
+        Some(
+            Event::default()
+                .id(id)
+                .event(kind(&entry.event))
+                .json_data(&entry.event)
+                .unwrap_or_else(|_| Event::default().comment("unencodable")),
+        )
+    }
+}
+
+/// The stream for one subscriber: what it lacks beyond `had`, then live
 /// events, without a gap or a duplicate; it ends after `done`.
-fn stream(hub: Arc<Hub>, feed: Arc<Feed>, after: u64) -> impl Stream<Item = Result<Event, Infallible>> {
+fn stream(hub: Arc<Hub>, feed: Arc<Feed>, had: Option<Cursor>) -> impl Stream<Item = Result<Event, Infallible>> {
     hub.subscribers.fetch_add(1, Ordering::Relaxed);
     let mut closing = hub.closing.0.subscribe();
     let guard = Subscribed(hub);
     // Subscribe before reading the history, so nothing falls between the two.
     let mut live = feed.live.subscribe();
-    let backlog: Vec<(u64, DeployEvent)> = {
+    let (backlog, had) = {
         let history = feed.history.lock().unwrap_or_else(|p| p.into_inner());
-        history.iter().filter(|(id, _)| *id > after).cloned().collect()
+        // An id that a finished task never reached (forged, from another
+        // task) cannot be continued from; without a full replay the browser
+        // would wait for a `done` that went out before it.
+        let finished = history.last().is_some_and(|e| e.mark == Mark::End);
+        let reached = history.iter().fold(Cursor::default(), |mut c, e| {
+            c.advance(e.mark);
+            c
+        });
+        let had = had.filter(|c| !finished || c.within(&reached)).unwrap_or_default();
+        (history.clone(), had)
     };
     async_stream::stream! {
         let _counted = guard;
-        let mut last = after;
-        for item in backlog {
-            last = item.0;
-            let done = matches!(item.1, DeployEvent::Done { .. });
-            yield Ok(to_sse(&item));
-            if done { return; }
+        let mut reader = Reader { has: had.clone(), had, seq: 0 };
+        for entry in backlog {
+            if let Some(event) = reader.read(&entry) {
+                yield Ok(event);
+            }
+            if entry.mark == Mark::End { return; }
         }
         loop {
             let next = tokio::select! {
@@ -254,24 +387,23 @@ fn stream(hub: Arc<Hub>, feed: Arc<Feed>, after: u64) -> impl Stream<Item = Resu
                 _ = closing.wait_for(|c| *c) => return,
             };
             match next {
-                Ok(item) if item.0 <= last => continue,
-                Ok(item) => {
-                    last = item.0;
-                    let done = matches!(item.1, DeployEvent::Done { .. });
-                    yield Ok(to_sse(&item));
-                    if done { return; }
+                Ok(entry) => {
+                    if let Some(event) = reader.read(&entry) {
+                        yield Ok(event);
+                    }
+                    if entry.mark == Mark::End { return; }
                 }
                 // Fell behind the buffer: catch up from the history.
                 Err(broadcast::error::RecvError::Lagged(_)) => {
-                    let missed: Vec<(u64, DeployEvent)> = {
+                    let missed: Vec<Entry> = {
                         let history = feed.history.lock().unwrap_or_else(|p| p.into_inner());
-                        history.iter().filter(|(id, _)| *id > last).cloned().collect()
+                        history.iter().filter(|e| e.seq > reader.seq).cloned().collect()
                     };
-                    for item in missed {
-                        last = item.0;
-                        let done = matches!(item.1, DeployEvent::Done { .. });
-                        yield Ok(to_sse(&item));
-                        if done { return; }
+                    for entry in missed {
+                        if let Some(event) = reader.read(&entry) {
+                            yield Ok(event);
+                        }
+                        if entry.mark == Mark::End { return; }
                     }
                 }
                 Err(broadcast::error::RecvError::Closed) => return,
@@ -305,10 +437,9 @@ pub(crate) async fn events(
             "There is no such deploy task.",
         ));
     }
-    let after =
-        headers.get("last-event-id").and_then(|v| v.to_str().ok()).and_then(|v| v.trim().parse().ok()).unwrap_or(0);
+    let had = headers.get("last-event-id").and_then(|v| v.to_str().ok()).and_then(|v| Cursor::parse(v.trim()));
     let feed = state.hub.feed((env, service, task), state.upstream.clone(), region);
-    let mut response = Sse::new(stream(state.hub.clone(), feed, after))
+    let mut response = Sse::new(stream(state.hub.clone(), feed, had))
         .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)).text("keep-alive"))
         .into_response();
     let h = response.headers_mut();
@@ -316,4 +447,46 @@ pub(crate) async fn events(
     // Proxies such as nginx must pass events through as they come.
     h.insert("x-accel-buffering", HeaderValue::from_static("no"));
     Ok(response)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Cursor, Mark};
+
+    #[test]
+    fn a_cursor_reads_back_what_it_writes_and_nothing_else() {
+        let c = Cursor { stages: vec![3, 3, 2, 1, 1], logs: 17 };
+        assert_eq!(c.id(), "s33211l17");
+        assert_eq!(Cursor::parse(&c.id()), Some(c));
+        assert_eq!(Cursor::parse("sl0"), Some(Cursor::default()));
+        for id in ["", "3", "17", "end", "s", "s3", "s33l", "s34l1", "s33l-1", "s33l1x", "x33l1", "s3 3l1"] {
+            assert_eq!(Cursor::parse(id), None, "{id:?}");
+        }
+    }
+
+    #[test]
+    fn a_cursor_grows_with_every_mark_and_covers_what_came_before() {
+        let mut c = Cursor::default();
+        let marks = [
+            Mark::Step { index: 0, stage: 2 },
+            Mark::Step { index: 1, stage: 1 },
+            Mark::Log(0),
+            Mark::Step { index: 0, stage: 3 },
+            Mark::Log(1),
+        ];
+        let mut ids = Vec::new();
+        for (i, mark) in marks.iter().enumerate() {
+            assert!(!c.covers(*mark));
+            c.advance(*mark);
+            assert!(marks[..=i].iter().all(|m| c.covers(*m)), "covers everything up to {mark:?}");
+            ids.push(c.id());
+        }
+        assert_eq!(ids, ["s2l0", "s21l0", "s21l1", "s31l1", "s31l2"]);
+        // A restarted poller that sees step 0 finished at once needs nothing that the cursor has.
+        assert!(c.covers(Mark::Step { index: 0, stage: 3 }) && !c.covers(Mark::Step { index: 1, stage: 3 }));
+        assert!(!c.covers(Mark::End));
+        assert!(c.within(&Cursor { stages: vec![3, 3], logs: 2 }));
+        assert!(!c.within(&Cursor { stages: vec![3], logs: 9 }), "a step the task never reached");
+        assert!(!c.within(&Cursor { stages: vec![3, 3], logs: 1 }), "a log line past the end");
+    }
 }

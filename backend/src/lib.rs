@@ -253,6 +253,8 @@ pub async fn start(config: Config, clock: Arc<dyn Clock>) -> Result<Running, Sta
     }
     let limits = serve::Limits {
         max_connections: config.max_connections,
+        max_per_address: config.max_connections_per_address,
+        trusted_proxies: config.trusted_proxies.clone(),
         head_timeout: Duration::from_secs(config.request_timeout_secs.clamp(1, 30)),
     };
     let router = app(state);

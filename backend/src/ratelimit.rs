@@ -11,31 +11,62 @@
 //! concurrent requests gets exactly the allowed number of guesses.
 
 use std::collections::{HashMap, VecDeque};
-use std::sync::{LazyLock, Mutex};
+use std::net::IpAddr;
+use std::sync::{Arc, LazyLock, Mutex};
 use std::time::Duration;
 
+use sha2::{Digest, Sha256};
 use tokio::sync::Semaphore;
 
 /// Who is trying: the key the limits count under.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Client {
+    /// An address ([`address_key`] of it).
     Address(String),
     /// A browser that signed in to this account before (hash of its token).
     Device(String),
+    /// A signed-in session guessing its own password (hash of its id).
+    Session(String),
+}
+
+/// IPv6 clients get a /64 each from their provider: they count by it.
+pub fn address_key(ip: IpAddr) -> IpAddr {
+    match ip.to_canonical() {
+        IpAddr::V6(v6) => {
+            let s = v6.segments();
+            IpAddr::V6(std::net::Ipv6Addr::new(s[0], s[1], s[2], s[3], 0, 0, 0, 0))
+        }
+        v4 => v4,
+    }
 }
 
 impl Client {
+    pub fn address(ip: IpAddr) -> Client {
+        Client::Address(address_key(ip).to_string())
+    }
+
     fn key(&self) -> String {
         match self {
             Client::Address(ip) => format!("ip:{ip}"),
             Client::Device(hash) => format!("device:{hash}"),
+            Client::Session(hash) => format!("session:{hash}"),
         }
     }
 }
 
-fn account_key(username: &str, client: &Client) -> String {
-    format!("acct:{}@{}", username.to_lowercase(), client.key())
+/// Usernames come from anyone, up to the body limit: keys hold a hash.
+fn user_key(username: &str) -> String {
+    hex::encode(&Sha256::digest(username.to_lowercase().as_bytes())[..12])
 }
+
+fn account_key(username: &str, client: &Client) -> String {
+    format!("acct:{}@{}", user_key(username), client.key())
+}
+
+/// Failures against one account from every address together, at this many
+/// times the per-client limit: rotating addresses buys no more guesses.
+/// Known devices are not counted, so the owner still gets in.
+const ANY_ADDRESS_FACTOR: usize = 10;
 
 /// A refused attempt: how long to wait, and whether it is the first refusal
 /// since the client was last let through (only that one is audited).
@@ -66,9 +97,10 @@ impl LoginLimiter {
 
     fn limits(&self, username: &str, client: &Client) -> Vec<(String, usize)> {
         let mut keys = vec![(account_key(username, client), self.max_per_account)];
-        // A known device is limited per account only: its owner is the one trying.
+        // A known device or session is limited per account only: its owner is the one trying.
         if let Client::Address(_) = client {
             keys.push((client.key(), self.max_per_ip));
+            keys.push((format!("acct:{}@any", user_key(username)), self.max_per_account * ANY_ADDRESS_FACTOR));
         }
         keys
     }
@@ -143,19 +175,30 @@ const RUNNING: usize = 2;
 const WAITING: usize = 8;
 
 struct PasswordGate {
-    running: Semaphore,
-    admitted: Semaphore,
+    running: Arc<Semaphore>,
+    admitted: Arc<Semaphore>,
 }
 
-static GATE: LazyLock<PasswordGate> =
-    LazyLock::new(|| PasswordGate { running: Semaphore::new(RUNNING), admitted: Semaphore::new(RUNNING + WAITING) });
+static GATE: LazyLock<PasswordGate> = LazyLock::new(|| PasswordGate {
+    running: Arc::new(Semaphore::new(RUNNING)),
+    admitted: Arc::new(Semaphore::new(RUNNING + WAITING)),
+});
 
 /// Runs password work on the blocking pool within the bound; `None` when
 /// too much is running or waiting already.
 pub async fn password_work<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Option<T> {
-    let _admitted = GATE.admitted.try_acquire().ok()?;
-    let _running = tokio::time::timeout(Duration::from_secs(10), GATE.running.acquire()).await.ok()?.ok()?;
-    tokio::task::spawn_blocking(work).await.ok()
+    let admitted = GATE.admitted.clone().try_acquire_owned().ok()?;
+    let running =
+        tokio::time::timeout(Duration::from_secs(10), GATE.running.clone().acquire_owned()).await.ok()?.ok()?;
+    // The permits go with the work: a request dropped mid-hash (its client
+    // left) does not free a slot while the hash still runs.
+    tokio::task::spawn_blocking(move || {
+        let out = work();
+        drop((admitted, running));
+        out
+    })
+    .await
+    .ok()
 }
 
 #[cfg(test)]
@@ -163,7 +206,7 @@ mod tests {
     use super::*;
 
     fn ip(s: &str) -> Client {
-        Client::Address(s.into())
+        Client::address(s.parse().unwrap())
     }
 
     #[test]
@@ -186,6 +229,21 @@ mod tests {
         }
         assert!(l.reserve("ann", &ip("9.9.9.9"), 1).is_err(), "the address is used up");
         assert!(l.reserve("ann", &Client::Device("d1".into()), 1).is_ok(), "ann's own browser still gets in");
+    }
+
+    #[test]
+    fn rotating_addresses_buys_no_more_guesses() {
+        let l = LoginLimiter::new(5, 1_000, 60);
+        let judged = (0..200).filter(|i| l.reserve("ann", &ip(&format!("10.0.{}.{}", i / 250, i % 250)), 0).is_ok());
+        assert_eq!(judged.count(), 50, "ten times the per-address limit, whatever the addresses");
+        assert!(l.reserve("ann", &Client::Device("d1".into()), 0).is_ok(), "the owner's browser still gets in");
+        // One IPv6 /64 is one client.
+        let l = LoginLimiter::new(3, 1_000, 60);
+        for host in 1..=3 {
+            assert!(l.reserve("bob", &ip(&format!("2001:db8:1:2::{host}")), 0).is_ok());
+        }
+        assert!(l.reserve("bob", &ip("2001:db8:1:2::99"), 0).is_err());
+        assert!(l.reserve("bob", &ip("2001:db8:1:3::1"), 0).is_ok(), "another /64");
     }
 
     #[test]

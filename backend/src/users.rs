@@ -226,26 +226,29 @@ pub(crate) async fn change_password(
     AppJson(req): AppJson<ChangePassword>,
 ) -> AppResult<Response> {
     authorize(&state, &user, Endpoint::ChangeOwnPassword, None).await?;
-    let ip = auth::client_ip(&state, &connect, &headers);
-    let client = Client::Address(ip.clone());
+    let address = auth::client_ip(&state, &connect, &headers);
+    let ip = address.to_string();
+    // The address's limits, as for sign-in, and the session's own: a stolen
+    // session is signed out after a few guesses, from wherever they come.
+    let clients = [Client::address(address), Client::Session(user.session.clone())];
     let limiter = &state.login_limiter;
-    if let Err(throttled) = limiter.reserve(&user.username, &client, state.clock.now()) {
-        return Err(AppError::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            console_codes::RATE_LIMITED,
-            format!("Too many wrong passwords. Try again in {} minute(s).", (throttled.wait + 59) / 60),
-        ));
+    let now = state.clock.now();
+    for (i, client) in clients.iter().enumerate() {
+        if let Err(throttled) = limiter.reserve(&user.username, client, now) {
+            clients[..i].iter().for_each(|c| limiter.undo(&user.username, c));
+            return Err(AppError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                console_codes::RATE_LIMITED,
+                format!("Too many wrong passwords. Try again in {} minute(s).", (throttled.wait + 59) / 60),
+            ));
+        }
     }
     let Some(matches) = passwords::password_matches(&state, user.id, req.current_password.clone()).await? else {
-        limiter.undo(&user.username, &client);
-        return Err(AppError::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            console_codes::BUSY,
-            "The console is checking many passwords right now; try again in a few seconds.",
-        ));
+        clients.iter().for_each(|c| limiter.undo(&user.username, c));
+        return Err(passwords::busy());
     };
     if !matches {
-        if limiter.failures(&user.username, &client) >= limiter.max_per_account {
+        if limiter.failures(&user.username, &clients[1]) >= limiter.max_per_account {
             sqlx::query("DELETE FROM sessions WHERE id_hash = ?").bind(&user.session).execute(&state.db).await?;
             audit::record(
                 &state,
@@ -264,7 +267,7 @@ pub(crate) async fn change_password(
             .await;
         return Err(AppError::bad_request("The current password is incorrect."));
     }
-    limiter.succeeded(&user.username, &client);
+    clients.iter().for_each(|c| limiter.succeeded(&user.username, c));
     rules::password(&req.new_password).map_err(|e| invalid("The new password", e))?;
     if req.new_password == req.current_password {
         return Err(AppError::bad_request("Choose a password different from the current one."));

@@ -10,9 +10,9 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
 use common::TestApp;
-use console_backend::auth::FirstAdmin;
 use console_backend::clock::ManualClock;
 use console_backend::config::Config;
+use console_backend::passwords::FirstAdmin;
 use console_shared::tc3::Credential;
 use serde_json::{Value, json};
 
@@ -115,7 +115,6 @@ async fn two_subscribers_share_one_poller_and_see_the_same_stream() {
     let last = a.last().unwrap();
     assert_eq!((last.event.as_str(), last.data["status"].as_str()), ("done", Some("finished")));
     assert_eq!(last.data["version"], "shop-001");
-
     assert_eq!(last.id, "end");
 
     // A finished task replays its record to a late subscriber.
@@ -294,10 +293,12 @@ async fn an_id_a_finished_task_cannot_continue_from_gets_a_full_replay() {
     let path = events_path(&env, task);
     let whole = parse(&app.get(&path, Some(&token)).send().await.unwrap().text().await.unwrap());
     assert_eq!(whole.last().unwrap().event, "done");
-    let steps = whole.iter().filter(|e| e.event == "step").map(|e| e.data["index"].as_u64().unwrap()).max().unwrap();
+    let steps =
+        whole.iter().filter(|e| e.event == "step").map(|e| e.data["index"].as_u64().unwrap()).max().unwrap() + 1;
     let logs = whole.iter().filter(|e| e.event == "log").count();
-    let too_many_steps = format!("s{}l0", "3".repeat(steps as usize + 2));
-    let too_many_lines = format!("s{}l{}", "3".repeat(steps as usize + 1), logs + 1);
+    // Well-formed, but past the end: a step the task does not have, a line it never logged.
+    let too_many_steps = format!("s{}l0", "3".repeat(steps as usize + 1));
+    let too_many_lines = format!("s{}l{}", "3".repeat(steps as usize), logs + 1);
     for id in ["bogus", "3", "18446744073709551615", "end", "s9l0", too_many_steps.as_str(), too_many_lines.as_str()] {
         let resp = app.get(&path, Some(&token)).header("last-event-id", id).send().await.unwrap();
         let replay = tokio::time::timeout(std::time::Duration::from_secs(10), resp.text())

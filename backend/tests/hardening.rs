@@ -86,6 +86,8 @@ async fn item2_the_audit_api_is_paged() {
 #[tokio::test]
 async fn item4_half_sent_heads_bodies_and_idle_connections_are_closed() {
     let app = TestApp::start_with(|c| c.request_timeout_secs = 1).await;
+    // A connection that never sends a byte.
+    let mut silent = TcpStream::connect(addr(&app)).await.unwrap();
     // A head that never ends.
     let mut head = TcpStream::connect(addr(&app)).await.unwrap();
     head.write_all(b"GET /api/auth/me HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ").await.unwrap();
@@ -101,6 +103,8 @@ async fn item4_half_sent_heads_bodies_and_idle_connections_are_closed() {
     .await
     .unwrap();
     let started = Instant::now();
+    let (_, silent_closed) = read_until_closed(&mut silent, Duration::from_secs(10)).await;
+    assert!(silent_closed, "a silent connection is dropped");
     let (head_out, head_closed) = read_until_closed(&mut head, Duration::from_secs(10)).await;
     let (idle_out, idle_closed) = read_until_closed(&mut idle, Duration::from_secs(10)).await;
     let (body_out, body_closed) = read_until_closed(&mut body, Duration::from_secs(10)).await;
@@ -131,6 +135,29 @@ async fn item4_stalled_connections_beyond_the_cap_do_not_stop_the_console() {
 }
 
 #[tokio::test]
+async fn item4_one_address_cannot_take_every_connection() {
+    let app = TestApp::start_with(|c| {
+        c.max_connections = 64;
+        c.max_connections_per_address = 4;
+    })
+    .await;
+    let mut held = Vec::new();
+    for _ in 0..4 {
+        let mut s = TcpStream::connect(addr(&app)).await.unwrap();
+        s.write_all(b"GET / HTTP/1.1\r\n").await.unwrap();
+        held.push(s);
+    }
+    // A fifth from the same address is closed at once, not queued.
+    let mut fifth = TcpStream::connect(addr(&app)).await.unwrap();
+    let _ = fifth.write_all(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").await;
+    let (out, closed) = read_until_closed(&mut fifth, Duration::from_secs(5)).await;
+    assert!(closed && out.is_empty(), "{out}");
+    drop(held);
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(app.get("/healthz", None).send().await.unwrap().status(), 200, "free again once they close");
+}
+
+#[tokio::test]
 async fn item5_a_concurrent_burst_gets_exactly_the_allowed_guesses() {
     let app = TestApp::start().await; // 5 per account per address
     let burst = (0..30).map(|_| app.login_with("admin", "wrong-password", None));
@@ -158,6 +185,16 @@ async fn item6_behind_a_trusted_proxy_each_client_has_its_own_limit_and_forgerie
     }
     assert_eq!(from("198.51.100.1", "a4", "wrong").await.unwrap().status(), 429, "the attacker's address is limited");
     assert_eq!(from("198.51.100.2", "admin", ADMIN_PASSWORD).await.unwrap().status(), 200, "others are not");
+    // A hop the client wrote that does not parse cannot hide the real one
+    // the proxy appended: the attacker stays limited.
+    let forged = app
+        .post("/api/auth/login", None)
+        .header("x-forwarded-for", "6.6.6.6, x, 198.51.100.1")
+        .json(&json!({"username": "a5", "password": "wrong"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status(), 429);
 
     // Without a trusted proxy the header is ignored: it cannot dodge the limit.
     let direct = TestApp::start_with(|c| c.login_max_failures_per_ip = 3).await;

@@ -67,6 +67,9 @@ fn start_console(root: &Path, data: &Path) -> Result<Console> {
         .env("CONSOLE_DATA_DIR", data)
         .env("CONSOLE_DIST_DIR", root.join("dist"))
         .env("CONSOLE_ADMIN_PASSWORD", BENCH_INITIAL_PASSWORD)
+        // Every subscriber of the fan-out comes from this one address.
+        .env("CONSOLE_MAX_CONNECTIONS", "2048")
+        .env("CONSOLE_MAX_CONNECTIONS_PER_ADDRESS", "2048")
         // Deploy steps long enough for every subscriber to be connected.
         .env("LOCALCLOUD_STEP_MS", "1500")
         .stdout(Stdio::piped())
@@ -264,13 +267,13 @@ fn sse_fanout(console: &Console) -> Result {
     let handles: Vec<_> = (0..SUBSCRIBERS)
         .map(|_| {
             let (path, cookie) = (path.clone(), cookie.clone());
-            std::thread::spawn(move || -> Vec<(u64, Instant)> {
+            std::thread::spawn(move || -> Vec<(String, Instant)> {
                 let Ok(http) = client() else { return vec![] };
                 let Ok(resp) = http.get(&path).header("cookie", cookie).send() else { return vec![] };
                 let mut seen = Vec::new();
                 for line in BufReader::new(resp).lines().map_while(std::result::Result::ok) {
-                    if let Some(id) = line.strip_prefix("id:").and_then(|v| v.trim().parse().ok()) {
-                        seen.push((id, Instant::now()));
+                    if let Some(id) = line.strip_prefix("id:") {
+                        seen.push((id.trim().to_string(), Instant::now()));
                     }
                 }
                 seen
@@ -286,21 +289,24 @@ fn sse_fanout(console: &Console) -> Result {
         stats = hub(&http, &console.url, &cookie)?;
     }
     peak = peak.max(rss_kib(console.child.id()));
-    let results: Vec<Vec<(u64, Instant)>> = handles.into_iter().map(|h| h.join().unwrap_or_default()).collect();
+    let results: Vec<Vec<(String, Instant)>> = handles.into_iter().map(|h| h.join().unwrap_or_default()).collect();
     let elapsed = started.elapsed().as_secs_f64();
     let stats = hub(&http, &console.url, &cookie)?;
     let mut spread = Vec::new();
-    let max_id = results.iter().flat_map(|r| r.iter().map(|(id, _)| *id)).max().unwrap_or(0);
-    for id in 1..=max_id {
+    // Event ids are cursors over the task's state (events.rs): each distinct one is one event.
+    let ids: std::collections::BTreeSet<&str> =
+        results.iter().flat_map(|r| r.iter().map(|(id, _)| id.as_str())).collect();
+    let events = ids.len();
+    for id in &ids {
         let times: Vec<Instant> =
-            results.iter().filter_map(|r| r.iter().find(|(i, _)| *i == id).map(|(_, t)| *t)).collect();
+            results.iter().filter_map(|r| r.iter().find(|(i, _)| i == id).map(|(_, t)| *t)).collect();
         if let (Some(first), Some(last)) = (times.iter().min(), times.iter().max()) {
             spread.push(last.duration_since(*first).as_secs_f64() * 1000.0);
         }
     }
     spread.sort_by(f64::total_cmp);
-    let complete = results.iter().filter(|r| r.len() as u64 == max_id).count();
-    println!("\nSSE fan-out: {SUBSCRIBERS} subscribers on one deploy task ({max_id} events, {elapsed:.1} s)");
+    let complete = results.iter().filter(|r| r.len() == events).count();
+    println!("\nSSE fan-out: {SUBSCRIBERS} subscribers on one deploy task ({events} events, {elapsed:.1} s)");
     println!("  subscribers that got every event   {complete}/{SUBSCRIBERS}");
     println!("  upstream pollers started           {} (one per task)", stats["pollers_started"].as_u64().unwrap_or(0));
     println!("  upstream polls per second          {:.2}", stats["polls"].as_u64().unwrap_or(0) as f64 / elapsed);

@@ -129,7 +129,9 @@ mod tests {
 
     #[test]
     fn next_stays_inside_the_console() {
-        for ok in ["/", "/envs", "/envs/prod-1", "/envs/prod-1/services/shop?tab=logs#top", "/envs/%E7%94%9F%E4%BA%A7"] {
+        let pages =
+            ["/", "/envs", "/envs/prod-1", "/envs/prod-1/services/shop?tab=logs#top", "/envs/%E7%94%9F%E4%BA%A7"];
+        for ok in pages {
             assert!(local_path(ok), "{ok:?}");
         }
         // As the query string hands them over, already decoded once.

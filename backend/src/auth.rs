@@ -272,7 +272,20 @@ pub async fn rotate_marked_sessions(
         Ok(None) => return next.run(req).await,
         Err(e) => return e.into_response(),
     };
-    if let Ok(v) = HeaderValue::from_str(&format!("{}={new}", cookie_name(&state))) {
+    // The handlers read the new id; the request's other cookies stay.
+    let name = cookie_name(&state);
+    let others = req
+        .headers()
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .map(str::trim)
+        .filter(|pair| !pair.is_empty() && pair.split_once('=').is_none_or(|(n, _)| n != name))
+        .map(str::to_string)
+        .collect::<Vec<_>>();
+    let cookies = std::iter::once(format!("{name}={new}")).chain(others).collect::<Vec<_>>().join("; ");
+    if let Ok(v) = HeaderValue::from_str(&cookies) {
         req.headers_mut().insert(header::COOKIE, v);
     }
     let row = row.map(|mut r| {

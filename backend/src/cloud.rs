@@ -157,7 +157,10 @@ impl Upstream {
         let text: String = response.text().await.unwrap_or_default().chars().take(300).collect();
         // A full store (localcloud's per-environment quota) is the user's to
         // act on: pass its words on as the cloud's quota error.
-        if status == reqwest::StatusCode::INSUFFICIENT_STORAGE {
+        let quota = text.trim_start().starts_with("LimitExceeded:");
+        if status == reqwest::StatusCode::INSUFFICIENT_STORAGE
+            || (quota && status == reqwest::StatusCode::TOO_MANY_REQUESTS)
+        {
             let message = text.trim().strip_prefix("LimitExceeded:").unwrap_or(&text).trim().to_string();
             return Err(UpstreamError::Cloud {
                 error: CloudError::new(codes::LIMIT_EXCEEDED, message),
@@ -359,7 +362,7 @@ pub(crate) async fn proxy(
     } else if action == "DescribeCloudRunEnvs" && !user.is_admin {
         filter_visible_envs(&state, user.id, &mut response).await?;
     }
-    crate::secrets::mask(&action, &mut response);
+    crate::secrets::mask(&mut response);
     tracing::info!(user.id = user.id, env.id = env_id.as_deref().unwrap_or(""), action, "cloud call forwarded");
     Ok(Json(response).into_response())
 }

@@ -85,6 +85,9 @@ pub struct Config {
     /// Connections one client address (an IPv6 /64) may hold; trusted proxies are exempt.
     #[arg(long, env = "CONSOLE_MAX_CONNECTIONS_PER_ADDRESS", default_value_t = 64)]
     pub max_connections_per_address: usize,
+    /// Live deploy streams one user may watch at once.
+    #[arg(long, env = "CONSOLE_MAX_STREAMS_PER_USER", default_value_t = 16)]
+    pub max_streams_per_user: usize,
     /// Upper bound, in seconds, on one request (live streams and uploads excepted), and on a request's head.
     #[arg(long, env = "CONSOLE_REQUEST_TIMEOUT_SECS", default_value_t = 30)]
     pub request_timeout_secs: u64,

@@ -146,6 +146,10 @@ pub async fn backup(data_dir: &Path, file: &Path) -> Result<(), String> {
     let options = options(&source).map_err(|e| e.to_string())?;
     let pool = SqlitePoolOptions::new().max_connections(1).connect_with(options).await.map_err(|e| e.to_string())?;
     let target = file.to_str().ok_or("the backup path must be UTF-8")?;
+    // Private from its first byte: VACUUM INTO writes into an empty file.
+    let mut create = std::fs::OpenOptions::new();
+    std::os::unix::fs::OpenOptionsExt::mode(create.write(true).create_new(true), 0o600);
+    create.open(file).map_err(|e| format!("{}: {e}", file.display()))?;
     sqlx::query("VACUUM INTO ?").bind(target).execute(&pool).await.map_err(|e| format!("backup failed: {e}"))?;
     pool.close().await;
     private_file(file).map_err(|e| e.to_string())

@@ -16,8 +16,8 @@ use crate::error::AppError;
 pub struct Origins {
     /// `http` or `https`, as the browser sees the console.
     scheme: String,
-    /// The public URL's `host[:port]`, lower case, if one is set.
-    public: Option<String>,
+    /// The public URL's host name (lower case) and port, if one is set.
+    public: Option<(String, u16)>,
 }
 
 impl Origins {
@@ -28,14 +28,28 @@ impl Origins {
         };
         let url = reqwest::Url::parse(raw.trim()).map_err(|e| format!("CONSOLE_PUBLIC_URL `{raw}`: {e}"))?;
         let host = url.host_str().filter(|_| matches!(url.scheme(), "http" | "https"));
-        let Some(host) = host else {
+        let (Some(host), Some(port)) = (host, url.port_or_known_default()) else {
             return Err(format!("CONSOLE_PUBLIC_URL `{raw}` must be an http(s) URL with a host"));
         };
-        let authority = match url.port() {
-            Some(p) => format!("{host}:{p}"),
-            None => host.to_string(),
-        };
-        Ok(Origins { scheme: url.scheme().into(), public: Some(authority.to_ascii_lowercase()) })
+        Ok(Origins { scheme: url.scheme().into(), public: Some((host.to_ascii_lowercase(), port)) })
+    }
+
+    /// Users come over https (cookies get `Secure` and `__Host-`, responses HSTS).
+    pub fn https(&self) -> bool {
+        self.scheme == "https"
+    }
+
+    /// The public host, with its own port, the scheme's default, or none
+    /// (proxies often pass `Host` without the port).
+    fn is_public(&self, authority: &str) -> bool {
+        let Some((host, port)) = &self.public else { return false };
+        let default = if self.https() { 443 } else { 80 };
+        match authority.rsplit_once(':') {
+            Some((h, p)) if !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()) => {
+                h == host && p.parse::<u16>().is_ok_and(|p| p == *port || p == default)
+            }
+            _ => authority == host,
+        }
     }
 
     /// DNS rebinding needs a name the attacker controls: an IP literal or
@@ -43,7 +57,7 @@ impl Origins {
     /// public URL's host besides.
     fn host_allowed(&self, authority: &str) -> bool {
         let authority = authority.to_ascii_lowercase();
-        if self.public.as_deref() == Some(authority.as_str()) {
+        if self.is_public(&authority) {
             return true;
         }
         let host = match authority.strip_prefix('[') {
@@ -56,9 +70,11 @@ impl Origins {
     /// The `Origin` a same-origin request to `authority` carries: the scheme
     /// counts, so `http://` content cannot act on an `https://` console.
     pub fn same_origin(&self, origin: &str, authority: &str) -> bool {
-        let expected = format!("{}://{}", self.scheme, authority.to_ascii_lowercase());
         let origin = origin.to_ascii_lowercase();
-        origin == expected || self.public.as_ref().is_some_and(|p| origin == format!("{}://{p}", self.scheme))
+        if origin == format!("{}://{}", self.scheme, authority.to_ascii_lowercase()) {
+            return true;
+        }
+        origin.strip_prefix(&format!("{}://", self.scheme)).is_some_and(|rest| self.is_public(rest))
     }
 }
 
@@ -128,10 +144,24 @@ mod tests {
     #[test]
     fn hosts_that_cannot_be_rebound_and_the_public_one() {
         let o = Origins::new(Some("https://Console.Example.com"), false).unwrap();
-        for ok in ["127.0.0.1:8080", "localhost:8080", "[::1]:8080", "10.1.2.3", "console.example.com"] {
+        for ok in [
+            "127.0.0.1:8080",
+            "localhost:8080",
+            "[::1]:8080",
+            "10.1.2.3",
+            "console.example.com",
+            "console.example.com:443",
+        ] {
             assert!(o.host_allowed(ok), "{ok}");
         }
-        for bad in ["rebind.evil.example", "evil.localhost:8080", "console.example.com.evil", "", "[evil]:80"] {
+        for bad in [
+            "rebind.evil.example",
+            "evil.localhost:8080",
+            "console.example.com.evil",
+            "console.example.com:8443",
+            "",
+            "[evil]:80",
+        ] {
             assert!(!o.host_allowed(bad), "{bad}");
         }
         assert!(o.same_origin("https://console.example.com", "127.0.0.1:8080"));
@@ -140,5 +170,12 @@ mod tests {
         assert!(local.same_origin("http://127.0.0.1:8080", "127.0.0.1:8080"));
         assert!(!local.same_origin("https://127.0.0.1:8080", "127.0.0.1:8080"));
         assert!(Origins::new(Some("ftp://x"), false).is_err());
+        let odd_port = Origins::new(Some("https://c.example.com:8443/"), false).unwrap();
+        assert!(odd_port.https());
+        for ok in ["c.example.com", "c.example.com:8443", "c.example.com:443"] {
+            assert!(odd_port.host_allowed(ok), "{ok}");
+        }
+        assert!(odd_port.same_origin("https://c.example.com:8443", "c.example.com"));
+        assert!(!odd_port.same_origin("https://c.example.com:9999", "c.example.com"));
     }
 }

@@ -152,12 +152,15 @@ impl Feed {
 }
 
 /// Every task being watched, and counters for tests and the benchmark.
-#[derive(Default)]
 pub struct Hub {
     feeds: Mutex<HashMap<Key, Arc<Feed>>>,
     pub pollers_started: AtomicU64,
     pub polls: AtomicU64,
     pub subscribers: AtomicU64,
+    /// Live streams per user: each holds a connection, which has no deadline.
+    per_user: Mutex<HashMap<i64, usize>>,
+    /// At most this many per user (`CONSOLE_MAX_STREAMS_PER_USER`).
+    streams_per_user: usize,
     closing: Closing,
 }
 
@@ -171,6 +174,20 @@ impl Default for Closing {
 }
 
 impl Hub {
+    /// Live streams one user may hold at once (tabs, devices); more would let
+    /// any viewer hold the console's connections open for good.
+    pub fn new(streams_per_user: usize) -> Hub {
+        Hub {
+            feeds: Mutex::default(),
+            pollers_started: AtomicU64::default(),
+            polls: AtomicU64::default(),
+            subscribers: AtomicU64::default(),
+            per_user: Mutex::default(),
+            streams_per_user: streams_per_user.max(1),
+            closing: Closing::default(),
+        }
+    }
+
     /// Ends every live stream, for a graceful stop: an SSE response would
     /// otherwise keep the server waiting until its task ends.
     pub fn close(&self) {
@@ -187,12 +204,33 @@ impl Hub {
     }
 }
 
-/// Counts a subscriber for as long as its stream lives.
-struct Subscribed(Arc<Hub>);
+/// Counts a subscriber, and its user's streams, for as long as its stream lives.
+struct Subscribed(Arc<Hub>, i64);
+
+impl Hub {
+    /// A place for one more of `user`'s streams, if they have one left.
+    fn admit(self: &Arc<Self>, user: i64) -> Option<Subscribed> {
+        let mut per_user = self.per_user.lock().unwrap_or_else(|p| p.into_inner());
+        let n = per_user.entry(user).or_default();
+        if *n >= self.streams_per_user {
+            return None;
+        }
+        *n += 1;
+        self.subscribers.fetch_add(1, Ordering::Relaxed);
+        Some(Subscribed(self.clone(), user))
+    }
+}
 
 impl Drop for Subscribed {
     fn drop(&mut self) {
         self.0.subscribers.fetch_sub(1, Ordering::Relaxed);
+        let mut per_user = self.0.per_user.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(n) = per_user.get_mut(&self.1) {
+            *n -= 1;
+            if *n == 0 {
+                per_user.remove(&self.1);
+            }
+        }
     }
 }
 
@@ -353,10 +391,8 @@ impl Reader {
 
 /// The stream for one subscriber: what it lacks beyond `had`, then live
 /// events, without a gap or a duplicate; it ends after `done`.
-fn stream(hub: Arc<Hub>, feed: Arc<Feed>, had: Option<Cursor>) -> impl Stream<Item = Result<Event, Infallible>> {
-    hub.subscribers.fetch_add(1, Ordering::Relaxed);
-    let mut closing = hub.closing.0.subscribe();
-    let guard = Subscribed(hub);
+fn stream(guard: Subscribed, feed: Arc<Feed>, had: Option<Cursor>) -> impl Stream<Item = Result<Event, Infallible>> {
+    let mut closing = guard.0.closing.0.subscribe();
     // Subscribe before reading the history, so nothing falls between the two.
     let mut live = feed.live.subscribe();
     let (backlog, had) = {
@@ -437,9 +473,16 @@ pub(crate) async fn events(
             "There is no such deploy task.",
         ));
     }
+    let Some(admitted) = state.hub.admit(user.id) else {
+        return Err(AppError::new(
+            axum::http::StatusCode::TOO_MANY_REQUESTS,
+            console_codes::RATE_LIMITED,
+            "You are watching too many deploys at once; close some pages and try again.",
+        ));
+    };
     let had = headers.get("last-event-id").and_then(|v| v.to_str().ok()).and_then(|v| Cursor::parse(v.trim()));
     let feed = state.hub.feed((env, service, task), state.upstream.clone(), region);
-    let mut response = Sse::new(stream(state.hub.clone(), feed, had))
+    let mut response = Sse::new(stream(admitted, feed, had))
         .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)).text("keep-alive"))
         .into_response();
     let h = response.headers_mut();

@@ -185,6 +185,7 @@ pub async fn start(config: Config, clock: Arc<dyn Clock>) -> Result<Running, Sta
     db::private_dir(&config.data_dir).map_err(StartError::DataDir)?;
     let (db, db_health) = db::open(&config.data_dir.join("console.db")).await?;
     let origins = edge::Origins::new(config.public_url.as_deref(), config.behind_tls).map_err(StartError::Config)?;
+    let tls = config.behind_tls || origins.https();
 
     let timeout = Duration::from_secs(config.cloud_timeout_secs.max(1));
     let (upstream, embedded) = match (&config.cloud_secret_id, &config.cloud_secret_key) {
@@ -223,15 +224,16 @@ pub async fn start(config: Config, clock: Arc<dyn Clock>) -> Result<Running, Sta
 
     let listener = tokio::net::TcpListener::bind(config.addr).await.map_err(|e| StartError::Bind(config.addr, e))?;
     let addr = listener.local_addr().map_err(|e| StartError::Bind(config.addr, e))?;
-    let hub = Arc::new(events::Hub::default());
+    let hub = Arc::new(events::Hub::new(config.max_streams_per_user));
     let state = AppState(Arc::new(Inner {
         db,
         clock,
         upstream: Arc::new(upstream),
         hub: hub.clone(),
         spa: spa::Spa::load(&config.dist_dir),
-        secure_cookies: config.behind_tls || !addr.ip().is_loopback(),
-        hsts: config.behind_tls,
+        // An https public URL means a TLS proxy in front, as CONSOLE_BEHIND_TLS does.
+        secure_cookies: tls || !addr.ip().is_loopback(),
+        hsts: tls,
         session_idle: config.session_idle_minutes.max(1) * 60,
         session_absolute: config.session_absolute_hours.max(1) * 3600,
         upload_max_bytes: config.upload_max_bytes,

@@ -27,8 +27,15 @@ use crate::cloud::region_of;
 use crate::error::{AppError, AppResult};
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/api/envs/{env}/services/{service}/package", put(upload))
+    // A slow link may take long, but a body dripping a byte at a time (each
+    // read within the per-read deadline) must still end.
+    Router::new()
+        .route("/api/envs/{env}/services/{service}/package", put(upload))
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, UPLOAD_DEADLINE))
 }
+
+/// The longest a package upload may take: 100 MiB at about 60 KiB/s.
+const UPLOAD_DEADLINE: std::time::Duration = std::time::Duration::from_secs(30 * 60);
 
 /// The types browsers give a `.zip` (Windows says `x-zip-compressed`).
 const ZIP_TYPES: [&str; 4] =

@@ -22,22 +22,48 @@ use crate::auth::AuthUser;
 use crate::cloud::region_of;
 use crate::error::AppResult;
 
-/// Masks the secret values of a proxied read's answer, in place.
-pub fn mask(action: &str, response: &mut Value) {
-    let field = match action {
-        "DescribeCloudRunServerDetail" => response.get_mut("ServerConfig").and_then(|c| c.get_mut("EnvParams")),
-        "DescribeVersionDetail" => response.get_mut("EnvParams"),
-        _ => None,
-    };
-    if let Some(value) = field
-        && let Some(text) = value.as_str()
-    {
-        *value = Value::String(rules::mask_env_params(text));
+/// Masks the secret values in any proxied answer, in place: every
+/// `EnvParams`/`EnvParam` string wherever it sits (the real cloud may add
+/// fields), and the `Value` of every `{"Key": "EnvParam", …}` item.
+pub fn mask(response: &mut Value) {
+    match response {
+        Value::Object(map) => {
+            let is_env_item = map.get("Key").and_then(Value::as_str) == Some("EnvParam");
+            for (key, value) in map.iter_mut() {
+                let holds_vars = key == "EnvParams" || key == "EnvParam" || (is_env_item && key == "Value");
+                match value {
+                    Value::String(text) if holds_vars => *text = rules::mask_env_params(text),
+                    other => mask(other),
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(mask),
+        _ => {}
     }
 }
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/api/envs/{env}/services/{service}/secrets", post(reveal))
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::mask;
+
+    #[test]
+    fn every_place_variables_travel_is_masked() {
+        let mut answer = json!({
+            "ServerConfig": {"EnvParams": "{\"DB_PASSWORD\":\"hunter2\",\"A\":\"b\"}"},
+            "Records": [{"Items": [{"Key": "EnvParam", "Value": "{\"API_TOKEN\":\"t0k\"}"}]}],
+            "Other": {"EnvParams": "DB_PASSWORD=hunter2"}
+        });
+        mask(&mut answer);
+        let text = answer.to_string();
+        assert!(!text.contains("hunter2") && !text.contains("t0k"), "{text}");
+        assert!(text.contains(r#"\"A\":\"b\""#), "other values stay: {text}");
+    }
 }
 
 #[utoipa::path(post, path = "/api/envs/{env}/services/{service}/secrets", tag = "deploys",

@@ -512,3 +512,38 @@ async fn item16_csp_violations_are_reported_and_the_endpoint_is_bounded() {
     let huge = app.http.post(format!("{}/api/csp-report", app.base)).body(vec![b'x'; 64 * 1024]).send().await.unwrap();
     assert_eq!(huge.status(), 413);
 }
+
+#[tokio::test]
+async fn item4_a_user_cannot_hold_connections_open_with_live_streams() {
+    let app = TestApp::start_with(|c| {
+        c.max_streams_per_user = 2;
+        c.localcloud_step_ms = 3_000;
+    })
+    .await;
+    let token = app.login().await;
+    let (_, env) = app
+        .cloud(&token, "tcbr/CreateCloudRunEnv?region=ap-shanghai", json!({"PackageType": "Trial", "Alias": "sse"}))
+        .await;
+    let env = env["EnvId"].as_str().unwrap().to_string();
+    let (_, created) = app
+        .cloud(
+            &token,
+            "tcbr/CreateCloudRunServer",
+            json!({"EnvId": env, "ServerName": "shop", "DeployInfo": {"DeployType": "image", "ImageUrl": "nginx"}}),
+        )
+        .await;
+    let task = created["TaskId"].as_i64().unwrap();
+    let path = format!("/api/envs/{env}/services/shop/tasks/{task}/events");
+    let first = app.get(&path, Some(&token)).send().await.unwrap();
+    let second = app.get(&path, Some(&token)).send().await.unwrap();
+    assert_eq!((first.status(), second.status()), (StatusCode::OK, StatusCode::OK));
+    let third = app.get(&path, Some(&token)).send().await.unwrap();
+    assert_eq!(third.status(), StatusCode::TOO_MANY_REQUESTS);
+    drop(first);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(
+        app.get(&path, Some(&token)).send().await.unwrap().status(),
+        StatusCode::OK,
+        "a closed one frees its place"
+    );
+}

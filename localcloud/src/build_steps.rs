@@ -2,26 +2,34 @@
 //! build image, push image.
 //!
 //! Their work (reading the zip, parsing the Dockerfile, matching its sources
-//! against the package) runs on the blocking pool, under a time limit, and
-//! stops on a cancel: no package can hold the async workers that serve the
-//! API, sign-in and the gateway, nor keep a core busy after its deploy ended
-//! or localcloud stopped (issue #8).
+//! against the package) runs on the blocking pool, under a time limit, a few
+//! builds at a time, and stops on a cancel: no package can hold the async
+//! workers that serve the API, sign-in and the gateway, nor keep a core busy
+//! after its deploy ended or localcloud stopped, and many deploys at once
+//! cannot take every core (issue #8).
 
 use std::time::Duration;
 
-use crate::State;
 use crate::build::{self, Budget};
 use crate::packages::Package;
 use crate::services::Source;
-use crate::tasks::{DbResult, Job, NO_CONTAINERS, StepOutcome, log};
+use crate::tasks::{DbResult, Job, NO_CONTAINERS, StepOutcome, log, log_all};
+use crate::{State, build_log, dockerfile};
 
 /// The longest one piece of build work may take: far more than any real
 /// package needs, and the most a hostile one can cost.
-const STEP_LIMIT: Duration = Duration::from_secs(60);
+const STEP_LIMIT: Duration = Duration::from_secs(10);
 
-/// Runs `work` on the blocking pool for at most [`STEP_LIMIT`]; the budget it
+/// Pieces of build work on the blocking pool at once, across all deploys;
+/// the others wait their turn. On a small machine a core stays free for the
+/// API and the gateway however many deploys build.
+pub const BUILDS_AT_ONCE: usize = 2;
+
+/// Runs `work` on the blocking pool, once one of [`BUILDS_AT_ONCE`] places is
+/// free, for at most [`STEP_LIMIT`] (the wait not counted); the budget it
 /// gets says when to give up.
 async fn off_runtime<T: Send + 'static>(
+    state: &State,
     job: &Job,
     work: impl FnOnce(&Budget) -> Result<T, String> + Send + 'static,
 ) -> Result<T, String> {
@@ -31,8 +39,21 @@ async fn off_runtime<T: Send + 'static>(
     // nothing goes on unseen on the blocking pool, and a shutdown does not
     // wait for it.
     let _stop_on_exit = stop.clone().drop_guard();
+    // A cancel ends the wait too, not only the work.
+    let place = tokio::select! {
+        biased;
+        () = stop.cancelled() => return Err("the build was stopped".into()),
+        place = state.builds.clone().acquire_owned() => place,
+    };
+    let place = place.map_err(|e| format!("the build step broke off ({e})"))?;
     let budget = Budget::new(STEP_LIMIT, stop);
-    match tokio::time::timeout(STEP_LIMIT, tokio::task::spawn_blocking(move || work(&budget))).await {
+    // The place goes with the work: it is free again when the work ends, not
+    // when this function stops waiting for it.
+    let work = move || {
+        let _place = place;
+        work(&budget)
+    };
+    match tokio::time::timeout(STEP_LIMIT, tokio::task::spawn_blocking(work)).await {
         Ok(Ok(done)) => done,
         Ok(Err(e)) => Err(format!("the build step broke off ({e})")),
         Err(_) => Err(build::over_time(STEP_LIMIT)),
@@ -53,7 +74,7 @@ pub async fn validate(state: &State, job: &Job, read: &mut build::Inspected) -> 
     log(state, job, format!("checking {} ({} bytes, sha256 {})", p.name, p.size, p.sha256)).await?;
     let (path, max) = (p.path.clone(), state.package_max_bytes);
     let (dir, name) = (job.config.build_dir.clone(), job.config.dockerfile.clone());
-    match off_runtime(job, move |budget| build::inspect(&path, max, &dir, &name, budget)).await {
+    match off_runtime(state, job, move |budget| build::inspect(&path, max, &dir, &name, budget)).await {
         Ok(found) => {
             log(
                 state,
@@ -77,18 +98,22 @@ pub async fn build(state: &State, job: &Job, read: &mut build::Inspected) -> DbR
     let Some(p) = package_of(job) else { return Ok(StepOutcome::Done) };
     let failed = |why: String| StepOutcome::Failed(format!("{}: {why}", job.config.dockerfile));
     let text = std::mem::take(&mut read.dockerfile);
-    let steps = match off_runtime(job, move |_| build::parse_dockerfile(&text)).await {
-        Ok(steps) => steps,
+    let parsed = off_runtime(state, job, move |budget| {
+        let steps = dockerfile::parse_dockerfile(&text, budget)?;
+        let lines = build_log::instruction_lines(&steps);
+        Ok((steps, lines))
+    })
+    .await;
+    let (steps, lines) = match parsed {
+        Ok(parsed) => parsed,
         Err(why) => return Ok(failed(why)),
     };
     let context = &job.config.build_dir;
-    log(state, job, format!("building {} with context `{context}`", job.image)).await?;
-    for (i, step) in steps.iter().enumerate() {
-        log(state, job, format!("Step {}/{} : {} {}", i + 1, steps.len(), step.keyword, step.args)).await?;
-    }
+    let heading = format!("building {} with context `{context}`", job.image);
+    log_all(state, job, std::iter::once(heading).chain(lines).collect()).await?;
     let paths = std::mem::take(&mut read.context);
-    let checked = off_runtime(job, move |budget| {
-        build::check_sources(&steps, &paths, budget).map(|()| build::exposed_ports(&steps))
+    let checked = off_runtime(state, job, move |budget| {
+        dockerfile::check_sources(&steps, &paths, budget).map(|()| dockerfile::exposed_ports(&steps))
     })
     .await;
     let exposed = match checked {
@@ -106,8 +131,8 @@ pub async fn build(state: &State, job: &Job, read: &mut build::Inspected) -> DbR
         )
         .await?;
     }
-    log(state, job, NO_CONTAINERS).await?;
-    log(state, job, format!("built {} (digest sha256:{})", job.image, p.sha256)).await?;
+    log_all(state, job, vec![NO_CONTAINERS.into(), format!("built {} (digest sha256:{})", job.image, p.sha256)])
+        .await?;
     Ok(StepOutcome::Done)
 }
 

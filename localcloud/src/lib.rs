@@ -7,14 +7,17 @@
 //! `localcloud` binary runs it standalone for any Tencent Cloud SDK.
 
 mod build;
+mod build_log;
 mod build_steps;
 mod deploy;
+mod dockerfile;
 mod envs;
 mod gateway;
 mod package_files;
 mod packages;
 mod private;
 mod protocol;
+mod receiving;
 mod services;
 mod store;
 mod task_actions;
@@ -75,8 +78,12 @@ pub struct State {
     pub(crate) api_url: String,
     pub(crate) package_max_bytes: u64,
     pub(crate) package_quota_bytes: u64,
+    /// The uploads in progress, counted against the quota.
+    pub(crate) receiving: receiving::Receiving,
     /// How a cancel reaches a running deploy task.
     pub(crate) cancels: tasks::Cancels,
+    /// Build work running on the blocking pool at once (`build_steps`).
+    pub(crate) builds: Arc<tokio::sync::Semaphore>,
 }
 
 pub type SharedState = Arc<State>;
@@ -133,7 +140,9 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
         api_url: format!("http://{api_addr}"),
         package_max_bytes: config.package_max_bytes,
         package_quota_bytes: config.package_quota_bytes_per_env,
+        receiving: receiving::Receiving::default(),
         cancels: tasks::Cancels::default(),
+        builds: Arc::new(tokio::sync::Semaphore::new(build_steps::BUILDS_AT_ONCE)),
     });
     tasks::recover(&state).await?;
     package_files::sweep_at_start(&state).await?;

@@ -1,7 +1,9 @@
-//! When stored code packages go away (issue #8): with the service whose
-//! deploy took them, once an upload no deploy took has outlived its URL, and,
-//! at start, any file no row accounts for (an upload a stop cut off, a file a
-//! crash left behind). Without this, every zip ever uploaded stayed forever.
+//! When stored code packages go away (issue #8): a package a deploy took
+//! once no version that did not fail uses it (its versions deleted, its
+//! deploys failed or cancelled, its service deleted), an upload no deploy took
+//! once it has outlived its URL, and, at start, any file no row accounts for
+//! (an upload a stop cut off, a file a crash left behind). Without this, every
+//! zip ever uploaded stayed forever.
 
 use std::collections::HashSet;
 use std::path::Path;
@@ -18,9 +20,45 @@ const SWEEP_EVERY: Duration = Duration::from_secs(60);
 /// out by the sweep.
 const UNUSED_GRACE_SECS: i64 = URL_TTL_SECS;
 
-/// Deletes the rows of a deleted service's packages in its transaction: the
-/// ones its deploys took, and its own uploads no deploy took. Returns their
-/// files, for [`remove_files`] once the transaction committed.
+/// Deletes, in `tx`, the rows of the packages of `env` that deploys took and
+/// no version uses any more (`package_uses`, which loses a version's row when
+/// the version goes or its deploy fails). Returns their files, for
+/// [`remove_files`] once the transaction committed.
+pub async fn release_unused(tx: &mut sqlx::SqliteConnection, env: &str) -> Result<Vec<String>, sqlx::Error> {
+    let gone: Vec<(String, String)> = sqlx::query_as(
+        "DELETE FROM packages WHERE env_id = ?1 AND deployed_by IS NOT NULL AND NOT EXISTS (
+             SELECT 1 FROM package_uses u WHERE u.env_id = packages.env_id
+             AND u.package_name = packages.package_name AND u.package_version = packages.package_version)
+         RETURNING package_version, package_name",
+    )
+    .bind(env)
+    .fetch_all(&mut *tx)
+    .await?;
+    // A deploy takes only uploaded packages: each has its file.
+    Ok(gone.into_iter().map(|(v, n)| file_name(&v, &n)).collect())
+}
+
+/// After a deploy that failed or was cancelled, in its transaction: the
+/// version never serves, so it no longer holds its package. Returns the files
+/// to remove, as [`release_unused`].
+pub async fn release_version(
+    tx: &mut sqlx::SqliteConnection,
+    env: &str,
+    service: &str,
+    version: &str,
+) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query("DELETE FROM package_uses WHERE env_id = ? AND server_name = ? AND version_name = ?")
+        .bind(env)
+        .bind(service)
+        .bind(version)
+        .execute(&mut *tx)
+        .await?;
+    release_unused(tx, env).await
+}
+
+/// In a deleted service's transaction, after its row (and by cascade its
+/// versions) went: deletes its own uploads no deploy took and the packages no
+/// version uses any more. Returns their files, as [`release_unused`].
 pub async fn forget_service(
     tx: &mut sqlx::SqliteConnection,
     env: &str,
@@ -28,16 +66,18 @@ pub async fn forget_service(
 ) -> Result<Vec<String>, sqlx::Error> {
     // Upload slots are named `<service>.zip` (packages::build_service).
     let own = format!("{service}.zip");
-    let gone: Vec<(String, String, Option<i64>)> = sqlx::query_as(
-        "DELETE FROM packages WHERE env_id = ?1 AND (deployed_by = ?2 OR (deployed_by IS NULL AND package_name = ?3))
+    let unused: Vec<(String, String, Option<i64>)> = sqlx::query_as(
+        "DELETE FROM packages WHERE env_id = ? AND deployed_by IS NULL AND package_name = ?
          RETURNING package_version, package_name, uploaded_at",
     )
     .bind(env)
-    .bind(service)
     .bind(own)
     .fetch_all(&mut *tx)
     .await?;
-    Ok(gone.into_iter().filter(|(_, _, uploaded)| uploaded.is_some()).map(|(v, n, _)| file_name(&v, &n)).collect())
+    let mut files: Vec<String> =
+        unused.into_iter().filter(|(_, _, uploaded)| uploaded.is_some()).map(|(v, n, _)| file_name(&v, &n)).collect();
+    files.extend(release_unused(tx, env).await?);
+    Ok(files)
 }
 
 /// Removes an environment's package files whose rows are gone.

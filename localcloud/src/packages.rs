@@ -6,8 +6,9 @@
 //! key kept in the database, like a presigned object-storage URL: whoever
 //! holds one may upload that one package until it expires, and nothing else.
 //!
-//! An environment's stored packages are capped in bytes (issue #8); how they
-//! go away again is `package_files`.
+//! An environment's stored packages are capped in bytes, uploads in progress
+//! included (`receiving`), and few uploads run at once (issue #8); how
+//! packages go away again is `package_files`.
 
 use std::path::PathBuf;
 
@@ -28,6 +29,7 @@ use sha2::{Digest, Sha256};
 use tokio::io::AsyncWriteExt;
 
 use crate::protocol::internal;
+use crate::receiving::{MAX_PER_ENV, Upload};
 use crate::{SharedState, State, envs};
 
 /// How long an upload or download URL stays valid.
@@ -75,17 +77,21 @@ async fn used(tx: &mut sqlx::SqliteConnection, env: &str) -> Result<u64, sqlx::E
 }
 
 /// Why a package does not fit the environment's quota, with the numbers;
-/// `size` is what it would add, when known.
+/// `used` counts the uploads in progress too; `size` is what it would add,
+/// when known. Kept under 300 characters, what the console passes on.
 fn over_quota(used: u64, quota: u64, size: Option<(u64, &str)>) -> String {
     let why = match size {
-        None => format!("The environment's code packages use {used} bytes of its {quota}-byte quota: no room is left"),
+        None => format!(
+            "The environment's code packages, uploads in progress included, use {used} bytes of its \
+             {quota}-byte quota: no room is left"
+        ),
         Some((size, bound)) => format!(
             "A package of {bound}{size} bytes would bring the environment's code packages to {} bytes, past its \
-             quota of {quota} bytes ({used} bytes used)",
+             quota of {quota} bytes ({used} bytes used, uploads in progress included)",
             used.saturating_add(size)
         ),
     };
-    format!("{why}. Delete the services that no longer need theirs; uploads never deployed expire on their own.")
+    format!("{why}. Delete versions or services that no longer need theirs; unused uploads expire on their own.")
 }
 
 fn signature(key: &[u8], method: &str, path: &str, expires: i64) -> String {
@@ -138,6 +144,7 @@ pub async fn build_service(
     // Checked here too, not only at the upload, so a caller learns before
     // sending a byte (the size is not known yet: a package needs at least one).
     let used = used(&mut tx, &req.env_id).await.map_err(|e| internal(&e))?;
+    let used = used.saturating_add(state.receiving.in_flight(&req.env_id));
     if used >= state.package_quota_bytes {
         return Err(CloudError::new(codes::LIMIT_EXCEEDED, over_quota(used, state.package_quota_bytes, None)));
     }
@@ -162,14 +169,16 @@ pub async fn build_service(
     })
 }
 
-/// Marks `package` as taken by a deploy of `service`, in the deploy's
-/// transaction: from now on it goes with that service, and the sweep of
-/// unused uploads leaves it alone. Fails when it went meanwhile.
+/// Marks `package` as taken by the deploy of `service`'s `version`, in the
+/// deploy's transaction, after the version's row: the sweep of unused uploads
+/// leaves it alone from now on, and it stays while a version that did not
+/// fail uses it (`package_files`). Fails when it went meanwhile.
 pub async fn take(
     tx: &mut sqlx::SqliteConnection,
     env: &str,
     package: &Package,
     service: &str,
+    version: &str,
 ) -> Result<(), CloudError> {
     let taken = sqlx::query(
         "UPDATE packages SET deployed_by = ? WHERE env_id = ? AND package_name = ? AND package_version = ?
@@ -191,6 +200,18 @@ pub async fn take(
             ),
         ));
     }
+    sqlx::query(
+        "INSERT INTO package_uses (env_id, server_name, version_name, package_name, package_version)
+         VALUES (?, ?, ?, ?, ?)",
+    )
+    .bind(env)
+    .bind(service)
+    .bind(version)
+    .bind(&package.name)
+    .bind(&package.version)
+    .execute(&mut *tx)
+    .await
+    .map_err(|e| internal(&e))?;
     Ok(())
 }
 
@@ -240,25 +261,38 @@ fn refuse_quota(why: String) -> Refusal {
     Refusal(StatusCode::INSUFFICIENT_STORAGE, format!("{}: {why}", codes::LIMIT_EXCEEDED))
 }
 
+/// Too many uploads to one environment at once: 429, with Tencent's code.
+fn refuse_busy() -> Refusal {
+    Refusal(
+        StatusCode::TOO_MANY_REQUESTS,
+        format!(
+            "{}: The environment has {MAX_PER_ENV} uploads in progress, the most it takes at once; wait for one \
+             to end and try again.",
+            codes::LIMIT_EXCEEDED
+        ),
+    )
+}
+
 /// What an upload may store: at most `max` bytes, and no more than the
-/// environment's quota leaves room for.
+/// environment's quota leaves room for besides its `stored` bytes (read when
+/// the upload began) and the other uploads in progress.
 #[derive(Clone, Copy)]
 struct Limits {
     max: u64,
-    used: u64,
+    stored: u64,
     quota: u64,
 }
 
 impl Limits {
-    /// The refusal for a package that has `size` bytes (`bound` "at least " when still arriving).
-    fn refusal(&self, size: u64, bound: &str) -> Option<Refusal> {
+    /// Reserves room for a package that has `size` bytes (`bound` "at least "
+    /// when still arriving), or says why there is none.
+    fn reserve(&self, upload: &mut Upload<'_>, size: u64, bound: &str) -> Result<(), Refusal> {
         if size > self.max {
-            Some(refuse(StatusCode::PAYLOAD_TOO_LARGE, &format!("A package holds at most {} bytes.", self.max)))
-        } else if self.used.saturating_add(size) > self.quota {
-            Some(refuse_quota(over_quota(self.used, self.quota, Some((size, bound)))))
-        } else {
-            None
+            return Err(refuse(StatusCode::PAYLOAD_TOO_LARGE, &format!("A package holds at most {} bytes.", self.max)));
         }
+        upload
+            .reserve(size, self.stored, self.quota)
+            .map_err(|used| refuse_quota(over_quota(used, self.quota, Some((size, bound)))))
     }
 }
 
@@ -292,14 +326,18 @@ async fn upload(
         tracing::error!(error = %e, "cannot store a package");
         refuse(StatusCode::INTERNAL_SERVER_ERROR, "The package could not be stored.")
     };
+    // Held to the end, whatever it is: its reservation and place go back then.
+    let mut upload = state.receiving.begin(&env).ok_or_else(refuse_busy)?;
     let mut db = state.db.acquire().await.map_err(|e| broke(&e))?;
     // Read without a lock, to refuse early; `commit` checks again under it.
-    let used = used(&mut db, &env).await.map_err(|e| broke(&e))?;
+    let stored = used(&mut db, &env).await.map_err(|e| broke(&e))?;
     drop(db);
-    let limits = Limits { max: state.package_max_bytes, used, quota: state.package_quota_bytes };
+    let limits = Limits { max: state.package_max_bytes, stored, quota: state.package_quota_bytes };
     let declared = headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse().ok());
-    if let Some(refusal) = declared.and_then(|n: u64| limits.refusal(n, "")) {
-        return Err(refusal);
+    if let Some(declared) = declared {
+        // The whole declared size at once: a slow sender holds its room from
+        // the start instead of racing the others for it.
+        limits.reserve(&mut upload, declared, "")?;
     }
     let dir = state.packages_dir.join(&env);
     let made = tokio::task::spawn_blocking({
@@ -313,10 +351,11 @@ async fn upload(
     // A unique partial file: a failed or concurrent upload never leaves a
     // half-written package under the final name.
     let part = dir.join(format!(".{version}-{name}.{:08x}.part", rand::random::<u32>()));
-    let stored = receive(&part, body, limits).await;
-    let committed = match stored {
+    let received = receive(&part, body, limits, &mut upload).await;
+    let committed = match received {
         Ok((size, sha256)) => {
-            commit(&state, &env, &version, &name, &part, size, &sha256).await.map(|()| (size, sha256))
+            let file = Received { part: &part, size, sha256: &sha256 };
+            commit(&state, &env, &version, &name, file, &mut upload).await.map(|()| (size, sha256))
         }
         Err(r) => Err(r),
     };
@@ -331,9 +370,14 @@ async fn upload(
     Ok((StatusCode::OK, [(header::ETAG, format!("\"{sha256}\""))]).into_response())
 }
 
-/// Streams the body to `part` (private to this user), hashing as it goes;
-/// refuses once past the limits.
-async fn receive(part: &std::path::Path, body: Body, limits: Limits) -> Result<(u64, String), Refusal> {
+/// Streams the body to `part` (private to this user), hashing as it goes and
+/// reserving room for what arrived; refuses once past the limits.
+async fn receive(
+    part: &std::path::Path,
+    body: Body,
+    limits: Limits,
+    upload: &mut Upload<'_>,
+) -> Result<(u64, String), Refusal> {
     let fail = |e: std::io::Error| {
         tracing::error!(error = %e, "cannot write a package");
         refuse(StatusCode::INTERNAL_SERVER_ERROR, "The package could not be stored.")
@@ -345,9 +389,7 @@ async fn receive(part: &std::path::Path, body: Body, limits: Limits) -> Result<(
     while let Some(chunk) = stream.next().await {
         let chunk = chunk.map_err(|_| refuse(StatusCode::BAD_REQUEST, "The upload broke off."))?;
         size += chunk.len() as u64;
-        if let Some(refusal) = limits.refusal(size, "at least ") {
-            return Err(refusal);
-        }
+        limits.reserve(upload, size, "at least ")?;
         hasher.update(&chunk);
         file.write_all(&chunk).await.map_err(fail)?;
     }
@@ -358,16 +400,23 @@ async fn receive(part: &std::path::Path, body: Body, limits: Limits) -> Result<(
     Ok((size, hex::encode(hasher.finalize())))
 }
 
+/// A package received in full, under its partial name.
+struct Received<'a> {
+    part: &'a std::path::Path,
+    size: u64,
+    sha256: &'a str,
+}
+
 /// Fills the slot once: the file takes its final name and the row says so.
 async fn commit(
     state: &State,
     env: &str,
     version: &str,
     name: &str,
-    part: &std::path::Path,
-    size: u64,
-    sha256: &str,
+    file: Received<'_>,
+    upload: &mut Upload<'_>,
 ) -> Result<(), Refusal> {
+    let Received { part, size, sha256 } = file;
     let broke = |e: &dyn std::fmt::Display| {
         tracing::error!(error = %e, "cannot record a package");
         refuse(StatusCode::INTERNAL_SERVER_ERROR, "The package could not be stored.")
@@ -389,7 +438,8 @@ async fn commit(
         Some(None) => {}
     }
     // Under the write lock: concurrent uploads cannot together pass the quota.
-    let (used, quota) = (used(&mut tx, env).await.map_err(|e| broke(&e))?, state.package_quota_bytes);
+    let stored = used(&mut tx, env).await.map_err(|e| broke(&e))?;
+    let (used, quota) = (stored.saturating_add(upload.others_in_flight()), state.package_quota_bytes);
     if used.saturating_add(size) > quota {
         return Err(refuse_quota(over_quota(used, quota, Some((size, "")))));
     }
@@ -407,6 +457,7 @@ async fn commit(
     .execute(&mut *tx)
     .await
     .map_err(|e| broke(&e))?;
+    upload.stored();
     tx.commit().await.map_err(|e| broke(&e))
 }
 

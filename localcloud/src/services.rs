@@ -419,7 +419,7 @@ async fn begin_deploy(
     .await
     .map_err(|e| internal(&e))?;
     if let Source::Package(p) = &v.source {
-        packages::take(&mut tx, &v.env, p, &v.service).await?;
+        packages::take(&mut tx, &v.env, p, &v.service, &v.version).await?;
     }
     let task = tasks::create(&mut tx, &v.env, &v.service, &v.version, &v.pre, remark, &v.source)
         .await
@@ -529,8 +529,9 @@ pub async fn delete(
 }
 
 /// R-SVC-5: the domain dies forever; versions, tasks and logs go with the
-/// service, and so do its code packages: the files to remove once `tx`
-/// commits are returned (issue #8).
+/// service, and so do its own uploads and the code packages no other
+/// service's version uses: the files to remove once `tx` commits are
+/// returned (issue #8).
 pub(crate) async fn remove(tx: &mut sqlx::SqliteConnection, r: &ServiceRow) -> Result<Vec<String>, CloudError> {
     sqlx::query("INSERT OR IGNORE INTO retired_domains (domain, retired_at) VALUES (?, ?)")
         .bind(&r.default_domain)

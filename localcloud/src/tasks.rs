@@ -13,9 +13,13 @@ use tokio_util::sync::CancellationToken;
 use crate::build_steps;
 use crate::deploy::{self, IMAGE_MISSING, IMAGE_SLOW_START, IMAGE_STEPS, PACKAGE_STEPS};
 use crate::services::Source;
-use crate::{State, build};
+use crate::{State, build, package_files};
 
 pub(crate) type DbResult<T> = Result<T, sqlx::Error>;
+
+/// The longest log line kept, in characters: lines quote the package and the
+/// Dockerfile, which may hold anything (issue #8).
+const LOG_LINE_MAX: usize = 500;
 
 /// Appends a line to the task's log, tagged with the step running now.
 pub(crate) async fn log(state: &State, job: &Job, line: impl Into<String>) -> DbResult<()> {
@@ -26,11 +30,33 @@ pub(crate) async fn log(state: &State, job: &Job, line: impl Into<String>) -> Db
     )
     .bind(job.task)
     .bind(crate::now())
-    .bind(line.into())
+    .bind(build::shorten(&line.into(), LOG_LINE_MAX))
     .bind((step >= 0).then_some(step))
     .execute(&state.db)
     .await?;
     Ok(())
+}
+
+/// Appends lines to the task's log in one transaction, as [`log`] does each.
+pub(crate) async fn log_all(state: &State, job: &Job, lines: Vec<String>) -> DbResult<()> {
+    let step = job.step.load(Ordering::Relaxed);
+    let at = crate::now();
+    let mut tx = crate::store::write_tx(&state.db).await?;
+    let last: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) FROM task_logs WHERE task_id = ?")
+        .bind(job.task)
+        .fetch_one(&mut *tx)
+        .await?;
+    for (seq, line) in (last + 1..).zip(lines) {
+        sqlx::query("INSERT INTO task_logs (task_id, seq, at, line, step) VALUES (?, ?, ?, ?, ?)")
+            .bind(job.task)
+            .bind(seq)
+            .bind(at)
+            .bind(build::shorten(&line, LOG_LINE_MAX))
+            .bind((step >= 0).then_some(step))
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await
 }
 
 async fn set_step(state: &State, task: i64, idx: usize, status: &str, fail_reason: &str) -> DbResult<()> {
@@ -375,7 +401,14 @@ async fn finish(state: &State, job: &Job, status: &str, reason: &str) -> DbResul
     .bind(&job.service)
     .execute(&mut *tx)
     .await?;
+    // A version that never serves does not hold its package (issue #8).
+    let released = if status == "finished" {
+        vec![]
+    } else {
+        package_files::release_version(&mut tx, &job.env, &job.service, &job.version).await?
+    };
     tx.commit().await?;
+    package_files::remove_files(state, &job.env, released).await;
     tracing::info!(task.id = job.task, env.id = %job.env, status, "deploy task ended");
     Ok(())
 }
@@ -408,7 +441,24 @@ pub async fn recover(state: &Arc<State>) -> DbResult<()> {
     sqlx::query("UPDATE services SET status = CASE WHEN online_version IS NULL THEN 'create_failed' ELSE 'normal' END WHERE status IN ('creating', 'deploying')")
         .execute(&mut *tx)
         .await?;
+    // No deploy runs now: a version not serving (failed just above, or
+    // cancelled before a stop let its runner finish) holds no package.
+    sqlx::query(
+        "DELETE FROM package_uses WHERE (env_id, server_name, version_name) IN
+         (SELECT env_id, server_name, version_name FROM versions WHERE status != 'normal')",
+    )
+    .execute(&mut *tx)
+    .await?;
+    let envs: Vec<String> = sqlx::query_scalar("SELECT env_id FROM envs").fetch_all(&mut *tx).await?;
+    let mut released = vec![];
+    for env in envs {
+        let files = package_files::release_unused(&mut tx, &env).await?;
+        released.push((env, files));
+    }
     tx.commit().await?;
+    for (env, files) in released {
+        package_files::remove_files(state, &env, files).await;
+    }
     let online: Vec<(String, String, String, String, String)> = sqlx::query_as(
         "SELECT s.env_id, s.server_name, v.version_name, v.image, v.config FROM services s
          JOIN versions v ON v.env_id = s.env_id AND v.server_name = s.server_name AND v.version_name = s.online_version",

@@ -148,11 +148,16 @@ async fn delete_version(state: &State, env: &str, v: &SimpleVersion, with_server
         .execute(&mut *tx)
         .await
         .map_err(|e| internal(&e))?;
-    let packages = if last && with_server { remove(&mut tx, &service).await? } else { vec![] };
+    // Its package goes with it unless another version uses it (issue #8).
+    let packages = if last && with_server {
+        remove(&mut tx, &service).await?
+    } else {
+        package_files::release_unused(&mut tx, env).await.map_err(|e| internal(&e))?
+    };
     tx.commit().await.map_err(|e| internal(&e))?;
+    package_files::remove_files(state, env, packages).await;
     if last && with_server {
         state.runtime.stop_service(env, &v.server_name);
-        package_files::remove_files(state, env, packages).await;
         tracing::info!(env.id = %env, service = %v.server_name, "last version deleted with its service");
     } else {
         state.runtime.stop(env, &v.server_name, &v.version_name);

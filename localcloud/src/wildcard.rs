@@ -1,7 +1,7 @@
 //! Docker's wildcards in `COPY`/`ADD` sources, as Go's `filepath.Match`
 //! reads them (character classes aside, which the build does not check): `*`
 //! is any run of characters within one path segment, `?` one character other
-//! than `/`.
+//! than `/`, and `\` makes the next character literal (`\*` is a `*`).
 //!
 //! A pattern is matched segment by segment with the greedy two-pointer
 //! algorithm: on a mismatch it only retries from the last `*`, one character
@@ -9,26 +9,67 @@
 //! matcher it replaces backtracked over every `*`: `*a*a…*a*b` against a long
 //! name of `a`s took days and pinned a core (issue #8).
 
+/// One element of a pattern, escapes resolved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Token {
+    Star,
+    Any,
+    Char(char),
+}
+
+/// Whether Docker expands `source` as a wildcard: it has a `*`, `?` or `[`
+/// that no `\` escapes (moby's `containsWildcards`). Any other source is a
+/// plain path, backslashes and all.
+pub fn has_wildcards(source: &str) -> bool {
+    let mut chars = source.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                chars.next();
+            }
+            '*' | '?' | '[' => return true,
+            _ => {}
+        }
+    }
+    false
+}
+
 /// Whether `path` (a build-context path, `/`-separated) matches `pattern`.
 pub fn matches(pattern: &str, path: &str) -> bool {
-    let mut patterns = pattern.split('/');
+    let Some(tokens) = tokens(pattern) else { return false };
+    // An escaped `/` still separates segments, as in Go: `*` never crosses it.
+    let mut patterns = tokens.split(|t| *t == Token::Char('/'));
     let mut names = path.split('/');
     loop {
         match (patterns.next(), names.next()) {
             (None, None) => return true,
-            (Some(p), Some(name)) if segment(p, name) => {}
+            (Some(p), Some(name)) if segment(p, &name.chars().collect::<Vec<_>>()) => {}
             _ => return false,
         }
     }
 }
 
+/// The pattern's tokens; `None` when it ends in a lone `\`, a pattern Go
+/// refuses, so it matches nothing.
+fn tokens(pattern: &str) -> Option<Vec<Token>> {
+    let mut out = Vec::with_capacity(pattern.len());
+    let mut chars = pattern.chars();
+    while let Some(c) = chars.next() {
+        out.push(match c {
+            '*' => Token::Star,
+            '?' => Token::Any,
+            '\\' => Token::Char(chars.next()?),
+            c => Token::Char(c),
+        });
+    }
+    Some(out)
+}
+
 /// One segment: no `/` on either side.
-fn segment(pattern: &str, name: &str) -> bool {
-    let p: Vec<char> = pattern.chars().collect();
-    let t: Vec<char> = name.chars().collect();
+fn segment(p: &[Token], t: &[char]) -> bool {
     // A pattern needing more characters than the name has cannot match; this
     // also bounds the work below by the name's length, however long the pattern.
-    if p.iter().filter(|c| **c != '*').count() > t.len() {
+    if p.iter().filter(|c| **c != Token::Star).count() > t.len() {
         return false;
     }
     let (mut pi, mut ti) = (0, 0);
@@ -37,11 +78,15 @@ fn segment(pattern: &str, name: &str) -> bool {
     let mut star: Option<(usize, usize)> = None;
     while ti < t.len() {
         match p.get(pi) {
-            Some('*') => {
+            Some(Token::Star) => {
                 pi += 1;
                 star = Some((pi, ti));
             }
-            Some(c) if *c == '?' || *c == t[ti] => {
+            Some(Token::Any) => {
+                pi += 1;
+                ti += 1;
+            }
+            Some(Token::Char(c)) if *c == t[ti] => {
                 pi += 1;
                 ti += 1;
             }
@@ -57,7 +102,7 @@ fn segment(pattern: &str, name: &str) -> bool {
             },
         }
     }
-    p[pi..].iter().all(|c| *c == '*')
+    p[pi..].iter().all(|c| *c == Token::Star)
 }
 
 #[cfg(test)]
@@ -92,6 +137,15 @@ mod tests {
             ("a*", "", false),
             ("*.txt", "notes.md", false),
             ("app/**/x", "app/y/x", true),
+            // Escapes: the next character is literal.
+            ("\\*", "*", true),
+            ("\\*", "a", false),
+            ("a\\?c", "a?c", true),
+            ("a\\?c", "abc", false),
+            ("\\\\", "\\", true),
+            ("\\a*", "abc", true),
+            ("a\\/b", "a/b", true),
+            ("a\\", "a\\", false),
         ];
         for (pattern, path, want) in cases {
             assert_eq!(matches(pattern, path), want, "{pattern} against {path}");
@@ -112,6 +166,9 @@ mod tests {
     fn reference(pattern: &[u8], text: &[u8]) -> bool {
         match (pattern.first(), text.first()) {
             (None, None) => true,
+            (Some(b'\\'), _) => {
+                pattern.len() > 1 && text.first() == Some(&pattern[1]) && reference(&pattern[2..], &text[1..])
+            }
             (Some(b'*'), _) => {
                 reference(&pattern[1..], text)
                     || (text.first().is_some_and(|c| *c != b'/') && reference(pattern, &text[1..]))
@@ -124,12 +181,12 @@ mod tests {
 
     proptest! {
         #[test]
-        fn matches_like_the_reference_on_small_inputs(pattern in "[ab*?/]{0,10}", text in "[ab/]{0,10}") {
+        fn matches_like_the_reference_on_small_inputs(pattern in "[ab*?/\\\\]{0,10}", text in "[ab*/\\\\]{0,10}") {
             prop_assert_eq!(matches(&pattern, &text), reference(pattern.as_bytes(), text.as_bytes()));
         }
 
         #[test]
-        fn any_pattern_and_path_take_under_50_ms(pattern in "[a-c*?/.]{0,600}", text in "[a-c/.]{0,600}") {
+        fn any_pattern_and_path_take_under_50_ms(pattern in "[a-c*?/.\\\\]{0,600}", text in "[a-c/.]{0,600}") {
             let started = Instant::now();
             matches(&pattern, &text);
             prop_assert!(started.elapsed() < Duration::from_millis(50), "{:?}", started.elapsed());

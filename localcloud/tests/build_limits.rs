@@ -1,7 +1,8 @@
 //! Build work cannot take localcloud down (issue #8). A Dockerfile whose
 //! wildcards used to backtrack for days fails its build at once; work that is
-//! merely long runs off the async workers, so the API keeps answering, and
-//! stops mid-step when its deploy is cancelled or the runtime shuts down.
+//! merely long runs off the async workers, two builds at a time, so the API
+//! keeps answering, and stops mid-step when its deploy is cancelled or the
+//! runtime shuts down; a huge Dockerfile logs a bounded number of lines.
 
 mod common;
 
@@ -102,6 +103,24 @@ async fn the_wildcard_bomb_of_issue_8_fails_its_build_at_once_and_the_api_keeps_
     assert!(started.elapsed() < Duration::from_secs(10), "took {:?}", started.elapsed());
 }
 
+/// Cancels the task and waits (bounded) for its runner to have left its step.
+async fn cancel(cloud: &Cloud, env: &str, service: &str, id: i64) {
+    let cancelled = Instant::now();
+    let r = Call::new(
+        "tcbr",
+        "OperateServerManage",
+        json!({"EnvId": env, "ServerName": service, "TaskId": id, "OperateType": "cancel"}),
+    )
+    .send(cloud)
+    .await;
+    assert_eq!(code(&r), "<no error>", "{r}");
+    // The runner's last line comes after it left the step.
+    while !process_log(cloud, env, service).await.contains("cancelled: this version never went online") {
+        assert!(cancelled.elapsed() < Duration::from_secs(2), "the build went on after the cancel");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
 #[tokio::test]
 async fn long_build_work_leaves_the_api_answering_and_a_cancel_stops_it_mid_step() {
     let cloud = start().await;
@@ -120,25 +139,59 @@ async fn long_build_work_leaves_the_api_answering_and_a_cancel_stops_it_mid_step
 
     // R-DEP-3: cancel answers at once, and the runner stops inside its step.
     for (service, id) in [("one", first), ("two", second)] {
-        let cancelled = Instant::now();
-        let r = Call::new(
-            "tcbr",
-            "OperateServerManage",
-            json!({"EnvId": env, "ServerName": service, "TaskId": id, "OperateType": "cancel"}),
-        )
-        .send(&cloud)
-        .await;
-        assert_eq!(code(&r), "<no error>", "{r}");
-        // The runner's last line comes after it left the step.
-        while !process_log(&cloud, &env, service).await.contains("cancelled: this version never went online") {
-            assert!(cancelled.elapsed() < Duration::from_secs(2), "the build went on after the cancel");
-            tokio::time::sleep(Duration::from_millis(10)).await;
-        }
+        cancel(&cloud, &env, service, id).await;
         let t = task(&cloud, &env, service, id).await;
         assert_eq!(t["Status"], "cancelled", "{t}");
         assert_eq!(step_status(&t, "build image"), "cancelled", "{t}");
         assert!(t["Steps"].as_array().unwrap().iter().all(|s| s["Status"] != "running"), "{t}");
     }
+}
+
+/// Each deploy could keep a core busy: with two building, a third waits for
+/// one of them, and a cancel ends its wait.
+#[tokio::test]
+async fn past_two_builds_at_once_the_next_waits_its_turn_and_a_cancel_ends_the_wait() {
+    let cloud = start().await;
+    let env = create_env(&cloud, "ap-shanghai", "turns").await;
+    let first = deploy_long_build(&cloud, &env, "one").await;
+    let second = deploy_long_build(&cloud, &env, "two").await;
+    let pkg = upload(&cloud, &env, "three", long_build()).await;
+    let r = create_from_package(&cloud, &env, "three", &pkg, port_8080()).await;
+    let third = r["TaskId"].as_i64().unwrap_or_else(|| panic!("{r}"));
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let log = process_log(&cloud, &env, "three").await;
+    assert!(log.contains("checking three.zip"), "{log}");
+    assert!(!log.contains("bytes unpacked"), "reading the package waits for a place: {log}");
+    assert_eq!(step_status(&task(&cloud, &env, "three", third).await, "validate upload"), "running");
+
+    cancel(&cloud, &env, "three", third).await;
+    assert_eq!(task(&cloud, &env, "three", third).await["Status"], "cancelled");
+    for (service, id) in [("one", first), ("two", second)] {
+        cancel(&cloud, &env, service, id).await;
+    }
+}
+
+/// A Dockerfile of a megabyte was logged an instruction a row, each in full.
+#[tokio::test]
+async fn a_huge_dockerfile_logs_a_bounded_number_of_short_lines() {
+    let cloud = start().await;
+    let env = create_env(&cloud, "ap-shanghai", "huge").await;
+    let dockerfile = format!("FROM node\nRUN echo {}\n{}", "y".repeat(5000), "RUN true\n".repeat(20_000));
+    let pkg = upload(&cloud, &env, "api", zip_of(&[("Dockerfile", &dockerfile)])).await;
+    let r = create_from_package(&cloud, &env, "api", &pkg, port_8080()).await;
+    let t = wait_task(&cloud, &env, "api", r["TaskId"].as_i64().unwrap_or_else(|| panic!("{r}"))).await;
+    assert_eq!(t["Status"], "finished", "{t}");
+    let r = Call::new("tcbr", "DescribeCloudRunProcessLog", json!({"EnvId": env, "RunId": "run-api-001"}))
+        .send(&cloud)
+        .await;
+    let lines: Vec<&str> = r["Logs"].as_array().unwrap().iter().map(|l| l.as_str().unwrap()).collect();
+    assert!(lines.len() < 230, "{} lines", lines.len());
+    assert!(lines.iter().any(|l| l.ends_with("Step 200/20002 : RUN true")), "{lines:?}");
+    assert!(lines.iter().any(|l| l.ends_with("… 19802 more instructions")), "{lines:?}");
+    let long = lines.iter().find(|l| l.contains("Step 2/20002 : RUN echo yyy")).unwrap();
+    assert!(long.ends_with('…'), "{long}");
+    // A timestamp, then at most 500 characters.
+    assert!(lines.iter().all(|l| l.chars().count() <= 530), "{lines:?}");
 }
 
 /// A runtime shutting down (Ctrl-C, SIGTERM) waits for the blocking pool;

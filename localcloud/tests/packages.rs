@@ -172,6 +172,58 @@ async fn a_bad_package_fails_its_build_step_with_the_reason_and_the_old_version_
     assert_eq!(t["VersionName"], "api-007", "R-VER-1: failed builds used 002-006");
 }
 
+/// The lines of the deploy of `version`, process log and build log, as one text.
+async fn all_log_lines(cloud: &common::Cloud, env: &str, service: &str, version: &str) -> String {
+    let run = json!({"EnvId": env, "RunId": format!("run-{version}")});
+    let process = Call::new("tcbr", "DescribeCloudRunProcessLog", run).send(cloud).await;
+    let build = json!({"EnvId": env, "ServiceName": service, "ServiceVersion": version});
+    let build = Call::new("tcb", "DescribeCloudBaseRunBuildLog", build).send(cloud).await;
+    format!("{}\n{}", process["Logs"], build["Log"]["Text"].as_str().unwrap_or_else(|| panic!("{build}")))
+}
+
+/// The values of secret-looking `ENV` and `ARG` names were logged with their
+/// instructions, for any viewer of the deploy to read.
+#[tokio::test]
+async fn secrets_in_the_dockerfile_reach_no_log_line() {
+    let cloud = start().await;
+    let env = create_env(&cloud, "ap-shanghai", "pkg").await;
+    let dockerfile = "FROM node:20\nARG NPM_TOKEN=tok-123\nENV DB_PASSWORD=hunter2 REGION=sh\n\
+                      ENV API_KEY s3cr3t-value\nENV DATABASE_URL=\"postgres://app:pg-pw@db/app\" \\\n  PORT=8080\n\
+                      COPY . .\nEXPOSE 8080\n";
+    let pkg = upload(&cloud, &env, "api", zip_of(&[("Dockerfile", dockerfile)])).await;
+    let r = create_from_package(&cloud, &env, "api", &pkg, port_8080()).await;
+    let t = wait_task(&cloud, &env, "api", r["TaskId"].as_i64().unwrap_or_else(|| panic!("{r}"))).await;
+    assert_eq!(t["Status"], "finished", "{t}");
+    let lines = all_log_lines(&cloud, &env, "api", "api-001").await;
+    for secret in ["tok-123", "hunter2", "s3cr3t-value", "pg-pw"] {
+        assert!(!lines.contains(secret), "{secret} in {lines}");
+    }
+    let mask = console_shared::rules::SECRET_MASK;
+    for masked in [
+        format!("ARG NPM_TOKEN={mask}"),
+        format!("ENV DB_PASSWORD={mask} REGION=sh"),
+        format!("ENV API_KEY {mask}"),
+        format!("ENV DATABASE_URL={mask} PORT=8080"),
+    ] {
+        assert!(lines.contains(&masked), "{masked} in {lines}");
+    }
+}
+
+/// Zips without directory entries (what most tools make) have directories
+/// for wildcards all the same, as Docker's build context does.
+#[tokio::test]
+async fn wildcards_match_the_directories_a_zip_only_implies() {
+    let cloud = start().await;
+    let env = create_env(&cloud, "ap-shanghai", "pkg").await;
+    let dockerfile = "FROM node:20\nCOPY sr* /app/\nCOPY */ /x/\nCOPY src/l?b/*.js /y/\nCOPY a\\*? /z/\nEXPOSE 8080\n";
+    // `\*` is a literal `*`.
+    let files = [("Dockerfile", dockerfile), ("src/lib/util.js", ""), ("src/server.js", ""), ("a*b", "")];
+    let pkg = upload(&cloud, &env, "api", zip_of(&files)).await;
+    let r = create_from_package(&cloud, &env, "api", &pkg, port_8080()).await;
+    let t = wait_task(&cloud, &env, "api", r["TaskId"].as_i64().unwrap_or_else(|| panic!("{r}"))).await;
+    assert_eq!(t["Status"], "finished", "{t}");
+}
+
 #[tokio::test]
 async fn package_parameters_are_refused_with_tencents_codes() {
     let cloud = start().await;

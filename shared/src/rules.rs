@@ -323,10 +323,14 @@ pub fn remark(text: &str) -> Result<(), RuleError> {
 pub const SECRET_MASK: &str = "••••••";
 
 /// `EnvParams` (a JSON object as a string) with every secret-looking value
-/// replaced by [`SECRET_MASK`]; text that is not such an object is kept.
+/// replaced by [`SECRET_MASK`]. Text that is not such an object cannot be
+/// judged name by name, so all of it is masked (an empty text stays empty).
 pub fn mask_env_params(env_params: &str) -> String {
-    let Ok(mut vars) = serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(env_params) else {
+    if env_params.trim().is_empty() {
         return env_params.to_string();
+    }
+    let Ok(mut vars) = serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(env_params) else {
+        return SECRET_MASK.to_string();
     };
     for (name, value) in vars.iter_mut() {
         if looks_secret(name) {
@@ -337,10 +341,26 @@ pub fn mask_env_params(env_params: &str) -> String {
 }
 
 /// Names that look like secrets: their values are masked in the form and
-/// never echoed by the built-in workload.
+/// never echoed by the built-in workload. Broad on purpose: masking a plain
+/// value costs a click to reveal it, echoing a secret cannot be undone.
+/// Connection strings (`DATABASE_URL`, `*_DSN`) carry their password inside.
 pub fn looks_secret(name: &str) -> bool {
     let n = name.to_ascii_uppercase();
-    ["SECRET", "PASSWORD", "PASSWD", "TOKEN", "KEY", "CREDENTIAL", "PRIVATE"].iter().any(|w| n.contains(w))
+    [
+        "SECRET",
+        "PASS",
+        "PWD",
+        "TOKEN",
+        "KEY",
+        "CREDENTIAL",
+        "PRIVATE",
+        "AUTH",
+        "DSN",
+        "DATABASE_URL",
+        "CONNECTION_STRING",
+    ]
+    .iter()
+    .any(|w| n.contains(w))
 }
 
 /// Largest code package accepted for upload and build (R-DEP-2). Tencent
@@ -516,11 +536,18 @@ mod tests {
         );
         assert_eq!(env_params("1a=2"), Err(RuleError::MustStartWithLetter));
         assert!(looks_secret("DB_PASSWORD") && looks_secret("api_key") && !looks_secret("REGION"));
+        for secret in ["DATABASE_URL", "SENTRY_DSN", "pg_dsn", "SMTP_PASS", "MYSQL_PWD", "AUTH", "BASIC_AUTH_USER"] {
+            assert!(looks_secret(secret), "{secret}");
+        }
+        for plain in ["PORT", "NODE_ENV", "LOG_LEVEL", "API_URL", "TZ"] {
+            assert!(!looks_secret(plain), "{plain}");
+        }
         assert_eq!(
             mask_env_params(r#"{"DB_PASSWORD":"hunter2","REGION":"sh"}"#),
             format!(r#"{{"DB_PASSWORD":"{SECRET_MASK}","REGION":"sh"}}"#)
         );
-        assert_eq!(mask_env_params("not json"), "not json");
+        assert_eq!(mask_env_params("DB_PASSWORD=hunter2"), SECRET_MASK, "fails closed");
+        assert_eq!(mask_env_params(""), "");
     }
 
     #[test]

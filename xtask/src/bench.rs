@@ -70,6 +70,7 @@ fn start_console(root: &Path, data: &Path) -> Result<Console> {
         // Every subscriber of the fan-out comes from this one address.
         .env("CONSOLE_MAX_CONNECTIONS", "2048")
         .env("CONSOLE_MAX_CONNECTIONS_PER_ADDRESS", "2048")
+        .env("CONSOLE_MAX_STREAMS_PER_USER", "2048")
         // Deploy steps long enough for every subscriber to be connected.
         .env("LOCALCLOUD_STEP_MS", "1500")
         .stdout(Stdio::piped())

@@ -58,7 +58,8 @@ impl TestApp {
         let mut config = Config::for_tests(data.path().to_path_buf(), dist.path().to_path_buf());
         config.admin_password = Some(INITIAL_ADMIN_PASSWORD.into());
         edit(&mut config);
-        let cookie_name = if config.behind_tls { "__Host-console_session" } else { "console_session" };
+        let tls = config.behind_tls || config.public_url.as_deref().is_some_and(|u| u.starts_with("https://"));
+        let cookie_name = if tls { "__Host-console_session" } else { "console_session" };
         let clock = Arc::new(ManualClock::new(1_800_000_000));
         let running = console_backend::start(config, clock.clone() as Arc<dyn Clock>).await.unwrap();
         let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();

@@ -21,23 +21,6 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use crate::AppState;
 use crate::error::AppError;
 
-/// Creates `dir` (and its parents) readable by the owner only, and makes an
-/// existing one so: it holds password hashes, the audit log and keys.
-pub fn private_dir(dir: &Path) -> std::io::Result<()> {
-    use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
-    std::fs::DirBuilder::new().recursive(true).mode(0o700).create(dir)?;
-    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
-}
-
-/// Makes `path` (if it exists) readable and writable by the owner only.
-pub fn private_file(path: &Path) -> std::io::Result<()> {
-    use std::os::unix::fs::PermissionsExt;
-    match std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)) {
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-        other => other,
-    }
-}
-
 /// SQLite's companions of a database file.
 fn family(path: &Path) -> [PathBuf; 3] {
     let with = |suffix: &str| PathBuf::from(format!("{}{suffix}", path.display()));
@@ -98,11 +81,9 @@ fn options(path: &Path) -> Result<SqliteConnectOptions, sqlx::Error> {
 pub async fn open(path: &Path) -> Result<(sqlx::SqlitePool, Arc<Health>), crate::StartError> {
     // Created private before SQLite opens it; SQLite gives -wal and -shm the
     // database file's mode.
-    let mut create = std::fs::OpenOptions::new();
-    std::os::unix::fs::OpenOptionsExt::mode(create.write(true).create(true), 0o600);
-    create.open(path).map_err(crate::StartError::DataDir)?;
+    localcloud::private::create_file(path).map_err(crate::StartError::DataDir)?;
     for file in family(path) {
-        private_file(&file).map_err(crate::StartError::DataDir)?;
+        localcloud::private::file(&file).map_err(crate::StartError::DataDir)?;
     }
     // A damaged file is named as such, with what to do, not as a bare SQL error.
     let damaged = |why: String| {
@@ -152,7 +133,7 @@ pub async fn backup(data_dir: &Path, file: &Path) -> Result<(), String> {
     create.open(file).map_err(|e| format!("{}: {e}", file.display()))?;
     sqlx::query("VACUUM INTO ?").bind(target).execute(&pool).await.map_err(|e| format!("backup failed: {e}"))?;
     pool.close().await;
-    private_file(file).map_err(|e| e.to_string())
+    localcloud::private::file(file).map_err(|e| e.to_string())
 }
 
 /// While the database is lost, the API answers 503: nothing it accepted

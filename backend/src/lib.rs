@@ -182,7 +182,8 @@ impl Running {
 
 /// Opens everything and starts serving on the current runtime.
 pub async fn start(config: Config, clock: Arc<dyn Clock>) -> Result<Running, StartError> {
-    db::private_dir(&config.data_dir).map_err(StartError::DataDir)?;
+    // Password hashes, the audit log and keys: the owner's alone.
+    localcloud::private::dir(&config.data_dir).map_err(StartError::DataDir)?;
     let (db, db_health) = db::open(&config.data_dir.join("console.db")).await?;
     let origins = edge::Origins::new(config.public_url.as_deref(), config.behind_tls).map_err(StartError::Config)?;
     let tls = config.behind_tls || origins.https();

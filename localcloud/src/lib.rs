@@ -15,7 +15,7 @@ mod envs;
 mod gateway;
 mod package_files;
 mod packages;
-mod private;
+pub mod private;
 mod protocol;
 mod receiving;
 mod services;

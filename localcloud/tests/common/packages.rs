@@ -52,8 +52,10 @@ pub fn package_deploy(name: &str, version: &str) -> Value {
     json!({"DeployType": "package", "PackageName": name, "PackageVersion": version})
 }
 
-pub async fn create_from_package(
+/// `action` (CreateCloudRunServer or UpdateCloudRunServer) from an uploaded package.
+pub async fn deploy_package(
     cloud: &Cloud,
+    action: &str,
     env: &str,
     service: &str,
     pkg: &(String, String),
@@ -61,11 +63,21 @@ pub async fn create_from_package(
 ) -> Value {
     Call::new(
         "tcbr",
-        "CreateCloudRunServer",
+        action,
         json!({"EnvId": env, "ServerName": service, "DeployInfo": package_deploy(&pkg.0, &pkg.1), "Items": items}),
     )
     .send(cloud)
     .await
+}
+
+pub async fn create_from_package(
+    cloud: &Cloud,
+    env: &str,
+    service: &str,
+    pkg: &(String, String),
+    items: Value,
+) -> Value {
+    deploy_package(cloud, "CreateCloudRunServer", env, service, pkg, items).await
 }
 
 pub async fn update_from_package(
@@ -75,13 +87,7 @@ pub async fn update_from_package(
     pkg: &(String, String),
     items: Value,
 ) -> Value {
-    Call::new(
-        "tcbr",
-        "UpdateCloudRunServer",
-        json!({"EnvId": env, "ServerName": service, "DeployInfo": package_deploy(&pkg.0, &pkg.1), "Items": items}),
-    )
-    .send(cloud)
-    .await
+    deploy_package(cloud, "UpdateCloudRunServer", env, service, pkg, items).await
 }
 
 pub fn port_8080() -> Value {

@@ -13,10 +13,9 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::{Json, Router};
-use console_shared::actions::{Action, DescribeEnvBaseInfo, EnvIdRequest, KvPair, Product};
+use console_shared::actions::{self, Action, DescribeEnvBaseInfo, EnvIdRequest, KvPair, Product};
 use console_shared::api::{CloudError, ErrorResponse, codes};
 use console_shared::dto::{ApiError, console_codes};
-use console_shared::permissions;
 use console_shared::region::Region;
 use console_shared::tc3::{self, Credential};
 use serde::Deserialize;
@@ -296,7 +295,7 @@ pub(crate) async fn proxy(
     body: Bytes,
 ) -> AppResult<Response> {
     let product = Product::parse(&product_name).ok_or_else(|| not_allowed(&product_name, &action))?;
-    let rule = permissions::cloud_action(product, &action).ok_or_else(|| not_allowed(&product_name, &action))?;
+    let rule = actions::forwarded(product, &action).ok_or_else(|| not_allowed(&product_name, &action))?;
     let is_json = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())

@@ -1,10 +1,9 @@
-//! The one permission table: every allow-listed cloud action and what the
-//! caller needs for it. The BFF enforces it; the SPA reads the same table to
-//! disable a control and say why.
+//! Roles, what a call needs, and the BFF's own endpoints with their rules.
+//! Each cloud action declares its rule with itself (`actions`); the BFF
+//! enforces both, and the SPA reads the same rules to disable a control and
+//! say why.
 
 use serde::{Deserialize, Serialize};
-
-use crate::actions::Product;
 
 /// A member's role inside one environment, weakest first (R-ENV-2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -62,69 +61,15 @@ pub struct Rule {
     pub mutating: bool,
 }
 
-const fn read(need: Need) -> Rule {
+/// A call that only reads.
+pub const fn read(need: Need) -> Rule {
     Rule { need, mutating: false }
 }
 
-const fn write(need: Need) -> Rule {
+/// A call that changes something: audited.
+pub const fn write(need: Need) -> Rule {
     Rule { need, mutating: true }
 }
-
-/// The allow-list of the cloud proxy. `None`: the console never forwards it.
-pub fn cloud_action(product: Product, action: &str) -> Option<Rule> {
-    use Need::*;
-    use Role::*;
-    Some(match (product, action) {
-        (Product::Tcbr, "CreateCloudRunEnv") => write(Admin),
-        (Product::Tcbr, "DescribeCloudRunEnvs") => read(SignedIn),
-        (
-            Product::Tcbr,
-            "DescribeEnvBaseInfo"
-            | "DescribeCloudRunServers"
-            | "DescribeCloudRunServerDetail"
-            | "DescribeCloudRunDeployRecord"
-            | "DescribeServerManageTask"
-            | "DescribeCloudRunProcessLog"
-            | "DescribeCloudRunPodList"
-            | "DescribeVersionDetail",
-        ) => read(EnvRole(Viewer)),
-        (Product::Tcb, "DescribeCloudBaseRunBuildLog") => read(EnvRole(Viewer)),
-        // Developers create, deploy, cancel and delete services.
-        (
-            Product::Tcbr,
-            "CreateCloudRunServer"
-            | "UpdateCloudRunServer"
-            | "OperateServerManage"
-            | "DeleteCloudRunServer"
-            | "DeleteCloudRunVersions",
-        ) => write(EnvRole(Developer)),
-        // DescribeCloudBaseBuildService is not forwarded: its upload URL is a
-        // credential, so only the BFF's own upload endpoint asks for one.
-        (Product::Tcb, "DestroyEnv") => write(EnvRole(Owner)),
-        _ => return None,
-    })
-}
-
-/// Every allow-listed action, for tests and the OpenAPI document.
-pub const CLOUD_ACTIONS: &[(Product, &str)] = &[
-    (Product::Tcbr, "CreateCloudRunEnv"),
-    (Product::Tcbr, "DescribeCloudRunEnvs"),
-    (Product::Tcbr, "DescribeEnvBaseInfo"),
-    (Product::Tcbr, "DescribeCloudRunServers"),
-    (Product::Tcbr, "CreateCloudRunServer"),
-    (Product::Tcbr, "UpdateCloudRunServer"),
-    (Product::Tcbr, "DescribeCloudRunServerDetail"),
-    (Product::Tcbr, "DescribeCloudRunDeployRecord"),
-    (Product::Tcbr, "DescribeServerManageTask"),
-    (Product::Tcbr, "DescribeCloudRunProcessLog"),
-    (Product::Tcbr, "DescribeCloudRunPodList"),
-    (Product::Tcbr, "DescribeVersionDetail"),
-    (Product::Tcbr, "OperateServerManage"),
-    (Product::Tcbr, "DeleteCloudRunServer"),
-    (Product::Tcbr, "DeleteCloudRunVersions"),
-    (Product::Tcb, "DestroyEnv"),
-    (Product::Tcb, "DescribeCloudBaseRunBuildLog"),
-];
 
 /// The BFF's own endpoints, each with its rule (R-ENV-2: members and roles
 /// are per environment).
@@ -223,20 +168,6 @@ impl Endpoint {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn every_listed_action_has_a_rule_and_nothing_else_does() {
-        for (p, a) in CLOUD_ACTIONS {
-            assert!(cloud_action(*p, a).is_some(), "{a}");
-        }
-        // Reads never mutate; every action that changes the cloud is audited.
-        for (p, a) in CLOUD_ACTIONS {
-            assert_eq!(cloud_action(*p, a).unwrap().mutating, !a.starts_with("Describe"), "{a}");
-        }
-        assert_eq!(cloud_action(Product::Tcbr, "DeleteEverything"), None);
-        assert_eq!(cloud_action(Product::Tcb, "CreateCloudRunEnv"), None);
-        assert_eq!(cloud_action(Product::Tcb, "DescribeCloudBaseBuildService"), None, "upload URLs stay in the BFF");
-    }
 
     #[test]
     fn roles_are_ordered() {

@@ -3,6 +3,10 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::permissions::Need::{Admin, EnvRole, SignedIn};
+use crate::permissions::Role::{Owner, Viewer};
+use crate::permissions::{read, write};
+
 use super::{Action, Empty, Product};
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -128,7 +132,14 @@ pub struct DestroyEnvRequest {
     pub bypass_check: Option<bool>,
 }
 
-action!(CreateCloudRunEnv, Product::Tcbr, CreateCloudRunEnvRequest, CreateCloudRunEnvResponse);
-action!(DescribeCloudRunEnvs, Product::Tcbr, DescribeCloudRunEnvsRequest, DescribeCloudRunEnvsResponse);
-action!(DescribeEnvBaseInfo, Product::Tcbr, EnvIdRequest, DescribeEnvBaseInfoResponse);
-action!(DestroyEnv, Product::Tcb, DestroyEnvRequest, Empty);
+actions! {
+    CreateCloudRunEnv: Product::Tcbr, CreateCloudRunEnvRequest, CreateCloudRunEnvResponse,
+        Some(write(Admin));
+    DescribeCloudRunEnvs: Product::Tcbr, DescribeCloudRunEnvsRequest, DescribeCloudRunEnvsResponse,
+        // Filtered to the caller's environments.
+    Some(read(SignedIn));
+    DescribeEnvBaseInfo: Product::Tcbr, EnvIdRequest, DescribeEnvBaseInfoResponse,
+        Some(read(EnvRole(Viewer)));
+    DestroyEnv: Product::Tcb, DestroyEnvRequest, Empty,
+        Some(write(EnvRole(Owner)));
+}

@@ -4,6 +4,8 @@
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
+use crate::permissions::Rule;
+
 /// The products the console speaks to, with their API versions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -38,24 +40,49 @@ impl Product {
     }
 }
 
-/// One cloud action: where it lives and what it carries.
+/// One cloud action: where it lives, what it carries, and who may call it
+/// through the console.
 pub trait Action {
     const PRODUCT: Product;
     const NAME: &'static str;
+    /// What the caller needs for the console to forward it, and whether it
+    /// is audited; `None`: the console never forwards it (the BFF alone calls it).
+    const RULE: Option<Rule>;
     type Request: Serialize + DeserializeOwned;
     type Response: Serialize + DeserializeOwned;
 }
 
-macro_rules! action {
-    ($name:ident, $product:expr, $req:ty, $resp:ty) => {
-        #[doc = concat!("The `", stringify!($name), "` action.")]
-        pub struct $name;
-        impl Action for $name {
-            const PRODUCT: Product = $product;
-            const NAME: &'static str = stringify!($name);
-            type Request = $req;
-            type Response = $resp;
-        }
+/// What the registry knows of an action without its types.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ActionInfo {
+    pub product: Product,
+    pub name: &'static str,
+    pub rule: Option<Rule>,
+}
+
+impl ActionInfo {
+    pub const fn of<A: Action>() -> ActionInfo {
+        ActionInfo { product: A::PRODUCT, name: A::NAME, rule: A::RULE }
+    }
+}
+
+/// Declares a file's actions, each with its product, models and rule, and
+/// lists them in that file's `ACTIONS` for the registry: adding an action
+/// is one line here plus its handler.
+macro_rules! actions {
+    ($($name:ident: $product:expr, $req:ty, $resp:ty, $rule:expr;)+) => {
+        $(
+            #[doc = concat!("The `", stringify!($name), "` action.")]
+            pub struct $name;
+            impl Action for $name {
+                const PRODUCT: Product = $product;
+                const NAME: &'static str = stringify!($name);
+                const RULE: Option<crate::permissions::Rule> = $rule;
+                type Request = $req;
+                type Response = $resp;
+            }
+        )+
+        pub(super) const ACTIONS: &[super::ActionInfo] = &[$(super::ActionInfo::of::<$name>()),+];
     };
 }
 
@@ -71,6 +98,17 @@ pub use envs::*;
 pub use packages::*;
 pub use services::*;
 
+/// Every action the console knows.
+pub fn all() -> impl Iterator<Item = &'static ActionInfo> {
+    envs::ACTIONS.iter().chain(packages::ACTIONS).chain(services::ACTIONS)
+}
+
+/// The cloud proxy's allow-list: the rule of a forwarded action, `None` for
+/// anything else.
+pub fn forwarded(product: Product, name: &str) -> Option<Rule> {
+    all().find(|a| a.product == product && a.name == name).and_then(|a| a.rule)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -82,6 +120,21 @@ mod tests {
         assert_eq!(serde_json::to_string(&req).unwrap(), r#"{"PackageType":"Trial","Alias":"prod"}"#);
         let v = serde_json::to_value(DestroyEnvRequest { env_id: "e".into(), ..Default::default() }).unwrap();
         assert_eq!(v, serde_json::json!({"EnvId": "e"}));
+    }
+
+    #[test]
+    fn the_registry_is_the_allow_list() {
+        let names: Vec<&str> = all().map(|a| a.name).collect();
+        let unique: std::collections::HashSet<&str> = names.iter().copied().collect();
+        assert_eq!(unique.len(), names.len(), "each action once");
+        // Reads never mutate; every action that changes the cloud is audited.
+        for a in all().filter(|a| a.rule.is_some()) {
+            assert_eq!(a.rule.unwrap().mutating, !a.name.starts_with("Describe"), "{}", a.name);
+        }
+        assert_eq!(forwarded(Product::Tcbr, "DeleteEverything"), None);
+        assert_eq!(forwarded(Product::Tcb, "CreateCloudRunEnv"), None, "the product counts");
+        assert_eq!(forwarded(Product::Tcb, "DescribeCloudBaseBuildService"), None, "upload URLs stay in the BFF");
+        assert!(forwarded(Product::Tcbr, "CreateCloudRunServer").is_some());
     }
 
     #[test]

@@ -2,6 +2,10 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::permissions::Need::EnvRole;
+use crate::permissions::Role::{Developer, Viewer};
+use crate::permissions::{read, write};
+
 use super::{Action, Product};
 
 /// `DescribeCloudBaseBuildService`: where to PUT a code package before a
@@ -130,16 +134,12 @@ pub struct DeleteCloudRunVersionsResponse {
     pub success_versions: Vec<SuccessVersion>,
 }
 
-action!(
-    DescribeCloudBaseBuildService,
-    Product::Tcb,
-    DescribeCloudBaseBuildServiceRequest,
-    DescribeCloudBaseBuildServiceResponse
-);
-action!(
-    DescribeCloudBaseRunBuildLog,
-    Product::Tcb,
-    DescribeCloudBaseRunBuildLogRequest,
-    DescribeCloudBaseRunBuildLogResponse
-);
-action!(DeleteCloudRunVersions, Product::Tcbr, DeleteCloudRunVersionsRequest, DeleteCloudRunVersionsResponse);
+actions! {
+    DescribeCloudBaseBuildService: Product::Tcb, DescribeCloudBaseBuildServiceRequest, DescribeCloudBaseBuildServiceResponse,
+        // Its upload URL is a credential: only the BFF's own upload endpoint asks.
+    None;
+    DescribeCloudBaseRunBuildLog: Product::Tcb, DescribeCloudBaseRunBuildLogRequest, DescribeCloudBaseRunBuildLogResponse,
+        Some(read(EnvRole(Viewer)));
+    DeleteCloudRunVersions: Product::Tcbr, DeleteCloudRunVersionsRequest, DeleteCloudRunVersionsResponse,
+        Some(write(EnvRole(Developer)));
+}

@@ -2,6 +2,10 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::permissions::Need::EnvRole;
+use crate::permissions::Role::{Developer, Viewer};
+use crate::permissions::{read, write};
+
 use super::{Action, Empty, Product};
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -45,7 +49,30 @@ pub struct ServerBaseInfo {
     pub create_time: Option<String>,
 }
 
-action!(DescribeCloudRunServers, Product::Tcbr, DescribeCloudRunServersRequest, DescribeCloudRunServersResponse);
+actions! {
+    DescribeCloudRunServers: Product::Tcbr, DescribeCloudRunServersRequest, DescribeCloudRunServersResponse,
+        Some(read(EnvRole(Viewer)));
+    DescribeVersionDetail: Product::Tcbr, DescribeVersionDetailRequest, DescribeVersionDetailResponse,
+        Some(read(EnvRole(Viewer)));
+    DescribeCloudRunPodList: Product::Tcbr, DescribeCloudRunPodListRequest, DescribeCloudRunPodListResponse,
+        Some(read(EnvRole(Viewer)));
+    CreateCloudRunServer: Product::Tcbr, CreateCloudRunServerRequest, TaskIdResponse,
+        Some(write(EnvRole(Developer)));
+    UpdateCloudRunServer: Product::Tcbr, UpdateCloudRunServerRequest, UpdateCloudRunServerResponse,
+        Some(write(EnvRole(Developer)));
+    DescribeCloudRunServerDetail: Product::Tcbr, ServerRequest, DescribeCloudRunServerDetailResponse,
+        Some(read(EnvRole(Viewer)));
+    DescribeCloudRunDeployRecord: Product::Tcbr, ServerRequest, DescribeCloudRunDeployRecordResponse,
+        Some(read(EnvRole(Viewer)));
+    DescribeServerManageTask: Product::Tcbr, ManageTaskRequest, DescribeServerManageTaskResponse,
+        Some(read(EnvRole(Viewer)));
+    DescribeCloudRunProcessLog: Product::Tcbr, ProcessLogRequest, ProcessLogResponse,
+        Some(read(EnvRole(Viewer)));
+    OperateServerManage: Product::Tcbr, OperateServerManageRequest, Empty,
+        Some(write(EnvRole(Developer)));
+    DeleteCloudRunServer: Product::Tcbr, DeleteCloudRunServerRequest, ResultResponse,
+        Some(write(EnvRole(Developer)));
+}
 
 /// Paging cap of DescribeCloudRunServers (CLOUD-API.md §1.2).
 pub const SERVERS_PAGE_SIZE_DEFAULT: i64 = 9;
@@ -396,14 +423,3 @@ pub struct DescribeVersionDetailResponse {
     pub entry_point: Option<String>,
     pub cmd: Option<String>,
 }
-
-action!(DescribeVersionDetail, Product::Tcbr, DescribeVersionDetailRequest, DescribeVersionDetailResponse);
-action!(DescribeCloudRunPodList, Product::Tcbr, DescribeCloudRunPodListRequest, DescribeCloudRunPodListResponse);
-action!(CreateCloudRunServer, Product::Tcbr, CreateCloudRunServerRequest, TaskIdResponse);
-action!(UpdateCloudRunServer, Product::Tcbr, UpdateCloudRunServerRequest, UpdateCloudRunServerResponse);
-action!(DescribeCloudRunServerDetail, Product::Tcbr, ServerRequest, DescribeCloudRunServerDetailResponse);
-action!(DescribeCloudRunDeployRecord, Product::Tcbr, ServerRequest, DescribeCloudRunDeployRecordResponse);
-action!(DescribeServerManageTask, Product::Tcbr, ManageTaskRequest, DescribeServerManageTaskResponse);
-action!(DescribeCloudRunProcessLog, Product::Tcbr, ProcessLogRequest, ProcessLogResponse);
-action!(OperateServerManage, Product::Tcbr, OperateServerManageRequest, Empty);
-action!(DeleteCloudRunServer, Product::Tcbr, DeleteCloudRunServerRequest, ResultResponse);

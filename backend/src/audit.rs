@@ -3,15 +3,17 @@
 //! refuses updates and deletes (migration 0002). Owners read their
 //! environment's entries, admins read everything; filter, or export CSV.
 
+use axum::Json;
 use axum::extract::{Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::{Json, Router};
 use console_shared::dto::{ApiError, AuditEntry, AuditPage};
 use console_shared::permissions::Endpoint;
 use console_shared::time::utc_datetime;
 use serde::Deserialize;
+
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::AppState;
 use crate::access::authorize;
@@ -110,8 +112,8 @@ pub async fn record(state: &AppState, e: Event<'_>) {
     }
 }
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/api/audit", get(list)).route("/api/audit/export.csv", get(export_csv))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(list)).routes(routes!(export_csv))
 }
 
 /// Filters, all optional. Times are Unix seconds, `from` inclusive, `to` exclusive.

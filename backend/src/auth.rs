@@ -9,14 +9,16 @@
 
 use std::net::{IpAddr, SocketAddr};
 
+use axum::Json;
 use axum::extract::{ConnectInfo, DefaultBodyLimit, FromRequestParts, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header, request::Parts};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Json, Router};
 use base64::Engine;
 use console_shared::dto::{ApiError, LoginRequest, Me, console_codes};
 use sha2::{Digest, Sha256};
+
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::AppState;
 use crate::audit::{self, Event, Outcome};
@@ -43,11 +45,12 @@ const DEVICE_LIFETIME_SECS: i64 = 30 * 24 * 3600;
 /// attack on the parser or the audit log.
 pub const CREDENTIALS_BODY_MAX: usize = 4 * 1024;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/auth/login", post(login).layer(DefaultBodyLimit::max(CREDENTIALS_BODY_MAX)))
-        .route("/api/auth/logout", post(logout))
-        .route("/api/auth/me", get(me))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(login))
+        .layer(DefaultBodyLimit::max(CREDENTIALS_BODY_MAX))
+        .routes(routes!(logout))
+        .routes(routes!(me))
 }
 
 fn token_hash(token: &str) -> String {

@@ -7,12 +7,11 @@
 
 use std::time::Duration;
 
+use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::post;
-use axum::{Json, Router};
 use console_shared::actions::{self, Action, DescribeEnvBaseInfo, EnvIdRequest, KvPair, Product};
 use console_shared::api::{CloudError, ErrorResponse, codes};
 use console_shared::dto::{ApiError, console_codes};
@@ -24,6 +23,9 @@ use serde_json::Value;
 use crate::audit::{self, Event, Outcome};
 use crate::auth::AuthUser;
 use crate::error::{AppError, AppResult};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
 use crate::{AppState, access};
 
 /// Where and how the BFF calls the cloud.
@@ -237,8 +239,8 @@ impl From<UpstreamError> for AppError {
     }
 }
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/api/cloud/{product}/{action}", post(proxy))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(proxy))
 }
 
 #[derive(Deserialize)]

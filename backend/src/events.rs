@@ -19,12 +19,10 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
 use console_shared::actions::{
     DescribeCloudRunProcessLog, DescribeServerManageTask, ManageTaskRequest, ProcessLogRequest, ServerManageTaskInfo,
 };
@@ -33,6 +31,9 @@ use console_shared::permissions::Endpoint;
 use console_shared::region::Region;
 use futures::Stream;
 use tokio::sync::broadcast;
+
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::AppState;
 use crate::access::authorize;
@@ -335,10 +336,8 @@ async fn poll(hub: &Hub, key: &Key, feed: &Feed, upstream: &Upstream, region: Op
     }
 }
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/envs/{env}/services/{service}/tasks/{task}/events", get(events))
-        .route("/api/admin/hub", get(stats))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(events)).routes(routes!(stats))
 }
 
 #[utoipa::path(get, path = "/api/admin/hub", tag = "deploys",

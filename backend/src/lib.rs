@@ -35,6 +35,8 @@ use console_shared::tc3::Credential;
 use tower_http::compression::CompressionLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::{RequestBodyTimeoutLayer, TimeoutLayer};
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
 
 use crate::clock::Clock;
 use crate::cloud::Upstream;
@@ -99,6 +101,24 @@ pub enum StartError {
     Damaged(String),
 }
 
+/// The BFF's API: every route with its OpenAPI description, so the document
+/// (`/api/openapi.json`) is made from the routes themselves and none is left
+/// out. Every request gets a deadline but the live streams (their
+/// keep-alives hold them open by design) and package uploads (which have
+/// their own).
+pub fn api(request_timeout: Duration) -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
+        .merge(auth::router())
+        .merge(cloud::router())
+        .merge(users::router())
+        .merge(members::router())
+        .merge(audit::router())
+        .merge(secrets::router())
+        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, request_timeout))
+        .merge(events::router())
+        .merge(packages::router())
+}
+
 /// The router, apart from the listener, so tests can drive it directly.
 pub fn app(state: AppState) -> Router {
     let hsts = SetResponseHeaderLayer::if_not_present(header::STRICT_TRANSPORT_SECURITY, {
@@ -111,23 +131,16 @@ pub fn app(state: AppState) -> Router {
             res.headers().get(header::CONTENT_TYPE).is_some_and(|ct| ct.as_bytes().starts_with(b"application/json"));
         (is_json || res.headers().get(header::CACHE_CONTROL).is_none()).then(|| HeaderValue::from_static("no-store"))
     });
-    // Every request gets a deadline but the live streams (their keep-alives
-    // hold them open by design) and package uploads (bounded per read below).
-    let bounded = Router::new()
-        .merge(auth::router())
-        .merge(cloud::router())
-        .merge(users::router())
-        .merge(members::router())
-        .merge(audit::router())
-        .merge(openapi::router())
+    let (api, document) = api(state.request_timeout).split_for_parts();
+    // Outside the API document: the document itself, the probes, CSP reports.
+    let plumbing = Router::new()
+        .merge(openapi::router(document))
         .merge(spa::reports_router())
         .merge(db::router())
-        .merge(secrets::router())
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, state.request_timeout));
     Router::new()
-        .merge(bounded)
-        .merge(events::router())
-        .merge(packages::router())
+        .merge(api)
+        .merge(plumbing)
         .fallback(spa::serve)
         .layer(axum::middleware::from_fn_with_state(state.clone(), auth::rotate_marked_sessions))
         .layer(axum::middleware::from_fn_with_state(state.clone(), db::refuse_when_lost))

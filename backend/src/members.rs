@@ -3,12 +3,14 @@
 //! on the member's very next request (roles are read per request) and gives
 //! their sessions new ids.
 
+use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::routing::{get, put};
-use axum::{Json, Router};
 use console_shared::dto::{Access, AddMember, ApiError, Member, SetRole, console_codes};
 use console_shared::permissions::{Endpoint, Role};
+
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::AppState;
 use crate::access::{authorize, rotate_sessions_of};
@@ -18,11 +20,8 @@ use crate::cloud::region_of;
 use crate::error::{AppError, AppResult};
 use crate::json::AppJson;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/envs/{env}/access", get(access))
-        .route("/api/envs/{env}/members", get(list).post(add))
-        .route("/api/envs/{env}/members/{user_id}", put(set_role).delete(remove))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(access)).routes(routes!(list, add)).routes(routes!(set_role, remove))
 }
 
 fn conflict(message: impl Into<String>) -> AppError {

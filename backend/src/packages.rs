@@ -8,16 +8,18 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
+use axum::Json;
 use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
-use axum::routing::put;
-use axum::{Json, Router};
 use console_shared::actions::{DescribeCloudBaseBuildService, DescribeCloudBaseBuildServiceRequest};
 use console_shared::dto::{ApiError, UploadedPackage, console_codes};
 use console_shared::permissions::Endpoint;
 use console_shared::rules;
 use futures::StreamExt;
+
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::AppState;
 use crate::access::authorize;
@@ -26,11 +28,11 @@ use crate::auth::AuthUser;
 use crate::cloud::region_of;
 use crate::error::{AppError, AppResult};
 
-pub fn router() -> Router<AppState> {
+pub fn router() -> OpenApiRouter<AppState> {
     // A slow link may take long, but a body dripping a byte at a time (each
     // read within the per-read deadline) must still end.
-    Router::new()
-        .route("/api/envs/{env}/services/{service}/package", put(upload))
+    OpenApiRouter::new()
+        .routes(routes!(upload))
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, UPLOAD_DEADLINE))
 }
 

@@ -4,9 +4,8 @@
 //! Whoever may change them (developer and up) reads them through an explicit
 //! reveal, which is audited.
 
+use axum::Json;
 use axum::extract::{Path, State};
-use axum::routing::post;
-use axum::{Json, Router};
 use console_shared::actions::{
     DescribeCloudRunServerDetail, DescribeVersionDetail, DescribeVersionDetailRequest, ServerRequest,
 };
@@ -14,6 +13,9 @@ use console_shared::dto::{ApiError, RevealSecrets, RevealedSecrets};
 use console_shared::permissions::Endpoint;
 use console_shared::rules;
 use serde_json::Value;
+
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::AppState;
 use crate::access::authorize;
@@ -42,8 +44,8 @@ pub fn mask(response: &mut Value) {
     }
 }
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/api/envs/{env}/services/{service}/secrets", post(reveal))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(reveal))
 }
 
 #[cfg(test)]

@@ -3,14 +3,16 @@
 
 use std::net::SocketAddr;
 
+use axum::Json;
 use axum::extract::{ConnectInfo, Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{delete, get, patch, post};
-use axum::{Json, Router};
 use console_shared::dto::{ApiError, ChangePassword, CreateUser, Me, SessionInfo, UpdateUser, UserInfo, console_codes};
 use console_shared::permissions::Endpoint;
 use console_shared::rules;
+
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::AppState;
 use crate::access::authorize;
@@ -21,16 +23,14 @@ use crate::json::AppJson;
 use crate::passwords;
 use crate::ratelimit::Client;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/users", get(list).post(create))
-        .route("/api/users/{id}", patch(update).delete(remove))
-        .route(
-            "/api/account/password",
-            post(change_password).layer(axum::extract::DefaultBodyLimit::max(auth::CREDENTIALS_BODY_MAX)),
-        )
-        .route("/api/account/sessions", get(sessions))
-        .route("/api/account/sessions/{handle}", delete(end_session))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(change_password))
+        .layer(axum::extract::DefaultBodyLimit::max(auth::CREDENTIALS_BODY_MAX))
+        .routes(routes!(list, create))
+        .routes(routes!(update, remove))
+        .routes(routes!(sessions))
+        .routes(routes!(end_session))
 }
 
 fn invalid(field: &str, e: rules::RuleError) -> AppError {

@@ -44,6 +44,7 @@ async fn create_web(state: &AppState, env: &str) -> Result<i64, UpstreamError> {
         .await
         .map_err(|e| UpstreamError::Invalid(e.body.message))?;
     let req = CreateCloudRunServerRequest {
+        server_config: None,
         env_id: env.into(),
         server_name: "web".into(),
         deploy_info: DeployParam {
@@ -82,6 +83,7 @@ async fn wait(state: &AppState, env: &str, service: &str, task: i64) -> Result<(
 
 async fn create(state: &AppState, env: &str, name: &str, url: &str, min: i64) -> Result<i64, UpstreamError> {
     let req = CreateCloudRunServerRequest {
+        server_config: None,
         env_id: env.into(),
         server_name: name.into(),
         deploy_info: image(url),
@@ -125,6 +127,7 @@ async fn run(state: &AppState) -> Result<bool, UpstreamError> {
     wait(state, &env, "api", api).await?;
     // A second version of `api`, so its history shows an update.
     let update = UpdateCloudRunServerRequest {
+        server_config: None,
         env_id: env.clone(),
         server_name: "api".into(),
         deploy_info: image("nginx:1.28"),

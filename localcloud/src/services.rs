@@ -75,9 +75,14 @@ pub(crate) async fn find(
         .ok_or_else(|| not_found(name))
 }
 
-/// Reads `Items` over the defaults of R-INS-2/R-INS-3 and validates each
-/// value with the shared rules.
-fn config_from(env: &str, name: &str, items: &[DiffConfigItem]) -> Result<ServerBaseConfig, CloudError> {
+/// Reads the deprecated `ServerConfig`, then `Items`, over the defaults of
+/// R-INS-2/R-INS-3 and validates each value with the shared rules.
+fn config_from(
+    env: &str,
+    name: &str,
+    server_config: Option<&ServerBaseConfig>,
+    items: &[DiffConfigItem],
+) -> Result<ServerBaseConfig, CloudError> {
     let c = ServerBaseConfig {
         env_id: env.into(),
         server_name: name.into(),
@@ -99,13 +104,68 @@ fn config_from(env: &str, name: &str, items: &[DiffConfigItem]) -> Result<Server
         dockerfile: String::new(),
         build_dir: String::new(),
         log_type: "default".into(),
+        ..Default::default()
     };
-    config_over(c, items)
+    config_over(c, server_config, items)
 }
 
-/// Applies `Items` over a configuration and validates the result.
-fn config_over(mut c: ServerBaseConfig, items: &[DiffConfigItem]) -> Result<ServerBaseConfig, CloudError> {
+/// The fields the deprecated `ServerConfig` sets (non-empty, non-zero) over `base`.
+fn with_server_config(base: ServerBaseConfig, given: &ServerBaseConfig) -> ServerBaseConfig {
+    let text = |given: &String, base: String| if given.is_empty() { base } else { given.clone() };
+    let list = |given: &Vec<String>, base: Vec<String>| if given.is_empty() { base } else { given.clone() };
+    ServerBaseConfig {
+        env_id: base.env_id,
+        server_name: base.server_name,
+        create_time: base.create_time,
+        open_access_types: list(&given.open_access_types, base.open_access_types),
+        cpu: if given.cpu > 0.0 { given.cpu } else { base.cpu },
+        mem: if given.mem > 0.0 { given.mem } else { base.mem },
+        // Zero instances is a real choice (R-INS-3): a ServerConfig names both.
+        min_num: given.min_num,
+        max_num: if given.max_num > 0 { given.max_num } else { base.max_num },
+        policy_details: if given.policy_details.is_empty() {
+            base.policy_details
+        } else {
+            given.policy_details.clone()
+        },
+        custom_logs: text(&given.custom_logs, base.custom_logs),
+        env_params: text(&given.env_params, base.env_params),
+        initial_delay_seconds: if given.initial_delay_seconds > 0 {
+            given.initial_delay_seconds
+        } else {
+            base.initial_delay_seconds
+        },
+        port: if given.port > 0 { given.port } else { base.port },
+        has_dockerfile: given.has_dockerfile || base.has_dockerfile,
+        dockerfile: text(&given.dockerfile, base.dockerfile),
+        build_dir: text(&given.build_dir, base.build_dir),
+        log_type: text(&given.log_type, base.log_type),
+        log_set_id: text(&given.log_set_id, base.log_set_id),
+        log_topic_id: text(&given.log_topic_id, base.log_topic_id),
+        log_parse_type: text(&given.log_parse_type, base.log_parse_type),
+        operation_mode: text(&given.operation_mode, base.operation_mode),
+        session_affinity: text(&given.session_affinity, base.session_affinity),
+        internal_access: text(&given.internal_access, base.internal_access),
+        tag: text(&given.tag, base.tag),
+        entry_point: list(&given.entry_point, base.entry_point),
+        cmd: list(&given.cmd, base.cmd),
+    }
+}
+
+/// Applies the deprecated `ServerConfig`, then `Items`, over a configuration
+/// and validates the result. Every documented key is kept; one localcloud
+/// cannot honour is refused, never dropped.
+fn config_over(
+    c: ServerBaseConfig,
+    server_config: Option<&ServerBaseConfig>,
+    items: &[DiffConfigItem],
+) -> Result<ServerBaseConfig, CloudError> {
+    let mut c = match server_config {
+        Some(given) => with_server_config(c, given),
+        None => c,
+    };
     for item in items {
+        let array = || item.array_value.clone().ok_or_else(|| invalid(&item.key, "needs ArrayValue"));
         let int = || item.int_value.ok_or_else(|| invalid(&item.key, "needs IntValue"));
         let float = || item.float_value.ok_or_else(|| invalid(&item.key, "needs FloatValue"));
         let string = || item.value.clone().ok_or_else(|| invalid(&item.key, "needs Value"));
@@ -124,8 +184,21 @@ fn config_over(mut c: ServerBaseConfig, items: &[DiffConfigItem]) -> Result<Serv
             "HasDockerfile" => {
                 c.has_dockerfile = item.bool_value.ok_or_else(|| invalid(&item.key, "needs BoolValue"))?
             }
-            // Accepted and kept by Tencent; nothing in localcloud reads them.
-            _ => {}
+            // Kept and shown; localcloud's workload does not act on them.
+            "LogSetId" => c.log_set_id = string()?,
+            "LogTopicId" => c.log_topic_id = string()?,
+            "LogParseType" => c.log_parse_type = string()?,
+            "OperationMode" => c.operation_mode = string()?,
+            "SessionAffinity" => c.session_affinity = string()?,
+            "InternalAccess" => c.internal_access = string()?,
+            "Tag" => c.tag = string()?,
+            "AccessTypes" => c.open_access_types = array()?,
+            "EntryPoint" => c.entry_point = array()?,
+            "Cmd" => c.cmd = array()?,
+            "TimerScale" | "VpcConf" | "VolumesConf" | "PublicNetConf" => {
+                return Err(invalid(&item.key, "is not available in localcloud (no timers, VPCs, volumes or NAT)"));
+            }
+            other => return Err(invalid("Items.Key", format!("`{other}` is not a configuration key"))),
         }
     }
     rules::port(c.port).map_err(|e| invalid("Port", e))?;
@@ -147,6 +220,20 @@ fn config_over(mut c: ServerBaseConfig, items: &[DiffConfigItem]) -> Result<Serv
     }
     if !matches!(c.log_type.as_str(), "none" | "default" | "custom") {
         return Err(invalid("LogType", "must be none, default or custom"));
+    }
+    let one_of = |field: &str, value: &str, allowed: &[&str]| {
+        if value.is_empty() || allowed.contains(&value) {
+            Ok(())
+        } else {
+            Err(invalid(field, format!("must be one of {}", allowed.join(", "))))
+        }
+    };
+    one_of("LogParseType", &c.log_parse_type, &["json", "line"])?;
+    one_of("OperationMode", &c.operation_mode, &["noScale", "condScale", "alwaysScale", "custom", "manualScale"])?;
+    one_of("SessionAffinity", &c.session_affinity, &["open", "close"])?;
+    one_of("InternalAccess", &c.internal_access, &["open", "close"])?;
+    for access in &c.open_access_types {
+        one_of("AccessTypes", access, &["PUBLIC", "OA", "MINIAPP", "VPC"])?;
     }
     if !c.dockerfile.is_empty() {
         rules::dockerfile_name(&c.dockerfile).map_err(|e| invalid("Dockerfile", e))?;
@@ -183,7 +270,8 @@ pub async fn create(
 ) -> Result<TaskIdResponse, CloudError> {
     envs::find(state, &req.env_id, region).await?;
     rules::service_name(&req.server_name).map_err(|e| invalid("ServerName", e))?;
-    let config = config_from(&req.env_id, &req.server_name, req.items.as_deref().unwrap_or_default())?;
+    let items = req.items.as_deref().unwrap_or_default();
+    let config = config_from(&req.env_id, &req.server_name, req.server_config.as_ref(), items)?;
     let source = source_of(state, &req.env_id, &req.deploy_info).await?;
     let config = for_source(config, &source);
     let domain = new_domain(state, &req.env_id, &req.server_name).await?;
@@ -248,7 +336,8 @@ pub async fn update(
     let service = find(state, &req.env_id, &req.server_name, region).await?;
     let source = source_of(state, &req.env_id, &req.deploy_info).await?;
     let current: ServerBaseConfig = serde_json::from_str(&service.config).map_err(|e| internal(&e))?;
-    let config = for_source(config_over(current, req.items.as_deref().unwrap_or_default())?, &source);
+    let items = req.items.as_deref().unwrap_or_default();
+    let config = for_source(config_over(current, req.server_config.as_ref(), items)?, &source);
     let config_json = serde_json::to_string(&config).map_err(|e| internal(&e))?;
     let now = crate::now();
     let mut tx = crate::store::write_tx(&state.db).await.map_err(|e| internal(&e))?;
@@ -341,6 +430,16 @@ async fn source_of(state: &State, env: &str, deploy: &DeployParam) -> Result<Sou
         })
     };
     check_remark("DeployInfo.DeployRemark", deploy.deploy_remark.as_deref())?;
+    match deploy.release_type.as_deref() {
+        None | Some("" | "FULL") => {}
+        Some("GRAY") => {
+            return Err(invalid(
+                "DeployInfo.ReleaseType",
+                "`GRAY` asks for a gray release, which localcloud does not run yet: deploy with `FULL`",
+            ));
+        }
+        Some(other) => return Err(invalid("DeployInfo.ReleaseType", format!("`{other}` must be GRAY or FULL"))),
+    }
     match deploy.deploy_type.as_str() {
         "image" => {
             let image = required(&deploy.image_url, "ImageUrl")?;

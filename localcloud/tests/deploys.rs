@@ -345,3 +345,53 @@ async fn r_env_5_a_service_never_leaves_its_environment() {
     assert_ne!(da["BaseInfo"]["DefaultDomainName"], db["BaseInfo"]["DefaultDomainName"]);
     assert_eq!(da["OnlineVersionInfos"][0]["ImageUrl"], "nginx:1.27", "A's service is untouched");
 }
+
+/// The `tcb` CLI still sends the deprecated `ServerConfig`; documented keys
+/// are kept even where localcloud does not act on them, and anything it
+/// cannot honour is refused, never dropped.
+#[tokio::test]
+async fn server_config_is_accepted_items_are_kept_and_what_cannot_run_is_refused() {
+    let cloud = start().await;
+    let env = create_env(&cloud, "ap-shanghai", "cfg").await;
+    let server_config = json!({"EnvId": env, "ServerName": "cli", "Cpu": 1.0, "Mem": 2.0, "MinNum": 1, "MaxNum": 3,
+        "Port": 3000, "EnvParams": "{\"A\":\"b\"}", "CustomLogs": "stdout", "OpenAccessTypes": ["PUBLIC", "OA"],
+        "InitialDelaySeconds": 2, "HasDockerfile": false, "PolicyDetails": [], "CreateTime": "", "Dockerfile": "",
+        "BuildDir": "", "LogType": "custom", "LogSetId": "set-1", "LogTopicId": "topic-1", "LogParseType": "json"});
+    let created = Call::new(
+        "tcbr",
+        "CreateCloudRunServer",
+        json!({"EnvId": env, "ServerName": "cli", "ServerConfig": server_config,
+               "DeployInfo": {"DeployType": "image", "ImageUrl": "nginx", "ReleaseType": "FULL"},
+               "Items": [{"Key": "OperationMode", "Value": "condScale"}, {"Key": "Cmd", "ArrayValue": ["node", "app.js"]}]}),
+    )
+    .send(&cloud)
+    .await;
+    assert!(created["TaskId"].is_i64(), "{created}");
+    let d = detail(&cloud, &env, "cli").await;
+    let c = &d["ServerConfig"];
+    assert_eq!((c["Port"].as_i64(), c["Cpu"].as_f64(), c["MinNum"].as_i64()), (Some(3000), Some(1.0), Some(1)), "{c}");
+    assert_eq!(
+        (c["LogSetId"].as_str(), c["LogTopicId"].as_str(), c["LogParseType"].as_str()),
+        (Some("set-1"), Some("topic-1"), Some("json"))
+    );
+    assert_eq!((c["OperationMode"].as_str(), c["Cmd"].clone()), (Some("condScale"), json!(["node", "app.js"])));
+
+    let update = |deploy: Value, items: Value| {
+        Call::new(
+            "tcbr",
+            "UpdateCloudRunServer",
+            json!({"EnvId": env, "ServerName": "cli", "DeployInfo": deploy, "Items": items}),
+        )
+    };
+    let image = json!({"DeployType": "image", "ImageUrl": "nginx"});
+    for (deploy, items, why) in [
+        (json!({"DeployType": "image", "ImageUrl": "nginx", "ReleaseType": "GRAY"}), json!([]), "ReleaseType"),
+        (image.clone(), json!([{"Key": "TimerScale"}]), "TimerScale"),
+        (image.clone(), json!([{"Key": "NoSuchKey", "Value": "x"}]), "NoSuchKey"),
+        (image.clone(), json!([{"Key": "LogParseType", "Value": "xml"}]), "LogParseType"),
+    ] {
+        let r = update(deploy, items).send(&cloud).await;
+        assert_eq!(code(&r), "InvalidParameterValue", "{r}");
+        assert!(r["Error"]["Message"].as_str().unwrap().contains(why), "{r}");
+    }
+}

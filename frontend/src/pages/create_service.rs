@@ -159,6 +159,7 @@ pub fn CreateService() -> impl IntoView {
             env_id: ctx.env_id.get_untracked(),
             server_name: name.get_untracked(),
             deploy_info: source.deploy_param(remark.get_untracked()),
+            server_config: None,
             items: Some(items),
         };
         let package = source.upload();

@@ -160,6 +160,7 @@ fn Redeploy(service: Memo<String>, detail: DescribeCloudRunServerDetailResponse)
             env_id: ctx.env_id.get_untracked(),
             server_name: service.get_untracked(),
             deploy_info: source.deploy_param(String::new()),
+            server_config: None,
             items: (!items.is_empty()).then_some(items),
         };
         async move {

@@ -146,6 +146,9 @@ pub struct CreateCloudRunServerRequest {
     pub env_id: String,
     pub server_name: String,
     pub deploy_info: DeployParam,
+    /// Deprecated, but the `tcb` CLI still sends it; `Items` apply over it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub server_config: Option<ServerBaseConfig>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<DiffConfigItem>>,
 }
@@ -187,6 +190,29 @@ pub struct ServerBaseConfig {
     pub build_dir: String,
     #[serde(default)]
     pub log_type: String,
+    // Kept as given (localcloud does not act on them; the real cloud does).
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub log_set_id: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub log_topic_id: String,
+    /// `json` | `line`.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub log_parse_type: String,
+    /// `noScale` | `condScale` | `alwaysScale` | `custom` | `manualScale`.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub operation_mode: String,
+    /// `open` | `close`.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub session_affinity: String,
+    /// `open` | `close`.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub internal_access: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub tag: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub entry_point: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub cmd: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -347,6 +373,9 @@ pub struct UpdateCloudRunServerRequest {
     pub env_id: String,
     pub server_name: String,
     pub deploy_info: DeployParam,
+    /// Deprecated, but the `tcb` CLI still sends it; `Items` apply over it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub server_config: Option<ServerBaseConfig>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<DiffConfigItem>>,
 }

@@ -297,7 +297,8 @@ pub(crate) async fn proxy(
     body: Bytes,
 ) -> AppResult<Response> {
     let product = Product::parse(&product_name).ok_or_else(|| not_allowed(&product_name, &action))?;
-    let rule = actions::forwarded(product, &action).ok_or_else(|| not_allowed(&product_name, &action))?;
+    let info = actions::forwarded(product, &action).ok_or_else(|| not_allowed(&product_name, &action))?;
+    let rule = info.rule.ok_or_else(|| not_allowed(&product_name, &action))?;
     let is_json = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -309,7 +310,7 @@ pub(crate) async fn proxy(
             "Send the body as application/json.",
         ));
     }
-    let request: Value = serde_json::from_slice(&body)
+    let mut request: Value = serde_json::from_slice(&body)
         .map_err(|e| AppError::bad_request(format!("The request body is not valid JSON: {e}")))?;
     if !request.is_object() {
         return Err(AppError::bad_request("The request body must be a JSON object."));
@@ -336,7 +337,15 @@ pub(crate) async fn proxy(
         }
     };
 
-    let result = state.upstream.call_raw(product, &action, region, body.to_vec()).await;
+    // R-DEP-5: the change says who made it, in the field the action has for that.
+    let body = match info.remark {
+        Some(path) => {
+            sign_remark(&mut request, path, &user.username);
+            serde_json::to_vec(&request).map_err(AppError::internal)?
+        }
+        None => body.to_vec(),
+    };
+    let result = state.upstream.call_raw(product, &action, region, body).await;
     if rule.mutating {
         let (outcome, request_id, detail) = match &result {
             Ok(r) => (Outcome::Allowed, r.get("RequestId").and_then(Value::as_str), String::new()),
@@ -366,6 +375,24 @@ pub(crate) async fn proxy(
     crate::secrets::mask(&mut response);
     tracing::info!(user.id = user.id, env.id = env_id.as_deref().unwrap_or(""), action, "cloud call forwarded");
     Ok(Json(response).into_response())
+}
+
+/// Puts `username` in front of the remark at `path` (dotted), creating it;
+/// a path through something that is not an object is left alone (the cloud
+/// refuses such a request anyway).
+fn sign_remark(request: &mut Value, path: &str, username: &str) {
+    let mut at = request;
+    let mut parts = path.split('.').peekable();
+    while let Some(part) = parts.next() {
+        let Some(object) = at.as_object_mut() else { return };
+        if parts.peek().is_none() {
+            let given = object.get(part).and_then(Value::as_str).unwrap_or("");
+            let signed = console_shared::rules::signed_remark(username, given);
+            object.insert(part.to_string(), Value::String(signed));
+            return;
+        }
+        at = object.entry(part).or_insert_with(|| Value::Object(Default::default()));
+    }
 }
 
 /// The creator owns the new environment.

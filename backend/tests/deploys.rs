@@ -383,3 +383,35 @@ async fn a_stopping_console_ends_live_streams_so_it_can_drain() {
         .unwrap();
     assert!(!rest.contains("event: done"), "it ends without claiming an outcome: {rest}");
 }
+
+/// R-DEP-5: records say who made each change: the console signs the remark
+/// with the signed-in user, in front of what they wrote.
+#[tokio::test]
+async fn r_dep_5_records_name_who_deployed() {
+    let app = TestApp::start_with(|c| c.localcloud_step_ms = 20).await;
+    let token = app.login().await;
+    let (env, first) = deploying(&app, &token).await;
+    let update = json!({"EnvId": env, "ServerName": "shop",
+        "DeployInfo": {"DeployType": "image", "ImageUrl": "nginx:1.27", "DeployRemark": "hotfix\u{202E} 2"}});
+    // The first deploy may still run (R-SVC-4): retry until the update is taken.
+    let mut second = None;
+    for _ in 0..100 {
+        let (status, body) = app.cloud(&token, "tcbr/UpdateCloudRunServer", update.clone()).await;
+        if status == 200 {
+            second = body["TaskId"].as_i64();
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let remark = |task: i64| {
+        let body = json!({"EnvId": env, "ServerName": "shop", "TaskId": task});
+        let app = &app;
+        let token = &token;
+        async move {
+            let (_, t) = app.cloud(token, "tcbr/DescribeServerManageTask", body).await;
+            t["Task"]["OperatorRemark"].as_str().unwrap_or_default().to_string()
+        }
+    };
+    assert_eq!(remark(first).await, "admin");
+    assert_eq!(remark(second.expect("the update was taken")).await, "admin: hotfix  2", "one line, no bidi override");
+}

@@ -319,6 +319,15 @@ pub fn remark(text: &str) -> Result<(), RuleError> {
     }
 }
 
+/// The remark a change carries: who made it, then what they wrote, cut to
+/// [`REMARK_MAX`] and kept to one line.
+pub fn signed_remark(username: &str, given: &str) -> String {
+    let given: String = given.chars().map(|c| if c.is_control() || is_bidi_control(c) { ' ' } else { c }).collect();
+    let given = given.trim();
+    let text = if given.is_empty() { username.to_string() } else { format!("{username}: {given}") };
+    text.chars().take(REMARK_MAX).collect()
+}
+
 /// What a secret value reads as wherever it is not explicitly revealed.
 pub const SECRET_MASK: &str = "••••••";
 

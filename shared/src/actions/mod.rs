@@ -48,6 +48,9 @@ pub trait Action {
     /// What the caller needs for the console to forward it, and whether it
     /// is audited; `None`: the console never forwards it (the BFF alone calls it).
     const RULE: Option<Rule>;
+    /// Where the request says who made it (a dotted path), so records name
+    /// them (R-DEP-5): the console fills it with the signed-in user.
+    const REMARK: Option<&'static str>;
     type Request: Serialize + DeserializeOwned;
     type Response: Serialize + DeserializeOwned;
 }
@@ -58,19 +61,29 @@ pub struct ActionInfo {
     pub product: Product,
     pub name: &'static str,
     pub rule: Option<Rule>,
+    pub remark: Option<&'static str>,
 }
 
 impl ActionInfo {
     pub const fn of<A: Action>() -> ActionInfo {
-        ActionInfo { product: A::PRODUCT, name: A::NAME, rule: A::RULE }
+        ActionInfo { product: A::PRODUCT, name: A::NAME, rule: A::RULE, remark: A::REMARK }
     }
+}
+
+macro_rules! remark {
+    () => {
+        None
+    };
+    ($path:literal) => {
+        Some($path)
+    };
 }
 
 /// Declares a file's actions, each with its product, models and rule, and
 /// lists them in that file's `ACTIONS` for the registry: adding an action
 /// is one line here plus its handler.
 macro_rules! actions {
-    ($($name:ident: $product:expr, $req:ty, $resp:ty, $rule:expr;)+) => {
+    ($($name:ident: $product:expr, $req:ty, $resp:ty, $rule:expr $(, remark = $remark:literal)?;)+) => {
         $(
             #[doc = concat!("The `", stringify!($name), "` action.")]
             pub struct $name;
@@ -78,6 +91,7 @@ macro_rules! actions {
                 const PRODUCT: Product = $product;
                 const NAME: &'static str = stringify!($name);
                 const RULE: Option<crate::permissions::Rule> = $rule;
+                const REMARK: Option<&'static str> = remark!($($remark)?);
                 type Request = $req;
                 type Response = $resp;
             }
@@ -103,10 +117,9 @@ pub fn all() -> impl Iterator<Item = &'static ActionInfo> {
     envs::ACTIONS.iter().chain(packages::ACTIONS).chain(services::ACTIONS)
 }
 
-/// The cloud proxy's allow-list: the rule of a forwarded action, `None` for
-/// anything else.
-pub fn forwarded(product: Product, name: &str) -> Option<Rule> {
-    all().find(|a| a.product == product && a.name == name).and_then(|a| a.rule)
+/// The cloud proxy's allow-list: a forwarded action, `None` for anything else.
+pub fn forwarded(product: Product, name: &str) -> Option<&'static ActionInfo> {
+    all().find(|a| a.product == product && a.name == name && a.rule.is_some())
 }
 
 #[cfg(test)]
@@ -135,6 +148,10 @@ mod tests {
         assert_eq!(forwarded(Product::Tcb, "CreateCloudRunEnv"), None, "the product counts");
         assert_eq!(forwarded(Product::Tcb, "DescribeCloudBaseBuildService"), None, "upload URLs stay in the BFF");
         assert!(forwarded(Product::Tcbr, "CreateCloudRunServer").is_some());
+        // Every forwarded change says who made it where the action has a place for it.
+        for name in ["CreateCloudRunServer", "UpdateCloudRunServer", "OperateServerManage", "DeleteCloudRunServer"] {
+            assert!(forwarded(Product::Tcbr, name).unwrap().remark.is_some(), "{name}");
+        }
     }
 
     #[test]

@@ -141,5 +141,5 @@ actions! {
     DescribeCloudBaseRunBuildLog: Product::Tcb, DescribeCloudBaseRunBuildLogRequest, DescribeCloudBaseRunBuildLogResponse,
         Some(read(EnvRole(Viewer)));
     DeleteCloudRunVersions: Product::Tcbr, DeleteCloudRunVersionsRequest, DeleteCloudRunVersionsResponse,
-        Some(write(EnvRole(Developer)));
+        Some(write(EnvRole(Developer))), remark = "OperatorRemark";
 }

@@ -57,9 +57,9 @@ actions! {
     DescribeCloudRunPodList: Product::Tcbr, DescribeCloudRunPodListRequest, DescribeCloudRunPodListResponse,
         Some(read(EnvRole(Viewer)));
     CreateCloudRunServer: Product::Tcbr, CreateCloudRunServerRequest, TaskIdResponse,
-        Some(write(EnvRole(Developer)));
+        Some(write(EnvRole(Developer))), remark = "DeployInfo.DeployRemark";
     UpdateCloudRunServer: Product::Tcbr, UpdateCloudRunServerRequest, UpdateCloudRunServerResponse,
-        Some(write(EnvRole(Developer)));
+        Some(write(EnvRole(Developer))), remark = "DeployInfo.DeployRemark";
     DescribeCloudRunServerDetail: Product::Tcbr, ServerRequest, DescribeCloudRunServerDetailResponse,
         Some(read(EnvRole(Viewer)));
     DescribeCloudRunDeployRecord: Product::Tcbr, ServerRequest, DescribeCloudRunDeployRecordResponse,
@@ -69,9 +69,9 @@ actions! {
     DescribeCloudRunProcessLog: Product::Tcbr, ProcessLogRequest, ProcessLogResponse,
         Some(read(EnvRole(Viewer)));
     OperateServerManage: Product::Tcbr, OperateServerManageRequest, Empty,
-        Some(write(EnvRole(Developer)));
+        Some(write(EnvRole(Developer))), remark = "OperatorRemark";
     DeleteCloudRunServer: Product::Tcbr, DeleteCloudRunServerRequest, ResultResponse,
-        Some(write(EnvRole(Developer)));
+        Some(write(EnvRole(Developer))), remark = "OperatorRemark";
 }
 
 /// Paging cap of DescribeCloudRunServers (CLOUD-API.md §1.2).

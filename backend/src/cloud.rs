@@ -213,28 +213,25 @@ impl From<UpstreamError> for AppError {
             UpstreamError::Cloud { error, request_id } => AppError {
                 status: status_for(&error.code),
                 body: ApiError { code: error.code, message: error.message, request_id: Some(request_id) },
+                cause: None,
             },
-            UpstreamError::Unreachable(cause) => {
-                tracing::warn!(error = %cause, "cloud unreachable");
-                AppError::new(
-                    StatusCode::BAD_GATEWAY,
-                    console_codes::UPSTREAM_UNREACHABLE,
-                    "The cloud API cannot be reached right now; nothing was changed. Try again shortly.",
-                )
-            }
+            UpstreamError::Unreachable(cause) => AppError::new(
+                StatusCode::BAD_GATEWAY,
+                console_codes::UPSTREAM_UNREACHABLE,
+                "The cloud API cannot be reached right now; nothing was changed. Try again shortly.",
+            )
+            .because(format!("cloud unreachable: {cause}")),
             UpstreamError::Timeout => AppError::new(
                 StatusCode::GATEWAY_TIMEOUT,
                 console_codes::UPSTREAM_TIMEOUT,
                 "The cloud API did not answer in time. The operation may or may not have been applied; reload to check.",
             ),
-            UpstreamError::Invalid(cause) => {
-                tracing::warn!(error = %cause, "cloud answered something unexpected");
-                AppError::new(
-                    StatusCode::BAD_GATEWAY,
-                    console_codes::UPSTREAM_INVALID,
-                    "The cloud API answered something the console does not understand.",
-                )
-            }
+            UpstreamError::Invalid(cause) => AppError::new(
+                StatusCode::BAD_GATEWAY,
+                console_codes::UPSTREAM_INVALID,
+                "The cloud API answered something the console does not understand.",
+            )
+            .because(format!("cloud answered something unexpected: {cause}")),
         }
     }
 }

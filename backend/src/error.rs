@@ -1,5 +1,6 @@
 //! One error type for every handler: a status, a code and a message the user
-//! can read. Internal causes are logged once, here, and never sent.
+//! can read. An internal cause rides along in the response's extensions and
+//! is logged once, by the request's trace span (`lib::trace`), never sent.
 
 use axum::Json;
 use axum::http::StatusCode;
@@ -10,11 +11,27 @@ use console_shared::dto::{ApiError, console_codes};
 pub struct AppError {
     pub status: StatusCode,
     pub body: ApiError,
+    /// What went wrong inside, for the log only.
+    pub cause: Option<String>,
 }
+
+/// The internal cause of an error response, for the one log line about it.
+#[derive(Debug, Clone)]
+pub struct Cause(pub String);
 
 impl AppError {
     pub fn new(status: StatusCode, code: &str, message: impl Into<String>) -> Self {
-        AppError { status, body: ApiError { code: code.into(), message: message.into(), request_id: None } }
+        AppError {
+            status,
+            body: ApiError { code: code.into(), message: message.into(), request_id: None },
+            cause: None,
+        }
+    }
+
+    /// Keeps `cause` for the log.
+    pub fn because(mut self, cause: impl std::fmt::Display) -> Self {
+        self.cause = Some(cause.to_string());
+        self
     }
 
     pub fn unauthenticated() -> Self {
@@ -47,14 +64,14 @@ impl AppError {
         )
     }
 
-    /// Logs the cause and answers a generic 500.
+    /// A generic 500; the cause goes to the log only.
     pub fn internal(cause: impl std::fmt::Display) -> Self {
-        tracing::error!(error = %cause, "internal error");
         Self::new(
             StatusCode::INTERNAL_SERVER_ERROR,
             console_codes::INTERNAL,
             "Something went wrong on the server; nothing was changed.",
         )
+        .because(cause)
     }
 }
 
@@ -64,8 +81,8 @@ impl From<sqlx::Error> for AppError {
         // itself is gone or damaged, which no retry fixes; say so.
         let code = e.as_database_error().and_then(|d| d.code()).unwrap_or_default();
         if matches!(code.as_ref(), "11" | "26" | "1032") {
-            tracing::error!(error = %e, "the database file is damaged or was moved; see README, Backups");
-            return AppError::database_unavailable();
+            return AppError::database_unavailable()
+                .because(format!("{e}: the database file is damaged or was moved; see README, Backups"));
         }
         AppError::internal(e)
     }
@@ -73,7 +90,11 @@ impl From<sqlx::Error> for AppError {
 
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
-        (self.status, Json(self.body)).into_response()
+        let mut response = (self.status, Json(self.body)).into_response();
+        if let Some(cause) = self.cause {
+            response.extensions_mut().insert(Cause(cause));
+        }
+        response
     }
 }
 

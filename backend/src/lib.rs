@@ -33,8 +33,10 @@ use axum::Router;
 use axum::http::{HeaderValue, StatusCode, header};
 use console_shared::tc3::Credential;
 use tower_http::compression::CompressionLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::{RequestBodyTimeoutLayer, TimeoutLayer};
+use tower_http::trace::TraceLayer;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 
@@ -150,11 +152,39 @@ pub fn app(state: AppState) -> Router {
         // A body that stops arriving ends the request.
         .layer(RequestBodyTimeoutLayer::new(state.request_timeout))
         .layer(axum::middleware::from_fn(edge::json_errors))
+        // One span per request, named by a request id (made here, sent back
+        // as `x-request-id`), and the one log line of a failed request.
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(|req: &axum::http::Request<axum::body::Body>| {
+                    let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("");
+                    // The path without its query: queries may carry filters typed by users.
+                    tracing::info_span!("request", request.id = %id, method = %req.method(), path = %req.uri().path())
+                })
+                .on_request(())
+                .on_response(log_response)
+                .on_failure(()),
+        )
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
         .layer(api_no_store)
         .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
         .layer(SetResponseHeaderLayer::overriding(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer")))
         .layer(hsts)
         .layer(CompressionLayer::new())
+}
+
+/// Errors are logged here, once, with the cause their `AppError` carried.
+fn log_response(res: &axum::response::Response, latency: Duration, _: &tracing::Span) {
+    let status = res.status().as_u16();
+    let duration_ms = latency.as_millis() as u64;
+    match res.extensions().get::<error::Cause>() {
+        Some(cause) if res.status().is_server_error() => {
+            tracing::error!(status, duration_ms, cause = %cause.0, "request failed")
+        }
+        Some(cause) => tracing::info!(status, duration_ms, cause = %cause.0, "request refused"),
+        None => tracing::debug!(status, duration_ms, "request done"),
+    }
 }
 
 /// A console that is listening.

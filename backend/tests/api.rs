@@ -306,3 +306,12 @@ async fn hsts_and_secure_cookies_only_behind_tls() {
     assert!(login.headers()["set-cookie"].to_str().unwrap().contains("; Secure"));
     assert!(login.headers().get("strict-transport-security").is_some());
 }
+
+#[tokio::test]
+async fn every_answer_carries_a_request_id_for_the_log() {
+    let app = TestApp::start().await;
+    let a = app.get("/api/auth/me", None).send().await.unwrap();
+    let b = app.get("/", None).send().await.unwrap();
+    let (a, b) = (a.headers()["x-request-id"].to_str().unwrap(), b.headers()["x-request-id"].to_str().unwrap());
+    assert!(a.len() >= 32 && a != b, "{a} {b}");
+}

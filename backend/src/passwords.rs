@@ -59,7 +59,9 @@ pub fn refuse_common(password: &str) -> AppResult<()> {
         _ => false,
     };
     if common {
-        return Err(AppError::bad_request(
+        return Err(AppError::new(
+            StatusCode::BAD_REQUEST,
+            console_codes::COMMON_PASSWORD,
             "That password is one of the most commonly used ones, which attackers try first. Choose another.",
         ));
     }

@@ -106,7 +106,11 @@ pub(crate) async fn reveal(
         .collect();
     let names: Vec<&String> = env_params.keys().filter(|k| rules::looks_secret(k)).collect();
     let what = req.version.as_deref().unwrap_or("online configuration");
-    let detail = format!("{service} {what}: {}", names.iter().map(|n| n.as_str()).collect::<Vec<_>>().join(", "));
+    let detail = if names.is_empty() {
+        format!("{service} {what}: no secret-looking variables")
+    } else {
+        format!("{service} {what}: {}", names.iter().map(|n| n.as_str()).collect::<Vec<_>>().join(", "))
+    };
     audit::record(
         &state,
         Event::by(&user, Endpoint::RevealSecrets.name(), Outcome::Allowed).env(Some(&env)).detail(detail),

@@ -59,6 +59,8 @@ pub mod console_codes {
     pub const DATABASE_UNAVAILABLE: &str = "Console.DatabaseUnavailable";
     /// Too much work at once (e.g. password checks); try again shortly.
     pub const BUSY: &str = "Console.Busy";
+    /// A new password is one of the most common ones.
+    pub const COMMON_PASSWORD: &str = "Console.CommonPassword";
 }
 
 /// The header every state-changing `/api` call must carry (CSRF defence).

@@ -116,6 +116,7 @@ pub fn api(request_timeout: Duration) -> OpenApiRouter<AppState> {
         .merge(members::router())
         .merge(audit::router())
         .merge(secrets::router())
+        .merge(spa::reports_router())
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, request_timeout))
         .merge(events::router())
         .merge(packages::router())
@@ -134,10 +135,9 @@ pub fn app(state: AppState) -> Router {
         (is_json || res.headers().get(header::CACHE_CONTROL).is_none()).then(|| HeaderValue::from_static("no-store"))
     });
     let (api, document) = api(state.request_timeout).split_for_parts();
-    // Outside the API document: the document itself, the probes, CSP reports.
+    // Outside the API document: the document itself and the probes.
     let plumbing = Router::new()
         .merge(openapi::router(document))
-        .merge(spa::reports_router())
         .merge(db::router())
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, state.request_timeout));
     Router::new()

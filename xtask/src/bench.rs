@@ -1,51 +1,122 @@
-//! `cargo xtask bench`: figures, not pass/fail. The SPA's transfer size and
-//! the time from navigation to an interactive login form in headless Chromium.
+//! `cargo xtask bench`: figures, not pass/fail. What the login route sends
+//! over the wire; the time from navigation to an interactive login form in
+//! headless Chromium; what the BFF costs a signed call (latency and
+//! throughput, each against localcloud directly in the same run); and the
+//! deploy-progress fan-out to 10 000 subscribers of one task.
+//!
+//! Everything runs against 127.0.0.1 and every loop is bounded in time.
 
-use std::io::{BufRead, BufReader, Write};
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use console_shared::tc3::{self, Credential};
 
 use crate::Result;
 
-fn gzip(data: &[u8]) -> usize {
-    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
-    enc.write_all(data).expect("writing to memory");
-    enc.finish().expect("finishing in memory").len()
+/// Subscribers of the fan-out, all from this process and one address.
+const SUBSCRIBERS: usize = 10_000;
+
+/// Descriptors this process and the console need: a socket per subscriber
+/// on each side, and the console's upstream connections.
+const FILES_NEEDED: u64 = SUBSCRIBERS as u64 + 2_000;
+
+/// Raises this process's open-file soft limit to the hard one; the console,
+/// started from here, inherits it.
+fn raise_file_limit() -> Result {
+    let limit = rlimit::increase_nofile_limit(u64::MAX).map_err(|e| format!("raising the open-file limit: {e}"))?;
+    if limit < FILES_NEEDED {
+        return Err(format!(
+            "the open-file limit is {limit}; the fan-out needs {FILES_NEEDED} (raise the hard limit, `ulimit -Hn`)"
+        ));
+    }
+    Ok(())
 }
 
-fn brotli(data: &[u8]) -> usize {
-    let mut out = Vec::new();
-    let params = brotli::enc::BrotliEncoderParams { quality: 11, ..Default::default() };
-    brotli::BrotliCompress(&mut &data[..], &mut out, &params).expect("compressing in memory");
-    out.len()
+/// A size, or `-` for a file that is not there.
+fn size_of(path: &Path) -> String {
+    std::fs::metadata(path).map_or_else(|_| "-".into(), |m| m.len().to_string())
 }
 
-fn sizes(dist: &Path) -> Result {
-    let mut rows = Vec::new();
-    for entry in std::fs::read_dir(dist).map_err(|e| format!("{}: {e} (build first)", dist.display()))? {
-        let path = entry.map_err(|e| e.to_string())?.path();
-        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
-        if matches!(ext, "wasm" | "js" | "css") {
-            let data = std::fs::read(&path).map_err(|e| e.to_string())?;
-            rows.push((ext.to_string(), path.file_name().unwrap_or_default().to_string_lossy().to_string(), data));
+/// The absolute paths a page references in quotes (`href="/…"`,
+/// `import … from '/….js'`, `module_or_path: '/…_bg.wasm'`), in order.
+fn referenced(html: &str) -> Vec<String> {
+    let mut found: Vec<String> = Vec::new();
+    for quote in ['"', '\''] {
+        // A path is a whole quoted part; what lies between two quoted
+        // values has spaces or angle brackets, so it never looks like one.
+        for part in html.split(quote) {
+            if part.len() > 1
+                && part.starts_with('/')
+                && !part.starts_with("//")
+                && !part.contains(|c: char| c.is_whitespace() || c == '<' || c == '>')
+                && !found.iter().any(|f| f == part)
+            {
+                found.push(part.to_string());
+            }
         }
     }
-    rows.sort_by(|a, b| a.0.cmp(&b.0));
-    println!("\nSPA transfer size (dist/)");
-    println!("{:<52} {:>10} {:>10} {:>10}", "file", "raw", "gzip -9", "brotli 11");
-    let (mut raw, mut gz, mut br) = (0, 0, 0);
-    for (_, name, data) in &rows {
-        let (g, b) = (gzip(data), brotli(data));
-        println!("{name:<52} {:>10} {g:>10} {b:>10}", data.len());
-        raw += data.len();
-        gz += g;
-        br += b;
+    found
+}
+
+/// The login route as a first visit loads it: the page, then each file it
+/// references, with `Accept-Encoding: br`. Beside each, its size in dist/ and
+/// the precompressed copies the build made; "served" is the response body
+/// (headers not counted).
+fn transfer(dist: &Path, url: &str) -> Result {
+    let http = client()?;
+    let get = |path: &str, accept: &str| -> Result<(Vec<u8>, String)> {
+        let resp = http
+            .get(format!("{url}{path}"))
+            .header("accept-encoding", accept)
+            .send()
+            .map_err(|e| format!("{path}: {e}"))?;
+        if !resp.status().is_success() {
+            return Err(format!("{path}: {}", resp.status()));
+        }
+        let coding =
+            resp.headers().get("content-encoding").and_then(|v| v.to_str().ok()).unwrap_or("identity").to_string();
+        Ok((resp.bytes().map_err(|e| format!("{path}: {e}"))?.to_vec(), coding))
+    };
+    let (html, _) = get("/login", "identity")?;
+    let html = String::from_utf8_lossy(&html).to_string();
+    println!("\nThe login route over the wire (Accept-Encoding: br) beside the files in dist/");
+    println!("{:<44} {:>9} {:>9} {:>9} {:>9}  encoding", "file", "raw", ".gz (9)", ".br (11)", "served");
+    let (served, coding) = get("/login", "br")?;
+    println!(
+        "{:<44} {:>9} {:>9} {:>9} {:>9}  {coding} (per response: nonce)",
+        "index.html",
+        html.len(),
+        "-",
+        "-",
+        served.len()
+    );
+    let (mut raw_total, mut served_total) = (html.len(), served.len());
+    for path in referenced(&html) {
+        let file = dist.join(path.trim_start_matches('/'));
+        let with = |suffix: &str| {
+            let mut p = file.as_os_str().to_owned();
+            p.push(suffix);
+            size_of(Path::new(&p))
+        };
+        let (served, coding) = get(&path, "br")?;
+        let raw = std::fs::metadata(&file).map(|m| m.len() as usize).unwrap_or(0);
+        let name = path.trim_start_matches('/');
+        println!("{name:<44} {raw:>9} {:>9} {:>9} {:>9}  {coding}", with(".gz"), with(".br"), served.len());
+        raw_total += raw;
+        served_total += served.len();
     }
-    println!("{:<52} {raw:>10} {gz:>10} {br:>10}", "total (wasm + js + css)");
+    println!(
+        "{:<44} {raw_total:>9} {:>9} {:>9} {served_total:>9}  ({:.1}% of raw)",
+        "total",
+        "",
+        "",
+        served_total as f64 * 100.0 / raw_total.max(1) as f64
+    );
     Ok(())
 }
 
@@ -67,12 +138,13 @@ fn start_console(root: &Path, data: &Path) -> Result<Console> {
         .env("CONSOLE_DATA_DIR", data)
         .env("CONSOLE_DIST_DIR", root.join("dist"))
         .env("CONSOLE_ADMIN_PASSWORD", BENCH_INITIAL_PASSWORD)
-        // Every subscriber of the fan-out comes from this one address.
-        .env("CONSOLE_MAX_CONNECTIONS", "2048")
-        .env("CONSOLE_MAX_CONNECTIONS_PER_ADDRESS", "2048")
-        .env("CONSOLE_MAX_STREAMS_PER_USER", "2048")
-        // Deploy steps long enough for every subscriber to be connected.
-        .env("LOCALCLOUD_STEP_MS", "1500")
+        // Every subscriber of the fan-out comes from this one address and user.
+        .env("CONSOLE_MAX_CONNECTIONS", (SUBSCRIBERS + 256).to_string())
+        .env("CONSOLE_MAX_CONNECTIONS_PER_ADDRESS", (SUBSCRIBERS + 256).to_string())
+        .env("CONSOLE_MAX_STREAMS_PER_USER", SUBSCRIBERS.to_string())
+        // Deploy steps long enough for every subscriber to be connected
+        // while the task still runs, so later steps reach all of them live.
+        .env("LOCALCLOUD_STEP_MS", STEP_MS.to_string())
         .stdout(Stdio::piped())
         .spawn()
         .map_err(|e| format!("cannot start the console: {e}"))?;
@@ -96,15 +168,27 @@ fn start_console(root: &Path, data: &Path) -> Result<Console> {
     Err("the console exited before listening".into())
 }
 
+/// How long each step of the fan-out's deploy takes.
+const STEP_MS: u64 = 4000;
+
 pub fn run(root: &Path) -> Result {
-    sizes(&root.join("dist"))?;
+    raise_file_limit()?;
     let data = root.join("target/bench-data");
     let _ = std::fs::remove_dir_all(&data);
+    let runtime =
+        tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(|e| format!("tokio runtime: {e}"))?;
+    // The throughput's callers on one thread, leaving a core to the console.
+    let one_thread = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("tokio runtime: {e}"))?;
     let mut console = start_console(root, &data)?;
     let result = choose_password(&console.url)
+        .and_then(|()| transfer(&root.join("dist"), &console.url))
         .and_then(|()| crate::sh_in(&root.join("end2end"), "node", &["bench.mjs", &console.url], &[]))
         .and_then(|()| proxy_overhead(&console, &data))
-        .and_then(|()| sse_fanout(&console));
+        .and_then(|()| one_thread.block_on(proxy_throughput(&console, &data)))
+        .and_then(|()| runtime.block_on(sse_fanout(&console)));
     let _ = console.child.kill();
     let _ = console.child.wait();
     result
@@ -162,19 +246,33 @@ fn timed(n: usize, mut call: impl FnMut() -> Result) -> Result<Vec<f64>> {
     Ok(times)
 }
 
+/// The key pair the console made for its embedded localcloud.
+fn localcloud_credential(data: &Path) -> Result<Credential> {
+    let creds: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(data.join("localcloud-credentials.json")).map_err(|e| e.to_string())?,
+    )
+    .map_err(|e| e.to_string())?;
+    Ok(Credential {
+        secret_id: creds["secret_id"].as_str().unwrap_or("").into(),
+        secret_key: creds["secret_key"].as_str().unwrap_or("").into(),
+    })
+}
+
+/// The headers of a DescribeCloudRunEnvs signed now, as an SDK sends it to `host`.
+fn signed_read(cred: &Credential, host: &str, body: &[u8]) -> Result<Vec<(&'static str, String)>> {
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_err(|e| e.to_string())?;
+    let target =
+        tc3::Target { service: "tcbr", host, action: "DescribeCloudRunEnvs", version: "2022-02-17", region: None };
+    let signed = tc3::sign_json_post(cred, target, now.as_secs() as i64, body);
+    Ok(signed.headers.into_iter().filter(|(k, _)| *k != "Host").collect())
+}
+
 /// The same read, through the BFF (session, role check, signing, forwarding)
 /// and straight to localcloud with a signature: the ratio is what the BFF adds.
 fn proxy_overhead(console: &Console, data: &Path) -> Result {
     let http = client()?;
     let cookie = sign_in(&http, &console.url, BENCH_PASSWORD)?;
-    let creds: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(data.join("localcloud-credentials.json")).map_err(|e| e.to_string())?,
-    )
-    .map_err(|e| e.to_string())?;
-    let cred = Credential {
-        secret_id: creds["secret_id"].as_str().unwrap_or("").into(),
-        secret_key: creds["secret_key"].as_str().unwrap_or("").into(),
-    };
+    let cred = localcloud_credential(data)?;
     let via_bff = || -> Result {
         let r = http
             .post(format!("{}/api/cloud/tcbr/DescribeCloudRunEnvs", console.url))
@@ -187,20 +285,9 @@ fn proxy_overhead(console: &Console, data: &Path) -> Result {
     };
     let direct = || -> Result {
         let body = b"{}";
-        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_err(|e| e.to_string())?;
-        let target = tc3::Target {
-            service: "tcbr",
-            host: &console.localcloud,
-            action: "DescribeCloudRunEnvs",
-            version: "2022-02-17",
-            region: None,
-        };
-        let signed = tc3::sign_json_post(&cred, target, now.as_secs() as i64, body);
         let mut req = http.post(format!("http://{}/", console.localcloud)).body(body.to_vec());
-        for (k, v) in signed.headers {
-            if k != "Host" {
-                req = req.header(k, v);
-            }
+        for (k, v) in signed_read(&cred, &console.localcloud, body)? {
+            req = req.header(k, v);
         }
         let r = req.send().map_err(|e| e.to_string())?;
         if r.status().is_success() { Ok(()) } else { Err(format!("localcloud answered {}", r.status())) }
@@ -218,6 +305,148 @@ fn proxy_overhead(console: &Console, data: &Path) -> Result {
     Ok(())
 }
 
+fn async_client() -> Result<reqwest::Client> {
+    reqwest::Client::builder()
+        .connect_timeout(Duration::from_secs(10))
+        .pool_max_idle_per_host(usize::MAX)
+        .build()
+        .map_err(|e| e.to_string())
+}
+
+async fn sign_in_async(http: &reqwest::Client, url: &str) -> Result<String> {
+    let resp = http
+        .post(format!("{url}/api/auth/login"))
+        .header("x-console-request", "1")
+        .json(&serde_json::json!({"username": "admin", "password": BENCH_PASSWORD}))
+        .send()
+        .await
+        .map_err(|e| e.to_string())?;
+    let cookie = resp.headers().get("set-cookie").and_then(|v| v.to_str().ok()).ok_or("no session cookie")?;
+    Ok(cookie.split(';').next().unwrap_or("").to_string())
+}
+
+/// Where a throughput run sends its calls.
+#[derive(Clone, Copy)]
+enum Route {
+    Bff,
+    Direct,
+}
+
+struct Caller {
+    http: reqwest::Client,
+    console: String,
+    cookie: String,
+    localcloud: String,
+    cred: Credential,
+}
+
+impl Caller {
+    async fn call(&self, route: Route) -> Result {
+        let req = match route {
+            Route::Bff => self
+                .http
+                .post(format!("{}/api/cloud/tcbr/DescribeCloudRunEnvs", self.console))
+                .header("x-console-request", "1")
+                .header("cookie", &self.cookie)
+                .json(&serde_json::json!({})),
+            Route::Direct => {
+                let body = b"{}";
+                let mut req = self.http.post(format!("http://{}/", self.localcloud)).body(body.to_vec());
+                for (k, v) in signed_read(&self.cred, &self.localcloud, body)? {
+                    req = req.header(k, v);
+                }
+                req
+            }
+        };
+        let resp = req.timeout(Duration::from_secs(30)).send().await.map_err(|e| e.to_string())?;
+        let status = resp.status();
+        // Read the whole answer, as a client would.
+        resp.bytes().await.map_err(|e| e.to_string())?;
+        if status.is_success() { Ok(()) } else { Err(format!("answered {status}")) }
+    }
+
+    /// Calls completed by `clients` callers, each sending its next call when
+    /// the last is answered, for `period`; and the seconds that took.
+    async fn run_for(self: &Arc<Self>, route: Route, clients: usize, period: Duration) -> Result<(u64, f64)> {
+        let start = Instant::now();
+        let workers: Vec<_> = (0..clients)
+            .map(|_| {
+                let caller = self.clone();
+                tokio::spawn(async move {
+                    let mut done = 0u64;
+                    while start.elapsed() < period {
+                        caller.call(route).await?;
+                        done += 1;
+                    }
+                    Ok::<u64, String>(done)
+                })
+            })
+            .collect();
+        let mut total = 0;
+        for w in workers {
+            total += w.await.map_err(|e| e.to_string())??;
+        }
+        Ok((total, start.elapsed().as_secs_f64()))
+    }
+}
+
+/// CPU seconds a process has used (user + system; `/proc` counts in
+/// USER_HZ, 100 a second on Linux).
+fn cpu_seconds(pid: u32) -> f64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    // After the command name, which is in parentheses, utime and stime are the 12th and 13th fields.
+    let fields: Vec<&str> = stat.rsplit(')').next().unwrap_or("").split_whitespace().collect();
+    let ticks = |i: usize| fields.get(i).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
+    (ticks(11) + ticks(12)) as f64 / 100.0
+}
+
+/// Signed calls per second at 32 concurrent clients, through the BFF and
+/// straight to localcloud, and the console's CPU time per call (the BFF and
+/// its embedded localcloud are one process, so the difference is what the
+/// BFF costs). After a warm-up of each, the two alternate in rounds, so a
+/// drift of the machine weighs on both alike. The callers run on one thread:
+/// on a small machine they share the cores with the console, and calls per
+/// second are then bounded by the client as much as by the server.
+async fn proxy_throughput(console: &Console, data: &Path) -> Result {
+    const CLIENTS: usize = 32;
+    const ROUNDS: u32 = 3;
+    const ROUND: Duration = Duration::from_secs(2);
+    let http = async_client()?;
+    let caller = Arc::new(Caller {
+        cookie: sign_in_async(&http, &console.url).await?,
+        http,
+        console: console.url.clone(),
+        localcloud: console.localcloud.clone(),
+        cred: localcloud_credential(data)?,
+    });
+    let routes = [Route::Bff, Route::Direct];
+    for route in routes {
+        caller.run_for(route, CLIENTS, Duration::from_secs(1)).await?;
+    }
+    let pid = console.child.id();
+    // Per route: calls, seconds, console CPU seconds.
+    let mut totals = [(0u64, 0.0, 0.0); 2];
+    for _ in 0..ROUNDS {
+        for (i, route) in routes.into_iter().enumerate() {
+            let cpu = cpu_seconds(pid);
+            let (calls, secs) = caller.run_for(route, CLIENTS, ROUND).await?;
+            totals[i].0 += calls;
+            totals[i].1 += secs;
+            totals[i].2 += cpu_seconds(pid) - cpu;
+        }
+    }
+    let [bff, direct] = totals.map(|(calls, secs, cpu)| (calls as f64 / secs, cpu * 1e6 / calls.max(1) as f64));
+    println!(
+        "\nProxy throughput: DescribeCloudRunEnvs, {CLIENTS} concurrent clients, {ROUNDS} alternating rounds of {} s",
+        ROUND.as_secs()
+    );
+    println!("{:<22} {:>10} {:>22}", "", "calls/s", "console CPU per call");
+    println!("  through the BFF      {:>10.0} {:>19.0} µs", bff.0, bff.1);
+    println!("  localcloud directly  {:>10.0} {:>19.0} µs", direct.0, direct.1);
+    println!("  ratio (BFF/direct)   {:>9.2}x {:>20.2}x", bff.0 / direct.0.max(1e-9), bff.1 / direct.1.max(1e-9));
+    Ok(())
+}
+
 fn rss_kib(pid: u32) -> u64 {
     std::fs::read_to_string(format!("/proc/{pid}/status"))
         .ok()
@@ -226,99 +455,201 @@ fn rss_kib(pid: u32) -> u64 {
         .unwrap_or(0)
 }
 
-fn hub(http: &reqwest::blocking::Client, url: &str, cookie: &str) -> Result<serde_json::Value> {
-    http.get(format!("{url}/api/admin/hub"))
-        .header("cookie", cookie)
-        .send()
-        .and_then(|r| r.json())
-        .map_err(|e| e.to_string())
+/// What one subscriber saw: when its stream opened, and each event id with
+/// the time its bytes arrived.
+#[derive(Default)]
+struct Seen {
+    connected: Option<Instant>,
+    events: Vec<(String, Instant)>,
+}
+
+/// One browser watching the task, until the stream ends or `deadline`.
+/// `gate` bounds how many connect at once (the console's accept backlog).
+async fn subscribe(
+    http: reqwest::Client,
+    url: Arc<String>,
+    cookie: Arc<String>,
+    gate: Arc<tokio::sync::Semaphore>,
+    settled: Arc<AtomicUsize>,
+    deadline: tokio::time::Instant,
+) -> Seen {
+    let mut seen = Seen::default();
+    let permit = gate.acquire_owned().await;
+    let opened =
+        tokio::time::timeout_at(deadline, http.get(url.as_str()).header("cookie", cookie.as_str()).send()).await;
+    drop(permit);
+    settled.fetch_add(1, Ordering::Relaxed);
+    let Ok(Ok(mut resp)) = opened else { return seen };
+    if !resp.status().is_success() {
+        return seen;
+    }
+    seen.connected = Some(Instant::now());
+    let mut pending: Vec<u8> = Vec::new();
+    while let Ok(Ok(Some(chunk))) = tokio::time::timeout_at(deadline, resp.chunk()).await {
+        let now = Instant::now();
+        pending.extend_from_slice(&chunk);
+        while let Some(end) = pending.iter().position(|&b| b == b'\n') {
+            let line: Vec<u8> = pending.drain(..=end).collect();
+            if let Some(id) = line.strip_prefix(b"id:") {
+                seen.events.push((String::from_utf8_lossy(id).trim().to_string(), now));
+            }
+        }
+    }
+    seen
+}
+
+async fn hub(http: &reqwest::Client, url: &str, cookie: &str) -> Result<serde_json::Value> {
+    let resp =
+        http.get(format!("{url}/api/admin/hub")).header("cookie", cookie).send().await.map_err(|e| e.to_string())?;
+    resp.json().await.map_err(|e| e.to_string())
 }
 
 /// Many subscribers on one deploy task: one upstream poller, the spread of
 /// each event's arrival across subscribers, and memory per subscriber.
-fn sse_fanout(console: &Console) -> Result {
-    const SUBSCRIBERS: usize = 200;
-    let http = client()?;
-    let cookie = sign_in(&http, &console.url, BENCH_PASSWORD)?;
-    let post = |path: &str, body: serde_json::Value| -> Result<serde_json::Value> {
-        http.post(format!("{}{path}", console.url))
+async fn sse_fanout(console: &Console) -> Result {
+    const CONNECTING_AT_ONCE: usize = 256;
+    let http = async_client()?;
+    let cookie = sign_in_async(&http, &console.url).await?;
+    let post = |path: &str, body: serde_json::Value| {
+        let req = http
+            .post(format!("{}{path}", console.url))
             .header("x-console-request", "1")
             .header("cookie", &cookie)
-            .json(&body)
-            .send()
-            .and_then(|r| r.json())
-            .map_err(|e| e.to_string())
+            .json(&body);
+        async move {
+            let resp = req.send().await.map_err(|e| e.to_string())?;
+            resp.json::<serde_json::Value>().await.map_err(|e| e.to_string())
+        }
     };
     let env = post(
         "/api/cloud/tcbr/CreateCloudRunEnv?region=ap-shanghai",
         serde_json::json!({"PackageType": "Trial", "Alias": "bench"}),
-    )?["EnvId"]
+    )
+    .await?["EnvId"]
         .as_str()
         .ok_or("no EnvId")?
         .to_string();
+    let stats_before = hub(&http, &console.url, &cookie).await?;
     let before = rss_kib(console.child.id());
-    let task = post(
+    let created = post(
         "/api/cloud/tcbr/CreateCloudRunServer",
         serde_json::json!({"EnvId": env, "ServerName": "fanout", "DeployInfo": {"DeployType": "image", "ImageUrl": "nginx"}}),
-    )?["TaskId"]
-        .as_i64()
-        .ok_or("no TaskId")?;
-    let path = format!("{}/api/envs/{env}/services/fanout/tasks/{task}/events", console.url);
+    )
+    .await?;
+    // Tencent documents the TaskId returned here as unused (often 0): the
+    // running task is the one DescribeServerManageTask {TaskId: 0} names.
+    let task = match created["TaskId"].as_i64() {
+        Some(id) if id > 0 => id,
+        _ => post(
+            "/api/cloud/tcbr/DescribeServerManageTask",
+            serde_json::json!({"EnvId": env, "ServerName": "fanout", "TaskId": 0}),
+        )
+        .await?["Task"]["Id"]
+            .as_i64()
+            .ok_or("no running task")?,
+    };
+    let url = Arc::new(format!("{}/api/envs/{env}/services/fanout/tasks/{task}/events", console.url));
+    let cookie_arc = Arc::new(cookie.clone());
+    let gate = Arc::new(tokio::sync::Semaphore::new(CONNECTING_AT_ONCE));
+    let settled = Arc::new(AtomicUsize::new(0));
     let started = Instant::now();
-    let handles: Vec<_> = (0..SUBSCRIBERS)
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(180);
+    let subscribers: Vec<_> = (0..SUBSCRIBERS)
         .map(|_| {
-            let (path, cookie) = (path.clone(), cookie.clone());
-            std::thread::spawn(move || -> Vec<(String, Instant)> {
-                let Ok(http) = client() else { return vec![] };
-                let Ok(resp) = http.get(&path).header("cookie", cookie).send() else { return vec![] };
-                let mut seen = Vec::new();
-                for line in BufReader::new(resp).lines().map_while(std::result::Result::ok) {
-                    if let Some(id) = line.strip_prefix("id:") {
-                        seen.push((id.trim().to_string(), Instant::now()));
-                    }
-                }
-                seen
-            })
+            tokio::spawn(subscribe(
+                http.clone(),
+                url.clone(),
+                cookie_arc.clone(),
+                gate.clone(),
+                settled.clone(),
+                deadline,
+            ))
         })
         .collect();
-    // Memory once everyone is connected.
-    let mut peak = before;
-    let mut stats = hub(&http, &console.url, &cookie)?;
-    while stats["subscribers"].as_u64().unwrap_or(0) < SUBSCRIBERS as u64 && started.elapsed() < Duration::from_secs(30)
-    {
-        std::thread::sleep(Duration::from_millis(50));
-        stats = hub(&http, &console.url, &cookie)?;
-    }
-    peak = peak.max(rss_kib(console.child.id()));
-    let results: Vec<Vec<(String, Instant)>> = handles.into_iter().map(|h| h.join().unwrap_or_default()).collect();
-    let elapsed = started.elapsed().as_secs_f64();
-    let stats = hub(&http, &console.url, &cookie)?;
-    let mut spread = Vec::new();
-    // Event ids are cursors over the task's state (events.rs): each distinct one is one event.
-    let ids: std::collections::BTreeSet<&str> =
-        results.iter().flat_map(|r| r.iter().map(|(id, _)| id.as_str())).collect();
-    let events = ids.len();
-    for id in &ids {
-        let times: Vec<Instant> =
-            results.iter().filter_map(|r| r.iter().find(|(i, _)| i == id).map(|(_, t)| *t)).collect();
-        if let (Some(first), Some(last)) = (times.iter().min(), times.iter().max()) {
-            spread.push(last.duration_since(*first).as_secs_f64() * 1000.0);
+    // Memory when the most subscribers are connected at once.
+    let (mut peak, mut peak_rss) = (0u64, before);
+    while settled.load(Ordering::Relaxed) < SUBSCRIBERS && tokio::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        let now = hub(&http, &console.url, &cookie).await?["subscribers"].as_u64().unwrap_or(0);
+        if now > peak {
+            (peak, peak_rss) = (now, rss_kib(console.child.id()));
         }
     }
+    let connect_time = started.elapsed().as_secs_f64();
+    let now = hub(&http, &console.url, &cookie).await?["subscribers"].as_u64().unwrap_or(0);
+    if now > peak {
+        (peak, peak_rss) = (now, rss_kib(console.child.id()));
+    }
+    let mut results = Vec::with_capacity(SUBSCRIBERS);
+    for s in subscribers {
+        results.push(s.await.map_err(|e| e.to_string())?);
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    let stats = hub(&http, &console.url, &cookie).await?;
+    let counter =
+        |name: &str| stats[name].as_u64().unwrap_or(0).saturating_sub(stats_before[name].as_u64().unwrap_or(0));
+
+    // Event ids are cursors over the task's state (events.rs): each distinct one is one event.
+    let mut arrivals: HashMap<&str, Vec<Instant>> = HashMap::new();
+    for r in &results {
+        for (id, at) in &r.events {
+            arrivals.entry(id.as_str()).or_default().push(*at);
+        }
+    }
+    let events = arrivals.len();
+    let connected = results.iter().filter(|r| r.connected.is_some()).count();
+    let complete = results.iter().filter(|r| r.connected.is_some() && r.events.len() == events).count();
+    // The spread counts events sent live to everyone: those that first
+    // arrived after the last subscriber connected (earlier ones reach late
+    // subscribers as a replay, whose timing says nothing about the fan-out).
+    let all_in = results.iter().filter_map(|r| r.connected).max();
+    let mut spread: Vec<f64> = arrivals
+        .values()
+        .filter_map(|times| {
+            let (first, last) = (times.iter().min()?, times.iter().max()?);
+            (all_in.is_some_and(|t| *first > t) && times.len() == connected)
+                .then(|| last.duration_since(*first).as_secs_f64() * 1000.0)
+        })
+        .collect();
     spread.sort_by(f64::total_cmp);
-    let complete = results.iter().filter(|r| r.len() == events).count();
+
     println!("\nSSE fan-out: {SUBSCRIBERS} subscribers on one deploy task ({events} events, {elapsed:.1} s)");
-    println!("  subscribers that got every event   {complete}/{SUBSCRIBERS}");
-    println!("  upstream pollers started           {} (one per task)", stats["pollers_started"].as_u64().unwrap_or(0));
-    println!("  upstream polls per second          {:.2}", stats["polls"].as_u64().unwrap_or(0) as f64 / elapsed);
     println!(
-        "  delivery spread across subscribers p50 {:.2} ms   p99 {:.2} ms",
-        percentile(&spread, 0.5),
-        percentile(&spread, 0.99)
+        "  connected                          {connected}/{SUBSCRIBERS} in {connect_time:.1} s, {peak} at once at most"
     );
+    println!("  subscribers that got every event   {complete}/{SUBSCRIBERS}");
+    println!("  upstream pollers started           {} (one per task)", counter("pollers_started"));
+    println!("  upstream polls per second          {:.2}", counter("polls") as f64 / elapsed);
+    if spread.is_empty() {
+        println!("  delivery spread                    no event went out live to everyone (the deploy ended first)");
+    } else {
+        println!(
+            "  delivery spread across subscribers p50 {:.1} ms   p99 {:.1} ms   ({} live events)",
+            percentile(&spread, 0.5),
+            percentile(&spread, 0.99),
+            spread.len()
+        );
+    }
     println!(
-        "  memory per subscriber              {:.1} KiB (RSS)",
-        peak.saturating_sub(before) as f64 / SUBSCRIBERS as f64
+        "  memory per subscriber              {:.1} KiB (console RSS, {peak} subscribers)",
+        peak_rss.saturating_sub(before) as f64 / peak.max(1) as f64
     );
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::referenced;
+
+    #[test]
+    fn the_login_page_references_its_assets() {
+        let html = r#"<script type="module" nonce="n">
+import init, * as bindings from '/app-0123.js';
+const wasm = await init({ module_or_path: '/app-0123_bg.wasm' });
+</script>
+<link rel="stylesheet" href="/main-1.css" integrity="sha384-x"/>
+<link rel="icon" href="/favicon.svg" type="image/svg+xml">
+<link rel="modulepreload" href="/app-0123.js"><a href="//elsewhere.example/x">it's</a>"#;
+        assert_eq!(referenced(html), ["/main-1.css", "/favicon.svg", "/app-0123.js", "/app-0123_bg.wasm"]);
+    }
 }

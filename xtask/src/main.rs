@@ -3,6 +3,7 @@
 //! nothing but Rust, Node, Python and Debian's packages (../shared/toolchain.md).
 
 mod bench;
+mod precompress;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -151,7 +152,8 @@ fn stylance() -> Result {
     stylance_cli::run_silent(&config, |_| {}).map_err(|e| format!("stylance: {e}"))
 }
 
-/// The release SPA (Trunk, offline) and the release server binaries.
+/// The release SPA (Trunk, offline) with its assets precompressed, and the
+/// release server binaries.
 fn build() -> Result {
     stylance()?;
     // Trunk builds offline so it can never try to download a tool; fetch first.
@@ -161,6 +163,7 @@ fn build() -> Result {
         &["build", "--release", "--offline"],
         &[("PATH", tool_path()), ("TRUNK_SKIP_VERSION_CHECK", "true".into())],
     )?;
+    precompress::dist(&root().join("dist"))?;
     sh("cargo", &["build", "--release", "-p", "console-backend", "-p", "localcloud"])
 }
 
@@ -187,6 +190,11 @@ fn no_secrets_in_bundle() -> Result {
     let entries = std::fs::read_dir(&dist).map_err(|e| format!("{}: {e}", dist.display()))?;
     for entry in entries {
         let path = entry.map_err(|e| e.to_string())?.path();
+        // Precompressed copies hold the same text as their originals, checked
+        // here; Trunk's staging folder is not served.
+        if path.is_dir() || path.extension().is_some_and(|e| e == "br" || e == "gz") {
+            continue;
+        }
         let bytes = std::fs::read(&path).map_err(|e| e.to_string())?;
         let text = String::from_utf8_lossy(&bytes);
         for needle in

@@ -26,11 +26,26 @@ test('deploy from a code package: upload with progress, build steps, traffic in 
   await page.getByLabel('Code package', { exact: true }).setInputFiles({ name: 'app.zip', mimeType: 'application/zip', buffer: pkg });
   await expect(page.getByText('Choose a .zip file.')).toBeHidden();
   await expectAccessible(page);
+  // The upload is held back a moment at the network, so its progress bar is
+  // seen: it names the bytes to send and is gone once they are sent.
+  let release: () => void = () => {};
+  const held = new Promise<void>((ok) => (release = ok));
+  await page.route('**/api/envs/*/services/*/package', async (route) => {
+    await held;
+    await route.continue();
+  });
   await page.getByRole('button', { name: 'Create and deploy' }).click();
+  const bar = page.getByRole('progressbar', { name: 'Upload progress' });
+  await expect(bar).toBeVisible();
+  await expect(bar).toHaveAttribute('max', String(pkg.length));
+  await expect(page.getByText('Uploading the package…')).toBeVisible();
+  release();
+  await expect(bar).toBeHidden({ timeout: 20_000 });
+  await page.unroute('**/api/envs/*/services/*/package');
 
   // The build steps come first, and the log shows the Dockerfile's steps.
   await expect(page).toHaveURL(/\/services\/api\/tasks\/\d+$/);
-  await expect(page.getByTestId('deploy-outcome')).toContainText('Deployed: the new version is online', { timeout: 30_000 });
+  await expect(page.getByTestId('deploy-outcome')).toContainText('Deployed: api-001 is online', { timeout: 30_000 });
   await expect(page.locator('li[data-status="finished"]')).toHaveCount(7);
   await expect(page.locator('li[data-status="finished"]').first()).toContainText('validate upload');
   await expect(page.getByRole('log')).toContainText('Step 1/3 : FROM node:20-alpine');
@@ -55,8 +70,11 @@ test('deploy from a code package: upload with progress, build steps, traffic in 
   await expect(page.getByTestId('online-version')).toContainText('api-002');
   await expect(page.getByRole('button', { name: 'Delete version api-002' })).toBeDisabled();
   await expect(page.getByRole('row', { name: /^api-002 / })).toContainText('It receives traffic');
-  page.once('dialog', (d) => d.accept());
+  // Deleting asks first, in the page.
   await page.getByRole('button', { name: 'Delete version api-001' }).click();
+  const ask = page.getByRole('group', { name: /^Delete api-001\?/ });
+  await expect(ask).toContainText('its deploy record stays');
+  await ask.getByRole('button', { name: 'Confirm' }).click();
   await expect(page.getByRole('row', { name: /^api-001 / })).toContainText('Version deleted');
   await expectAccessible(page);
 });

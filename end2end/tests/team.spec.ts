@@ -30,13 +30,22 @@ async function firstSignIn(page: Page, username: string) {
   await expect(page.getByRole('heading', { name: 'Environments', level: 1 })).toBeVisible();
 }
 
-test('an admin sets up a team; the developer and the viewer see exactly what they may do, and why not', async ({ page }) => {
+test('an admin sets up a team; the developer and the viewer see exactly what they may do, and why not', async ({ page, watch }) => {
+  // The developer's visit to a foreign environment is refused (403): that is the point there.
+  watch.allow.push(/status of 403 .*\/api\/(cloud\/tcbr\/DescribeEnvBaseInfo|envs\/secret-[a-z0-9]+\/access)\]/);
   await signIn(page);
   await expect(page.getByRole('heading', { name: 'Environments', level: 1 })).toBeVisible();
 
   // Users.
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Users' }).click();
   await expect(page.getByRole('heading', { name: 'Users', level: 1 })).toBeVisible();
+  // "Add user" is never disabled without a word: a submit says what is missing.
+  const add = page.getByRole('button', { name: 'Add user' });
+  await expect(add).toBeEnabled();
+  await add.click();
+  await expect(page.getByLabel('Username')).toBeFocused();
+  await expect(page.locator('#new-username-error')).toHaveText('Enter a username.');
+  await expect(page.locator('.error-summary')).toContainText('Initial password: At least 10 characters.');
   for (const [username, name] of [['dana', 'Dana Developer'], ['vic', 'Vic Viewer']]) {
     await page.getByLabel('Username').fill(username);
     await page.getByLabel('Display name').fill(name);
@@ -45,6 +54,15 @@ test('an admin sets up a team; the developer and the viewer see exactly what the
     await expect(page.getByRole('row', { name: new RegExp(`@${username}`) })).toContainText('Must change password');
   }
   await expectAccessible(page);
+  // Disabling asks first; cancelling leaves the user as they were.
+  const danaRow = page.getByRole('row', { name: /@dana/ });
+  await danaRow.getByRole('button', { name: 'Disable dana' }).click();
+  const ask = danaRow.getByRole('group', { name: /^Disable dana\?/ });
+  await expect(ask).toContainText('Their sessions end and they cannot sign in until enabled again.');
+  await expectAccessible(page);
+  await ask.getByRole('button', { name: 'Cancel' }).click();
+  await expect(ask).toBeHidden();
+  await expect(danaRow).toContainText('Must change password');
 
   // Two environments; the team gets one of them.
   const secret = await createEnv(page, 'secret', /Beijing/);
@@ -58,6 +76,33 @@ test('an admin sets up a team; the developer and the viewer see exactly what the
     await expect(page.getByRole('row', { name: new RegExp(`@${username}`) })).toBeVisible();
   }
   await expectAccessible(page);
+  // A role change is asked first: cancelled, the select goes back; confirmed, it is applied.
+  const vicRole = page.getByLabel('Role of Vic Viewer');
+  await vicRole.selectOption('owner');
+  const change = page.getByRole('group', { name: 'Change the role of Vic Viewer from Viewer to Owner?' });
+  await expect(change).toBeVisible();
+  await expectAccessible(page);
+  await change.getByRole('button', { name: 'Cancel' }).click();
+  await expect(change).toBeHidden();
+  await expect(vicRole).toHaveValue('viewer');
+  await page.reload();
+  await expect(page.getByLabel('Role of Vic Viewer')).toHaveValue('viewer');
+  await page.getByLabel('Role of Vic Viewer').selectOption('developer');
+  await page.getByRole('group', { name: /from Viewer to Developer/ }).getByRole('button', { name: 'Confirm' }).click();
+  await expect(page.getByRole('group', { name: /from Viewer to Developer/ })).toBeHidden();
+  await page.reload();
+  await expect(page.getByLabel('Role of Vic Viewer')).toHaveValue('developer');
+  await page.getByLabel('Role of Vic Viewer').selectOption('viewer');
+  await page.getByRole('group', { name: /from Developer to Viewer/ }).getByRole('button', { name: 'Confirm' }).click();
+  await page.reload();
+  await expect(page.getByLabel('Role of Vic Viewer')).toHaveValue('viewer');
+  // So is a removal.
+  await page.getByRole('button', { name: 'Remove vic' }).click();
+  const removal = page.getByRole('group', { name: `Remove Vic Viewer from ${prod}? They lose access to it at once.` });
+  await expect(removal).toBeVisible();
+  await removal.getByRole('button', { name: 'Cancel' }).click();
+  await expect(removal).toBeHidden();
+  await expect(page.getByRole('row', { name: /@vic/ })).toBeVisible();
 
   // The admin's audit log saw all of it.
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Audit log' }).click();

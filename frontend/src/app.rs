@@ -4,11 +4,11 @@
 use console_shared::actions::{DescribeCloudRunEnvs, EnvInfo};
 use console_shared::dto::{ApiError, Me};
 use leptos::prelude::*;
-use leptos_router::components::{A, Outlet, ParentRoute, Route, Router, Routes};
+use leptos_router::components::{Outlet, ParentRoute, Route, Router, Routes};
 use leptos_router::path;
 
 use crate::api;
-use crate::components::{EnvSwitcher, LangSwitch, ThemeSwitch, UserMenu};
+use crate::components::TopBar;
 use crate::i18n::{Msg, t};
 use crate::pages::account::{Account, ForcedPasswordChange};
 use crate::pages::audit::{AllAudit, EnvAudit};
@@ -107,7 +107,6 @@ fn Shell() -> impl IntoView {
 /// Header, navigation and the page, for a confirmed session.
 #[component]
 fn SignedIn() -> impl IntoView {
-    let session = expect_context::<Session>();
     let envs = Envs(LocalResource::new(|| async {
         api::cloud::<DescribeCloudRunEnvs>(&Default::default()).await.map(|r| r.env_list)
     }));
@@ -115,26 +114,7 @@ fn SignedIn() -> impl IntoView {
 
     view! {
         <a class="skip-link" href="#main">{t(Msg::SkipToContent)}</a>
-        <header class="topbar">
-            <a class="brand" href="/">
-                <img src="/favicon.svg" alt="" width="24" height="24" />
-                <span>{t(Msg::AppName)}</span>
-            </a>
-            <nav aria-label=t(Msg::MainNav) class="mainnav">
-                <A href="/envs">{t(Msg::NavEnvironments)}</A>
-                <Show when=move || session.is_admin()>
-                    <A href="/users">{t(Msg::NavUsers)}</A>
-                    <A href="/audit">{t(Msg::NavAudit)}</A>
-                </Show>
-                <A href="/account">{t(Msg::NavAccount)}</A>
-            </nav>
-            <EnvSwitcher />
-            <div class="topbar-end">
-                <LangSwitch />
-                <ThemeSwitch />
-                <UserMenu />
-            </div>
-        </header>
+        <TopBar />
         <main id="main" tabindex="-1">
             <Outlet />
         </main>

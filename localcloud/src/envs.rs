@@ -248,7 +248,7 @@ pub async fn destroy(state: &State, region: Option<Region>, req: DestroyEnvReque
     if services > 0 {
         return Err(CloudError::new(
             codes::RESOURCE_IN_USE,
-            format!("The environment `{}` still holds {services} service(s); delete them first (R-ENV-6).", env.env_id),
+            format!("The environment `{}` still holds {services} service(s); delete them first.", env.env_id),
         ));
     }
     sqlx::query("DELETE FROM envs WHERE env_id = ?")

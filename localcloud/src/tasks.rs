@@ -275,7 +275,7 @@ async fn step(state: &State, job: &Job, name: &str, read: &mut build::Inspected)
         steps::BUILD => build_steps::build(state, job, read).await?,
         steps::PUSH => build_steps::push(state, job).await?,
         steps::CREATE => {
-            log(state, job, format!("version {} created; its configuration is frozen (R-VER-3)", job.version)).await?;
+            log(state, job, format!("version {} created; its configuration is frozen", job.version)).await?;
             StepOutcome::Done
         }
         steps::START => start_instances(state, job, state.step_delay).await?,

@@ -1,14 +1,26 @@
 //! Pieces shared by several pages.
 
+mod confirm;
+mod header;
+mod live;
+mod not_found;
+mod summary;
+mod table;
+mod time;
+
+pub use confirm::ConfirmStep;
+pub use header::{LangSwitch, TopBar};
+pub use live::{join_all, poll_while};
+pub use not_found::NotFoundState;
+pub use summary::{ErrorSummary, FormError, focus_by_id, focus_first};
+pub use table::TableScroll;
+pub use time::{cloud_time, local_time, parse_local, zone, zoned};
+
 use console_shared::dto::{Access, ApiError};
 use console_shared::permissions::{self, Need};
 use leptos::prelude::*;
-use leptos_router::hooks::{use_location, use_navigate};
 
-use crate::api;
-use crate::app::{Envs, Session};
-use crate::i18n::{Lang, Msg, error_text, lang, needs_text, t};
-use crate::prefs::Theme;
+use crate::i18n::{Msg, error_text, lang, needs_text, t};
 
 /// An error shown where it happened, in the user's language, with the
 /// request id to quote to support when the cloud gave one.
@@ -42,112 +54,6 @@ pub fn LockIcon(size: u32) -> impl IntoView {
     }
 }
 
-#[component]
-pub fn LangSwitch() -> impl IntoView {
-    let current = expect_context::<RwSignal<Lang>>();
-    view! {
-        <label class="compact-select">
-            <span class="sr-only">{t(Msg::Language)}</span>
-            <select on:change=move |ev| current.set(Lang::from_tag(&event_target_value(&ev)))>
-                <option value="zh-CN" selected=move || current.get() == Lang::Zh lang="zh-CN">"中文"</option>
-                <option value="en" selected=move || current.get() == Lang::En lang="en">"English"</option>
-            </select>
-        </label>
-    }
-}
-
-#[component]
-pub fn ThemeSwitch() -> impl IntoView {
-    let current = expect_context::<RwSignal<Theme>>();
-    let label = |theme: Theme| match theme {
-        Theme::System => Msg::ThemeSystem,
-        Theme::Light => Msg::ThemeLight,
-        Theme::Dark => Msg::ThemeDark,
-    };
-    view! {
-        <label class="compact-select">
-            <span class="sr-only">{t(Msg::Theme)}</span>
-            <select on:change=move |ev| {
-                let key = event_target_value(&ev);
-                current.set(Theme::ALL.into_iter().find(|th| th.key() == key).unwrap_or(Theme::System));
-            }>
-                {Theme::ALL
-                    .into_iter()
-                    .map(|theme| {
-                        view! {
-                            <option value=theme.key() selected=move || current.get() == theme>
-                                {t(label(theme))}
-                            </option>
-                        }
-                    })
-                    .collect_view()}
-            </select>
-        </label>
-    }
-}
-
-/// Jumps between the caller's environments.
-#[component]
-pub fn EnvSwitcher() -> impl IntoView {
-    let envs = expect_context::<Envs>();
-    let location = use_location();
-    let navigate = use_navigate();
-    let selected = move || {
-        location
-            .pathname
-            .with(|p| p.strip_prefix("/envs/").map(|rest| rest.split('/').next().unwrap_or("").to_string()))
-    };
-    view! {
-        <label class="env-switcher">
-            <span class="sr-only">{t(Msg::Environment)}</span>
-            <select on:change=move |ev| {
-                let id = event_target_value(&ev);
-                if !id.is_empty() {
-                    navigate(&format!("/envs/{id}"), Default::default());
-                }
-            }>
-                <option value="" selected=move || selected().is_none_or(|s| s == "new")>
-                    {t(Msg::ChooseEnvironment)}
-                </option>
-                {move || {
-                    envs.0
-                        .get()
-                        .and_then(Result::ok)
-                        .unwrap_or_default()
-                        .into_iter()
-                        .map(|env| {
-                            let id = env.env_id.clone();
-                            let is_selected = move || selected().as_deref() == Some(id.as_str());
-                            let label = if env.alias.is_empty() {
-                                env.env_id.clone()
-                            } else {
-                                format!("{} · {}", env.alias, env.env_id)
-                            };
-                            view! { <option value=env.env_id.clone() selected=is_selected>{label}</option> }
-                        })
-                        .collect_view()
-                }}
-            </select>
-        </label>
-    }
-}
-
-#[component]
-pub fn UserMenu() -> impl IntoView {
-    let session = expect_context::<Session>();
-    let sign_out = Action::new_local(|_: &()| async {
-        // Whatever the answer, the page is done being signed in.
-        let _ = api::logout().await;
-        let _ = window().location().set_href("/login");
-    });
-    view! {
-        <span class="user">{move || session.0.with(|m| m.as_ref().map(|m| m.display_name.clone()))}</span>
-        <button class="button ghost" on:click=move |_| { sign_out.dispatch(()); } disabled=move || sign_out.pending().get()>
-            {t(Msg::SignOut)}
-        </button>
-    }
-}
-
 /// Why the caller may not do something that needs `need` here, or `None`
 /// when they may. The same table the BFF enforces decides.
 pub fn denial(need: Need, access: Option<&Access>, env: &str) -> Option<String> {
@@ -163,11 +69,6 @@ pub fn Reason(#[prop(into)] id: String, #[prop(into)] text: Signal<Option<String
             <span id=id.clone() class="reason">{move || text.get()}</span>
         </Show>
     }
-}
-
-/// Unix seconds as `YYYY-MM-DD HH:MM:SS` (UTC).
-pub fn utc(ts: i64) -> String {
-    console_shared::time::utc_datetime(ts)
 }
 
 /// What a resource shows until it holds a value: "loading…" (announced to

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 
 use crate::api;
 use crate::app::Session;
-use crate::components::{ErrorNote, not_ready, utc};
+use crate::components::{ErrorNote, TableScroll, local_time, not_ready, zoned};
 use crate::i18n::{Msg, lang, rule_error, t};
 
 #[component]
@@ -136,14 +136,15 @@ fn Sessions() -> impl IntoView {
                 Err(pending) => pending,
                 Ok(list) => {
                     view! {
+                        <TableScroll label=Signal::derive(move || t(Msg::SessionsTitle)().to_string())>
                         <table class="table">
                             <caption class="sr-only">{t(Msg::SessionsTitle)}</caption>
                             <thead>
                                 <tr>
                                     <th scope="col">{t(Msg::ColDevice)}</th>
                                     <th scope="col">{t(Msg::ColIp)}</th>
-                                    <th scope="col">{t(Msg::ColSignedIn)}</th>
-                                    <th scope="col">{t(Msg::ColLastSeen)}</th>
+                                    <th scope="col">{move || zoned(t(Msg::ColSignedIn)())}</th>
+                                    <th scope="col">{move || zoned(t(Msg::ColLastSeen)())}</th>
                                     <th scope="col">
                                         <span class="sr-only">{t(Msg::EndSession)}</span>
                                     </th>
@@ -158,8 +159,8 @@ fn Sessions() -> impl IntoView {
                                             <tr>
                                                 <td class="wrap">{s.user_agent.clone()}</td>
                                                 <td>{s.ip.clone()}</td>
-                                                <td>{utc(s.created_at)}</td>
-                                                <td>{utc(s.last_seen)}</td>
+                                                <td class="nowrap">{local_time(s.created_at)}</td>
+                                                <td class="nowrap">{local_time(s.last_seen)}</td>
                                                 <td>
                                                     {if s.current {
                                                         view! { <span class="badge ok">{t(Msg::ThisDevice)}</span> }.into_any()
@@ -183,6 +184,7 @@ fn Sessions() -> impl IntoView {
                                     .collect_view()}
                             </tbody>
                         </table>
+                        </TableScroll>
                     }
                         .into_any()
                 }

@@ -3,13 +3,12 @@
 
 use console_shared::dto::{AuditEntry, AuditPage};
 use console_shared::permissions::Endpoint;
-use console_shared::time::parse_utc;
 use leptos::prelude::*;
 
 use crate::api;
 use crate::app::Session;
-use crate::components::{Reason, not_ready, utc};
-use crate::i18n::{Msg, t};
+use crate::components::{Reason, TableScroll, local_time, not_ready, parse_local, zone, zoned};
+use crate::i18n::{Msg, lang, t, times_note};
 use crate::pages::env_layout::EnvCtx;
 
 #[derive(Clone, Default, PartialEq)]
@@ -33,7 +32,7 @@ impl Filters {
             }
         }
         for (k, v) in [("from", &self.from), ("to", &self.to)] {
-            if let Some(ts) = parse_utc(v) {
+            if let Some(ts) = parse_local(v) {
                 q.push(format!("{k}={ts}"));
             }
         }
@@ -91,7 +90,7 @@ fn AuditLog(env: Option<String>) -> impl IntoView {
                  set: fn(&mut Filters, String)| {
         view! {
             <div class="field">
-                <label for=id>{t(label)}</label>
+                <label for=id>{move || if kind == "datetime-local" { zoned(t(label)()) } else { t(label)().to_string() }}</label>
                 <input
                     id=id
                     type=kind
@@ -104,7 +103,7 @@ fn AuditLog(env: Option<String>) -> impl IntoView {
     view! {
         <section class="stack" aria-labelledby="audit-title">
             <h2 id="audit-title" class:sr-only=env.is_none()>{t(Msg::AuditTitle)}</h2>
-            <p class="muted">{t(Msg::AuditIntro)}</p>
+            <p class="muted">{t(Msg::AuditIntro)} " " {move || times_note(&zone(), lang())}</p>
             <form
                 class="filters"
                 on:submit=move |ev| {
@@ -170,11 +169,12 @@ fn AuditTable(list: Vec<AuditEntry>) -> impl IntoView {
         _ => Msg::OutcomeFailed,
     };
     view! {
+        <TableScroll label=Signal::derive(move || t(Msg::AuditTitle)().to_string())>
         <table class="table">
             <caption class="sr-only">{t(Msg::AuditTitle)}</caption>
             <thead>
                 <tr>
-                    <th scope="col">{t(Msg::ColTime)}</th>
+                    <th scope="col">{move || zoned(t(Msg::ColTime)())}</th>
                     <th scope="col">{t(Msg::ColUser)}</th>
                     <th scope="col">{t(Msg::ColEnv)}</th>
                     <th scope="col">{t(Msg::FilterAction)}</th>
@@ -191,7 +191,7 @@ fn AuditTable(list: Vec<AuditEntry>) -> impl IntoView {
                         let msg = outcome(&e.outcome);
                         view! {
                             <tr>
-                                <td>{utc(e.at)}</td>
+                                <td class="nowrap">{local_time(e.at)}</td>
                                 <td>{e.username}</td>
                                 <td>
                                     <code>{e.env_id.unwrap_or_default()}</code>
@@ -210,5 +210,6 @@ fn AuditTable(list: Vec<AuditEntry>) -> impl IntoView {
                     .collect_view()}
             </tbody>
         </table>
+        </TableScroll>
     }
 }

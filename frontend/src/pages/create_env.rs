@@ -2,6 +2,7 @@
 //! localcloud enforces, and a region chosen once and for all (R-ENV-4).
 
 use console_shared::actions::{CreateCloudRunEnv, CreateCloudRunEnvRequest};
+use console_shared::api::codes;
 use console_shared::dto::ApiError;
 use console_shared::region::Region;
 use console_shared::rules::{self, PACKAGE_TYPES};
@@ -10,8 +11,8 @@ use leptos_router::hooks::use_navigate;
 
 use crate::api;
 use crate::app::Envs;
-use crate::components::{ErrorNote, LockIcon};
-use crate::i18n::{Msg, lang, package_name, region_name, rule_error, t};
+use crate::components::{ErrorNote, LockIcon, focus_by_id};
+use crate::i18n::{Msg, Subject, alias_taken, lang, package_name, region_name, rule_error_about, t};
 
 stylance::import_crate_style!(style, "src/pages/create_env.module.css");
 
@@ -23,13 +24,13 @@ enum Place {
     Form,
 }
 
+/// Decided by the code alone, never by the message's words: the region is
+/// the only region-coded input, the alias the only free-text one.
 fn place_of(e: &ApiError) -> Place {
-    if e.code == "UnsupportedRegion" || e.message.contains("X-TC-Region") {
-        Place::Region
-    } else if e.message.contains("`Alias`") || e.message.contains("`EnvId`") {
-        Place::Alias
-    } else {
-        Place::Form
+    match e.code.as_str() {
+        codes::UNSUPPORTED_REGION => Place::Region,
+        codes::INVALID_PARAMETER | codes::INVALID_PARAMETER_VALUE | codes::MISSING_PARAMETER => Place::Alias,
+        _ => Place::Form,
     }
 }
 
@@ -60,7 +61,22 @@ pub fn CreateEnv() -> impl IntoView {
         if value.is_empty() && !attempted.get() {
             return None;
         }
-        rules::env_alias(&value).err().map(|e| rule_error(&e, lang()))
+        rules::env_alias(&value).err().map(|e| rule_error_about(Subject::EnvName, &e, lang()))
+    };
+    // Not a rule of the cloud (each environment gets its own ID), but two
+    // environments with one name are easy to mix up: say so while typing.
+    let same_name = move || {
+        let value = alias.get();
+        let ids: Vec<String> = envs
+            .0
+            .get()
+            .and_then(Result::ok)
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|e| !value.is_empty() && e.alias == value)
+            .map(|e| e.env_id)
+            .collect();
+        (!ids.is_empty()).then(|| alias_taken(&value, &ids.join(", "), lang()))
     };
     let region_missing = move || attempted.get() && region.get().is_none();
     let can_submit = move || !create.pending().get();
@@ -68,7 +84,10 @@ pub fn CreateEnv() -> impl IntoView {
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         attempted.set(true);
-        let (Some(r), true) = (region.get_untracked(), rules::env_alias(&alias.get_untracked()).is_ok()) else {
+        let alias_ok = rules::env_alias(&alias.get_untracked()).is_ok();
+        let (Some(r), true) = (region.get_untracked(), alias_ok) else {
+            // Focus goes to the first field in error.
+            focus_by_id(if alias_ok { "region-first" } else { "alias" });
             return;
         };
         let req = CreateCloudRunEnvRequest {
@@ -93,11 +112,16 @@ pub fn CreateEnv() -> impl IntoView {
                     spellcheck="false"
                     maxlength="64"
                     bind:value=alias
-                    aria-describedby="alias-help alias-error"
+                    aria-describedby=move || {
+                        if same_name().is_some() { "alias-help alias-error alias-taken" } else { "alias-help alias-error" }
+                    }
                     aria-invalid=move || alias_error().is_some().to_string()
                 />
                 <p id="alias-help" class="help">{t(Msg::AliasHelp)}</p>
                 <p id="alias-error" class="field-error" aria-live="polite">{alias_error}</p>
+                <div id="alias-taken" aria-live="polite">
+                    {move || same_name().map(|m| view! { <p class="warning" data-testid="alias-taken">{m}</p> })}
+                </div>
                 <ErrorNote error=Signal::derive(move || cloud_error(Place::Alias)) />
             </div>
 
@@ -106,10 +130,12 @@ pub fn CreateEnv() -> impl IntoView {
                 <div class=style::regions>
                     {Region::ALL
                         .into_iter()
-                        .map(|r| {
+                        .enumerate()
+                        .map(|(i, r)| {
                             view! {
                                 <label class=style::option>
                                     <input
+                                        id=(i == 0).then_some("region-first")
                                         type="radio"
                                         name="region"
                                         value=r.id()

@@ -3,8 +3,8 @@
 //! services (R-ENV-6).
 
 use console_shared::actions::{
-    DescribeCloudRunDeployRecord, DescribeCloudRunServers, DescribeCloudRunServersRequest,
-    DescribeCloudRunServersResponse, DestroyEnv, DestroyEnvRequest, EnvBaseInfo, ServerRequest,
+    DeployRecord, DescribeCloudRunDeployRecord, DescribeCloudRunServers, DescribeCloudRunServersRequest, DestroyEnv,
+    DestroyEnvRequest, EnvBaseInfo, ServerBaseInfo, ServerRequest,
 };
 use console_shared::dto::ApiError;
 use console_shared::permissions::{Need, Role};
@@ -13,42 +13,64 @@ use leptos_router::hooks::use_navigate;
 
 use crate::api;
 use crate::app::Envs;
-use crate::components::{ErrorNote, LockIcon, Reason, not_ready};
-use crate::i18n::{Msg, delete_blocked, lang, package_name, region_label, status_text, t};
+use crate::components::{ErrorNote, LockIcon, Reason, TableScroll, cloud_time, join_all, not_ready, poll_while, zoned};
+use crate::i18n::{Msg, delete_blocked, lang, package_name, record_status_text, region_label, status_text, t};
 use crate::pages::env_layout::EnvCtx;
+use crate::pages::service::{record_deploying, status_busy};
 
 stylance::import_crate_style!(style, "src/pages/env_detail.module.css");
 
-type ServiceList = LocalResource<Result<DescribeCloudRunServersResponse, ApiError>>;
+/// A service as the list shows it, with its deploy records (`None` when
+/// they could not be read).
+#[derive(Clone, PartialEq)]
+struct Row {
+    service: ServerBaseInfo,
+    records: Option<Vec<DeployRecord>>,
+}
+
+impl Row {
+    /// Being created or deployed: the status says so, or the newest record.
+    fn deploying(&self) -> bool {
+        status_busy(&self.service.status) || self.records.as_ref().and_then(|r| r.first()).is_some_and(record_deploying)
+    }
+}
+
+#[derive(Clone, PartialEq)]
+struct Listing {
+    total: i64,
+    rows: Vec<Row>,
+}
+
+type ServiceList = Memo<Option<Result<Listing, ApiError>>>;
+
+async fn listing(env_id: String) -> Result<Listing, ApiError> {
+    // 30 is the cap per page (CLOUD-API.md §1.2); an environment holds at most 15.
+    let req = DescribeCloudRunServersRequest { env_id: env_id.clone(), page_size: Some(30), ..Default::default() };
+    let r = api::cloud::<DescribeCloudRunServers>(&req).await?;
+    let records = join_all(
+        r.server_list
+            .iter()
+            .map(|s| {
+                let req = ServerRequest { env_id: env_id.clone(), server_name: s.server_name.clone() };
+                async move { api::cloud::<DescribeCloudRunDeployRecord>(&req).await.ok().map(|r| r.deploy_records) }
+            })
+            .collect(),
+    )
+    .await;
+    let rows = r.server_list.into_iter().zip(records).map(|(service, records)| Row { service, records }).collect();
+    Ok(Listing { total: r.total, rows })
+}
 
 #[component]
 pub fn EnvDetail() -> impl IntoView {
     let ctx = expect_context::<EnvCtx>();
-    let list: ServiceList = LocalResource::new(move || {
-        let env_id = ctx.env_id.get();
-        async move {
-            // 30 is the cap per page (CLOUD-API.md §1.2); an environment holds at most 15.
-            let req = DescribeCloudRunServersRequest { env_id, page_size: Some(30), ..Default::default() };
-            api::cloud::<DescribeCloudRunServers>(&req).await
-        }
-    });
-    // Live status: while a service is being created or deployed, the list
-    // refreshes itself every two seconds; otherwise it stays still.
-    let busy = move || {
-        list.get()
-            .and_then(Result::ok)
-            .is_some_and(|r| r.server_list.iter().any(|s| matches!(s.status.as_str(), "creating" | "deploying")))
-    };
-    if let Ok(handle) = set_interval_with_handle(
-        move || {
-            if busy() {
-                list.refetch();
-            }
-        },
-        std::time::Duration::from_secs(2),
-    ) {
-        on_cleanup(move || handle.clear());
-    }
+    let fetched = LocalResource::new(move || listing(ctx.env_id.get()));
+    // A refresh that brings the same answer changes nothing on screen.
+    let list: ServiceList = Memo::new(move |_| fetched.get());
+    // Live: while any service is being created or deployed the list asks
+    // again every two seconds; when none is, it stays still.
+    let busy = move || list.with_untracked(|l| matches!(l, Some(Ok(l)) if l.rows.iter().any(Row::deploying)));
+    poll_while(busy, move || fetched.refetch());
     move || ctx.info.get().and_then(Result::ok).map(|r| view! { <Detail info=r.env_base_info list /> })
 }
 
@@ -78,8 +100,8 @@ fn Detail(info: EnvBaseInfo, list: ServiceList) -> impl IntoView {
                 <dd>{move || status_text(&status, lang())}</dd>
                 <dt>{t(Msg::Package)}</dt>
                 <dd>{move || package_name(&package, lang()).to_string()}</dd>
-                <dt>{t(Msg::Created)}</dt>
-                <dd>{info.create_time.clone()}</dd>
+                <dt>{move || zoned(t(Msg::Created)())}</dt>
+                <dd>{cloud_time(&info.create_time)}</dd>
             </dl>
         </section>
         <DeleteEnv env_id=info.env_id list />
@@ -110,7 +132,7 @@ fn Services(env_id: String, list: ServiceList) -> impl IntoView {
             </div>
             {move || match not_ready(list.get()) {
                 Err(pending) => pending,
-                Ok(r) if r.server_list.is_empty() => view! {
+                Ok(r) if r.rows.is_empty() => view! {
                     <div class="empty">
                         <h3 class="h3">{t(Msg::NoServicesTitle)}</h3>
                         <p>{t(Msg::NoServicesBody)}</p>
@@ -119,33 +141,23 @@ fn Services(env_id: String, list: ServiceList) -> impl IntoView {
                 Ok(r) => {
                     let env = env_id.clone();
                     view! {
-                        <table class="table">
-                            <caption class="sr-only">{t(Msg::ServicesHeading)}</caption>
-                            <thead>
-                                <tr>
-                                    <th scope="col">{t(Msg::ColService)}</th>
-                                    <th scope="col">{t(Msg::ColStatus)}</th>
-                                    <th scope="col">{t(Msg::ColDomain)}</th>
-                                    <th scope="col">{t(Msg::ColTraffic)}</th>
-                                    <th scope="col">{t(Msg::ColLastDeploy)}</th>
-                                </tr>
-                            </thead>
-                            <tbody>
-                                {r.server_list.into_iter().map(|s| {
-                                    let href = format!("/envs/{env}/services/{}", s.server_name);
-                                    let status = s.status.clone();
-                                    let ok = status == "normal";
-                                    view! {
-                                        <tr>
-                                            <td><a href=href>{s.server_name.clone()}</a></td>
-                                            <td><span class="badge" class:ok=ok>{move || status_text(&status, lang())}</span></td>
-                                            <td><code>{s.default_domain_name.clone()}</code></td>
-                                            <TrafficAndLastDeploy env=env.clone() service=s.server_name.clone() />
-                                        </tr>
-                                    }
-                                }).collect_view()}
-                            </tbody>
-                        </table>
+                        <TableScroll label=Signal::derive(move || t(Msg::ServicesHeading)().to_string())>
+                            <table class="table" data-testid="services">
+                                <caption class="sr-only">{t(Msg::ServicesHeading)}</caption>
+                                <thead>
+                                    <tr>
+                                        <th scope="col">{t(Msg::ColService)}</th>
+                                        <th scope="col">{t(Msg::ColStatus)}</th>
+                                        <th scope="col">{t(Msg::ColDomain)}</th>
+                                        <th scope="col">{t(Msg::ColTraffic)}</th>
+                                        <th scope="col">{move || zoned(t(Msg::ColLastDeploy)())}</th>
+                                    </tr>
+                                </thead>
+                                <tbody>
+                                    {r.rows.into_iter().map(|row| view! { <ServiceRow env=env.clone() row /> }).collect_view()}
+                                </tbody>
+                            </table>
+                        </TableScroll>
                     }.into_any()
                 }
             }}
@@ -153,34 +165,43 @@ fn Services(env_id: String, list: ServiceList) -> impl IntoView {
     }
 }
 
-/// A service's traffic split and its newest deploy, from its deploy records.
+/// One service: its state (a deploy in progress said as such), domain,
+/// traffic split and newest deploy.
 #[component]
-fn TrafficAndLastDeploy(env: String, service: String) -> impl IntoView {
-    let records = LocalResource::new(move || {
-        let req = ServerRequest { env_id: env.clone(), server_name: service.clone() };
-        async move { api::cloud::<DescribeCloudRunDeployRecord>(&req).await.map(|r| r.deploy_records) }
-    });
-    let loaded = move || records.get().and_then(Result::ok).unwrap_or_default();
+fn ServiceRow(env: String, row: Row) -> impl IntoView {
+    let deploying = row.deploying();
+    let s = row.service;
+    let href = format!("/envs/{env}/services/{}", s.server_name);
+    let status = s.status.clone();
+    let ok = status == "normal" && !deploying;
+    let records = row.records.unwrap_or_default();
+    let online: Vec<String> =
+        records.iter().filter(|r| r.has_traffic).map(|r| format!("{} {}%", r.deploy_id, r.flow_ratio)).collect();
+    let last = records.first().cloned();
     view! {
-        <td>
-            {move || {
-                let online: Vec<String> = loaded()
-                    .iter()
-                    .filter(|r| r.has_traffic)
-                    .map(|r| format!("{} {}%", r.deploy_id, r.flow_ratio))
-                    .collect();
-                if online.is_empty() { t(Msg::NoTraffic)().to_string() } else { online.join(" · ") }
-            }}
-        </td>
-        <td>
-            {move || match loaded().first() {
-                Some(r) => {
-                    let status = r.status.clone();
-                    view! { {r.deploy_time.clone()} " " <span class="badge">{move || status_text(&status, lang())}</span> }.into_any()
-                }
-                None => t(Msg::NeverDeployed).into_any(),
-            }}
-        </td>
+        <tr>
+            <td><a href=href>{s.server_name.clone()}</a></td>
+            <td>
+                <span class="badge" class:ok=ok class:busy=deploying>
+                    {move || if deploying { t(Msg::StatusDeploying)().to_string() } else { status_text(&status, lang()) }}
+                </span>
+            </td>
+            <td><code>{s.default_domain_name.clone()}</code></td>
+            <td>{move || if online.is_empty() { t(Msg::NoTraffic)().to_string() } else { online.join(" · ") }}</td>
+            <td>
+                {match last {
+                    Some(r) => {
+                        let status = r.status.clone();
+                        let ok = status == "running";
+                        view! {
+                            <span class="nowrap">{cloud_time(&r.deploy_time)}</span> " "
+                            <span class="badge" class:ok=ok>{move || record_status_text(&status, lang())}</span>
+                        }.into_any()
+                    }
+                    None => t(Msg::NeverDeployed).into_any(),
+                }}
+            </td>
+        </tr>
     }
 }
 

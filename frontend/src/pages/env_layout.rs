@@ -9,7 +9,7 @@ use leptos_router::components::{A, Outlet};
 use leptos_router::hooks::use_params_map;
 
 use crate::api;
-use crate::components::{ErrorNote, denial};
+use crate::components::{ErrorNote, NotFoundState, denial};
 use crate::i18n::{Msg, lang, role_name, t};
 
 /// The current environment, shared by its pages.
@@ -31,13 +31,13 @@ impl EnvCtx {
     }
 }
 
-/// Waits for a non-empty id: when leaving the page the route loses it, and
-/// nothing should be asked about "no environment".
-async fn named(env_id: String) -> String {
-    if env_id.is_empty() {
+/// Waits for a non-empty route parameter: when leaving a page the route
+/// loses it, and nothing should be asked about "no environment" or "no service".
+pub async fn named(id: String) -> String {
+    if id.is_empty() {
         std::future::pending::<()>().await;
     }
-    env_id
+    id
 }
 
 #[component]
@@ -102,9 +102,11 @@ pub fn EnvLayout() -> impl IntoView {
 #[component]
 fn Missing() -> impl IntoView {
     view! {
-        <section class="empty">
-            <h1>{t(Msg::EnvNotFound)}</h1>
-            <a class="button" href="/envs">{t(Msg::BackToEnvs)}</a>
-        </section>
+        <NotFoundState
+            top=true
+            title=Signal::derive(move || t(Msg::EnvNotFound)().to_string())
+            back_href="/envs"
+            back_label=Signal::derive(move || t(Msg::BackToEnvs)().to_string())
+        />
     }
 }

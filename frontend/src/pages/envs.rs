@@ -4,7 +4,7 @@ use console_shared::actions::EnvInfo;
 use leptos::prelude::*;
 
 use crate::app::{Envs, Session};
-use crate::components::ErrorNote;
+use crate::components::{ErrorNote, TableScroll, cloud_time, zoned};
 use crate::i18n::{Msg, lang, region_label, status_text, t};
 
 #[component]
@@ -78,6 +78,7 @@ fn EmptyState() -> impl IntoView {
 #[component]
 fn EnvTable(list: Vec<EnvInfo>) -> impl IntoView {
     view! {
+        <TableScroll label=Signal::derive(move || t(Msg::EnvsTitle)().to_string())>
         <table class="table">
             <caption class="sr-only">{t(Msg::EnvsTitle)}</caption>
             <thead>
@@ -86,7 +87,7 @@ fn EnvTable(list: Vec<EnvInfo>) -> impl IntoView {
                     <th scope="col">{t(Msg::ColEnvId)}</th>
                     <th scope="col">{t(Msg::ColRegion)}</th>
                     <th scope="col">{t(Msg::ColStatus)}</th>
-                    <th scope="col">{t(Msg::ColCreated)}</th>
+                    <th scope="col">{move || zoned(t(Msg::ColCreated)())}</th>
                 </tr>
             </thead>
             <tbody>
@@ -110,12 +111,13 @@ fn EnvTable(list: Vec<EnvInfo>) -> impl IntoView {
                                 <td>
                                     <span class="badge" class:ok=ok>{move || status_text(&status, lang())}</span>
                                 </td>
-                                <td>{env.create_time}</td>
+                                <td class="nowrap">{cloud_time(&env.create_time)}</td>
                             </tr>
                         }
                     })
                     .collect_view()}
             </tbody>
         </table>
+        </TableScroll>
     }
 }

@@ -6,8 +6,8 @@ use console_shared::permissions::{Endpoint, Role};
 use leptos::prelude::*;
 
 use crate::api;
-use crate::components::{ErrorNote, Reason, not_ready};
-use crate::i18n::{Msg, lang, role_name, t};
+use crate::components::{ConfirmStep, ErrorNote, Reason, TableScroll, not_ready};
+use crate::i18n::{Msg, confirm_remove_member, confirm_role_change, lang, role_name, t};
 use crate::pages::env_layout::EnvCtx;
 
 fn members_url(env: &str) -> String {
@@ -35,6 +35,7 @@ pub fn Members() -> impl IntoView {
                 Ok(list) if list.is_empty() => view! { <p>{t(Msg::NoMembers)}</p> }.into_any(),
                 Ok(list) => {
                     view! {
+                        <TableScroll label=Signal::derive(move || t(Msg::MembersTitle)().to_string())>
                         <table class="table">
                             <caption class="sr-only">{t(Msg::MembersTitle)}</caption>
                             <thead>
@@ -53,6 +54,7 @@ pub fn Members() -> impl IntoView {
                                     .collect_view()}
                             </tbody>
                         </table>
+                        </TableScroll>
                     }
                         .into_any()
                 }
@@ -107,6 +109,20 @@ fn MemberRow(
     let select_id = format!("role-{}", member.user_id);
     let label = format!("{} {}", Msg::RoleOf.text(lang()), member.display_name);
     let described = move || locked().then_some("members-why");
+    // Both a role change and a removal are asked first: the select shows the
+    // choice, and goes back if the user cancels.
+    let current = member.role;
+    let chosen = RwSignal::new(current);
+    let removing = RwSignal::new(false);
+    let who = member.display_name.clone();
+    let role_question = {
+        let who = who.clone();
+        Signal::derive(move || confirm_role_change(&who, Some(current), chosen.get(), lang()))
+    };
+    let remove_question = {
+        let who = who.clone();
+        Signal::derive(move || confirm_remove_member(&who, &ctx.env_id.get(), lang()))
+    };
     view! {
         <tr>
             <td>
@@ -119,27 +135,48 @@ fn MemberRow(
                     id=select_id
                     disabled=locked
                     aria-describedby=described
+                    prop:value=move || chosen.get().name()
                     on:change=move |ev| {
                         if let Some(role) = Role::parse(&event_target_value(&ev)) {
-                            change.dispatch(role);
+                            chosen.set(role);
                         }
                     }
                 >
                     {role_options(member.role)}
                 </select>
+                <Show when=move || chosen.get() != current>
+                    <ConfirmStep
+                        id=format!("role-{}-confirm", member.user_id)
+                        question=role_question
+                        busy=change.pending()
+                        on_confirm=Callback::new(move |_| { change.dispatch(chosen.get_untracked()); })
+                        on_cancel=Callback::new(move |_| chosen.set(current))
+                    />
+                </Show>
             </td>
             <td>
                 <button
                     class="button"
                     disabled=move || locked() || remove.pending().get()
                     aria-describedby=described
+                    aria-expanded=move || removing.get().to_string()
                     aria-label=format!("{} {}", Msg::Remove.text(lang()), member.username)
-                    on:click=move |_| {
-                        remove.dispatch(());
-                    }
+                    on:click=move |_| removing.set(true)
                 >
                     {t(Msg::Remove)}
                 </button>
+                <Show when=move || removing.get()>
+                    <ConfirmStep
+                        id=format!("remove-{}-confirm", member.user_id)
+                        question=remove_question
+                        busy=remove.pending()
+                        on_confirm=Callback::new(move |_| {
+                            removing.set(false);
+                            remove.dispatch(());
+                        })
+                        on_cancel=Callback::new(move |_| removing.set(false))
+                    />
+                </Show>
             </td>
         </tr>
     }

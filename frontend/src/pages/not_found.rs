@@ -2,16 +2,19 @@
 
 use leptos::prelude::*;
 
+use crate::components::NotFoundState;
 use crate::i18n::{Msg, t};
 
 #[component]
 pub fn NotFound() -> impl IntoView {
     view! {
-        <main id="main" class="centered">
-            <h1>{t(Msg::NotFoundTitle)}</h1>
-            <p>
-                <a class="button" href="/">{t(Msg::BackToEnvs)}</a>
-            </p>
+        <main id="main">
+            <NotFoundState
+                top=true
+                title=Signal::derive(move || t(Msg::NotFoundTitle)().to_string())
+                back_href="/"
+                back_label=Signal::derive(move || t(Msg::BackToEnvs)().to_string())
+            />
         </main>
     }
 }

@@ -10,8 +10,8 @@ use send_wrapper::SendWrapper;
 use wasm_bindgen::JsCast;
 
 use crate::api;
-use crate::components::Field;
-use crate::i18n::{Msg, lang, rule_error, t};
+use crate::components::{Field, FormError};
+use crate::i18n::{Msg, Subject, lang, rule_error_about, t};
 
 pub const IMAGE: &str = "image";
 pub const PACKAGE: &str = "package";
@@ -59,39 +59,57 @@ impl Source {
         self.kind.get() == PACKAGE
     }
 
-    fn image_error(&self) -> Option<String> {
-        // Empty is said only after a submit; a malformed reference as typed.
+    /// The rules' verdicts, empty values included.
+    fn image_rule(&self) -> Option<String> {
         let image = self.image.get();
-        match rules::image_reference(image.trim()) {
-            Err(rules::RuleError::Empty) if !self.attempted.get() => None,
-            other => other.err().map(|e| rule_error(&e, lang())),
+        rules::image_reference(image.trim()).err().map(|e| rule_error_about(Subject::Image, &e, lang()))
+    }
+
+    fn package_rule(&self) -> Option<String> {
+        match self.package.get() {
+            Some(f) => rules::package_file(&f.name(), f.size() as u64, rules::PACKAGE_MAX_BYTES).err(),
+            None => Some(rules::RuleError::Empty),
         }
+        .map(|e| rule_error_about(Subject::Package, &e, lang()))
+    }
+
+    fn dockerfile_rule(&self) -> Option<String> {
+        rules::dockerfile_name(&self.dockerfile.get()).err().map(|e| rule_error_about(Subject::Dockerfile, &e, lang()))
+    }
+
+    fn build_dir_rule(&self) -> Option<String> {
+        rules::build_dir(&self.build_dir.get()).err().map(|e| rule_error_about(Subject::BuildDir, &e, lang()))
+    }
+
+    /// What a field shows: a malformed value as typed, an empty one only
+    /// after a submit.
+    fn image_error(&self) -> Option<String> {
+        let empty = self.image.with(|i| i.trim().is_empty());
+        if empty && !self.attempted.get() { None } else { self.image_rule() }
     }
 
     fn package_error(&self) -> Option<String> {
-        match self.package.get() {
-            Some(f) => rules::package_file(&f.name(), f.size() as u64, rules::PACKAGE_MAX_BYTES).err(),
-            None => self.attempted.get().then_some(rules::RuleError::Empty),
-        }
-        .map(|e| rule_error(&e, lang()))
+        if self.package.with(Option::is_none) && !self.attempted.get() { None } else { self.package_rule() }
     }
 
-    fn dockerfile_error(&self) -> Option<String> {
-        rules::dockerfile_name(&self.dockerfile.get()).err().map(|e| rule_error(&e, lang()))
-    }
-
-    fn build_dir_error(&self) -> Option<String> {
-        rules::build_dir(&self.build_dir.get()).err().map(|e| rule_error(&e, lang()))
-    }
-
-    pub fn valid(&self) -> bool {
+    /// Every error of the chosen source, in the order of its fields; `prefix`
+    /// is the one given to [`SourceFields`].
+    pub fn errors(&self, prefix: &str) -> Vec<FormError> {
+        let lang = lang();
+        let field = |name: &str, label: Msg, message: Option<String>| {
+            message.map(|m| FormError::new(format!("{prefix}-{name}"), label.text(lang), m))
+        };
         if self.is_package() {
-            self.package.with(Option::is_some)
-                && self.package_error().is_none()
-                && self.dockerfile_error().is_none()
-                && self.build_dir_error().is_none()
+            [
+                field("package", Msg::PackageFile, self.package_rule()),
+                field("dockerfile", Msg::DockerfileName, self.dockerfile_rule()),
+                field("build-dir", Msg::BuildDir, self.build_dir_rule()),
+            ]
+            .into_iter()
+            .flatten()
+            .collect()
         } else {
-            rules::image_reference(self.image.get().trim()).is_ok()
+            field("image", Msg::ImageUrl, self.image_rule()).into_iter().collect()
         }
     }
 
@@ -190,18 +208,18 @@ pub fn SourceFields(source: Source, id: &'static str, #[prop(into, optional)] lo
             </Field>
             <div class="row">
                 <Field id=ids("dockerfile") label=Msg::DockerfileName help=Some(Msg::DockerfileHelp)
-                    error=Signal::derive(move || source.dockerfile_error())>
+                    error=Signal::derive(move || source.dockerfile_rule())>
                     <input id=ids("dockerfile") autocomplete="off" spellcheck="false" bind:value=source.dockerfile
                         disabled=move || locked.get()
                         aria-describedby=format!("{id}-dockerfile-help {id}-dockerfile-error")
-                        aria-invalid=move || source.dockerfile_error().is_some().to_string() />
+                        aria-invalid=move || source.dockerfile_rule().is_some().to_string() />
                 </Field>
                 <Field id=ids("build-dir") label=Msg::BuildDir help=Some(Msg::BuildDirHelp)
-                    error=Signal::derive(move || source.build_dir_error())>
+                    error=Signal::derive(move || source.build_dir_rule())>
                     <input id=ids("build-dir") autocomplete="off" spellcheck="false" bind:value=source.build_dir
                         disabled=move || locked.get()
                         aria-describedby=format!("{id}-build-dir-help {id}-build-dir-error")
-                        aria-invalid=move || source.build_dir_error().is_some().to_string() />
+                        aria-invalid=move || source.build_dir_rule().is_some().to_string() />
                 </Field>
             </div>
         </Show>

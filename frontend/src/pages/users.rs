@@ -1,14 +1,16 @@
 //! Users, for platform admins: add, disable or enable, delete. What each user
 //! may do is set per environment on its Members page.
 
-use console_shared::dto::{CreateUser, UpdateUser, UserInfo};
+use console_shared::dto::{ApiError, CreateUser, UpdateUser, UserInfo};
 use console_shared::rules;
 use leptos::prelude::*;
 
 use crate::api;
 use crate::app::Session;
-use crate::components::{ErrorNote, not_ready, utc};
-use crate::i18n::{Msg, lang, rule_error, t};
+use crate::components::{
+    ConfirmStep, ErrorNote, ErrorSummary, FormError, TableScroll, focus_first, local_time, not_ready, zoned,
+};
+use crate::i18n::{Msg, Subject, confirm_delete_user, confirm_disable_user, lang, rule_error_about, t};
 
 #[component]
 pub fn Users() -> impl IntoView {
@@ -37,13 +39,14 @@ fn UserAdmin() -> impl IntoView {
             Err(pending) => pending,
             Ok(list) => {
                 view! {
+                    <TableScroll label=Signal::derive(move || t(Msg::UsersTitle)().to_string())>
                     <table class="table">
                         <caption class="sr-only">{t(Msg::UsersTitle)}</caption>
                         <thead>
                             <tr>
                                 <th scope="col">{t(Msg::ColUser)}</th>
                                 <th scope="col">{t(Msg::ColState)}</th>
-                                <th scope="col">{t(Msg::Created)}</th>
+                                <th scope="col">{move || zoned(t(Msg::Created)())}</th>
                                 <th scope="col">
                                     <span class="sr-only">{t(Msg::Disable)}</span>
                                 </th>
@@ -51,6 +54,7 @@ fn UserAdmin() -> impl IntoView {
                         </thead>
                         <tbody>{list.into_iter().map(|u| view! { <UserRow user=u users /> }).collect_view()}</tbody>
                     </table>
+                    </TableScroll>
                 }
                     .into_any()
             }
@@ -59,11 +63,15 @@ fn UserAdmin() -> impl IntoView {
     }
 }
 
+/// What a row asks before it acts.
+#[derive(Clone, Copy, PartialEq)]
+enum Asking {
+    Disable,
+    Delete,
+}
+
 #[component]
-fn UserRow(
-    user: UserInfo,
-    users: LocalResource<Result<Vec<UserInfo>, console_shared::dto::ApiError>>,
-) -> impl IntoView {
+fn UserRow(user: UserInfo, users: LocalResource<Result<Vec<UserInfo>, ApiError>>) -> impl IntoView {
     let session = expect_context::<Session>();
     let url = format!("/api/users/{}", user.id);
     let is_me = session.0.with_untracked(|m| m.as_ref().is_some_and(|m| m.username == user.username));
@@ -78,7 +86,7 @@ fn UserRow(
         let url = url.clone();
         async move { api::no_content::<()>("DELETE", &url, None).await }
     });
-    let confirming = RwSignal::new(false);
+    let asking = RwSignal::new(None::<Asking>);
     Effect::new(move |_| {
         if matches!(toggle.value().get(), Some(Ok(()))) || matches!(delete.value().get(), Some(Ok(()))) {
             users.refetch();
@@ -96,6 +104,15 @@ fn UserRow(
     };
     let disabled = user.disabled;
     let name = user.username.clone();
+    let confirm_id = StoredValue::new(format!("user-{}-confirm", user.id));
+    let question = {
+        let name = name.clone();
+        Signal::derive(move || match asking.get() {
+            Some(Asking::Disable) => confirm_disable_user(&name, lang()),
+            _ => confirm_delete_user(&name, lang()),
+        })
+    };
+    let ask = move |what: Asking| asking.set(Some(what));
     view! {
         <tr>
             <td>
@@ -106,45 +123,61 @@ fn UserRow(
             <td>
                 <span class="badge" class:ok=!disabled>{t(state)}</span>
             </td>
-            <td>{utc(user.created_at)}</td>
+            <td class="nowrap">{local_time(user.created_at)}</td>
             <td class="actions">
                 <Show when=move || !is_me>
-                    <button
-                        class="button"
-                        aria-label=format!("{} {name}", if disabled { Msg::Enable.text(lang()) } else { Msg::Disable.text(lang()) })
-                        on:click=move |_| {
-                            toggle.dispatch(!disabled);
-                        }
-                    >
-                        {if disabled { t(Msg::Enable)() } else { t(Msg::Disable)() }}
-                    </button>
-                    <Show
-                        when=move || confirming.get()
-                        fallback=move || {
-                            view! {
-                                <button class="button" on:click=move |_| confirming.set(true)>
-                                    {t(Msg::Delete)}
-                                </button>
-                            }
-                        }
-                    >
-                        <span role="alert" class="reason">{t(Msg::ConfirmDeleteUser)}</span>
-                        <button class="button danger" on:click=move |_| { delete.dispatch(()); }>
-                            {t(Msg::Confirm)}
-                        </button>
-                        <button class="button" on:click=move |_| confirming.set(false)>{t(Msg::Cancel)}</button>
-                    </Show>
+                    <div class="stack">
+                        <div class="row">
+                            // Enabling gives access back: no question. Disabling takes it away: asked first.
+                            <button
+                                class="button"
+                                aria-label=format!("{} {name}", if disabled { Msg::Enable.text(lang()) } else { Msg::Disable.text(lang()) })
+                                aria-expanded=move || (!disabled).then(|| (asking.get() == Some(Asking::Disable)).to_string())
+                                disabled=move || toggle.pending().get()
+                                on:click=move |_| if disabled { toggle.dispatch(false); } else { ask(Asking::Disable) }
+                            >
+                                {if disabled { t(Msg::Enable)() } else { t(Msg::Disable)() }}
+                            </button>
+                            <button
+                                class="button"
+                                aria-label=format!("{} {name}", Msg::Delete.text(lang()))
+                                aria-expanded=move || (asking.get() == Some(Asking::Delete)).to_string()
+                                on:click=move |_| ask(Asking::Delete)
+                            >
+                                {t(Msg::Delete)}
+                            </button>
+                        </div>
+                        <Show when=move || asking.get().is_some()>
+                            <ConfirmStep
+                                id=confirm_id.get_value()
+                                question
+                                busy=Signal::derive(move || toggle.pending().get() || delete.pending().get())
+                                on_confirm=Callback::new(move |_| {
+                                    match asking.get_untracked() {
+                                        Some(Asking::Disable) => { toggle.dispatch(true); }
+                                        Some(Asking::Delete) => { delete.dispatch(()); }
+                                        None => {}
+                                    }
+                                    asking.set(None);
+                                })
+                                on_cancel=Callback::new(move |_| asking.set(None))
+                            />
+                        </Show>
+                    </div>
                 </Show>
             </td>
         </tr>
     }
 }
 
+/// Adds a user. The button is always there: a submit with errors says what
+/// to fix at each field, lists it, and moves focus to the first.
 #[component]
-fn CreateUserForm(users: LocalResource<Result<Vec<UserInfo>, console_shared::dto::ApiError>>) -> impl IntoView {
+fn CreateUserForm(users: LocalResource<Result<Vec<UserInfo>, ApiError>>) -> impl IntoView {
     let username = RwSignal::new(String::new());
     let display = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
+    let attempted = RwSignal::new(false);
     let create = Action::new_local(|body: &CreateUser| {
         let body = body.clone();
         async move { api::json::<CreateUser, UserInfo>("POST", "/api/users", Some(&body)).await }
@@ -154,29 +187,44 @@ fn CreateUserForm(users: LocalResource<Result<Vec<UserInfo>, console_shared::dto
             for s in [username, display, password] {
                 s.set(String::new());
             }
+            attempted.set(false);
             users.refetch();
         }
     });
-    let name_error = move || {
-        let v = username.get();
-        (!v.is_empty()).then(|| rules::username(&v).err().map(|e| rule_error(&e, lang()))).flatten()
+    // A field's error shows once typed in, or after a submit.
+    let checked = move |value: RwSignal<String>, rule: fn(&str) -> Result<(), rules::RuleError>, subject: Subject| {
+        let v = value.get();
+        rule(&v).err().map(|e| rule_error_about(subject, &e, lang()))
     };
-    let pw_error = move || {
-        let v = password.get();
-        (!v.is_empty()).then(|| rules::password(&v).err().map(|e| rule_error(&e, lang()))).flatten()
+    let name_rule = move || checked(username, rules::username, Subject::Username);
+    let display_rule = move || checked(display, rules::display_name, Subject::DisplayName);
+    let pw_rule = move || checked(password, rules::password, Subject::Password);
+    let shown = move |value: RwSignal<String>, err: Option<String>| {
+        (attempted.get() || !value.get().is_empty()).then_some(err).flatten()
     };
-    let ready = move || {
-        rules::username(&username.get()).is_ok()
-            && rules::display_name(&display.get()).is_ok()
-            && rules::password(&password.get()).is_ok()
-    };
+    let name_error = move || shown(username, name_rule());
+    let display_error = move || shown(display, display_rule());
+    let pw_error = move || shown(password, pw_rule());
+    let errors = Signal::derive(move || {
+        let lang = lang();
+        [
+            ("new-username", Msg::Username, name_rule()),
+            ("new-display-name", Msg::DisplayName, display_rule()),
+            ("new-initial-password", Msg::InitialPassword, pw_rule()),
+        ]
+        .into_iter()
+        .filter_map(|(id, label, err)| err.map(|m| FormError::new(id, label.text(lang), m)))
+        .collect::<Vec<_>>()
+    });
     view! {
         <form
             class="form"
             aria-labelledby="create-user-title"
+            novalidate
             on:submit=move |ev| {
                 ev.prevent_default();
-                if ready() {
+                attempted.set(true);
+                if !focus_first(&errors.get_untracked()) {
                     create.dispatch(CreateUser {
                         username: username.get_untracked(),
                         display_name: display.get_untracked(),
@@ -200,7 +248,14 @@ fn CreateUserForm(users: LocalResource<Result<Vec<UserInfo>, console_shared::dto
             </div>
             <div class="field">
                 <label for="new-display-name">{t(Msg::DisplayName)}</label>
-                <input id="new-display-name" autocomplete="off" bind:value=display />
+                <input
+                    id="new-display-name"
+                    autocomplete="off"
+                    bind:value=display
+                    aria-describedby="new-display-name-error"
+                    aria-invalid=move || display_error().is_some().to_string()
+                />
+                <p id="new-display-name-error" class="field-error" aria-live="polite">{display_error}</p>
             </div>
             <div class="field">
                 <label for="new-initial-password">{t(Msg::InitialPassword)}</label>
@@ -216,9 +271,10 @@ fn CreateUserForm(users: LocalResource<Result<Vec<UserInfo>, console_shared::dto
                 <p id="initial-password-help" class="help">{t(Msg::InitialPasswordHelp)}</p>
                 <p id="initial-password-error" class="field-error" aria-live="polite">{pw_error}</p>
             </div>
+            <ErrorSummary id="create-user-summary" errors shown=attempted />
             <ErrorNote error=Signal::derive(move || create.value().get().and_then(Result::err)) />
             <div>
-                <button class="button primary" type="submit" disabled=move || !ready() || create.pending().get()>
+                <button class="button primary" type="submit" disabled=move || create.pending().get()>
                     {t(Msg::AddUser)}
                 </button>
             </div>

@@ -1,9 +1,12 @@
 //! zh-CN and en. Every message is one enum variant with both texts side by
 //! side, so a missing translation is a compile error, not a blank label.
+//! Texts with values in them (names, numbers) are functions in [`phrases`].
+//! No text names a SPEC rule ID: those are for code and tests, not users.
 
-use console_shared::dto::{ApiError, console_codes};
-use console_shared::region::Region;
-use console_shared::rules::RuleError;
+mod phrases;
+
+pub use phrases::*;
+
 use leptos::prelude::*;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,6 +34,10 @@ macro_rules! messages {
         pub enum Msg { $($key),* }
 
         impl Msg {
+            /// Every message, for tests that check them all.
+            #[cfg(test)]
+            pub const ALL: &[Msg] = &[$(Msg::$key),*];
+
             pub fn text(self, lang: Lang) -> &'static str {
                 match (self, lang) {
                     $((Msg::$key, Lang::En) => $en, (Msg::$key, Lang::Zh) => $zh,)*
@@ -68,7 +75,7 @@ messages! {
     ColEnvId => "Environment ID", "环境 ID";
     ColRegion => "Region", "地域";
     ColStatus => "Status", "状态";
-    ColCreated => "Created (UTC+8)", "创建时间（北京时间）";
+    ColCreated => "Created", "创建时间";
     EmptyEnvsTitle => "No environments yet", "还没有环境";
     EmptyEnvsBody => "Everything lives in an environment, so create one to start. A common setup is one per stage (test, staging, production) or one per tenant.", "所有资源都属于某个环境，请先新建一个环境。常见做法是按阶段（测试、预发布、生产）或按租户各建一个环境。";
     EmptyEnvsMember => "Ask a platform administrator to create an environment or to add you to one.", "请联系平台管理员创建环境，或把你加入某个环境。";
@@ -89,7 +96,7 @@ messages! {
     Cancel => "Cancel", "取消";
     Details => "Details", "详情";
     Package => "Package", "套餐";
-    Created => "Created (UTC+8)", "创建时间（北京时间）";
+    Created => "Created", "创建时间";
     ServicesHeading => "Services", "服务";
     DangerZone => "Danger zone", "危险操作";
     DeleteEnv => "Delete environment", "删除环境";
@@ -108,12 +115,19 @@ messages! {
     ErrUpstreamUnreachable => "The cloud API cannot be reached right now; nothing was changed. Try again shortly.", "暂时无法连接云 API，未做任何更改，请稍后重试。";
     ErrUpstreamTimeout => "The cloud API did not answer in time. The operation may or may not have been applied; reload to check.", "云 API 响应超时，操作可能已执行也可能未执行，请刷新后确认。";
     ErrForbidden => "You do not have permission to do this.", "你没有执行此操作的权限。";
+    ErrCommonPassword => "That password is one of the most commonly used ones, which attackers try first. Choose another.", "这是最常用的密码之一，攻击者会最先尝试。请换一个。";
+    ErrTooManyAttempts => "Too many failed attempts. Wait a few minutes and try again.", "失败次数过多。请等几分钟再试。";
+    ErrBusy => "The console is busy checking passwords; try again in a few seconds.", "控制台正忙于校验密码，请几秒后再试。";
+    ErrTooLarge => "What you sent is too large.", "提交的内容过大。";
+    ErrRequestTimeout => "The request took too long and was stopped; try again.", "请求耗时过长已被中止，请重试。";
+    ErrDatabaseUnavailable => "The console cannot store anything right now; an administrator must restart it. Nothing was changed.", "控制台暂时无法保存任何数据，需要管理员重启。没有任何改动。";
+    ErrLimitExceeded => "A quota is used up:", "已超出配额：";
     ErrCsrf => "The request was refused because it did not come from this console page. Reload the page and try again.", "请求未来自本控制台页面，已被拒绝。请刷新页面后重试。";
     ErrInUse => "Not possible while it is in use:", "资源正在使用中，暂时无法操作：";
     ErrUnsupportedRegion => "Choose Beijing, Shanghai or Guangzhou.", "请选择北京、上海或广州。";
     ErrNotFound => "It does not exist (any more).", "该资源不存在或已被删除。";
     ErrInternal => "Something went wrong on the server; nothing was changed.", "服务器出错，未做任何更改。";
-    RuleEmpty => "Enter a name.", "请输入名称。";
+    RuleEmpty => "Enter a value.", "请填写此项。";
     RuleStartLower => "Start with a lower-case letter (a–z).", "请以小写字母（a–z）开头。";
     RuleTrailingHyphen => "Do not end with '-'.", "不能以 '-' 结尾。";
     NavUsers => "Users", "用户";
@@ -144,8 +158,8 @@ messages! {
     SessionsIntro => "Everywhere you are signed in. End any session you do not recognise.", "你登录过的所有地方。如有不认识的会话，请结束它。";
     ColDevice => "Device", "设备";
     ColIp => "Address", "地址";
-    ColLastSeen => "Last seen (UTC)", "最近活动（UTC）";
-    ColSignedIn => "Signed in (UTC)", "登录时间（UTC）";
+    ColLastSeen => "Last seen", "最近活动";
+    ColSignedIn => "Signed in", "登录时间";
     ThisDevice => "This session", "当前会话";
     EndSession => "End session", "结束会话";
     UsersTitle => "Users", "用户";
@@ -163,7 +177,6 @@ messages! {
     Disable => "Disable", "停用";
     Enable => "Enable", "启用";
     Delete => "Delete", "删除";
-    ConfirmDeleteUser => "Delete this user? Their sessions end and they lose every membership.", "确定删除该用户？其会话将结束，并失去所有环境成员身份。";
     Confirm => "Confirm", "确认";
     MembersTitle => "Members", "成员";
     AddMemberTitle => "Add a member", "添加成员";
@@ -173,18 +186,18 @@ messages! {
     RoleOf => "Role of", "角色：";
     NoMembers => "No members yet.", "还没有成员。";
     AuditTitle => "Audit log", "审计日志";
-    AuditIntro => "Every change, allowed or refused, and every sign-in. Times are UTC.", "所有变更（无论允许或拒绝）以及每次登录。时间为 UTC。";
+    AuditIntro => "Every change, allowed or refused, and every sign-in.", "所有变更（无论允许或拒绝）以及每次登录。";
     FilterUser => "User", "用户";
     FilterAction => "Action", "操作";
     FilterOutcome => "Outcome", "结果";
-    FilterFrom => "From (UTC)", "起始（UTC）";
-    FilterTo => "Until (UTC)", "截止（UTC）";
+    FilterFrom => "From", "起始";
+    FilterTo => "Until", "截止";
     Any => "Any", "全部";
     OutcomeAllowed => "Allowed", "允许";
     OutcomeDenied => "Denied", "拒绝";
     OutcomeFailed => "Failed", "失败";
     ExportCsv => "Export CSV", "导出 CSV";
-    ColTime => "Time (UTC)", "时间（UTC）";
+    ColTime => "Time", "时间";
     ColEnv => "Environment", "环境";
     ColDetail => "Detail", "详情";
     NoAuditEntries => "Nothing matches these filters.", "没有符合筛选条件的记录。";
@@ -199,7 +212,7 @@ messages! {
     DeployNow => "Deploy", "部署";
     Instances => "Instances", "实例";
     ShowConfig => "Configuration", "配置";
-    FrozenConfig => "Frozen when this version was created (R-VER-3).", "该版本创建时即已固定（R-VER-3）。";
+    FrozenConfig => "Frozen when this version was created: later changes to the settings do not touch it.", "该版本创建时即已固定，之后修改配置不会影响它。";
     InstancesIntro => "Running instances of this service. Low-cost mode keeps one while a version is online; high-availability mode keeps the minimum.", "该服务正在运行的实例。低成本模式在版本在线时保留 1 个；高可用模式保持最小实例数。";
     ColInstance => "Instance", "实例";
     NoInstances => "No instance is running.", "没有正在运行的实例。";
@@ -209,12 +222,11 @@ messages! {
     ColService => "Service", "服务";
     ColDomain => "Default domain", "默认域名";
     ColTraffic => "Traffic", "流量";
-    ColLastDeploy => "Last deploy (UTC+8)", "最近部署（北京时间）";
+    ColLastDeploy => "Last deploy", "最近部署";
     NoTraffic => "No version online", "无在线版本";
     NeverDeployed => "Not yet", "尚未部署";
     DeleteVersion => "Delete version", "删除版本";
-    DeleteVersionConfirm => "Delete this version? Its image and frozen configuration are removed for good; its deploy record stays.", "确定删除此版本？其镜像与配置将被永久删除；部署记录会保留。";
-    VersionHasTraffic => "It receives traffic: deploy another version first (R-VER-2).", "该版本正在接收流量：请先部署其他版本（R-VER-2）。";
+    VersionHasTraffic => "It receives traffic: deploy another version first.", "该版本正在接收流量：请先部署其他版本。";
     VersionDeploying => "It is being deployed.", "该版本正在部署。";
     VersionDeleted => "Version deleted", "版本已删除";
     ServiceName => "Service name", "服务名称";
@@ -281,9 +293,6 @@ messages! {
     StepCancelled => "Cancelled", "已取消";
     BuildLog => "Build and deploy log", "构建与部署日志";
     FollowingLog => "Following the newest lines; scroll up to pause.", "正在跟随最新日志；向上滚动可暂停。";
-    DeploySucceeded => "Deployed: the new version is online with all the traffic.", "部署成功：新版本已上线并承接全部流量。";
-    DeployFailed => "The deploy failed. The version that was online before (if any) keeps serving, untouched.", "部署失败。此前在线的版本（如有）继续提供服务，不受影响。";
-    DeployCancelled => "Cancelled: this version never went online. You can start a new deploy now.", "已取消：该版本从未上线。现在就可以开始新的部署。";
     BackToService => "Go to the service", "前往服务";
     CancelDeploy => "Cancel deploy", "取消部署";
     CancelExplain => "Cancelling keeps the new version from ever going online and frees the service for a new deploy at once. The step running now may still finish in the background; cancelling a first deploy keeps the service.", "取消后，新版本永远不会上线，服务可立即开始新的部署。当前步骤可能仍在后台完成；取消首次部署不会删除服务。";
@@ -308,6 +317,28 @@ messages! {
     StatusFailedDeploy => "Failed", "失败";
     StatusCancelledDeploy => "Cancelled", "已取消";
     StatusRunning => "Running", "运行中";
+    RecordDeployed => "Deployed", "已部署";
+    Menu => "Menu", "菜单";
+    ServiceNotFound => "This service does not exist (any more).", "该服务不存在或已被删除。";
+    DeployNotFound => "This deploy does not exist.", "该部署不存在。";
+    BackToEnv => "Back to the environment", "返回环境";
+    WatchDeploy => "Watch the deploy", "查看部署进度";
+    FixThese => "Fix these to continue:", "请先修正以下问题：";
+    EmptyServiceName => "Enter a service name.", "请输入服务名称。";
+    EmptyImage => "Enter a container image, such as nginx:1.27.", "请输入容器镜像，例如 nginx:1.27。";
+    EmptyPackage => "Choose a code package (a .zip file).", "请选择代码包（.zip 文件）。";
+    EmptyEnvName => "Enter an environment name.", "请输入环境名称。";
+    EmptyUsername => "Enter a username.", "请输入用户名。";
+    EmptyDisplayName => "Enter a display name.", "请输入显示名称。";
+    EmptyDockerfile => "Enter the Dockerfile's name.", "请输入 Dockerfile 的名称。";
+    EmptyBuildDir => "Enter the build directory (. is the package root).", "请输入构建目录（. 表示代码包根目录）。";
+    EmptyVarName => "Enter the variable's name.", "请输入变量名。";
+    EmptyPassword => "Enter a password.", "请输入密码。";
+    PasteNotAdded => "Press “Add these” to add the pasted variables, or clear the field.", "请点击“添加”加入粘贴的变量，或清空该输入框。";
+    LinkClosed => "The live view could not connect.", "无法连接实时进度。";
+    Reconnect => "Reconnect", "重新连接";
+    DeployUnknown => "The console lost track of this deploy; the service page shows how it ended.", "控制台未能跟踪到此次部署的结果，请在服务页面查看。";
+    TaskLabel => "Task", "任务";
 }
 
 /// The current language, from context.
@@ -319,188 +350,4 @@ pub fn lang() -> Lang {
 pub fn t(msg: Msg) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
     let lang = expect_context::<RwSignal<Lang>>();
     move || msg.text(lang.get())
-}
-
-pub fn region_name(region: Region, lang: Lang) -> &'static str {
-    match (region, lang) {
-        (Region::Beijing, Lang::En) => "Beijing",
-        (Region::Shanghai, Lang::En) => "Shanghai",
-        (Region::Guangzhou, Lang::En) => "Guangzhou",
-        (Region::Beijing, Lang::Zh) => "北京",
-        (Region::Shanghai, Lang::Zh) => "上海",
-        (Region::Guangzhou, Lang::Zh) => "广州",
-    }
-}
-
-/// "Guangzhou (ap-guangzhou)", or the raw id for a region the console does not know.
-pub fn region_label(id: &str, lang: Lang) -> String {
-    match Region::parse(id) {
-        Some(r) => format!("{} ({})", region_name(r, lang), r.id()),
-        None => id.to_string(),
-    }
-}
-
-pub fn package_name(package: &str, lang: Lang) -> &str {
-    match (package, lang) {
-        ("Trial", Lang::Zh) => "体验版",
-        ("Standard", Lang::Zh) => "标准版",
-        ("Professional", Lang::Zh) => "专业版",
-        ("Enterprise", Lang::Zh) => "企业版",
-        (other, _) => other,
-    }
-}
-
-/// Environment, service and deploy-record states in words.
-pub fn status_text(status: &str, lang: Lang) -> String {
-    let msg = match status.to_ascii_lowercase().as_str() {
-        "normal" => Msg::StatusNormal,
-        "unavailable" => Msg::StatusUnavailable,
-        "creating" => Msg::StatusCreating,
-        "create_failed" => Msg::StatusCreateFailed,
-        "deploying" => Msg::StatusDeploying,
-        "deploy_failed" => Msg::StatusFailedDeploy,
-        "cancelled" => Msg::StatusCancelledDeploy,
-        "running" => Msg::StatusRunning,
-        _ => return status.to_string(),
-    };
-    msg.text(lang).into()
-}
-
-/// A deploy step's name as the cloud gives it, in the user's language;
-/// names this console does not know pass through as they are.
-pub fn step_name(name: &str, lang: Lang) -> String {
-    use console_shared::actions::steps;
-    let zh = match name {
-        steps::VALIDATE => "校验代码包",
-        steps::BUILD => "构建镜像",
-        steps::PUSH => "推送镜像",
-        steps::PULL => "拉取镜像",
-        steps::CREATE => "创建版本",
-        steps::START => "启动实例",
-        steps::HEALTH => "健康检查",
-        steps::RELEASE => "切换流量",
-        _ => name,
-    };
-    match lang {
-        Lang::En => name.to_string(),
-        Lang::Zh => zh.to_string(),
-    }
-}
-
-/// A version's or service's settings in one line, e.g. "0.5 core / 1 GiB · port 80 · 0–50 instances".
-pub fn settings_line(cpu: f64, mem: f64, port: i64, min: i64, max: i64, lang: Lang) -> String {
-    match lang {
-        Lang::En => format!("{cpu} core / {mem} GiB · port {port} · {min}–{max} instances"),
-        Lang::Zh => format!("{cpu} 核 / {mem} GiB · 端口 {port} · {min}–{max} 个实例"),
-    }
-}
-
-pub fn rule_error(e: &RuleError, lang: Lang) -> String {
-    match (e, lang) {
-        (RuleError::Empty, _) => Msg::RuleEmpty.text(lang).into(),
-        (RuleError::MustStartWithLowercase, _) => Msg::RuleStartLower.text(lang).into(),
-        (RuleError::TrailingHyphen, _) => Msg::RuleTrailingHyphen.text(lang).into(),
-        (RuleError::TooLong(n), Lang::En) => format!("At most {n} characters."),
-        (RuleError::TooLong(n), Lang::Zh) => format!("最多 {n} 个字符。"),
-        (RuleError::MustStartWithLetter, Lang::En) => "Start with a letter.".into(),
-        (RuleError::MustStartWithLetter, Lang::Zh) => "请以字母开头。".into(),
-        (RuleError::MustEndWithLetterOrDigit, Lang::En) => "End with a letter or a digit.".into(),
-        (RuleError::MustEndWithLetterOrDigit, Lang::Zh) => "请以字母或数字结尾。".into(),
-        (RuleError::OutOfRange(a, b), Lang::En) => format!("Between {a} and {b}."),
-        (RuleError::OutOfRange(a, b), Lang::Zh) => format!("取值范围 {a}–{b}。"),
-        (RuleError::MinAboveMax, Lang::En) => "The minimum must not exceed the maximum.".into(),
-        (RuleError::MinAboveMax, Lang::Zh) => "最小值不能大于最大值。".into(),
-        (RuleError::TooShort(n), Lang::En) => format!("At least {n} characters."),
-        (RuleError::TooShort(n), Lang::Zh) => format!("至少 {n} 个字符。"),
-        (RuleError::InvalidChar(c), Lang::En) => {
-            format!("'{c}' is not allowed: use a–z, 0–9 and '-'.")
-        }
-        (RuleError::InvalidChar(c), Lang::Zh) => {
-            format!("不允许使用 '{c}'：只能用 a–z、0–9 和 '-'。")
-        }
-        (RuleError::NotOneOf(list), Lang::En) => format!("Choose one of {list}."),
-        (RuleError::NotOneOf(list), Lang::Zh) => format!("请从 {list} 中选择。"),
-        (RuleError::OutsidePackage, Lang::En) => "Use a relative path inside the package, without '..'.".into(),
-        (RuleError::OutsidePackage, Lang::Zh) => "请填写代码包内的相对路径，不能包含 '..'。".into(),
-        (RuleError::NotAFileName, Lang::En) => "A file name only, without '/'.".into(),
-        (RuleError::NotAFileName, Lang::Zh) => "只填文件名，不能包含 '/'。".into(),
-        (RuleError::NotZip, Lang::En) => "Choose a .zip file.".into(),
-        (RuleError::NotZip, Lang::Zh) => "请选择 .zip 文件。".into(),
-        (RuleError::TooLarge(n), Lang::En) => format!("At most {} MiB.", n / (1024 * 1024)),
-        (RuleError::TooLarge(n), Lang::Zh) => format!("最大 {} MiB。", n / (1024 * 1024)),
-        (RuleError::NotAnImageReference, Lang::En) => {
-            "Enter an image reference such as nginx:1.27 or registry.example.com/team/app:v1.".into()
-        }
-        (RuleError::NotAnImageReference, Lang::Zh) => {
-            "请填写镜像地址，例如 nginx:1.27 或 registry.example.com/team/app:v1。".into()
-        }
-    }
-}
-
-pub fn role_name(role: Option<console_shared::permissions::Role>, lang: Lang) -> &'static str {
-    use console_shared::permissions::Role;
-    match role {
-        Some(Role::Owner) => Msg::RoleOwner.text(lang),
-        Some(Role::Developer) => Msg::RoleDeveloper.text(lang),
-        Some(Role::Viewer) => Msg::RoleViewer.text(lang),
-        None => Msg::RoleNone.text(lang),
-    }
-}
-
-/// Why a control is disabled: "Needs the developer role in env-prod."
-pub fn needs_text(need: console_shared::permissions::Need, env: &str, lang: Lang) -> String {
-    use console_shared::permissions::Need;
-    match (need, lang) {
-        (Need::EnvRole(r), Lang::En) => format!("Needs the {} role in {env}.", r.name()),
-        (Need::EnvRole(r), Lang::Zh) => {
-            format!("需要在 {env} 中拥有{}角色。", role_name(Some(r), lang))
-        }
-        _ => Msg::OnlyAdmins.text(lang).into(),
-    }
-}
-
-pub fn delete_blocked(n: i64, lang: Lang) -> String {
-    match lang {
-        Lang::En => format!(
-            "Delete its {n} service(s) first: an environment can be deleted only when it holds no services (R-ENV-6)."
-        ),
-        Lang::Zh => format!("请先删除其中的 {n} 个服务：只有不含服务的环境才能删除（R-ENV-6）。"),
-    }
-}
-
-/// An error in the user's language: a known code gets a translated sentence;
-/// otherwise the server's own message (the cloud's texts are English).
-pub fn error_text(e: &ApiError, lang: Lang) -> String {
-    let msg = match e.code.as_str() {
-        console_codes::BAD_CREDENTIALS => Some(Msg::ErrBadCredentials),
-        crate::api::NETWORK => Some(Msg::ErrNetwork),
-        console_codes::UPSTREAM_UNREACHABLE => Some(Msg::ErrUpstreamUnreachable),
-        console_codes::UPSTREAM_TIMEOUT => Some(Msg::ErrUpstreamTimeout),
-        console_codes::CSRF => Some(Msg::ErrCsrf),
-        console_codes::INTERNAL => Some(Msg::ErrInternal),
-        console_codes::PASSWORD_CHANGE_REQUIRED => Some(Msg::MustChangePassword),
-        "UnsupportedRegion" => Some(Msg::ErrUnsupportedRegion),
-        code if code.starts_with("ResourceNotFound") => Some(Msg::ErrNotFound),
-        _ => None,
-    };
-    match (msg, lang) {
-        (Some(m), _) => m.text(lang).into(),
-        (None, _) if e.code == "ResourceInUse" => format!("{} {}", Msg::ErrInUse.text(lang), e.message),
-        (None, Lang::Zh) if e.code == console_codes::FORBIDDEN => {
-            format!("{}（{}）", Msg::ErrForbidden.text(lang), e.message)
-        }
-        (None, _) => e.message.clone(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn step_names_are_translated_and_unknown_ones_pass_through() {
-        assert_eq!(step_name("build image", Lang::Zh), "构建镜像");
-        assert_eq!(step_name("build image", Lang::En), "build image");
-        assert_eq!(step_name("warm caches", Lang::Zh), "warm caches");
-    }
 }

@@ -1,29 +1,30 @@
 //! The create-service form (R-DEP-1): every field checked as you type by the
 //! same `shared` rules localcloud enforces, and the cost of low-cost versus
-//! high-availability mode beside it (R-DEP-4, R-COST-1).
+//! high-availability mode beside it (R-DEP-4, R-COST-1). A submit with
+//! errors moves focus to the first one and lists them all above the button.
 
-use console_shared::actions::{CreateCloudRunServer, CreateCloudRunServerRequest, DiffConfigItem, HpaPolicy};
-use console_shared::cost::{self, Prices};
+mod cost;
+mod vars;
+
+use console_shared::actions::{
+    CreateCloudRunServer, CreateCloudRunServerRequest, DescribeCloudRunServers, DescribeCloudRunServersRequest,
+    DiffConfigItem, HpaPolicy,
+};
+use console_shared::api::codes;
 use console_shared::dto::ApiError;
 use console_shared::rules::{self, CPU_MEM_PAIRS};
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
 use crate::api;
-use crate::components::{ErrorNote, Field};
-use crate::i18n::{Msg, lang, rule_error, t};
+use crate::components::{ErrorNote, ErrorSummary, Field, FormError, focus_first};
+use crate::i18n::{Msg, Subject, lang, rule_error, rule_error_about, service_exists, spec_text, t};
 use crate::pages::env_layout::EnvCtx;
 use crate::pages::source::{IMAGE, Source, SourceFields, Upload, upload_into};
+use cost::CostPreview;
+use vars::{Vars, VarsField};
 
-stylance::import_crate_style!(style, "src/pages/create_service.module.css");
-
-/// One environment-variable row.
-#[derive(Clone)]
-struct Var {
-    id: usize,
-    name: RwSignal<String>,
-    value: RwSignal<String>,
-}
+stylance::import_crate_style!(style, "src/pages/create_service/create_service.module.css");
 
 fn number(s: &str) -> Option<i64> {
     s.trim().parse().ok()
@@ -62,21 +63,35 @@ pub fn CreateService() -> impl IntoView {
     let log_set = RwSignal::new(String::new());
     let log_topic = RwSignal::new(String::new());
     let log_format = RwSignal::new("json".to_string());
-    let vars: RwSignal<Vec<Var>> = RwSignal::new(Vec::new());
-    let next_var = StoredValue::new(0usize);
-    let paste = RwSignal::new(String::new());
+    let vars = Vars::new();
     let remark = RwSignal::new(String::new());
     let attempted = RwSignal::new(false);
     let source = Source::new(IMAGE, String::new(), "", "", attempted);
 
-    let add_var = move |n: String, v: String| {
-        let id = next_var.get_value();
-        next_var.set_value(id + 1);
-        vars.update(|list| list.push(Var { id, name: RwSignal::new(n), value: RwSignal::new(v) }));
+    // R-SVC-3: names are unique in the environment. Said as typed, from the
+    // services the caller can see; the cloud's own refusal lands here too.
+    let existing = LocalResource::new(move || {
+        let env_id = ctx.env_id.get();
+        async move {
+            let req = DescribeCloudRunServersRequest { env_id, page_size: Some(30), ..Default::default() };
+            api::cloud::<DescribeCloudRunServers>(&req).await.map(|r| r.server_list)
+        }
+    });
+    let refused_name = RwSignal::new(None::<String>);
+    let taken = move |n: &str| {
+        refused_name.with(|r| r.as_deref() == Some(n))
+            || existing.get().and_then(Result::ok).is_some_and(|list| list.iter().any(|s| s.server_name == n))
     };
 
-    let shown = move |text: String, err: Option<String>| (attempted.get() || !text.is_empty()).then_some(err).flatten();
-    let name_error = move || shown(name.get(), rules::service_name(&name.get()).err().map(|e| rule_error(&e, lang())));
+    let name_rule = move || {
+        let n = name.get();
+        match rules::service_name(&n) {
+            Err(e) => Some(rule_error_about(Subject::ServiceName, &e, lang())),
+            Ok(()) if taken(&n) => Some(service_exists(&n, lang())),
+            Ok(()) => None,
+        }
+    };
+    let name_error = move || (attempted.get() || !name.get().is_empty()).then(name_rule).flatten();
     let port_error = move || match number(&port.get()) {
         Some(p) => rules::port(p).err().map(|e| rule_error(&e, lang())),
         None => Some(rule_error(&rules::RuleError::OutOfRange(1, 65_535), lang())),
@@ -86,43 +101,63 @@ pub fn CreateService() -> impl IntoView {
         _ => Some(rule_error(&rules::RuleError::OutOfRange(0, rules::MAX_INSTANCES), lang())),
     };
     let threshold_error = move || {
-        [(cpu_on, cpu_at), (mem_on, mem_at)].iter().filter(|(on, _)| on.get()).find_map(|(_, at)| {
-            match at.get().trim().parse::<u64>() {
-                Ok(v) => rules::threshold(v).err(),
-                Err(_) => Some(rules::RuleError::OutOfRange(1, 100)),
-            }
-            .map(|e| rule_error(&e, lang()))
-        })
+        [(cpu_on, cpu_at, "svc-cpu-at"), (mem_on, mem_at, "svc-mem-at")]
+            .into_iter()
+            .filter(|(on, ..)| on.get())
+            .find_map(|(_, at, id)| {
+                match at.get().trim().parse::<u64>() {
+                    Ok(v) => rules::threshold(v).err(),
+                    Err(_) => Some(rules::RuleError::OutOfRange(1, 100)),
+                }
+                .map(|e| (id, rule_error(&e, lang())))
+            })
     };
-    let var_error = move || {
-        vars.get().iter().find_map(|v| {
-            let n = v.name.get();
-            (!n.is_empty())
-                .then(|| rules::env_var_name(&n).err().map(|e| format!("{n}: {}", rule_error(&e, lang()))))
-                .flatten()
-        })
-    };
-    let valid = move || {
-        rules::service_name(&name.get()).is_ok()
-            && source.valid()
-            && port_error().is_none()
-            && instances_error().is_none()
-            && threshold_error().is_none()
-            && var_error().is_none()
-    };
+    let remark_error = move || rules::remark(&remark.get()).err().map(|e| rule_error(&e, lang()));
+
+    // Every error, in the order of the fields.
+    let errors = Signal::derive(move || {
+        let label = |m: Msg| m.text(lang());
+        let mut out = Vec::new();
+        if let Some(m) = name_rule() {
+            out.push(FormError::new("svc-name", label(Msg::ServiceName), m));
+        }
+        out.extend(source.errors("svc"));
+        if let Some(m) = port_error() {
+            out.push(FormError::new("svc-port", label(Msg::Port), m));
+        }
+        if let Some(m) = instances_error() {
+            out.push(FormError::new("svc-min", label(Msg::MinInstances), m));
+        }
+        if let Some((id, m)) = threshold_error() {
+            out.push(FormError::new(id, label(Msg::Scaling), m));
+        }
+        out.extend(vars.errors());
+        if let Some(m) = remark_error() {
+            out.push(FormError::new("svc-remark", label(Msg::Remark), m));
+        }
+        out
+    });
 
     let deploy = Action::new_local(move |s: &Submission| submit_service(s.clone(), source));
-    Effect::new(move |_| {
-        if let Some(Ok((service, task))) = deploy.value().get() {
+    Effect::new(move |_| match deploy.value().get() {
+        Some(Ok((service, task))) => {
             let env = ctx.env_id.get_untracked();
             navigate(&format!("/envs/{env}/services/{service}/tasks/{task}"), Default::default());
         }
+        // On create, ResourceInUse is the name: say it at the name field.
+        Some(Err(e)) if e.code == codes::RESOURCE_IN_USE => {
+            refused_name.set(Some(name.get_untracked()));
+            focus_first(&errors.get_untracked());
+        }
+        _ => {}
     });
+    let form_error =
+        Signal::derive(move || deploy.value().get().and_then(Result::err).filter(|e| e.code != codes::RESOURCE_IN_USE));
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         attempted.set(true);
-        if !valid() {
+        if focus_first(&errors.get_untracked()) {
             return;
         }
         let (cpu, mem) = CPU_MEM_PAIRS[spec.get_untracked()];
@@ -133,12 +168,6 @@ pub fn CreateService() -> impl IntoView {
                 policies.push(HpaPolicy { policy_type: kind.into(), policy_threshold: threshold });
             }
         }
-        let env_params: serde_json::Map<String, serde_json::Value> = vars
-            .get_untracked()
-            .iter()
-            .filter(|v| !v.name.get_untracked().is_empty())
-            .map(|v| (v.name.get_untracked(), v.value.get_untracked().into()))
-            .collect();
         let mut items = vec![
             DiffConfigItem::int("Port", number(&port.get_untracked()).unwrap_or(80)),
             DiffConfigItem::float("CpuSpecs", cpu),
@@ -146,7 +175,7 @@ pub fn CreateService() -> impl IntoView {
             DiffConfigItem::int("MinNum", number(&min.get_untracked()).unwrap_or(0)),
             DiffConfigItem::int("MaxNum", number(&max.get_untracked()).unwrap_or(50)),
             DiffConfigItem::policies(policies),
-            DiffConfigItem::string("EnvParam", serde_json::Value::Object(env_params).to_string()),
+            DiffConfigItem::string("EnvParam", vars.env_param()),
             DiffConfigItem::string("LogType", log_type.get_untracked()),
         ];
         items.extend(source.items());
@@ -192,7 +221,7 @@ pub fn CreateService() -> impl IntoView {
                         {CPU_MEM_PAIRS
                             .iter()
                             .enumerate()
-                            .map(|(i, (c, m))| view! { <option value=i.to_string() selected=move || spec.get() == i>{format!("{c} core / {m} GiB")}</option> })
+                            .map(|(i, (c, m))| view! { <option value=i.to_string() selected=move || spec.get() == i>{move || spec_text(*c, *m, lang())}</option> })
                             .collect_view()}
                     </select>
                 </div>
@@ -201,11 +230,13 @@ pub fn CreateService() -> impl IntoView {
                     <div class="row">
                         <label class="inline">
                             {t(Msg::MinInstances)}
-                            <input type="number" min="0" max="50" bind:value=min />
+                            <input id="svc-min" type="number" min="0" max="50" bind:value=min
+                                aria-invalid=move || instances_error().is_some().to_string() />
                         </label>
                         <label class="inline">
                             {t(Msg::MaxInstances)}
-                            <input type="number" min="0" max="50" bind:value=max />
+                            <input type="number" min="0" max="50" bind:value=max
+                                aria-invalid=move || instances_error().is_some().to_string() />
                         </label>
                     </div>
                     <p id="svc-instances-help" class="help">{t(Msg::InstancesHelp)}</p>
@@ -217,15 +248,15 @@ pub fn CreateService() -> impl IntoView {
                         <label class="inline">
                             <input type="checkbox" bind:checked=cpu_on />
                             {t(Msg::CpuAbove)}
-                            <input type="number" min="1" max="100" bind:value=cpu_at disabled=move || !cpu_on.get() />
+                            <input id="svc-cpu-at" type="number" min="1" max="100" bind:value=cpu_at disabled=move || !cpu_on.get() />
                         </label>
                         <label class="inline">
                             <input type="checkbox" bind:checked=mem_on />
                             {t(Msg::MemAbove)}
-                            <input type="number" min="1" max="100" bind:value=mem_at disabled=move || !mem_on.get() />
+                            <input id="svc-mem-at" type="number" min="1" max="100" bind:value=mem_at disabled=move || !mem_on.get() />
                         </label>
                     </div>
-                    <p id="svc-scaling-error" class="field-error" aria-live="polite">{threshold_error}</p>
+                    <p id="svc-scaling-error" class="field-error" aria-live="polite">{move || threshold_error().map(|(_, m)| m)}</p>
                 </fieldset>
                 <fieldset class="field">
                     <legend>{t(Msg::LogCollection)}</legend>
@@ -255,51 +286,13 @@ pub fn CreateService() -> impl IntoView {
                         </div>
                     </Show>
                 </fieldset>
-                <fieldset class="field" aria-describedby="svc-vars-help svc-vars-error">
-                    <legend>{t(Msg::EnvVars)}</legend>
-                    <For each=move || vars.get() key=|v| v.id let:var>
-                        <div class="row">
-                            <label class="inline">{t(Msg::EnvVarName)} <input bind:value=var.name spellcheck="false" /></label>
-                            <label class="inline">
-                                {t(Msg::EnvVarValue)}
-                                <input bind:value=var.value spellcheck="false"
-                                    type=move || if rules::looks_secret(&var.name.get()) { "password" } else { "text" } />
-                            </label>
-                            <button type="button" class="button" on:click=move |_| vars.update(|l| l.retain(|v| v.id != var.id))>
-                                {t(Msg::Remove)}
-                            </button>
-                        </div>
-                    </For>
-                    <div class="row">
-                        <button type="button" class="button" on:click=move |_| add_var(String::new(), String::new())>
-                            {t(Msg::AddVariable)}
-                        </button>
-                        <label class="inline">
-                            {t(Msg::PasteVars)}
-                            <input bind:value=paste spellcheck="false" placeholder="a=1&b=2" />
-                        </label>
-                        <button type="button" class="button" on:click=move |_| {
-                            if let Ok(pairs) = rules::env_params(&paste.get_untracked()) {
-                                for (n, v) in pairs {
-                                    add_var(n, v);
-                                }
-                                paste.set(String::new());
-                            }
-                        }>{t(Msg::ParseVars)}</button>
-                    </div>
-                    <p id="svc-vars-help" class="help">{t(Msg::PasteVarsHelp)}</p>
-                    <p id="svc-vars-error" class="field-error" aria-live="polite">
-                        {move || var_error().or_else(|| {
-                            let p = paste.get();
-                            (!p.is_empty()).then(|| rules::env_params(&p).err().map(|e| rule_error(&e, lang()))).flatten()
-                        })}
-                    </p>
-                </fieldset>
-                <div class="field">
-                    <label for="svc-remark">{t(Msg::Remark)}</label>
-                    <input id="svc-remark" bind:value=remark />
-                </div>
-                <ErrorNote error=Signal::derive(move || deploy.value().get().and_then(Result::err)) />
+                <VarsField vars />
+                <Field id="svc-remark" label=Msg::Remark help=None error=Signal::derive(remark_error)>
+                    <input id="svc-remark" bind:value=remark aria-describedby="svc-remark-error"
+                        aria-invalid=move || remark_error().is_some().to_string() />
+                </Field>
+                <ErrorSummary id="svc-summary" errors shown=attempted />
+                <ErrorNote error=form_error />
                 <div class="actions">
                     <button class="button primary" type="submit" disabled=move || deploy.pending().get()>
                         {move || if deploy.pending().get() { t(Msg::Deploying)() } else { t(Msg::Deploy)() }}
@@ -309,73 +302,5 @@ pub fn CreateService() -> impl IntoView {
             </form>
             <CostPreview spec=spec_pair min_num />
         </div>
-    }
-}
-
-fn yuan(v: f64) -> String {
-    format!("¥{v:.2}")
-}
-
-/// Low-cost versus high-availability for the chosen spec, side by side.
-#[component]
-pub fn CostPreview(#[prop(into)] spec: Signal<(f64, f64)>, #[prop(into)] min_num: Signal<u32>) -> impl IntoView {
-    let minutes = RwSignal::new("5".to_string());
-    let cpu_price = RwSignal::new(Prices::default().cny_per_core_hour.to_string());
-    let mem_price = RwSignal::new(Prices::default().cny_per_gib_hour.to_string());
-    let prices = move || Prices {
-        cny_per_core_hour: cpu_price.get().parse().unwrap_or(0.0),
-        cny_per_gib_hour: mem_price.get().parse().unwrap_or(0.0),
-    };
-    let deploy_minutes = move || minutes.get().parse::<f64>().unwrap_or(5.0).max(0.0);
-    // High availability keeps at least one instance; show the chosen minimum when above zero.
-    let ha_min = move || min_num.get().max(1);
-    let row = move |min: u32| {
-        let (cpu, mem) = spec.get();
-        let d = cost::deploy_usage(cpu, mem, min, deploy_minutes());
-        let idle = cost::idle_per_month(cpu, mem, min);
-        (d, idle)
-    };
-    let cell = move |min: u32| {
-        let (d, idle) = row(min);
-        let p = prices();
-        view! {
-            <td>
-                {format!("{:.1} core·min · {:.1} GiB·min", d.core_min, d.gib_min)}
-                <br />
-                <span class="muted">{yuan(d.cny(p))}</span>
-            </td>
-            <td>{yuan(idle.cny(p))}</td>
-        }
-    };
-    view! {
-        <aside class=style::cost aria-labelledby="cost-title">
-            <h2 id="cost-title" class="h3">{t(Msg::CostTitle)}</h2>
-            <table class="table">
-                <thead>
-                    <tr>
-                        <th scope="col"><span class="sr-only">{t(Msg::Spec)}</span></th>
-                        <th scope="col">{t(Msg::CostDeploy)}</th>
-                        <th scope="col">{t(Msg::CostIdle)}</th>
-                    </tr>
-                </thead>
-                <tbody>
-                    <tr data-testid="cost-low">
-                        <th scope="row">{t(Msg::CostLowCost)}</th>
-                        {move || cell(0)}
-                    </tr>
-                    <tr data-testid="cost-ha">
-                        <th scope="row">{t(Msg::CostHa)} {move || format!(" (min {})", ha_min())}</th>
-                        {move || cell(ha_min())}
-                    </tr>
-                </tbody>
-            </table>
-            <div class="row">
-                <label class="inline">{t(Msg::CostAssume)} <input type="number" min="0" step="1" bind:value=minutes /></label>
-                <label class="inline">{t(Msg::CpuPrice)} <input type="number" min="0" step="0.001" bind:value=cpu_price /></label>
-                <label class="inline">{t(Msg::MemPrice)} <input type="number" min="0" step="0.001" bind:value=mem_price /></label>
-            </div>
-            <p class="help">{t(Msg::CostNote)}</p>
-            <a href="/cost">{t(Msg::CostExamples)}</a>
-        </aside>
     }
 }

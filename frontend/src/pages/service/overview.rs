@@ -1,0 +1,194 @@
+//! What the service is now: its status (a running deploy included), domain,
+//! online version, source, settings and variables; and its instances.
+
+use console_shared::actions::{DescribeCloudRunServerDetailResponse, VersionPodInstance};
+use console_shared::dto::{ApiError, RevealSecrets, RevealedSecrets};
+use console_shared::permissions::Endpoint;
+use console_shared::rules::{SECRET_MASK, dockerfile_path, looks_secret};
+use leptos::prelude::*;
+
+use super::{RunningLink, ServiceCtx};
+use crate::api;
+use crate::components::{ErrorNote, Reason, TableScroll, cloud_time, not_ready, zoned};
+use crate::i18n::{Msg, lang, settings_line, status_text, t};
+use crate::pages::env_layout::EnvCtx;
+
+/// The overview, redrawn only when the service's answer changes.
+#[component]
+pub fn Overview(detail: Memo<Option<DescribeCloudRunServerDetailResponse>>) -> impl IntoView {
+    move || detail.get().map(|detail| view! { <OverviewBody detail /> })
+}
+
+/// The status badge: "Deploying", with a link to the deploy, while one runs.
+#[component]
+fn StatusBadge(status: String) -> impl IntoView {
+    let svc = expect_context::<ServiceCtx>();
+    let online = status == "normal";
+    view! {
+        <p class="row" data-testid="service-status">
+            <span class="badge" class:ok=move || online && !svc.busy.get() class:busy=move || svc.busy.get()>
+                {move || if svc.busy.get() { t(Msg::StatusDeploying)().to_string() } else { status_text(&status, lang()) }}
+            </span>
+            <RunningLink />
+        </p>
+    }
+}
+
+#[component]
+fn OverviewBody(detail: DescribeCloudRunServerDetailResponse) -> impl IntoView {
+    let base = detail.base_info;
+    let c = detail.server_config;
+    let domain = base.default_domain_name.clone();
+    // The BFF sends secret-looking values masked; masking here too keeps a
+    // cloud that answers unmasked from showing them.
+    let vars: Vec<(String, String)> = serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(&c.env_params)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(k, v)| {
+            let shown =
+                if looks_secret(&k) { SECRET_MASK.to_string() } else { v.as_str().unwrap_or_default().to_string() };
+            (k, shown)
+        })
+        .collect();
+    let has_secrets = vars.iter().any(|(k, _)| looks_secret(k));
+    let revealed = reveal_action(base.server_name.clone());
+    let policies = c
+        .policy_details
+        .iter()
+        .map(|p| format!("{} > {}%", p.policy_type, p.policy_threshold))
+        .collect::<Vec<_>>()
+        .join(", ");
+    view! {
+        <section class="stack" aria-labelledby="service-title">
+            <div class="page-head">
+                <h2 id="service-title">{base.server_name.clone()}</h2>
+                <StatusBadge status=base.status.clone() />
+            </div>
+            <dl class="facts">
+                <dt>{t(Msg::ColDomain)}</dt>
+                <dd>
+                    <a class="break" href=domain.clone() target="_blank" rel="noopener noreferrer" data-testid="service-domain">{domain.clone()}</a>
+                    <p class="warning">{t(Msg::DefaultDomainWarning)}</p>
+                </dd>
+                <dt>{t(Msg::OnlineVersion)}</dt>
+                <dd>
+                    {if detail.online_version_infos.is_empty() {
+                        view! { <span>{t(Msg::NothingOnline)}</span> }.into_any()
+                    } else {
+                        detail.online_version_infos.into_iter().map(|v| view! {
+                            <span data-testid="online-version"><code>{v.version_name}</code> " · " <code class="break">{v.image_url}</code> " · " {t(Msg::Traffic)} " " {v.flow_ratio} "%"</span>
+                        }).collect_view().into_any()
+                    }}
+                </dd>
+                <dt>{t(Msg::Source)}</dt>
+                <dd data-testid="service-source">
+                    {if c.has_dockerfile {
+                        let path = dockerfile_path(&c.build_dir, &c.dockerfile);
+                        view! { {t(Msg::SourcePackage)} " · " {t(Msg::BuiltFrom)} " " <code>{path}</code> }.into_any()
+                    } else {
+                        t(Msg::SourceImage).into_any()
+                    }}
+                </dd>
+                <dt>{t(Msg::Settings)}</dt>
+                <dd>
+                    {move || format!(
+                        "{} · {policies} · {}: {}",
+                        settings_line(c.cpu, c.mem, c.port, c.min_num, c.max_num, lang()),
+                        Msg::LogCollection.text(lang()),
+                        c.log_type
+                    )}
+                </dd>
+                <dt>{t(Msg::EnvVars)}</dt>
+                <dd>
+                    {if vars.is_empty() {
+                        t(Msg::NoEnvVars).into_any()
+                    } else {
+                        vars.into_iter().map(|(k, masked)| {
+                            let shown = move || {
+                                let plain = revealed.value().with(|r| match r {
+                                    Some(Ok(r)) => r.env_params.get(&k).map(|v| format!("{k}={v}")),
+                                    _ => None,
+                                });
+                                plain.unwrap_or_else(|| format!("{k}={masked}"))
+                            };
+                            view! { <code class="break">{shown}</code> " " }
+                        }).collect_view().into_any()
+                    }}
+                    <Show when=move || has_secrets>
+                        <RevealButton revealed />
+                    </Show>
+                </dd>
+            </dl>
+        </section>
+    }
+}
+
+/// The running instances (R-INS-1).
+#[component]
+pub fn Instances(pods: Memo<Option<Result<Vec<VersionPodInstance>, ApiError>>>) -> impl IntoView {
+    view! {
+        <section class="stack" aria-labelledby="instances-title">
+            <h3 id="instances-title" class="h3">{t(Msg::Instances)}</h3>
+            <p class="help">{t(Msg::InstancesIntro)}</p>
+            {move || match not_ready(pods.get()) {
+                Err(pending) => pending,
+                Ok(list) if list.is_empty() => view! { <p>{t(Msg::NoInstances)}</p> }.into_any(),
+                Ok(list) => view! {
+                    <TableScroll label=Signal::derive(move || t(Msg::Instances)().to_string())>
+                        <table class="table" data-testid="instances">
+                            <caption class="sr-only">{t(Msg::Instances)}</caption>
+                            <thead>
+                                <tr>
+                                    <th scope="col">{t(Msg::ColInstance)}</th>
+                                    <th scope="col">{t(Msg::ColStatus)}</th>
+                                    <th scope="col">{move || zoned(t(Msg::ColCreated)())}</th>
+                                </tr>
+                            </thead>
+                            <tbody>
+                                {list.into_iter().map(|p| view! {
+                                    <tr>
+                                        <td><code>{p.pod_id}</code></td>
+                                        <td><span class="badge ok">{move || status_text(&p.status, lang())}</span></td>
+                                        <td class="nowrap">{cloud_time(&p.create_time)}</td>
+                                    </tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    </TableScroll>
+                }.into_any(),
+            }}
+        </section>
+    }
+}
+
+/// Asks the BFF for the unmasked variables of the online configuration.
+fn reveal_action(service: String) -> Action<(), Result<RevealedSecrets, ApiError>> {
+    let ctx = expect_context::<EnvCtx>();
+    Action::new_local(move |_: &()| {
+        let url =
+            format!("/api/envs/{}/services/{}/secrets", api::enc(&ctx.env_id.get_untracked()), api::enc(&service));
+        async move { api::json::<RevealSecrets, RevealedSecrets>("POST", &url, Some(&RevealSecrets::default())).await }
+    })
+}
+
+/// Secret values stay masked until a developer asks, on the record.
+#[component]
+fn RevealButton(revealed: Action<(), Result<RevealedSecrets, ApiError>>) -> impl IntoView {
+    let ctx = expect_context::<EnvCtx>();
+    let why_not = Signal::derive(move || ctx.denial(Endpoint::RevealSecrets.rule().need).filter(|r| !r.is_empty()));
+    let locked = Signal::derive(move || ctx.denial(Endpoint::RevealSecrets.rule().need).is_some());
+    let shown = move || matches!(revealed.value().get(), Some(Ok(_)));
+    let described = move || if why_not.with(Option::is_some) { "reveal-help reveal-why" } else { "reveal-help" };
+    view! {
+        <div class="row">
+            <button class="button" type="button" aria-describedby=described
+                disabled=move || locked.get() || revealed.pending().get() || shown()
+                on:click=move |_| { revealed.dispatch(()); }>
+                {t(Msg::RevealSecrets)}
+            </button>
+            <span id="reveal-help" class="help">{t(Msg::RevealSecretsHelp)}</span>
+        </div>
+        <Reason id="reveal-why" text=why_not />
+        <ErrorNote error=Signal::derive(move || revealed.value().get().and_then(Result::err)) />
+    }
+}

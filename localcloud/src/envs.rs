@@ -28,14 +28,10 @@ pub(crate) struct EnvRow {
 
 const CHANNELS: [&str; 3] = ["wechat", "cloud", "weda"];
 
-fn invalid(field: &str, why: impl std::fmt::Display) -> CloudError {
-    CloudError::new(codes::INVALID_PARAMETER_VALUE, format!("The parameter `{field}` {why}."))
-}
-
 fn one_of(field: &str, value: &Option<String>, allowed: &[&str]) -> Result<(), CloudError> {
     match value {
         Some(v) if !allowed.contains(&v.as_str()) => {
-            Err(invalid(field, format!("must be one of {}", allowed.join(", "))))
+            Err(CloudError::invalid_value(field, format!("must be one of {}", allowed.join(", "))))
         }
         _ => Ok(()),
     }
@@ -86,10 +82,10 @@ pub async fn create(
             "The region (X-TC-Region) is missing: an environment's region is chosen at creation and can never change.",
         )
     })?;
-    rules::package_type(&req.package_type).map_err(|e| invalid("PackageType", e))?;
+    rules::package_type(&req.package_type).map_err(|e| CloudError::invalid_value("PackageType", e))?;
     let alias = req.alias.clone().unwrap_or_default();
     if !alias.is_empty() {
-        rules::env_alias(&alias).map_err(|e| invalid("Alias", e))?;
+        rules::env_alias(&alias).map_err(|e| CloudError::invalid_value("Alias", e))?;
     }
     one_of("FreeQuota", &req.free_quota.clone().filter(|q| !q.is_empty()), &["basic"])?;
     one_of("Source", &req.source, &CHANNELS)?;
@@ -109,7 +105,7 @@ pub async fn create(
 
     let env_id = match req.env_id.as_deref().filter(|id| !id.is_empty()) {
         Some(id) => {
-            rules::env_alias(id).map_err(|e| invalid("EnvId", e))?;
+            rules::env_alias(id).map_err(|e| CloudError::invalid_value("EnvId", e))?;
             if id_taken(state, id).await? {
                 return Err(CloudError::new(codes::RESOURCE_IN_USE, format!("The EnvId `{id}` is already taken.")));
             }

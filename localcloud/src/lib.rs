@@ -18,6 +18,7 @@ mod packages;
 pub mod private;
 mod protocol;
 mod receiving;
+mod service_config;
 mod services;
 mod store;
 mod task_actions;

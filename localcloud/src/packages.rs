@@ -106,10 +106,6 @@ fn signed_url(state: &State, method: &str, path: &str, expires: i64) -> String {
     format!("{}{path}?expires={expires}&sign={sign}", state.api_url)
 }
 
-fn invalid(field: &str, why: impl std::fmt::Display) -> CloudError {
-    CloudError::new(codes::INVALID_PARAMETER_VALUE, format!("The parameter `{field}` {why}."))
-}
-
 /// `DescribeCloudBaseBuildService`: a fresh upload slot for one package.
 pub async fn build_service(
     state: &State,
@@ -117,15 +113,15 @@ pub async fn build_service(
     req: DescribeCloudBaseBuildServiceRequest,
 ) -> Result<DescribeCloudBaseBuildServiceResponse, CloudError> {
     envs::find(state, &req.env_id, region).await?;
-    rules::service_name(&req.service_name).map_err(|e| invalid("ServiceName", e))?;
+    rules::service_name(&req.service_name).map_err(|e| CloudError::invalid_value("ServiceName", e))?;
     if let Some(b) = req.ci_business.as_deref().filter(|b| !b.is_empty())
         && !matches!(b, "cloudbaserun" | "framework-ci")
     {
-        return Err(invalid("CIBusiness", "must be cloudbaserun or framework-ci"));
+        return Err(CloudError::invalid_value("CIBusiness", "must be cloudbaserun or framework-ci"));
     }
     let suffix = req.suffix.as_deref().filter(|s| !s.is_empty()).unwrap_or(SUFFIX);
     if suffix != SUFFIX {
-        return Err(invalid("Suffix", "must be .zip: localcloud builds zip packages only"));
+        return Err(CloudError::invalid_value("Suffix", "must be .zip: localcloud builds zip packages only"));
     }
     let name = format!("{}{SUFFIX}", req.service_name);
     let now = crate::now();

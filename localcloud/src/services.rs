@@ -5,10 +5,9 @@ use std::sync::Arc;
 use console_shared::actions::{
     CreateCloudRunServerRequest, DeleteCloudRunServerRequest, DeployParam, DescribeCloudRunPodListRequest,
     DescribeCloudRunPodListResponse, DescribeCloudRunServerDetailResponse, DescribeCloudRunServersRequest,
-    DescribeCloudRunServersResponse, DiffConfigItem, HpaPolicy, OnlineVersionInfo, PODS_PAGE_SIZE_DEFAULT,
-    PODS_PAGE_SIZE_MAX, ResultResponse, SERVERS_PAGE_SIZE_DEFAULT, SERVERS_PAGE_SIZE_MAX, ServerBaseConfig,
-    ServerBaseInfo, ServerRequest, TaskIdResponse, UpdateCloudRunServerRequest, UpdateCloudRunServerResponse,
-    VersionPodInstance,
+    DescribeCloudRunServersResponse, OnlineVersionInfo, PODS_PAGE_SIZE_DEFAULT, PODS_PAGE_SIZE_MAX, ResultResponse,
+    SERVERS_PAGE_SIZE_DEFAULT, SERVERS_PAGE_SIZE_MAX, ServerBaseConfig, ServerBaseInfo, ServerRequest, TaskIdResponse,
+    UpdateCloudRunServerRequest, UpdateCloudRunServerResponse, VersionPodInstance,
 };
 use console_shared::api::{CloudError, codes};
 use console_shared::region::Region;
@@ -18,6 +17,7 @@ use console_shared::time::cst_datetime;
 use crate::package_files;
 use crate::packages::{self, Package};
 use crate::protocol::internal;
+use crate::service_config::{config_from, config_over};
 use crate::tasks::{self, Job};
 use crate::{State, envs};
 
@@ -50,11 +50,7 @@ fn not_found(name: &str) -> CloudError {
 
 /// `DeployRemark` / `OperatorRemark`: short, one line (refused, not cut).
 pub(crate) fn check_remark(field: &str, remark: Option<&str>) -> Result<(), CloudError> {
-    remark.map_or(Ok(()), |r| rules::remark(r).map_err(|e| invalid(field, e)))
-}
-
-pub(crate) fn invalid(field: &str, why: impl std::fmt::Display) -> CloudError {
-    CloudError::new(codes::INVALID_PARAMETER_VALUE, format!("The parameter `{field}` {why}."))
+    remark.map_or(Ok(()), |r| rules::remark(r).map_err(|e| CloudError::invalid_value(field, e)))
 }
 
 /// A service is found only in its own environment: the key is (EnvId,
@@ -73,173 +69,6 @@ pub(crate) async fn find(
         .await
         .map_err(|e| internal(&e))?
         .ok_or_else(|| not_found(name))
-}
-
-/// Reads the deprecated `ServerConfig`, then `Items`, over the defaults of
-/// R-INS-2/R-INS-3 and validates each value with the shared rules.
-fn config_from(
-    env: &str,
-    name: &str,
-    server_config: Option<&ServerBaseConfig>,
-    items: &[DiffConfigItem],
-) -> Result<ServerBaseConfig, CloudError> {
-    let c = ServerBaseConfig {
-        env_id: env.into(),
-        server_name: name.into(),
-        open_access_types: vec!["PUBLIC".into()],
-        cpu: 0.5,
-        mem: 1.0,
-        min_num: 0,
-        max_num: 50,
-        policy_details: vec![
-            HpaPolicy { policy_type: "cpu".into(), policy_threshold: 60 },
-            HpaPolicy { policy_type: "mem".into(), policy_threshold: 60 },
-        ],
-        custom_logs: "stdout".into(),
-        env_params: "{}".into(),
-        initial_delay_seconds: 2,
-        create_time: String::new(),
-        port: 80,
-        has_dockerfile: false,
-        dockerfile: String::new(),
-        build_dir: String::new(),
-        log_type: "default".into(),
-        ..Default::default()
-    };
-    config_over(c, server_config, items)
-}
-
-/// The fields the deprecated `ServerConfig` sets (non-empty, non-zero) over `base`.
-fn with_server_config(base: ServerBaseConfig, given: &ServerBaseConfig) -> ServerBaseConfig {
-    let text = |given: &String, base: String| if given.is_empty() { base } else { given.clone() };
-    let list = |given: &Vec<String>, base: Vec<String>| if given.is_empty() { base } else { given.clone() };
-    ServerBaseConfig {
-        env_id: base.env_id,
-        server_name: base.server_name,
-        create_time: base.create_time,
-        open_access_types: list(&given.open_access_types, base.open_access_types),
-        cpu: if given.cpu > 0.0 { given.cpu } else { base.cpu },
-        mem: if given.mem > 0.0 { given.mem } else { base.mem },
-        // Zero instances is a real choice (R-INS-3): a ServerConfig names both.
-        min_num: given.min_num,
-        max_num: if given.max_num > 0 { given.max_num } else { base.max_num },
-        policy_details: if given.policy_details.is_empty() {
-            base.policy_details
-        } else {
-            given.policy_details.clone()
-        },
-        custom_logs: text(&given.custom_logs, base.custom_logs),
-        env_params: text(&given.env_params, base.env_params),
-        initial_delay_seconds: if given.initial_delay_seconds > 0 {
-            given.initial_delay_seconds
-        } else {
-            base.initial_delay_seconds
-        },
-        port: if given.port > 0 { given.port } else { base.port },
-        has_dockerfile: given.has_dockerfile || base.has_dockerfile,
-        dockerfile: text(&given.dockerfile, base.dockerfile),
-        build_dir: text(&given.build_dir, base.build_dir),
-        log_type: text(&given.log_type, base.log_type),
-        log_set_id: text(&given.log_set_id, base.log_set_id),
-        log_topic_id: text(&given.log_topic_id, base.log_topic_id),
-        log_parse_type: text(&given.log_parse_type, base.log_parse_type),
-        operation_mode: text(&given.operation_mode, base.operation_mode),
-        session_affinity: text(&given.session_affinity, base.session_affinity),
-        internal_access: text(&given.internal_access, base.internal_access),
-        tag: text(&given.tag, base.tag),
-        entry_point: list(&given.entry_point, base.entry_point),
-        cmd: list(&given.cmd, base.cmd),
-    }
-}
-
-/// Applies the deprecated `ServerConfig`, then `Items`, over a configuration
-/// and validates the result. Every documented key is kept; one localcloud
-/// cannot honour is refused, never dropped.
-fn config_over(
-    c: ServerBaseConfig,
-    server_config: Option<&ServerBaseConfig>,
-    items: &[DiffConfigItem],
-) -> Result<ServerBaseConfig, CloudError> {
-    let mut c = match server_config {
-        Some(given) => with_server_config(c, given),
-        None => c,
-    };
-    for item in items {
-        let array = || item.array_value.clone().ok_or_else(|| invalid(&item.key, "needs ArrayValue"));
-        let int = || item.int_value.ok_or_else(|| invalid(&item.key, "needs IntValue"));
-        let float = || item.float_value.ok_or_else(|| invalid(&item.key, "needs FloatValue"));
-        let string = || item.value.clone().ok_or_else(|| invalid(&item.key, "needs Value"));
-        match item.key.as_str() {
-            "Port" => c.port = int()?,
-            "CpuSpecs" => c.cpu = float()?,
-            "MemSpecs" => c.mem = float()?,
-            "MinNum" => c.min_num = int()?,
-            "MaxNum" => c.max_num = int()?,
-            "PolicyDetails" => c.policy_details = item.policy_details.clone().unwrap_or_default(),
-            "EnvParam" => c.env_params = string()?,
-            "LogType" => c.log_type = string()?,
-            "LogPath" => c.custom_logs = string()?,
-            "Dockerfile" => c.dockerfile = string()?,
-            "BuildDir" => c.build_dir = string()?,
-            "HasDockerfile" => {
-                c.has_dockerfile = item.bool_value.ok_or_else(|| invalid(&item.key, "needs BoolValue"))?
-            }
-            // Kept and shown; localcloud's workload does not act on them.
-            "LogSetId" => c.log_set_id = string()?,
-            "LogTopicId" => c.log_topic_id = string()?,
-            "LogParseType" => c.log_parse_type = string()?,
-            "OperationMode" => c.operation_mode = string()?,
-            "SessionAffinity" => c.session_affinity = string()?,
-            "InternalAccess" => c.internal_access = string()?,
-            "Tag" => c.tag = string()?,
-            "AccessTypes" => c.open_access_types = array()?,
-            "EntryPoint" => c.entry_point = array()?,
-            "Cmd" => c.cmd = array()?,
-            "TimerScale" | "VpcConf" | "VolumesConf" | "PublicNetConf" => {
-                return Err(invalid(&item.key, "is not available in localcloud (no timers, VPCs, volumes or NAT)"));
-            }
-            other => return Err(invalid("Items.Key", format!("`{other}` is not a configuration key"))),
-        }
-    }
-    rules::port(c.port).map_err(|e| invalid("Port", e))?;
-    rules::cpu_mem(c.cpu, c.mem).map_err(|e| invalid("CpuSpecs/MemSpecs", e))?;
-    rules::instances(c.min_num, c.max_num).map_err(|e| invalid("MinNum/MaxNum", e))?;
-    for p in &c.policy_details {
-        if !matches!(p.policy_type.as_str(), "cpu" | "mem") {
-            return Err(invalid("PolicyDetails.PolicyType", "must be cpu or mem"));
-        }
-        rules::threshold(p.policy_threshold).map_err(|e| invalid("PolicyDetails.PolicyThreshold", e))?;
-    }
-    let vars: serde_json::Map<String, serde_json::Value> =
-        serde_json::from_str(&c.env_params).map_err(|_| invalid("EnvParam", "must be a JSON object of strings"))?;
-    for (name, value) in &vars {
-        rules::env_var_name(name).map_err(|e| invalid("EnvParam", format!("has a bad name `{name}`: {e}")))?;
-        if !value.is_string() {
-            return Err(invalid("EnvParam", format!("gives `{name}` a {value} value; every value must be a string")));
-        }
-    }
-    if !matches!(c.log_type.as_str(), "none" | "default" | "custom") {
-        return Err(invalid("LogType", "must be none, default or custom"));
-    }
-    let one_of = |field: &str, value: &str, allowed: &[&str]| {
-        if value.is_empty() || allowed.contains(&value) {
-            Ok(())
-        } else {
-            Err(invalid(field, format!("must be one of {}", allowed.join(", "))))
-        }
-    };
-    one_of("LogParseType", &c.log_parse_type, &["json", "line"])?;
-    one_of("OperationMode", &c.operation_mode, &["noScale", "condScale", "alwaysScale", "custom", "manualScale"])?;
-    one_of("SessionAffinity", &c.session_affinity, &["open", "close"])?;
-    one_of("InternalAccess", &c.internal_access, &["open", "close"])?;
-    for access in &c.open_access_types {
-        one_of("AccessTypes", access, &["PUBLIC", "OA", "MINIAPP", "VPC"])?;
-    }
-    if !c.dockerfile.is_empty() {
-        rules::dockerfile_name(&c.dockerfile).map_err(|e| invalid("Dockerfile", e))?;
-    }
-    rules::build_dir(&c.build_dir).map_err(|e| invalid("BuildDir", e))?;
-    Ok(c)
 }
 
 /// `<service>-<env>` as a DNS label; after a deletion, `<service>-<n>-<env>`
@@ -269,7 +98,7 @@ pub async fn create(
     req: CreateCloudRunServerRequest,
 ) -> Result<TaskIdResponse, CloudError> {
     envs::find(state, &req.env_id, region).await?;
-    rules::service_name(&req.server_name).map_err(|e| invalid("ServerName", e))?;
+    rules::service_name(&req.server_name).map_err(|e| CloudError::invalid_value("ServerName", e))?;
     let items = req.items.as_deref().unwrap_or_default();
     let config = config_from(&req.env_id, &req.server_name, req.server_config.as_ref(), items)?;
     let source = source_of(state, &req.env_id, &req.deploy_info).await?;
@@ -416,7 +245,7 @@ async fn refuse_while_deploying(
 fn page_size(asked: Option<i64>, default: i64, max: i64) -> Result<i64, CloudError> {
     match asked.unwrap_or(0) {
         0 => Ok(default),
-        n if n < 0 => Err(invalid("PageSize", "must not be negative")),
+        n if n < 0 => Err(CloudError::invalid_value("PageSize", "must not be negative")),
         n => Ok(n.min(max)),
     }
 }
@@ -433,31 +262,33 @@ async fn source_of(state: &State, env: &str, deploy: &DeployParam) -> Result<Sou
     match deploy.release_type.as_deref() {
         None | Some("" | "FULL") => {}
         Some("GRAY") => {
-            return Err(invalid(
+            return Err(CloudError::invalid_value(
                 "DeployInfo.ReleaseType",
                 "`GRAY` asks for a gray release, which localcloud does not run yet: deploy with `FULL`",
             ));
         }
-        Some(other) => return Err(invalid("DeployInfo.ReleaseType", format!("`{other}` must be GRAY or FULL"))),
+        Some(other) => {
+            return Err(CloudError::invalid_value("DeployInfo.ReleaseType", format!("`{other}` must be GRAY or FULL")));
+        }
     }
     match deploy.deploy_type.as_str() {
         "image" => {
             let image = required(&deploy.image_url, "ImageUrl")?;
-            rules::image_reference(&image).map_err(|e| invalid("DeployInfo.ImageUrl", e))?;
+            rules::image_reference(&image).map_err(|e| CloudError::invalid_value("DeployInfo.ImageUrl", e))?;
             Ok(Source::Image(image))
         }
         "package" => {
             let name = required(&deploy.package_name, "PackageName")?;
             let version = required(&deploy.package_version, "PackageVersion")?;
             let package = packages::find(state, env, &name, &version).await?.ok_or_else(|| {
-                invalid(
+                CloudError::invalid_value(
                     "DeployInfo.PackageVersion",
                     format!("names no uploaded package: `{name}` version `{version}` was never PUT to its upload URL"),
                 )
             })?;
             Ok(Source::Package(package))
         }
-        other => Err(invalid(
+        other => Err(CloudError::invalid_value(
             "DeployInfo.DeployType",
             format!("`{other}` is not supported by localcloud; use image or package"),
         )),
@@ -552,7 +383,7 @@ pub async fn describe(
     let size = page_size(req.page_size, SERVERS_PAGE_SIZE_DEFAULT, SERVERS_PAGE_SIZE_MAX)?;
     let page = match req.page_num.unwrap_or(0) {
         0 => 1,
-        n if n < 0 => return Err(invalid("PageNum", "must not be negative")),
+        n if n < 0 => return Err(CloudError::invalid_value("PageNum", "must not be negative")),
         n => n,
     };
     let name = req.server_name.unwrap_or_default();

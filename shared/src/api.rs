@@ -38,6 +38,11 @@ impl CloudError {
     pub fn new(code: impl Into<String>, message: impl Into<String>) -> Self {
         CloudError { code: code.into(), message: message.into() }
     }
+
+    /// `InvalidParameterValue`, worded the same way for every field.
+    pub fn invalid_value(field: &str, why: impl std::fmt::Display) -> Self {
+        CloudError::new(codes::INVALID_PARAMETER_VALUE, format!("The parameter `{field}` {why}."))
+    }
 }
 
 /// The codes this project produces, named once (CLOUD-API.md §1.8, §3.4).

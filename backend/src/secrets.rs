@@ -1,8 +1,7 @@
 //! Secret-looking variables (`rules::looks_secret`, the same rule the SPA
-//! uses) never travel in a plain read: the proxy masks their values in
-//! DescribeCloudRunServerDetail and DescribeVersionDetail for every role.
-//! Whoever may change them (developer and up) reads them through an explicit
-//! reveal, which is audited.
+//! uses) never travel in a plain read: the proxy masks them in every answer
+//! for every role (`rules::mask_secrets`). Whoever may change them
+//! (developer and up) reads them through an explicit reveal, here, audited.
 
 use axum::Json;
 use axum::extract::{Path, State};
@@ -24,48 +23,8 @@ use crate::auth::AuthUser;
 use crate::cloud::region_of;
 use crate::error::AppResult;
 
-/// Masks the secret values in any proxied answer, in place: every
-/// `EnvParams`/`EnvParam` string wherever it sits (the real cloud may add
-/// fields), and the `Value` of every `{"Key": "EnvParam", …}` item.
-pub fn mask(response: &mut Value) {
-    match response {
-        Value::Object(map) => {
-            let is_env_item = map.get("Key").and_then(Value::as_str) == Some("EnvParam");
-            for (key, value) in map.iter_mut() {
-                let holds_vars = key == "EnvParams" || key == "EnvParam" || (is_env_item && key == "Value");
-                match value {
-                    Value::String(text) if holds_vars => *text = rules::mask_env_params(text),
-                    other => mask(other),
-                }
-            }
-        }
-        Value::Array(items) => items.iter_mut().for_each(mask),
-        _ => {}
-    }
-}
-
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(reveal))
-}
-
-#[cfg(test)]
-mod tests {
-    use serde_json::json;
-
-    use super::mask;
-
-    #[test]
-    fn every_place_variables_travel_is_masked() {
-        let mut answer = json!({
-            "ServerConfig": {"EnvParams": "{\"DB_PASSWORD\":\"hunter2\",\"A\":\"b\"}"},
-            "Records": [{"Items": [{"Key": "EnvParam", "Value": "{\"API_TOKEN\":\"t0k\"}"}]}],
-            "Other": {"EnvParams": "DB_PASSWORD=hunter2"}
-        });
-        mask(&mut answer);
-        let text = answer.to_string();
-        assert!(!text.contains("hunter2") && !text.contains("t0k"), "{text}");
-        assert!(text.contains(r#"\"A\":\"b\""#), "other values stay: {text}");
-    }
 }
 
 #[utoipa::path(post, path = "/api/envs/{env}/services/{service}/secrets", tag = "deploys",

@@ -8,7 +8,6 @@
 
 mod build;
 mod build_log;
-mod build_steps;
 mod deploy;
 mod dockerfile;
 mod envs;
@@ -83,7 +82,7 @@ pub struct State {
     pub(crate) receiving: receiving::Receiving,
     /// How a cancel reaches a running deploy task.
     pub(crate) cancels: tasks::Cancels,
-    /// Build work running on the blocking pool at once (`build_steps`).
+    /// Build work running on the blocking pool at once (`tasks::build_steps`).
     pub(crate) builds: Arc<tokio::sync::Semaphore>,
 }
 
@@ -143,7 +142,7 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
         package_quota_bytes: config.package_quota_bytes_per_env,
         receiving: receiving::Receiving::default(),
         cancels: tasks::Cancels::default(),
-        builds: Arc::new(tokio::sync::Semaphore::new(build_steps::BUILDS_AT_ONCE)),
+        builds: Arc::new(tokio::sync::Semaphore::new(tasks::BUILDS_AT_ONCE)),
     });
     tasks::recover(&state).await?;
     package_files::sweep_at_start(&state).await?;

@@ -349,6 +349,27 @@ pub fn mask_env_params(env_params: &str) -> String {
     serde_json::Value::Object(vars).to_string()
 }
 
+/// Masks the secret values in any cloud answer, in place: every
+/// `EnvParams`/`EnvParam` string wherever it sits (the real cloud may add
+/// fields), and the `Value` of every `{"Key": "EnvParam", …}` item.
+pub fn mask_secrets(answer: &mut serde_json::Value) {
+    use serde_json::Value;
+    match answer {
+        Value::Object(map) => {
+            let is_env_item = map.get("Key").and_then(Value::as_str) == Some("EnvParam");
+            for (key, value) in map.iter_mut() {
+                let holds_vars = key == "EnvParams" || key == "EnvParam" || (is_env_item && key == "Value");
+                match value {
+                    Value::String(text) if holds_vars => *text = mask_env_params(text),
+                    other => mask_secrets(other),
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(mask_secrets),
+        _ => {}
+    }
+}
+
 /// Names that look like secrets: their values are masked in the form and
 /// never echoed by the built-in workload. Broad on purpose: masking a plain
 /// value costs a click to reveal it, echoing a secret cannot be undone.
@@ -487,6 +508,19 @@ mod tests {
         assert!(remark("hotfix 2").is_ok());
         assert_eq!(remark(&"r".repeat(REMARK_MAX + 1)), Err(RuleError::TooLong(REMARK_MAX)));
         assert_eq!(remark("a\nb"), Err(RuleError::InvalidChar('\n')));
+    }
+
+    #[test]
+    fn every_place_variables_travel_is_masked() {
+        let mut answer = serde_json::json!({
+            "ServerConfig": {"EnvParams": "{\"DB_PASSWORD\":\"hunter2\",\"A\":\"b\"}"},
+            "Records": [{"Items": [{"Key": "EnvParam", "Value": "{\"API_TOKEN\":\"t0k\"}"}]}],
+            "Other": {"EnvParams": "DB_PASSWORD=hunter2"}
+        });
+        mask_secrets(&mut answer);
+        let text = answer.to_string();
+        assert!(!text.contains("hunter2") && !text.contains("t0k"), "{text}");
+        assert!(text.contains(r#"\"A\":\"b\""#), "other values stay: {text}");
     }
 
     #[test]

@@ -10,10 +10,10 @@
 
 use std::time::Duration;
 
+use super::{DbResult, Job, NO_CONTAINERS, StepOutcome, log, log_all};
 use crate::build::{self, Budget};
 use crate::packages::Package;
 use crate::services::Source;
-use crate::tasks::{DbResult, Job, NO_CONTAINERS, StepOutcome, log, log_all};
 use crate::{State, build_log, dockerfile};
 
 /// The longest one piece of build work may take: far more than any real

@@ -2,6 +2,10 @@
 //! persisted as it happens (R-DEP-5), so a record outlives its deploy and a
 //! restart finds a consistent state; `task_actions` reads it back.
 
+mod build_steps;
+
+pub use build_steps::BUILDS_AT_ONCE;
+
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -10,7 +14,6 @@ use std::time::Duration;
 use console_shared::actions::{ServerBaseConfig, steps};
 use tokio_util::sync::CancellationToken;
 
-use crate::build_steps;
 use crate::deploy::{self, IMAGE_MISSING, IMAGE_SLOW_START, IMAGE_STEPS, PACKAGE_STEPS};
 use crate::services::Source;
 use crate::{State, build, package_files};

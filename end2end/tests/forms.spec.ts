@@ -45,18 +45,27 @@ test('a create-service submit with errors focuses the first and lists them all, 
   await page.getByRole('button', { name: 'Create and deploy' }).click();
   await expect(paste).toBeFocused();
   await expect(summary.getByRole('link', { name: 'Environment variables: “1abc=2”: Start with a letter.' })).toBeVisible();
-  await paste.fill('GOOD=1&ALSO_GOOD=2');
+  await paste.fill('GOOD=1&API_TOKEN=s3cret-value');
   await expect(summary.getByRole('link', { name: /Press “Add these”/ })).toBeVisible();
   await page.getByRole('button', { name: 'Add these' }).click();
   await expect(summary).toBeHidden();
   await expect(page.locator('#svc-var-0-name')).toHaveValue('GOOD');
   await page.locator('#svc-var-1-name').fill('BAD-NAME');
   await expect(page.locator('#svc-vars-error')).toHaveText("“BAD-NAME”: '-' is not allowed: use letters, digits and '_'.");
-  await page.locator('#svc-var-1-name').fill('ALSO_GOOD');
+  await page.locator('#svc-var-1-name').fill('API_TOKEN');
   await expectAccessible(page);
   await page.getByRole('button', { name: 'Create and deploy' }).click();
   await expect(page).toHaveURL(/\/services\/fresh\/tasks\/\d+$/);
   await expect(page.getByTestId('deploy-outcome')).toContainText('Deployed', { timeout: 30_000 });
+
+  // A secret-looking value stays masked until shown on purpose, and hides again.
+  await page.goto(page.url().replace(/\/tasks\/\d+$/, ''));
+  await expect(page.getByText('API_TOKEN=••••••')).toBeVisible();
+  await expect(page.getByText('s3cret-value')).toHaveCount(0);
+  await page.getByRole('button', { name: 'Show secret values' }).click();
+  await expect(page.getByText('API_TOKEN=s3cret-value')).toBeVisible();
+  await page.getByRole('button', { name: 'Hide secret values' }).click();
+  await expect(page.getByText('API_TOKEN=••••••')).toBeVisible();
 });
 
 test('creating an environment with a name already in use warns, naming the one that has it', async ({ page }) => {

@@ -203,6 +203,7 @@ messages! {
     NoAuditEntries => "Nothing matches these filters.", "没有符合筛选条件的记录。";
     AuditPages => "Audit log pages", "审计日志分页";
     RevealSecrets => "Show secret values", "显示密钥的值";
+    HideSecrets => "Hide secret values", "隐藏密钥的值";
     RevealSecretsHelp => "Values of names that look secret are hidden; showing them is recorded in the audit log.", "看起来像密钥的变量值已隐藏；显示它们会记录在审计日志中。";
     NewerEntries => "Newer entries", "较新的记录";
     OlderEntries => "Older entries", "较早的记录";

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 
 use crate::api;
 use crate::app::Session;
-use crate::components::{Reason, TableScroll, local_time, not_ready, parse_local, zone, zoned};
+use crate::components::{Reason, TableScroll, focus_by_id, local_time, not_ready, parse_local, zone, zoned};
 use crate::i18n::{Msg, lang, t, times_note};
 use crate::pages::env_layout::EnvCtx;
 
@@ -102,7 +102,8 @@ fn AuditLog(env: Option<String>) -> impl IntoView {
     };
     view! {
         <section class="stack" aria-labelledby="audit-title">
-            <h2 id="audit-title" class:sr-only=env.is_none()>{t(Msg::AuditTitle)}</h2>
+            // Focusable from script: after a page change, reading starts at the top.
+            <h2 id="audit-title" tabindex="-1" class:sr-only=env.is_none()>{t(Msg::AuditTitle)}</h2>
             <p class="muted">{t(Msg::AuditIntro)} " " {move || times_note(&zone(), lang())}</p>
             <form
                 class="filters"
@@ -145,11 +146,14 @@ fn AuditLog(env: Option<String>) -> impl IntoView {
                         <AuditTable list=page.entries />
                         <nav class="row" aria-label=move || t(Msg::AuditPages)>
                             <button class="button" type="button" disabled=move || cursors.with(Vec::is_empty)
-                                on:click=move |_| cursors.update(|c| { c.pop(); })>
+                                on:click=move |_| { cursors.update(|c| { c.pop(); }); focus_by_id("audit-title"); }>
                                 {t(Msg::NewerEntries)}
                             </button>
                             <button class="button" type="button" disabled=older.is_none()
-                                on:click=move |_| if let Some(b) = older { cursors.update(|c| c.push(b)) }>
+                                on:click=move |_| if let Some(b) = older {
+                                    cursors.update(|c| c.push(b));
+                                    focus_by_id("audit-title");
+                                }>
                                 {t(Msg::OlderEntries)}
                             </button>
                         </nav>

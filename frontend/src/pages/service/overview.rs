@@ -179,12 +179,15 @@ fn RevealButton(revealed: Action<(), Result<RevealedSecrets, ApiError>>) -> impl
     let locked = Signal::derive(move || ctx.denial(Endpoint::RevealSecrets.rule().need).is_some());
     let shown = move || matches!(revealed.value().get(), Some(Ok(_)));
     let described = move || if why_not.with(Option::is_some) { "reveal-help reveal-why" } else { "reveal-help" };
+    // Once shown, the same button hides them again (nothing is kept).
     view! {
         <div class="row">
-            <button class="button" type="button" aria-describedby=described
-                disabled=move || locked.get() || revealed.pending().get() || shown()
-                on:click=move |_| { revealed.dispatch(()); }>
-                {t(Msg::RevealSecrets)}
+            <button class="button" type="button" aria-describedby=described aria-pressed=move || shown().to_string()
+                disabled=move || locked.get() || revealed.pending().get()
+                on:click=move |_| {
+                    if shown() { revealed.value().set(None) } else { revealed.dispatch(()); }
+                }>
+                {move || if shown() { t(Msg::HideSecrets) } else { t(Msg::RevealSecrets) }}
             </button>
             <span id="reveal-help" class="help">{t(Msg::RevealSecretsHelp)}</span>
         </div>

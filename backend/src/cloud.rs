@@ -369,7 +369,7 @@ pub(crate) async fn proxy(
     } else if action == "DescribeCloudRunEnvs" && !user.is_admin {
         filter_visible_envs(&state, user.id, &mut response).await?;
     }
-    console_shared::rules::mask_secrets(&mut response);
+    console_shared::secrets::mask_secrets(&mut response);
     tracing::info!(user.id = user.id, env.id = env_id.as_deref().unwrap_or(""), action, "cloud call forwarded");
     Ok(Json(response).into_response())
 }

@@ -1,6 +1,6 @@
-//! Secret-looking variables (`rules::looks_secret`, the same rule the SPA
+//! Secret-looking variables (`secrets::looks_secret`, the same rule the SPA
 //! uses) never travel in a plain read: the proxy masks them in every answer
-//! for every role (`rules::mask_secrets`). Whoever may change them
+//! for every role (`secrets::mask_secrets`). Whoever may change them
 //! (developer and up) reads them through an explicit reveal, here, audited.
 
 use axum::Json;
@@ -10,7 +10,7 @@ use console_shared::actions::{
 };
 use console_shared::dto::{ApiError, RevealSecrets, RevealedSecrets};
 use console_shared::permissions::Endpoint;
-use console_shared::rules;
+use console_shared::secrets;
 use serde_json::Value;
 
 use utoipa_axum::router::OpenApiRouter;
@@ -63,7 +63,7 @@ pub(crate) async fn reveal(
             (k, text)
         })
         .collect();
-    let names: Vec<&String> = env_params.keys().filter(|k| rules::looks_secret(k)).collect();
+    let names: Vec<&String> = env_params.keys().filter(|k| secrets::looks_secret(k)).collect();
     let what = req.version.as_deref().unwrap_or("online configuration");
     let detail = if names.is_empty() {
         format!("{service} {what}: no secret-looking variables")

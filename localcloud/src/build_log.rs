@@ -3,7 +3,7 @@
 //! secret. Logged line by line, a megabyte of Dockerfile was 150,000 rows, and
 //! its `ENV DB_PASSWORD=…` was there for anyone who may read the log.
 
-use console_shared::rules::{SECRET_MASK, looks_secret};
+use console_shared::secrets::{SECRET_MASK, looks_secret};
 
 use crate::dockerfile::Instruction;
 

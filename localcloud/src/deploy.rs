@@ -18,7 +18,7 @@ use axum::extract::Request;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use console_shared::actions::{ServerBaseConfig, steps};
-use console_shared::rules::looks_secret;
+use console_shared::secrets::looks_secret;
 use serde_json::json;
 use tokio::sync::oneshot;
 

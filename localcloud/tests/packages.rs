@@ -198,7 +198,7 @@ async fn secrets_in_the_dockerfile_reach_no_log_line() {
     for secret in ["tok-123", "hunter2", "s3cr3t-value", "pg-pw"] {
         assert!(!lines.contains(secret), "{secret} in {lines}");
     }
-    let mask = console_shared::rules::SECRET_MASK;
+    let mask = console_shared::secrets::SECRET_MASK;
     for masked in [
         format!("ARG NPM_TOKEN={mask}"),
         format!("ENV DB_PASSWORD={mask} REGION=sh"),

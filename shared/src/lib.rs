@@ -9,5 +9,6 @@ pub mod dto;
 pub mod permissions;
 pub mod region;
 pub mod rules;
+pub mod secrets;
 pub mod tc3;
 pub mod time;

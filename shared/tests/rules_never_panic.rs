@@ -16,7 +16,7 @@ proptest! {
         let _ = rules::env_alias(&s);
         let _ = rules::env_var_name(&s);
         let _ = rules::env_params(&s);
-        let _ = rules::mask_env_params(&s);
+        let _ = console_shared::secrets::mask_env_params(&s);
         let _ = rules::dockerfile_name(&s);
         let _ = rules::build_dir(&s);
     }

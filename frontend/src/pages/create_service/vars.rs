@@ -101,7 +101,7 @@ pub fn VarsField(vars: Vars) -> impl IntoView {
                     <label class="inline">
                         {t(Msg::EnvVarValue)}
                         <input bind:value=var.value spellcheck="false"
-                            type=move || if rules::looks_secret(&var.name.get()) { "password" } else { "text" } />
+                            type=move || if console_shared::secrets::looks_secret(&var.name.get()) { "password" } else { "text" } />
                     </label>
                     <button type="button" class="button" on:click=move |_| vars.rows.update(|l| l.retain(|v| v.id != var.id))>
                         {t(Msg::Remove)}

@@ -4,7 +4,8 @@
 use console_shared::actions::{DescribeCloudRunServerDetailResponse, VersionPodInstance};
 use console_shared::dto::{ApiError, RevealSecrets, RevealedSecrets};
 use console_shared::permissions::Endpoint;
-use console_shared::rules::{SECRET_MASK, dockerfile_path, looks_secret};
+use console_shared::rules::dockerfile_path;
+use console_shared::secrets::{SECRET_MASK, looks_secret};
 use leptos::prelude::*;
 
 use super::{RunningLink, ServiceCtx};

@@ -1,0 +1,103 @@
+//! Which variables are secret, and how their values are hidden: one rule
+//! for the SPA (masked fields), the BFF (masked answers) and localcloud
+//! (masked build logs).
+
+/// What a secret value reads as wherever it is not explicitly revealed.
+pub const SECRET_MASK: &str = "••••••";
+
+/// `EnvParams` (a JSON object as a string) with every secret-looking value
+/// replaced by [`SECRET_MASK`]. Text that is not such an object cannot be
+/// judged name by name, so all of it is masked (an empty text stays empty).
+pub fn mask_env_params(env_params: &str) -> String {
+    if env_params.trim().is_empty() {
+        return env_params.to_string();
+    }
+    let Ok(mut vars) = serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(env_params) else {
+        return SECRET_MASK.to_string();
+    };
+    for (name, value) in vars.iter_mut() {
+        if looks_secret(name) {
+            *value = serde_json::Value::String(SECRET_MASK.into());
+        }
+    }
+    serde_json::Value::Object(vars).to_string()
+}
+
+/// Masks the secret values in any cloud answer, in place: every
+/// `EnvParams`/`EnvParam` string wherever it sits (the real cloud may add
+/// fields), and the `Value` of every `{"Key": "EnvParam", …}` item.
+pub fn mask_secrets(answer: &mut serde_json::Value) {
+    use serde_json::Value;
+    match answer {
+        Value::Object(map) => {
+            let is_env_item = map.get("Key").and_then(Value::as_str) == Some("EnvParam");
+            for (key, value) in map.iter_mut() {
+                let holds_vars = key == "EnvParams" || key == "EnvParam" || (is_env_item && key == "Value");
+                match value {
+                    Value::String(text) if holds_vars => *text = mask_env_params(text),
+                    other => mask_secrets(other),
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(mask_secrets),
+        _ => {}
+    }
+}
+
+/// Names that look like secrets: their values are masked in the form and
+/// never echoed by the built-in workload. Broad on purpose: masking a plain
+/// value costs a click to reveal it, echoing a secret cannot be undone.
+/// Connection strings (`DATABASE_URL`, `*_DSN`) carry their password inside.
+pub fn looks_secret(name: &str) -> bool {
+    let n = name.to_ascii_uppercase();
+    [
+        "SECRET",
+        "PASS",
+        "PWD",
+        "TOKEN",
+        "KEY",
+        "CREDENTIAL",
+        "PRIVATE",
+        "AUTH",
+        "DSN",
+        "DATABASE_URL",
+        "CONNECTION_STRING",
+    ]
+    .iter()
+    .any(|w| n.contains(w))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secret_looking_names() {
+        assert!(looks_secret("DB_PASSWORD") && looks_secret("api_key") && !looks_secret("REGION"));
+        for secret in ["DATABASE_URL", "SENTRY_DSN", "pg_dsn", "SMTP_PASS", "MYSQL_PWD", "AUTH", "BASIC_AUTH_USER"] {
+            assert!(looks_secret(secret), "{secret}");
+        }
+        for plain in ["PORT", "NODE_ENV", "LOG_LEVEL", "API_URL", "TZ"] {
+            assert!(!looks_secret(plain), "{plain}");
+        }
+        assert_eq!(
+            mask_env_params(r#"{"DB_PASSWORD":"hunter2","REGION":"sh"}"#),
+            format!(r#"{{"DB_PASSWORD":"{SECRET_MASK}","REGION":"sh"}}"#)
+        );
+        assert_eq!(mask_env_params("DB_PASSWORD=hunter2"), SECRET_MASK, "fails closed");
+        assert_eq!(mask_env_params(""), "");
+    }
+
+    #[test]
+    fn every_place_variables_travel_is_masked() {
+        let mut answer = serde_json::json!({
+            "ServerConfig": {"EnvParams": "{\"DB_PASSWORD\":\"hunter2\",\"A\":\"b\"}"},
+            "Records": [{"Items": [{"Key": "EnvParam", "Value": "{\"API_TOKEN\":\"t0k\"}"}]}],
+            "Other": {"EnvParams": "DB_PASSWORD=hunter2"}
+        });
+        mask_secrets(&mut answer);
+        let text = answer.to_string();
+        assert!(!text.contains("hunter2") && !text.contains("t0k"), "{text}");
+        assert!(text.contains(r#"\"A\":\"b\""#), "other values stay: {text}");
+    }
+}

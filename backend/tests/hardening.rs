@@ -271,10 +271,7 @@ async fn item7_guessing_through_password_change_is_limited_and_ends_the_session(
 async fn item8_secret_values_are_masked_for_everyone_and_revealed_on_the_record() {
     let app = TestApp::start().await;
     let admin = app.login().await;
-    let (_, env) = app
-        .cloud(&admin, "tcbr/CreateCloudRunEnv?region=ap-shanghai", json!({"PackageType": "Trial", "Alias": "sec"}))
-        .await;
-    let env = env["EnvId"].as_str().unwrap().to_string();
+    let env = app.new_env(&admin, "ap-shanghai", "sec").await;
     let vars = r#"{"GREETING":"hello","DB_PASSWORD":"hunter2"}"#;
     let (status, _) = app
         .cloud(
@@ -521,10 +518,7 @@ async fn item4_a_user_cannot_hold_connections_open_with_live_streams() {
     })
     .await;
     let token = app.login().await;
-    let (_, env) = app
-        .cloud(&token, "tcbr/CreateCloudRunEnv?region=ap-shanghai", json!({"PackageType": "Trial", "Alias": "sse"}))
-        .await;
-    let env = env["EnvId"].as_str().unwrap().to_string();
+    let env = app.new_env(&token, "ap-shanghai", "sse").await;
     let (_, created) = app
         .cloud(
             &token,

@@ -31,13 +31,6 @@ fn put(app: &TestApp, path: &str, token: &str) -> reqwest::RequestBuilder {
         .header("cookie", format!("console_session={token}"))
 }
 
-async fn new_env(app: &TestApp, token: &str) -> String {
-    let (_, r) = app
-        .cloud(token, "tcbr/CreateCloudRunEnv?region=ap-beijing", json!({"PackageType": "Trial", "Alias": "pkg"}))
-        .await;
-    r["EnvId"].as_str().unwrap_or_else(|| panic!("{r}")).to_string()
-}
-
 async fn wait_task(app: &TestApp, token: &str, env: &str, service: &str, task: i64) -> Value {
     for _ in 0..300 {
         let (_, r) = app
@@ -55,7 +48,7 @@ async fn wait_task(app: &TestApp, token: &str, env: &str, service: &str, task: i
 async fn a_package_uploaded_through_the_bff_deploys_and_serves() {
     let app = TestApp::start().await;
     let token = app.login().await;
-    let env = new_env(&app, &token).await;
+    let env = app.new_env(&token, "ap-beijing", "pkg").await;
     let zip = zip_of(&[("Dockerfile", "FROM node:20\nCOPY . .\nCMD node server.js\n"), ("server.js", "// app\n")]);
     let size = zip.len();
 
@@ -97,7 +90,7 @@ async fn a_package_uploaded_through_the_bff_deploys_and_serves() {
 async fn uploads_over_the_cap_or_not_zip_are_refused_with_a_clear_error() {
     let app = TestApp::start_with(|c| c.upload_max_bytes = 10_000).await;
     let token = app.login().await;
-    let env = new_env(&app, &token).await;
+    let env = app.new_env(&token, "ap-beijing", "pkg").await;
     let path = upload_path(&env, "web");
 
     let declared = put(&app, &path, &token)
@@ -147,7 +140,7 @@ async fn uploads_over_the_cap_or_not_zip_are_refused_with_a_clear_error() {
 async fn an_upload_past_the_environments_quota_says_how_full_it_is() {
     let app = TestApp::start_with(|c| c.localcloud_package_quota_bytes = 1_000).await;
     let token = app.login().await;
-    let env = new_env(&app, &token).await;
+    let env = app.new_env(&token, "ap-beijing", "pkg").await;
     let resp = put(&app, &upload_path(&env, "web"), &token)
         .header("content-type", "application/zip")
         .body(vec![7u8; 2_000])

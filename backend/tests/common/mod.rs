@@ -114,6 +114,13 @@ impl TestApp {
         session_token(&resp)
     }
 
+    /// Creates a Trial environment named `alias` in `region`; returns its EnvId.
+    pub async fn new_env(&self, cookie: &str, region: &str, alias: &str) -> String {
+        let path = format!("tcbr/CreateCloudRunEnv?region={region}");
+        let (_, r) = self.cloud(cookie, &path, json!({"PackageType": "Trial", "Alias": alias})).await;
+        r["EnvId"].as_str().unwrap_or_else(|| panic!("{r}")).to_string()
+    }
+
     pub async fn cloud(&self, cookie: &str, path: &str, body: Value) -> (StatusCode, Value) {
         let resp = self.post(&format!("/api/cloud/{path}"), Some(cookie)).json(&body).send().await.unwrap();
         let status = resp.status();

@@ -37,7 +37,7 @@ fn web_zip() -> Result<Vec<u8>, zip::result::ZipError> {
 }
 
 /// `web`, built from a code package uploaded like the console uploads one.
-async fn create_web(state: &AppState, env: &str) -> Result<i64, UpstreamError> {
+async fn create_web(state: &AppState, env: &str) -> Result<(), UpstreamError> {
     let bytes = web_zip().map_err(|e| UpstreamError::Invalid(e.to_string()))?;
     let length = Some(bytes.len() as u64);
     let uploaded = packages::forward(state, env, "web", axum::body::Body::from(bytes), length, PACKAGE_MAX_BYTES)
@@ -56,7 +56,8 @@ async fn create_web(state: &AppState, env: &str) -> Result<i64, UpstreamError> {
         },
         items: None,
     };
-    Ok(state.upstream.call::<CreateCloudRunServer>(Some(Region::Shanghai), &req).await?.task_id)
+    state.upstream.call::<CreateCloudRunServer>(Some(Region::Shanghai), &req).await?;
+    Ok(())
 }
 
 fn image(url: &str) -> DeployParam {
@@ -68,9 +69,10 @@ fn image(url: &str) -> DeployParam {
     }
 }
 
-async fn wait(state: &AppState, env: &str, service: &str, task: i64) -> Result<(), UpstreamError> {
-    let req =
-        ManageTaskRequest { env_id: env.into(), server_name: service.into(), task_id: task, operator_remark: None };
+/// Waits for the service's current deploy (TaskId 0, as the CLI finds it:
+/// Create/Update answer TaskId 0) to end.
+async fn wait(state: &AppState, env: &str, service: &str) -> Result<(), UpstreamError> {
+    let req = ManageTaskRequest { env_id: env.into(), server_name: service.into(), task_id: 0, operator_remark: None };
     for _ in 0..600 {
         let t = state.upstream.call::<DescribeServerManageTask>(Some(Region::Shanghai), &req).await?;
         if t.task.status != "running" {
@@ -81,7 +83,7 @@ async fn wait(state: &AppState, env: &str, service: &str, task: i64) -> Result<(
     Ok(())
 }
 
-async fn create(state: &AppState, env: &str, name: &str, url: &str, min: i64) -> Result<i64, UpstreamError> {
+async fn create(state: &AppState, env: &str, name: &str, url: &str, min: i64) -> Result<(), UpstreamError> {
     let req = CreateCloudRunServerRequest {
         server_config: None,
         env_id: env.into(),
@@ -93,7 +95,8 @@ async fn create(state: &AppState, env: &str, name: &str, url: &str, min: i64) ->
             DiffConfigItem::string("EnvParam", r#"{"GREETING":"hello from the demo","API_TOKEN":"not-shown"}"#),
         ]),
     };
-    Ok(state.upstream.call::<CreateCloudRunServer>(Some(Region::Shanghai), &req).await?.task_id)
+    state.upstream.call::<CreateCloudRunServer>(Some(Region::Shanghai), &req).await?;
+    Ok(())
 }
 
 /// Seeds once: only when the console knows no environment yet.
@@ -120,11 +123,11 @@ async fn run(state: &AppState) -> Result<bool, UpstreamError> {
     }
     // Four services in parallel: two images that go live, one whose first
     // deploy fails, and one built from a code package.
-    let shop = create(state, &env, "shop", "nginx:1.27", 0).await?;
-    let api = create(state, &env, "api", "nginx:1.27", 1).await?;
-    let legacy = create(state, &env, "legacy", "localcloud/fail-health", 0).await?;
-    let web = create_web(state, &env).await?;
-    wait(state, &env, "api", api).await?;
+    create(state, &env, "shop", "nginx:1.27", 0).await?;
+    create(state, &env, "api", "nginx:1.27", 1).await?;
+    create(state, &env, "legacy", "localcloud/fail-health", 0).await?;
+    create_web(state, &env).await?;
+    wait(state, &env, "api").await?;
     // A second version of `api`, so its history shows an update.
     let update = UpdateCloudRunServerRequest {
         server_config: None,
@@ -133,9 +136,9 @@ async fn run(state: &AppState) -> Result<bool, UpstreamError> {
         deploy_info: image("nginx:1.28"),
         items: None,
     };
-    let second = state.upstream.call::<UpdateCloudRunServer>(Some(Region::Shanghai), &update).await?.task_id;
-    for (name, task) in [("shop", shop), ("legacy", legacy), ("web", web), ("api", second)] {
-        wait(state, &env, name, task).await?;
+    state.upstream.call::<UpdateCloudRunServer>(Some(Region::Shanghai), &update).await?;
+    for name in ["shop", "legacy", "web", "api"] {
+        wait(state, &env, name).await?;
     }
     Ok(true)
 }

@@ -24,7 +24,8 @@ use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use console_shared::actions::{
-    DescribeCloudRunProcessLog, DescribeServerManageTask, ManageTaskRequest, ProcessLogRequest, ServerManageTaskInfo,
+    DescribeCloudRunDeployRecord, DescribeCloudRunProcessLog, DescribeServerManageTask, ManageTaskRequest,
+    ProcessLogRequest, ServerManageTaskInfo, ServerRequest,
 };
 use console_shared::dto::{ApiError, DeployEvent, HubStats, console_codes};
 use console_shared::permissions::Endpoint;
@@ -263,6 +264,7 @@ async fn poll(hub: &Hub, key: &Key, feed: &Feed, upstream: &Upstream, region: Op
     let mut steps: Vec<(String, String)> = Vec::new();
     let mut lines = 0usize;
     let mut failures = 0;
+    let mut run_id: Option<String> = None;
     loop {
         hub.polls.fetch_add(1, Ordering::Relaxed);
         let req = ManageTaskRequest {
@@ -318,12 +320,17 @@ async fn poll(hub: &Hub, key: &Key, feed: &Feed, upstream: &Upstream, region: Op
             }
         }
         steps = info.steps.iter().map(|s| (s.name.clone(), s.status.clone())).collect();
-        let run = ProcessLogRequest { env_id: env.clone(), run_id: format!("run-{}", info.version_name) };
-        if let Ok(log) = upstream.call::<DescribeCloudRunProcessLog>(region, &run).await {
-            for (offset, line) in log.logs.iter().enumerate().skip(lines) {
-                feed.push(Mark::Log(offset), DeployEvent::Log { line: line.clone() });
+        if run_id.is_none() {
+            run_id = run_of(upstream, region, env, service, &info.version_name).await;
+        }
+        if let Some(run_id) = run_id.clone() {
+            let run = ProcessLogRequest { env_id: env.clone(), run_id };
+            if let Ok(log) = upstream.call::<DescribeCloudRunProcessLog>(region, &run).await {
+                for (offset, line) in log.logs.iter().enumerate().skip(lines) {
+                    feed.push(Mark::Log(offset), DeployEvent::Log { line: line.clone() });
+                }
+                lines = lines.max(log.logs.len());
             }
-            lines = lines.max(log.logs.len());
         }
         if info.status != "running" {
             feed.push(
@@ -334,6 +341,21 @@ async fn poll(hub: &Hub, key: &Key, feed: &Feed, upstream: &Upstream, region: Op
         }
         tokio::time::sleep(POLL).await;
     }
+}
+
+/// The deploy's RunId, the key of its log. The cloud's RunIds are opaque, so
+/// it is read from the deploy record of the task's version (a version name
+/// is never reused, so that record is the task's).
+async fn run_of(
+    upstream: &Upstream,
+    region: Option<Region>,
+    env: &str,
+    service: &str,
+    version: &str,
+) -> Option<String> {
+    let req = ServerRequest { env_id: env.to_string(), server_name: service.to_string() };
+    let records = upstream.call::<DescribeCloudRunDeployRecord>(region, &req).await.ok()?;
+    records.deploy_records.into_iter().find(|r| r.deploy_id == version && !r.run_id.is_empty()).map(|r| r.run_id)
 }
 
 pub fn router() -> OpenApiRouter<AppState> {

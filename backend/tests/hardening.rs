@@ -526,7 +526,7 @@ async fn item4_a_user_cannot_hold_connections_open_with_live_streams() {
             json!({"EnvId": env, "ServerName": "shop", "DeployInfo": {"DeployType": "image", "ImageUrl": "nginx"}}),
         )
         .await;
-    let task = created["TaskId"].as_i64().unwrap();
+    let task = app.started(&token, &env, "shop", &created).await;
     let path = format!("/api/envs/{env}/services/shop/tasks/{task}/events");
     let first = app.get(&path, Some(&token)).send().await.unwrap();
     let second = app.get(&path, Some(&token)).send().await.unwrap();

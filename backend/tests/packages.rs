@@ -70,12 +70,17 @@ async fn a_package_uploaded_through_the_bff_deploys_and_serves() {
         .cloud(&token, "tcbr/CreateCloudRunServer", json!({"EnvId": env, "ServerName": "web", "DeployInfo": deploy}))
         .await;
     assert_eq!(status, 200, "{created}");
-    let task = wait_task(&app, &token, &env, "web", created["TaskId"].as_i64().unwrap()).await;
+    let task = app.started(&token, &env, "web", &created).await;
+    let task = wait_task(&app, &token, &env, "web", task).await;
     assert_eq!(task["Status"], "finished", "{task}");
     assert_eq!(task["Steps"][1]["Name"], "build image");
 
-    let (_, log) =
-        app.cloud(&token, "tcb/DescribeCloudBaseRunBuildLog", json!({"EnvId": env, "BuildId": task["Id"]})).await;
+    // The build log by the BuildId the deploy record gives (BuildIds are opaque).
+    let (_, records) =
+        app.cloud(&token, "tcbr/DescribeCloudRunDeployRecord", json!({"EnvId": env, "ServerName": "web"})).await;
+    let build = &records["DeployRecords"][0]["BuildId"];
+    assert_ne!(build, &task["Id"], "{records}");
+    let (_, log) = app.cloud(&token, "tcb/DescribeCloudBaseRunBuildLog", json!({"EnvId": env, "BuildId": build})).await;
     assert!(log["Log"]["Text"].as_str().unwrap().contains("Step 3/3 : CMD node server.js"), "{log}");
 
     // The upload is audited with what was stored.

@@ -92,6 +92,16 @@ test('create a service from an image, watch it go live, open its domain; a faili
   await expect(page.getByTestId('online-version')).toContainText('shop-001');
   await expect(page.getByRole('row', { name: /shop-003/ })).toContainText('Cancelled');
 
+  // A past deploy opens from its record, which names no task: its log is
+  // read with the record's own (opaque) RunId.
+  await page.getByRole('link', { name: 'Deploy log shop-002' }).click();
+  await expect(page).toHaveURL(/\/services\/shop\/deploys\/shop-002$/);
+  await expect(page.getByRole('heading', { name: 'Deploy of shop-002 · shop' })).toBeVisible();
+  await expect(page.getByTestId('record-status')).toHaveText('Failed');
+  await expect(page.getByRole('log')).toContainText('pulling localcloud/fail-health');
+  await expectAccessible(page);
+  await page.getByRole('link', { name: 'Go to the service' }).click();
+
   // Delete, with type-the-name confirmation.
   const del = page.getByRole('button', { name: 'Delete service' });
   await expect(del).toBeDisabled();

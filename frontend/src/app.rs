@@ -14,7 +14,7 @@ use crate::pages::account::{Account, ForcedPasswordChange};
 use crate::pages::audit::{AllAudit, EnvAudit};
 use crate::pages::cost::CostExamples;
 use crate::pages::create_service::CreateService;
-use crate::pages::deploy::DeployProgress;
+use crate::pages::deploy::{DeployProgress, DeployRecordPage};
 use crate::pages::service::ServicePage;
 use crate::pages::{
     create_env::CreateEnv, env_detail::EnvDetail, env_layout::EnvLayout, envs::EnvList, login::Login, members::Members,
@@ -60,6 +60,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("services/new") view=CreateService />
                         <Route path=path!("services/:service") view=ServicePage />
                         <Route path=path!("services/:service/tasks/:task") view=DeployProgress />
+                        <Route path=path!("services/:service/deploys/:deploy") view=DeployRecordPage />
                         <Route path=path!("audit") view=EnvAudit />
                     </ParentRoute>
                     <Route path=path!("users") view=Users />

@@ -152,7 +152,9 @@ pub async fn create(
     };
     let task = begin_deploy(state, tx, next, &remark).await?;
     tracing::info!(env.id = %req.env_id, service = %req.server_name, task.id = task, "service created; first deploy started");
-    Ok(TaskIdResponse { task_id: task })
+    // As the real API: TaskId is "not used for now" and 0; clients find the
+    // running deploy with DescribeServerManageTask {TaskId: 0}.
+    Ok(TaskIdResponse { task_id: 0 })
 }
 
 /// A redeploy: a new version with the service's settings, changed by `Items`,
@@ -194,7 +196,8 @@ pub async fn update(
     let remark = req.deploy_info.deploy_remark.clone().unwrap_or_default();
     let next = NewVersion { env: req.env_id.clone(), service: req.server_name.clone(), version, source, config, pre };
     let task = begin_deploy(state, tx, next, &remark).await?;
-    Ok(UpdateCloudRunServerResponse { env_id: req.env_id, task_id: task })
+    tracing::info!(env.id = %req.env_id, service = %req.server_name, task.id = task, "redeploy started");
+    Ok(UpdateCloudRunServerResponse { env_id: req.env_id, task_id: 0 })
 }
 
 /// R-INS-1: the instances running now, of the service or of one version.

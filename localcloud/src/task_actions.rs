@@ -45,10 +45,13 @@ pub async fn describe_task(
     req: ManageTaskRequest,
 ) -> Result<DescribeServerManageTaskResponse, CloudError> {
     services::find(state, &req.env_id, &req.server_name, region).await?;
-    // TaskId 0: the task running now, as the CLI asks for it.
+    // TaskId 0: the service's current task, as the CLI asks for it: the one
+    // running now, or else the newest, so a client that asks just after a
+    // quick deploy ended still finds it (Create/Update answer TaskId 0).
     let row: Option<TaskRow> = if req.task_id == 0 {
         sqlx::query_as(
-            "SELECT * FROM tasks WHERE env_id = ? AND server_name = ? AND status = 'running' ORDER BY id DESC LIMIT 1",
+            "SELECT * FROM tasks WHERE env_id = ? AND server_name = ?
+             ORDER BY status = 'running' DESC, id DESC LIMIT 1",
         )
         .bind(&req.env_id)
         .bind(&req.server_name)
@@ -112,20 +115,19 @@ pub async fn describe_task(
     })
 }
 
-/// `RunId` is `run-<version>` in localcloud.
+/// The deploy's log, by the `RunId` its deploy record gives.
 pub async fn process_log(
     state: &State,
     region: Option<Region>,
     req: ProcessLogRequest,
 ) -> Result<ProcessLogResponse, CloudError> {
     envs::find(state, &req.env_id, region).await?;
-    let version = req.run_id.strip_prefix("run-").unwrap_or(&req.run_id);
     let logs: Vec<(i64, String)> = sqlx::query_as(
         "SELECT l.at, l.line FROM task_logs l JOIN tasks t ON t.id = l.task_id
-         WHERE t.env_id = ? AND t.version_name = ? ORDER BY l.task_id, l.seq",
+         WHERE t.env_id = ? AND t.run_id = ? ORDER BY l.seq",
     )
     .bind(&req.env_id)
-    .bind(version)
+    .bind(&req.run_id)
     .fetch_all(&state.db)
     .await
     .map_err(|e| internal(&e))?;
@@ -139,8 +141,8 @@ pub async fn records(
 ) -> Result<DescribeCloudRunDeployRecordResponse, CloudError> {
     let service = services::find(state, &req.env_id, &req.server_name, region).await?;
     // A deleted version's records stay readable (R-DEP-5), without an image.
-    let rows: Vec<(String, String, i64, Option<String>, i64)> = sqlx::query_as(
-        "SELECT t.version_name, t.status, t.created_at, v.image, t.id FROM tasks t
+    let rows: Vec<(String, String, i64, Option<String>, String, i64)> = sqlx::query_as(
+        "SELECT t.version_name, t.status, t.created_at, v.image, t.run_id, t.build_id FROM tasks t
          LEFT JOIN versions v ON v.env_id = t.env_id AND v.server_name = t.server_name AND v.version_name = t.version_name
          WHERE t.env_id = ? AND t.server_name = ? ORDER BY t.id DESC",
     )
@@ -151,7 +153,7 @@ pub async fn records(
     .map_err(|e| internal(&e))?;
     let deploy_records = rows
         .into_iter()
-        .map(|(version, status, at, image, task)| {
+        .map(|(version, status, at, image, run_id, build_id)| {
             let online = service.online_version.as_deref() == Some(version.as_str());
             DeployRecord {
                 status: match status.as_str() {
@@ -160,10 +162,10 @@ pub async fn records(
                     "cancelled" => "cancelled".into(),
                     _ => "running".into(),
                 },
-                run_id: format!("run-{version}"),
+                run_id,
                 deploy_id: version,
                 deploy_time: cst_datetime(at),
-                build_id: task,
+                build_id,
                 flow_ratio: if online { 100 } else { 0 },
                 image_url: image,
                 scale_status: String::new(),
@@ -237,8 +239,9 @@ pub async fn build_log(
         return Err(CloudError::new(codes::INVALID_PARAMETER_VALUE, "The parameter `Start` must not be negative."));
     }
     let task: Option<(i64, String)> = match (req.build_id, req.service_name, req.service_version) {
-        (Some(id), _, _) => {
-            sqlx::query_as("SELECT id, status FROM tasks WHERE id = ? AND env_id = ?")
+        // An image deploy's BuildId is 0: it names no build, so the version does.
+        (Some(id), _, _) if id != 0 => {
+            sqlx::query_as("SELECT id, status FROM tasks WHERE build_id = ? AND env_id = ?")
                 .bind(id)
                 .bind(&env)
                 .fetch_optional(&state.db)

@@ -9,7 +9,7 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::packages::{create_from_package, port_8080, upload, zip_of};
-use common::{Call, Cloud, code, create_env, start, start_with_steps, wait_task};
+use common::{Call, Cloud, code, create_env, run_id, start, start_with_steps, started, wait_task};
 use serde_json::{Value, json};
 
 /// The package of issue #8: a few hundred bytes whose `COPY` wildcard the
@@ -59,7 +59,7 @@ fn step_status(task: &Value, name: &str) -> String {
 }
 
 async fn process_log(cloud: &Cloud, env: &str, service: &str) -> String {
-    let run = format!("run-{service}-001");
+    let run = run_id(cloud, env, service, &format!("{service}-001")).await;
     let r = Call::new("tcbr", "DescribeCloudRunProcessLog", json!({"EnvId": env, "RunId": run})).send(cloud).await;
     r["Logs"].to_string()
 }
@@ -69,7 +69,7 @@ async fn process_log(cloud: &Cloud, env: &str, service: &str) -> String {
 async fn deploy_long_build(cloud: &Cloud, env: &str, service: &str) -> i64 {
     let pkg = upload(cloud, env, service, long_build()).await;
     let r = create_from_package(cloud, env, service, &pkg, port_8080()).await;
-    let id = r["TaskId"].as_i64().unwrap_or_else(|| panic!("{r}"));
+    let id = started(cloud, env, service, &r).await;
     for _ in 0..500 {
         if process_log(cloud, env, service).await.contains("Step 51/51 : COPY") {
             tokio::time::sleep(Duration::from_millis(100)).await;
@@ -89,7 +89,7 @@ async fn the_wildcard_bomb_of_issue_8_fails_its_build_at_once_and_the_api_keeps_
     for service in ["bomb1", "bomb2"] {
         let pkg = upload(&cloud, &env, service, bomb()).await;
         let r = create_from_package(&cloud, &env, service, &pkg, port_8080()).await;
-        tasks.push((service, r["TaskId"].as_i64().unwrap_or_else(|| panic!("{r}"))));
+        tasks.push((service, common::started(&cloud, &env, service, &r).await));
     }
     let slowest = slowest_answer(&cloud, 10).await;
     assert!(slowest < Duration::from_millis(500), "an API call took {slowest:?} during the builds");
@@ -157,7 +157,7 @@ async fn past_two_builds_at_once_the_next_waits_its_turn_and_a_cancel_ends_the_w
     let second = deploy_long_build(&cloud, &env, "two").await;
     let pkg = upload(&cloud, &env, "three", long_build()).await;
     let r = create_from_package(&cloud, &env, "three", &pkg, port_8080()).await;
-    let third = r["TaskId"].as_i64().unwrap_or_else(|| panic!("{r}"));
+    let third = started(&cloud, &env, "three", &r).await;
     tokio::time::sleep(Duration::from_millis(500)).await;
     let log = process_log(&cloud, &env, "three").await;
     assert!(log.contains("checking three.zip"), "{log}");
@@ -179,11 +179,10 @@ async fn a_huge_dockerfile_logs_a_bounded_number_of_short_lines() {
     let dockerfile = format!("FROM node\nRUN echo {}\n{}", "y".repeat(5000), "RUN true\n".repeat(20_000));
     let pkg = upload(&cloud, &env, "api", zip_of(&[("Dockerfile", &dockerfile)])).await;
     let r = create_from_package(&cloud, &env, "api", &pkg, port_8080()).await;
-    let t = wait_task(&cloud, &env, "api", r["TaskId"].as_i64().unwrap_or_else(|| panic!("{r}"))).await;
+    let t = wait_task(&cloud, &env, "api", started(&cloud, &env, "api", &r).await).await;
     assert_eq!(t["Status"], "finished", "{t}");
-    let r = Call::new("tcbr", "DescribeCloudRunProcessLog", json!({"EnvId": env, "RunId": "run-api-001"}))
-        .send(&cloud)
-        .await;
+    let run = run_id(&cloud, &env, "api", "api-001").await;
+    let r = Call::new("tcbr", "DescribeCloudRunProcessLog", json!({"EnvId": env, "RunId": run})).send(&cloud).await;
     let lines: Vec<&str> = r["Logs"].as_array().unwrap().iter().map(|l| l.as_str().unwrap()).collect();
     assert!(lines.len() < 230, "{} lines", lines.len());
     assert!(lines.iter().any(|l| l.ends_with("Step 200/20002 : RUN true")), "{lines:?}");

@@ -5,7 +5,9 @@ mod common;
 
 use std::time::Duration;
 
-use common::{Call, Cloud, STEP, code, create_env, detail, start, start_on, start_with_steps, visit, wait_task};
+use common::{
+    Call, Cloud, STEP, code, create_env, detail, start, start_on, start_with_steps, started, visit, wait_task,
+};
 use serde_json::{Value, json};
 
 fn items(cpu: f64, mem: f64, min: i64, max: i64) -> Value {
@@ -34,7 +36,7 @@ async fn r_dep_1_an_image_deploys_step_by_step_and_answers_on_its_domain() {
     let cloud = start().await;
     let env = create_env(&cloud, "ap-guangzhou", "prod").await;
     let created = create_service(&cloud, &env, "shop", "nginx:1.27").await;
-    let task = created["TaskId"].as_i64().unwrap_or_else(|| panic!("{created}"));
+    let task = started(&cloud, &env, "shop", &created).await;
     assert!(task > 0);
 
     let t = wait_task(&cloud, &env, "shop", task).await;
@@ -79,6 +81,11 @@ async fn r_dep_1_an_image_deploys_step_by_step_and_answers_on_its_domain() {
         .await;
     let record = &records["DeployRecords"][0];
     assert_eq!((record["DeployId"].as_str(), record["Status"].as_str()), (Some("shop-001"), Some("running")));
+    // Opaque ids, as the real cloud's: the RunId says nothing of the version
+    // or the task, and an image deploy has no build (BuildId 0).
+    let run = record["RunId"].as_str().unwrap();
+    assert!(!run.contains("shop") && run != task.to_string(), "{record}");
+    assert_eq!(record["BuildId"], 0, "{record}");
     let logs = Call::new("tcbr", "DescribeCloudRunProcessLog", json!({"EnvId": env, "RunId": record["RunId"]}))
         .send(&cloud)
         .await;
@@ -135,7 +142,7 @@ async fn every_service_rule_is_refused_with_tencents_code() {
         assert_eq!(code(&r), want, "{name} {deploy} {items}: {r}");
     }
     // Unique in the environment (R-SVC-3).
-    assert!(create_service(&cloud, &env, "shop", "nginx").await["TaskId"].is_i64());
+    assert_eq!(create_service(&cloud, &env, "shop", "nginx").await["TaskId"], 0);
     assert_eq!(code(&create_service(&cloud, &env, "shop", "nginx").await), "ResourceInUse");
     assert_eq!(code(&detail(&cloud, &env, "nothing").await), "ResourceNotFound.ServerNotFound");
 }
@@ -144,7 +151,8 @@ async fn every_service_rule_is_refused_with_tencents_code() {
 async fn a_failing_health_check_fails_the_deploy_and_explains_it() {
     let cloud = start().await;
     let env = create_env(&cloud, "ap-shanghai", "fails").await;
-    let task = create_service(&cloud, &env, "sick", "localcloud/fail-health").await["TaskId"].as_i64().unwrap();
+    let task =
+        started(&cloud, &env, "sick", &create_service(&cloud, &env, "sick", "localcloud/fail-health").await).await;
     let t = wait_task(&cloud, &env, "sick", task).await;
     assert_eq!(t["Status"], "failed");
     let failed = t["Steps"].as_array().unwrap().iter().find(|s| s["Status"] == "failed").unwrap();
@@ -155,7 +163,7 @@ async fn a_failing_health_check_fails_the_deploy_and_explains_it() {
     assert_eq!(d["BaseInfo"]["Status"], "create_failed");
     assert_eq!(visit(&cloud, d["BaseInfo"]["DefaultDomainName"].as_str().unwrap()).await.status(), 404);
 
-    let task = create_service(&cloud, &env, "ghost", "localcloud/missing").await["TaskId"].as_i64().unwrap();
+    let task = started(&cloud, &env, "ghost", &create_service(&cloud, &env, "ghost", "localcloud/missing").await).await;
     let t = wait_task(&cloud, &env, "ghost", task).await;
     assert_eq!(t["Steps"][0]["Status"], "failed", "the pull fails");
 }
@@ -164,7 +172,7 @@ async fn a_failing_health_check_fails_the_deploy_and_explains_it() {
 async fn r_dep_3_cancel_keeps_the_version_offline_and_the_service() {
     let cloud = start_with_steps(Duration::from_millis(300)).await;
     let env = create_env(&cloud, "ap-shanghai", "cancel").await;
-    let task = create_service(&cloud, &env, "web", "localcloud/slow-start").await["TaskId"].as_i64().unwrap();
+    let task = started(&cloud, &env, "web", &create_service(&cloud, &env, "web", "localcloud/slow-start").await).await;
     // TaskId 0 finds the running task, as the CLI does before cancelling.
     let running =
         Call::new("tcbr", "DescribeServerManageTask", json!({"EnvId": env, "ServerName": "web", "TaskId": 0}))
@@ -174,12 +182,13 @@ async fn r_dep_3_cancel_keeps_the_version_offline_and_the_service() {
     let op = json!({"EnvId": env, "ServerName": "web", "TaskId": task, "OperateType": "cancel"});
     let r = Call::new("tcbr", "OperateServerManage", op.clone()).send(&cloud).await;
     assert!(r.get("Error").is_none(), "{r}");
-    // Nothing runs any more: a new update could start at once.
-    let running =
+    // Nothing runs any more: a new update could start at once. TaskId 0 is
+    // now the newest task, the cancelled one.
+    let current =
         Call::new("tcbr", "DescribeServerManageTask", json!({"EnvId": env, "ServerName": "web", "TaskId": 0}))
             .send(&cloud)
             .await;
-    assert_eq!(running["IsExist"], false);
+    assert_eq!((current["Task"]["Id"].as_i64(), current["Task"]["Status"].as_str()), (Some(task), Some("cancelled")));
     assert_eq!(code(&Call::new("tcbr", "OperateServerManage", op).send(&cloud).await), "InvalidParameterValue");
 
     tokio::time::sleep(Duration::from_millis(2500)).await;
@@ -197,7 +206,7 @@ async fn r_dep_3_cancel_keeps_the_version_offline_and_the_service() {
 async fn r_svc_5_a_deleted_service_domain_dies_and_a_new_one_differs() {
     let cloud = start().await;
     let env = create_env(&cloud, "ap-guangzhou", "del").await;
-    let task = create_service(&cloud, &env, "api", "nginx").await["TaskId"].as_i64().unwrap();
+    let task = started(&cloud, &env, "api", &create_service(&cloud, &env, "api", "nginx").await).await;
     wait_task(&cloud, &env, "api", task).await;
     let old = detail(&cloud, &env, "api").await["BaseInfo"]["DefaultDomainName"].as_str().unwrap().to_string();
     assert_eq!(visit(&cloud, &old).await.status(), 200);
@@ -209,7 +218,7 @@ async fn r_svc_5_a_deleted_service_domain_dies_and_a_new_one_differs() {
     assert!(gone.text().await.unwrap().contains("never reused"));
     assert_eq!(code(&detail(&cloud, &env, "api").await), "ResourceNotFound.ServerNotFound");
 
-    let task = create_service(&cloud, &env, "api", "nginx").await["TaskId"].as_i64().unwrap();
+    let task = started(&cloud, &env, "api", &create_service(&cloud, &env, "api", "nginx").await).await;
     wait_task(&cloud, &env, "api", task).await;
     let new = detail(&cloud, &env, "api").await["BaseInfo"]["DefaultDomainName"].as_str().unwrap().to_string();
     assert_ne!(new, old, "a re-created service is a different service with a different domain");
@@ -222,7 +231,7 @@ async fn a_restart_mid_deploy_fails_the_task_instead_of_leaving_it_stuck() {
     let cloud = start_with_steps(Duration::from_secs(30)).await;
     let path = cloud.dir.as_ref().unwrap().path().to_path_buf();
     let env = create_env(&cloud, "ap-beijing", "restart").await;
-    let task = create_service(&cloud, &env, "svc", "nginx").await["TaskId"].as_i64().unwrap();
+    let task = started(&cloud, &env, "svc", &create_service(&cloud, &env, "svc", "nginx").await).await;
 
     // A new process on the same data: it cannot resume the dead process's instances.
     let again = start_on(&path, STEP).await;
@@ -248,12 +257,12 @@ async fn update(cloud: &Cloud, env: &str, name: &str, image: &str) -> Value {
 async fn r_svc_4_and_r_ver_1_updates_make_new_versions_one_at_a_time_and_a_failure_keeps_the_old_one() {
     let cloud = start_with_steps(Duration::from_millis(60)).await;
     let env = create_env(&cloud, "ap-shanghai", "upd").await;
-    let first = create_service(&cloud, &env, "app", "nginx").await["TaskId"].as_i64().unwrap();
+    let first = started(&cloud, &env, "app", &create_service(&cloud, &env, "app", "nginx").await).await;
     // R-SVC-4: one update at a time.
     assert_eq!(code(&update(&cloud, &env, "app", "nginx:2").await), "ResourceInUse");
     wait_task(&cloud, &env, "app", first).await;
 
-    let second = update(&cloud, &env, "app", "nginx:2").await["TaskId"].as_i64().unwrap();
+    let second = started(&cloud, &env, "app", &update(&cloud, &env, "app", "nginx:2").await).await;
     let t = wait_task(&cloud, &env, "app", second).await;
     assert_eq!((t["VersionName"].as_str(), t["Status"].as_str()), (Some("app-002"), Some("finished")));
     assert_eq!(t["PreVersionName"], "app-001");
@@ -261,14 +270,14 @@ async fn r_svc_4_and_r_ver_1_updates_make_new_versions_one_at_a_time_and_a_failu
     assert_eq!(visit(&cloud, &domain).await.headers()["x-localcloud-version"], "app-002", "R-UPD-1: all traffic moves");
 
     // A failing update: the online version keeps serving, untouched.
-    let third = update(&cloud, &env, "app", "localcloud/fail-health").await["TaskId"].as_i64().unwrap();
+    let third = started(&cloud, &env, "app", &update(&cloud, &env, "app", "localcloud/fail-health").await).await;
     let t = wait_task(&cloud, &env, "app", third).await;
     assert_eq!((t["VersionName"].as_str(), t["Status"].as_str()), (Some("app-003"), Some("failed")));
     let still = visit(&cloud, &domain).await;
     assert_eq!(still.status(), 200);
     assert_eq!(still.headers()["x-localcloud-version"], "app-002");
     // Numbers keep going up past the failure (R-VER-1).
-    let fourth = update(&cloud, &env, "app", "nginx:3").await["TaskId"].as_i64().unwrap();
+    let fourth = started(&cloud, &env, "app", &update(&cloud, &env, "app", "nginx:3").await).await;
     assert_eq!(wait_task(&cloud, &env, "app", fourth).await["VersionName"], "app-004");
 }
 
@@ -282,10 +291,9 @@ async fn r_dep_4_high_availability_starts_min_instances_and_low_cost_one() {
         json!({"EnvId": env, "ServerName": "ha", "DeployInfo": {"DeployType": "image", "ImageUrl": "nginx"}, "Items": items(0.5, 1.0, 3, 5)}),
     )
     .send(&cloud)
-    .await["TaskId"]
-        .as_i64()
-        .unwrap();
-    let low = create_service(&cloud, &env, "low", "nginx").await["TaskId"].as_i64().unwrap();
+    .await;
+    let ha = started(&cloud, &env, "ha", &ha).await;
+    let low = started(&cloud, &env, "low", &create_service(&cloud, &env, "low", "nginx").await).await;
     wait_task(&cloud, &env, "ha", ha).await;
     wait_task(&cloud, &env, "low", low).await;
     let pods = |name: &str| Call::new("tcbr", "DescribeCloudRunPodList", json!({"EnvId": env, "ServerName": name}));
@@ -300,7 +308,7 @@ async fn r_dep_4_high_availability_starts_min_instances_and_low_cost_one() {
 async fn r_ver_3_a_version_keeps_the_configuration_it_was_created_with() {
     let cloud = start().await;
     let env = create_env(&cloud, "ap-guangzhou", "frozen").await;
-    let first = create_service(&cloud, &env, "cfg", "nginx").await["TaskId"].as_i64().unwrap();
+    let first = started(&cloud, &env, "cfg", &create_service(&cloud, &env, "cfg", "nginx").await).await;
     wait_task(&cloud, &env, "cfg", first).await;
     // The update changes the port and the spec; version 001 keeps its own.
     let changed = json!([{"Key": "Port", "IntValue": 9090}, {"Key": "CpuSpecs", "FloatValue": 1.0}, {"Key": "MemSpecs", "FloatValue": 2.0}]);
@@ -310,9 +318,8 @@ async fn r_ver_3_a_version_keeps_the_configuration_it_was_created_with() {
         json!({"EnvId": env, "ServerName": "cfg", "DeployInfo": {"DeployType": "image", "ImageUrl": "nginx:2"}, "Items": changed}),
     )
     .send(&cloud)
-    .await["TaskId"]
-        .as_i64()
-        .unwrap();
+    .await;
+    let second = started(&cloud, &env, "cfg", &second).await;
     wait_task(&cloud, &env, "cfg", second).await;
     let version = |name: &str| {
         Call::new("tcbr", "DescribeVersionDetail", json!({"EnvId": env, "ServerName": "cfg", "VersionName": name}))
@@ -330,7 +337,7 @@ async fn r_env_5_a_service_never_leaves_its_environment() {
     let cloud = start().await;
     let a = create_env(&cloud, "ap-guangzhou", "aaa").await;
     let b = create_env(&cloud, "ap-guangzhou", "bbb").await;
-    let t = create_service(&cloud, &a, "shop", "nginx:1.27").await["TaskId"].as_i64().unwrap();
+    let t = started(&cloud, &a, "shop", &create_service(&cloud, &a, "shop", "nginx:1.27").await).await;
     assert_eq!(wait_task(&cloud, &a, "shop", t).await["Status"], "finished");
 
     // No action reaches A's service through B: it is not there.
@@ -339,7 +346,7 @@ async fn r_env_5_a_service_never_leaves_its_environment() {
     let r = Call::new("tcbr", "DeleteCloudRunServer", json!({"EnvId": b, "ServerName": "shop"})).send(&cloud).await;
     assert_eq!(code(&r), "ResourceNotFound.ServerNotFound");
     // The same name in B is another service, with its own domain and versions.
-    let t = create_service(&cloud, &b, "shop", "nginx:1.28").await["TaskId"].as_i64().unwrap();
+    let t = started(&cloud, &b, "shop", &create_service(&cloud, &b, "shop", "nginx:1.28").await).await;
     assert_eq!(wait_task(&cloud, &b, "shop", t).await["VersionName"], "shop-001");
     let (da, db) = (detail(&cloud, &a, "shop").await, detail(&cloud, &b, "shop").await);
     assert_ne!(da["BaseInfo"]["DefaultDomainName"], db["BaseInfo"]["DefaultDomainName"]);
@@ -366,7 +373,7 @@ async fn server_config_is_accepted_items_are_kept_and_what_cannot_run_is_refused
     )
     .send(&cloud)
     .await;
-    assert!(created["TaskId"].is_i64(), "{created}");
+    assert_eq!(created["TaskId"], 0, "{created}");
     let d = detail(&cloud, &env, "cli").await;
     let c = &d["ServerConfig"];
     assert_eq!((c["Port"].as_i64(), c["Cpu"].as_f64(), c["MinNum"].as_i64()), (Some(3000), Some(1.0), Some(1)), "{c}");

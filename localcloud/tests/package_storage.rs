@@ -13,7 +13,7 @@ use std::time::Duration;
 use common::packages::{
     app_zip, chunked, create_from_package, delete_versions, port_8080, put, update_from_package, upload, upload_slot,
 };
-use common::{Call, STEP, code, config, create_env, start_config, start_on, wait_task};
+use common::{Call, STEP, code, config, create_env, start_config, start_on, started, wait_task};
 use futures::channel::mpsc::UnboundedSender;
 use serde_json::json;
 
@@ -63,7 +63,7 @@ fn held_upload(url: &str, first: Vec<u8>) -> Held {
 async fn deploy(cloud: &common::Cloud, env: &str, service: &str) -> (String, String) {
     let pkg = upload(cloud, env, service, app_zip()).await;
     let r = create_from_package(cloud, env, service, &pkg, port_8080()).await;
-    let t = wait_task(cloud, env, service, r["TaskId"].as_i64().unwrap_or_else(|| panic!("{r}"))).await;
+    let t = wait_task(cloud, env, service, started(cloud, env, service, &r).await).await;
     assert_eq!(t["Status"], "finished", "{t}");
     pkg
 }
@@ -230,7 +230,7 @@ async fn failed_and_cancelled_deploys_and_deleted_versions_free_their_packages()
         } else {
             update_from_package(&cloud, &env, "api", &pkg, port_8080()).await
         };
-        let t = wait_task(&cloud, &env, "api", r["TaskId"].as_i64().unwrap_or_else(|| panic!("{r}"))).await;
+        let t = wait_task(&cloud, &env, "api", started(&cloud, &env, "api", &r).await).await;
         assert_eq!(t["Status"], "failed", "{t}");
         assert!(t["FailReason"].as_str().unwrap().contains("not a zip archive"), "{t}");
     }
@@ -239,7 +239,7 @@ async fn failed_and_cancelled_deploys_and_deleted_versions_free_their_packages()
     // So does a cancelled one.
     let pkg = upload(&cloud, &env, "api", app_zip()).await;
     let r = update_from_package(&cloud, &env, "api", &pkg, port_8080()).await;
-    let task = r["TaskId"].as_i64().unwrap_or_else(|| panic!("{r}"));
+    let task = started(&cloud, &env, "api", &r).await;
     let cancel = json!({"EnvId": env, "ServerName": "api", "TaskId": task, "OperateType": "cancel"});
     let r = Call::new("tcbr", "OperateServerManage", cancel).send(&cloud).await;
     assert_eq!(code(&r), "<no error>", "{r}");
@@ -249,7 +249,7 @@ async fn failed_and_cancelled_deploys_and_deleted_versions_free_their_packages()
     let first = deploy(&cloud, &env, "web").await;
     let pkg = upload(&cloud, &env, "web", app_zip()).await;
     let r = update_from_package(&cloud, &env, "web", &pkg, port_8080()).await;
-    assert_eq!(wait_task(&cloud, &env, "web", r["TaskId"].as_i64().unwrap()).await["Status"], "finished");
+    assert_eq!(wait_task(&cloud, &env, "web", started(&cloud, &env, "web", &r).await).await["Status"], "finished");
     let mut both = vec![file_name(&first), file_name(&pkg)];
     both.sort();
     assert_eq!(files_of(dir.path(), &env), both);

@@ -7,7 +7,7 @@ use common::packages::{
     DOCKERFILE, app_zip, chunked, create_from_package, delete_versions, package_deploy, port_8080, put, step_names,
     update_from_package, upload, upload_slot, zip_of,
 };
-use common::{Call, PACKAGE_MAX, STEP, code, create_env, detail, start, start_on, visit, wait_task};
+use common::{Call, PACKAGE_MAX, STEP, code, create_env, detail, run_id, start, start_on, started, visit, wait_task};
 use serde_json::{Value, json};
 
 #[tokio::test]
@@ -18,7 +18,7 @@ async fn r_dep_2_a_package_is_uploaded_built_pushed_and_served() {
     assert_eq!(pkg.0, "api.zip");
 
     let created = create_from_package(&cloud, &env, "api", &pkg, port_8080()).await;
-    let task = created["TaskId"].as_i64().unwrap_or_else(|| panic!("{created}"));
+    let task = started(&cloud, &env, "api", &created).await;
     let t = wait_task(&cloud, &env, "api", task).await;
     assert_eq!(t["Status"], "finished", "{t}");
     assert_eq!(t["DeployType"], "package");
@@ -47,8 +47,15 @@ async fn r_dep_2_a_package_is_uploaded_built_pushed_and_served() {
 
     // The build log: the Dockerfile's steps, with continuations joined, and
     // the image digest as the package's hash; paged from `Start`.
+    // Its BuildId comes from the deploy record: opaque, not the task's id.
+    let records = Call::new("tcbr", "DescribeCloudRunDeployRecord", json!({"EnvId": env, "ServerName": "api"}))
+        .send(&cloud)
+        .await;
+    let build = records["DeployRecords"][0]["BuildId"].as_i64().unwrap_or_else(|| panic!("{records}"));
+    assert!(build != 0 && build != task, "{records}");
+    assert!(!records["DeployRecords"][0]["RunId"].as_str().unwrap().contains("api"), "{records}");
     let log =
-        Call::new("tcb", "DescribeCloudBaseRunBuildLog", json!({"EnvId": env, "BuildId": task})).send(&cloud).await;
+        Call::new("tcb", "DescribeCloudBaseRunBuildLog", json!({"EnvId": env, "BuildId": build})).send(&cloud).await;
     let text = log["Log"]["Text"].as_str().unwrap();
     assert!(text.contains("Step 1/6 : FROM node:20-alpine"), "{text}");
     assert!(text.contains("Step 4/6 : RUN npm ci --omit=dev"), "{text}");
@@ -117,7 +124,7 @@ async fn a_bad_package_fails_its_build_step_with_the_reason_and_the_old_version_
     let env = create_env(&cloud, "ap-shanghai", "pkg").await;
     let good = upload(&cloud, &env, "api", app_zip()).await;
     let t = create_from_package(&cloud, &env, "api", &good, port_8080()).await;
-    assert_eq!(wait_task(&cloud, &env, "api", t["TaskId"].as_i64().unwrap()).await["Status"], "finished");
+    assert_eq!(wait_task(&cloud, &env, "api", started(&cloud, &env, "api", &t).await).await["Status"], "finished");
 
     let cases: [(Vec<u8>, Value, &str, &str); 5] = [
         (b"PK not really a zip".to_vec(), port_8080(), "validate upload", "not a zip archive"),
@@ -149,7 +156,7 @@ async fn a_bad_package_fails_its_build_step_with_the_reason_and_the_old_version_
     for (zip, items, step, why) in cases {
         let pkg = upload(&cloud, &env, "api", zip).await;
         let r = update_from_package(&cloud, &env, "api", &pkg, items).await;
-        let t = wait_task(&cloud, &env, "api", r["TaskId"].as_i64().unwrap_or_else(|| panic!("{r}"))).await;
+        let t = wait_task(&cloud, &env, "api", started(&cloud, &env, "api", &r).await).await;
         assert_eq!(t["Status"], "failed", "{t}");
         let failed: Vec<(String, String)> = step_names(&t).into_iter().filter(|(_, s)| s == "failed").collect();
         assert_eq!(failed, [(step.to_string(), "failed".to_string())], "{t}");
@@ -167,14 +174,14 @@ async fn a_bad_package_fails_its_build_step_with_the_reason_and_the_old_version_
     let pkg = upload(&cloud, &env, "api", zip_of(&[("svc/Dockerfile.prod", DOCKERFILE)])).await;
     let items = json!([{"Key": "BuildDir", "Value": "./svc"}, {"Key": "Dockerfile", "Value": "Dockerfile.prod"}]);
     let r = update_from_package(&cloud, &env, "api", &pkg, items).await;
-    let t = wait_task(&cloud, &env, "api", r["TaskId"].as_i64().unwrap()).await;
+    let t = wait_task(&cloud, &env, "api", started(&cloud, &env, "api", &r).await).await;
     assert_eq!(t["Status"], "finished", "{t}");
     assert_eq!(t["VersionName"], "api-007", "R-VER-1: failed builds used 002-006");
 }
 
 /// The lines of the deploy of `version`, process log and build log, as one text.
 async fn all_log_lines(cloud: &common::Cloud, env: &str, service: &str, version: &str) -> String {
-    let run = json!({"EnvId": env, "RunId": format!("run-{version}")});
+    let run = json!({"EnvId": env, "RunId": run_id(cloud, env, service, version).await});
     let process = Call::new("tcbr", "DescribeCloudRunProcessLog", run).send(cloud).await;
     let build = json!({"EnvId": env, "ServiceName": service, "ServiceVersion": version});
     let build = Call::new("tcb", "DescribeCloudBaseRunBuildLog", build).send(cloud).await;
@@ -192,7 +199,7 @@ async fn secrets_in_the_dockerfile_reach_no_log_line() {
                       COPY . .\nEXPOSE 8080\n";
     let pkg = upload(&cloud, &env, "api", zip_of(&[("Dockerfile", dockerfile)])).await;
     let r = create_from_package(&cloud, &env, "api", &pkg, port_8080()).await;
-    let t = wait_task(&cloud, &env, "api", r["TaskId"].as_i64().unwrap_or_else(|| panic!("{r}"))).await;
+    let t = wait_task(&cloud, &env, "api", started(&cloud, &env, "api", &r).await).await;
     assert_eq!(t["Status"], "finished", "{t}");
     let lines = all_log_lines(&cloud, &env, "api", "api-001").await;
     for secret in ["tok-123", "hunter2", "s3cr3t-value", "pg-pw"] {
@@ -220,7 +227,7 @@ async fn wildcards_match_the_directories_a_zip_only_implies() {
     let files = [("Dockerfile", dockerfile), ("src/lib/util.js", ""), ("src/server.js", ""), ("a*b", "")];
     let pkg = upload(&cloud, &env, "api", zip_of(&files)).await;
     let r = create_from_package(&cloud, &env, "api", &pkg, port_8080()).await;
-    let t = wait_task(&cloud, &env, "api", r["TaskId"].as_i64().unwrap_or_else(|| panic!("{r}"))).await;
+    let t = wait_task(&cloud, &env, "api", started(&cloud, &env, "api", &r).await).await;
     assert_eq!(t["Status"], "finished", "{t}");
 }
 
@@ -303,7 +310,7 @@ async fn delete_versions_keeps_the_one_with_traffic_and_records_stay_readable() 
             Some(_) => create_from_package(&cloud, &env, "api", &pkg, port_8080()).await,
             None => update_from_package(&cloud, &env, "api", &pkg, json!([])).await,
         };
-        assert_eq!(wait_task(&cloud, &env, "api", r["TaskId"].as_i64().unwrap()).await["Status"], "finished");
+        assert_eq!(wait_task(&cloud, &env, "api", started(&cloud, &env, "api", &r).await).await["Status"], "finished");
     }
     // api-002 is online. It stays; a missing version or one named under
     // another EnvId fails on its own without stopping the others.

@@ -121,6 +121,17 @@ impl TestApp {
         r["EnvId"].as_str().unwrap_or_else(|| panic!("{r}")).to_string()
     }
 
+    /// The deploy that Create/UpdateCloudRunServer started, given its answer:
+    /// both answer TaskId 0, as the real API does, so the task is found as
+    /// the console and the CLI find it (DescribeServerManageTask, TaskId 0).
+    pub async fn started(&self, cookie: &str, env: &str, service: &str, answer: &Value) -> i64 {
+        assert_eq!(answer["TaskId"], 0, "{answer}");
+        let current = json!({"EnvId": env, "ServerName": service, "TaskId": 0});
+        let (_, r) = self.cloud(cookie, "tcbr/DescribeServerManageTask", current).await;
+        assert_eq!(r["IsExist"], true, "{r}");
+        r["Task"]["Id"].as_i64().unwrap_or_else(|| panic!("{r}"))
+    }
+
     pub async fn cloud(&self, cookie: &str, path: &str, body: Value) -> (StatusCode, Value) {
         let resp = self.post(&format!("/api/cloud/{path}"), Some(cookie)).json(&body).send().await.unwrap();
         let status = resp.status();

@@ -308,7 +308,7 @@ messages! {
     DeployRecords => "Deploy records", "部署记录";
     ColVersion => "Version", "版本";
     ColImage => "Image", "镜像";
-    ViewDeploy => "Steps and log", "步骤与日志";
+    ViewDeploy => "Deploy log", "部署日志";
     DeleteService => "Delete service", "删除服务";
     DeleteServiceLoses => "Deleting is irreversible. Lost for good: the default domain (never reused, a new service of the same name gets a different one), every version and its image, and the deploy records. Custom domains stop working until bound elsewhere.", "删除不可撤销。将永久失去：默认域名（不会复用，同名新服务会得到不同的域名）、所有版本及其镜像、部署记录。自定义域名将失效，直到绑定到其他服务。";
     TypeNameToConfirm => "Type the service name to confirm", "输入服务名称以确认";

@@ -101,13 +101,17 @@ pub async fn create(
     remark: &str,
     source: &Source,
 ) -> DbResult<i64> {
-    let deploy_type = match source {
-        Source::Image(_) => "image",
-        Source::Package(_) => "package",
+    // RunId and BuildId are opaque, as the real cloud's are: random, unrelated
+    // to the version name or the task id, so no client can lean on a pattern.
+    // An image deploy has no build: its BuildId is 0 (CLOUD-API.md §11).
+    let (deploy_type, build_id) = match source {
+        Source::Image(_) => ("image", 0),
+        Source::Package(_) => ("package", 1_000_000 + i64::from(rand::random::<u32>() >> 2)),
     };
+    let run_id = format!("{:016x}", rand::random::<u64>());
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO tasks (env_id, server_name, version_name, pre_version_name, status, release_type, deploy_type,
-         remark, created_at) VALUES (?, ?, ?, ?, 'running', 'FULL', ?, ?, ?) RETURNING id",
+         remark, created_at, run_id, build_id) VALUES (?, ?, ?, ?, 'running', 'FULL', ?, ?, ?, ?, ?) RETURNING id",
     )
     .bind(env)
     .bind(service)
@@ -116,6 +120,8 @@ pub async fn create(
     .bind(deploy_type)
     .bind(remark)
     .bind(crate::now())
+    .bind(run_id)
+    .bind(build_id)
     .fetch_one(&mut *tx)
     .await?;
     for (idx, name) in steps_of(source).iter().enumerate() {

@@ -150,6 +150,28 @@ pub async fn create_env(cloud: &Cloud, region: &str, alias: &str) -> String {
     r["EnvId"].as_str().unwrap_or_else(|| panic!("{r}")).to_string()
 }
 
+/// The deploy that Create/UpdateCloudRunServer started, given its answer:
+/// both answer TaskId 0, as the real API does, so the task is found as the
+/// CLI finds it (DescribeServerManageTask with TaskId 0).
+pub async fn started(cloud: &Cloud, env: &str, name: &str, answer: &Value) -> i64 {
+    assert_eq!(answer["TaskId"], 0, "{answer}");
+    let r = Call::new("tcbr", "DescribeServerManageTask", json!({"EnvId": env, "ServerName": name, "TaskId": 0}))
+        .send(cloud)
+        .await;
+    assert_eq!(r["IsExist"], true, "{r}");
+    r["Task"]["Id"].as_i64().unwrap_or_else(|| panic!("{r}"))
+}
+
+/// The RunId of `version`'s deploy, read from its deploy record: RunIds are
+/// opaque, as the real cloud's are.
+pub async fn run_id(cloud: &Cloud, env: &str, name: &str, version: &str) -> String {
+    let r =
+        Call::new("tcbr", "DescribeCloudRunDeployRecord", json!({"EnvId": env, "ServerName": name})).send(cloud).await;
+    let records = r["DeployRecords"].as_array().unwrap_or_else(|| panic!("{r}"));
+    let record = records.iter().find(|d| d["DeployId"] == version).unwrap_or_else(|| panic!("no {version} in {r}"));
+    record["RunId"].as_str().unwrap_or_else(|| panic!("{record}")).to_string()
+}
+
 /// Polls the task until it ends (bounded).
 pub async fn wait_task(cloud: &Cloud, env: &str, name: &str, task: i64) -> Value {
     for _ in 0..300 {

@@ -120,12 +120,15 @@ def code_package_deploy(run, endpoint, gz, env):
             },
         )
     )
+    # As documented, TaskId is "not used for now" and 0: the deploy is found
+    # as the tcb CLI finds it, with DescribeServerManageTask {TaskId: 0}.
+    run.check("CreateCloudRunServer answers TaskId 0", created.TaskId, 0)
     status = "running"
     for _ in range(500):
         task = gz.DescribeServerManageTask(
             request(
                 tcbr_models.DescribeServerManageTaskRequest,
-                {"EnvId": env, "ServerName": "sdkapp", "TaskId": created.TaskId},
+                {"EnvId": env, "ServerName": "sdkapp", "TaskId": 0},
             )
         )
         status = task.Task.Status
@@ -135,8 +138,18 @@ def code_package_deploy(run, endpoint, gz, env):
     run.check("a package deploy finishes", status, "finished")
     run.check("its first step validates the upload", task.Task.Steps[0].Name, "validate upload")
 
+    records = gz.DescribeCloudRunDeployRecord(
+        request(tcbr_models.DescribeCloudRunDeployRecordRequest, {"EnvId": env, "ServerName": "sdkapp"})
+    )
+    record = records.DeployRecords[0]
+    run.check("the deploy record's RunId is opaque", "sdkapp" in record.RunId, False)
+    run.check("a package deploy has a BuildId", record.BuildId > 0, True)
+    process = gz.DescribeCloudRunProcessLog(
+        request(tcbr_models.DescribeCloudRunProcessLogRequest, {"EnvId": env, "RunId": record.RunId})
+    )
+    run.check("DescribeCloudRunProcessLog by the record's RunId", len(process.Logs) > 0, True)
     log = tcb(endpoint).DescribeCloudBaseRunBuildLog(
-        request(tcb_models.DescribeCloudBaseRunBuildLogRequest, {"EnvId": env, "BuildId": created.TaskId})
+        request(tcb_models.DescribeCloudBaseRunBuildLogRequest, {"EnvId": env, "BuildId": record.BuildId})
     )
     run.check("DescribeCloudBaseRunBuildLog has the Dockerfile's steps", "Step 1/3 : FROM python" in log.Log.Text, True)
 

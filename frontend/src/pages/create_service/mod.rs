@@ -40,10 +40,10 @@ struct Submission {
 
 /// Uploads the package, if any, then creates the service with the names the
 /// upload returned.
-async fn submit_service(s: Submission, source: Source) -> Result<(String, i64), ApiError> {
+async fn submit_service(s: Submission, source: Source) -> Result<String, ApiError> {
     let mut req = s.request;
     upload_into(source, &req.env_id, &req.server_name, s.package, &mut req.deploy_info).await?;
-    api::cloud::<CreateCloudRunServer>(&req).await.map(|r| (req.server_name, r.task_id))
+    api::cloud::<CreateCloudRunServer>(&req).await.map(|_| req.server_name)
 }
 
 #[component]
@@ -140,9 +140,11 @@ pub fn CreateService() -> impl IntoView {
 
     let deploy = Action::new_local(move |s: &Submission| submit_service(s.clone(), source));
     Effect::new(move |_| match deploy.value().get() {
-        Some(Ok((service, task))) => {
+        // The cloud answers TaskId 0 ("not used for now"): task 0 is the
+        // deploy running now, which the progress page looks up.
+        Some(Ok(service)) => {
             let env = ctx.env_id.get_untracked();
-            navigate(&format!("/envs/{env}/services/{service}/tasks/{task}"), Default::default());
+            navigate(&format!("/envs/{env}/services/{service}/tasks/0"), Default::default());
         }
         // On create, ResourceInUse is the name: say it at the name field.
         Some(Err(e)) if e.code == codes::RESOURCE_IN_USE => {

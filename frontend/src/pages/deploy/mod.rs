@@ -3,7 +3,10 @@
 //! view that waits forever; then [`progress`] follows it.
 
 mod progress;
+mod record;
 mod stream;
+
+pub use record::DeployRecordPage;
 
 use console_shared::actions::{
     DescribeCloudRunServerDetail, DescribeServerManageTask, ManageTaskRequest, ServerRequest,
@@ -33,27 +36,49 @@ pub struct Deploy {
     pub domain: String,
 }
 
+/// What a deploy page did not find.
+#[derive(Clone, Copy, PartialEq)]
+enum Missing {
+    /// No such service: the way back is the environment.
+    Service,
+    /// The service exists, the deploy does not.
+    Deploy,
+}
+
+/// The one not-found state of the deploy pages, with the way back.
+fn missing_view(missing: Missing, env: &str, service: &str) -> AnyView {
+    let (back_href, back) = match missing {
+        Missing::Deploy => (format!("/envs/{env}/services/{service}"), Msg::BackToService),
+        Missing::Service => (format!("/envs/{env}"), Msg::BackToEnv),
+    };
+    view! {
+        <NotFoundState
+            title=Signal::derive(move || t(Msg::DeployNotFound)().to_string())
+            back_href
+            back_label=Signal::derive(move || t(back)().to_string())
+        />
+    }
+    .into_any()
+}
+
 #[derive(Clone, PartialEq)]
 enum Lookup {
     Found(Deploy),
-    /// No such task, or no such service.
-    Missing {
-        service_exists: bool,
-    },
+    Missing(Missing),
     Failed(ApiError),
 }
 
 async fn look_up(env: String, service: String, task: Option<i64>) -> Lookup {
     let Some(task) = task.filter(|t| *t >= 0) else {
-        return Lookup::Missing { service_exists: true };
+        return Lookup::Missing(Missing::Deploy);
     };
     // TaskId 0 asks for the deploy running now.
     let req =
         ManageTaskRequest { env_id: env.clone(), server_name: service.clone(), task_id: task, operator_remark: None };
     let found = match api::cloud::<DescribeServerManageTask>(&req).await {
-        Err(e) if is_not_found(&e) => return Lookup::Missing { service_exists: false },
+        Err(e) if is_not_found(&e) => return Lookup::Missing(Missing::Service),
         Err(e) => return Lookup::Failed(e),
-        Ok(r) if !r.is_exist => return Lookup::Missing { service_exists: true },
+        Ok(r) if !r.is_exist => return Lookup::Missing(Missing::Deploy),
         Ok(r) => r.task,
     };
     let detail = api::cloud::<DescribeCloudRunServerDetail>(&ServerRequest {
@@ -90,26 +115,10 @@ pub fn DeployProgress() -> impl IntoView {
             navigate(&href, NavigateOptions { replace: true, ..Default::default() });
         }
     });
-    let service_href = format!("/envs/{env}/services/{service}");
-    let env_href = format!("/envs/{env}");
     view! {
         {move || match lookup.get() {
             None => view! { <p class="muted" role="status">{t(Msg::Loading)}</p> }.into_any(),
-            Some(Lookup::Missing { service_exists }) => {
-                let (back_href, back) = if service_exists {
-                    (service_href.clone(), Msg::BackToService)
-                } else {
-                    (env_href.clone(), Msg::BackToEnv)
-                };
-                view! {
-                    <NotFoundState
-                        title=Signal::derive(move || t(Msg::DeployNotFound)().to_string())
-                        back_href
-                        back_label=Signal::derive(move || t(back)().to_string())
-                    />
-                }
-                .into_any()
-            }
+            Some(Lookup::Missing(missing)) => missing_view(missing, &env, &service),
             Some(Lookup::Failed(e)) => view! {
                 <ErrorNote error=Signal::derive(move || Some(e.clone())) />
                 <div>

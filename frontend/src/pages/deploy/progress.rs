@@ -178,7 +178,7 @@ fn Stepper(sinks: Sinks) -> impl IntoView {
 
 /// A monospace log that follows its tail until the user scrolls up.
 #[component]
-fn LogView(logs: RwSignal<Vec<String>>) -> impl IntoView {
+pub(super) fn LogView(logs: RwSignal<Vec<String>>) -> impl IntoView {
     let pre = NodeRef::<leptos::html::Pre>::new();
     let follow = RwSignal::new(true);
     Effect::new(move |_| {

@@ -57,9 +57,11 @@ pub fn Redeploy(detail: Option<DescribeCloudRunServerDetailResponse>) -> impl In
         }
     });
     Effect::new(move |_| {
-        if let Some(Ok(r)) = deploy.value().get() {
+        // TaskId in the answer is 0 ("not used for now"): task 0 is the
+        // deploy running now, which the progress page looks up.
+        if let Some(Ok(_)) = deploy.value().get() {
             let (env, service) = (ctx.env_id.get_untracked(), svc.name.get_untracked());
-            navigate(&format!("/envs/{env}/services/{service}/tasks/{}", r.task_id), Default::default());
+            navigate(&format!("/envs/{env}/services/{service}/tasks/0"), Default::default());
         }
     });
     let why_not = why_not(ctx, svc);

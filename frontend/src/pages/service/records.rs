@@ -65,8 +65,13 @@ fn RecordRow(
     service: String,
     on_change: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
-    // localcloud's BuildId is the deploy task's id.
-    let href = format!("/envs/{env}/services/{service}/tasks/{}", record.build_id);
+    // A record names no task: the deploy running now is followed live as
+    // task 0; an ended one is shown from its record (its log by its RunId).
+    let href = if record.status == "deploying" {
+        format!("/envs/{env}/services/{service}/tasks/0")
+    } else {
+        format!("/envs/{env}/services/{service}/deploys/{}", record.deploy_id)
+    };
     let status = record.status.clone();
     let ok = status == "running";
     let version = record.deploy_id.clone();

@@ -12,3 +12,4 @@ pub mod rules;
 pub mod secrets;
 pub mod tc3;
 pub mod time;
+pub mod vocab;

@@ -155,6 +155,34 @@ pub fn service_name(name: &str) -> Result<(), RuleError> {
     Ok(())
 }
 
+/// Longest id or version name the console takes from a URL or a form.
+pub const ID_MAX: usize = 64;
+
+/// An `EnvId` given by a user or a URL: the cloud mints it (alias, `-`, a
+/// suffix), so only its shape is checked: letters, digits and `-`.
+pub fn env_id(id: &str) -> Result<(), RuleError> {
+    id_like(id, |c| c.is_ascii_alphanumeric() || c == '-')
+}
+
+/// A `VersionName` given by a user or a URL: the service's name and a
+/// number (R-VER-1), so the service name's characters.
+pub fn version_name(name: &str) -> Result<(), RuleError> {
+    id_like(name, |c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
+fn id_like(text: &str, allowed: fn(char) -> bool) -> Result<(), RuleError> {
+    if text.is_empty() {
+        return Err(RuleError::Empty);
+    }
+    if text.chars().count() > ID_MAX {
+        return Err(RuleError::TooLong(ID_MAX));
+    }
+    match text.chars().find(|c| !allowed(*c)) {
+        Some(bad) => Err(RuleError::InvalidChar(bad)),
+        None => Ok(()),
+    }
+}
+
 /// The published CPU/memory pairs, cores/GiB, a strict 1:2 ratio (CLOUD-API.md §6).
 pub const CPU_MEM_PAIRS: [(f64, f64); 7] =
     [(0.25, 0.5), (0.5, 1.0), (1.0, 2.0), (2.0, 4.0), (4.0, 8.0), (8.0, 16.0), (16.0, 32.0)];

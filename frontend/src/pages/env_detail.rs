@@ -3,11 +3,10 @@
 //! services (R-ENV-6).
 
 use console_shared::actions::{
-    DeployRecord, DescribeCloudRunDeployRecord, DescribeCloudRunServers, DescribeCloudRunServersRequest, DestroyEnv,
-    DestroyEnvRequest, EnvBaseInfo, ServerBaseInfo, ServerRequest,
+    CreateCloudRunServer, DeployRecord, DescribeCloudRunDeployRecord, DescribeCloudRunServers,
+    DescribeCloudRunServersRequest, DestroyEnv, DestroyEnvRequest, EnvBaseInfo, ServerBaseInfo, ServerRequest,
 };
 use console_shared::dto::ApiError;
-use console_shared::permissions::{Need, Role};
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
@@ -112,14 +111,15 @@ fn Detail(info: EnvBaseInfo, list: ServiceList) -> impl IntoView {
 #[component]
 fn Services(env_id: String, list: ServiceList) -> impl IntoView {
     let ctx = expect_context::<EnvCtx>();
-    let why_not = Signal::derive(move || ctx.denial(Need::EnvRole(Role::Developer)).filter(|r| !r.is_empty()));
+    let may_create = move || ctx.denial_of::<CreateCloudRunServer>().is_none();
+    let why_not = Signal::derive(move || ctx.denial_of::<CreateCloudRunServer>().filter(|r| !r.is_empty()));
     let new_href = format!("/envs/{env_id}/services/new");
     view! {
         <section aria-labelledby="services-title" class="stack">
             <div class="page-head">
                 <h2 id="services-title">{t(Msg::ServicesHeading)}</h2>
                 <Show
-                    when=move || ctx.denial(Need::EnvRole(Role::Developer)).is_none()
+                    when=may_create
                     fallback=move || view! {
                         <div class="with-reason">
                             <button class="button primary" disabled aria-describedby="create-service-why">{t(Msg::CreateService)}</button>
@@ -224,11 +224,11 @@ fn DeleteEnv(env_id: String, list: ServiceList) -> impl IntoView {
     let held = move || list.get().and_then(Result::ok).map_or(0, |r| r.total);
     // First the role, then R-ENV-6: the first reason that applies is shown.
     let why_not = Signal::derive(move || {
-        ctx.denial(Need::EnvRole(Role::Owner))
+        ctx.denial_of::<DestroyEnv>()
             .filter(|r| !r.is_empty())
             .or_else(|| (held() > 0).then(|| delete_blocked(held(), lang())))
     });
-    let blocked = move || why_not.with(Option::is_some) || ctx.denial(Need::EnvRole(Role::Owner)).is_some();
+    let blocked = move || why_not.with(Option::is_some) || ctx.denial_of::<DestroyEnv>().is_some();
     let described = move || why_not.with(Option::is_some).then_some("delete-why");
     let id = env_id.clone();
     let confirmed = move || typed.get().trim() == id;

@@ -1,7 +1,7 @@
 //! Everything under `/envs/:env`: the environment's name, the caller's role
 //! there, and its sections. Children read both from [`EnvCtx`].
 
-use console_shared::actions::{DescribeEnvBaseInfo, DescribeEnvBaseInfoResponse, EnvIdRequest};
+use console_shared::actions::{Action, DescribeEnvBaseInfo, DescribeEnvBaseInfoResponse, EnvIdRequest};
 use console_shared::dto::{Access, ApiError};
 use console_shared::permissions::Need;
 use leptos::prelude::*;
@@ -28,6 +28,13 @@ impl EnvCtx {
             Some(Ok(a)) => denial(need, Some(&a), &self.env_id.get()),
             _ => Some(String::new()),
         }
+    }
+
+    /// Why the caller may not call the cloud action `A` here. The need is
+    /// the action's own declared rule, the one the BFF enforces, so the two
+    /// cannot disagree. An action the console never forwards is for admins.
+    pub fn denial_of<A: Action>(&self) -> Option<String> {
+        self.denial(A::RULE.map_or(Need::Admin, |rule| rule.need))
     }
 }
 

@@ -4,7 +4,6 @@
 //! everything from the start.
 
 use console_shared::actions::{OperateServerManage, OperateServerManageRequest};
-use console_shared::permissions::{Need, Role};
 use leptos::prelude::*;
 
 use super::stream::{Link, Outcome, Sinks, connect};
@@ -48,7 +47,8 @@ pub fn Progress(deploy: Deploy) -> impl IntoView {
             async move { api::cloud::<OperateServerManage>(&req).await }
         })
     };
-    let why_not = Signal::derive(move || ctx.denial(Need::EnvRole(Role::Developer)).filter(|r| !r.is_empty()));
+    let may_not = move || ctx.denial_of::<OperateServerManage>().is_some();
+    let why_not = Signal::derive(move || ctx.denial_of::<OperateServerManage>().filter(|r| !r.is_empty()));
     let title = {
         let (version, service) = (deploy.version.clone(), deploy.service.clone());
         move || deploy_title(&version, &service, lang())
@@ -87,7 +87,7 @@ pub fn Progress(deploy: Deploy) -> impl IntoView {
                     <div>
                         <button
                             class="button"
-                            disabled=move || cancel.pending().get() || ctx.denial(Need::EnvRole(Role::Developer)).is_some()
+                            disabled=move || cancel.pending().get() || may_not()
                             aria-describedby=move || if why_not.with(Option::is_some) { "cancel-explain cancel-why" } else { "cancel-explain" }
                             on:click=move |_| { cancel.dispatch(()); }
                         >

@@ -2,10 +2,9 @@
 //! reason, while a deploy runs (R-SVC-4), instead of failing after a click.
 
 use console_shared::actions::{
-    DeleteCloudRunServer, DeleteCloudRunServerRequest, DescribeCloudRunServerDetailResponse, UpdateCloudRunServer,
-    UpdateCloudRunServerRequest,
+    Action as CloudAction, DeleteCloudRunServer, DeleteCloudRunServerRequest, DescribeCloudRunServerDetailResponse,
+    UpdateCloudRunServer, UpdateCloudRunServerRequest,
 };
-use console_shared::permissions::{Need, Role};
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
@@ -16,11 +15,9 @@ use crate::i18n::{Msg, t};
 use crate::pages::env_layout::EnvCtx;
 use crate::pages::source::{IMAGE, PACKAGE, Source, SourceFields, Upload, upload_into};
 
-/// Why a change cannot be made now: the role first, then a running deploy.
-fn why_not(ctx: EnvCtx, svc: ServiceCtx) -> Signal<Option<String>> {
-    Signal::derive(move || {
-        ctx.denial(Need::EnvRole(Role::Developer)).filter(|r| !r.is_empty()).or_else(|| svc.busy_reason())
-    })
+/// Why the change `A` cannot be made now: the role first, then a running deploy.
+fn why_not<A: CloudAction>(ctx: EnvCtx, svc: ServiceCtx) -> Signal<Option<String>> {
+    Signal::derive(move || ctx.denial_of::<A>().filter(|r| !r.is_empty()).or_else(|| svc.busy_reason()))
 }
 
 /// A redeploy (UpdateCloudRunServer) from a new image or a new code package,
@@ -64,8 +61,8 @@ pub fn Redeploy(detail: Option<DescribeCloudRunServerDetailResponse>) -> impl In
             navigate(&format!("/envs/{env}/services/{service}/tasks/0"), Default::default());
         }
     });
-    let why_not = why_not(ctx, svc);
-    let locked = Signal::derive(move || ctx.denial(Need::EnvRole(Role::Developer)).is_some() || svc.busy.get());
+    let why_not = why_not::<UpdateCloudRunServer>(ctx, svc);
+    let locked = Signal::derive(move || ctx.denial_of::<UpdateCloudRunServer>().is_some() || svc.busy.get());
     let described = move || if why_not.with(Option::is_some) { "redeploy-help redeploy-why" } else { "redeploy-help" };
     let errors = Signal::derive(move || source.errors("redeploy"));
     view! {
@@ -116,8 +113,8 @@ pub fn DeleteService() -> impl IntoView {
             navigate(&format!("/envs/{}", ctx.env_id.get_untracked()), Default::default());
         }
     });
-    let why_not = why_not(ctx, svc);
-    let locked = move || ctx.denial(Need::EnvRole(Role::Developer)).is_some() || svc.busy.get();
+    let why_not = why_not::<DeleteCloudRunServer>(ctx, svc);
+    let locked = move || ctx.denial_of::<DeleteCloudRunServer>().is_some() || svc.busy.get();
     let described = move || why_not.with(Option::is_some).then_some("delete-service-why");
     view! {
         <section class="danger-zone stack" aria-labelledby="delete-service-title">

@@ -7,7 +7,6 @@ use console_shared::actions::{
     DescribeVersionDetailRequest, SimpleVersion,
 };
 use console_shared::dto::ApiError;
-use console_shared::permissions::{Need, Role};
 use leptos::prelude::*;
 
 use super::ServiceCtx;
@@ -146,7 +145,7 @@ fn DeleteVersion(
     });
     let id = format!("delete-{version}-why");
     let why_not = Signal::derive(move || {
-        ctx.denial(Need::EnvRole(Role::Developer)).filter(|r| !r.is_empty()).or_else(|| {
+        ctx.denial_of::<DeleteCloudRunVersions>().filter(|r| !r.is_empty()).or_else(|| {
             if has_traffic {
                 Some(Msg::VersionHasTraffic.text(lang()).to_string())
             } else if releasing {
@@ -156,7 +155,7 @@ fn DeleteVersion(
             }
         })
     });
-    let locked = move || has_traffic || releasing || ctx.denial(Need::EnvRole(Role::Developer)).is_some();
+    let locked = move || has_traffic || releasing || ctx.denial_of::<DeleteCloudRunVersions>().is_some();
     let described = {
         let id = id.clone();
         move || why_not.with(Option::is_some).then(|| id.clone())

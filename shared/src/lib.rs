@@ -5,6 +5,7 @@
 pub mod actions;
 pub mod api;
 pub mod cost;
+pub mod defaults;
 pub mod dto;
 pub mod permissions;
 pub mod region;

@@ -11,6 +11,7 @@ use console_shared::actions::{
     DiffConfigItem, HpaPolicy,
 };
 use console_shared::api::codes;
+use console_shared::defaults;
 use console_shared::dto::ApiError;
 use console_shared::rules::{self, CPU_MEM_PAIRS};
 use leptos::prelude::*;
@@ -51,18 +52,18 @@ pub fn CreateService() -> impl IntoView {
     let ctx = expect_context::<EnvCtx>();
     let navigate = use_navigate();
     let name = RwSignal::new(String::new());
-    let port = RwSignal::new("80".to_string());
-    let spec = RwSignal::new(1usize); // 0.5 core / 1 GiB, the default (R-INS-2)
-    let min = RwSignal::new("0".to_string());
-    let max = RwSignal::new("50".to_string());
+    let port = RwSignal::new(defaults::PORT.to_string());
+    let spec = RwSignal::new(defaults::SPEC);
+    let min = RwSignal::new(defaults::MIN_NUM.to_string());
+    let max = RwSignal::new(defaults::MAX_NUM.to_string());
     let cpu_on = RwSignal::new(true);
-    let cpu_at = RwSignal::new("60".to_string());
+    let cpu_at = RwSignal::new(defaults::THRESHOLD.to_string());
     let mem_on = RwSignal::new(true);
-    let mem_at = RwSignal::new("60".to_string());
-    let log_type = RwSignal::new("default".to_string());
+    let mem_at = RwSignal::new(defaults::THRESHOLD.to_string());
+    let log_type = RwSignal::new(defaults::LOG_TYPE.to_string());
     let log_set = RwSignal::new(String::new());
     let log_topic = RwSignal::new(String::new());
-    let log_format = RwSignal::new("json".to_string());
+    let log_format = RwSignal::new(defaults::LOG_PARSE_TYPE.to_string());
     let vars = Vars::new();
     let remark = RwSignal::new(String::new());
     let attempted = RwSignal::new(false);
@@ -166,16 +167,16 @@ pub fn CreateService() -> impl IntoView {
         let mut policies = Vec::new();
         for (on, at, kind) in [(cpu_on, cpu_at, "cpu"), (mem_on, mem_at, "mem")] {
             if on.get_untracked() {
-                let threshold = at.get_untracked().trim().parse().unwrap_or(60);
+                let threshold = at.get_untracked().trim().parse().unwrap_or(defaults::THRESHOLD);
                 policies.push(HpaPolicy { policy_type: kind.into(), policy_threshold: threshold });
             }
         }
         let mut items = vec![
-            DiffConfigItem::int("Port", number(&port.get_untracked()).unwrap_or(80)),
+            DiffConfigItem::int("Port", number(&port.get_untracked()).unwrap_or(defaults::PORT)),
             DiffConfigItem::float("CpuSpecs", cpu),
             DiffConfigItem::float("MemSpecs", mem),
-            DiffConfigItem::int("MinNum", number(&min.get_untracked()).unwrap_or(0)),
-            DiffConfigItem::int("MaxNum", number(&max.get_untracked()).unwrap_or(50)),
+            DiffConfigItem::int("MinNum", number(&min.get_untracked()).unwrap_or(defaults::MIN_NUM)),
+            DiffConfigItem::int("MaxNum", number(&max.get_untracked()).unwrap_or(defaults::MAX_NUM)),
             DiffConfigItem::policies(policies),
             DiffConfigItem::string("EnvParam", vars.env_param()),
             DiffConfigItem::string("LogType", log_type.get_untracked()),

@@ -5,25 +5,25 @@
 //!
 //! The console starts it in-process when no cloud is configured; the
 //! `localcloud` binary runs it standalone for any Tencent Cloud SDK.
+//!
+//! The modules, by feature; each imports only the ones below it, and this
+//! root, which wires them together in [`start`], is imported by none:
+//! - `api`: the API 3.0 surface: signature check, dispatch, envelope, and
+//!   the actions by area (environments, services, versions, deploy tasks,
+//!   code packages), with the upload and download URLs of the packages.
+//! - `deploy`: the deploy pipeline: the task runner, its steps, and what a
+//!   package build reads and checks.
+//! - `packages`: the code-package store: rows, files, quota, and when they go.
+//! - `runtime`: what serves traffic: the versions' instances and the gateway.
+//! - `store`, `clock`, `private`: the database, the time, the files' modes.
 
-mod build;
-mod build_log;
+mod api;
+mod clock;
 mod deploy;
-mod dockerfile;
-mod envs;
-mod gateway;
-mod package_files;
 mod packages;
 pub mod private;
-mod protocol;
-mod receiving;
-mod service_config;
-mod services;
+mod runtime;
 mod store;
-mod task_actions;
-mod tasks;
-mod versions;
-mod wildcard;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -32,7 +32,8 @@ use std::sync::Arc;
 use console_shared::tc3::Credential;
 use tokio::net::TcpListener;
 
-pub use protocol::app;
+pub use api::protocol::app;
+pub use api::state::{SharedState, State};
 
 /// The default of [`Config::package_quota_bytes_per_env`]: 1 GiB.
 pub const DEFAULT_PACKAGE_QUOTA_BYTES: u64 = 1024 * 1024 * 1024;
@@ -59,35 +60,6 @@ pub struct Config {
     pub package_quota_bytes_per_env: u64,
 }
 
-/// Shared state of the API and the gateway.
-pub struct State {
-    pub(crate) db: sqlx::SqlitePool,
-    pub(crate) credentials: Vec<Credential>,
-    /// The gateway's port, part of every default domain.
-    pub(crate) gateway_port: u16,
-    pub(crate) step_delay: std::time::Duration,
-    /// Running instances of every version.
-    pub(crate) runtime: deploy::Runtime,
-    /// For health checks and the gateway's hop to an instance.
-    pub(crate) http: reqwest::Client,
-    /// Where uploaded code packages are kept.
-    pub(crate) packages_dir: PathBuf,
-    /// Signs upload and download URLs (kept in the database).
-    pub(crate) url_key: Vec<u8>,
-    /// `http://<api addr>`, the base of those URLs.
-    pub(crate) api_url: String,
-    pub(crate) package_max_bytes: u64,
-    pub(crate) package_quota_bytes: u64,
-    /// The uploads in progress, counted against the quota.
-    pub(crate) receiving: receiving::Receiving,
-    /// How a cancel reaches a running deploy task.
-    pub(crate) cancels: tasks::Cancels,
-    /// Build work running on the blocking pool at once (`tasks::build_steps`).
-    pub(crate) builds: Arc<tokio::sync::Semaphore>,
-}
-
-pub type SharedState = Arc<State>;
-
 /// A running localcloud: where it listens. Dropping it does not stop it; the
 /// tasks end with the runtime, their build work on the blocking pool too.
 #[derive(Debug, Clone, Copy)]
@@ -112,6 +84,16 @@ pub enum StartError {
     Http(String),
 }
 
+impl From<store::OpenError> for StartError {
+    fn from(e: store::OpenError) -> Self {
+        match e {
+            store::OpenError::File(path, e) => StartError::File(path, e),
+            store::OpenError::Db(e) => StartError::Db(e),
+            store::OpenError::Migrate(e) => StartError::Migrate(e),
+        }
+    }
+}
+
 /// Opens the store, binds both listeners and serves them on the current runtime.
 pub async fn start(config: Config) -> Result<Running, StartError> {
     private::dir(&config.data_dir).map_err(|e| StartError::DataDir(config.data_dir.clone(), e))?;
@@ -128,33 +110,42 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
         .build()
         .map_err(|e| StartError::Http(e.to_string()))?;
     let url_key: String = sqlx::query_scalar("SELECT key FROM url_key WHERE id = 1").fetch_one(&db).await?;
+    let runtime = Arc::new(runtime::instances::Runtime::default());
+    let package_store = packages::Store::new(db.clone(), packages_dir);
+    let deployer = Arc::new(deploy::Deployer {
+        db: db.clone(),
+        runtime: runtime.clone(),
+        http: http.clone(),
+        packages: package_store.clone(),
+        step_delay: config.step_delay,
+        package_max_bytes: config.package_max_bytes,
+        cancels: deploy::cancels::Cancels::default(),
+        builds: Arc::new(tokio::sync::Semaphore::new(deploy::tasks::build_steps::BUILDS_AT_ONCE)),
+    });
+    deploy::tasks::recover(&deployer).await?;
+    package_store.sweep_at_start().await?;
+    package_store.clone().sweep_periodically();
     let state = Arc::new(State {
-        db,
+        db: db.clone(),
         credentials: config.credentials,
         gateway_port: gateway_addr.port(),
-        step_delay: config.step_delay,
-        runtime: deploy::Runtime::default(),
-        http,
-        packages_dir,
+        runtime: runtime.clone(),
+        packages: package_store,
         url_key: url_key.into_bytes(),
         api_url: format!("http://{api_addr}"),
         package_max_bytes: config.package_max_bytes,
         package_quota_bytes: config.package_quota_bytes_per_env,
-        receiving: receiving::Receiving::default(),
-        cancels: tasks::Cancels::default(),
-        builds: Arc::new(tokio::sync::Semaphore::new(tasks::BUILDS_AT_ONCE)),
+        receiving: packages::receiving::Receiving::default(),
+        deployer,
     });
-    tasks::recover(&state).await?;
-    package_files::sweep_at_start(&state).await?;
-    package_files::sweep_periodically(state.clone());
 
-    let api_app = app(state.clone());
+    let api_app = app(state);
     tokio::spawn(async move {
         if let Err(e) = axum::serve(api, api_app).await {
             tracing::error!(error = %e, "localcloud API server stopped");
         }
     });
-    let gw_app = gateway::app(state);
+    let gw_app = runtime::gateway::app(db, runtime, http, gateway_addr.port());
     tokio::spawn(async move {
         if let Err(e) = axum::serve(gw, gw_app).await {
             tracing::error!(error = %e, "localcloud gateway stopped");
@@ -162,9 +153,4 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
     });
     tracing::info!(%api_addr, %gateway_addr, "localcloud listening");
     Ok(Running { api_addr, gateway_addr })
-}
-
-/// Seconds since the Unix epoch.
-pub(crate) fn now() -> i64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
 }

@@ -1,12 +1,36 @@
-//! The SQLite store: WAL, foreign keys, embedded migrations.
+//! The SQLite store: WAL, foreign keys, embedded migrations; and the write
+//! transaction every change takes.
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
-pub async fn open(path: &Path) -> Result<sqlx::SqlitePool, super::StartError> {
-    let private = |file: &Path, e| super::StartError::File(file.to_path_buf(), e);
+/// Why the store cannot be opened (`StartError` says it to the caller).
+#[derive(Debug)]
+pub enum OpenError {
+    /// A file of the database cannot be made private to this user.
+    File(PathBuf, std::io::Error),
+    Db(sqlx::Error),
+    Migrate(sqlx::migrate::MigrateError),
+}
+
+impl From<sqlx::Error> for OpenError {
+    fn from(e: sqlx::Error) -> Self {
+        OpenError::Db(e)
+    }
+}
+
+impl From<sqlx::migrate::MigrateError> for OpenError {
+    fn from(e: sqlx::migrate::MigrateError) -> Self {
+        OpenError::Migrate(e)
+    }
+}
+
+/// Opens (or creates) the database at `path`, private to this user, and
+/// brings its schema up to date.
+pub async fn open(path: &Path) -> Result<sqlx::SqlitePool, OpenError> {
+    let private = |file: &Path, e| OpenError::File(file.to_path_buf(), e);
     crate::private::create_file(path).map_err(|e| private(path, e))?;
     let url = format!("sqlite://{}", path.display());
     let options = SqliteConnectOptions::from_str(&url)?

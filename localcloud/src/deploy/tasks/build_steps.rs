@@ -10,11 +10,13 @@
 
 use std::time::Duration;
 
-use super::{DbResult, Job, NO_CONTAINERS, StepOutcome, log, log_all};
-use crate::build::{self, Budget};
+use super::job::{DbResult, Job, NO_CONTAINERS, StepOutcome, log, log_all};
+use crate::deploy::Deployer;
+use crate::deploy::build::budget::{Budget, over_time};
+use crate::deploy::build::inspect::{self, Inspected};
+use crate::deploy::build::{dockerfile, log as build_log};
+use crate::deploy::source::Source;
 use crate::packages::Package;
-use crate::services::Source;
-use crate::{State, build_log, dockerfile};
 
 /// The longest one piece of build work may take: far more than any real
 /// package needs, and the most a hostile one can cost.
@@ -29,7 +31,7 @@ pub const BUILDS_AT_ONCE: usize = 2;
 /// free, for at most [`STEP_LIMIT`] (the wait not counted); the budget it
 /// gets says when to give up.
 async fn off_runtime<T: Send + 'static>(
-    state: &State,
+    state: &Deployer,
     job: &Job,
     work: impl FnOnce(&Budget) -> Result<T, String> + Send + 'static,
 ) -> Result<T, String> {
@@ -56,7 +58,7 @@ async fn off_runtime<T: Send + 'static>(
     match tokio::time::timeout(STEP_LIMIT, tokio::task::spawn_blocking(work)).await {
         Ok(Ok(done)) => done,
         Ok(Err(e)) => Err(format!("the build step broke off ({e})")),
-        Err(_) => Err(build::over_time(STEP_LIMIT)),
+        Err(_) => Err(over_time(STEP_LIMIT)),
     }
 }
 
@@ -69,12 +71,12 @@ fn package_of(job: &Job) -> Option<&Package> {
 
 /// The package is a zip within the cap, with the Dockerfile where the
 /// settings say (R-DEP-2).
-pub async fn validate(state: &State, job: &Job, read: &mut build::Inspected) -> DbResult<StepOutcome> {
+pub async fn validate(state: &Deployer, job: &Job, read: &mut Inspected) -> DbResult<StepOutcome> {
     let Some(p) = package_of(job) else { return Ok(StepOutcome::Done) };
     log(state, job, format!("checking {} ({} bytes, sha256 {})", p.name, p.size, p.sha256)).await?;
     let (path, max) = (p.path.clone(), state.package_max_bytes);
     let (dir, name) = (job.config.build_dir.clone(), job.config.dockerfile.clone());
-    match off_runtime(state, job, move |budget| build::inspect(&path, max, &dir, &name, budget)).await {
+    match off_runtime(state, job, move |budget| inspect::inspect(&path, max, &dir, &name, budget)).await {
         Ok(found) => {
             log(
                 state,
@@ -94,7 +96,7 @@ pub async fn validate(state: &State, job: &Job, read: &mut build::Inspected) -> 
 
 /// Reads the Dockerfile as a builder would and reports its steps; the image's
 /// digest is the package's hash, so the same package builds the same image.
-pub async fn build(state: &State, job: &Job, read: &mut build::Inspected) -> DbResult<StepOutcome> {
+pub async fn build(state: &Deployer, job: &Job, read: &mut Inspected) -> DbResult<StepOutcome> {
     let Some(p) = package_of(job) else { return Ok(StepOutcome::Done) };
     let failed = |why: String| StepOutcome::Failed(format!("{}: {why}", job.config.dockerfile));
     let text = std::mem::take(&mut read.dockerfile);
@@ -136,7 +138,7 @@ pub async fn build(state: &State, job: &Job, read: &mut build::Inspected) -> DbR
     Ok(StepOutcome::Done)
 }
 
-pub async fn push(state: &State, job: &Job) -> DbResult<StepOutcome> {
+pub async fn push(state: &Deployer, job: &Job) -> DbResult<StepOutcome> {
     let Some(p) = package_of(job) else { return Ok(StepOutcome::Done) };
     log(state, job, format!("pushing {}", job.image)).await?;
     log(state, job, format!("pushed {}@sha256:{}", job.image, p.sha256)).await?;

@@ -1,6 +1,5 @@
-//! Services: create (with the first deploy), redeploy, list, detail, instances, delete.
-
-use std::sync::Arc;
+//! Services: create (with the first deploy), redeploy, list, detail,
+//! instances, delete.
 
 use console_shared::actions::{
     CreateCloudRunServerRequest, DeleteCloudRunServerRequest, DeployParam, DescribeCloudRunPodListRequest,
@@ -14,18 +13,13 @@ use console_shared::region::Region;
 use console_shared::rules;
 use console_shared::time::cst_datetime;
 
-use crate::package_files;
-use crate::packages::{self, Package};
-use crate::protocol::internal;
-use crate::service_config::{config_from, config_over};
-use crate::tasks::{self, Job};
-use crate::{State, envs};
-
-/// Where a version comes from (R-DEP-2).
-pub enum Source {
-    Image(String),
-    Package(Package),
-}
+use super::error::CallError;
+use super::service_config::{config_from, config_over};
+use super::state::State;
+use super::{envs, packages};
+use crate::deploy::source::Source;
+use crate::deploy::tasks::{self, job::Job};
+use crate::packages::files;
 
 /// Services per environment (docs.cloudbase.net/run/limitation).
 const MAX_SERVICES: i64 = 15;
@@ -44,8 +38,8 @@ pub(crate) struct ServiceRow {
 
 const COLUMNS: &str = "env_id, server_name, default_domain, status, created_at, updated_at, config, online_version";
 
-fn not_found(name: &str) -> CloudError {
-    CloudError::new("ResourceNotFound.ServerNotFound", format!("The service `{name}` does not exist."))
+fn not_found(name: &str) -> CallError {
+    CallError::new("ResourceNotFound.ServerNotFound", format!("The service `{name}` does not exist."))
 }
 
 /// `DeployRemark` / `OperatorRemark`: short, one line (refused, not cut).
@@ -60,20 +54,20 @@ pub(crate) async fn find(
     env: &str,
     name: &str,
     region: Option<Region>,
-) -> Result<ServiceRow, CloudError> {
+) -> Result<ServiceRow, CallError> {
     envs::find(state, env, region).await?;
-    sqlx::query_as(&format!("SELECT {COLUMNS} FROM services WHERE env_id = ? AND server_name = ?"))
-        .bind(env)
-        .bind(name)
-        .fetch_optional(&state.db)
-        .await
-        .map_err(|e| internal(&e))?
-        .ok_or_else(|| not_found(name))
+    let row: Option<ServiceRow> =
+        sqlx::query_as(&format!("SELECT {COLUMNS} FROM services WHERE env_id = ? AND server_name = ?"))
+            .bind(env)
+            .bind(name)
+            .fetch_optional(&state.db)
+            .await?;
+    row.ok_or_else(|| not_found(name))
 }
 
 /// `<service>-<env>` as a DNS label; after a deletion, `<service>-<n>-<env>`
 /// (R-SVC-5: a re-created service gets a domain of its own).
-async fn new_domain(state: &State, env: &str, name: &str) -> Result<String, CloudError> {
+async fn new_domain(state: &State, env: &str, name: &str) -> Result<String, CallError> {
     let label = name.to_ascii_lowercase().replace('_', "-");
     for n in 1.. {
         let host = if n == 1 { format!("{label}-{env}") } else { format!("{label}-{n}-{env}") };
@@ -83,8 +77,7 @@ async fn new_domain(state: &State, env: &str, name: &str) -> Result<String, Clou
         )
         .bind(&domain)
         .fetch_one(&state.db)
-        .await
-        .map_err(|e| internal(&e))?;
+        .await?;
         if used == 0 {
             return Ok(domain);
         }
@@ -93,10 +86,10 @@ async fn new_domain(state: &State, env: &str, name: &str) -> Result<String, Clou
 }
 
 pub async fn create(
-    state: &Arc<State>,
+    state: &State,
     region: Option<Region>,
     req: CreateCloudRunServerRequest,
-) -> Result<TaskIdResponse, CloudError> {
+) -> Result<TaskIdResponse, CallError> {
     envs::find(state, &req.env_id, region).await?;
     rules::service_name(&req.server_name).map_err(|e| CloudError::invalid_value("ServerName", e))?;
     let items = req.items.as_deref().unwrap_or_default();
@@ -104,23 +97,22 @@ pub async fn create(
     let source = source_of(state, &req.env_id, &req.deploy_info).await?;
     let config = for_source(config, &source);
     let domain = new_domain(state, &req.env_id, &req.server_name).await?;
-    let now = crate::now();
+    let now = crate::clock::now();
     let version = format!("{}-001", req.server_name);
-    let mut tx = crate::store::write_tx(&state.db).await.map_err(|e| internal(&e))?;
+    let mut tx = crate::store::write_tx(&state.db).await?;
     let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM services WHERE env_id = ?")
         .bind(&req.env_id)
         .fetch_one(&mut *tx)
-        .await
-        .map_err(|e| internal(&e))?;
+        .await?;
     if count >= MAX_SERVICES {
-        return Err(CloudError::new(
+        return Err(CallError::new(
             codes::LIMIT_EXCEEDED,
             format!("An environment holds at most {MAX_SERVICES} services."),
         ));
     }
     let mut stored = config.clone();
     stored.create_time = cst_datetime(now);
-    let config_json = serde_json::to_string(&stored).map_err(|e| internal(&e))?;
+    let config_json = serde_json::to_string(&stored)?;
     let inserted = sqlx::query(
         "INSERT INTO services (env_id, server_name, default_domain, status, created_at, updated_at, config, next_version)
          VALUES (?, ?, ?, 'creating', ?, ?, ?, 2) ON CONFLICT DO NOTHING",
@@ -132,11 +124,10 @@ pub async fn create(
     .bind(now)
     .bind(&config_json)
     .execute(&mut *tx)
-    .await
-    .map_err(|e| internal(&e))?;
+    .await?;
     if inserted.rows_affected() == 0 {
         // R-SVC-3: unique in the environment.
-        return Err(CloudError::new(
+        return Err(CallError::new(
             codes::RESOURCE_IN_USE,
             format!("A service named `{}` already exists.", req.server_name),
         ));
@@ -160,18 +151,18 @@ pub async fn create(
 /// A redeploy: a new version with the service's settings, changed by `Items`,
 /// frozen into it (R-VER-3); one update at a time (R-SVC-4).
 pub async fn update(
-    state: &Arc<State>,
+    state: &State,
     region: Option<Region>,
     req: UpdateCloudRunServerRequest,
-) -> Result<UpdateCloudRunServerResponse, CloudError> {
+) -> Result<UpdateCloudRunServerResponse, CallError> {
     let service = find(state, &req.env_id, &req.server_name, region).await?;
     let source = source_of(state, &req.env_id, &req.deploy_info).await?;
-    let current: ServerBaseConfig = serde_json::from_str(&service.config).map_err(|e| internal(&e))?;
+    let current: ServerBaseConfig = serde_json::from_str(&service.config)?;
     let items = req.items.as_deref().unwrap_or_default();
     let config = for_source(config_over(current, req.server_config.as_ref(), items)?, &source);
-    let config_json = serde_json::to_string(&config).map_err(|e| internal(&e))?;
-    let now = crate::now();
-    let mut tx = crate::store::write_tx(&state.db).await.map_err(|e| internal(&e))?;
+    let config_json = serde_json::to_string(&config)?;
+    let now = crate::clock::now();
+    let mut tx = crate::store::write_tx(&state.db).await?;
     refuse_while_deploying(
         &mut tx,
         &req.env_id,
@@ -189,8 +180,7 @@ pub async fn update(
     .bind(&req.env_id)
     .bind(&req.server_name)
     .fetch_one(&mut *tx)
-    .await
-    .map_err(|e| internal(&e))?;
+    .await?;
     let version = format!("{}-{number:03}", req.server_name);
     let pre = service.online_version.clone().unwrap_or_default();
     let remark = req.deploy_info.deploy_remark.clone().unwrap_or_default();
@@ -205,7 +195,7 @@ pub async fn pods(
     state: &State,
     region: Option<Region>,
     req: DescribeCloudRunPodListRequest,
-) -> Result<DescribeCloudRunPodListResponse, CloudError> {
+) -> Result<DescribeCloudRunPodListResponse, CallError> {
     find(state, &req.env_id, &req.server_name, region).await?;
     let size = page_size(req.page_size, PODS_PAGE_SIZE_DEFAULT, PODS_PAGE_SIZE_MAX)?;
     let page = req.page_num.unwrap_or(1).max(1);
@@ -232,15 +222,14 @@ async fn refuse_while_deploying(
     env: &str,
     service: &str,
     why: &str,
-) -> Result<(), CloudError> {
+) -> Result<(), CallError> {
     let running: i64 =
         sqlx::query_scalar("SELECT COUNT(*) FROM tasks WHERE env_id = ? AND server_name = ? AND status = 'running'")
             .bind(env)
             .bind(service)
             .fetch_one(&mut *tx)
-            .await
-            .map_err(|e| internal(&e))?;
-    if running > 0 { Err(CloudError::new(codes::RESOURCE_IN_USE, why)) } else { Ok(()) }
+            .await?;
+    if running > 0 { Err(CallError::new(codes::RESOURCE_IN_USE, why)) } else { Ok(()) }
 }
 
 /// Paging as Tencent documents it: 0 or none means the default, more than the
@@ -255,7 +244,7 @@ fn page_size(asked: Option<i64>, default: i64, max: i64) -> Result<i64, CloudErr
 
 /// What a deploy builds or pulls: an image URL, or an uploaded code package
 /// (R-DEP-2). Other deploy types of Tencent's are refused.
-async fn source_of(state: &State, env: &str, deploy: &DeployParam) -> Result<Source, CloudError> {
+async fn source_of(state: &State, env: &str, deploy: &DeployParam) -> Result<Source, CallError> {
     let required = |v: &Option<String>, field: &str| {
         v.clone().filter(|s| !s.trim().is_empty()).ok_or_else(|| {
             CloudError::new(codes::MISSING_PARAMETER, format!("The parameter `DeployInfo.{field}` is missing."))
@@ -265,13 +254,13 @@ async fn source_of(state: &State, env: &str, deploy: &DeployParam) -> Result<Sou
     match deploy.release_type.as_deref() {
         None | Some("" | "FULL") => {}
         Some("GRAY") => {
-            return Err(CloudError::invalid_value(
+            return Err(CallError::invalid_value(
                 "DeployInfo.ReleaseType",
                 "`GRAY` asks for a gray release, which localcloud does not run yet: deploy with `FULL`",
             ));
         }
         Some(other) => {
-            return Err(CloudError::invalid_value("DeployInfo.ReleaseType", format!("`{other}` must be GRAY or FULL")));
+            return Err(CallError::invalid_value("DeployInfo.ReleaseType", format!("`{other}` must be GRAY or FULL")));
         }
     }
     match deploy.deploy_type.as_str() {
@@ -283,7 +272,7 @@ async fn source_of(state: &State, env: &str, deploy: &DeployParam) -> Result<Sou
         "package" => {
             let name = required(&deploy.package_name, "PackageName")?;
             let version = required(&deploy.package_version, "PackageVersion")?;
-            let package = packages::find(state, env, &name, &version).await?.ok_or_else(|| {
+            let package = state.packages.find(env, &name, &version).await?.ok_or_else(|| {
                 CloudError::invalid_value(
                     "DeployInfo.PackageVersion",
                     format!("names no uploaded package: `{name}` version `{version}` was never PUT to its upload URL"),
@@ -291,7 +280,7 @@ async fn source_of(state: &State, env: &str, deploy: &DeployParam) -> Result<Sou
             })?;
             Ok(Source::Package(package))
         }
-        other => Err(CloudError::invalid_value(
+        other => Err(CallError::invalid_value(
             "DeployInfo.DeployType",
             format!("`{other}` is not supported by localcloud; use image or package"),
         )),
@@ -327,12 +316,12 @@ struct NewVersion {
 
 /// Records the version and its task in `tx`, commits, and starts the pipeline.
 async fn begin_deploy(
-    state: &Arc<State>,
+    state: &State,
     mut tx: sqlx::Transaction<'static, sqlx::Sqlite>,
     v: NewVersion,
     remark: &str,
-) -> Result<i64, CloudError> {
-    let config_json = serde_json::to_string(&v.config).map_err(|e| internal(&e))?;
+) -> Result<i64, CallError> {
+    let config_json = serde_json::to_string(&v.config)?;
     let image = match &v.source {
         Source::Image(url) => url.clone(),
         // Where the build pushes the version's image.
@@ -347,18 +336,15 @@ async fn begin_deploy(
     .bind(&v.version)
     .bind(&image)
     .bind(&config_json)
-    .bind(crate::now())
+    .bind(crate::clock::now())
     .execute(&mut *tx)
-    .await
-    .map_err(|e| internal(&e))?;
+    .await?;
     if let Source::Package(p) = &v.source {
         packages::take(&mut tx, &v.env, p, &v.service, &v.version).await?;
     }
-    let task = tasks::create(&mut tx, &v.env, &v.service, &v.version, &v.pre, remark, &v.source)
-        .await
-        .map_err(|e| internal(&e))?;
-    tx.commit().await.map_err(|e| internal(&e))?;
-    tasks::spawn(state.clone(), Job::new(task, v.env, v.service, v.version, image, v.source, v.config));
+    let task = tasks::create(&mut tx, &v.env, &v.service, &v.version, &v.pre, remark, &v.source).await?;
+    tx.commit().await?;
+    tasks::spawn(state.deployer.clone(), Job::new(task, v.env, v.service, v.version, image, v.source, v.config));
     Ok(task)
 }
 
@@ -381,12 +367,12 @@ pub async fn describe(
     state: &State,
     region: Option<Region>,
     req: DescribeCloudRunServersRequest,
-) -> Result<DescribeCloudRunServersResponse, CloudError> {
+) -> Result<DescribeCloudRunServersResponse, CallError> {
     envs::find(state, &req.env_id, region).await?;
     let size = page_size(req.page_size, SERVERS_PAGE_SIZE_DEFAULT, SERVERS_PAGE_SIZE_MAX)?;
     let page = match req.page_num.unwrap_or(0) {
         0 => 1,
-        n if n < 0 => return Err(CloudError::invalid_value("PageNum", "must not be negative")),
+        n if n < 0 => return Err(CallError::invalid_value("PageNum", "must not be negative")),
         n => n,
     };
     let name = req.server_name.unwrap_or_default();
@@ -395,8 +381,7 @@ pub async fn describe(
             .bind(&req.env_id)
             .bind(&name)
             .fetch_one(&state.db)
-            .await
-            .map_err(|e| internal(&e))?;
+            .await?;
     let rows: Vec<ServiceRow> = sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM services WHERE env_id = ?1 AND (?2 = '' OR server_name = ?2)
          ORDER BY created_at, server_name LIMIT ?3 OFFSET ?4"
@@ -406,8 +391,7 @@ pub async fn describe(
     .bind(size)
     .bind((page - 1).saturating_mul(size))
     .fetch_all(&state.db)
-    .await
-    .map_err(|e| internal(&e))?;
+    .await?;
     Ok(DescribeCloudRunServersResponse { server_list: rows.iter().map(base_info).collect(), total })
 }
 
@@ -415,9 +399,9 @@ pub async fn detail(
     state: &State,
     region: Option<Region>,
     req: ServerRequest,
-) -> Result<DescribeCloudRunServerDetailResponse, CloudError> {
+) -> Result<DescribeCloudRunServerDetailResponse, CallError> {
     let r = find(state, &req.env_id, &req.server_name, region).await?;
-    let server_config: ServerBaseConfig = serde_json::from_str(&r.config).map_err(|e| internal(&e))?;
+    let server_config: ServerBaseConfig = serde_json::from_str(&r.config)?;
     let mut online_version_infos = vec![];
     if let Some(v) = &r.online_version {
         let image: String =
@@ -426,8 +410,7 @@ pub async fn detail(
                 .bind(&r.server_name)
                 .bind(v)
                 .fetch_one(&state.db)
-                .await
-                .map_err(|e| internal(&e))?;
+                .await?;
         online_version_infos.push(OnlineVersionInfo {
             version_name: v.clone(),
             image_url: image,
@@ -441,10 +424,10 @@ pub async fn delete(
     state: &State,
     region: Option<Region>,
     req: DeleteCloudRunServerRequest,
-) -> Result<ResultResponse, CloudError> {
+) -> Result<ResultResponse, CallError> {
     check_remark("OperatorRemark", req.operator_remark.as_deref())?;
     let r = find(state, &req.env_id, &req.server_name, region).await?;
-    let mut tx = crate::store::write_tx(&state.db).await.map_err(|e| internal(&e))?;
+    let mut tx = crate::store::write_tx(&state.db).await?;
     // R-SVC-4: not while an update runs.
     refuse_while_deploying(
         &mut tx,
@@ -454,9 +437,9 @@ pub async fn delete(
     )
     .await?;
     let packages = remove(&mut tx, &r).await?;
-    tx.commit().await.map_err(|e| internal(&e))?;
+    tx.commit().await?;
     state.runtime.stop_service(&r.env_id, &r.server_name);
-    package_files::remove_files(state, &r.env_id, packages).await;
+    state.packages.remove_files(&r.env_id, packages).await;
     tracing::info!(env.id = %r.env_id, service = %r.server_name, "service deleted");
     Ok(ResultResponse { result: "success".into() })
 }
@@ -465,18 +448,16 @@ pub async fn delete(
 /// service, and so do its own uploads and the code packages no other
 /// service's version uses: the files to remove once `tx` commits are
 /// returned (issue #8).
-pub(crate) async fn remove(tx: &mut sqlx::SqliteConnection, r: &ServiceRow) -> Result<Vec<String>, CloudError> {
+pub(crate) async fn remove(tx: &mut sqlx::SqliteConnection, r: &ServiceRow) -> Result<Vec<String>, CallError> {
     sqlx::query("INSERT OR IGNORE INTO retired_domains (domain, retired_at) VALUES (?, ?)")
         .bind(&r.default_domain)
-        .bind(crate::now())
+        .bind(crate::clock::now())
         .execute(&mut *tx)
-        .await
-        .map_err(|e| internal(&e))?;
+        .await?;
     sqlx::query("DELETE FROM services WHERE env_id = ? AND server_name = ?")
         .bind(&r.env_id)
         .bind(&r.server_name)
         .execute(&mut *tx)
-        .await
-        .map_err(|e| internal(&e))?;
-    package_files::forget_service(tx, &r.env_id, &r.server_name).await.map_err(|e| internal(&e))
+        .await?;
+    Ok(files::forget_service(tx, &r.env_id, &r.server_name).await?)
 }

@@ -9,8 +9,7 @@ use std::collections::HashSet;
 use std::path::Path;
 use std::time::Duration;
 
-use crate::packages::{URL_TTL_SECS, file_name};
-use crate::{SharedState, State};
+use super::{Store, URL_TTL_SECS, file_name};
 
 /// How often unused uploads are looked for.
 const SWEEP_EVERY: Duration = Duration::from_secs(60);
@@ -23,7 +22,7 @@ const UNUSED_GRACE_SECS: i64 = URL_TTL_SECS;
 /// Deletes, in `tx`, the rows of the packages of `env` that deploys took and
 /// no version uses any more (`package_uses`, which loses a version's row when
 /// the version goes or its deploy fails). Returns their files, for
-/// [`remove_files`] once the transaction committed.
+/// [`Store::remove_files`] once the transaction committed.
 pub async fn release_unused(tx: &mut sqlx::SqliteConnection, env: &str) -> Result<Vec<String>, sqlx::Error> {
     let gone: Vec<(String, String)> = sqlx::query_as(
         "DELETE FROM packages WHERE env_id = ?1 AND deployed_by IS NOT NULL AND NOT EXISTS (
@@ -64,7 +63,7 @@ pub async fn forget_service(
     env: &str,
     service: &str,
 ) -> Result<Vec<String>, sqlx::Error> {
-    // Upload slots are named `<service>.zip` (packages::build_service).
+    // Upload slots are named `<service>.zip` (api::packages::build_service).
     let own = format!("{service}.zip");
     let unused: Vec<(String, String, Option<i64>)> = sqlx::query_as(
         "DELETE FROM packages WHERE env_id = ? AND deployed_by IS NULL AND package_name = ?
@@ -80,71 +79,73 @@ pub async fn forget_service(
     Ok(files)
 }
 
-/// Removes an environment's package files whose rows are gone.
-pub async fn remove_files(state: &State, env: &str, files: Vec<String>) {
-    let dir = state.packages_dir.join(env);
-    for file in files {
-        match tokio::fs::remove_file(dir.join(&file)).await {
-            Ok(()) => tracing::info!(env.id = %env, file, "package removed"),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            // The start sweep removes it, as a file no row accounts for.
-            Err(e) => tracing::warn!(error = %e, env.id = %env, file, "could not remove a package"),
-        }
-    }
-}
-
-/// Deletes the uploads no deploy took whose URL expired over
-/// [`UNUSED_GRACE_SECS`] ago, rows and files.
-pub async fn sweep_unused(state: &State) -> Result<(), sqlx::Error> {
-    let gone: Vec<(String, String, String, Option<i64>)> = sqlx::query_as(
-        "DELETE FROM packages WHERE deployed_by IS NULL AND expires_at < ?
-         RETURNING env_id, package_version, package_name, uploaded_at",
-    )
-    .bind(crate::now() - UNUSED_GRACE_SECS)
-    .fetch_all(&state.db)
-    .await?;
-    for (env, version, name, uploaded) in gone {
-        if uploaded.is_some() {
-            remove_files(state, &env, vec![file_name(&version, &name)]).await;
-        } else {
-            tracing::debug!(env.id = %env, package = %name, version = %version, "unused upload slot expired");
-        }
-    }
-    Ok(())
-}
-
-/// Sweeps unused uploads every [`SWEEP_EVERY`], for as long as the runtime runs.
-pub fn sweep_periodically(state: SharedState) {
-    tokio::spawn(async move {
-        // The start sweep just ran: the first is one period away.
-        let mut every = tokio::time::interval_at(tokio::time::Instant::now() + SWEEP_EVERY, SWEEP_EVERY);
-        every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
-            every.tick().await;
-            if let Err(e) = sweep_unused(&state).await {
-                tracing::warn!(error = %e, "could not sweep unused uploads");
+impl Store {
+    /// Removes an environment's package files whose rows are gone.
+    pub async fn remove_files(&self, env: &str, files: Vec<String>) {
+        let dir = self.env_dir(env);
+        for file in files {
+            match tokio::fs::remove_file(dir.join(&file)).await {
+                Ok(()) => tracing::info!(env.id = %env, file, "package removed"),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                // The start sweep removes it, as a file no row accounts for.
+                Err(e) => tracing::warn!(error = %e, env.id = %env, file, "could not remove a package"),
             }
         }
-    });
-}
-
-/// At start, before the API serves: sweeps unused uploads, then removes every
-/// file no stored package accounts for (partial uploads a stop cut off, whose
-/// slots stay usable, and files a crash left), and makes what stays private.
-pub async fn sweep_at_start(state: &State) -> Result<(), sqlx::Error> {
-    sweep_unused(state).await?;
-    let stored: Vec<(String, String, String)> =
-        sqlx::query_as("SELECT env_id, package_version, package_name FROM packages WHERE uploaded_at IS NOT NULL")
-            .fetch_all(&state.db)
-            .await?;
-    let stored: HashSet<(String, String)> =
-        stored.into_iter().map(|(env, version, name)| (env, file_name(&version, &name))).collect();
-    let dir = state.packages_dir.clone();
-    let swept = tokio::task::spawn_blocking(move || sweep_dir(&dir, &stored)).await;
-    if let Err(e) = swept {
-        tracing::warn!(error = %e, "could not sweep the package directory");
     }
-    Ok(())
+
+    /// Deletes the uploads no deploy took whose URL expired over
+    /// [`UNUSED_GRACE_SECS`] ago, rows and files.
+    pub async fn sweep_unused(&self) -> Result<(), sqlx::Error> {
+        let gone: Vec<(String, String, String, Option<i64>)> = sqlx::query_as(
+            "DELETE FROM packages WHERE deployed_by IS NULL AND expires_at < ?
+             RETURNING env_id, package_version, package_name, uploaded_at",
+        )
+        .bind(crate::clock::now() - UNUSED_GRACE_SECS)
+        .fetch_all(&self.db)
+        .await?;
+        for (env, version, name, uploaded) in gone {
+            if uploaded.is_some() {
+                self.remove_files(&env, vec![file_name(&version, &name)]).await;
+            } else {
+                tracing::debug!(env.id = %env, package = %name, version = %version, "unused upload slot expired");
+            }
+        }
+        Ok(())
+    }
+
+    /// Sweeps unused uploads every [`SWEEP_EVERY`], for as long as the runtime runs.
+    pub fn sweep_periodically(self) {
+        tokio::spawn(async move {
+            // The start sweep just ran: the first is one period away.
+            let mut every = tokio::time::interval_at(tokio::time::Instant::now() + SWEEP_EVERY, SWEEP_EVERY);
+            every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                every.tick().await;
+                if let Err(e) = self.sweep_unused().await {
+                    tracing::warn!(error = %e, "could not sweep unused uploads");
+                }
+            }
+        });
+    }
+
+    /// At start, before the API serves: sweeps unused uploads, then removes every
+    /// file no stored package accounts for (partial uploads a stop cut off, whose
+    /// slots stay usable, and files a crash left), and makes what stays private.
+    pub async fn sweep_at_start(&self) -> Result<(), sqlx::Error> {
+        self.sweep_unused().await?;
+        let stored: Vec<(String, String, String)> =
+            sqlx::query_as("SELECT env_id, package_version, package_name FROM packages WHERE uploaded_at IS NOT NULL")
+                .fetch_all(&self.db)
+                .await?;
+        let stored: HashSet<(String, String)> =
+            stored.into_iter().map(|(env, version, name)| (env, file_name(&version, &name))).collect();
+        let dir = self.dir.clone();
+        let swept = tokio::task::spawn_blocking(move || sweep_dir(&dir, &stored)).await;
+        if let Err(e) = swept {
+            tracing::warn!(error = %e, "could not sweep the package directory");
+        }
+        Ok(())
+    }
 }
 
 fn sweep_dir(packages_dir: &Path, stored: &HashSet<(String, String)>) {

@@ -1,5 +1,6 @@
 //! The actions on deploy tasks: the task with its steps, the process and
-//! build logs, the deploy records (R-DEP-5), and cancelling (R-DEP-3).
+//! build logs, the deploy records (R-DEP-5), and cancelling (R-DEP-3). The
+//! runner that writes what they read is `deploy::tasks`.
 
 use console_shared::actions::{
     CloudBaseRunBuildLog, DeployRecord, DescribeCloudBaseRunBuildLogRequest, DescribeCloudBaseRunBuildLogResponse,
@@ -11,9 +12,10 @@ use console_shared::api::{CloudError, codes};
 use console_shared::region::Region;
 use console_shared::time::cst_datetime;
 
-use crate::deploy::BUILD_STEPS;
-use crate::protocol::internal;
-use crate::{State, envs, services};
+use super::error::CallError;
+use super::state::State;
+use super::{envs, services};
+use crate::deploy::steps::BUILD_STEPS;
 
 #[derive(sqlx::FromRow)]
 struct TaskRow {
@@ -43,7 +45,7 @@ pub async fn describe_task(
     state: &State,
     region: Option<Region>,
     req: ManageTaskRequest,
-) -> Result<DescribeServerManageTaskResponse, CloudError> {
+) -> Result<DescribeServerManageTaskResponse, CallError> {
     services::find(state, &req.env_id, &req.server_name, region).await?;
     // TaskId 0: the service's current task, as the CLI asks for it: the one
     // running now, or else the newest, so a client that asks just after a
@@ -64,8 +66,7 @@ pub async fn describe_task(
             .bind(&req.server_name)
             .fetch_optional(&state.db)
             .await
-    }
-    .map_err(|e| internal(&e))?;
+    }?;
     // Like the official example, a missing task is `IsExist: false`, not an error.
     let Some(t) = row else {
         return Ok(DescribeServerManageTaskResponse { is_exist: false, task: ServerManageTaskInfo::default() });
@@ -75,8 +76,7 @@ pub async fn describe_task(
     )
     .bind(t.id)
     .fetch_all(&state.db)
-    .await
-    .map_err(|e| internal(&e))?;
+    .await?;
     let when = |ts: Option<i64>| ts.map(cst_datetime).unwrap_or_default();
     Ok(DescribeServerManageTaskResponse {
         is_exist: true,
@@ -101,7 +101,7 @@ pub async fn describe_task(
                 .map(|s| TaskStepInfo {
                     cost_time: match (s.started_at, s.ended_at) {
                         (Some(a), Some(b)) => b - a,
-                        (Some(a), None) => crate::now() - a,
+                        (Some(a), None) => crate::clock::now() - a,
                         _ => 0,
                     },
                     name: s.name,
@@ -120,7 +120,7 @@ pub async fn process_log(
     state: &State,
     region: Option<Region>,
     req: ProcessLogRequest,
-) -> Result<ProcessLogResponse, CloudError> {
+) -> Result<ProcessLogResponse, CallError> {
     envs::find(state, &req.env_id, region).await?;
     let logs: Vec<(i64, String)> = sqlx::query_as(
         "SELECT l.at, l.line FROM task_logs l JOIN tasks t ON t.id = l.task_id
@@ -129,8 +129,7 @@ pub async fn process_log(
     .bind(&req.env_id)
     .bind(&req.run_id)
     .fetch_all(&state.db)
-    .await
-    .map_err(|e| internal(&e))?;
+    .await?;
     Ok(ProcessLogResponse { logs: logs.into_iter().map(|(at, line)| format!("{} {line}", cst_datetime(at))).collect() })
 }
 
@@ -138,7 +137,7 @@ pub async fn records(
     state: &State,
     region: Option<Region>,
     req: ServerRequest,
-) -> Result<DescribeCloudRunDeployRecordResponse, CloudError> {
+) -> Result<DescribeCloudRunDeployRecordResponse, CallError> {
     let service = services::find(state, &req.env_id, &req.server_name, region).await?;
     // A deleted version's records stay readable (R-DEP-5), without an image.
     let rows: Vec<(String, String, i64, Option<String>, String, i64)> = sqlx::query_as(
@@ -149,8 +148,7 @@ pub async fn records(
     .bind(&req.env_id)
     .bind(&req.server_name)
     .fetch_all(&state.db)
-    .await
-    .map_err(|e| internal(&e))?;
+    .await?;
     let deploy_records = rows
         .into_iter()
         .map(|(version, status, at, image, run_id, build_id)| {
@@ -182,11 +180,11 @@ pub async fn operate(
     state: &State,
     region: Option<Region>,
     req: OperateServerManageRequest,
-) -> Result<Empty, CloudError> {
+) -> Result<Empty, CallError> {
     services::check_remark("OperatorRemark", req.operator_remark.as_deref())?;
     services::find(state, &req.env_id, &req.server_name, region).await?;
     if req.operate_type != "cancel" {
-        return Err(CloudError::new(
+        return Err(CallError::new(
             codes::INVALID_PARAMETER_VALUE,
             format!(
                 "OperateType `{}` applies to gray releases, which localcloud does not run yet; `cancel` works.",
@@ -204,16 +202,15 @@ pub async fn operate(
     .bind(&req.env_id)
     .bind(&req.server_name)
     .execute(&state.db)
-    .await
-    .map_err(|e| internal(&e))?;
+    .await?;
     if cancelled.rows_affected() == 0 {
-        return Err(CloudError::new(
+        return Err(CallError::new(
             codes::INVALID_PARAMETER_VALUE,
             "That task is not running: there is nothing to cancel.",
         ));
     }
     // The step in progress stops too, build work included (issue #8).
-    state.cancels.cancel(req.task_id);
+    state.deployer.cancels.cancel(req.task_id);
     Ok(Empty {})
 }
 
@@ -228,7 +225,7 @@ pub async fn build_log(
     state: &State,
     region: Option<Region>,
     req: DescribeCloudBaseRunBuildLogRequest,
-) -> Result<DescribeCloudBaseRunBuildLogResponse, CloudError> {
+) -> Result<DescribeCloudBaseRunBuildLogResponse, CallError> {
     let env = req
         .env_id
         .filter(|e| !e.is_empty())
@@ -236,7 +233,7 @@ pub async fn build_log(
     envs::find(state, &env, region).await?;
     let start = req.start.unwrap_or(0);
     if start < 0 {
-        return Err(CloudError::new(codes::INVALID_PARAMETER_VALUE, "The parameter `Start` must not be negative."));
+        return Err(CallError::new(codes::INVALID_PARAMETER_VALUE, "The parameter `Start` must not be negative."));
     }
     let task: Option<(i64, String)> = match (req.build_id, req.service_name, req.service_version) {
         // An image deploy's BuildId is 0: it names no build, so the version does.
@@ -259,13 +256,12 @@ pub async fn build_log(
             .await
         }
         _ => {
-            return Err(CloudError::new(
+            return Err(CallError::new(
                 codes::MISSING_PARAMETER,
                 "The parameter `BuildId` (or `ServiceName` with `ServiceVersion`) is missing.",
             ));
         }
-    }
-    .map_err(|e| internal(&e))?;
+    }?;
     let (task, status) = task.ok_or_else(|| CloudError::new(codes::RESOURCE_NOT_FOUND, "No deploy has that build."))?;
     let names = BUILD_STEPS.map(|n| format!("'{n}'")).join(", ");
     let total: i64 = sqlx::query_scalar(&format!(
@@ -274,8 +270,7 @@ pub async fn build_log(
     ))
     .bind(task)
     .fetch_one(&state.db)
-    .await
-    .map_err(|e| internal(&e))?;
+    .await?;
     let lines: Vec<(i64, String)> = sqlx::query_as(&format!(
         "SELECT l.at, l.line FROM task_logs l JOIN task_steps s ON s.task_id = l.task_id AND s.idx = l.step
          WHERE l.task_id = ? AND s.name IN ({names}) ORDER BY l.seq LIMIT ? OFFSET ?"
@@ -284,8 +279,7 @@ pub async fn build_log(
     .bind(BUILD_LOG_PAGE)
     .bind(start)
     .fetch_all(&state.db)
-    .await
-    .map_err(|e| internal(&e))?;
+    .await?;
     let delivered = lines.len() as i64;
     let text = lines.into_iter().map(|(at, line)| format!("{} {line}\n", cst_datetime(at))).collect();
     Ok(DescribeCloudBaseRunBuildLogResponse {

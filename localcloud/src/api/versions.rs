@@ -8,16 +8,19 @@ use console_shared::api::{CloudError, codes};
 use console_shared::region::Region;
 use console_shared::time::cst_datetime;
 
-use crate::protocol::internal;
-use crate::services::{self, find, remove};
-use crate::{State, envs, package_files};
+use super::envelope::new_request_id;
+use super::envs;
+use super::error::CallError;
+use super::services::{self, find, remove};
+use super::state::State;
+use crate::packages::files;
 
 /// R-VER-3: a version's configuration as frozen at its creation.
 pub async fn version_detail(
     state: &State,
     region: Option<Region>,
     req: DescribeVersionDetailRequest,
-) -> Result<DescribeVersionDetailResponse, CloudError> {
+) -> Result<DescribeVersionDetailResponse, CallError> {
     find(state, &req.env_id, &req.server_name, region).await?;
     let row: Option<(String, String, i64)> = sqlx::query_as(
         "SELECT config, status, created_at FROM versions WHERE env_id = ? AND server_name = ? AND version_name = ?",
@@ -26,15 +29,14 @@ pub async fn version_detail(
     .bind(&req.server_name)
     .bind(&req.version_name)
     .fetch_optional(&state.db)
-    .await
-    .map_err(|e| internal(&e))?;
+    .await?;
     let (config, status, created) = row.ok_or_else(|| {
         CloudError::new(
             "ResourceNotFound.VersionNotFound",
             format!("The version `{}` does not exist.", req.version_name),
         )
     })?;
-    let c: ServerBaseConfig = serde_json::from_str(&config).map_err(|e| internal(&e))?;
+    let c: ServerBaseConfig = serde_json::from_str(&config)?;
     Ok(DescribeVersionDetailResponse {
         name: req.version_name,
         port: c.port,
@@ -63,26 +65,29 @@ pub async fn delete_versions(
     state: &State,
     region: Option<Region>,
     req: DeleteCloudRunVersionsRequest,
-) -> Result<DeleteCloudRunVersionsResponse, CloudError> {
+) -> Result<DeleteCloudRunVersionsResponse, CallError> {
     services::check_remark("OperatorRemark", req.operator_remark.as_deref())?;
     envs::find(state, &req.env_id, region).await?;
     if req.simple_versions.is_empty() {
-        return Err(CloudError::new(codes::INVALID_PARAMETER, "`SimpleVersions` must name at least one version."));
+        return Err(CallError::new(codes::INVALID_PARAMETER, "`SimpleVersions` must name at least one version."));
     }
     let mut fail_versions = vec![];
     let mut success_versions = vec![];
     for v in req.simple_versions {
-        let request_id = crate::protocol::new_request_id();
+        let request_id = new_request_id();
         match delete_version(state, &req.env_id, &v, req.is_delete_server).await {
             Ok(()) => success_versions.push(SuccessVersion { version: v, request_id, result: "succ".into() }),
-            Err(e) => fail_versions.push(FailVersion {
-                version: v,
-                // Tencent documents an integer here without its values; the
-                // string code leads the message.
-                error_code: 1,
-                error_msg: format!("{}: {}", e.code, e.message),
-                request_id,
-            }),
+            Err(e) => {
+                let e = e.into_cloud();
+                fail_versions.push(FailVersion {
+                    version: v,
+                    // Tencent documents an integer here without its values; the
+                    // string code leads the message.
+                    error_code: 1,
+                    error_msg: format!("{}: {}", e.code, e.message),
+                    request_id,
+                })
+            }
         }
     }
     let result = match (fail_versions.is_empty(), success_versions.is_empty()) {
@@ -93,25 +98,24 @@ pub async fn delete_versions(
     Ok(DeleteCloudRunVersionsResponse { result: result.into(), fail_versions, success_versions })
 }
 
-async fn delete_version(state: &State, env: &str, v: &SimpleVersion, with_server: bool) -> Result<(), CloudError> {
+async fn delete_version(state: &State, env: &str, v: &SimpleVersion, with_server: bool) -> Result<(), CallError> {
     if v.env_id != env {
-        return Err(CloudError::new(codes::INVALID_PARAMETER, "Every SimpleVersion must name the request's EnvId."));
+        return Err(CallError::new(codes::INVALID_PARAMETER, "Every SimpleVersion must name the request's EnvId."));
     }
     let service = find(state, env, &v.server_name, None).await?;
-    let mut tx = crate::store::write_tx(&state.db).await.map_err(|e| internal(&e))?;
+    let mut tx = crate::store::write_tx(&state.db).await?;
     let status: Option<String> =
         sqlx::query_scalar("SELECT status FROM versions WHERE env_id = ? AND server_name = ? AND version_name = ?")
             .bind(env)
             .bind(&v.server_name)
             .bind(&v.version_name)
             .fetch_optional(&mut *tx)
-            .await
-            .map_err(|e| internal(&e))?;
+            .await?;
     let status = status.ok_or_else(|| {
         CloudError::new("ResourceNotFound.VersionNotFound", format!("The version `{}` does not exist.", v.version_name))
     })?;
     if status == "deploying" {
-        return Err(CloudError::new(
+        return Err(CallError::new(
             codes::RESOURCE_IN_USE,
             format!("`{}` is being deployed; cancel the deploy or wait for it to end.", v.version_name),
         ));
@@ -120,8 +124,7 @@ async fn delete_version(state: &State, env: &str, v: &SimpleVersion, with_server
         .bind(env)
         .bind(&v.server_name)
         .fetch_one(&mut *tx)
-        .await
-        .map_err(|e| internal(&e))?;
+        .await?;
     let last = remaining == 1;
     // Read under the write lock: a deploy ending meanwhile may have moved the traffic.
     let online_now: Option<String> =
@@ -129,11 +132,10 @@ async fn delete_version(state: &State, env: &str, v: &SimpleVersion, with_server
             .bind(env)
             .bind(&v.server_name)
             .fetch_one(&mut *tx)
-            .await
-            .map_err(|e| internal(&e))?;
+            .await?;
     let online = online_now.as_deref() == Some(v.version_name.as_str());
     if online && !(last && with_server) {
-        return Err(CloudError::new(
+        return Err(CallError::new(
             codes::RESOURCE_IN_USE,
             format!(
                 "`{}` receives the traffic; deploy or roll back to another version first, or delete the service.",
@@ -146,16 +148,15 @@ async fn delete_version(state: &State, env: &str, v: &SimpleVersion, with_server
         .bind(&v.server_name)
         .bind(&v.version_name)
         .execute(&mut *tx)
-        .await
-        .map_err(|e| internal(&e))?;
+        .await?;
     // Its package goes with it unless another version uses it (issue #8).
     let packages = if last && with_server {
         remove(&mut tx, &service).await?
     } else {
-        package_files::release_unused(&mut tx, env).await.map_err(|e| internal(&e))?
+        files::release_unused(&mut tx, env).await?
     };
-    tx.commit().await.map_err(|e| internal(&e))?;
-    package_files::remove_files(state, env, packages).await;
+    tx.commit().await?;
+    state.packages.remove_files(env, packages).await;
     if last && with_server {
         state.runtime.stop_service(env, &v.server_name);
         tracing::info!(env.id = %env, service = %v.server_name, "last version deleted with its service");

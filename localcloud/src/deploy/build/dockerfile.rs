@@ -1,8 +1,8 @@
 //! A Dockerfile as a builder reads it: its instructions, and whether the
 //! sources its `COPY` and `ADD` name are in the build context.
 
-use crate::build::{Budget, NAME_ECHO, shorten};
-use crate::wildcard;
+use super::budget::{Budget, NAME_ECHO, shorten};
+use super::wildcard;
 
 /// The instructions Docker's builder knows.
 const INSTRUCTIONS: [&str; 18] = [
@@ -150,7 +150,7 @@ mod tests {
     use tokio_util::sync::CancellationToken;
 
     use super::*;
-    use crate::build::over_time;
+    use crate::deploy::build::budget::over_time;
 
     fn budget() -> Budget {
         Budget::new(Duration::from_secs(60), CancellationToken::new())

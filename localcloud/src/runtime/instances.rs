@@ -1,4 +1,4 @@
-//! Deploys as pipelines of named steps, and the instances they start.
+//! The instances of the versions, and the built-in workload each one runs.
 //!
 //! localcloud cannot run containers (there is no container engine behind it),
 //! so every version runs as its built-in workload: a real HTTP listener on a
@@ -17,26 +17,14 @@ use axum::Json;
 use axum::extract::Request;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
-use console_shared::actions::{ServerBaseConfig, steps};
+use console_shared::actions::ServerBaseConfig;
 use console_shared::secrets::looks_secret;
 use serde_json::json;
 use tokio::sync::oneshot;
 
-use crate::State;
-
 pub const IMAGE_FAIL_HEALTH: &str = "localcloud/fail-health";
 pub const IMAGE_SLOW_START: &str = "localcloud/slow-start";
 pub const IMAGE_MISSING: &str = "localcloud/missing";
-
-/// The steps of an image deploy, in order.
-pub const IMAGE_STEPS: [&str; 5] = [steps::PULL, steps::CREATE, steps::START, steps::HEALTH, steps::RELEASE];
-
-/// The steps of a code-package deploy (R-DEP-2): the build comes first.
-pub const PACKAGE_STEPS: [&str; 7] =
-    [steps::VALIDATE, steps::BUILD, steps::PUSH, steps::CREATE, steps::START, steps::HEALTH, steps::RELEASE];
-
-/// The steps whose lines make up the build log (DescribeCloudBaseRunBuildLog).
-pub const BUILD_STEPS: [&str; 4] = [steps::PULL, steps::VALIDATE, steps::BUILD, steps::PUSH];
 
 struct Instance {
     id: String,
@@ -91,6 +79,40 @@ impl Runtime {
         map.retain(|(e, s, _), _| !(e == env && s == service));
     }
 
+    /// Starts one instance of a version: a listener on a free loopback port.
+    pub async fn start_instance(
+        &self,
+        env: &str,
+        service: &str,
+        version: &str,
+        image: &str,
+        config: &ServerBaseConfig,
+    ) -> std::io::Result<String> {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        let addr = listener.local_addr()?;
+        let id = format!("{version}-{}", hex_id());
+        let vars: serde_json::Map<String, serde_json::Value> =
+            serde_json::from_str(&config.env_params).unwrap_or_default();
+        let workload = Workload {
+            service: service.into(),
+            version: version.into(),
+            image: image.into(),
+            instance: id.clone(),
+            env: vars.into_iter().filter(|(k, _)| !looks_secret(k)).collect(),
+        };
+        let (stop, stopped) = oneshot::channel::<()>();
+        let app = axum::Router::new().fallback(move |req: Request| answer(workload.clone(), req));
+        tokio::spawn(async move {
+            let _ = axum::serve(listener, app)
+                .with_graceful_shutdown(async {
+                    let _ = stopped.await;
+                })
+                .await;
+        });
+        self.add(env, service, version, Instance { id: id.clone(), started: crate::clock::now(), addr, _stop: stop });
+        Ok(id)
+    }
+
     fn add(&self, env: &str, service: &str, version: &str, instance: Instance) {
         let mut map = self.instances.lock().unwrap_or_else(|p| p.into_inner());
         map.entry((env.to_string(), service.to_string(), version.to_string())).or_default().push(instance);
@@ -132,47 +154,6 @@ async fn answer(workload: Workload, req: Request) -> axum::response::Response {
     .into_response()
 }
 
-/// Starts one instance of a version: a listener on a free loopback port.
-pub async fn start_instance(
-    state: &State,
-    env: &str,
-    service: &str,
-    version: &str,
-    image: &str,
-    config: &ServerBaseConfig,
-) -> std::io::Result<String> {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let addr = listener.local_addr()?;
-    let id = format!("{version}-{}", hex_id());
-    let vars: serde_json::Map<String, serde_json::Value> = serde_json::from_str(&config.env_params).unwrap_or_default();
-    let workload = Workload {
-        service: service.into(),
-        version: version.into(),
-        image: image.into(),
-        instance: id.clone(),
-        env: vars.into_iter().filter(|(k, _)| !looks_secret(k)).collect(),
-    };
-    let (stop, stopped) = oneshot::channel::<()>();
-    let app = axum::Router::new().fallback(move |req: Request| answer(workload.clone(), req));
-    tokio::spawn(async move {
-        let _ = axum::serve(listener, app)
-            .with_graceful_shutdown(async {
-                let _ = stopped.await;
-            })
-            .await;
-    });
-    state.runtime.add(env, service, version, Instance { id: id.clone(), started: crate::now(), addr, _stop: stop });
-    Ok(id)
-}
-
 fn hex_id() -> String {
     format!("{:08x}", rand::random::<u32>())
-}
-
-/// A stable, image-derived digest for the log (the image is never pulled).
-pub fn digest(image: &str) -> String {
-    use std::hash::{Hash, Hasher};
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    image.hash(&mut h);
-    format!("sha256:{:016x}{:016x}", h.finish(), h.finish().rotate_left(17))
 }

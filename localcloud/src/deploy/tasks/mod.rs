@@ -1,69 +1,28 @@
-//! Deploy tasks: the runner that walks a task's steps. Everything is
-//! persisted as it happens (R-DEP-5), so a record outlives its deploy and a
-//! restart finds a consistent state; `task_actions` reads it back.
+//! Deploy tasks: the runner that walks a task's steps, and the steps of an
+//! image (pull, create, start, health check, release); the build steps of a
+//! package are `build_steps`. Everything is persisted as it happens
+//! (R-DEP-5), so a record outlives its deploy and a restart finds a
+//! consistent state; `api::tasks` reads it back.
 
-mod build_steps;
+pub mod build_steps;
+pub mod job;
 
-pub use build_steps::BUILDS_AT_ONCE;
-
-use std::collections::HashMap;
-use std::sync::atomic::{AtomicI64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use console_shared::actions::{ServerBaseConfig, steps};
-use tokio_util::sync::CancellationToken;
 
-use crate::deploy::{self, IMAGE_MISSING, IMAGE_SLOW_START, IMAGE_STEPS, PACKAGE_STEPS};
-use crate::services::Source;
-use crate::{State, build, package_files};
+use self::job::{DbResult, Job, NO_CONTAINERS, StepOutcome, log};
+use crate::deploy::Deployer;
+use crate::deploy::build::inspect::Inspected;
+use crate::deploy::source::Source;
+use crate::deploy::steps::steps_of;
+use crate::packages::files;
+use crate::runtime::instances::{IMAGE_MISSING, IMAGE_SLOW_START};
 
-pub(crate) type DbResult<T> = Result<T, sqlx::Error>;
-
-/// The longest log line kept, in characters: lines quote the package and the
-/// Dockerfile, which may hold anything (issue #8).
-const LOG_LINE_MAX: usize = 500;
-
-/// Appends a line to the task's log, tagged with the step running now.
-pub(crate) async fn log(state: &State, job: &Job, line: impl Into<String>) -> DbResult<()> {
-    let step = job.step.load(Ordering::Relaxed);
-    sqlx::query(
-        "INSERT INTO task_logs (task_id, seq, at, line, step)
-         VALUES (?1, (SELECT COALESCE(MAX(seq), 0) + 1 FROM task_logs WHERE task_id = ?1), ?2, ?3, ?4)",
-    )
-    .bind(job.task)
-    .bind(crate::now())
-    .bind(build::shorten(&line.into(), LOG_LINE_MAX))
-    .bind((step >= 0).then_some(step))
-    .execute(&state.db)
-    .await?;
-    Ok(())
-}
-
-/// Appends lines to the task's log in one transaction, as [`log`] does each.
-pub(crate) async fn log_all(state: &State, job: &Job, lines: Vec<String>) -> DbResult<()> {
-    let step = job.step.load(Ordering::Relaxed);
-    let at = crate::now();
-    let mut tx = crate::store::write_tx(&state.db).await?;
-    let last: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) FROM task_logs WHERE task_id = ?")
-        .bind(job.task)
-        .fetch_one(&mut *tx)
-        .await?;
-    for (seq, line) in (last + 1..).zip(lines) {
-        sqlx::query("INSERT INTO task_logs (task_id, seq, at, line, step) VALUES (?, ?, ?, ?, ?)")
-            .bind(job.task)
-            .bind(seq)
-            .bind(at)
-            .bind(build::shorten(&line, LOG_LINE_MAX))
-            .bind((step >= 0).then_some(step))
-            .execute(&mut *tx)
-            .await?;
-    }
-    tx.commit().await
-}
-
-async fn set_step(state: &State, task: i64, idx: usize, status: &str, fail_reason: &str) -> DbResult<()> {
-    let now = crate::now();
+async fn set_step(state: &Deployer, task: i64, idx: usize, status: &str, fail_reason: &str) -> DbResult<()> {
+    let now = crate::clock::now();
     let (start, end) = match status {
         "running" => (Some(now), None),
         _ => (None, Some(now)),
@@ -81,14 +40,6 @@ async fn set_step(state: &State, task: i64, idx: usize, status: &str, fail_reaso
     .execute(&state.db)
     .await?;
     Ok(())
-}
-
-/// The steps of a deploy from `source`, in order.
-fn steps_of(source: &Source) -> &'static [&'static str] {
-    match source {
-        Source::Image(_) => &IMAGE_STEPS,
-        Source::Package(_) => &PACKAGE_STEPS,
-    }
 }
 
 /// Creates a task with its steps, all `todo`.
@@ -119,7 +70,7 @@ pub async fn create(
     .bind(pre_version)
     .bind(deploy_type)
     .bind(remark)
-    .bind(crate::now())
+    .bind(crate::clock::now())
     .bind(run_id)
     .bind(build_id)
     .fetch_one(&mut *tx)
@@ -136,75 +87,12 @@ pub async fn create(
 }
 
 /// Whether someone cancelled the task (R-DEP-3).
-async fn cancelled(state: &State, task: i64) -> DbResult<bool> {
+async fn cancelled(state: &Deployer, task: i64) -> DbResult<bool> {
     sqlx::query_scalar("SELECT cancel_requested FROM tasks WHERE id = ?").bind(task).fetch_one(&state.db).await
 }
 
-/// The cancel tokens of the tasks running now, so a cancel (R-DEP-3) stops
-/// the step in progress at once rather than at the next step (issue #8).
-#[derive(Default)]
-pub struct Cancels(Mutex<HashMap<i64, CancellationToken>>);
-
-impl Cancels {
-    fn add(&self, task: i64, stop: CancellationToken) {
-        self.0.lock().unwrap_or_else(|p| p.into_inner()).insert(task, stop);
-    }
-
-    fn forget(&self, task: i64) {
-        self.0.lock().unwrap_or_else(|p| p.into_inner()).remove(&task);
-    }
-
-    /// Stops the task's runner, if it runs.
-    pub fn cancel(&self, task: i64) {
-        if let Some(stop) = self.0.lock().unwrap_or_else(|p| p.into_inner()).get(&task) {
-            stop.cancel();
-        }
-    }
-}
-
-/// What the runner needs to know about the task.
-pub struct Job {
-    pub(crate) task: i64,
-    env: String,
-    service: String,
-    version: String,
-    /// The image the version runs: pulled, or built and pushed from the package.
-    pub(crate) image: String,
-    pub(crate) source: Source,
-    pub(crate) config: ServerBaseConfig,
-    /// The index of the step running now (-1 before the first), for the log.
-    step: AtomicI64,
-    /// Cancelled when the task is: the step in progress stops, build work
-    /// on the blocking pool included.
-    pub(crate) stop: CancellationToken,
-}
-
-impl Job {
-    pub fn new(
-        task: i64,
-        env: String,
-        service: String,
-        version: String,
-        image: String,
-        source: Source,
-        config: ServerBaseConfig,
-    ) -> Self {
-        Job {
-            task,
-            env,
-            service,
-            version,
-            image,
-            source,
-            config,
-            step: AtomicI64::new(-1),
-            stop: CancellationToken::new(),
-        }
-    }
-}
-
 /// Runs a task to its end in the background.
-pub fn spawn(state: Arc<State>, job: Job) {
+pub fn spawn(state: Arc<Deployer>, job: Job) {
     state.cancels.add(job.task, job.stop.clone());
     tokio::spawn(async move {
         if let Err(e) = run(&state, &job).await {
@@ -215,12 +103,7 @@ pub fn spawn(state: Arc<State>, job: Job) {
     });
 }
 
-pub(crate) enum StepOutcome {
-    Done,
-    Failed(String),
-}
-
-async fn run(state: &State, job: &Job) -> DbResult<()> {
+async fn run(state: &Deployer, job: &Job) -> DbResult<()> {
     let delay = state.step_delay;
     let from = match &job.source {
         Source::Image(image) => format!("image {image}"),
@@ -229,7 +112,7 @@ async fn run(state: &State, job: &Job) -> DbResult<()> {
     log(state, job, format!("deploying {} of {} from {from}", job.version, job.service)).await?;
     let steps = steps_of(&job.source);
     // What the validate step read, for the build step.
-    let mut read = build::Inspected::default();
+    let mut read = Inspected::default();
     for (idx, name) in steps.iter().enumerate() {
         if job.stop.is_cancelled() || cancelled(state, job.task).await? {
             return cancel_rest(state, job, idx).await;
@@ -277,7 +160,7 @@ async fn run(state: &State, job: &Job) -> DbResult<()> {
 }
 
 /// One step's work; `read` carries what the validate step read to the build step.
-async fn step(state: &State, job: &Job, name: &str, read: &mut build::Inspected) -> DbResult<StepOutcome> {
+async fn step(state: &Deployer, job: &Job, name: &str, read: &mut Inspected) -> DbResult<StepOutcome> {
     Ok(match name {
         steps::PULL => pull(state, job).await?,
         steps::VALIDATE => build_steps::validate(state, job, read).await?,
@@ -293,16 +176,22 @@ async fn step(state: &State, job: &Job, name: &str, read: &mut build::Inspected)
     })
 }
 
-pub(crate) const NO_CONTAINERS: &str = "note: localcloud cannot run containers; this version runs as its built-in workload, which answers every request with who it is";
-
-async fn pull(state: &State, job: &Job) -> DbResult<StepOutcome> {
+async fn pull(state: &Deployer, job: &Job) -> DbResult<StepOutcome> {
     log(state, job, format!("pulling {}", job.image)).await?;
     if job.image == IMAGE_MISSING {
         return Ok(StepOutcome::Failed(format!("the image {} does not exist", job.image)));
     }
-    log(state, job, format!("digest {}", deploy::digest(&job.image))).await?;
+    log(state, job, format!("digest {}", digest(&job.image))).await?;
     log(state, job, NO_CONTAINERS).await?;
     Ok(StepOutcome::Done)
+}
+
+/// A stable, image-derived digest for the log (the image is never pulled).
+fn digest(image: &str) -> String {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    image.hash(&mut h);
+    format!("sha256:{:016x}{:016x}", h.finish(), h.finish().rotate_left(17))
 }
 
 /// R-DEP-4: one instance during a low-cost deploy, minNum in high availability.
@@ -310,7 +199,7 @@ fn instances_for(config: &ServerBaseConfig) -> i64 {
     config.min_num.max(1)
 }
 
-async fn start_instances(state: &State, job: &Job, delay: Duration) -> DbResult<StepOutcome> {
+async fn start_instances(state: &Deployer, job: &Job, delay: Duration) -> DbResult<StepOutcome> {
     let n = instances_for(&job.config);
     log(state, job, format!("starting {n} instance(s) of {} core / {} GiB", job.config.cpu, job.config.mem)).await?;
     if job.image == IMAGE_SLOW_START {
@@ -318,7 +207,7 @@ async fn start_instances(state: &State, job: &Job, delay: Duration) -> DbResult<
         tokio::time::sleep(delay * 3).await;
     }
     for _ in 0..n {
-        match deploy::start_instance(state, &job.env, &job.service, &job.version, &job.image, &job.config).await {
+        match state.runtime.start_instance(&job.env, &job.service, &job.version, &job.image, &job.config).await {
             Ok(id) => log(state, job, format!("instance {id} started")).await?,
             Err(e) => {
                 return Ok(StepOutcome::Failed(format!("an instance could not start: {e}")));
@@ -328,7 +217,7 @@ async fn start_instances(state: &State, job: &Job, delay: Duration) -> DbResult<
     Ok(StepOutcome::Done)
 }
 
-async fn health_check(state: &State, job: &Job) -> DbResult<StepOutcome> {
+async fn health_check(state: &Deployer, job: &Job) -> DbResult<StepOutcome> {
     let count = state.runtime.count(&job.env, &job.service, &job.version);
     for _ in 0..count {
         let Some(addr) = state.runtime.pick(&job.env, &job.service, &job.version) else {
@@ -348,7 +237,7 @@ async fn health_check(state: &State, job: &Job) -> DbResult<StepOutcome> {
     Ok(StepOutcome::Done)
 }
 
-async fn release(state: &State, job: &Job) -> DbResult<StepOutcome> {
+async fn release(state: &Deployer, job: &Job) -> DbResult<StepOutcome> {
     let previous: Option<String> =
         sqlx::query_scalar("SELECT online_version FROM services WHERE env_id = ? AND server_name = ?")
             .bind(&job.env)
@@ -358,7 +247,7 @@ async fn release(state: &State, job: &Job) -> DbResult<StepOutcome> {
     // R-DEP-1 / R-UPD-1: a successful deploy takes all the traffic at once.
     sqlx::query("UPDATE services SET online_version = ?, status = 'normal', updated_at = ? WHERE env_id = ? AND server_name = ?")
         .bind(&job.version)
-        .bind(crate::now())
+        .bind(crate::clock::now())
         .bind(&job.env)
         .bind(&job.service)
         .execute(&state.db)
@@ -372,7 +261,7 @@ async fn release(state: &State, job: &Job) -> DbResult<StepOutcome> {
     Ok(StepOutcome::Done)
 }
 
-async fn cancel_rest(state: &State, job: &Job, from: usize) -> DbResult<()> {
+async fn cancel_rest(state: &Deployer, job: &Job, from: usize) -> DbResult<()> {
     for idx in from..steps_of(&job.source).len() {
         set_step(state, job.task, idx, "cancelled", "").await?;
     }
@@ -381,7 +270,7 @@ async fn cancel_rest(state: &State, job: &Job, from: usize) -> DbResult<()> {
     finish(state, job, "cancelled", "cancelled by the user").await
 }
 
-async fn finish(state: &State, job: &Job, status: &str, reason: &str) -> DbResult<()> {
+async fn finish(state: &Deployer, job: &Job, status: &str, reason: &str) -> DbResult<()> {
     let version_status = match status {
         "finished" => "normal",
         "cancelled" => "cancelled",
@@ -414,10 +303,10 @@ async fn finish(state: &State, job: &Job, status: &str, reason: &str) -> DbResul
     let released = if status == "finished" {
         vec![]
     } else {
-        package_files::release_version(&mut tx, &job.env, &job.service, &job.version).await?
+        files::release_version(&mut tx, &job.env, &job.service, &job.version).await?
     };
     tx.commit().await?;
-    package_files::remove_files(state, &job.env, released).await;
+    state.packages.remove_files(&job.env, released).await;
     tracing::info!(task.id = job.task, env.id = %job.env, status, "deploy task ended");
     Ok(())
 }
@@ -425,8 +314,8 @@ async fn finish(state: &State, job: &Job, status: &str, reason: &str) -> DbResul
 /// After a restart: tasks that were running cannot resume (their instances
 /// died with the process), so they end as failed, never stuck "running";
 /// online versions get their instances back.
-pub async fn recover(state: &Arc<State>) -> DbResult<()> {
-    let now = crate::now();
+pub async fn recover(state: &Deployer) -> DbResult<()> {
+    let now = crate::clock::now();
     let mut tx = crate::store::write_tx(&state.db).await?;
     let stuck: Vec<i64> =
         sqlx::query_scalar("SELECT id FROM tasks WHERE status = 'running'").fetch_all(&mut *tx).await?;
@@ -461,12 +350,12 @@ pub async fn recover(state: &Arc<State>) -> DbResult<()> {
     let envs: Vec<String> = sqlx::query_scalar("SELECT env_id FROM envs").fetch_all(&mut *tx).await?;
     let mut released = vec![];
     for env in envs {
-        let files = package_files::release_unused(&mut tx, &env).await?;
+        let files = files::release_unused(&mut tx, &env).await?;
         released.push((env, files));
     }
     tx.commit().await?;
     for (env, files) in released {
-        package_files::remove_files(state, &env, files).await;
+        state.packages.remove_files(&env, files).await;
     }
     let online: Vec<(String, String, String, String, String)> = sqlx::query_as(
         "SELECT s.env_id, s.server_name, v.version_name, v.image, v.config FROM services s
@@ -477,7 +366,7 @@ pub async fn recover(state: &Arc<State>) -> DbResult<()> {
     for (env, service, version, image, config) in online {
         let config: ServerBaseConfig = serde_json::from_str(&config).unwrap_or_default();
         for _ in 0..instances_for(&config) {
-            if let Err(e) = deploy::start_instance(state, &env, &service, &version, &image, &config).await {
+            if let Err(e) = state.runtime.start_instance(&env, &service, &version, &image, &config).await {
                 tracing::warn!(error = %e, "could not restart an instance");
             }
         }

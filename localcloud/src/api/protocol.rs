@@ -1,12 +1,11 @@
 //! The API 3.0 wire protocol: verify the TC3 signature, dispatch on the
-//! credential scope's product plus `X-TC-Action`/`X-TC-Version`, and answer
-//! with the envelope — always HTTP 200 and exactly `application/json`, errors
-//! included, because the SDKs read errors only from such a response
-//! (CLOUD-API.md §3.3).
+//! credential scope's product plus `X-TC-Action`/`X-TC-Version` to the
+//! action's handler, and answer with the envelope (`envelope`). The router of
+//! the API listener is here too, with the packages' upload and download URLs.
 
 use axum::body::Bytes;
-use axum::http::{HeaderMap, HeaderValue, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::HeaderMap;
+use axum::response::Response;
 use axum::routing::post;
 use axum::{Router, extract::State as AxState};
 use console_shared::actions::{
@@ -22,15 +21,20 @@ use console_shared::tc3::{self, IncomingRequest};
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::{SharedState, State, envs, packages, services, task_actions, versions};
+use super::envelope::{envelope, new_request_id};
+use super::error::CallError;
+use super::state::{SharedState, State};
+use super::{envs, packages, services, tasks, versions};
 
+/// The API listener's router: API 3.0 calls at `POST /`, and the packages'
+/// signed URLs.
 pub fn app(state: SharedState) -> Router {
     Router::new().route("/", post(handle)).merge(packages::routes()).fallback(not_post).with_state(state)
 }
 
 async fn handle(AxState(state): AxState<SharedState>, headers: HeaderMap, body: Bytes) -> Response {
     let request_id = new_request_id();
-    let result = handle_call(&state, &headers, &body).await;
+    let result = handle_call(&state, &headers, &body).await.map_err(CallError::into_cloud);
     if let Err(e) = &result {
         tracing::debug!(code = %e.code, request_id, "localcloud refused a call");
     }
@@ -48,10 +52,11 @@ fn header_value(headers: &HeaderMap, name: &str) -> Option<String> {
     headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_string)
 }
 
-async fn handle_call(state: &SharedState, headers: &HeaderMap, body: &[u8]) -> Result<Value, CloudError> {
+async fn handle_call(state: &State, headers: &HeaderMap, body: &[u8]) -> Result<Value, CallError> {
     let req = IncomingRequest { method: "POST", query: "", header: |name: &str| header_value(headers, name), body };
     let secret_for = |id: &str| state.credentials.iter().find(|c| c.secret_id == id).map(|c| c.secret_key.clone());
-    let verified = tc3::verify(&req, secret_for, crate::now()).map_err(|e| CloudError::new(e.code(), e.to_string()))?;
+    let verified =
+        tc3::verify(&req, secret_for, crate::clock::now()).map_err(|e| CloudError::new(e.code(), e.to_string()))?;
 
     let product = Product::parse(&verified.service).ok_or_else(|| {
         CloudError::new(codes::NO_SUCH_PRODUCT, format!("localcloud does not serve the product `{}`", verified.service))
@@ -61,7 +66,7 @@ async fn handle_call(state: &SharedState, headers: &HeaderMap, body: &[u8]) -> R
     let version = header_value(headers, "x-tc-version")
         .ok_or_else(|| CloudError::new(codes::MISSING_PARAMETER, "The X-TC-Version header is missing."))?;
     if version != product.version() {
-        return Err(CloudError::new(
+        return Err(CallError::new(
             codes::NO_SUCH_VERSION,
             format!("The version `{version}` of `{}` does not exist; use {}.", product.name(), product.version()),
         ));
@@ -89,32 +94,31 @@ macro_rules! route {
 }
 
 async fn dispatch(
-    shared: &SharedState,
+    state: &State,
     product: Product,
     action: &str,
     region: Option<Region>,
     body: &[u8],
-) -> Result<Value, CloudError> {
-    let state: &State = shared;
+) -> Result<Value, CallError> {
     route!(product, action, body, CreateCloudRunEnv, |r| envs::create(state, region, r));
-    route!(product, action, body, DescribeCloudRunEnvs, |r| { envs::describe(state, region, r) });
-    route!(product, action, body, DescribeEnvBaseInfo, |r| { envs::base_info(state, region, r) });
+    route!(product, action, body, DescribeCloudRunEnvs, |r| envs::describe(state, region, r));
+    route!(product, action, body, DescribeEnvBaseInfo, |r| envs::base_info(state, region, r));
     route!(product, action, body, DestroyEnv, |r| envs::destroy(state, region, r));
-    route!(product, action, body, DescribeCloudRunServers, |r| { services::describe(state, region, r) });
-    route!(product, action, body, CreateCloudRunServer, |r| { services::create(shared, region, r) });
-    route!(product, action, body, UpdateCloudRunServer, |r| { services::update(shared, region, r) });
-    route!(product, action, body, DescribeCloudRunServerDetail, |r| { services::detail(state, region, r) });
-    route!(product, action, body, DeleteCloudRunServer, |r| { services::delete(state, region, r) });
+    route!(product, action, body, DescribeCloudRunServers, |r| services::describe(state, region, r));
+    route!(product, action, body, CreateCloudRunServer, |r| services::create(state, region, r));
+    route!(product, action, body, UpdateCloudRunServer, |r| services::update(state, region, r));
+    route!(product, action, body, DescribeCloudRunServerDetail, |r| services::detail(state, region, r));
+    route!(product, action, body, DeleteCloudRunServer, |r| services::delete(state, region, r));
     route!(product, action, body, DescribeCloudRunPodList, |r| services::pods(state, region, r));
     route!(product, action, body, DescribeVersionDetail, |r| versions::version_detail(state, region, r));
-    route!(product, action, body, DescribeCloudRunDeployRecord, |r| { task_actions::records(state, region, r) });
-    route!(product, action, body, DescribeServerManageTask, |r| { task_actions::describe_task(state, region, r) });
-    route!(product, action, body, DescribeCloudRunProcessLog, |r| { task_actions::process_log(state, region, r) });
-    route!(product, action, body, OperateServerManage, |r| { task_actions::operate(state, region, r) });
+    route!(product, action, body, DescribeCloudRunDeployRecord, |r| tasks::records(state, region, r));
+    route!(product, action, body, DescribeServerManageTask, |r| tasks::describe_task(state, region, r));
+    route!(product, action, body, DescribeCloudRunProcessLog, |r| tasks::process_log(state, region, r));
+    route!(product, action, body, OperateServerManage, |r| tasks::operate(state, region, r));
     route!(product, action, body, DeleteCloudRunVersions, |r| versions::delete_versions(state, region, r));
     route!(product, action, body, DescribeCloudBaseBuildService, |r| packages::build_service(state, region, r));
-    route!(product, action, body, DescribeCloudBaseRunBuildLog, |r| task_actions::build_log(state, region, r));
-    Err(CloudError::new(
+    route!(product, action, body, DescribeCloudBaseRunBuildLog, |r| tasks::build_log(state, region, r));
+    Err(CallError::new(
         codes::INVALID_ACTION,
         format!("The action `{action}` does not exist in {} {}.", product.name(), product.version()),
     ))
@@ -122,7 +126,7 @@ async fn dispatch(
 
 /// Parses the body into the action's request: not JSON or a wrong type is
 /// `InvalidParameter`; a missing required field is `MissingParameter`.
-pub(crate) fn parse<A: Action>(body: &[u8]) -> Result<A::Request, CloudError> {
+fn parse<A: Action>(body: &[u8]) -> Result<A::Request, CloudError> {
     let value: Value = if body.iter().all(u8::is_ascii_whitespace) {
         Value::Object(Default::default())
     } else {
@@ -143,37 +147,6 @@ pub(crate) fn parse<A: Action>(body: &[u8]) -> Result<A::Request, CloudError> {
     })
 }
 
-fn reply<T: Serialize>(result: Result<T, CloudError>) -> Result<Value, CloudError> {
-    let value = result?;
-    serde_json::to_value(value).map_err(|e| internal(&e))
-}
-
-/// Logs an internal failure once and hides its cause from the caller.
-pub(crate) fn internal(e: &dyn std::fmt::Display) -> CloudError {
-    tracing::error!(error = %e, "localcloud internal error");
-    CloudError::new(codes::INTERNAL_ERROR, "An internal error occurred; the operation was not applied.")
-}
-
-fn envelope(result: Result<Value, CloudError>, request_id: &str) -> Response {
-    let response = match result {
-        Ok(Value::Object(mut fields)) => {
-            fields.insert("RequestId".into(), request_id.into());
-            Value::Object(fields)
-        }
-        Ok(_) => serde_json::json!({ "RequestId": request_id }),
-        Err(e) => serde_json::json!({
-            "Error": { "Code": e.code, "Message": e.message },
-            "RequestId": request_id,
-        }),
-    };
-    let body = serde_json::json!({ "Response": response }).to_string();
-    // Exactly `application/json`: with a charset the Python SDK takes an error
-    // for a success (CLOUD-API.md §3.3).
-    ([(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))], body).into_response()
-}
-
-pub(crate) fn new_request_id() -> String {
-    let b: [u8; 16] = rand::random();
-    let h: String = b.iter().map(|x| format!("{x:02x}")).collect();
-    format!("{}-{}-{}-{}-{}", &h[0..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32])
+fn reply<T: Serialize>(result: Result<T, CallError>) -> Result<Value, CallError> {
+    Ok(serde_json::to_value(result?)?)
 }

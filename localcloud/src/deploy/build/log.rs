@@ -5,7 +5,7 @@
 
 use console_shared::secrets::{SECRET_MASK, looks_secret};
 
-use crate::dockerfile::Instruction;
+use super::dockerfile::Instruction;
 
 /// Instructions logged one by one; one more line counts the rest.
 pub const LOGGED_INSTRUCTIONS: usize = 200;

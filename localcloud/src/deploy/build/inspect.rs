@@ -1,26 +1,17 @@
-//! What a package build reads: the zip's entries and its Dockerfile.
-//!
-//! localcloud has no container engine, so a build checks the package the way
-//! a real builder would fail on it (not a zip, an entry escaping the build
-//! context, no Dockerfile where the settings say, an instruction Docker does
-//! not know: `dockerfile`) and reports the Dockerfile's steps; the image it
-//! "builds" runs as the built-in workload.
+//! What a package build reads: the zip's entries (none escaping the build
+//! context, none with a name no file system takes), the build context they
+//! make, and the Dockerfile where the settings say.
 
 use std::collections::HashSet;
 use std::io::Read;
 use std::path::Path;
-use std::time::{Duration, Instant};
 
 use console_shared::rules;
-use tokio_util::sync::CancellationToken;
+
+use super::budget::{Budget, NAME_ECHO, shorten};
 
 /// Largest Dockerfile read from a package.
 const DOCKERFILE_MAX_BYTES: u64 = 1024 * 1024;
-
-/// The most of a name from the package a reason quotes: enough to recognise
-/// it, and a reason (kept as the task's `FailReason`) stays small whatever
-/// the package holds.
-pub const NAME_ECHO: usize = 200;
 
 /// Other Dockerfiles a reason lists by name; the rest are counted.
 const OTHERS_LISTED: usize = 5;
@@ -41,47 +32,6 @@ const DIR_OVERHEAD: usize = 64;
 /// keep each wildcard match cheap.
 const NAME_MAX: usize = 255;
 const PATH_MAX: usize = 4096;
-
-/// How long build work may go on, and whether its deploy still wants it. The
-/// loops over a package's entries and a Dockerfile's sources ask between
-/// items, so a cancel (R-DEP-3), a stop of localcloud or the step's time limit
-/// ends them however large the package (issue #8).
-#[derive(Debug, Clone)]
-pub struct Budget {
-    deadline: Instant,
-    limit: Duration,
-    stop: CancellationToken,
-}
-
-impl Budget {
-    pub fn new(limit: Duration, stop: CancellationToken) -> Self {
-        Budget { deadline: Instant::now() + limit, limit, stop }
-    }
-
-    /// The reason to stop now, if there is one.
-    pub fn check(&self) -> Result<(), String> {
-        if self.stop.is_cancelled() {
-            Err("the build was stopped".into())
-        } else if Instant::now() > self.deadline {
-            Err(over_time(self.limit))
-        } else {
-            Ok(())
-        }
-    }
-}
-
-/// Why a build step that ran out of time failed.
-pub fn over_time(limit: Duration) -> String {
-    format!("the build step took longer than {} s", limit.as_secs())
-}
-
-/// `text`, cut to `max` characters with `…` when longer.
-pub fn shorten(text: &str, max: usize) -> String {
-    match text.char_indices().nth(max) {
-        Some((end, _)) => format!("{}…", &text[..end]),
-        None => text.to_string(),
-    }
-}
 
 /// The paths of a build context, relative to it: its entries, and the
 /// directories their paths imply, each directory once.
@@ -217,9 +167,12 @@ pub fn inspect(path: &Path, max: u64, dir: &str, name: &str, budget: &Budget) ->
 #[cfg(test)]
 mod tests {
     use std::io::Write;
+    use std::time::Duration;
+
+    use tokio_util::sync::CancellationToken;
 
     use super::*;
-    use crate::dockerfile::{check_sources, parse_dockerfile};
+    use crate::deploy::build::dockerfile::{check_sources, parse_dockerfile};
 
     fn budget() -> Budget {
         Budget::new(Duration::from_secs(60), CancellationToken::new())
@@ -297,12 +250,5 @@ mod tests {
             "no Dockerfile at `Dockerfile` in the package; it has svc00/Dockerfile, svc01/Dockerfile, \
              svc02/Dockerfile, svc03/Dockerfile, svc04/Dockerfile and 15 more (set the build directory to match)"
         );
-    }
-
-    #[test]
-    fn shorten_cuts_at_a_character() {
-        assert_eq!(shorten("abc", 3), "abc");
-        assert_eq!(shorten("abcd", 3), "abc…");
-        assert_eq!(shorten("ééé", 2), "éé…");
     }
 }

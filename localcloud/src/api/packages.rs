@@ -7,10 +7,10 @@
 //! holds one may upload that one package until it expires, and nothing else.
 //!
 //! An environment's stored packages are capped in bytes, uploads in progress
-//! included (`receiving`), and few uploads run at once (issue #8); how
-//! packages go away again is `package_files`.
-
-use std::path::PathBuf;
+//! included (`crate::packages::receiving`), and few uploads run at once
+//! (issue #8); how packages are stored and go away again is
+//! `crate::packages`. This module is the API side: the upload slots, the
+//! signed URLs, and the uploads and downloads through them.
 
 use axum::Router;
 use axum::body::Body;
@@ -28,12 +28,11 @@ use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use tokio::io::AsyncWriteExt;
 
-use crate::protocol::internal;
-use crate::receiving::{MAX_PER_ENV, Upload};
-use crate::{SharedState, State, envs};
-
-/// How long an upload or download URL stays valid.
-pub(crate) const URL_TTL_SECS: i64 = 600;
+use super::envs;
+use super::error::CallError;
+use super::state::{SharedState, State};
+use crate::packages::receiving::{MAX_PER_ENV, Upload};
+use crate::packages::{Package, URL_TTL_SECS, used};
 
 /// The only package format localcloud builds.
 const SUFFIX: &str = ".zip";
@@ -43,37 +42,8 @@ pub fn routes() -> Router<SharedState> {
     Router::new().route("/packages/{env}/{version}/{name}", put(upload).get(download))
 }
 
-/// An uploaded package as a deploy finds it.
-#[derive(Debug, Clone)]
-pub struct Package {
-    pub name: String,
-    pub version: String,
-    pub path: PathBuf,
-    pub size: u64,
-    pub sha256: String,
-}
-
 fn url_path(env: &str, version: &str, name: &str) -> String {
     format!("/packages/{env}/{version}/{name}")
-}
-
-/// A stored package's file name in its environment's directory.
-pub(crate) fn file_name(version: &str, name: &str) -> String {
-    format!("{version}-{name}")
-}
-
-fn file_of(state: &State, env: &str, version: &str, name: &str) -> PathBuf {
-    state.packages_dir.join(env).join(file_name(version, name))
-}
-
-/// Bytes of the packages stored for `env`.
-async fn used(tx: &mut sqlx::SqliteConnection, env: &str) -> Result<u64, sqlx::Error> {
-    let used: i64 =
-        sqlx::query_scalar("SELECT COALESCE(SUM(size), 0) FROM packages WHERE env_id = ? AND uploaded_at IS NOT NULL")
-            .bind(env)
-            .fetch_one(&mut *tx)
-            .await?;
-    Ok(used.max(0) as u64)
 }
 
 /// Why a package does not fit the environment's quota, with the numbers;
@@ -111,38 +81,37 @@ pub async fn build_service(
     state: &State,
     region: Option<Region>,
     req: DescribeCloudBaseBuildServiceRequest,
-) -> Result<DescribeCloudBaseBuildServiceResponse, CloudError> {
+) -> Result<DescribeCloudBaseBuildServiceResponse, CallError> {
     envs::find(state, &req.env_id, region).await?;
     rules::service_name(&req.service_name).map_err(|e| CloudError::invalid_value("ServiceName", e))?;
     if let Some(b) = req.ci_business.as_deref().filter(|b| !b.is_empty())
         && !matches!(b, "cloudbaserun" | "framework-ci")
     {
-        return Err(CloudError::invalid_value("CIBusiness", "must be cloudbaserun or framework-ci"));
+        return Err(CallError::invalid_value("CIBusiness", "must be cloudbaserun or framework-ci"));
     }
     let suffix = req.suffix.as_deref().filter(|s| !s.is_empty()).unwrap_or(SUFFIX);
     if suffix != SUFFIX {
-        return Err(CloudError::invalid_value("Suffix", "must be .zip: localcloud builds zip packages only"));
+        return Err(CallError::invalid_value("Suffix", "must be .zip: localcloud builds zip packages only"));
     }
     let name = format!("{}{SUFFIX}", req.service_name);
-    let now = crate::now();
+    let now = crate::clock::now();
     let expires = now + URL_TTL_SECS;
     // PackageVersion is a timestamp, as Tencent's; bumped past any taken one.
-    let mut tx = crate::store::write_tx(&state.db).await.map_err(|e| internal(&e))?;
+    let mut tx = crate::store::write_tx(&state.db).await?;
     let taken: Option<i64> = sqlx::query_scalar(
         "SELECT MAX(CAST(package_version AS INTEGER)) FROM packages WHERE env_id = ? AND package_name = ?",
     )
     .bind(&req.env_id)
     .bind(&name)
     .fetch_one(&mut *tx)
-    .await
-    .map_err(|e| internal(&e))?;
+    .await?;
     let version = now.max(taken.map_or(0, |t| t + 1)).to_string();
     // Checked here too, not only at the upload, so a caller learns before
     // sending a byte (the size is not known yet: a package needs at least one).
-    let used = used(&mut tx, &req.env_id).await.map_err(|e| internal(&e))?;
+    let used = used(&mut tx, &req.env_id).await?;
     let used = used.saturating_add(state.receiving.in_flight(&req.env_id));
     if used >= state.package_quota_bytes {
-        return Err(CloudError::new(codes::LIMIT_EXCEEDED, over_quota(used, state.package_quota_bytes, None)));
+        return Err(CallError::new(codes::LIMIT_EXCEEDED, over_quota(used, state.package_quota_bytes, None)));
     }
     sqlx::query("INSERT INTO packages (env_id, package_name, package_version, expires_at) VALUES (?, ?, ?, ?)")
         .bind(&req.env_id)
@@ -150,9 +119,8 @@ pub async fn build_service(
         .bind(&version)
         .bind(expires)
         .execute(&mut *tx)
-        .await
-        .map_err(|e| internal(&e))?;
-    tx.commit().await.map_err(|e| internal(&e))?;
+        .await?;
+    tx.commit().await?;
     let path = url_path(&req.env_id, &version, &name);
     Ok(DescribeCloudBaseBuildServiceResponse {
         upload_url: signed_url(state, "PUT", &path, expires),
@@ -168,14 +136,14 @@ pub async fn build_service(
 /// Marks `package` as taken by the deploy of `service`'s `version`, in the
 /// deploy's transaction, after the version's row: the sweep of unused uploads
 /// leaves it alone from now on, and it stays while a version that did not
-/// fail uses it (`package_files`). Fails when it went meanwhile.
+/// fail uses it (`crate::packages::files`). Fails when it went meanwhile.
 pub async fn take(
     tx: &mut sqlx::SqliteConnection,
     env: &str,
     package: &Package,
     service: &str,
     version: &str,
-) -> Result<(), CloudError> {
+) -> Result<(), CallError> {
     let taken = sqlx::query(
         "UPDATE packages SET deployed_by = ? WHERE env_id = ? AND package_name = ? AND package_version = ?
          AND uploaded_at IS NOT NULL",
@@ -185,10 +153,9 @@ pub async fn take(
     .bind(&package.name)
     .bind(&package.version)
     .execute(&mut *tx)
-    .await
-    .map_err(|e| internal(&e))?;
+    .await?;
     if taken.rows_affected() == 0 {
-        return Err(CloudError::new(
+        return Err(CallError::new(
             codes::INVALID_PARAMETER_VALUE,
             format!(
                 "The package `{}` version `{}` is no longer stored; upload it again.",
@@ -206,30 +173,8 @@ pub async fn take(
     .bind(&package.name)
     .bind(&package.version)
     .execute(&mut *tx)
-    .await
-    .map_err(|e| internal(&e))?;
+    .await?;
     Ok(())
-}
-
-/// An uploaded package, for a deploy: `None` when that slot was never filled.
-pub async fn find(state: &State, env: &str, name: &str, version: &str) -> Result<Option<Package>, CloudError> {
-    let row: Option<(i64, String)> = sqlx::query_as(
-        "SELECT size, sha256 FROM packages
-         WHERE env_id = ? AND package_name = ? AND package_version = ? AND uploaded_at IS NOT NULL",
-    )
-    .bind(env)
-    .bind(name)
-    .bind(version)
-    .fetch_optional(&state.db)
-    .await
-    .map_err(|e| internal(&e))?;
-    Ok(row.map(|(size, sha256)| Package {
-        name: name.into(),
-        version: version.into(),
-        path: file_of(state, env, version, name),
-        size: size.max(0) as u64,
-        sha256,
-    }))
 }
 
 #[derive(Deserialize)]
@@ -306,7 +251,7 @@ fn verify(key: &[u8], method: &str, path: &str, q: &Signed, now: i64) -> Result<
 }
 
 fn check(state: &State, method: &str, path: &str, q: &Signed) -> Result<(), Refusal> {
-    verify(&state.url_key, method, path, q, crate::now()).map_err(|why| refuse(StatusCode::FORBIDDEN, why))
+    verify(&state.url_key, method, path, q, crate::clock::now()).map_err(|why| refuse(StatusCode::FORBIDDEN, why))
 }
 
 async fn upload(
@@ -335,7 +280,7 @@ async fn upload(
         // the start instead of racing the others for it.
         limits.reserve(&mut upload, declared, "")?;
     }
-    let dir = state.packages_dir.join(&env);
+    let dir = state.packages.env_dir(&env);
     let made = tokio::task::spawn_blocking({
         let dir = dir.clone();
         move || crate::private::dir(&dir)
@@ -439,14 +384,14 @@ async fn commit(
     if used.saturating_add(size) > quota {
         return Err(refuse_quota(over_quota(used, quota, Some((size, "")))));
     }
-    tokio::fs::rename(part, file_of(state, env, version, name)).await.map_err(|e| broke(&e))?;
+    tokio::fs::rename(part, state.packages.path(env, version, name)).await.map_err(|e| broke(&e))?;
     sqlx::query(
         "UPDATE packages SET size = ?, sha256 = ?, uploaded_at = ?
          WHERE env_id = ? AND package_name = ? AND package_version = ?",
     )
     .bind(size as i64)
     .bind(sha256)
-    .bind(crate::now())
+    .bind(crate::clock::now())
     .bind(env)
     .bind(name)
     .bind(version)
@@ -465,7 +410,9 @@ async fn download(
     let path = url_path(&env, &version, &name);
     check(&state, "GET", &path, &q)?;
     let nothing = || refuse(StatusCode::NOT_FOUND, "No package was uploaded there.");
-    let package = find(&state, &env, &name, &version).await.ok().flatten().ok_or_else(nothing)?;
+    let found = state.packages.find(&env, &name, &version).await;
+    let found = found.inspect_err(|e| tracing::error!(error = %e, "localcloud internal error"));
+    let package = found.ok().flatten().ok_or_else(nothing)?;
     let file = tokio::fs::File::open(&package.path).await.map_err(|_| nothing())?;
     let chunks = futures::stream::unfold(file, |mut file| async move {
         use tokio::io::AsyncReadExt;

@@ -10,8 +10,8 @@ use console_shared::region::Region;
 use console_shared::rules;
 use console_shared::time::cst_datetime;
 
-use crate::State;
-use crate::protocol::internal;
+use super::error::CallError;
+use super::state::State;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub(crate) struct EnvRow {
@@ -39,25 +39,20 @@ fn one_of(field: &str, value: &Option<String>, allowed: &[&str]) -> Result<(), C
 
 /// The environment `env_id`, if it exists in `region` (when one was named).
 /// An environment in another region does not exist for that region's endpoint.
-pub(crate) async fn find(state: &State, env_id: &str, region: Option<Region>) -> Result<EnvRow, CloudError> {
-    let row: Option<EnvRow> = sqlx::query_as("SELECT * FROM envs WHERE env_id = ?")
-        .bind(env_id)
-        .fetch_optional(&state.db)
-        .await
-        .map_err(|e| internal(&e))?;
-    row.filter(|r| region.is_none_or(|reg| r.region == reg.id())).ok_or_else(|| {
-        CloudError::new(codes::RESOURCE_NOT_FOUND, format!("The environment `{env_id}` does not exist."))
-    })
+pub(crate) async fn find(state: &State, env_id: &str, region: Option<Region>) -> Result<EnvRow, CallError> {
+    let row: Option<EnvRow> =
+        sqlx::query_as("SELECT * FROM envs WHERE env_id = ?").bind(env_id).fetch_optional(&state.db).await?;
+    row.filter(|r| region.is_none_or(|reg| r.region == reg.id()))
+        .ok_or_else(|| CallError::new(codes::RESOURCE_NOT_FOUND, format!("The environment `{env_id}` does not exist.")))
 }
 
-async fn id_taken(state: &State, env_id: &str) -> Result<bool, CloudError> {
+async fn id_taken(state: &State, env_id: &str) -> Result<bool, CallError> {
     let n: i64 = sqlx::query_scalar(
         "SELECT (SELECT COUNT(*) FROM envs WHERE env_id = ?1) + (SELECT COUNT(*) FROM retired_env_ids WHERE env_id = ?1)",
     )
     .bind(env_id)
     .fetch_one(&state.db)
-    .await
-    .map_err(|e| internal(&e))?;
+    .await?;
     Ok(n > 0)
 }
 
@@ -74,7 +69,7 @@ pub async fn create(
     state: &State,
     region: Option<Region>,
     req: CreateCloudRunEnvRequest,
-) -> Result<CreateCloudRunEnvResponse, CloudError> {
+) -> Result<CreateCloudRunEnvResponse, CallError> {
     // R-ENV-4: the region is the X-TC-Region of this call and nothing else.
     let region = region.ok_or_else(|| {
         CloudError::new(
@@ -93,11 +88,8 @@ pub async fn create(
 
     // ReqKey de-duplicates retries of the same creation.
     if let Some(key) = req.req_key.as_deref().filter(|k| !k.is_empty()) {
-        let existing: Option<String> = sqlx::query_scalar("SELECT env_id FROM envs WHERE req_key = ?")
-            .bind(key)
-            .fetch_optional(&state.db)
-            .await
-            .map_err(|e| internal(&e))?;
+        let existing: Option<String> =
+            sqlx::query_scalar("SELECT env_id FROM envs WHERE req_key = ?").bind(key).fetch_optional(&state.db).await?;
         if let Some(env_id) = existing {
             return Ok(CreateCloudRunEnvResponse { env_id, tran_id: String::new() });
         }
@@ -107,7 +99,7 @@ pub async fn create(
         Some(id) => {
             rules::env_alias(id).map_err(|e| CloudError::invalid_value("EnvId", e))?;
             if id_taken(state, id).await? {
-                return Err(CloudError::new(codes::RESOURCE_IN_USE, format!("The EnvId `{id}` is already taken.")));
+                return Err(CallError::new(codes::RESOURCE_IN_USE, format!("The EnvId `{id}` is already taken.")));
             }
             id.to_string()
         }
@@ -119,7 +111,7 @@ pub async fn create(
             id
         }
     };
-    let now = crate::now();
+    let now = crate::clock::now();
     sqlx::query(
         "INSERT INTO envs (env_id, alias, region, package_type, source, channel, status, req_key, created_at, updated_at)
          VALUES (?, ?, ?, ?, 'qcloud', ?, 'NORMAL', ?, ?, ?)",
@@ -133,8 +125,7 @@ pub async fn create(
     .bind(now)
     .bind(now)
     .execute(&state.db)
-    .await
-    .map_err(|e| internal(&e))?;
+    .await?;
     tracing::info!(env.id = %env_id, region = %region, "environment created");
     Ok(CreateCloudRunEnvResponse { env_id, tran_id: String::new() })
 }
@@ -169,11 +160,9 @@ pub async fn describe(
     state: &State,
     region: Option<Region>,
     req: DescribeCloudRunEnvsRequest,
-) -> Result<DescribeCloudRunEnvsResponse, CloudError> {
-    let rows: Vec<EnvRow> = sqlx::query_as("SELECT * FROM envs ORDER BY created_at, env_id")
-        .fetch_all(&state.db)
-        .await
-        .map_err(|e| internal(&e))?;
+) -> Result<DescribeCloudRunEnvsResponse, CallError> {
+    let rows: Vec<EnvRow> =
+        sqlx::query_as("SELECT * FROM envs ORDER BY created_at, env_id").fetch_all(&state.db).await?;
     let channels = req.channels.unwrap_or_default();
     let env_list = rows
         .into_iter()
@@ -193,7 +182,7 @@ pub async fn base_info(
     state: &State,
     region: Option<Region>,
     req: EnvIdRequest,
-) -> Result<DescribeEnvBaseInfoResponse, CloudError> {
+) -> Result<DescribeEnvBaseInfoResponse, CallError> {
     // Like the official example for a missing task, an unknown environment is
     // `IsExist: false` with empty fields, not an error.
     let (info, is_exist) = match find(state, &req.env_id, region).await {
@@ -212,7 +201,7 @@ pub async fn base_info(
             },
             true,
         ),
-        Err(e) if e.code == codes::RESOURCE_NOT_FOUND => (
+        Err(CallError::Refused(e)) if e.code == codes::RESOURCE_NOT_FOUND => (
             EnvBaseInfo {
                 env_id: req.env_id,
                 package_type: String::new(),
@@ -232,35 +221,29 @@ pub async fn base_info(
     Ok(DescribeEnvBaseInfoResponse { env_base_info: info, is_exist })
 }
 
-pub async fn destroy(state: &State, region: Option<Region>, req: DestroyEnvRequest) -> Result<Empty, CloudError> {
+pub async fn destroy(state: &State, region: Option<Region>, req: DestroyEnvRequest) -> Result<Empty, CallError> {
     let env = find(state, &req.env_id, region).await?;
-    let mut tx = crate::store::write_tx(&state.db).await.map_err(|e| internal(&e))?;
+    let mut tx = crate::store::write_tx(&state.db).await?;
     let services: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM services WHERE env_id = ?")
         .bind(&env.env_id)
         .fetch_one(&mut *tx)
-        .await
-        .map_err(|e| internal(&e))?;
+        .await?;
     // R-ENV-6: only an empty environment can be deleted.
     if services > 0 {
-        return Err(CloudError::new(
+        return Err(CallError::new(
             codes::RESOURCE_IN_USE,
             format!("The environment `{}` still holds {services} service(s); delete them first.", env.env_id),
         ));
     }
-    sqlx::query("DELETE FROM envs WHERE env_id = ?")
-        .bind(&env.env_id)
-        .execute(&mut *tx)
-        .await
-        .map_err(|e| internal(&e))?;
+    sqlx::query("DELETE FROM envs WHERE env_id = ?").bind(&env.env_id).execute(&mut *tx).await?;
     sqlx::query("INSERT INTO retired_env_ids (env_id, retired_at) VALUES (?, ?)")
         .bind(&env.env_id)
-        .bind(crate::now())
+        .bind(crate::clock::now())
         .execute(&mut *tx)
-        .await
-        .map_err(|e| internal(&e))?;
-    tx.commit().await.map_err(|e| internal(&e))?;
+        .await?;
+    tx.commit().await?;
     // Its uploaded packages go with it (their rows went by cascade).
-    if let Err(e) = tokio::fs::remove_dir_all(state.packages_dir.join(&env.env_id)).await
+    if let Err(e) = tokio::fs::remove_dir_all(state.packages.env_dir(&env.env_id)).await
         && e.kind() != std::io::ErrorKind::NotFound
     {
         tracing::warn!(error = %e, env.id = %env.env_id, "could not remove the environment's packages");

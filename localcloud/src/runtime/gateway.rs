@@ -3,20 +3,33 @@
 //! by its `Host`. A host that belongs to no live service gets a clear 404 page,
 //! which is also what a deleted service's domain answers forever (R-SVC-5).
 
+use std::sync::Arc;
+
 use axum::Router;
 use axum::extract::{Request, State as AxState};
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 
-use crate::SharedState;
+use super::instances::Runtime;
 
-pub fn app(state: SharedState) -> Router {
-    Router::new().fallback(route).with_state(state)
+/// What the gateway reads: the services' domains and online versions, the
+/// instances, and a client for the hop to them.
+struct Gateway {
+    db: sqlx::SqlitePool,
+    runtime: Arc<Runtime>,
+    http: reqwest::Client,
+    /// The gateway's own port, part of every default domain.
+    port: u16,
+}
+
+/// The gateway's router, for the listener on `port`.
+pub fn app(db: sqlx::SqlitePool, runtime: Arc<Runtime>, http: reqwest::Client, port: u16) -> Router {
+    Router::new().fallback(route).with_state(Arc::new(Gateway { db, runtime, http, port }))
 }
 
 /// The service whose default domain is `host` (port included), and the
 /// version that receives its traffic.
-async fn online_version(state: &crate::State, host: &str) -> Option<(String, String, String)> {
+async fn online_version(state: &Gateway, host: &str) -> Option<(String, String, String)> {
     let domain = format!("http://{host}");
     sqlx::query_as(
         "SELECT env_id, server_name, online_version FROM services WHERE default_domain = ? AND online_version IS NOT NULL",
@@ -28,10 +41,10 @@ async fn online_version(state: &crate::State, host: &str) -> Option<(String, Str
     .flatten()
 }
 
-async fn route(AxState(state): AxState<SharedState>, req: Request) -> Response {
+async fn route(AxState(state): AxState<Arc<Gateway>>, req: Request) -> Response {
     let host = req.headers().get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("").to_ascii_lowercase();
     // `Host` may come without the port; default domains always carry it.
-    let host = if host.contains(':') { host } else { format!("{host}:{}", state.gateway_port) };
+    let host = if host.contains(':') { host } else { format!("{host}:{}", state.port) };
     let Some((env, service, version)) = online_version(&state, &host).await else {
         return not_found(&host);
     };
@@ -43,7 +56,7 @@ async fn route(AxState(state): AxState<SharedState>, req: Request) -> Response {
 }
 
 /// A real HTTP hop to the instance, like any gateway.
-async fn forward(state: &crate::State, addr: std::net::SocketAddr, version: &str, req: Request) -> Response {
+async fn forward(state: &Gateway, addr: std::net::SocketAddr, version: &str, req: Request) -> Response {
     let (parts, body) = req.into_parts();
     let path = parts.uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
     // The platform caps request bodies at 20 MB.

@@ -1,0 +1,21 @@
+//! The API 3.0 surface: `protocol` checks the signature and dispatches each
+//! action to its handler; `envelope` answers in Tencent's envelope; `error`
+//! is the one error type every handler returns; `state` is what they share.
+//! The handlers, by area: `envs`, `services` (with `service_config`),
+//! `versions`, `tasks` (deploy tasks and their logs) and `packages` (upload
+//! URLs, and the uploads and downloads through them).
+//!
+//! Only `protocol` imports the handlers; a handler imports the leaves
+//! (`state`, `error`, `envelope`) and the handlers it builds on, never
+//! `protocol`.
+
+pub mod envelope;
+pub mod envs;
+pub mod error;
+pub mod packages;
+pub mod protocol;
+pub mod service_config;
+pub mod services;
+pub mod state;
+pub mod tasks;
+pub mod versions;

@@ -1,0 +1,107 @@
+//! A deploy task as its steps see it: the job, the log it appends to, and how
+//! a step ends. The runner (`deploy::tasks`) and its build steps share these.
+
+use std::sync::atomic::{AtomicI64, Ordering};
+
+use console_shared::actions::ServerBaseConfig;
+use tokio_util::sync::CancellationToken;
+
+use crate::deploy::Deployer;
+use crate::deploy::build::budget::shorten;
+use crate::deploy::source::Source;
+
+/// What a deploy's work fails with: only the store can break it; a step that
+/// fails says so with [`StepOutcome::Failed`].
+pub type DbResult<T> = Result<T, sqlx::Error>;
+
+/// The longest log line kept, in characters: lines quote the package and the
+/// Dockerfile, which may hold anything (issue #8).
+const LOG_LINE_MAX: usize = 500;
+
+/// Appends a line to the task's log, tagged with the step running now.
+pub async fn log(state: &Deployer, job: &Job, line: impl Into<String>) -> DbResult<()> {
+    let step = job.step.load(Ordering::Relaxed);
+    sqlx::query(
+        "INSERT INTO task_logs (task_id, seq, at, line, step)
+         VALUES (?1, (SELECT COALESCE(MAX(seq), 0) + 1 FROM task_logs WHERE task_id = ?1), ?2, ?3, ?4)",
+    )
+    .bind(job.task)
+    .bind(crate::clock::now())
+    .bind(shorten(&line.into(), LOG_LINE_MAX))
+    .bind((step >= 0).then_some(step))
+    .execute(&state.db)
+    .await?;
+    Ok(())
+}
+
+/// Appends lines to the task's log in one transaction, as [`log`] does each.
+pub async fn log_all(state: &Deployer, job: &Job, lines: Vec<String>) -> DbResult<()> {
+    let step = job.step.load(Ordering::Relaxed);
+    let at = crate::clock::now();
+    let mut tx = crate::store::write_tx(&state.db).await?;
+    let last: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) FROM task_logs WHERE task_id = ?")
+        .bind(job.task)
+        .fetch_one(&mut *tx)
+        .await?;
+    for (seq, line) in (last + 1..).zip(lines) {
+        sqlx::query("INSERT INTO task_logs (task_id, seq, at, line, step) VALUES (?, ?, ?, ?, ?)")
+            .bind(job.task)
+            .bind(seq)
+            .bind(at)
+            .bind(shorten(&line, LOG_LINE_MAX))
+            .bind((step >= 0).then_some(step))
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await
+}
+
+/// What the runner needs to know about the task.
+pub struct Job {
+    pub task: i64,
+    pub env: String,
+    pub service: String,
+    pub version: String,
+    /// The image the version runs: pulled, or built and pushed from the package.
+    pub image: String,
+    pub source: Source,
+    pub config: ServerBaseConfig,
+    /// The index of the step running now (-1 before the first), for the log.
+    pub step: AtomicI64,
+    /// Cancelled when the task is: the step in progress stops, build work
+    /// on the blocking pool included.
+    pub stop: CancellationToken,
+}
+
+impl Job {
+    pub fn new(
+        task: i64,
+        env: String,
+        service: String,
+        version: String,
+        image: String,
+        source: Source,
+        config: ServerBaseConfig,
+    ) -> Self {
+        Job {
+            task,
+            env,
+            service,
+            version,
+            image,
+            source,
+            config,
+            step: AtomicI64::new(-1),
+            stop: CancellationToken::new(),
+        }
+    }
+}
+
+/// How a step ended: a failure is the deploy's, with its reason.
+pub enum StepOutcome {
+    Done,
+    Failed(String),
+}
+
+/// Logged where a real cloud would pull or build an image.
+pub const NO_CONTAINERS: &str = "note: localcloud cannot run containers; this version runs as its built-in workload, which answers every request with who it is";

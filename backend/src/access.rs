@@ -2,14 +2,12 @@
 //! BFF's own endpoints and the cloud proxy alike: one place decides, audits
 //! a refused change, and words the refusal.
 
-use axum::http::StatusCode;
-use console_shared::dto::console_codes;
 use console_shared::permissions::{self, Endpoint, Need, Role, Rule};
 
-use crate::AppState;
 use crate::audit::{self, Event, Outcome};
-use crate::auth::AuthUser;
 use crate::error::{AppError, AppResult};
+use crate::identity::AuthUser;
+use crate::state::AppState;
 
 /// The caller's role in `env_id`, if any.
 pub async fn role_in(state: &AppState, user_id: i64, env_id: &str) -> AppResult<Option<Role>> {
@@ -54,7 +52,7 @@ pub async fn check(
         }
         _ => "Only platform administrators can do this.".to_string(),
     };
-    Err(AppError::new(StatusCode::FORBIDDEN, console_codes::FORBIDDEN, message))
+    Err(AppError::forbidden(message))
 }
 
 /// [`check`] for one of the BFF's own endpoints.
@@ -65,11 +63,4 @@ pub async fn authorize(
     env: Option<&str>,
 ) -> AppResult<Option<Role>> {
     check(state, user, endpoint.rule(), endpoint.name(), env).await
-}
-
-/// Marks every session of `user_id` for a new id at its next request: their
-/// privileges just changed (role granted, changed or revoked).
-pub async fn rotate_sessions_of(state: &AppState, user_id: i64) -> AppResult<()> {
-    sqlx::query("UPDATE sessions SET rotate = 1 WHERE user_id = ?").bind(user_id).execute(&state.db).await?;
-    Ok(())
 }

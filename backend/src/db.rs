@@ -1,8 +1,9 @@
 //! The console's SQLite database: WAL, foreign keys, embedded migrations;
 //! kept private (a 0700 directory, 0600 files), watched so that a file
 //! removed or replaced under the running console stops the writes instead
-//! of acknowledging ones that would vanish at restart; health probes and an
-//! online backup.
+//! of acknowledging ones that would vanish at restart; and an online
+//! backup. The probes, and the refusal of API calls while the file is lost,
+//! are `http::health`.
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -10,16 +11,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use axum::Router;
-use axum::extract::{Request, State};
-use axum::http::StatusCode;
-use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
-use axum::routing::get;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
-use crate::AppState;
-use crate::error::AppError;
+use crate::error::StartError;
 
 /// SQLite's companions of a database file.
 fn family(path: &Path) -> [PathBuf; 3] {
@@ -78,16 +72,16 @@ fn options(path: &Path) -> Result<SqliteConnectOptions, sqlx::Error> {
         .foreign_keys(true))
 }
 
-pub async fn open(path: &Path) -> Result<(sqlx::SqlitePool, Arc<Health>), crate::StartError> {
+pub async fn open(path: &Path) -> Result<(sqlx::SqlitePool, Arc<Health>), StartError> {
     // Created private before SQLite opens it; SQLite gives -wal and -shm the
     // database file's mode.
-    localcloud::private::create_file(path).map_err(crate::StartError::DataDir)?;
+    localcloud::private::create_file(path).map_err(StartError::DataDir)?;
     for file in family(path) {
-        localcloud::private::file(&file).map_err(crate::StartError::DataDir)?;
+        localcloud::private::file(&file).map_err(StartError::DataDir)?;
     }
     // A damaged file is named as such, with what to do, not as a bare SQL error.
     let damaged = |why: String| {
-        crate::StartError::Damaged(format!(
+        StartError::Damaged(format!(
             "{} is damaged ({why}). Stop here, move it aside and restore the latest backup \
              (`console backup` makes them; see README, Backups).",
             path.display()
@@ -108,7 +102,7 @@ pub async fn open(path: &Path) -> Result<(sqlx::SqlitePool, Arc<Health>), crate:
     sqlx::migrate!("./migrations").run(&pool).await?;
     let health = Health {
         path: path.to_path_buf(),
-        identity: identity(path).map_err(crate::StartError::DataDir)?,
+        identity: identity(path).map_err(StartError::DataDir)?,
         lost: AtomicBool::new(false),
     };
     Ok((pool, Arc::new(health)))
@@ -134,29 +128,6 @@ pub async fn backup(data_dir: &Path, file: &Path) -> Result<(), String> {
     sqlx::query("VACUUM INTO ?").bind(target).execute(&pool).await.map_err(|e| format!("backup failed: {e}"))?;
     pool.close().await;
     localcloud::private::file(file).map_err(|e| e.to_string())
-}
-
-/// While the database is lost, the API answers 503: nothing it accepted
-/// could be kept.
-pub async fn refuse_when_lost(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    if state.db_health.is_lost() && req.uri().path().starts_with("/api/") {
-        return AppError::database_unavailable().into_response();
-    }
-    next.run(req).await
-}
-
-/// `/healthz`: the process answers. `/readyz`: and its database does.
-pub fn router() -> Router<AppState> {
-    Router::new().route("/healthz", get(|| async { "ok" })).route("/readyz", get(ready))
-}
-
-async fn ready(State(state): State<AppState>) -> Response {
-    let answers = sqlx::query_scalar::<_, i64>("SELECT 1").fetch_one(&state.db).await.is_ok();
-    if answers && !state.db_health.is_lost() {
-        "ready".into_response()
-    } else {
-        (StatusCode::SERVICE_UNAVAILABLE, "the database is not available").into_response()
-    }
 }
 
 /// A write transaction that takes SQLite's write lock at once (`BEGIN

@@ -12,9 +12,10 @@ use console_shared::actions::{
 use console_shared::region::Region;
 use console_shared::rules::PACKAGE_MAX_BYTES;
 
-use crate::AppState;
-use crate::cloud::{UpstreamError, record_new_env};
-use crate::packages;
+use crate::cloud::envs::record_new_env;
+use crate::cloud::packages;
+use crate::cloud::upstream::UpstreamError;
+use crate::state::AppState;
 
 /// The demo's code package: a small Node.js app with its Dockerfile.
 const WEB_FILES: [(&str, &str); 3] = [

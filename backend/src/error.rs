@@ -1,6 +1,9 @@
-//! One error type for every handler: a status, a code and a message the user
-//! can read. An internal cause rides along in the response's extensions and
-//! is logged once, by the request's trace span (`lib::trace`), never sent.
+//! The console's errors. One type for every handler: a status, a code and a
+//! message the user can read; an internal cause rides along in the
+//! response's extensions and is logged once, by the request's trace span
+//! (`log_response` in lib.rs), never sent. And why the console could not start.
+
+use std::net::SocketAddr;
 
 use axum::Json;
 use axum::http::StatusCode;
@@ -54,6 +57,11 @@ impl AppError {
         Self::new(StatusCode::BAD_REQUEST, console_codes::BAD_REQUEST, message)
     }
 
+    /// `field` breaks a SPEC rule (`console_shared::rules`): "The username …".
+    pub fn invalid(field: &str, e: console_shared::rules::RuleError) -> Self {
+        Self::bad_request(format!("{field} {e}."))
+    }
+
     /// The database file is missing or damaged: nothing can be kept.
     pub fn database_unavailable() -> Self {
         Self::new(
@@ -99,3 +107,26 @@ impl IntoResponse for AppError {
 }
 
 pub type AppResult<T> = Result<T, AppError>;
+
+/// Why the console could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("cannot create the data directory: {0}")]
+    DataDir(std::io::Error),
+    #[error("database: {0}")]
+    Db(#[from] sqlx::Error),
+    #[error("database migration: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("embedded localcloud: {0}")]
+    LocalCloud(#[from] localcloud::StartError),
+    #[error("cannot listen on {0}: {1}")]
+    Bind(SocketAddr, std::io::Error),
+    #[error("the key pair for the embedded cloud: {0}")]
+    Keys(std::io::Error),
+    #[error("{0}")]
+    Config(String),
+    #[error("cannot create the first admin: {0}")]
+    FirstAdmin(String),
+    #[error("{0}")]
+    Damaged(String),
+}

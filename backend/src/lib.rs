@@ -1,29 +1,27 @@
 //! The console's backend-for-frontend: holds sessions, users and roles, and
 //! proxies the SPA's calls to the cloud as TC3-signed requests.
+//!
+//! Split by feature: signing in (`auth`), users and members (`team`), the
+//! audit log (`audit`), everything that calls the cloud (`cloud`), and the
+//! HTTP edge no feature owns (`http`). What they share are leaves: `state`
+//! (`AppState`), `identity` (the signed-in caller), `access` (the permission
+//! check), `error`, `db`, `clock`, `config`. This file only wires them
+//! together: the routes (`api`, `app`) and start-up (`start`, `run`).
 
 mod access;
 mod audit;
-pub mod auth;
+mod auth;
 pub mod clock;
 mod cloud;
 pub mod config;
-mod csrf;
 mod db;
 mod demo;
-mod edge;
 mod error;
-pub mod events;
-mod json;
+mod http;
+mod identity;
 mod keys;
-mod members;
-pub mod openapi;
-mod packages;
-pub mod passwords;
-mod ratelimit;
-mod secrets;
-mod serve;
-mod spa;
-mod users;
+mod state;
+mod team;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -40,68 +38,13 @@ use tower_http::trace::TraceLayer;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 
+pub use crate::auth::passwords::FirstAdmin;
 use crate::clock::Clock;
-use crate::cloud::Upstream;
+pub use crate::cloud::hub::Hub;
+use crate::cloud::upstream::Upstream;
 use crate::config::Config;
-use crate::passwords::FirstAdmin;
-
-/// What every handler shares.
-#[derive(Clone)]
-pub struct AppState(Arc<Inner>);
-
-pub struct Inner {
-    pub db: sqlx::SqlitePool,
-    pub clock: Arc<dyn Clock>,
-    upstream: Arc<Upstream>,
-    hub: Arc<events::Hub>,
-    spa: spa::Spa,
-    /// Add `Secure` to the session cookie (off only for plain-http loopback).
-    secure_cookies: bool,
-    /// Send Strict-Transport-Security (only when served over TLS).
-    hsts: bool,
-    session_idle: i64,
-    session_absolute: i64,
-    login_limiter: ratelimit::LoginLimiter,
-    /// Proxies whose `X-Forwarded-For` names the client.
-    trusted_proxies: Vec<ipnet::IpNet>,
-    max_sessions_per_user: i64,
-    /// Largest code package the BFF passes on.
-    upload_max_bytes: u64,
-    origins: edge::Origins,
-    csp_reports: spa::ReportBudget,
-    /// Whether the database file is still the one opened.
-    db_health: Arc<db::Health>,
-    request_timeout: Duration,
-}
-
-impl std::ops::Deref for AppState {
-    type Target = Inner;
-    fn deref(&self) -> &Inner {
-        &self.0
-    }
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum StartError {
-    #[error("cannot create the data directory: {0}")]
-    DataDir(std::io::Error),
-    #[error("database: {0}")]
-    Db(#[from] sqlx::Error),
-    #[error("database migration: {0}")]
-    Migrate(#[from] sqlx::migrate::MigrateError),
-    #[error("embedded localcloud: {0}")]
-    LocalCloud(#[from] localcloud::StartError),
-    #[error("cannot listen on {0}: {1}")]
-    Bind(SocketAddr, std::io::Error),
-    #[error("the key pair for the embedded cloud: {0}")]
-    Keys(std::io::Error),
-    #[error("{0}")]
-    Config(String),
-    #[error("cannot create the first admin: {0}")]
-    FirstAdmin(String),
-    #[error("{0}")]
-    Damaged(String),
-}
+pub use crate::error::StartError;
+use crate::state::{AppState, Inner};
 
 /// The BFF's API: every route with its OpenAPI description, so the document
 /// (`/api/openapi.json`) is made from the routes themselves and none is left
@@ -109,17 +52,23 @@ pub enum StartError {
 /// keep-alives hold them open by design) and package uploads (which have
 /// their own).
 pub fn api(request_timeout: Duration) -> OpenApiRouter<AppState> {
-    OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
-        .merge(auth::router())
-        .merge(cloud::router())
-        .merge(users::router())
-        .merge(members::router())
-        .merge(audit::router())
-        .merge(secrets::router())
-        .merge(spa::reports_router())
+    OpenApiRouter::with_openapi(http::openapi::ApiDoc::openapi())
+        .merge(auth::routes::router())
+        .merge(auth::account::router())
+        .merge(cloud::proxy::router())
+        .merge(team::users::router())
+        .merge(team::members::router())
+        .merge(audit::routes::router())
+        .merge(cloud::secrets::router())
+        .merge(http::spa::reports_router())
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, request_timeout))
-        .merge(events::router())
-        .merge(packages::router())
+        .merge(cloud::events::router())
+        .merge(cloud::packages::router())
+}
+
+/// The OpenAPI document, for the snapshot test: the same the console serves.
+pub fn openapi_document() -> String {
+    api(Duration::from_secs(30)).split_for_parts().1.to_pretty_json().unwrap_or_default()
 }
 
 /// The router, apart from the listener, so tests can drive it directly.
@@ -137,21 +86,21 @@ pub fn app(state: AppState) -> Router {
     let (api, document) = api(state.request_timeout).split_for_parts();
     // Outside the API document: the document itself and the probes.
     let plumbing = Router::new()
-        .merge(openapi::router(document))
-        .merge(db::router())
+        .merge(http::openapi::router(document))
+        .merge(http::health::router())
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, state.request_timeout));
     Router::new()
         .merge(api)
         .merge(plumbing)
-        .fallback(spa::serve)
-        .layer(axum::middleware::from_fn_with_state(state.clone(), auth::rotate_marked_sessions))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), db::refuse_when_lost))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), csrf::guard))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), edge::check_host))
+        .fallback(http::spa::serve)
+        .layer(axum::middleware::from_fn_with_state(state.clone(), auth::session::rotate_marked_sessions))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), http::health::refuse_when_lost))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), http::csrf::guard))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), http::edge::check_host))
         .with_state(state.clone())
         // A body that stops arriving ends the request.
         .layer(RequestBodyTimeoutLayer::new(state.request_timeout))
-        .layer(axum::middleware::from_fn(edge::json_errors))
+        .layer(axum::middleware::from_fn(http::edge::json_errors))
         // One span per request, named by a request id (made here, sent back
         // as `x-request-id`), and the one log line of a failed request.
         .layer(PropagateRequestIdLayer::x_request_id())
@@ -193,7 +142,7 @@ pub struct Running {
     /// The embedded localcloud, when no cloud was configured.
     pub localcloud: Option<localcloud::Running>,
     /// The deploy-progress hub, whose counters tests and the benchmark read.
-    pub hub: Arc<events::Hub>,
+    pub hub: Arc<Hub>,
     /// Set when this start created the first admin.
     pub first_admin: Option<FirstAdmin>,
     server: tokio::task::JoinHandle<()>,
@@ -228,7 +177,8 @@ pub async fn start(config: Config, clock: Arc<dyn Clock>) -> Result<Running, Sta
     // Password hashes, the audit log and keys: the owner's alone.
     localcloud::private::dir(&config.data_dir).map_err(StartError::DataDir)?;
     let (db, db_health) = db::open(&config.data_dir.join("console.db")).await?;
-    let origins = edge::Origins::new(config.public_url.as_deref(), config.behind_tls).map_err(StartError::Config)?;
+    let origins =
+        http::origins::Origins::new(config.public_url.as_deref(), config.behind_tls).map_err(StartError::Config)?;
     let tls = config.behind_tls || origins.https();
 
     let timeout = Duration::from_secs(config.cloud_timeout_secs.max(1));
@@ -262,26 +212,26 @@ pub async fn start(config: Config, clock: Arc<dyn Clock>) -> Result<Running, Sta
         }
     };
 
-    let first_admin = passwords::ensure_first_admin(&db, config.admin_password.clone(), clock.now())
+    let first_admin = auth::passwords::ensure_first_admin(&db, config.admin_password.clone(), clock.now())
         .await
         .map_err(|e| StartError::FirstAdmin(e.body.message))?;
 
     let listener = tokio::net::TcpListener::bind(config.addr).await.map_err(|e| StartError::Bind(config.addr, e))?;
     let addr = listener.local_addr().map_err(|e| StartError::Bind(config.addr, e))?;
-    let hub = Arc::new(events::Hub::new(config.max_streams_per_user));
-    let state = AppState(Arc::new(Inner {
+    let hub = Arc::new(Hub::new(config.max_streams_per_user));
+    let state = AppState::new(Inner {
         db,
         clock,
         upstream: Arc::new(upstream),
         hub: hub.clone(),
-        spa: spa::Spa::load(&config.dist_dir),
+        spa: http::spa::assets::Spa::load(&config.dist_dir),
         // An https public URL means a TLS proxy in front, as CONSOLE_BEHIND_TLS does.
         secure_cookies: tls || !addr.ip().is_loopback(),
         hsts: tls,
         session_idle: config.session_idle_minutes.max(1) * 60,
         session_absolute: config.session_absolute_hours.max(1) * 3600,
         upload_max_bytes: config.upload_max_bytes,
-        login_limiter: ratelimit::LoginLimiter::new(
+        login_limiter: auth::ratelimit::LoginLimiter::new(
             config.login_max_failures,
             config.login_max_failures_per_ip,
             config.login_window_minutes.max(1) * 60,
@@ -289,15 +239,15 @@ pub async fn start(config: Config, clock: Arc<dyn Clock>) -> Result<Running, Sta
         trusted_proxies: config.trusted_proxies.clone(),
         max_sessions_per_user: config.max_sessions_per_user.max(1),
         origins,
-        csp_reports: spa::ReportBudget::default(),
+        csp_reports: http::spa::csp::ReportBudget::default(),
         db_health: db_health.clone(),
         request_timeout: Duration::from_secs(config.request_timeout_secs.max(1)),
-    }));
+    });
     tokio::spawn(db::watch(db_health));
     if config.demo && embedded.is_some() {
         tokio::spawn(demo::seed(state.clone()));
     }
-    let limits = serve::Limits {
+    let limits = http::serve::Limits {
         max_connections: config.max_connections,
         max_per_address: config.max_connections_per_address,
         trusted_proxies: config.trusted_proxies.clone(),
@@ -307,7 +257,7 @@ pub async fn start(config: Config, clock: Arc<dyn Clock>) -> Result<Running, Sta
     let (stopping, stop) = tokio::sync::watch::channel(false);
     // Only a stop stops it: dropping the `Running` handle (as tests do)
     // leaves it serving.
-    let server = tokio::spawn(serve::serve(listener, router, limits, stop));
+    let server = tokio::spawn(http::serve::serve(listener, router, limits, stop));
     Ok(Running { addr, localcloud: embedded, first_admin, hub, server, stopping })
 }
 

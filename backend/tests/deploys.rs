@@ -10,9 +10,9 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
 use common::TestApp;
+use console_backend::FirstAdmin;
 use console_backend::clock::ManualClock;
 use console_backend::config::Config;
-use console_backend::passwords::FirstAdmin;
 use console_shared::tc3::Credential;
 use serde_json::{Value, json};
 

@@ -6,7 +6,7 @@ mod common;
 
 #[test]
 fn openapi_document_matches_the_snapshot() {
-    let doc = console_backend::openapi::document();
+    let doc = console_backend::openapi_document();
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots/openapi.json");
     if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
         std::fs::write(&path, &doc).unwrap();

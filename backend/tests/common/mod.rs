@@ -18,7 +18,7 @@ pub struct TestApp {
     pub clock: Arc<ManualClock>,
     pub data: tempfile::TempDir,
     pub _dist: tempfile::TempDir,
-    pub hub: Arc<console_backend::events::Hub>,
+    pub hub: Arc<console_backend::Hub>,
 }
 
 /// What the first admin starts with (from CONSOLE_ADMIN_PASSWORD, so it must

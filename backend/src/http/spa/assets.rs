@@ -11,14 +11,11 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use axum::body::Bytes;
-use axum::extract::State;
-use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use base64::Engine;
-use console_shared::dto::console_codes;
 
-use crate::AppState;
-use crate::error::AppError;
+use crate::http::spa::csp::csp;
 
 struct Asset {
     bytes: Bytes,
@@ -165,77 +162,13 @@ impl Spa {
         }
         Spa { index, assets }
     }
-}
-
-/// Where browsers report what the CSP blocked.
-pub const CSP_REPORT_PATH: &str = "/api/csp-report";
-
-/// The CSP for documents: scripts only from here or carrying this response's
-/// nonce, wasm allowed to compile, nothing framed, no plugins, no `<base>`;
-/// violations are reported so a broken page or an injection shows in the log.
-pub fn csp(nonce: &str) -> String {
-    format!(
-        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval' 'nonce-{nonce}'; style-src 'self'; \
-         img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; \
-         frame-ancestors 'none'; form-action 'self'; report-uri {CSP_REPORT_PATH}"
-    )
-}
-
-/// Largest CSP report read; browsers send well under this.
-const CSP_REPORT_MAX_BYTES: usize = 8 * 1024;
-
-/// Reports logged per minute, whoever sends them: anyone can post here, so
-/// the log must not become a way to fill the disk.
-const CSP_REPORTS_PER_MINUTE: u32 = 30;
-
-/// A fixed window shared by every client.
-#[derive(Default)]
-pub struct ReportBudget(std::sync::Mutex<(i64, u32)>);
-
-impl ReportBudget {
-    fn take(&self, now: i64) -> bool {
-        let mut w = self.0.lock().unwrap_or_else(|p| p.into_inner());
-        if now / 60 != w.0 {
-            *w = (now / 60, 0);
+    /// The asset at `path`, or the SPA's page for any other path.
+    pub fn respond(&self, path: &str, headers: &HeaderMap) -> Response {
+        if let Some(asset) = self.assets.get(path.trim_start_matches('/')) {
+            return asset_response(asset, headers);
         }
-        w.1 += 1;
-        w.1 <= CSP_REPORTS_PER_MINUTE
+        index_response(self)
     }
-}
-
-pub fn reports_router() -> utoipa_axum::router::OpenApiRouter<AppState> {
-    utoipa_axum::router::OpenApiRouter::new()
-        .routes(utoipa_axum::routes!(csp_report))
-        .layer(axum::extract::DefaultBodyLimit::max(CSP_REPORT_MAX_BYTES))
-}
-
-/// Logs a CSP violation report (`application/csp-report` or the Reporting
-/// API's JSON), a few fields only and each cut short.
-#[utoipa::path(post, path = "/api/csp-report", tag = "spa",
-    description = "Where browsers report Content-Security-Policy violations. Logged (rate-limited); always 204.",
-    request_body(content = Object, content_type = "application/csp-report"), responses((status = 204)))]
-pub(crate) async fn csp_report(State(state): State<AppState>, body: axum::body::Bytes) -> StatusCode {
-    if !state.csp_reports.take(state.clock.now()) {
-        return StatusCode::NO_CONTENT;
-    }
-    let value: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
-    let report = value.get("csp-report").or_else(|| value.get(0).and_then(|r| r.get("body"))).unwrap_or(&value);
-    let field = |names: &[&str]| -> String {
-        names
-            .iter()
-            .find_map(|n| report.get(*n).and_then(serde_json::Value::as_str))
-            .unwrap_or("")
-            .chars()
-            .take(200)
-            .collect()
-    };
-    tracing::warn!(
-        directive = %field(&["violated-directive", "effectiveDirective"]),
-        blocked = %field(&["blocked-uri", "blockedURL"]),
-        document = %field(&["document-uri", "documentURL"]),
-        "CSP violation reported"
-    );
-    StatusCode::NO_CONTENT
 }
 
 /// Trunk's placeholder for the nonce (its `nonce_placeholder` default).
@@ -289,18 +222,6 @@ fn asset_response(asset: &Asset, headers: &HeaderMap) -> Response {
         h.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
     }
     response
-}
-
-/// Every path that is not an API route: an asset, or the SPA's page.
-pub async fn serve(State(state): State<AppState>, uri: Uri, headers: HeaderMap) -> Response {
-    let path = uri.path();
-    if path == "/api" || path.starts_with("/api/") {
-        return AppError::new(StatusCode::NOT_FOUND, console_codes::NOT_FOUND, "No such API endpoint.").into_response();
-    }
-    if let Some(asset) = state.spa.assets.get(path.trim_start_matches('/')) {
-        return asset_response(asset, &headers);
-    }
-    index_response(&state.spa)
 }
 
 #[cfg(test)]

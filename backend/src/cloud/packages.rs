@@ -21,12 +21,12 @@ use futures::StreamExt;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::AppState;
 use crate::access::authorize;
 use crate::audit::{self, Event, Outcome};
-use crate::auth::AuthUser;
-use crate::cloud::region_of;
+use crate::cloud::envs::region_of;
 use crate::error::{AppError, AppResult};
+use crate::identity::AuthUser;
+use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
     // A slow link may take long, but a body dripping a byte at a time (each

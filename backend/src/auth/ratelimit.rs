@@ -18,6 +18,8 @@ use std::time::Duration;
 use sha2::{Digest, Sha256};
 use tokio::sync::Semaphore;
 
+use crate::http::client::address_key;
+
 /// Who is trying: the key the limits count under.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Client {
@@ -27,17 +29,6 @@ pub enum Client {
     Device(String),
     /// A signed-in session guessing its own password (hash of its id).
     Session(String),
-}
-
-/// IPv6 clients get a /64 each from their provider: they count by it.
-pub fn address_key(ip: IpAddr) -> IpAddr {
-    match ip.to_canonical() {
-        IpAddr::V6(v6) => {
-            let s = v6.segments();
-            IpAddr::V6(std::net::Ipv6Addr::new(s[0], s[1], s[2], s[3], 0, 0, 0, 0))
-        }
-        v4 => v4,
-    }
 }
 
 impl Client {

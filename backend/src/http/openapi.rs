@@ -1,5 +1,8 @@
 //! `/api/openapi.json`: the BFF's own HTTP surface, generated from the
 //! routes and their handlers' annotations, and locked by a snapshot test.
+//! Here the document's frame and its serving; the routes that fill it are
+//! gathered by `crate::api`, which also makes the snapshot's copy
+//! (`crate::openapi_document`).
 
 use axum::Json;
 use axum::routing::get;
@@ -10,7 +13,7 @@ use console_shared::dto::{
 use console_shared::permissions::Role;
 use utoipa::OpenApi;
 
-use crate::AppState;
+use crate::state::AppState;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -42,11 +45,6 @@ use crate::AppState;
     ))
 )]
 pub struct ApiDoc;
-
-/// The document, for the snapshot test: the same the console serves.
-pub fn document() -> String {
-    crate::api(std::time::Duration::from_secs(30)).split_for_parts().1.to_pretty_json().unwrap_or_default()
-}
 
 /// Serves `document`, made once from the routes.
 pub fn router(document: utoipa::openapi::OpenApi) -> axum::Router<AppState> {

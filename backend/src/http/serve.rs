@@ -112,7 +112,7 @@ pub async fn serve(listener: TcpListener, router: Router, limits: Limits, mut st
         let slot = if limits.trusted_proxies.iter().any(|net| net.contains(&ip)) {
             None
         } else {
-            match per_address.enter(crate::ratelimit::address_key(ip), limits.max_per_address.max(1)) {
+            match per_address.enter(crate::http::client::address_key(ip), limits.max_per_address.max(1)) {
                 Some(slot) => Some(slot),
                 // Closing at once tells the client; its other connections go on.
                 None => continue,

@@ -9,10 +9,10 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use console_shared::dto::{CONSOLE_REQUEST_HEADER, console_codes};
 
-use crate::AppState;
-use crate::edge::{Origins, authority};
 use crate::error::AppError;
-use crate::spa::CSP_REPORT_PATH;
+use crate::http::origins::{Origins, authority};
+use crate::http::spa::csp::CSP_REPORT_PATH;
+use crate::state::AppState;
 
 fn refuse(why: &str) -> Response {
     tracing::info!(reason = why, "cross-site request refused");

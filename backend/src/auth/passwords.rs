@@ -1,5 +1,6 @@
 //! Passwords: argon2id hashing within the bound on password work, the
-//! common-password check, and the first admin.
+//! common-password check, the size of a body that carries one, and the
+//! first admin.
 
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
 use argon2::{Algorithm, Argon2, Params, Version};
@@ -7,9 +8,13 @@ use axum::http::StatusCode;
 use base64::Engine;
 use console_shared::dto::console_codes;
 
-use crate::AppState;
+use crate::auth::ratelimit;
 use crate::error::{AppError, AppResult};
-use crate::ratelimit;
+use crate::state::AppState;
+
+/// A sign-in or password body is a few short strings: anything larger is an
+/// attack on the parser or the audit log.
+pub const CREDENTIALS_BODY_MAX: usize = 4 * 1024;
 
 /// argon2id with OWASP's baseline (m = 19 MiB, t = 2, p = 1).
 fn argon2() -> Argon2<'static> {

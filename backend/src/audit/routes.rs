@@ -1,7 +1,6 @@
-//! The audit log: every mutating call (allowed, denied or failed), every
-//! sign-in, every user, member and role change. Append-only: the database
-//! refuses updates and deletes (migration 0002). Owners read their
-//! environment's entries, admins read everything; filter, or export CSV.
+//! Reading the audit log: `/api/audit`, a page at a time, and
+//! `/api/audit/export.csv`. Owners read their environment's entries, admins
+//! read everything; filter, or export CSV.
 
 use axum::Json;
 use axum::extract::{Query, State};
@@ -11,106 +10,13 @@ use console_shared::dto::{ApiError, AuditEntry, AuditPage};
 use console_shared::permissions::Endpoint;
 use console_shared::time::utc_datetime;
 use serde::Deserialize;
-
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::AppState;
 use crate::access::authorize;
-use crate::auth::AuthUser;
 use crate::error::AppResult;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Outcome {
-    Allowed,
-    Denied,
-    Failed,
-}
-
-impl Outcome {
-    fn as_str(self) -> &'static str {
-        match self {
-            Outcome::Allowed => "allowed",
-            Outcome::Denied => "denied",
-            Outcome::Failed => "failed",
-        }
-    }
-}
-
-/// One thing that happened.
-pub struct Event<'a> {
-    pub user_id: Option<i64>,
-    pub username: &'a str,
-    pub env_id: Option<&'a str>,
-    pub action: &'a str,
-    pub outcome: Outcome,
-    pub detail: String,
-    pub request_id: Option<&'a str>,
-}
-
-impl<'a> Event<'a> {
-    pub fn by(user: &'a AuthUser, action: &'a str, outcome: Outcome) -> Self {
-        Event {
-            user_id: Some(user.id),
-            username: &user.username,
-            env_id: None,
-            action,
-            outcome,
-            detail: String::new(),
-            request_id: None,
-        }
-    }
-
-    pub fn env(mut self, env_id: Option<&'a str>) -> Self {
-        self.env_id = env_id;
-        self
-    }
-
-    pub fn detail(mut self, detail: impl Into<String>) -> Self {
-        self.detail = detail.into();
-        self
-    }
-
-    pub fn request_id(mut self, request_id: Option<&'a str>) -> Self {
-        self.request_id = request_id;
-        self
-    }
-}
-
-/// Longest text kept from a caller for each field: a username or a detail
-/// can come from anyone (a failed sign-in), and the log is append-only.
-const USERNAME_MAX: usize = 64;
-const ACTION_MAX: usize = 64;
-const DETAIL_MAX: usize = 500;
-
-fn cut(text: &str, max: usize) -> String {
-    match text.char_indices().nth(max) {
-        Some((end, _)) => format!("{}…", &text[..end]),
-        None => text.to_string(),
-    }
-}
-
-/// Appends an entry. A failure to write is logged loudly but does not undo
-/// what already happened in the cloud.
-pub async fn record(state: &AppState, e: Event<'_>) {
-    let result = sqlx::query(
-        "INSERT INTO audit_log (at, user_id, username, env_id, action, outcome, detail, request_id)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-    )
-    .bind(state.clock.now())
-    .bind(e.user_id)
-    .bind(cut(e.username, USERNAME_MAX))
-    .bind(e.env_id.map(|env| cut(env, USERNAME_MAX)))
-    .bind(cut(e.action, ACTION_MAX))
-    .bind(e.outcome.as_str())
-    .bind(cut(&e.detail, DETAIL_MAX))
-    .bind(e.request_id)
-    .execute(&state.db)
-    .await;
-    if let Err(err) = result {
-        tracing::error!(error = %err, action = e.action, "could not write the audit log");
-    }
-}
+use crate::identity::AuthUser;
+use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(list)).routes(routes!(export_csv))

@@ -16,12 +16,13 @@ use serde_json::Value;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::AppState;
 use crate::access::authorize;
 use crate::audit::{self, Event, Outcome};
-use crate::auth::AuthUser;
-use crate::cloud::region_of;
+use crate::cloud::envs::region_of;
 use crate::error::AppResult;
+use crate::http::json::AppJson;
+use crate::identity::AuthUser;
+use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(reveal))
@@ -36,7 +37,7 @@ pub(crate) async fn reveal(
     State(state): State<AppState>,
     user: AuthUser,
     Path((env, service)): Path<(String, String)>,
-    crate::json::AppJson(req): crate::json::AppJson<RevealSecrets>,
+    AppJson(req): AppJson<RevealSecrets>,
 ) -> AppResult<Json<RevealedSecrets>> {
     authorize(&state, &user, Endpoint::RevealSecrets, Some(&env)).await?;
     let region = region_of(&state, &env).await?;

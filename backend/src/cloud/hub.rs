@@ -1,4 +1,5 @@
-//! Live deploy progress: `GET /api/envs/{env}/services/{service}/tasks/{task}/events`.
+//! The deploy-progress hub: the machinery behind the live events of a deploy
+//! task (the route is `events`).
 //!
 //! One upstream poller per task, however many browsers watch: the poller
 //! turns changes of DescribeServerManageTask and DescribeCloudRunProcessLog
@@ -19,35 +20,26 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use axum::extract::{Path, State};
-use axum::http::{HeaderMap, HeaderValue, header};
-use axum::response::sse::{Event, KeepAlive, Sse};
-use axum::response::{IntoResponse, Response};
+use axum::response::sse::Event;
 use console_shared::actions::{
     DescribeCloudRunDeployRecord, DescribeCloudRunProcessLog, DescribeServerManageTask, ManageTaskRequest,
     ProcessLogRequest, ServerManageTaskInfo, ServerRequest,
 };
-use console_shared::dto::{ApiError, DeployEvent, HubStats, console_codes};
-use console_shared::permissions::Endpoint;
+use console_shared::dto::{DeployEvent, HubStats};
 use console_shared::region::Region;
 use futures::Stream;
 use tokio::sync::broadcast;
 
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
-
-use crate::AppState;
-use crate::access::authorize;
-use crate::auth::AuthUser;
-use crate::cloud::{Upstream, region_of};
-use crate::error::{AppError, AppResult};
+use crate::cloud::upstream::Upstream;
+use crate::error::AppError;
 
 /// How often a poller asks the cloud.
 const POLL: Duration = Duration::from_millis(400);
 /// How long a finished task's events stay in memory for late subscribers.
 const LINGER: Duration = Duration::from_secs(60);
 
-type Key = (String, String, i64);
+/// A task: its environment, service and id.
+pub type Key = (String, String, i64);
 
 /// Where an event stands in its task, read from the task's state alone.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -77,7 +69,7 @@ fn stage(status: &str) -> u8 {
 /// and the line count, e.g. `s3320l7`. A stream resumes from it by sending
 /// whatever the cursor does not cover, whichever process keeps the feed.
 #[derive(Clone, Debug, Default, PartialEq)]
-struct Cursor {
+pub struct Cursor {
     stages: Vec<u8>,
     logs: usize,
 }
@@ -88,7 +80,7 @@ const END_ID: &str = "end";
 impl Cursor {
     /// `None` for anything but a cursor's text form: an old per-process
     /// number, `end`, garbage.
-    fn parse(id: &str) -> Option<Cursor> {
+    pub fn parse(id: &str) -> Option<Cursor> {
         let (stages, logs) = id.strip_prefix('s')?.split_once('l')?;
         let stages = stages.bytes().map(|b| matches!(b, b'0'..=b'3').then(|| b - b'0')).collect::<Option<_>>()?;
         Some(Cursor { stages, logs: logs.parse().ok()? })
@@ -138,7 +130,7 @@ struct Entry {
 }
 
 /// The events of one task so far, and the channel live subscribers listen on.
-struct Feed {
+pub struct Feed {
     history: Mutex<Vec<Entry>>,
     live: broadcast::Sender<Entry>,
 }
@@ -207,11 +199,11 @@ impl Hub {
 }
 
 /// Counts a subscriber, and its user's streams, for as long as its stream lives.
-struct Subscribed(Arc<Hub>, i64);
+pub struct Subscribed(Arc<Hub>, i64);
 
 impl Hub {
     /// A place for one more of `user`'s streams, if they have one left.
-    fn admit(self: &Arc<Self>, user: i64) -> Option<Subscribed> {
+    pub fn admit(self: &Arc<Self>, user: i64) -> Option<Subscribed> {
         let mut per_user = self.per_user.lock().unwrap_or_else(|p| p.into_inner());
         let n = per_user.entry(user).or_default();
         if *n >= self.streams_per_user {
@@ -238,7 +230,7 @@ impl Drop for Subscribed {
 
 impl Hub {
     /// The task's feed; the first caller also starts its one poller.
-    fn feed(self: &Arc<Self>, key: Key, upstream: Arc<Upstream>, region: Option<Region>) -> Arc<Feed> {
+    pub fn feed(self: &Arc<Self>, key: Key, upstream: Arc<Upstream>, region: Option<Region>) -> Arc<Feed> {
         let mut feeds = self.feeds.lock().unwrap_or_else(|p| p.into_inner());
         if let Some(feed) = feeds.get(&key) {
             return feed.clone();
@@ -358,18 +350,6 @@ async fn run_of(
     records.deploy_records.into_iter().find(|r| r.deploy_id == version && !r.run_id.is_empty()).map(|r| r.run_id)
 }
 
-pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(events)).routes(routes!(stats))
-}
-
-#[utoipa::path(get, path = "/api/admin/hub", tag = "deploys",
-    description = "Counters of the deploy-progress hub: watched tasks, subscribers, pollers, polls. Needs: admin.",
-    responses((status = 200, body = HubStats), (status = 403, body = ApiError)))]
-pub(crate) async fn stats(State(state): State<AppState>, user: AuthUser) -> AppResult<axum::Json<HubStats>> {
-    authorize(&state, &user, Endpoint::HubStats, None).await?;
-    Ok(axum::Json(state.hub.stats()))
-}
-
 fn kind(e: &DeployEvent) -> &'static str {
     match e {
         DeployEvent::Step { .. } => "step",
@@ -412,7 +392,11 @@ impl Reader {
 
 /// The stream for one subscriber: what it lacks beyond `had`, then live
 /// events, without a gap or a duplicate; it ends after `done`.
-fn stream(guard: Subscribed, feed: Arc<Feed>, had: Option<Cursor>) -> impl Stream<Item = Result<Event, Infallible>> {
+pub fn stream(
+    guard: Subscribed,
+    feed: Arc<Feed>,
+    had: Option<Cursor>,
+) -> impl Stream<Item = Result<Event, Infallible>> {
     let mut closing = guard.0.closing.0.subscribe();
     // Subscribe before reading the history, so nothing falls between the two.
     let mut live = feed.live.subscribe();
@@ -467,50 +451,6 @@ fn stream(guard: Subscribed, feed: Arc<Feed>, had: Option<Cursor>) -> impl Strea
             }
         }
     }
-}
-
-#[utoipa::path(get, path = "/api/envs/{env}/services/{service}/tasks/{task}/events", tag = "deploys",
-    description = "Server-Sent Events of a deploy task: `step`, `log` and a final `done` (JSON `DeployEvent`), each with \
-an `id:`; reconnect with `Last-Event-ID` to resume. Keep-alive comments every 15 s. Needs: viewer.",
-    params(("env" = String, Path), ("service" = String, Path), ("task" = i64, Path)),
-    responses((status = 200, content_type = "text/event-stream", body = String), (status = 403, body = ApiError),
-        (status = 404, body = ApiError)))]
-pub(crate) async fn events(
-    State(state): State<AppState>,
-    user: AuthUser,
-    Path((env, service, task)): Path<(String, String, i64)>,
-    headers: HeaderMap,
-) -> AppResult<Response> {
-    // Membership is checked like any other call.
-    authorize(&state, &user, Endpoint::DeployEvents, Some(&env)).await?;
-    let region = region_of(&state, &env).await?;
-    let req =
-        ManageTaskRequest { env_id: env.clone(), server_name: service.clone(), task_id: task, operator_remark: None };
-    let exists = state.upstream.call::<DescribeServerManageTask>(region, &req).await?.is_exist;
-    if !exists {
-        return Err(AppError::new(
-            axum::http::StatusCode::NOT_FOUND,
-            console_codes::NOT_FOUND,
-            "There is no such deploy task.",
-        ));
-    }
-    let Some(admitted) = state.hub.admit(user.id) else {
-        return Err(AppError::new(
-            axum::http::StatusCode::TOO_MANY_REQUESTS,
-            console_codes::RATE_LIMITED,
-            "You are watching too many deploys at once; close some pages and try again.",
-        ));
-    };
-    let had = headers.get("last-event-id").and_then(|v| v.to_str().ok()).and_then(|v| Cursor::parse(v.trim()));
-    let feed = state.hub.feed((env, service, task), state.upstream.clone(), region);
-    let mut response = Sse::new(stream(admitted, feed, had))
-        .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)).text("keep-alive"))
-        .into_response();
-    let h = response.headers_mut();
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    // Proxies such as nginx must pass events through as they come.
-    h.insert("x-accel-buffering", HeaderValue::from_static("no"));
-    Ok(response)
 }
 
 #[cfg(test)]

@@ -12,13 +12,14 @@ use console_shared::permissions::{Endpoint, Role};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::AppState;
-use crate::access::{authorize, rotate_sessions_of};
+use crate::access::authorize;
 use crate::audit::{self, Event, Outcome};
-use crate::auth::AuthUser;
-use crate::cloud::region_of;
+use crate::auth::session::rotate_sessions_of;
+use crate::cloud::envs::region_of;
 use crate::error::{AppError, AppResult};
-use crate::json::AppJson;
+use crate::http::json::AppJson;
+use crate::identity::AuthUser;
+use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(access)).routes(routes!(list, add)).routes(routes!(set_role, remove))

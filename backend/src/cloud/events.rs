@@ -1,0 +1,78 @@
+//! Live deploy progress over Server-Sent Events:
+//! `GET /api/envs/{env}/services/{service}/tasks/{task}/events`, and the
+//! hub's counters for admins. The feeds themselves are the `hub`'s.
+
+use std::time::Duration;
+
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::sse::{KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use console_shared::actions::{DescribeServerManageTask, ManageTaskRequest};
+use console_shared::dto::{ApiError, HubStats, console_codes};
+use console_shared::permissions::Endpoint;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::access::authorize;
+use crate::cloud::envs::region_of;
+use crate::cloud::hub::{Cursor, stream};
+use crate::error::{AppError, AppResult};
+use crate::identity::AuthUser;
+use crate::state::AppState;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(events)).routes(routes!(stats))
+}
+
+#[utoipa::path(get, path = "/api/admin/hub", tag = "deploys",
+    description = "Counters of the deploy-progress hub: watched tasks, subscribers, pollers, polls. Needs: admin.",
+    responses((status = 200, body = HubStats), (status = 403, body = ApiError)))]
+pub(crate) async fn stats(State(state): State<AppState>, user: AuthUser) -> AppResult<axum::Json<HubStats>> {
+    authorize(&state, &user, Endpoint::HubStats, None).await?;
+    Ok(axum::Json(state.hub.stats()))
+}
+
+#[utoipa::path(get, path = "/api/envs/{env}/services/{service}/tasks/{task}/events", tag = "deploys",
+    description = "Server-Sent Events of a deploy task: `step`, `log` and a final `done` (JSON `DeployEvent`), each with \
+an `id:`; reconnect with `Last-Event-ID` to resume. Keep-alive comments every 15 s. Needs: viewer.",
+    params(("env" = String, Path), ("service" = String, Path), ("task" = i64, Path)),
+    responses((status = 200, content_type = "text/event-stream", body = String), (status = 403, body = ApiError),
+        (status = 404, body = ApiError)))]
+pub(crate) async fn events(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path((env, service, task)): Path<(String, String, i64)>,
+    headers: HeaderMap,
+) -> AppResult<Response> {
+    // Membership is checked like any other call.
+    authorize(&state, &user, Endpoint::DeployEvents, Some(&env)).await?;
+    let region = region_of(&state, &env).await?;
+    let req =
+        ManageTaskRequest { env_id: env.clone(), server_name: service.clone(), task_id: task, operator_remark: None };
+    let exists = state.upstream.call::<DescribeServerManageTask>(region, &req).await?.is_exist;
+    if !exists {
+        return Err(AppError::new(
+            axum::http::StatusCode::NOT_FOUND,
+            console_codes::NOT_FOUND,
+            "There is no such deploy task.",
+        ));
+    }
+    let Some(admitted) = state.hub.admit(user.id) else {
+        return Err(AppError::new(
+            axum::http::StatusCode::TOO_MANY_REQUESTS,
+            console_codes::RATE_LIMITED,
+            "You are watching too many deploys at once; close some pages and try again.",
+        ));
+    };
+    let had = headers.get("last-event-id").and_then(|v| v.to_str().ok()).and_then(|v| Cursor::parse(v.trim()));
+    let feed = state.hub.feed((env, service, task), state.upstream.clone(), region);
+    let mut response = Sse::new(stream(admitted, feed, had))
+        .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)).text("keep-alive"))
+        .into_response();
+    let h = response.headers_mut();
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    // Proxies such as nginx must pass events through as they come.
+    h.insert("x-accel-buffering", HeaderValue::from_static("no"));
+    Ok(response)
+}

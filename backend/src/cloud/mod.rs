@@ -1,0 +1,13 @@
+//! The cloud: the signed client for the upstream API (`upstream`), what the
+//! console remembers of each environment (`envs`), and the features built
+//! on them, each apart: the proxy route (`proxy`), live deploy progress (the
+//! `hub` and its `events` routes), code-package uploads (`packages`) and
+//! revealing secrets (`secrets`).
+
+pub mod envs;
+pub mod events;
+pub mod hub;
+pub mod packages;
+pub mod proxy;
+pub mod secrets;
+pub mod upstream;

@@ -14,3 +14,4 @@ pub mod secrets;
 pub mod tc3;
 pub mod time;
 pub mod vocab;
+pub mod wording;

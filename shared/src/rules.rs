@@ -15,8 +15,10 @@ pub enum RuleError {
     TooShort(usize),
     #[error("must start with a lower-case letter a-z")]
     MustStartWithLowercase,
-    #[error("may contain only a-z, 0-9 and '-' (found '{0}')")]
-    InvalidChar(char),
+    /// A character the rule's [`Charset`] does not allow, with that charset,
+    /// so the message names the rule that failed.
+    #[error("{} (found {})", .1.rule(), shown(*.0))]
+    InvalidChar(char, Charset),
     #[error("must not end with '-'")]
     TrailingHyphen,
     #[error("must be one of {0}")]
@@ -41,6 +43,50 @@ pub enum RuleError {
     NotAnImageReference,
 }
 
+/// Which characters a rule allows. [`RuleError::InvalidChar`] carries it, so
+/// a refused character is explained by the rule of the field it was typed in
+/// (a service name allows `_`, an environment alias does not).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Charset {
+    /// Environment alias: a–z, 0–9 and `-`.
+    EnvAlias,
+    /// An `EnvId`'s shape: letters, digits and `-`.
+    EnvId,
+    /// Console username: a–z, 0–9, `.`, `_` and `-`.
+    Username,
+    /// Service name (and version name): letters, digits, `-` and `_`.
+    ServiceName,
+    /// Environment variable name: letters, digits and `_`.
+    VarName,
+    /// Free text (display name, remark): anything but control and
+    /// text-direction characters.
+    Text,
+}
+
+impl Charset {
+    /// The rule in English, as localcloud and the BFF word it.
+    pub fn rule(self) -> &'static str {
+        match self {
+            Charset::EnvAlias => "may contain only a-z, 0-9 and '-'",
+            Charset::EnvId => "may contain only letters, digits and '-'",
+            Charset::Username => "may contain only a-z, 0-9, '.', '_' and '-'",
+            Charset::ServiceName => "may contain only letters, digits, '-' and '_'",
+            Charset::VarName => "may contain only letters, digits and '_'",
+            Charset::Text => "must not contain control or text-direction characters",
+        }
+    }
+}
+
+/// A refused character as a message shows it: quoted when it prints, as its
+/// code point (U+000A) when it is invisible or moves the text around it.
+pub fn shown(c: char) -> String {
+    if c.is_control() || is_bidi_control(c) || (c.is_whitespace() && c != ' ') {
+        format!("U+{:04X}", u32::from(c))
+    } else {
+        format!("'{c}'")
+    }
+}
+
 /// Longest environment alias. Tencent documents the character set but no
 /// length; 32 keeps the minted EnvId and the service domains readable.
 pub const ENV_ALIAS_MAX: usize = 32;
@@ -60,7 +106,7 @@ pub fn env_alias(alias: &str) -> Result<(), RuleError> {
         return Err(RuleError::MustStartWithLowercase);
     }
     if let Some(bad) = chars.find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '-')) {
-        return Err(RuleError::InvalidChar(bad));
+        return Err(RuleError::InvalidChar(bad, Charset::EnvAlias));
     }
     if alias.ends_with('-') {
         return Err(RuleError::TrailingHyphen);
@@ -88,7 +134,7 @@ pub fn username(name: &str) -> Result<(), RuleError> {
         return Err(RuleError::MustStartWithLowercase);
     }
     if let Some(bad) = chars.find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-'))) {
-        return Err(RuleError::InvalidChar(bad));
+        return Err(RuleError::InvalidChar(bad, Charset::Username));
     }
     if name.chars().count() < 3 {
         return Err(RuleError::TooShort(3));
@@ -126,7 +172,7 @@ pub fn display_name(name: &str) -> Result<(), RuleError> {
     } else if name.chars().count() > 64 {
         Err(RuleError::TooLong(64))
     } else if let Some(c) = name.chars().find(|c| c.is_control() || is_bidi_control(*c)) {
-        Err(RuleError::InvalidChar(c))
+        Err(RuleError::InvalidChar(c, Charset::Text))
     } else {
         Ok(())
     }
@@ -147,7 +193,7 @@ pub fn service_name(name: &str) -> Result<(), RuleError> {
         return Err(RuleError::MustStartWithLetter);
     }
     if let Some(bad) = name.chars().find(|c| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '_')) {
-        return Err(RuleError::InvalidChar(bad));
+        return Err(RuleError::InvalidChar(bad, Charset::ServiceName));
     }
     if !name.ends_with(|c: char| c.is_ascii_alphanumeric()) {
         return Err(RuleError::MustEndWithLetterOrDigit);
@@ -161,16 +207,16 @@ pub const ID_MAX: usize = 64;
 /// An `EnvId` given by a user or a URL: the cloud mints it (alias, `-`, a
 /// suffix), so only its shape is checked: letters, digits and `-`.
 pub fn env_id(id: &str) -> Result<(), RuleError> {
-    id_like(id, |c| c.is_ascii_alphanumeric() || c == '-')
+    id_like(id, Charset::EnvId, |c| c.is_ascii_alphanumeric() || c == '-')
 }
 
 /// A `VersionName` given by a user or a URL: the service's name and a
 /// number (R-VER-1), so the service name's characters.
 pub fn version_name(name: &str) -> Result<(), RuleError> {
-    id_like(name, |c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    id_like(name, Charset::ServiceName, |c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
 }
 
-fn id_like(text: &str, allowed: fn(char) -> bool) -> Result<(), RuleError> {
+fn id_like(text: &str, charset: Charset, allowed: fn(char) -> bool) -> Result<(), RuleError> {
     if text.is_empty() {
         return Err(RuleError::Empty);
     }
@@ -178,7 +224,7 @@ fn id_like(text: &str, allowed: fn(char) -> bool) -> Result<(), RuleError> {
         return Err(RuleError::TooLong(ID_MAX));
     }
     match text.chars().find(|c| !allowed(*c)) {
-        Some(bad) => Err(RuleError::InvalidChar(bad)),
+        Some(bad) => Err(RuleError::InvalidChar(bad, charset)),
         None => Ok(()),
     }
 }
@@ -240,7 +286,7 @@ pub fn env_var_name(name: &str) -> Result<(), RuleError> {
         return Err(RuleError::MustStartWithLetter);
     }
     match name.chars().find(|c| !(c.is_ascii_alphanumeric() || *c == '_')) {
-        Some(bad) => Err(RuleError::InvalidChar(bad)),
+        Some(bad) => Err(RuleError::InvalidChar(bad, Charset::VarName)),
         None => Ok(()),
     }
 }
@@ -342,7 +388,7 @@ pub fn remark(text: &str) -> Result<(), RuleError> {
         return Err(RuleError::TooLong(REMARK_MAX));
     }
     match text.chars().find(|c| c.is_control() || is_bidi_control(*c)) {
-        Some(c) => Err(RuleError::InvalidChar(c)),
+        Some(c) => Err(RuleError::InvalidChar(c, Charset::Text)),
         None => Ok(()),
     }
 }
@@ -422,7 +468,7 @@ mod tests {
             ("", Err(RuleError::Empty)),
             ("1prod", Err(RuleError::MustStartWithLowercase)),
             ("Prod", Err(RuleError::MustStartWithLowercase)),
-            ("pro_d", Err(RuleError::InvalidChar('_'))),
+            ("pro_d", Err(RuleError::InvalidChar('_', Charset::EnvAlias))),
             ("测试", Err(RuleError::MustStartWithLowercase)),
             ("prod-", Err(RuleError::TrailingHyphen)),
             (&"a".repeat(ENV_ALIAS_MAX), Ok(())),
@@ -470,7 +516,7 @@ mod tests {
         assert_eq!(image_reference(&"a".repeat(300)), Err(RuleError::TooLong(IMAGE_REFERENCE_MAX)));
         assert!(remark("hotfix 2").is_ok());
         assert_eq!(remark(&"r".repeat(REMARK_MAX + 1)), Err(RuleError::TooLong(REMARK_MAX)));
-        assert_eq!(remark("a\nb"), Err(RuleError::InvalidChar('\n')));
+        assert_eq!(remark("a\nb"), Err(RuleError::InvalidChar('\n', Charset::Text)));
     }
 
     #[test]
@@ -478,16 +524,16 @@ mod tests {
         assert!(username("dev.li").is_ok());
         assert_eq!(username("ab"), Err(RuleError::TooShort(3)));
         assert_eq!(username("Dev"), Err(RuleError::MustStartWithLowercase));
-        assert_eq!(username("de v"), Err(RuleError::InvalidChar(' ')));
+        assert_eq!(username("de v"), Err(RuleError::InvalidChar(' ', Charset::Username)));
         assert_eq!(password("short"), Err(RuleError::TooShort(PASSWORD_MIN)));
         assert!(password("long enough pw").is_ok());
         assert_eq!(password(&"x".repeat(PASSWORD_MAX + 1)), Err(RuleError::TooLong(PASSWORD_MAX)));
         assert!(display_name("李雷").is_ok());
         assert_eq!(display_name("  "), Err(RuleError::Empty));
         // An override that would show "admin\u{202E}nimda" reversed.
-        assert_eq!(display_name("ad\u{202E}nimda"), Err(RuleError::InvalidChar('\u{202E}')));
-        assert_eq!(display_name("a\u{2067}b"), Err(RuleError::InvalidChar('\u{2067}')));
-        assert_eq!(display_name("a\u{0007}b"), Err(RuleError::InvalidChar('\u{0007}')));
+        assert_eq!(display_name("ad\u{202E}nimda"), Err(RuleError::InvalidChar('\u{202E}', Charset::Text)));
+        assert_eq!(display_name("a\u{2067}b"), Err(RuleError::InvalidChar('\u{2067}', Charset::Text)));
+        assert_eq!(display_name("a\u{0007}b"), Err(RuleError::InvalidChar('\u{0007}', Charset::Text)));
     }
 
     #[test]
@@ -500,7 +546,7 @@ mod tests {
             ("2shop", Err(RuleError::MustStartWithLetter)),
             ("shop-", Err(RuleError::MustEndWithLetterOrDigit)),
             ("shop_", Err(RuleError::MustEndWithLetterOrDigit)),
-            ("sh op", Err(RuleError::InvalidChar(' '))),
+            ("sh op", Err(RuleError::InvalidChar(' ', Charset::ServiceName))),
             (&"s".repeat(60), Ok(())),
             (&"s".repeat(61), Err(RuleError::TooLong(60))),
         ];
@@ -545,6 +591,40 @@ mod tests {
         assert_eq!(build_dir("a/../../b"), Err(RuleError::OutsidePackage));
         assert_eq!(dockerfile_path(".", "Dockerfile"), "Dockerfile");
         assert_eq!(dockerfile_path("./api/", "Dockerfile"), "api/Dockerfile");
+    }
+
+    #[test]
+    fn a_refused_character_names_the_rule_of_its_field() {
+        assert_eq!(env_alias("a_b"), Err(RuleError::InvalidChar('_', Charset::EnvAlias)));
+        assert_eq!(env_id("prod_1"), Err(RuleError::InvalidChar('_', Charset::EnvId)));
+        assert_eq!(version_name("shop.001"), Err(RuleError::InvalidChar('.', Charset::ServiceName)));
+        assert_eq!(username("ab_c!"), Err(RuleError::InvalidChar('!', Charset::Username)));
+        assert_eq!(service_name("shop.api"), Err(RuleError::InvalidChar('.', Charset::ServiceName)));
+        assert_eq!(env_var_name("A-B"), Err(RuleError::InvalidChar('-', Charset::VarName)));
+        assert_eq!(env_params("ok=1&A.B=2"), Err(RuleError::InvalidChar('.', Charset::VarName)));
+        assert_eq!(display_name("a\tb"), Err(RuleError::InvalidChar('\t', Charset::Text)));
+        assert_eq!(remark("a\u{200F}b"), Err(RuleError::InvalidChar('\u{200F}', Charset::Text)));
+        // The English texts localcloud and the BFF send name the same rule.
+        assert_eq!(
+            service_name("shop.api").unwrap_err().to_string(),
+            "may contain only letters, digits, '-' and '_' (found '.')"
+        );
+        assert_eq!(env_alias("a_b").unwrap_err().to_string(), "may contain only a-z, 0-9 and '-' (found '_')");
+        assert_eq!(
+            username("de v").unwrap_err().to_string(),
+            "may contain only a-z, 0-9, '.', '_' and '-' (found ' ')"
+        );
+        assert_eq!(
+            env_var_name("A-B").unwrap_err().to_string(),
+            "may contain only letters, digits and '_' (found '-')"
+        );
+        assert_eq!(
+            remark("a\nb").unwrap_err().to_string(),
+            "must not contain control or text-direction characters (found U+000A)"
+        );
+        assert_eq!(shown('\u{202E}'), "U+202E");
+        assert_eq!(shown('\u{3000}'), "U+3000");
+        assert_eq!(shown('é'), "'é'");
     }
 
     #[test]

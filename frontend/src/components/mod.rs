@@ -20,7 +20,7 @@ use console_shared::dto::{Access, ApiError};
 use console_shared::permissions::{self, Need};
 use leptos::prelude::*;
 
-use crate::i18n::{Msg, error_text, lang, needs_text, t};
+use crate::i18n::{Msg, colon, error_text, lang, needs_text, t};
 
 /// An error shown where it happened, in the user's language, with the
 /// request id to quote to support when the cloud gave one.
@@ -35,7 +35,7 @@ pub fn ErrorNote(#[prop(into)] error: Signal<Option<ApiError>>, #[prop(optional)
                         let rid = e.request_id.clone();
                         view! {
                             <span>{error_text(&e, lang())}</span>
-                            {rid.map(|r| view! { <small class="muted">{t(Msg::RequestId)} ": " <code>{r}</code></small> })}
+                            {rid.map(|r| view! { <small class="muted">{t(Msg::RequestId)} {move || colon(lang())} <code>{r}</code></small> })}
                         }
                     })
             }}

@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::i18n::{Msg, t};
+use crate::i18n::{Msg, labelled, lang, t};
 
 /// One error of a form: the id of the control to fix, its label, the message.
 #[derive(Debug, Clone, PartialEq)]
@@ -66,7 +66,7 @@ pub fn ErrorSummary(
                                             // otherwise treat the link as navigation.
                                             ev.prevent_default();
                                             focus_by_id(&field);
-                                        }>{e.label} ": " {e.message}</a>
+                                        }>{labelled(&e.label, &e.message, lang())}</a>
                                     </li>
                                 }
                             })

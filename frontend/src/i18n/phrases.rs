@@ -3,7 +3,7 @@
 use console_shared::dto::{ApiError, console_codes};
 use console_shared::permissions::{Need, Role};
 use console_shared::region::Region;
-use console_shared::rules::RuleError;
+use console_shared::rules::{Charset, RuleError, shown};
 
 use super::{Lang, Msg};
 
@@ -47,6 +47,21 @@ pub fn status_text(status: &str, lang: Lang) -> String {
         "deploy_failed" => Msg::StatusFailedDeploy,
         "cancelled" => Msg::StatusCancelledDeploy,
         "running" => Msg::StatusRunning,
+        "freezing" => Msg::StatusFreezing,
+        "freeze_fail" => Msg::StatusFreezeFailed,
+        "froze" => Msg::StatusFrozen,
+        "unfreezing" => Msg::StatusUnfreezing,
+        "unfreeze_fail" => Msg::StatusUnfreezeFailed,
+        "deleting" => Msg::StatusDeleting,
+        "delete_failed" => Msg::StatusDeleteFailed,
+        "abnormal" => Msg::StatusAbnormal,
+        "build_failed" => Msg::StatusBuildFailed,
+        // An instance's phase.
+        "pending" => Msg::StatusPending,
+        "terminating" => Msg::StatusTerminating,
+        "succeeded" => Msg::StatusCompleted,
+        "failed" => Msg::StatusFailedDeploy,
+        "unknown" => Msg::StatusUnknown,
         _ => return status.to_string(),
     };
     msg.text(lang).into()
@@ -99,6 +114,231 @@ pub fn spec_text(cpu: f64, mem: f64, lang: Lang) -> String {
     }
 }
 
+/// Scaling policies in words: "CPU above 60%, memory above 80%".
+pub fn policies_text(policies: &[(&str, u64)], lang: Lang) -> String {
+    let one = |kind: &str, at: u64| match (kind, lang) {
+        ("cpu", Lang::En) => format!("CPU above {at}%"),
+        ("cpu", Lang::Zh) => format!("CPU 超过 {at}%"),
+        ("mem", Lang::En) => format!("memory above {at}%"),
+        ("mem", Lang::Zh) => format!("内存超过 {at}%"),
+        ("cpu/mem", Lang::En) => format!("CPU or memory above {at}%"),
+        ("cpu/mem", Lang::Zh) => format!("CPU 或内存超过 {at}%"),
+        (other, _) => format!("{other} > {at}%"),
+    };
+    let sep = if lang == Lang::Zh { "，" } else { ", " };
+    policies.iter().map(|(kind, at)| one(kind, *at)).collect::<Vec<_>>().join(sep)
+}
+
+/// How logs are collected (`LogType`), in words.
+pub fn log_type_text(log_type: &str, lang: Lang) -> String {
+    match log_type {
+        "none" => Msg::LogNone.text(lang).into(),
+        "default" => Msg::LogStdout.text(lang).into(),
+        "custom" => Msg::LogCustom.text(lang).into(),
+        other => other.to_string(),
+    }
+}
+
+/// The colon after a label: ": ", or the full-width "：" in Chinese.
+pub fn colon(lang: Lang) -> &'static str {
+    match lang {
+        Lang::En => ": ",
+        Lang::Zh => "：",
+    }
+}
+
+/// "Log collection: Standard output", with the colon of the language.
+pub fn labelled(label: &str, value: &str, lang: Lang) -> String {
+    format!("{label}{}{value}", colon(lang))
+}
+
+/// A deploy's usage in short: "17.5 core·min · 35.0 GiB·min".
+pub fn usage_short(core_min: f64, gib_min: f64, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!("{core_min:.1} core·min · {gib_min:.1} GiB·min"),
+        Lang::Zh => format!("{core_min:.1} 核·分钟 · {gib_min:.1} GiB·分钟"),
+    }
+}
+
+/// A deploy's usage: "35 core·min and 35 GiB·min".
+pub fn usage_text(core_min: f64, gib_min: f64, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!("{core_min} core·min and {gib_min} GiB·min"),
+        Lang::Zh => format!("{core_min} 核·分钟、{gib_min} GiB·分钟"),
+    }
+}
+
+/// After a mode's name: " (min 10)".
+pub fn min_note(n: u32, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!(" (min {n})"),
+        Lang::Zh => format!("（最小 {n}）"),
+    }
+}
+
+/// The cost chart's axes: "10 inst." and "60 min".
+pub fn chart_axes(top: f64, minutes: f64, lang: Lang) -> (String, String) {
+    match lang {
+        Lang::En => (format!("{top} inst."), format!("{minutes} min")),
+        Lang::Zh => (format!("{top} 个实例"), format!("{minutes} 分钟")),
+    }
+}
+
+/// How long a step took: "42 s", "3 min 5 s".
+pub fn duration_text(secs: i64, lang: Lang) -> String {
+    match (secs < 60, lang) {
+        (true, Lang::En) => format!("{secs} s"),
+        (true, Lang::Zh) => format!("{secs} 秒"),
+        (false, Lang::En) => format!("{} min {} s", secs / 60, secs % 60),
+        (false, Lang::Zh) => format!("{} 分 {} 秒", secs / 60, secs % 60),
+    }
+}
+
+/// Why a deploy or a step failed: the reasons localcloud and the BFF give
+/// in the user's language; the real cloud's own texts as they are.
+pub fn fail_reason_text(reason: &str, lang: Lang) -> String {
+    use console_shared::wording::FailReason;
+    let Some(known) = FailReason::parse(reason) else { return reason.to_string() };
+    match (known, lang) {
+        (FailReason::TaskGone, _) => Msg::ReasonTaskGone.text(lang).into(),
+        (FailReason::Cancelled, _) => Msg::ReasonCancelled.text(lang).into(),
+        (FailReason::Restarted, _) => Msg::ReasonRestarted.text(lang).into(),
+        (FailReason::RestartedDuringDeploy, _) => Msg::ReasonRestartedDuringDeploy.text(lang).into(),
+        (FailReason::ImageMissing(image), Lang::En) => format!("The image {image} does not exist."),
+        (FailReason::ImageMissing(image), Lang::Zh) => format!("镜像 {image} 不存在。"),
+        (FailReason::InstanceNotStarted(why), Lang::En) => format!("An instance could not start: {why}"),
+        (FailReason::InstanceNotStarted(why), Lang::Zh) => format!("实例无法启动：{why}"),
+        (FailReason::Unhealthy(status), Lang::En) => format!("The health check got {status} from an instance."),
+        (FailReason::Unhealthy(status), Lang::Zh) => format!("健康检查从实例收到 {status}。"),
+        (FailReason::Unreachable(why), Lang::En) => format!("The health check could not reach an instance: {why}"),
+        (FailReason::Unreachable(why), Lang::Zh) => format!("健康检查无法连接到实例：{why}"),
+    }
+}
+
+/// Every action the audit log records, with its name in Chinese: the cloud
+/// actions, the BFF's endpoints and the sign-in events.
+const AUDIT_ACTIONS: &[(&str, &str)] = &[
+    ("CreateCloudRunEnv", "新建环境"),
+    ("DescribeCloudRunEnvs", "查看环境列表"),
+    ("DescribeEnvBaseInfo", "查看环境信息"),
+    ("DestroyEnv", "删除环境"),
+    ("DescribeCloudBaseBuildService", "获取代码包上传地址"),
+    ("DescribeCloudBaseRunBuildLog", "查看构建日志"),
+    ("DeleteCloudRunVersions", "删除版本"),
+    ("DescribeCloudRunServers", "查看服务列表"),
+    ("DescribeVersionDetail", "查看版本详情"),
+    ("DescribeCloudRunPodList", "查看实例列表"),
+    ("CreateCloudRunServer", "新建服务"),
+    ("UpdateCloudRunServer", "部署新版本"),
+    ("DescribeCloudRunServerDetail", "查看服务详情"),
+    ("DescribeCloudRunDeployRecord", "查看部署记录"),
+    ("DescribeServerManageTask", "查看部署任务"),
+    ("DescribeCloudRunProcessLog", "查看部署日志"),
+    ("OperateServerManage", "操作部署任务"),
+    ("DeleteCloudRunServer", "删除服务"),
+    ("ListUsers", "查看用户列表"),
+    ("CreateUser", "添加用户"),
+    ("UpdateUser", "修改用户"),
+    ("DeleteUser", "删除用户"),
+    ("ChangePassword", "修改密码"),
+    ("ListSessions", "查看会话"),
+    ("EndSession", "结束会话"),
+    ("MyAccess", "查看我的权限"),
+    ("ListMembers", "查看成员"),
+    ("AddMember", "添加成员"),
+    ("ChangeMemberRole", "修改成员角色"),
+    ("RemoveMember", "移除成员"),
+    ("ReadAudit", "查看环境审计日志"),
+    ("ReadAllAudit", "查看全部审计日志"),
+    ("WatchDeploy", "查看部署进度"),
+    ("HubStats", "查看实时连接统计"),
+    ("UploadPackage", "上传代码包"),
+    ("RevealSecrets", "显示密钥的值"),
+    ("Login", "登录"),
+    ("Logout", "退出登录"),
+    ("SessionExpired", "会话结束"),
+];
+
+/// An audit action's name in the user's language, when it differs from the
+/// recorded name (which the action filter takes, so it is shown too).
+pub fn audit_action(action: &str, lang: Lang) -> Option<&'static str> {
+    match lang {
+        Lang::En => None,
+        Lang::Zh => AUDIT_ACTIONS.iter().find(|(name, _)| *name == action).map(|(_, zh)| *zh),
+    }
+}
+
+/// An audit entry's detail in the user's language; a detail the BFF does
+/// not write itself (a cloud error code) is shown as it is.
+pub fn audit_detail(action: &str, detail: &str, lang: Lang) -> String {
+    use console_shared::wording::{AuditDetail as D, SessionEnd, UserChange};
+    let Some(known) = D::parse(action, detail) else { return detail.to_string() };
+    let role = |name: &str| Role::parse(name).map_or(name.to_string(), |r| role_name(Some(r), lang).to_string());
+    let refused = |n: u64| match (n, lang) {
+        (0, _) => String::new(),
+        (n, Lang::En) => format!("; {n} attempt(s) refused before"),
+        (n, Lang::Zh) => format!("；此前已拒绝 {n} 次尝试"),
+    };
+    match (known, lang) {
+        (D::Permission, _) => Msg::DetailPermission.text(lang).into(),
+        (D::CloudUnreachable, _) => Msg::DetailCloudUnreachable.text(lang).into(),
+        (D::SessionEnded(SessionEnd::AccountDisabled), _) => Msg::DetailAccountDisabled.text(lang).into(),
+        (D::SessionEnded(SessionEnd::AbsoluteLifetime), _) => Msg::DetailAbsoluteLifetime.text(lang).into(),
+        (D::SessionEnded(SessionEnd::IdleTooLong), _) => Msg::DetailIdleTooLong.text(lang).into(),
+        (D::WrongCurrentPassword, _) => Msg::DetailWrongCurrentPassword.text(lang).into(),
+        (D::SignedIn { ip, refused_before }, Lang::En) => format!("From {ip}{}", refused(refused_before)),
+        (D::SignedIn { ip, refused_before }, Lang::Zh) => format!("来自 {ip}{}", refused(refused_before)),
+        (D::BadCredentials { ip, refused_before }, Lang::En) => {
+            format!("Wrong username or password, from {ip}{}", refused(refused_before))
+        }
+        (D::BadCredentials { ip, refused_before }, Lang::Zh) => {
+            format!("用户名或密码错误，来自 {ip}{}", refused(refused_before))
+        }
+        (D::TooManyAttempts { ip }, Lang::En) => format!("Too many attempts from {ip}; further ones are counted"),
+        (D::TooManyAttempts { ip }, Lang::Zh) => format!("来自 {ip} 的尝试过多；之后的尝试只计数"),
+        (D::User(name), Lang::En) => format!("User {name}"),
+        (D::User(name), Lang::Zh) => format!("用户 {name}"),
+        (D::UserChanged(name, change), Lang::En) => {
+            let what = match change {
+                UserChange::Disabled => "disabled",
+                UserChange::Enabled => "enabled",
+                UserChange::Renamed => "renamed",
+            };
+            format!("User {name} {what}")
+        }
+        (D::UserChanged(name, change), Lang::Zh) => {
+            let what = match change {
+                UserChange::Disabled => "已停用",
+                UserChange::Enabled => "已启用",
+                UserChange::Renamed => "已改名",
+            };
+            format!("用户 {name} {what}")
+        }
+        (D::TooManyWrongPasswords { ip }, Lang::En) => {
+            format!("Too many wrong current passwords from {ip}; signed out")
+        }
+        (D::TooManyWrongPasswords { ip }, Lang::Zh) => format!("来自 {ip} 的当前密码错误次数过多，已注销"),
+        (D::MemberAdded { username, role: r }, Lang::En) => format!("{username} as {}", role(r)),
+        (D::MemberAdded { username, role: r }, Lang::Zh) => format!("{username}，角色：{}", role(r)),
+        (D::RoleChanged { username, from, to }, Lang::En) => format!("{username}: {} → {}", role(from), role(to)),
+        (D::RoleChanged { username, from, to }, Lang::Zh) => format!("{username}：{} → {}", role(from), role(to)),
+        (D::MemberRemoved { username, role: r }, Lang::En) => format!("{username} (was {})", role(r)),
+        (D::MemberRemoved { username, role: r }, Lang::Zh) => format!("{username}（原为{}）", role(r)),
+        (D::PackageUploaded { name, version, bytes }, Lang::En) => format!("{name} {version} ({bytes} bytes)"),
+        (D::PackageUploaded { name, version, bytes }, Lang::Zh) => format!("{name} {version}（{bytes} 字节）"),
+        (D::SecretsRevealed { service, version, names }, _) => {
+            let what = version.unwrap_or(Msg::OnlineConfiguration.text(lang));
+            let names = match (names.is_empty(), lang) {
+                (false, Lang::En) => names.join(", "),
+                (false, Lang::Zh) => names.join("、"),
+                (true, Lang::En) => "no secret-looking variables".into(),
+                (true, Lang::Zh) => "没有看起来像密钥的变量".into(),
+            };
+            labelled(&format!("{service} {what}"), &names, lang)
+        }
+    }
+}
+
 /// What a checked value is, so an empty or wrong value is explained in its
 /// own words ("Enter a service name.", not "Enter a name." for an image).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -131,30 +371,6 @@ pub fn rule_error_about(subject: Subject, e: &RuleError, lang: Lang) -> String {
     };
     match (e, subject, lang) {
         (RuleError::Empty, _, _) => empty.text(lang).into(),
-        (RuleError::InvalidChar(c), Subject::ServiceName, Lang::En) => {
-            format!("'{c}' is not allowed: use letters, digits, '-' and '_'.")
-        }
-        (RuleError::InvalidChar(c), Subject::ServiceName, Lang::Zh) => {
-            format!("不允许使用 '{c}'：只能用字母、数字、'-' 和 '_'。")
-        }
-        (RuleError::InvalidChar(c), Subject::VarName, Lang::En) => {
-            format!("'{c}' is not allowed: use letters, digits and '_'.")
-        }
-        (RuleError::InvalidChar(c), Subject::VarName, Lang::Zh) => {
-            format!("不允许使用 '{c}'：只能用字母、数字和 '_'。")
-        }
-        (RuleError::InvalidChar(c), Subject::Username, Lang::En) => {
-            format!("'{c}' is not allowed: use a–z, 0–9, '.', '_' and '-'.")
-        }
-        (RuleError::InvalidChar(c), Subject::Username, Lang::Zh) => {
-            format!("不允许使用 '{c}'：只能用 a–z、0–9、'.'、'_' 和 '-'。")
-        }
-        (RuleError::InvalidChar(c), Subject::DisplayName, Lang::En) => {
-            format!("Control and text-direction characters are not allowed (U+{:04X}).", u32::from(*c))
-        }
-        (RuleError::InvalidChar(c), Subject::DisplayName, Lang::Zh) => {
-            format!("不允许使用控制字符或文字方向字符（U+{:04X}）。", u32::from(*c))
-        }
         _ => rule_error(e, lang),
     }
 }
@@ -176,12 +392,7 @@ pub fn rule_error(e: &RuleError, lang: Lang) -> String {
         (RuleError::MinAboveMax, Lang::Zh) => "最小值不能大于最大值。".into(),
         (RuleError::TooShort(n), Lang::En) => format!("At least {n} characters."),
         (RuleError::TooShort(n), Lang::Zh) => format!("至少 {n} 个字符。"),
-        (RuleError::InvalidChar(c), Lang::En) => {
-            format!("'{c}' is not allowed: use a–z, 0–9 and '-'.")
-        }
-        (RuleError::InvalidChar(c), Lang::Zh) => {
-            format!("不允许使用 '{c}'：只能用 a–z、0–9 和 '-'。")
-        }
+        (RuleError::InvalidChar(c, charset), _) => invalid_char(*c, *charset, lang),
         (RuleError::NotOneOf(list), Lang::En) => format!("Choose one of {list}."),
         (RuleError::NotOneOf(list), Lang::Zh) => format!("请从 {list} 中选择。"),
         (RuleError::OutsidePackage, Lang::En) => "Use a relative path inside the package, without '..'.".into(),
@@ -198,6 +409,25 @@ pub fn rule_error(e: &RuleError, lang: Lang) -> String {
         (RuleError::NotAnImageReference, Lang::Zh) => {
             "请填写镜像地址，例如 nginx:1.27 或 registry.example.com/team/app:v1。".into()
         }
+    }
+}
+
+/// A refused character, explained by the rule of the field it was typed in.
+fn invalid_char(c: char, charset: Charset, lang: Lang) -> String {
+    let c = shown(c);
+    match (charset, lang) {
+        (Charset::EnvAlias, Lang::En) => format!("{c} is not allowed: use a–z, 0–9 and '-'."),
+        (Charset::EnvAlias, Lang::Zh) => format!("不允许使用 {c}：只能用 a–z、0–9 和 '-'。"),
+        (Charset::EnvId, Lang::En) => format!("{c} is not allowed: use letters, digits and '-'."),
+        (Charset::EnvId, Lang::Zh) => format!("不允许使用 {c}：只能用字母、数字和 '-'。"),
+        (Charset::Username, Lang::En) => format!("{c} is not allowed: use a–z, 0–9, '.', '_' and '-'."),
+        (Charset::Username, Lang::Zh) => format!("不允许使用 {c}：只能用 a–z、0–9、'.'、'_' 和 '-'。"),
+        (Charset::ServiceName, Lang::En) => format!("{c} is not allowed: use letters, digits, '-' and '_'."),
+        (Charset::ServiceName, Lang::Zh) => format!("不允许使用 {c}：只能用字母、数字、'-' 和 '_'。"),
+        (Charset::VarName, Lang::En) => format!("{c} is not allowed: use letters, digits and '_'."),
+        (Charset::VarName, Lang::Zh) => format!("不允许使用 {c}：只能用字母、数字和 '_'。"),
+        (Charset::Text, Lang::En) => format!("Control and text-direction characters are not allowed ({c})."),
+        (Charset::Text, Lang::Zh) => format!("不允许使用控制字符或文字方向字符（{c}）。"),
     }
 }
 
@@ -385,6 +615,8 @@ pub fn error_text(e: &ApiError, lang: Lang) -> String {
         console_codes::PAYLOAD_TOO_LARGE => Some(Msg::ErrTooLarge),
         console_codes::TIMEOUT => Some(Msg::ErrRequestTimeout),
         console_codes::DATABASE_UNAVAILABLE => Some(Msg::ErrDatabaseUnavailable),
+        console_codes::UPSTREAM_INVALID => Some(Msg::ErrUpstreamInvalid),
+        console_codes::NOT_ALLOWED_ACTION => Some(Msg::ErrNotForwarded),
         "UnsupportedRegion" => Some(Msg::ErrUnsupportedRegion),
         code if code.starts_with("ResourceNotFound") => Some(Msg::ErrNotFound),
         _ => None,
@@ -396,6 +628,9 @@ pub fn error_text(e: &ApiError, lang: Lang) -> String {
         (None, Lang::Zh) if e.code.starts_with("LimitExceeded") => {
             format!("{}{}", Msg::ErrLimitExceeded.text(lang), e.message)
         }
+        // The BFF's own sentences name the thing or the limit; Chinese says it in general.
+        (None, Lang::Zh) if e.code == console_codes::NOT_FOUND => Msg::ErrNotFound.text(lang).into(),
+        (None, Lang::Zh) if e.code == console_codes::PACKAGE_TOO_LARGE => Msg::ErrPackageTooLarge.text(lang).into(),
         (None, Lang::Zh) if e.code == console_codes::FORBIDDEN => {
             format!("{}（{}）", Msg::ErrForbidden.text(lang), e.message)
         }
@@ -443,12 +678,153 @@ mod tests {
                 deploy_outcome(Ending::Failed, "shop-002", "shop-001", lang),
                 deploy_outcome(Ending::Failed, "shop-001", "", lang),
                 alias_taken("prod", "prod-1", lang),
-                rule_error(&RuleError::InvalidChar('x'), lang),
+                rule_error(&RuleError::InvalidChar('x', Charset::EnvAlias), lang),
             ];
             for text in samples {
                 assert!(!names_a_rule_id(&text), "{text}");
             }
         }
+    }
+
+    /// Latin words a Chinese text may keep: names of products, formats and
+    /// protocols, and units. Any other English word in a zh-CN text is a
+    /// translation someone forgot.
+    const KEPT_IN_CHINESE: &[&str] = &[
+        "API",
+        "CPU",
+        "CSV",
+        "Compose",
+        "Docker",
+        "Dockerfile",
+        "GiB",
+        "HTTP",
+        "ID",
+        "JSON",
+        "MiB",
+        "Redis",
+        "SLA",
+        "SaaS",
+        "UTC",
+        "WAF",
+        "localcloud",
+        "zip",
+    ];
+
+    /// The English words left in a Chinese text. Identifiers, examples and
+    /// values (anything with a digit, `:`, `/`, `=`, `&`, or a leading `-`
+    /// or `.`) and single letters (the "a–z" of a charset) are not words.
+    fn untranslated_words(zh: &str) -> Vec<&str> {
+        zh.split(|c: char| !(c.is_ascii_alphanumeric() || "-_.:/=&".contains(c)))
+            .map(|token| token.trim_end_matches('.'))
+            .filter(|token| {
+                !token.starts_with(['-', '.'])
+                    && !token.contains(|c: char| c.is_ascii_digit() || ":/=&".contains(c))
+                    && token.chars().filter(char::is_ascii_alphabetic).count() > 1
+            })
+            .filter(|word| !KEPT_IN_CHINESE.contains(word))
+            .collect()
+    }
+
+    /// What a user reads in Chinese is Chinese: every message and every
+    /// phrase (with values that are not words) differs from its English and
+    /// keeps no English word but the allowed names and units.
+    #[test]
+    fn chinese_texts_leave_nothing_in_english() {
+        assert_eq!(untranslated_words("核·分钟 · 35 GiB·分钟"), Vec::<&str>::new());
+        assert_eq!(untranslated_words("17.5 core·min · 35 GiB·min"), vec!["core", "min", "min"]);
+        assert_eq!(untranslated_words("例如 nginx:1.27，--envParams，a–z、'_'"), Vec::<&str>::new());
+        for msg in Msg::ALL {
+            let (en, zh) = (msg.text(Lang::En), msg.text(Lang::Zh));
+            assert!(en != zh || untranslated_words(zh).is_empty(), "{msg:?} is not translated: {zh}");
+            assert_eq!(untranslated_words(zh), Vec::<&str>::new(), "{msg:?}: {zh}");
+        }
+        use console_shared::wording::{AuditDetail, FailReason, SessionEnd, UserChange};
+        let reasons = [
+            FailReason::TaskGone.to_string(),
+            FailReason::Cancelled.to_string(),
+            FailReason::Restarted.to_string(),
+            FailReason::RestartedDuringDeploy.to_string(),
+            FailReason::ImageMissing("registry-1/app:v2").to_string(),
+            FailReason::InstanceNotStarted("E42").to_string(),
+            FailReason::Unhealthy("500").to_string(),
+            FailReason::Unreachable("E61").to_string(),
+        ];
+        let details = [
+            ("DeleteCloudRunServer", AuditDetail::Permission),
+            ("DestroyEnv", AuditDetail::CloudUnreachable),
+            ("Login", AuditDetail::SignedIn { ip: "10.0.0.1", refused_before: 2 }),
+            ("Login", AuditDetail::BadCredentials { ip: "10.0.0.1", refused_before: 0 }),
+            ("Login", AuditDetail::TooManyAttempts { ip: "10.0.0.1" }),
+            ("SessionExpired", AuditDetail::SessionEnded(SessionEnd::AccountDisabled)),
+            ("SessionExpired", AuditDetail::SessionEnded(SessionEnd::AbsoluteLifetime)),
+            ("SessionExpired", AuditDetail::SessionEnded(SessionEnd::IdleTooLong)),
+            ("CreateUser", AuditDetail::User("li2")),
+            ("UpdateUser", AuditDetail::UserChanged("li2", UserChange::Disabled)),
+            ("UpdateUser", AuditDetail::UserChanged("li2", UserChange::Enabled)),
+            ("UpdateUser", AuditDetail::UserChanged("li2", UserChange::Renamed)),
+            ("ChangePassword", AuditDetail::WrongCurrentPassword),
+            ("ChangePassword", AuditDetail::TooManyWrongPasswords { ip: "10.0.0.1" }),
+            ("AddMember", AuditDetail::MemberAdded { username: "li2", role: "developer" }),
+            ("ChangeMemberRole", AuditDetail::RoleChanged { username: "li2", from: "viewer", to: "owner" }),
+            ("RemoveMember", AuditDetail::MemberRemoved { username: "li2", role: "viewer" }),
+            ("UploadPackage", AuditDetail::PackageUploaded { name: "web1", version: "v2", bytes: 10 }),
+            ("RevealSecrets", AuditDetail::SecretsRevealed { service: "web1", version: None, names: vec![] }),
+            (
+                "RevealSecrets",
+                AuditDetail::SecretsRevealed { service: "web1", version: Some("web1-002"), names: vec!["KEY1"] },
+            ),
+        ];
+        let mut samples: Vec<(String, String)> = Vec::new();
+        let mut both = |f: &dyn Fn(Lang) -> String| samples.push((f(Lang::En), f(Lang::Zh)));
+        for status in ["normal", "Running", "pending", "froze", "deploy_failed", "abnormal", "Terminating"] {
+            both(&|l| status_text(status, l));
+        }
+        for step in console_shared::vocab::Step::KNOWN {
+            both(&|l| step_name(step.as_str(), l));
+        }
+        for log in ["none", "default", "custom"] {
+            both(&|l| log_type_text(log, l));
+        }
+        for reason in &reasons {
+            both(&|l| fail_reason_text(reason, l));
+        }
+        for (action, detail) in &details {
+            let text = detail.to_string();
+            both(&|l| audit_detail(action, &text, l));
+        }
+        both(&|l| policies_text(&[("cpu", 60), ("mem", 80), ("cpu/mem", 70)], l));
+        both(&|l| settings_line(0.5, 1.0, 80, 0, 50, l));
+        both(&|l| usage_short(17.5, 35.0, l));
+        both(&|l| usage_text(35.0, 35.0, l));
+        both(&|l| min_note(10, l));
+        both(&|l| chart_axes(10.0, 60.0, l).0);
+        both(&|l| chart_axes(10.0, 60.0, l).1);
+        both(&|l| duration_text(42, l));
+        both(&|l| duration_text(185, l));
+        both(&|l| delete_blocked(2, l));
+        both(&|l| times_note("UTC+8", l));
+        both(&|l| deploy_outcome(Ending::Succeeded, "web1-002", "web1-001", l));
+        both(&|l| rule_error(&RuleError::TooLong(32), l));
+        for (en, zh) in samples {
+            assert_ne!(en, zh, "not translated: {zh}");
+            assert_eq!(untranslated_words(&zh), Vec::<&str>::new(), "{zh}");
+        }
+    }
+
+    /// Every action the BFF can record has a Chinese name.
+    #[test]
+    fn every_audited_action_has_a_chinese_name() {
+        use console_shared::permissions::Endpoint;
+        let names = console_shared::actions::all()
+            .map(|a| a.name)
+            .chain(Endpoint::ALL.iter().map(|e| e.name()))
+            .chain(["Login", "Logout", "SessionExpired"]);
+        for name in names {
+            assert!(audit_action(name, Lang::Zh).is_some(), "{name}");
+            assert_eq!(audit_action(name, Lang::En), None);
+        }
+        assert_eq!(audit_action("SomethingNew", Lang::Zh), None);
+        assert_eq!(audit_detail("CreateCloudRunServer", "LimitExceeded.Version", Lang::Zh), "LimitExceeded.Version");
     }
 
     #[test]
@@ -466,7 +842,34 @@ mod tests {
             "Choose a code package (a .zip file)."
         );
         assert_eq!(rule_error_about(Subject::ServiceName, &RuleError::Empty, Lang::Zh), "请输入服务名称。");
-        assert!(rule_error_about(Subject::ServiceName, &RuleError::InvalidChar('.'), Lang::En).contains("'_'"));
+        assert!(
+            rule_error_about(Subject::ServiceName, &RuleError::InvalidChar('.', Charset::ServiceName), Lang::En)
+                .contains("'_'")
+        );
+    }
+
+    /// Every field's refused character is explained by its own rule: a
+    /// remark or a username is not told the environment alias's charset.
+    #[test]
+    fn a_refused_character_is_explained_by_its_own_rule() {
+        use console_shared::rules;
+        let cases = [
+            (rules::env_alias("pro_d").unwrap_err(), "a–z, 0–9 and '-'", "a–z、0–9 和 '-'"),
+            (rules::service_name("shop.api").unwrap_err(), "letters, digits, '-' and '_'", "字母、数字、'-' 和 '_'"),
+            (rules::username("li lei").unwrap_err(), "a–z, 0–9, '.', '_' and '-'", "a–z、0–9、'.'、'_' 和 '-'"),
+            (rules::env_var_name("A-B").unwrap_err(), "letters, digits and '_'", "字母、数字和 '_'"),
+            (rules::env_id("prod_1").unwrap_err(), "letters, digits and '-'", "字母、数字和 '-'"),
+            (rules::remark("a\nb").unwrap_err(), "(U+000A)", "（U+000A）"),
+            (rules::display_name("a\u{202E}b").unwrap_err(), "text-direction", "文字方向"),
+        ];
+        for (e, en, zh) in cases {
+            assert!(rule_error(&e, Lang::En).contains(en), "{e:?}: {}", rule_error(&e, Lang::En));
+            assert!(rule_error(&e, Lang::Zh).contains(zh), "{e:?}: {}", rule_error(&e, Lang::Zh));
+        }
+        // The subject-aware form says the same for a refused character.
+        let e = rules::service_name("a b").unwrap_err();
+        assert_eq!(rule_error_about(Subject::ServiceName, &e, Lang::Zh), rule_error(&e, Lang::Zh));
+        assert!(rule_error(&e, Lang::En).starts_with("' ' is not allowed"));
     }
 
     #[test]

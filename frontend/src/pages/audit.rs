@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use crate::api;
 use crate::app::Session;
 use crate::components::{Reason, TableScroll, focus_by_id, local_time, not_ready, parse_local, zone, zoned};
-use crate::i18n::{Msg, lang, t, times_note};
+use crate::i18n::{Msg, audit_action, audit_detail, lang, t, times_note};
 use crate::pages::env_layout::EnvCtx;
 
 #[derive(Clone, Default, PartialEq)]
@@ -193,6 +193,9 @@ fn AuditTable(list: Vec<AuditEntry>) -> impl IntoView {
                     .map(|e| {
                         let ok = e.outcome == "allowed";
                         let msg = outcome(&e.outcome);
+                        let (action, detail) = (e.action, e.detail);
+                        let named = action.clone();
+                        let shown = move || audit_detail(&action, &detail, lang());
                         view! {
                             <tr>
                                 <td class="nowrap">{local_time(e.at)}</td>
@@ -200,11 +203,17 @@ fn AuditTable(list: Vec<AuditEntry>) -> impl IntoView {
                                 <td>
                                     <code>{e.env_id.unwrap_or_default()}</code>
                                 </td>
-                                <td>{e.action}</td>
+                                // The recorded name stays: the action filter takes it.
+                                <td>
+                                    {move || match audit_action(&named, lang()) {
+                                        Some(label) => view! { {label} <br /> <span class="muted">{named.clone()}</span> }.into_any(),
+                                        None => named.clone().into_any(),
+                                    }}
+                                </td>
                                 <td>
                                     <span class="badge" class:ok=ok class:bad=!ok>{t(msg)}</span>
                                 </td>
-                                <td class="wrap">{e.detail}</td>
+                                <td class="wrap">{shown}</td>
                                 <td>
                                     <code>{e.request_id.unwrap_or_default()}</code>
                                 </td>

@@ -13,7 +13,7 @@ use leptos_router::hooks::use_navigate;
 use crate::api;
 use crate::app::Envs;
 use crate::components::{ErrorNote, LockIcon, Reason, TableScroll, cloud_time, join_all, not_ready, poll_while, zoned};
-use crate::i18n::{Msg, delete_blocked, lang, package_name, record_status_text, region_label, status_text, t};
+use crate::i18n::{Msg, colon, delete_blocked, lang, package_name, record_status_text, region_label, status_text, t};
 use crate::pages::env_layout::EnvCtx;
 use crate::pages::service::{record_deploying, status_busy};
 
@@ -87,7 +87,7 @@ fn Detail(info: EnvBaseInfo, list: ServiceList) -> impl IntoView {
                     <LockIcon size=28 />
                 </span>
                 <p>
-                    <strong id="region-term">{t(Msg::RegionLabel)} ": "</strong>
+                    <strong id="region-term">{t(Msg::RegionLabel)} {move || colon(lang())}</strong>
                     <span data-testid="env-region">{move || region_label(&region, lang())}</span>
                     " · "
                     <span class="badge">{t(Msg::RegionLocked)}</span>
@@ -240,7 +240,7 @@ fn DeleteEnv(env_id: String, list: ServiceList) -> impl IntoView {
             <p>{t(Msg::DeleteEnvIrreversible)}</p>
             <Reason id="delete-why" text=why_not />
             <div class="field">
-                <label for="confirm-id">{t(Msg::TypeIdToConfirm)} ": " <code>{env_id.clone()}</code></label>
+                <label for="confirm-id">{t(Msg::TypeIdToConfirm)} {move || colon(lang())} <code>{env_id.clone()}</code></label>
                 <input
                     id="confirm-id"
                     autocomplete="off"

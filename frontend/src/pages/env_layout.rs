@@ -10,7 +10,7 @@ use leptos_router::hooks::use_params_map;
 
 use crate::api;
 use crate::components::{ErrorNote, NotFoundState, denial};
-use crate::i18n::{Msg, lang, role_name, t};
+use crate::i18n::{Msg, colon, lang, role_name, t};
 
 /// The current environment, shared by its pages.
 #[derive(Clone, Copy)]
@@ -83,7 +83,7 @@ pub fn EnvLayout() -> impl IntoView {
                         </div>
                         <p class="role-line">
                             {t(Msg::YourRole)}
-                            ": "
+                            {move || colon(lang())}
                             <strong data-testid="my-role">
                                 {move || match access.get() {
                                     Some(Ok(a)) if a.is_admin && a.role.is_none() => t(Msg::RoleAdmin)().to_string(),

@@ -107,7 +107,10 @@ fn MemberRow(
         change.value().get().and_then(Result::err).or_else(|| remove.value().get().and_then(Result::err))
     });
     let select_id = format!("role-{}", member.user_id);
-    let label = format!("{} {}", Msg::RoleOf.text(lang()), member.display_name);
+    let label = {
+        let who = member.display_name.clone();
+        move || format!("{} {who}", Msg::RoleOf.text(lang()))
+    };
     let described = move || locked().then_some("members-why");
     // Both a role change and a removal are asked first: the select shows the
     // choice, and goes back if the user cancels.
@@ -160,7 +163,10 @@ fn MemberRow(
                     disabled=move || locked() || remove.pending().get()
                     aria-describedby=described
                     aria-expanded=move || removing.get().to_string()
-                    aria-label=format!("{} {}", Msg::Remove.text(lang()), member.username)
+                    aria-label={
+                        let username = member.username.clone();
+                        move || format!("{} {username}", Msg::Remove.text(lang()))
+                    }
                     on:click=move |_| removing.set(true)
                 >
                     {t(Msg::Remove)}

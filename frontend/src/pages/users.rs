@@ -131,7 +131,10 @@ fn UserRow(user: UserInfo, users: LocalResource<Result<Vec<UserInfo>, ApiError>>
                             // Enabling gives access back: no question. Disabling takes it away: asked first.
                             <button
                                 class="button"
-                                aria-label=format!("{} {name}", if disabled { Msg::Enable.text(lang()) } else { Msg::Disable.text(lang()) })
+                                aria-label={
+                                    let name = name.clone();
+                                    move || format!("{} {name}", if disabled { Msg::Enable.text(lang()) } else { Msg::Disable.text(lang()) })
+                                }
                                 aria-expanded=move || (!disabled).then(|| (asking.get() == Some(Asking::Disable)).to_string())
                                 disabled=move || toggle.pending().get()
                                 on:click=move |_| if disabled { toggle.dispatch(false); } else { ask(Asking::Disable) }
@@ -140,7 +143,10 @@ fn UserRow(user: UserInfo, users: LocalResource<Result<Vec<UserInfo>, ApiError>>
                             </button>
                             <button
                                 class="button"
-                                aria-label=format!("{} {name}", Msg::Delete.text(lang()))
+                                aria-label={
+                                    let name = name.clone();
+                                    move || format!("{} {name}", Msg::Delete.text(lang()))
+                                }
                                 aria-expanded=move || (asking.get() == Some(Asking::Delete)).to_string()
                                 on:click=move |_| ask(Asking::Delete)
                             >

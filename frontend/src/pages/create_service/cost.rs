@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use super::style;
 use crate::components::TableScroll;
-use crate::i18n::{Msg, t};
+use crate::i18n::{Msg, lang, min_note, t, usage_short};
 
 fn yuan(v: f64) -> String {
     format!("¥{v:.2}")
@@ -36,7 +36,7 @@ pub fn CostPreview(#[prop(into)] spec: Signal<(f64, f64)>, #[prop(into)] min_num
         let p = prices();
         view! {
             <td>
-                {format!("{:.1} core·min · {:.1} GiB·min", d.core_min, d.gib_min)}
+                {usage_short(d.core_min, d.gib_min, lang())}
                 <br />
                 <span class="muted">{yuan(d.cny(p))}</span>
             </td>
@@ -61,7 +61,7 @@ pub fn CostPreview(#[prop(into)] spec: Signal<(f64, f64)>, #[prop(into)] min_num
                         {move || cell(0)}
                     </tr>
                     <tr data-testid="cost-ha">
-                        <th scope="row">{t(Msg::CostHa)} {move || format!(" (min {})", ha_min())}</th>
+                        <th scope="row">{t(Msg::CostHa)} {move || min_note(ha_min(), lang())}</th>
                         {move || cell(ha_min())}
                     </tr>
                 </tbody>

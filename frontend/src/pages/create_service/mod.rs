@@ -19,7 +19,7 @@ use leptos_router::hooks::use_navigate;
 
 use crate::api;
 use crate::components::{ErrorNote, ErrorSummary, Field, FormError, focus_first};
-use crate::i18n::{Msg, Subject, lang, rule_error, rule_error_about, service_exists, spec_text, t};
+use crate::i18n::{Msg, Subject, colon, lang, rule_error, rule_error_about, service_exists, spec_text, t};
 use crate::pages::env_layout::EnvCtx;
 use crate::pages::source::{IMAGE, Source, SourceFields, Upload, upload_into};
 use cost::CostPreview;
@@ -206,7 +206,7 @@ pub fn CreateService() -> impl IntoView {
             <form class="form" on:submit=submit novalidate aria-labelledby="create-service-title">
                 <h2 id="create-service-title">{t(Msg::CreateService)}</h2>
                 <aside class="notice" aria-labelledby="limits-title">
-                    <strong id="limits-title">{t(Msg::Limits)} ": "</strong>
+                    <strong id="limits-title">{t(Msg::Limits)} {move || colon(lang())}</strong>
                     {t(Msg::LimitsText)}
                 </aside>
                 <Field id="svc-name" label=Msg::ServiceName help=Some(Msg::ServiceNameHelp) error=Signal::derive(name_error)>
@@ -283,7 +283,7 @@ pub fn CreateService() -> impl IntoView {
                                 {t(Msg::LogFormat)}
                                 <select on:change=move |ev| log_format.set(event_target_value(&ev))>
                                     <option value="json">"JSON"</option>
-                                    <option value="line">"line"</option>
+                                    <option value="line">{t(Msg::LogFormatLine)}</option>
                                 </select>
                             </label>
                         </div>

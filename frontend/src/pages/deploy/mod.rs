@@ -13,8 +13,8 @@ use console_shared::actions::{
 };
 use console_shared::dto::ApiError;
 use leptos::prelude::*;
-use leptos_router::NavigateOptions;
-use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::hooks::use_params_map;
+use wasm_bindgen::JsValue;
 
 use crate::api;
 use crate::components::{ErrorNote, NotFoundState};
@@ -72,7 +72,7 @@ async fn look_up(env: String, service: String, task: Option<i64>) -> Lookup {
     let Some(task) = task.filter(|t| *t >= 0) else {
         return Lookup::Missing(Missing::Deploy);
     };
-    // TaskId 0 asks for the deploy running now.
+    // TaskId 0 asks for the current deploy: the running one, else the newest.
     let req =
         ManageTaskRequest { env_id: env.clone(), server_name: service.clone(), task_id: task, operator_remark: None };
     let found = match api::cloud::<DescribeServerManageTask>(&req).await {
@@ -100,7 +100,6 @@ async fn look_up(env: String, service: String, task: Option<i64>) -> Lookup {
 pub fn DeployProgress() -> impl IntoView {
     let ctx = expect_context::<EnvCtx>();
     let params = use_params_map();
-    let navigate = use_navigate();
     let env = ctx.env_id.get_untracked();
     let service = params.with_untracked(|p| p.get("service").unwrap_or_default());
     let task = params.with_untracked(|p| p.get("task").and_then(|t| t.parse::<i64>().ok()));
@@ -108,11 +107,13 @@ pub fn DeployProgress() -> impl IntoView {
         let (env, service) = (env.clone(), service.clone());
         LocalResource::new(move || look_up(env.clone(), service.clone(), task))
     };
-    // Opened as "the deploy running now" (task 0): show it under its own id.
+    // Opened as "the current deploy" (task 0): the address names it by its
+    // own id, to share or reload. Only the address bar changes: a router
+    // navigation would swap this page out for the same one.
     Effect::new(move |_| {
         if let (Some(Lookup::Found(d)), Some(0)) = (lookup.get(), task) {
-            let href = format!("/envs/{}/services/{}/tasks/{}", d.env, d.service, d.task);
-            navigate(&href, NavigateOptions { replace: true, ..Default::default() });
+            let href = format!("/envs/{}/services/{}/tasks/{}", api::enc(&d.env), api::enc(&d.service), d.task);
+            let _ = window().history().and_then(|h| h.replace_state_with_url(&JsValue::NULL, "", Some(&href)));
         }
     });
     view! {
@@ -126,7 +127,6 @@ pub fn DeployProgress() -> impl IntoView {
                 </div>
             }
             .into_any(),
-            Some(Lookup::Found(_)) if task == Some(0) => ().into_any(),
             Some(Lookup::Found(deploy)) => view! { <progress::Progress deploy /> }.into_any(),
         }}
     }

@@ -10,15 +10,14 @@ use super::stream::{Link, Outcome, Sinks, connect};
 use super::{Deploy, style};
 use crate::api;
 use crate::components::{ErrorNote, Reason};
-use crate::i18n::{Ending, Msg, answers_at, deploy_outcome, deploy_title, lang, step_name, t, task_number};
+use crate::i18n::{
+    Ending, Msg, answers_at, deploy_outcome, deploy_title, duration_text, fail_reason_text, lang, step_name, t,
+    task_number,
+};
 use crate::pages::env_layout::EnvCtx;
 
 fn now_secs() -> i64 {
     (js_sys::Date::now() / 1000.0) as i64
-}
-
-fn duration(secs: i64) -> String {
-    if secs < 60 { format!("{secs} s") } else { format!("{} min {} s", secs / 60, secs % 60) }
 }
 
 #[component]
@@ -124,7 +123,10 @@ fn OutcomeBanner(outcome: Outcome, deploy: Deploy) -> impl IntoView {
                     <a class="break" href=domain.clone() target="_blank" rel="noopener noreferrer">{domain.clone()}</a>
                 </p>
             })}
-            {(!outcome.fail_reason.is_empty() && ending != Ending::Cancelled).then(|| view! { <p>{outcome.fail_reason.clone()}</p> })}
+            {(!outcome.fail_reason.is_empty() && ending != Ending::Cancelled).then(|| {
+                let reason = outcome.fail_reason.clone();
+                view! { <p>{move || fail_reason_text(&reason, lang())}</p> }
+            })}
             <p><a class="button" href=service_href>{t(Msg::BackToService)}</a></p>
         </div>
     }
@@ -157,8 +159,8 @@ fn Stepper(sinks: Sinks) -> impl IntoView {
                         let fail_reason = s.fail_reason.clone();
                         let name = s.name.clone();
                         let elapsed = move || match (s.start, s.end, status.as_str()) {
-                            (Some(a), Some(b), _) => duration(b - a),
-                            (Some(a), None, "running") => duration(now.get() - a),
+                            (Some(a), Some(b), _) => duration_text(b - a, lang()),
+                            (Some(a), None, "running") => duration_text(now.get() - a, lang()),
                             _ => String::new(),
                         };
                         view! {
@@ -166,7 +168,9 @@ fn Stepper(sinks: Sinks) -> impl IntoView {
                                 <span class=style::dot aria-hidden="true"></span>
                                 <span class=style::step_name>{move || step_name(&name, lang())}</span>
                                 <span class=style::step_state>{t(label)} " " <span class="muted">{elapsed}</span></span>
-                                {(!fail_reason.is_empty()).then(|| view! { <span class=style::reason_line>{fail_reason.clone()}</span> })}
+                                {(!fail_reason.is_empty()).then(|| view! {
+                                    <span class=style::reason_line>{move || fail_reason_text(&fail_reason, lang())}</span>
+                                })}
                             </li>
                         }
                     })

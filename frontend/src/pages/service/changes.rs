@@ -11,7 +11,7 @@ use leptos_router::hooks::use_navigate;
 use super::{RunningLink, ServiceCtx};
 use crate::api;
 use crate::components::{ErrorNote, ErrorSummary, Reason, focus_first};
-use crate::i18n::{Msg, t};
+use crate::i18n::{Msg, colon, lang, t};
 use crate::pages::env_layout::EnvCtx;
 use crate::pages::source::{IMAGE, PACKAGE, Source, SourceFields, Upload, upload_into};
 
@@ -125,7 +125,7 @@ pub fn DeleteService() -> impl IntoView {
                 <RunningLink />
             </div>
             <div class="field">
-                <label for="confirm-service">{t(Msg::TypeNameToConfirm)} ": " <code>{move || service.get()}</code></label>
+                <label for="confirm-service">{t(Msg::TypeNameToConfirm)} {move || colon(lang())} <code>{move || service.get()}</code></label>
                 <input id="confirm-service" autocomplete="off" spellcheck="false" bind:value=typed disabled=locked aria-describedby=described />
             </div>
             <ErrorNote error=Signal::derive(move || delete.value().get().and_then(Result::err)) />

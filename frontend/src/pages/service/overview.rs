@@ -11,7 +11,7 @@ use leptos::prelude::*;
 use super::{RunningLink, ServiceCtx};
 use crate::api;
 use crate::components::{ErrorNote, Reason, TableScroll, cloud_time, not_ready, zoned};
-use crate::i18n::{Msg, lang, settings_line, status_text, t};
+use crate::i18n::{Msg, labelled, lang, log_type_text, policies_text, settings_line, status_text, t};
 use crate::pages::env_layout::EnvCtx;
 
 /// The overview, redrawn only when the service's answer changes.
@@ -53,12 +53,8 @@ fn OverviewBody(detail: DescribeCloudRunServerDetailResponse) -> impl IntoView {
         .collect();
     let has_secrets = vars.iter().any(|(k, _)| looks_secret(k));
     let revealed = reveal_action(base.server_name.clone());
-    let policies = c
-        .policy_details
-        .iter()
-        .map(|p| format!("{} > {}%", p.policy_type, p.policy_threshold))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let policies: Vec<(String, u64)> =
+        c.policy_details.iter().map(|p| (p.policy_type.as_str().to_string(), p.policy_threshold)).collect();
     view! {
         <section class="stack" aria-labelledby="service-title">
             <div class="page-head">
@@ -92,12 +88,20 @@ fn OverviewBody(detail: DescribeCloudRunServerDetailResponse) -> impl IntoView {
                 </dd>
                 <dt>{t(Msg::Settings)}</dt>
                 <dd>
-                    {move || format!(
-                        "{} · {policies} · {}: {}",
-                        settings_line(c.cpu, c.mem, c.port, c.min_num, c.max_num, lang()),
-                        Msg::LogCollection.text(lang()),
-                        c.log_type
-                    )}
+                    {move || {
+                        let lang = lang();
+                        let policies: Vec<(&str, u64)> = policies.iter().map(|(k, at)| (k.as_str(), *at)).collect();
+                        let log = log_type_text(c.log_type.as_str(), lang);
+                        [
+                            settings_line(c.cpu, c.mem, c.port, c.min_num, c.max_num, lang),
+                            policies_text(&policies, lang),
+                            labelled(Msg::LogCollection.text(lang), &log, lang),
+                        ]
+                        .into_iter()
+                        .filter(|part| !part.is_empty())
+                        .collect::<Vec<_>>()
+                        .join(" · ")
+                    }}
                 </dd>
                 <dt>{t(Msg::EnvVars)}</dt>
                 <dd>

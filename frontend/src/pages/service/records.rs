@@ -90,7 +90,12 @@ fn RecordRow(
                 // The version was deleted; its record stays (R-DEP-5).
                 None => view! { <td class="muted">{t(Msg::VersionDeleted)}</td> }.into_any(),
             }}
-            <td><a href=href aria-label=format!("{} {}", Msg::ViewDeploy.text(lang()), version)>{t(Msg::ViewDeploy)}</a></td>
+            <td>
+                <a href=href aria-label={
+                    let version = version.clone();
+                    move || format!("{} {version}", Msg::ViewDeploy.text(lang()))
+                }>{t(Msg::ViewDeploy)}</a>
+            </td>
             <td>
                 {record.image_url.is_some().then(|| view! {
                     <DeleteVersion version=version.clone() has_traffic=record.has_traffic
@@ -160,7 +165,10 @@ fn DeleteVersion(
         let id = id.clone();
         move || why_not.with(Option::is_some).then(|| id.clone())
     };
-    let label = format!("{} {version}", Msg::DeleteVersion.text(lang()));
+    let label = {
+        let version = version.clone();
+        move || format!("{} {version}", Msg::DeleteVersion.text(lang()))
+    };
     let question = {
         let version = version.clone();
         Signal::derive(move || confirm_delete_version(&version, lang()))
@@ -214,7 +222,10 @@ fn VersionConfig(version: String) -> impl IntoView {
             class="button ghost"
             aria-expanded=move || open.get().to_string()
             aria-controls=id.clone()
-            aria-label=format!("{} {version}", Msg::ShowConfig.text(lang()))
+            aria-label={
+                let version = version.clone();
+                move || format!("{} {version}", Msg::ShowConfig.text(lang()))
+            }
             on:click=move |_| {
                 open.update(|o| *o = !*o);
                 if open.get_untracked() && load.value().with_untracked(|v| !matches!(v, Some(Ok(_)))) && !load.pending().get_untracked() {

@@ -11,6 +11,7 @@ use console_shared::actions::{
 use console_shared::api::{CloudError, codes};
 use console_shared::region::Region;
 use console_shared::time::cst_datetime;
+use console_shared::wording::FailReason;
 
 use super::error::CallError;
 use super::state::State;
@@ -195,9 +196,10 @@ pub async fn operate(
     // R-DEP-3: the task is marked at once so a new update can start now; the
     // runner stops where it is and the version never goes online.
     let cancelled = sqlx::query(
-        "UPDATE tasks SET cancel_requested = 1, status = 'cancelled', fail_reason = 'cancelled by the user'
+        "UPDATE tasks SET cancel_requested = 1, status = 'cancelled', fail_reason = ?
          WHERE id = ? AND env_id = ? AND server_name = ? AND status = 'running'",
     )
+    .bind(FailReason::Cancelled.to_string())
     .bind(req.task_id)
     .bind(&req.env_id)
     .bind(&req.server_name)

@@ -11,7 +11,9 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
-use console_shared::actions::{ServerBaseConfig, steps};
+use console_shared::actions::ServerBaseConfig;
+use console_shared::vocab::{DeployType, ReleaseType, ServiceStatus, Step, StepStatus, TaskStatus};
+use console_shared::wording::FailReason;
 
 use self::job::{DbResult, Job, NO_CONTAINERS, StepOutcome, log};
 use crate::deploy::Deployer;
@@ -21,17 +23,17 @@ use crate::deploy::steps::steps_of;
 use crate::packages::files;
 use crate::runtime::instances::{IMAGE_MISSING, IMAGE_SLOW_START};
 
-async fn set_step(state: &Deployer, task: i64, idx: usize, status: &str, fail_reason: &str) -> DbResult<()> {
+async fn set_step(state: &Deployer, task: i64, idx: usize, status: StepStatus, fail_reason: &str) -> DbResult<()> {
     let now = crate::clock::now();
     let (start, end) = match status {
-        "running" => (Some(now), None),
+        StepStatus::Running => (Some(now), None),
         _ => (None, Some(now)),
     };
     sqlx::query(
         "UPDATE task_steps SET status = ?, started_at = COALESCE(?, started_at), ended_at = COALESCE(?, ended_at),
          fail_reason = ? WHERE task_id = ? AND idx = ?",
     )
-    .bind(status)
+    .bind(status.as_str())
     .bind(start)
     .bind(end)
     .bind(fail_reason)
@@ -56,19 +58,21 @@ pub async fn create(
     // to the version name or the task id, so no client can lean on a pattern.
     // An image deploy has no build: its BuildId is 0 (CLOUD-API.md §11).
     let (deploy_type, build_id) = match source {
-        Source::Image(_) => ("image", 0),
-        Source::Package(_) => ("package", 1_000_000 + i64::from(rand::random::<u32>() >> 2)),
+        Source::Image(_) => (DeployType::Image, 0),
+        Source::Package(_) => (DeployType::Package, 1_000_000 + i64::from(rand::random::<u32>() >> 2)),
     };
     let run_id = format!("{:016x}", rand::random::<u64>());
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO tasks (env_id, server_name, version_name, pre_version_name, status, release_type, deploy_type,
-         remark, created_at, run_id, build_id) VALUES (?, ?, ?, ?, 'running', 'FULL', ?, ?, ?, ?, ?) RETURNING id",
+         remark, created_at, run_id, build_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
     )
     .bind(env)
     .bind(service)
     .bind(version)
     .bind(pre_version)
-    .bind(deploy_type)
+    .bind(TaskStatus::Running.as_str())
+    .bind(ReleaseType::Full.as_str())
+    .bind(deploy_type.as_str())
     .bind(remark)
     .bind(crate::clock::now())
     .bind(run_id)
@@ -76,10 +80,11 @@ pub async fn create(
     .fetch_one(&mut *tx)
     .await?;
     for (idx, name) in steps_of(source).iter().enumerate() {
-        sqlx::query("INSERT INTO task_steps (task_id, idx, name, status) VALUES (?, ?, ?, 'todo')")
+        sqlx::query("INSERT INTO task_steps (task_id, idx, name, status) VALUES (?, ?, ?, ?)")
             .bind(id)
             .bind(idx as i64)
-            .bind(name)
+            .bind(name.as_str())
+            .bind(StepStatus::Todo.as_str())
             .execute(&mut *tx)
             .await?;
     }
@@ -97,7 +102,7 @@ pub fn spawn(state: Arc<Deployer>, job: Job) {
     tokio::spawn(async move {
         if let Err(e) = run(&state, &job).await {
             tracing::error!(error = %e, task.id = job.task, "deploy task broke off");
-            let _ = finish(&state, &job, "failed", "localcloud failed internally during the deploy").await;
+            let _ = finish(&state, &job, TaskStatus::Failed, "localcloud failed internally during the deploy").await;
         }
         state.cancels.forget(job.task);
     });
@@ -118,9 +123,9 @@ async fn run(state: &Deployer, job: &Job) -> DbResult<()> {
             return cancel_rest(state, job, idx).await;
         }
         job.step.store(idx as i64, Ordering::Relaxed);
-        set_step(state, job.task, idx, "running", "").await?;
+        set_step(state, job.task, idx, StepStatus::Running, "").await?;
         let work = step(state, job, name, &mut read);
-        let outcome = if *name == steps::RELEASE {
+        let outcome = if *name == Step::Release {
             // Traffic moves in one write or not at all, so the release is
             // never cut off halfway; this is the last look before it: a
             // cancelled version never goes online.
@@ -145,41 +150,44 @@ async fn run(state: &Deployer, job: &Job) -> DbResult<()> {
             }
         };
         match outcome {
-            StepOutcome::Done => set_step(state, job.task, idx, "finished", "").await?,
+            StepOutcome::Done => set_step(state, job.task, idx, StepStatus::Finished, "").await?,
             StepOutcome::Failed(reason) => {
-                set_step(state, job.task, idx, "failed", &reason).await?;
+                set_step(state, job.task, idx, StepStatus::Failed, &reason).await?;
                 log(state, job, format!("{name} failed: {reason}")).await?;
                 // The previous online version keeps serving, untouched.
                 state.runtime.stop(&job.env, &job.service, &job.version);
-                return finish(state, job, "failed", &reason).await;
+                return finish(state, job, TaskStatus::Failed, &reason).await;
             }
         }
     }
     log(state, job, format!("{} is online with 100% of the traffic", job.version)).await?;
-    finish(state, job, "finished", "").await
+    finish(state, job, TaskStatus::Finished, "").await
 }
 
 /// One step's work; `read` carries what the validate step read to the build step.
-async fn step(state: &Deployer, job: &Job, name: &str, read: &mut Inspected) -> DbResult<StepOutcome> {
+async fn step(state: &Deployer, job: &Job, name: &Step, read: &mut Inspected) -> DbResult<StepOutcome> {
     Ok(match name {
-        steps::PULL => pull(state, job).await?,
-        steps::VALIDATE => build_steps::validate(state, job, read).await?,
-        steps::BUILD => build_steps::build(state, job, read).await?,
-        steps::PUSH => build_steps::push(state, job).await?,
-        steps::CREATE => {
+        Step::Pull => pull(state, job).await?,
+        Step::Validate => build_steps::validate(state, job, read).await?,
+        Step::Build => build_steps::build(state, job, read).await?,
+        Step::Push => build_steps::push(state, job).await?,
+        Step::Create => {
             log(state, job, format!("version {} created; its configuration is frozen", job.version)).await?;
             StepOutcome::Done
         }
-        steps::START => start_instances(state, job, state.step_delay).await?,
-        steps::HEALTH => health_check(state, job).await?,
-        _ => release(state, job).await?,
+        Step::Start => start_instances(state, job, state.step_delay).await?,
+        Step::Health => health_check(state, job).await?,
+        Step::Release => release(state, job).await?,
+        // Never reached with the step lists above; a step nobody wrote
+        // fails the deploy instead of doing some other step's work.
+        Step::Other(name) => StepOutcome::Failed(format!("localcloud has no step named `{name}`")),
     })
 }
 
 async fn pull(state: &Deployer, job: &Job) -> DbResult<StepOutcome> {
     log(state, job, format!("pulling {}", job.image)).await?;
     if job.image == IMAGE_MISSING {
-        return Ok(StepOutcome::Failed(format!("the image {} does not exist", job.image)));
+        return Ok(StepOutcome::Failed(FailReason::ImageMissing(&job.image).to_string()));
     }
     log(state, job, format!("digest {}", digest(&job.image))).await?;
     log(state, job, NO_CONTAINERS).await?;
@@ -210,7 +218,7 @@ async fn start_instances(state: &Deployer, job: &Job, delay: Duration) -> DbResu
         match state.runtime.start_instance(&job.env, &job.service, &job.version, &job.image, &job.config).await {
             Ok(id) => log(state, job, format!("instance {id} started")).await?,
             Err(e) => {
-                return Ok(StepOutcome::Failed(format!("an instance could not start: {e}")));
+                return Ok(StepOutcome::Failed(FailReason::InstanceNotStarted(&e.to_string()).to_string()));
             }
         }
     }
@@ -227,10 +235,10 @@ async fn health_check(state: &Deployer, job: &Job) -> DbResult<StepOutcome> {
         match answer {
             Ok(r) if r.status().is_success() => log(state, job, format!("{addr}: healthy ({})", r.status())).await?,
             Ok(r) => {
-                return Ok(StepOutcome::Failed(format!("the health check got {} from an instance", r.status())));
+                return Ok(StepOutcome::Failed(FailReason::Unhealthy(&r.status().to_string()).to_string()));
             }
             Err(e) => {
-                return Ok(StepOutcome::Failed(format!("the health check could not reach an instance: {e}")));
+                return Ok(StepOutcome::Failed(FailReason::Unreachable(&e.to_string()).to_string()));
             }
         }
     }
@@ -245,8 +253,9 @@ async fn release(state: &Deployer, job: &Job) -> DbResult<StepOutcome> {
             .fetch_one(&state.db)
             .await?;
     // R-DEP-1 / R-UPD-1: a successful deploy takes all the traffic at once.
-    sqlx::query("UPDATE services SET online_version = ?, status = 'normal', updated_at = ? WHERE env_id = ? AND server_name = ?")
+    sqlx::query("UPDATE services SET online_version = ?, status = ?, updated_at = ? WHERE env_id = ? AND server_name = ?")
         .bind(&job.version)
+        .bind(ServiceStatus::Normal.as_str())
         .bind(crate::clock::now())
         .bind(&job.env)
         .bind(&job.service)
@@ -263,22 +272,23 @@ async fn release(state: &Deployer, job: &Job) -> DbResult<StepOutcome> {
 
 async fn cancel_rest(state: &Deployer, job: &Job, from: usize) -> DbResult<()> {
     for idx in from..steps_of(&job.source).len() {
-        set_step(state, job.task, idx, "cancelled", "").await?;
+        set_step(state, job.task, idx, StepStatus::Cancelled, "").await?;
     }
     state.runtime.stop(&job.env, &job.service, &job.version);
     log(state, job, "cancelled: this version never went online").await?;
-    finish(state, job, "cancelled", "cancelled by the user").await
+    finish(state, job, TaskStatus::Cancelled, &FailReason::Cancelled.to_string()).await
 }
 
-async fn finish(state: &Deployer, job: &Job, status: &str, reason: &str) -> DbResult<()> {
+async fn finish(state: &Deployer, job: &Job, status: TaskStatus, reason: &str) -> DbResult<()> {
+    // A version's status, as DescribeCloudRunServerDetail and the records say it.
     let version_status = match status {
-        "finished" => "normal",
-        "cancelled" => "cancelled",
-        _ => "deploy_failed",
+        TaskStatus::Finished => ServiceStatus::Normal.as_str(),
+        TaskStatus::Cancelled => TaskStatus::Cancelled.as_str(),
+        _ => ServiceStatus::DeployFailed.as_str(),
     };
     let mut tx = crate::store::write_tx(&state.db).await?;
     sqlx::query("UPDATE tasks SET status = ?, fail_reason = ? WHERE id = ?")
-        .bind(status)
+        .bind(status.as_str())
         .bind(reason)
         .bind(job.task)
         .execute(&mut *tx)
@@ -300,14 +310,14 @@ async fn finish(state: &Deployer, job: &Job, status: &str, reason: &str) -> DbRe
     .execute(&mut *tx)
     .await?;
     // A version that never serves does not hold its package (issue #8).
-    let released = if status == "finished" {
+    let released = if status == TaskStatus::Finished {
         vec![]
     } else {
         files::release_version(&mut tx, &job.env, &job.service, &job.version).await?
     };
     tx.commit().await?;
     state.packages.remove_files(&job.env, released).await;
-    tracing::info!(task.id = job.task, env.id = %job.env, status, "deploy task ended");
+    tracing::info!(task.id = job.task, env.id = %job.env, %status, "deploy task ended");
     Ok(())
 }
 
@@ -320,14 +330,16 @@ pub async fn recover(state: &Deployer) -> DbResult<()> {
     let stuck: Vec<i64> =
         sqlx::query_scalar("SELECT id FROM tasks WHERE status = 'running'").fetch_all(&mut *tx).await?;
     for id in &stuck {
-        sqlx::query("UPDATE task_steps SET status = 'failed', ended_at = ?, fail_reason = 'localcloud restarted' WHERE task_id = ? AND status = 'running'")
+        sqlx::query("UPDATE task_steps SET status = 'failed', ended_at = ?, fail_reason = ? WHERE task_id = ? AND status = 'running'")
             .bind(now)
+            .bind(FailReason::Restarted.to_string())
             .bind(id)
             .execute(&mut *tx)
             .await?;
         sqlx::query(
-            "UPDATE tasks SET status = 'failed', fail_reason = 'localcloud restarted during the deploy' WHERE id = ?",
+            "UPDATE tasks SET status = 'failed', fail_reason = ? WHERE id = ?",
         )
+        .bind(FailReason::RestartedDuringDeploy.to_string())
         .bind(id)
         .execute(&mut *tx)
         .await?;

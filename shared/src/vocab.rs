@@ -282,6 +282,37 @@ name!(
     rules::version_name
 );
 
+/// One version of one service in one environment: what localcloud's
+/// runtime and gateway serve, and a deploy makes.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct VersionRef {
+    pub env: EnvId,
+    pub service: ServiceName,
+    pub version: VersionName,
+}
+
+impl VersionRef {
+    /// Names the cloud itself gave or checked.
+    pub fn from_cloud(env: &str, service: &str, version: &str) -> Self {
+        VersionRef {
+            env: EnvId::from_cloud(env),
+            service: ServiceName::from_cloud(service),
+            version: VersionName::from_cloud(version),
+        }
+    }
+
+    /// Whether this is a version of `service` in `env`.
+    pub fn is_of(&self, env: &str, service: &str) -> bool {
+        self.env.as_str() == env && self.service.as_str() == service
+    }
+}
+
+impl fmt::Display for VersionRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}/{}/{}", self.env, self.service, self.version)
+    }
+}
+
 /// `TaskId`: a deploy task. `0` asks for the service's current task, as the
 /// `tcb` CLI does (CLOUD-API.md §5).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Default)]

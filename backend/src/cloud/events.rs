@@ -11,12 +11,13 @@ use axum::response::{IntoResponse, Response};
 use console_shared::actions::{DescribeServerManageTask, ManageTaskRequest};
 use console_shared::dto::{ApiError, HubStats, console_codes};
 use console_shared::permissions::Endpoint;
+use console_shared::vocab::{EnvId, ServiceName, TaskId};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::access::authorize;
 use crate::cloud::envs::region_of;
-use crate::cloud::hub::{Cursor, stream};
+use crate::cloud::hub::{Cursor, Key, stream};
 use crate::error::{AppError, AppResult};
 use crate::identity::AuthUser;
 use crate::state::AppState;
@@ -45,6 +46,13 @@ pub(crate) async fn events(
     Path((env, service, task)): Path<(String, String, i64)>,
     headers: HeaderMap,
 ) -> AppResult<Response> {
+    // Checked where they enter: the names go to the cloud and key the hub.
+    let key = Key {
+        env: EnvId::parse(&env).map_err(|e| AppError::invalid("The environment ID", e))?,
+        service: ServiceName::parse(&service).map_err(|e| AppError::invalid("The service name", e))?,
+        task: TaskId::parse(&task.to_string())
+            .ok_or_else(|| AppError::bad_request("The task ID must not be negative."))?,
+    };
     // Membership is checked like any other call.
     authorize(&state, &user, Endpoint::DeployEvents, Some(&env)).await?;
     let region = region_of(&state, &env).await?;
@@ -66,7 +74,7 @@ pub(crate) async fn events(
         ));
     };
     let had = headers.get("last-event-id").and_then(|v| v.to_str().ok()).and_then(|v| Cursor::parse(v.trim()));
-    let feed = state.hub.feed((env, service, task), state.upstream.clone(), region);
+    let feed = state.hub.feed(key, state.upstream.clone(), region);
     let mut response = Sse::new(stream(admitted, feed, had))
         .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)).text("keep-alive"))
         .into_response();

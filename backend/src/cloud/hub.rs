@@ -27,6 +27,7 @@ use console_shared::actions::{
 };
 use console_shared::dto::{DeployEvent, HubStats};
 use console_shared::region::Region;
+use console_shared::vocab::{EnvId, ServiceName, TaskId};
 use futures::Stream;
 use tokio::sync::broadcast;
 
@@ -39,7 +40,13 @@ const POLL: Duration = Duration::from_millis(400);
 const LINGER: Duration = Duration::from_secs(60);
 
 /// A task: its environment, service and id.
-pub type Key = (String, String, i64);
+/// The deploy task a feed follows.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Key {
+    pub env: EnvId,
+    pub service: ServiceName,
+    pub task: TaskId,
+}
 
 /// Where an event stands in its task, read from the task's state alone.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -252,7 +259,7 @@ impl Hub {
 
 /// Polls until the task ends, emitting what changed.
 async fn poll(hub: &Hub, key: &Key, feed: &Feed, upstream: &Upstream, region: Option<Region>) {
-    let (env, service, task) = key;
+    let (env, service) = (key.env.to_string(), key.service.to_string());
     let mut steps: Vec<(String, String)> = Vec::new();
     let mut lines = 0usize;
     let mut failures = 0;
@@ -262,7 +269,7 @@ async fn poll(hub: &Hub, key: &Key, feed: &Feed, upstream: &Upstream, region: Op
         let req = ManageTaskRequest {
             env_id: env.clone(),
             server_name: service.clone(),
-            task_id: *task,
+            task_id: key.task.0,
             operator_remark: None,
         };
         let info: ServerManageTaskInfo = match upstream.call::<DescribeServerManageTask>(region, &req).await {
@@ -313,7 +320,7 @@ async fn poll(hub: &Hub, key: &Key, feed: &Feed, upstream: &Upstream, region: Op
         }
         steps = info.steps.iter().map(|s| (s.name.clone(), s.status.clone())).collect();
         if run_id.is_none() {
-            run_id = run_of(upstream, region, env, service, &info.version_name).await;
+            run_id = run_of(upstream, region, &env, &service, &info.version_name).await;
         }
         if let Some(run_id) = run_id.clone() {
             let run = ProcessLogRequest { env_id: env.clone(), run_id };

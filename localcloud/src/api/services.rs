@@ -12,6 +12,7 @@ use console_shared::api::{CloudError, codes};
 use console_shared::region::Region;
 use console_shared::rules;
 use console_shared::time::cst_datetime;
+use console_shared::vocab::{EnvId, ServiceName, VersionName, VersionRef};
 
 use super::error::CallError;
 use super::service_config::{config_from, config_over};
@@ -199,7 +200,12 @@ pub async fn pods(
     find(state, &req.env_id, &req.server_name, region).await?;
     let size = page_size(req.page_size, PODS_PAGE_SIZE_DEFAULT, PODS_PAGE_SIZE_MAX)?;
     let page = req.page_num.unwrap_or(1).max(1);
-    let all = state.runtime.pods(&req.env_id, &req.server_name, req.version_name.as_deref().filter(|v| !v.is_empty()));
+    let version = req.version_name.as_deref().filter(|v| !v.is_empty()).map(VersionName::from_cloud);
+    let all = state.runtime.pods(
+        &EnvId::from_cloud(&req.env_id),
+        &ServiceName::from_cloud(&req.server_name),
+        version.as_ref(),
+    );
     let total_count = all.len() as i64;
     let pod_list = all
         .into_iter()
@@ -344,7 +350,8 @@ async fn begin_deploy(
     }
     let task = tasks::create(&mut tx, &v.env, &v.service, &v.version, &v.pre, remark, &v.source).await?;
     tx.commit().await?;
-    tasks::spawn(state.deployer.clone(), Job::new(task, v.env, v.service, v.version, image, v.source, v.config));
+    let at = VersionRef::from_cloud(&v.env, &v.service, &v.version);
+    tasks::spawn(state.deployer.clone(), Job::new(task, at, image, v.source, v.config));
     Ok(task)
 }
 
@@ -438,7 +445,7 @@ pub async fn delete(
     .await?;
     let packages = remove(&mut tx, &r).await?;
     tx.commit().await?;
-    state.runtime.stop_service(&r.env_id, &r.server_name);
+    state.runtime.stop_service(&EnvId::from_cloud(&r.env_id), &ServiceName::from_cloud(&r.server_name));
     state.packages.remove_files(&r.env_id, packages).await;
     tracing::info!(env.id = %r.env_id, service = %r.server_name, "service deleted");
     Ok(ResultResponse { result: "success".into() })

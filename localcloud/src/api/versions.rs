@@ -7,6 +7,7 @@ use console_shared::actions::{
 use console_shared::api::{CloudError, codes};
 use console_shared::region::Region;
 use console_shared::time::cst_datetime;
+use console_shared::vocab::{EnvId, ServiceName, VersionRef};
 
 use super::envelope::new_request_id;
 use super::envs;
@@ -158,10 +159,10 @@ async fn delete_version(state: &State, env: &str, v: &SimpleVersion, with_server
     tx.commit().await?;
     state.packages.remove_files(env, packages).await;
     if last && with_server {
-        state.runtime.stop_service(env, &v.server_name);
+        state.runtime.stop_service(&EnvId::from_cloud(env), &ServiceName::from_cloud(&v.server_name));
         tracing::info!(env.id = %env, service = %v.server_name, "last version deleted with its service");
     } else {
-        state.runtime.stop(env, &v.server_name, &v.version_name);
+        state.runtime.stop(&VersionRef::from_cloud(env, &v.server_name, &v.version_name));
     }
     Ok(())
 }

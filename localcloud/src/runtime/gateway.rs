@@ -9,6 +9,7 @@ use axum::Router;
 use axum::extract::{Request, State as AxState};
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
+use console_shared::vocab::VersionRef;
 
 use super::instances::Runtime;
 
@@ -29,30 +30,31 @@ pub fn app(db: sqlx::SqlitePool, runtime: Arc<Runtime>, http: reqwest::Client, p
 
 /// The service whose default domain is `host` (port included), and the
 /// version that receives its traffic.
-async fn online_version(state: &Gateway, host: &str) -> Option<(String, String, String)> {
+async fn online_version(state: &Gateway, host: &str) -> Option<VersionRef> {
     let domain = format!("http://{host}");
-    sqlx::query_as(
+    let row: Option<(String, String, String)> = sqlx::query_as(
         "SELECT env_id, server_name, online_version FROM services WHERE default_domain = ? AND online_version IS NOT NULL",
     )
     .bind(domain)
     .fetch_optional(&state.db)
     .await
     .ok()
-    .flatten()
+    .flatten();
+    row.map(|(env, service, version)| VersionRef::from_cloud(&env, &service, &version))
 }
 
 async fn route(AxState(state): AxState<Arc<Gateway>>, req: Request) -> Response {
     let host = req.headers().get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("").to_ascii_lowercase();
     // `Host` may come without the port; default domains always carry it.
     let host = if host.contains(':') { host } else { format!("{host}:{}", state.port) };
-    let Some((env, service, version)) = online_version(&state, &host).await else {
+    let Some(version) = online_version(&state, &host).await else {
         return not_found(&host);
     };
-    let Some(addr) = state.runtime.pick(&env, &service, &version) else {
+    let Some(addr) = state.runtime.pick(&version) else {
         return (StatusCode::SERVICE_UNAVAILABLE, [(header::CACHE_CONTROL, "no-store")], "no instance is running")
             .into_response();
     };
-    forward(&state, addr, &version, req).await
+    forward(&state, addr, version.version.as_str(), req).await
 }
 
 /// A real HTTP hop to the instance, like any gateway.

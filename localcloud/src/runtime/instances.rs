@@ -19,6 +19,7 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use console_shared::actions::ServerBaseConfig;
 use console_shared::secrets::looks_secret;
+use console_shared::vocab::{EnvId, ServiceName, VersionName, VersionRef};
 use serde_json::json;
 use tokio::sync::oneshot;
 
@@ -34,33 +35,33 @@ struct Instance {
     _stop: oneshot::Sender<()>,
 }
 
-/// Instances per (env, service, version), and a round-robin cursor.
+/// Instances per version, and a round-robin cursor.
 #[derive(Default)]
 pub struct Runtime {
-    instances: Mutex<HashMap<(String, String, String), Vec<Instance>>>,
+    instances: Mutex<HashMap<VersionRef, Vec<Instance>>>,
     next: AtomicUsize,
 }
 
 impl Runtime {
     /// One instance's address for the version, taking turns.
-    pub fn pick(&self, env: &str, service: &str, version: &str) -> Option<SocketAddr> {
+    pub fn pick(&self, version: &VersionRef) -> Option<SocketAddr> {
         let map = self.instances.lock().unwrap_or_else(|p| p.into_inner());
-        let list = map.get(&(env.to_string(), service.to_string(), version.to_string()))?;
+        let list = map.get(version)?;
         let i = self.next.fetch_add(1, Ordering::Relaxed);
         list.get(i % list.len().max(1)).map(|inst| inst.addr)
     }
 
-    pub fn count(&self, env: &str, service: &str, version: &str) -> usize {
+    pub fn count(&self, version: &VersionRef) -> usize {
         let map = self.instances.lock().unwrap_or_else(|p| p.into_inner());
-        map.get(&(env.to_string(), service.to_string(), version.to_string())).map_or(0, Vec::len)
+        map.get(version).map_or(0, Vec::len)
     }
 
     /// `(instance id, start time)` of every instance of the service, or of one version.
-    pub fn pods(&self, env: &str, service: &str, version: Option<&str>) -> Vec<(String, i64)> {
+    pub fn pods(&self, env: &EnvId, service: &ServiceName, version: Option<&VersionName>) -> Vec<(String, i64)> {
         let map = self.instances.lock().unwrap_or_else(|p| p.into_inner());
         let mut pods: Vec<(String, i64)> = map
             .iter()
-            .filter(|((e, s, v), _)| e == env && s == service && version.is_none_or(|want| want == v))
+            .filter(|(v, _)| &v.env == env && &v.service == service && version.is_none_or(|want| want == &v.version))
             .flat_map(|(_, list)| list.iter().map(|i| (i.id.clone(), i.started)))
             .collect();
         pods.sort();
@@ -68,34 +69,32 @@ impl Runtime {
     }
 
     /// Stops a version's instances (their listeners end).
-    pub fn stop(&self, env: &str, service: &str, version: &str) {
+    pub fn stop(&self, version: &VersionRef) {
         let mut map = self.instances.lock().unwrap_or_else(|p| p.into_inner());
-        map.remove(&(env.to_string(), service.to_string(), version.to_string()));
+        map.remove(version);
     }
 
     /// Stops every version of a service.
-    pub fn stop_service(&self, env: &str, service: &str) {
+    pub fn stop_service(&self, env: &EnvId, service: &ServiceName) {
         let mut map = self.instances.lock().unwrap_or_else(|p| p.into_inner());
-        map.retain(|(e, s, _), _| !(e == env && s == service));
+        map.retain(|v, _| !(&v.env == env && &v.service == service));
     }
 
     /// Starts one instance of a version: a listener on a free loopback port.
     pub async fn start_instance(
         &self,
-        env: &str,
-        service: &str,
-        version: &str,
+        version: &VersionRef,
         image: &str,
         config: &ServerBaseConfig,
     ) -> std::io::Result<String> {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
         let addr = listener.local_addr()?;
-        let id = format!("{version}-{}", hex_id());
+        let id = format!("{}-{}", version.version, hex_id());
         let vars: serde_json::Map<String, serde_json::Value> =
             serde_json::from_str(&config.env_params).unwrap_or_default();
         let workload = Workload {
-            service: service.into(),
-            version: version.into(),
+            service: version.service.to_string(),
+            version: version.version.to_string(),
             image: image.into(),
             instance: id.clone(),
             env: vars.into_iter().filter(|(k, _)| !looks_secret(k)).collect(),
@@ -109,13 +108,10 @@ impl Runtime {
                 })
                 .await;
         });
-        self.add(env, service, version, Instance { id: id.clone(), started: crate::clock::now(), addr, _stop: stop });
-        Ok(id)
-    }
-
-    fn add(&self, env: &str, service: &str, version: &str, instance: Instance) {
+        let instance = Instance { id: id.clone(), started: crate::clock::now(), addr, _stop: stop };
         let mut map = self.instances.lock().unwrap_or_else(|p| p.into_inner());
-        map.entry((env.to_string(), service.to_string(), version.to_string())).or_default().push(instance);
+        map.entry(version.clone()).or_default().push(instance);
+        Ok(id)
     }
 }
 

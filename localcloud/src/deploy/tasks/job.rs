@@ -4,6 +4,7 @@
 use std::sync::atomic::{AtomicI64, Ordering};
 
 use console_shared::actions::ServerBaseConfig;
+use console_shared::vocab::VersionRef;
 use tokio_util::sync::CancellationToken;
 
 use crate::deploy::Deployer;
@@ -59,9 +60,8 @@ pub async fn log_all(state: &Deployer, job: &Job, lines: Vec<String>) -> DbResul
 /// What the runner needs to know about the task.
 pub struct Job {
     pub task: i64,
-    pub env: String,
-    pub service: String,
-    pub version: String,
+    /// The version the deploy makes.
+    pub at: VersionRef,
     /// The image the version runs: pulled, or built and pushed from the package.
     pub image: String,
     pub source: Source,
@@ -74,26 +74,8 @@ pub struct Job {
 }
 
 impl Job {
-    pub fn new(
-        task: i64,
-        env: String,
-        service: String,
-        version: String,
-        image: String,
-        source: Source,
-        config: ServerBaseConfig,
-    ) -> Self {
-        Job {
-            task,
-            env,
-            service,
-            version,
-            image,
-            source,
-            config,
-            step: AtomicI64::new(-1),
-            stop: CancellationToken::new(),
-        }
+    pub fn new(task: i64, at: VersionRef, image: String, source: Source, config: ServerBaseConfig) -> Self {
+        Job { task, at, image, source, config, step: AtomicI64::new(-1), stop: CancellationToken::new() }
     }
 }
 

@@ -12,7 +12,9 @@ use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use console_shared::actions::ServerBaseConfig;
-use console_shared::vocab::{DeployType, ReleaseType, ServiceStatus, Step, StepStatus, TaskStatus};
+use console_shared::vocab::{
+    DeployType, ReleaseType, ServiceStatus, Step, StepStatus, TaskStatus, VersionName, VersionRef,
+};
 use console_shared::wording::FailReason;
 
 use self::job::{DbResult, Job, NO_CONTAINERS, StepOutcome, log};
@@ -114,7 +116,7 @@ async fn run(state: &Deployer, job: &Job) -> DbResult<()> {
         Source::Image(image) => format!("image {image}"),
         Source::Package(p) => format!("code package {} version {}", p.name, p.version),
     };
-    log(state, job, format!("deploying {} of {} from {from}", job.version, job.service)).await?;
+    log(state, job, format!("deploying {} of {} from {from}", job.at.version, job.at.service)).await?;
     let steps = steps_of(&job.source);
     // What the validate step read, for the build step.
     let mut read = Inspected::default();
@@ -155,12 +157,12 @@ async fn run(state: &Deployer, job: &Job) -> DbResult<()> {
                 set_step(state, job.task, idx, StepStatus::Failed, &reason).await?;
                 log(state, job, format!("{name} failed: {reason}")).await?;
                 // The previous online version keeps serving, untouched.
-                state.runtime.stop(&job.env, &job.service, &job.version);
+                state.runtime.stop(&job.at);
                 return finish(state, job, TaskStatus::Failed, &reason).await;
             }
         }
     }
-    log(state, job, format!("{} is online with 100% of the traffic", job.version)).await?;
+    log(state, job, format!("{} is online with 100% of the traffic", job.at.version)).await?;
     finish(state, job, TaskStatus::Finished, "").await
 }
 
@@ -172,7 +174,7 @@ async fn step(state: &Deployer, job: &Job, name: &Step, read: &mut Inspected) ->
         Step::Build => build_steps::build(state, job, read).await?,
         Step::Push => build_steps::push(state, job).await?,
         Step::Create => {
-            log(state, job, format!("version {} created; its configuration is frozen", job.version)).await?;
+            log(state, job, format!("version {} created; its configuration is frozen", job.at.version)).await?;
             StepOutcome::Done
         }
         Step::Start => start_instances(state, job, state.step_delay).await?,
@@ -215,7 +217,7 @@ async fn start_instances(state: &Deployer, job: &Job, delay: Duration) -> DbResu
         tokio::time::sleep(delay * 3).await;
     }
     for _ in 0..n {
-        match state.runtime.start_instance(&job.env, &job.service, &job.version, &job.image, &job.config).await {
+        match state.runtime.start_instance(&job.at, &job.image, &job.config).await {
             Ok(id) => log(state, job, format!("instance {id} started")).await?,
             Err(e) => {
                 return Ok(StepOutcome::Failed(FailReason::InstanceNotStarted(&e.to_string()).to_string()));
@@ -226,9 +228,9 @@ async fn start_instances(state: &Deployer, job: &Job, delay: Duration) -> DbResu
 }
 
 async fn health_check(state: &Deployer, job: &Job) -> DbResult<StepOutcome> {
-    let count = state.runtime.count(&job.env, &job.service, &job.version);
+    let count = state.runtime.count(&job.at);
     for _ in 0..count {
-        let Some(addr) = state.runtime.pick(&job.env, &job.service, &job.version) else {
+        let Some(addr) = state.runtime.pick(&job.at) else {
             break;
         };
         let answer = state.http.get(format!("http://{addr}/")).send().await;
@@ -248,23 +250,25 @@ async fn health_check(state: &Deployer, job: &Job) -> DbResult<StepOutcome> {
 async fn release(state: &Deployer, job: &Job) -> DbResult<StepOutcome> {
     let previous: Option<String> =
         sqlx::query_scalar("SELECT online_version FROM services WHERE env_id = ? AND server_name = ?")
-            .bind(&job.env)
-            .bind(&job.service)
+            .bind(job.at.env.as_str())
+            .bind(job.at.service.as_str())
             .fetch_one(&state.db)
             .await?;
     // R-DEP-1 / R-UPD-1: a successful deploy takes all the traffic at once.
-    sqlx::query("UPDATE services SET online_version = ?, status = ?, updated_at = ? WHERE env_id = ? AND server_name = ?")
-        .bind(&job.version)
-        .bind(ServiceStatus::Normal.as_str())
-        .bind(crate::clock::now())
-        .bind(&job.env)
-        .bind(&job.service)
-        .execute(&state.db)
-        .await?;
-    if let Some(old) = previous.filter(|p| p != &job.version) {
+    sqlx::query(
+        "UPDATE services SET online_version = ?, status = ?, updated_at = ? WHERE env_id = ? AND server_name = ?",
+    )
+    .bind(job.at.version.as_str())
+    .bind(ServiceStatus::Normal.as_str())
+    .bind(crate::clock::now())
+    .bind(job.at.env.as_str())
+    .bind(job.at.service.as_str())
+    .execute(&state.db)
+    .await?;
+    if let Some(old) = previous.filter(|p| p != job.at.version.as_str()) {
         // localcloud retires the old version's instances at once rather than
         // after Tencent's 30 minutes: nothing routes to them any more.
-        state.runtime.stop(&job.env, &job.service, &old);
+        state.runtime.stop(&VersionRef { version: VersionName::from_cloud(&old), ..job.at.clone() });
         log(state, job, format!("{old} no longer receives traffic")).await?;
     }
     Ok(StepOutcome::Done)
@@ -274,7 +278,7 @@ async fn cancel_rest(state: &Deployer, job: &Job, from: usize) -> DbResult<()> {
     for idx in from..steps_of(&job.source).len() {
         set_step(state, job.task, idx, StepStatus::Cancelled, "").await?;
     }
-    state.runtime.stop(&job.env, &job.service, &job.version);
+    state.runtime.stop(&job.at);
     log(state, job, "cancelled: this version never went online").await?;
     finish(state, job, TaskStatus::Cancelled, &FailReason::Cancelled.to_string()).await
 }
@@ -295,9 +299,9 @@ async fn finish(state: &Deployer, job: &Job, status: TaskStatus, reason: &str) -
         .await?;
     sqlx::query("UPDATE versions SET status = ? WHERE env_id = ? AND server_name = ? AND version_name = ?")
         .bind(version_status)
-        .bind(&job.env)
-        .bind(&job.service)
-        .bind(&job.version)
+        .bind(job.at.env.as_str())
+        .bind(job.at.service.as_str())
+        .bind(job.at.version.as_str())
         .execute(&mut *tx)
         .await?;
     // A service whose first deploy did not succeed has nothing online.
@@ -305,19 +309,19 @@ async fn finish(state: &Deployer, job: &Job, status: TaskStatus, reason: &str) -
         "UPDATE services SET status = CASE WHEN online_version IS NULL THEN 'create_failed' ELSE 'normal' END
          WHERE env_id = ? AND server_name = ?",
     )
-    .bind(&job.env)
-    .bind(&job.service)
+    .bind(job.at.env.as_str())
+    .bind(job.at.service.as_str())
     .execute(&mut *tx)
     .await?;
     // A version that never serves does not hold its package (issue #8).
     let released = if status == TaskStatus::Finished {
         vec![]
     } else {
-        files::release_version(&mut tx, &job.env, &job.service, &job.version).await?
+        files::release_version(&mut tx, job.at.env.as_str(), job.at.service.as_str(), job.at.version.as_str()).await?
     };
     tx.commit().await?;
-    state.packages.remove_files(&job.env, released).await;
-    tracing::info!(task.id = job.task, env.id = %job.env, %status, "deploy task ended");
+    state.packages.remove_files(job.at.env.as_str(), released).await;
+    tracing::info!(task.id = job.task, env.id = %job.at.env, %status, "deploy task ended");
     Ok(())
 }
 
@@ -336,13 +340,11 @@ pub async fn recover(state: &Deployer) -> DbResult<()> {
             .bind(id)
             .execute(&mut *tx)
             .await?;
-        sqlx::query(
-            "UPDATE tasks SET status = 'failed', fail_reason = ? WHERE id = ?",
-        )
-        .bind(FailReason::RestartedDuringDeploy.to_string())
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
+        sqlx::query("UPDATE tasks SET status = 'failed', fail_reason = ? WHERE id = ?")
+            .bind(FailReason::RestartedDuringDeploy.to_string())
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
         sqlx::query("UPDATE versions SET status = 'deploy_failed' WHERE (env_id, server_name, version_name) IN (SELECT env_id, server_name, version_name FROM tasks WHERE id = ?)")
             .bind(id)
             .execute(&mut *tx)
@@ -378,7 +380,8 @@ pub async fn recover(state: &Deployer) -> DbResult<()> {
     for (env, service, version, image, config) in online {
         let config: ServerBaseConfig = serde_json::from_str(&config).unwrap_or_default();
         for _ in 0..instances_for(&config) {
-            if let Err(e) = state.runtime.start_instance(&env, &service, &version, &image, &config).await {
+            let at = VersionRef::from_cloud(&env, &service, &version);
+            if let Err(e) = state.runtime.start_instance(&at, &image, &config).await {
                 tracing::warn!(error = %e, "could not restart an instance");
             }
         }

@@ -229,7 +229,8 @@ async fn a_browser_resumes_on_a_restarted_console_without_repeats_or_gaps() {
         gateway_addr: "127.0.0.1:0".parse().unwrap(),
         data_dir: cloud.path().to_path_buf(),
         credentials: vec![Credential { secret_id: CLOUD.0.into(), secret_key: CLOUD.1.into() }],
-        step_delay: std::time::Duration::from_millis(300),
+        // Over two of the hub's 400 ms polls, so it always sees step 2 running.
+        step_delay: std::time::Duration::from_millis(900),
         package_max_bytes: 1 << 20,
         package_quota_bytes_per_env: localcloud::DEFAULT_PACKAGE_QUOTA_BYTES,
     })

@@ -3,6 +3,7 @@
 //! a refused change, and words the refusal.
 
 use console_shared::permissions::{self, Endpoint, Need, Role, Rule};
+use console_shared::wording::AuditDetail;
 
 use crate::audit::{self, Event, Outcome};
 use crate::error::{AppError, AppResult};
@@ -40,7 +41,11 @@ pub async fn check(
         return Ok(role);
     }
     if rule.mutating {
-        audit::record(state, Event::by(user, action, Outcome::Denied).env(env).detail("permission")).await;
+        audit::record(
+            state,
+            Event::by(user, action, Outcome::Denied).env(env).detail(AuditDetail::Permission.to_string()),
+        )
+        .await;
     }
     tracing::info!(user.id = user.id, env.id = env.unwrap_or(""), action, "refused: permission");
     let message = match (rule.need, role) {

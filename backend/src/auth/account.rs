@@ -11,6 +11,7 @@ use axum::response::{IntoResponse, Response};
 use console_shared::dto::{ApiError, ChangePassword, Me, SessionInfo, console_codes};
 use console_shared::permissions::Endpoint;
 use console_shared::rules;
+use console_shared::wording::AuditDetail;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -79,7 +80,7 @@ pub(crate) async fn change_password(
             audit::record(
                 &state,
                 Event::by(&user, "ChangePassword", Outcome::Denied)
-                    .detail(format!("too many wrong current passwords from {ip}; signed out")),
+                    .detail(AuditDetail::TooManyWrongPasswords { ip: &ip }.to_string()),
             )
             .await;
             let ended = AppError::new(
@@ -89,8 +90,11 @@ pub(crate) async fn change_password(
             );
             return Ok(([(header::SET_COOKIE, session_cookie(&state, None))], ended).into_response());
         }
-        audit::record(&state, Event::by(&user, "ChangePassword", Outcome::Denied).detail("wrong current password"))
-            .await;
+        audit::record(
+            &state,
+            Event::by(&user, "ChangePassword", Outcome::Denied).detail(AuditDetail::WrongCurrentPassword.to_string()),
+        )
+        .await;
         return Err(AppError::bad_request("The current password is incorrect."));
     }
     clients.iter().for_each(|c| limiter.succeeded(&user.username, c));

@@ -8,6 +8,7 @@ use axum::extract::{ConnectInfo, DefaultBodyLimit, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use console_shared::dto::{ApiError, LoginRequest, Me, console_codes};
+use console_shared::wording::AuditDetail;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -74,7 +75,7 @@ pub(crate) async fn login(
             // One entry when the limit starts biting, not one per attempt:
             // the count goes into the next entry for this client.
             if throttled.first {
-                audit::record(&state, failed(format!("too many attempts from {ip}; further ones are counted"))).await;
+                audit::record(&state, failed(AuditDetail::TooManyAttempts { ip: &ip }.to_string())).await;
             }
             let mut response = AppError::new(
                 StatusCode::TOO_MANY_REQUESTS,
@@ -86,8 +87,6 @@ pub(crate) async fn login(
             return Ok(response);
         }
     };
-    let refused_note =
-        if refused_before > 0 { format!("; {refused_before} attempt(s) refused before") } else { "".into() };
     let user: Option<UserRow> = sqlx::query_as(
         "SELECT id, username, display_name, password_hash, is_admin, disabled, must_change_password
          FROM users WHERE username = ?",
@@ -103,7 +102,7 @@ pub(crate) async fn login(
         return Err(busy());
     };
     let Some(user) = user.filter(|u| password_ok && !u.disabled) else {
-        audit::record(&state, failed(format!("bad credentials from {ip}{refused_note}"))).await;
+        audit::record(&state, failed(AuditDetail::BadCredentials { ip: &ip, refused_before }.to_string())).await;
         return Err(AppError::new(
             StatusCode::UNAUTHORIZED,
             console_codes::BAD_CREDENTIALS,
@@ -126,7 +125,7 @@ pub(crate) async fn login(
             env_id: None,
             action: "Login",
             outcome: Outcome::Allowed,
-            detail: format!("from {ip}{refused_note}"),
+            detail: AuditDetail::SignedIn { ip: &ip, refused_before }.to_string(),
             request_id: None,
         },
     )

@@ -12,6 +12,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header, request::Parts};
 use axum::response::{IntoResponse, Response};
 use base64::Engine;
 use console_shared::dto::console_codes;
+use console_shared::wording::{AuditDetail, SessionEnd};
 use sha2::{Digest, Sha256};
 
 use crate::audit::{self, Event, Outcome};
@@ -223,11 +224,11 @@ impl FromRequestParts<AppState> for AuthUser {
             // Concurrent requests race to end it; one entry is enough.
             if ended.rows_affected() > 0 {
                 let why = if row.disabled {
-                    "account disabled"
+                    SessionEnd::AccountDisabled
                 } else if absolute_over {
-                    "absolute lifetime reached"
+                    SessionEnd::AbsoluteLifetime
                 } else {
-                    "idle too long"
+                    SessionEnd::IdleTooLong
                 };
                 let event = Event {
                     user_id: Some(row.user_id),
@@ -235,7 +236,7 @@ impl FromRequestParts<AppState> for AuthUser {
                     env_id: None,
                     action: "SessionExpired",
                     outcome: Outcome::Allowed,
-                    detail: why.into(),
+                    detail: AuditDetail::SessionEnded(why).to_string(),
                     request_id: None,
                 };
                 audit::record(state, event).await;

@@ -27,7 +27,8 @@ use console_shared::actions::{
 };
 use console_shared::dto::{DeployEvent, HubStats};
 use console_shared::region::Region;
-use console_shared::vocab::{EnvId, ServiceName, TaskId};
+use console_shared::vocab::{EnvId, ServiceName, TaskId, TaskStatus};
+use console_shared::wording::FailReason;
 use futures::Stream;
 use tokio::sync::broadcast;
 
@@ -278,8 +279,8 @@ async fn poll(hub: &Hub, key: &Key, feed: &Feed, upstream: &Upstream, region: Op
                 feed.push(
                     Mark::End,
                     DeployEvent::Done {
-                        status: "failed".into(),
-                        fail_reason: "the task no longer exists".into(),
+                        status: TaskStatus::Failed.to_string(),
+                        fail_reason: FailReason::TaskGone.to_string(),
                         version: String::new(),
                     },
                 );

@@ -16,6 +16,7 @@ use console_shared::actions::{DescribeCloudBaseBuildService, DescribeCloudBaseBu
 use console_shared::dto::{ApiError, UploadedPackage, console_codes};
 use console_shared::permissions::Endpoint;
 use console_shared::rules;
+use console_shared::wording::AuditDetail;
 use futures::StreamExt;
 
 use utoipa_axum::router::OpenApiRouter;
@@ -88,7 +89,11 @@ pub(crate) async fn upload(
     }
     let result = forward(&state, &env, &service, body, declared, max).await;
     let (outcome, detail) = match &result {
-        Ok(p) => (Outcome::Allowed, format!("{} {} ({} bytes)", p.package_name, p.package_version, p.size)),
+        Ok(p) => (
+            Outcome::Allowed,
+            AuditDetail::PackageUploaded { name: &p.package_name, version: &p.package_version, bytes: p.size }
+                .to_string(),
+        ),
         Err(e) => (Outcome::Failed, e.body.code.clone()),
     };
     audit::record(&state, Event::by(&user, Endpoint::UploadPackage.name(), outcome).env(Some(&env)).detail(detail))

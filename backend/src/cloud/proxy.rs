@@ -16,6 +16,7 @@ use console_shared::actions::{self, ActionInfo, CreateCloudRunEnv, DescribeCloud
 use console_shared::api::codes;
 use console_shared::dto::{ApiError, console_codes};
 use console_shared::region::Region;
+use console_shared::wording::AuditDetail;
 use serde::Deserialize;
 use serde_json::Value;
 use utoipa_axum::router::OpenApiRouter;
@@ -153,7 +154,7 @@ pub(crate) async fn proxy(
             Err(UpstreamError::Cloud { error, request_id }) => {
                 (Outcome::Failed, Some(request_id.as_str()), error.code.clone())
             }
-            Err(_) => (Outcome::Failed, None, "cloud unreachable or timed out".to_string()),
+            Err(_) => (Outcome::Failed, None, AuditDetail::CloudUnreachable.to_string()),
         };
         let env =
             env_id.as_deref().or_else(|| result.as_ref().ok().and_then(|r| r.get("EnvId")).and_then(Value::as_str));

@@ -11,6 +11,7 @@ use console_shared::actions::{
 use console_shared::dto::{ApiError, RevealSecrets, RevealedSecrets};
 use console_shared::permissions::Endpoint;
 use console_shared::secrets;
+use console_shared::wording::AuditDetail;
 use serde_json::Value;
 
 use utoipa_axum::router::OpenApiRouter;
@@ -64,13 +65,8 @@ pub(crate) async fn reveal(
             (k, text)
         })
         .collect();
-    let names: Vec<&String> = env_params.keys().filter(|k| secrets::looks_secret(k)).collect();
-    let what = req.version.as_deref().unwrap_or("online configuration");
-    let detail = if names.is_empty() {
-        format!("{service} {what}: no secret-looking variables")
-    } else {
-        format!("{service} {what}: {}", names.iter().map(|n| n.as_str()).collect::<Vec<_>>().join(", "))
-    };
+    let names = env_params.keys().filter(|k| secrets::looks_secret(k)).map(String::as_str).collect();
+    let detail = AuditDetail::SecretsRevealed { service: &service, version: req.version.as_deref(), names }.to_string();
     audit::record(
         &state,
         Event::by(&user, Endpoint::RevealSecrets.name(), Outcome::Allowed).env(Some(&env)).detail(detail),

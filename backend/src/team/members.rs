@@ -8,6 +8,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use console_shared::dto::{Access, AddMember, ApiError, Member, SetRole, console_codes};
 use console_shared::permissions::{Endpoint, Role};
+use console_shared::wording::AuditDetail;
 
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -126,7 +127,7 @@ pub(crate) async fn add(
         &state,
         Event::by(&user, "AddMember", Outcome::Allowed)
             .env(Some(&env))
-            .detail(format!("{username} as {}", req.role.name())),
+            .detail(AuditDetail::MemberAdded { username: &username, role: req.role.name() }.to_string()),
     )
     .await;
     Ok((StatusCode::CREATED, Json(Member { user_id, username, display_name, role: req.role })))
@@ -187,11 +188,9 @@ pub(crate) async fn set_role(
     }
     audit::record(
         &state,
-        Event::by(&user, "ChangeMemberRole", Outcome::Allowed).env(Some(&env)).detail(format!(
-            "{username}: {} → {}",
-            old.name(),
-            req.role.name()
-        )),
+        Event::by(&user, "ChangeMemberRole", Outcome::Allowed).env(Some(&env)).detail(
+            AuditDetail::RoleChanged { username: &username, from: old.name(), to: req.role.name() }.to_string(),
+        ),
     )
     .await;
     let display_name: String =
@@ -225,7 +224,7 @@ pub(crate) async fn remove(
         &state,
         Event::by(&user, "RemoveMember", Outcome::Allowed)
             .env(Some(&env))
-            .detail(format!("{username} ({})", old.name())),
+            .detail(AuditDetail::MemberRemoved { username: &username, role: old.name() }.to_string()),
     )
     .await;
     Ok(StatusCode::NO_CONTENT)

@@ -9,6 +9,7 @@ use axum::response::{IntoResponse, Response};
 use console_shared::dto::{ApiError, CreateUser, UpdateUser, UserInfo, console_codes};
 use console_shared::permissions::Endpoint;
 use console_shared::rules;
+use console_shared::wording::{AuditDetail, UserChange};
 
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -98,7 +99,11 @@ pub(crate) async fn create(
             format!("The username `{username}` is taken."),
         ));
     }
-    audit::record(&state, Event::by(&user, "CreateUser", Outcome::Allowed).detail(format!("user {username}"))).await;
+    audit::record(
+        &state,
+        Event::by(&user, "CreateUser", Outcome::Allowed).detail(AuditDetail::User(&username).to_string()),
+    )
+    .await;
     let row: Row = sqlx::query_as(&format!("SELECT {COLUMNS} FROM users WHERE username = ?"))
         .bind(&username)
         .fetch_one(&state.db)
@@ -139,13 +144,14 @@ pub(crate) async fn update(
         end_all_sessions(&state, id).await?;
     }
     let what = match req.disabled {
-        Some(true) => "disabled",
-        Some(false) => "enabled",
-        None => "renamed",
+        Some(true) => UserChange::Disabled,
+        Some(false) => UserChange::Enabled,
+        None => UserChange::Renamed,
     };
     audit::record(
         &state,
-        Event::by(&user, "UpdateUser", Outcome::Allowed).detail(format!("user {} {what}", target.username)),
+        Event::by(&user, "UpdateUser", Outcome::Allowed)
+            .detail(AuditDetail::UserChanged(&target.username, what).to_string()),
     )
     .await;
     let row: Row =
@@ -187,7 +193,10 @@ pub(crate) async fn remove(
     }
     // Sessions and memberships go with the user (ON DELETE CASCADE).
     sqlx::query("DELETE FROM users WHERE id = ?").bind(id).execute(&state.db).await?;
-    audit::record(&state, Event::by(&user, "DeleteUser", Outcome::Allowed).detail(format!("user {}", target.username)))
-        .await;
+    audit::record(
+        &state,
+        Event::by(&user, "DeleteUser", Outcome::Allowed).detail(AuditDetail::User(&target.username).to_string()),
+    )
+    .await;
     Ok(StatusCode::NO_CONTENT)
 }

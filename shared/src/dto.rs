@@ -182,6 +182,10 @@ pub struct RevealedSecrets {
     pub env_params: std::collections::BTreeMap<String, String>,
 }
 
+/// Audit entries per page (`GET /api/audit?limit=`): the default and the cap.
+pub const AUDIT_PAGE_DEFAULT: i64 = 100;
+pub const AUDIT_PAGE_MAX: i64 = 500;
+
 /// A page of the audit log, newest first.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

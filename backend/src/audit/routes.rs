@@ -6,7 +6,7 @@ use axum::Json;
 use axum::extract::{Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use console_shared::dto::{ApiError, AuditEntry, AuditPage};
+use console_shared::dto::{AUDIT_PAGE_DEFAULT, AUDIT_PAGE_MAX, ApiError, AuditEntry, AuditPage};
 use console_shared::permissions::Endpoint;
 use console_shared::time::utc_datetime;
 use serde::Deserialize;
@@ -37,8 +37,6 @@ pub struct Filter {
 }
 
 /// A page of the API, and the most one CSV export holds.
-const PAGE_DEFAULT: i64 = 100;
-const PAGE_MAX: i64 = 500;
 const EXPORT_MAX: i64 = 10_000;
 
 #[derive(sqlx::FromRow)]
@@ -110,7 +108,7 @@ pub(crate) async fn list(
     user: AuthUser,
     Query(f): Query<Filter>,
 ) -> AppResult<Json<AuditPage>> {
-    let limit = f.limit.unwrap_or(PAGE_DEFAULT).clamp(1, PAGE_MAX);
+    let limit = f.limit.unwrap_or(AUDIT_PAGE_DEFAULT).clamp(1, AUDIT_PAGE_MAX);
     // One more than asked tells whether an older page exists.
     let mut entries = entries(&state, &user, &f, limit + 1).await?;
     let more = entries.len() as i64 > limit;

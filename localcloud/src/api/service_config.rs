@@ -3,8 +3,9 @@
 //! R-INS-2/R-INS-3, each value checked with the shared rules. Every
 //! documented key is kept; one localcloud cannot honour is refused.
 
-use console_shared::actions::{DiffConfigItem, HpaPolicy, ServerBaseConfig};
+use console_shared::actions::{DiffConfigItem, ServerBaseConfig};
 use console_shared::api::CloudError;
+use console_shared::defaults;
 use console_shared::rules;
 
 /// Reads the deprecated `ServerConfig`, then `Items`, over the defaults of
@@ -15,30 +16,7 @@ pub(crate) fn config_from(
     server_config: Option<&ServerBaseConfig>,
     items: &[DiffConfigItem],
 ) -> Result<ServerBaseConfig, CloudError> {
-    let c = ServerBaseConfig {
-        env_id: env.into(),
-        server_name: name.into(),
-        open_access_types: vec!["PUBLIC".into()],
-        cpu: 0.5,
-        mem: 1.0,
-        min_num: 0,
-        max_num: 50,
-        policy_details: vec![
-            HpaPolicy { policy_type: "cpu".into(), policy_threshold: 60 },
-            HpaPolicy { policy_type: "mem".into(), policy_threshold: 60 },
-        ],
-        custom_logs: "stdout".into(),
-        env_params: "{}".into(),
-        initial_delay_seconds: 2,
-        create_time: String::new(),
-        port: 80,
-        has_dockerfile: false,
-        dockerfile: String::new(),
-        build_dir: String::new(),
-        log_type: "default".into(),
-        ..Default::default()
-    };
-    config_over(c, server_config, items)
+    config_over(defaults::service_config(env, name), server_config, items)
 }
 
 /// The fields the deprecated `ServerConfig` sets (non-empty, non-zero) over `base`.

@@ -58,4 +58,20 @@ pub mod codes {
     pub const RESOURCE_NOT_FOUND: &str = "ResourceNotFound";
     pub const INTERNAL_ERROR: &str = "InternalError";
     pub const LIMIT_EXCEEDED: &str = "LimitExceeded";
+    pub const SERVER_NOT_FOUND: &str = "ResourceNotFound.ServerNotFound";
+    pub const VERSION_NOT_FOUND: &str = "ResourceNotFound.VersionNotFound";
+    pub const UNKNOWN_PARAMETER: &str = "UnknownParameter";
+    pub const REQUEST_LIMIT_EXCEEDED: &str = "RequestLimitExceeded";
+    pub const UNAUTHORIZED_OPERATION: &str = "UnauthorizedOperation";
+    pub const OPERATION_DENIED: &str = "OperationDenied";
+    pub const AUTH_FAILURE: &str = "AuthFailure";
+    pub const AUTH_INVALID_AUTHORIZATION: &str = "AuthFailure.InvalidAuthorization";
+    pub const AUTH_SECRET_ID_NOT_FOUND: &str = "AuthFailure.SecretIdNotFound";
+    pub const AUTH_SIGNATURE_EXPIRE: &str = "AuthFailure.SignatureExpire";
+    pub const AUTH_SIGNATURE_FAILURE: &str = "AuthFailure.SignatureFailure";
+
+    /// A code's family: `ResourceNotFound.ServerNotFound` is a `ResourceNotFound`.
+    pub fn family(code: &str) -> &str {
+        code.split('.').next().unwrap_or(code)
+    }
 }

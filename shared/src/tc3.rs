@@ -156,10 +156,10 @@ pub enum AuthError {
 impl AuthError {
     pub fn code(&self) -> &'static str {
         match self {
-            AuthError::InvalidAuthorization(_) => "AuthFailure.InvalidAuthorization",
-            AuthError::SecretIdNotFound => "AuthFailure.SecretIdNotFound",
-            AuthError::SignatureExpire => "AuthFailure.SignatureExpire",
-            AuthError::SignatureFailure => "AuthFailure.SignatureFailure",
+            AuthError::InvalidAuthorization(_) => crate::api::codes::AUTH_INVALID_AUTHORIZATION,
+            AuthError::SecretIdNotFound => crate::api::codes::AUTH_SECRET_ID_NOT_FOUND,
+            AuthError::SignatureExpire => crate::api::codes::AUTH_SIGNATURE_EXPIRE,
+            AuthError::SignatureFailure => crate::api::codes::AUTH_SIGNATURE_FAILURE,
         }
     }
 }

@@ -173,24 +173,25 @@ impl Upstream {
 
 /// The HTTP status for a cloud error code, so the SPA can tell kinds apart.
 fn status_for(code: &str) -> StatusCode {
-    let family = code.split('.').next().unwrap_or(code);
-    match family {
-        "InvalidParameter"
-        | "InvalidParameterValue"
-        | "MissingParameter"
-        | "UnsupportedRegion"
-        | "UnknownParameter" => StatusCode::BAD_REQUEST,
-        "ResourceNotFound" => StatusCode::NOT_FOUND,
-        "ResourceInUse" => StatusCode::CONFLICT,
+    match codes::family(code) {
+        codes::INVALID_PARAMETER
+        | codes::INVALID_PARAMETER_VALUE
+        | codes::MISSING_PARAMETER
+        | codes::UNSUPPORTED_REGION
+        | codes::UNKNOWN_PARAMETER => StatusCode::BAD_REQUEST,
+        codes::RESOURCE_NOT_FOUND => StatusCode::NOT_FOUND,
+        codes::RESOURCE_IN_USE => StatusCode::CONFLICT,
         // A quota is a property of the request, not a reason to retry later.
-        "LimitExceeded" => StatusCode::BAD_REQUEST,
-        "RequestLimitExceeded" => StatusCode::TOO_MANY_REQUESTS,
-        "UnauthorizedOperation" | "OperationDenied" => StatusCode::FORBIDDEN,
+        codes::LIMIT_EXCEEDED => StatusCode::BAD_REQUEST,
+        codes::REQUEST_LIMIT_EXCEEDED => StatusCode::TOO_MANY_REQUESTS,
+        codes::UNAUTHORIZED_OPERATION | codes::OPERATION_DENIED => StatusCode::FORBIDDEN,
         // The console's own key pair or clock is wrong, or the cloud failed:
         // not the user's request.
-        "AuthFailure" | "InternalError" | "NoSuchVersion" | "InvalidAction" | "NoSuchProduct" => {
-            StatusCode::BAD_GATEWAY
-        }
+        codes::AUTH_FAILURE
+        | codes::INTERNAL_ERROR
+        | codes::NO_SUCH_VERSION
+        | codes::INVALID_ACTION
+        | codes::NO_SUCH_PRODUCT => StatusCode::BAD_GATEWAY,
         _ => StatusCode::UNPROCESSABLE_ENTITY,
     }
 }

@@ -1,5 +1,6 @@
 //! Texts with values in them, in both languages: names, numbers, errors.
 
+use console_shared::api::codes;
 use console_shared::dto::{ApiError, console_codes};
 use console_shared::permissions::{Need, Role};
 use console_shared::region::Region;
@@ -617,13 +618,13 @@ pub fn error_text(e: &ApiError, lang: Lang) -> String {
         console_codes::DATABASE_UNAVAILABLE => Some(Msg::ErrDatabaseUnavailable),
         console_codes::UPSTREAM_INVALID => Some(Msg::ErrUpstreamInvalid),
         console_codes::NOT_ALLOWED_ACTION => Some(Msg::ErrNotForwarded),
-        "UnsupportedRegion" => Some(Msg::ErrUnsupportedRegion),
-        code if code.starts_with("ResourceNotFound") => Some(Msg::ErrNotFound),
+        codes::UNSUPPORTED_REGION => Some(Msg::ErrUnsupportedRegion),
+        code if codes::family(code) == codes::RESOURCE_NOT_FOUND => Some(Msg::ErrNotFound),
         _ => None,
     };
     match (msg, lang) {
         (Some(m), _) => m.text(lang).into(),
-        (None, _) if e.code == "ResourceInUse" => format!("{} {}", Msg::ErrInUse.text(lang), e.message),
+        (None, _) if e.code == codes::RESOURCE_IN_USE => format!("{} {}", Msg::ErrInUse.text(lang), e.message),
         // The numbers are in the message; the lead-in is translated.
         (None, Lang::Zh) if e.code.starts_with("LimitExceeded") => {
             format!("{}{}", Msg::ErrLimitExceeded.text(lang), e.message)
@@ -640,7 +641,7 @@ pub fn error_text(e: &ApiError, lang: Lang) -> String {
 
 /// Whether an error says the thing asked about does not exist.
 pub fn is_not_found(e: &ApiError) -> bool {
-    e.code.starts_with("ResourceNotFound") || e.code == console_codes::NOT_FOUND
+    codes::family(&e.code) == codes::RESOURCE_NOT_FOUND || e.code == console_codes::NOT_FOUND
 }
 
 #[cfg(test)]

@@ -40,7 +40,7 @@ pub(crate) struct ServiceRow {
 const COLUMNS: &str = "env_id, server_name, default_domain, status, created_at, updated_at, config, online_version";
 
 fn not_found(name: &str) -> CallError {
-    CallError::new("ResourceNotFound.ServerNotFound", format!("The service `{name}` does not exist."))
+    CallError::new(codes::SERVER_NOT_FOUND, format!("The service `{name}` does not exist."))
 }
 
 /// `DeployRemark` / `OperatorRemark`: short, one line (refused, not cut).

@@ -33,7 +33,7 @@ pub async fn version_detail(
     .await?;
     let (config, status, created) = row.ok_or_else(|| {
         CloudError::new(
-            "ResourceNotFound.VersionNotFound",
+            codes::VERSION_NOT_FOUND,
             format!("The version `{}` does not exist.", req.version_name),
         )
     })?;
@@ -113,7 +113,7 @@ async fn delete_version(state: &State, env: &str, v: &SimpleVersion, with_server
             .fetch_optional(&mut *tx)
             .await?;
     let status = status.ok_or_else(|| {
-        CloudError::new("ResourceNotFound.VersionNotFound", format!("The version `{}` does not exist.", v.version_name))
+        CloudError::new(codes::VERSION_NOT_FOUND, format!("The version `{}` does not exist.", v.version_name))
     })?;
     if status == "deploying" {
         return Err(CallError::new(

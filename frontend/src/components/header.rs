@@ -6,10 +6,11 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_location, use_navigate};
 
+use super::{Keyed, RowKey};
 use crate::api;
-use crate::app::{Envs, Session};
 use crate::i18n::{Lang, Msg, t};
 use crate::prefs::Theme;
+use crate::state::{Envs, Session};
 
 #[component]
 pub fn TopBar() -> impl IntoView {
@@ -136,24 +137,22 @@ pub fn EnvSwitcher() -> impl IntoView {
                 <option value="" selected=move || selected().is_none_or(|s| s == "new")>
                     {t(Msg::ChooseEnvironment)}
                 </option>
-                {move || {
-                    envs.0
-                        .get()
-                        .and_then(Result::ok)
-                        .unwrap_or_default()
-                        .into_iter()
-                        .map(|env| {
-                            let id = env.env_id.clone();
-                            let is_selected = move || selected().as_deref() == Some(id.as_str());
-                            let label = if env.alias.is_empty() {
-                                env.env_id.clone()
-                            } else {
-                                format!("{} · {}", env.alias, env.env_id)
-                            };
-                            view! { <option value=env.env_id.clone() selected=is_selected>{label}</option> }
-                        })
-                        .collect_view()
-                }}
+                <Keyed
+                    each=move || envs.0.get().and_then(Result::ok).unwrap_or_default()
+                    key=|env| RowKey(env.env_id.clone(), env.clone())
+                    let:env
+                >
+                    {
+                        let id = env.env_id.clone();
+                        let is_selected = move || selected().as_deref() == Some(id.as_str());
+                        let label = if env.alias.is_empty() {
+                            env.env_id.clone()
+                        } else {
+                            format!("{} · {}", env.alias, env.env_id)
+                        };
+                        view! { <option value=env.env_id selected=is_selected>{label}</option> }
+                    }
+                </Keyed>
             </select>
         </label>
     }

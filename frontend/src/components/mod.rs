@@ -1,19 +1,29 @@
 //! Pieces shared by several pages.
 
 mod confirm;
+mod danger_zone;
+mod field;
 mod header;
+mod keyed;
 mod live;
+mod loaded;
 mod not_found;
+mod page_head;
 mod summary;
 mod table;
 mod time;
 
 pub use confirm::ConfirmStep;
+pub use danger_zone::DangerZone;
+pub use field::Field;
 pub use header::{LangSwitch, TopBar};
+pub use keyed::Keyed;
 pub use live::{join_all, poll_while};
+pub use loaded::{Loaded, Loading, failed};
 pub use not_found::NotFoundState;
+pub use page_head::PageHead;
 pub use summary::{ErrorSummary, FormError, focus_by_id, focus_first};
-pub use table::TableScroll;
+pub use table::{Col, DataTable, RowKey};
 pub use time::{cloud_time, local_time, parse_local, zone, zoned};
 
 use console_shared::dto::{Access, ApiError};
@@ -43,6 +53,14 @@ pub fn ErrorNote(#[prop(into)] error: Signal<Option<ApiError>>, #[prop(optional)
     }
 }
 
+/// The error `action` last ended with, for the [`ErrorNote`] beside the
+/// control that ran it.
+pub fn error_of<I: 'static, O: Send + Sync + 'static>(
+    action: Action<I, Result<O, ApiError>>,
+) -> Signal<Option<ApiError>> {
+    Signal::derive(move || action.value().with(|v| v.as_ref().and_then(|r| r.as_ref().err().cloned())))
+}
+
 /// The region-lock padlock (R-ENV-4); decorative, the text beside it says it.
 #[component]
 pub fn LockIcon(size: u32) -> impl IntoView {
@@ -68,34 +86,5 @@ pub fn Reason(#[prop(into)] id: String, #[prop(into)] text: Signal<Option<String
         <Show when=move || text.with(Option::is_some)>
             <span id=id.clone() class="reason">{move || text.get()}</span>
         </Show>
-    }
-}
-
-/// What a resource shows until it holds a value: "loading…" (announced to
-/// screen readers), or its error where it happened. `Ok` carries the value.
-pub fn not_ready<T>(state: Option<Result<T, ApiError>>) -> Result<T, AnyView> {
-    match state {
-        None => Err(view! { <p class="muted" role="status">{t(Msg::Loading)}</p> }.into_any()),
-        Some(Err(e)) => Err(view! { <ErrorNote error=Signal::derive(move || Some(e.clone())) /> }.into_any()),
-        Some(Ok(v)) => Ok(v),
-    }
-}
-
-/// A labelled field with its help and its live error.
-#[component]
-pub fn Field(
-    #[prop(into)] id: String,
-    label: Msg,
-    help: Option<Msg>,
-    error: Signal<Option<String>>,
-    children: Children,
-) -> impl IntoView {
-    view! {
-        <div class="field">
-            <label for=id.clone()>{t(label)}</label>
-            {children()}
-            {help.map(|h| view! { <p id=format!("{id}-help") class="help">{t(h)}</p> })}
-            <p id=format!("{id}-error") class="field-error" aria-live="polite">{move || error.get()}</p>
-        </div>
     }
 }

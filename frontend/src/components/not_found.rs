@@ -2,22 +2,25 @@
 
 use leptos::prelude::*;
 
+use crate::i18n::{Msg, t};
+
 /// One state for "this does not exist": a heading and the way back.
 #[component]
 pub fn NotFoundState(
-    #[prop(into)] title: Signal<String>,
+    title: Msg,
     #[prop(into)] back_href: String,
-    #[prop(into)] back_label: Signal<String>,
+    back_label: Msg,
     /// The page's own heading (level 1) rather than a section's.
     #[prop(optional)]
     top: bool,
 ) -> impl IntoView {
+    let title = t(title);
     let heading =
         move || if top { view! { <h1>{title}</h1> }.into_any() } else { view! { <h2>{title}</h2> }.into_any() };
     view! {
         <section class="empty" data-testid="not-found">
             {heading}
-            <a class="button" href=back_href>{back_label}</a>
+            <a class="button" href=back_href>{t(back_label)}</a>
         </section>
     }
 }

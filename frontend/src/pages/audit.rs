@@ -1,16 +1,19 @@
 //! The audit log: one environment's (owners) or everything (admins), with
 //! filters and a CSV export of exactly what is shown.
 
-use console_shared::dto::{AuditEntry, AuditPage};
+use console_shared::dto::AuditEntry;
 use console_shared::permissions::Endpoint;
 use leptos::prelude::*;
 
-use crate::api;
-use crate::app::Session;
-use crate::components::{Reason, TableScroll, focus_by_id, local_time, not_ready, parse_local, zone, zoned};
+use crate::api::{self, AuditQuery};
+use crate::components::{
+    Col, DataTable, Field, Keyed, Loaded, PageHead, Reason, focus_by_id, local_time, parse_local, zone,
+};
 use crate::i18n::{Msg, audit_action, audit_detail, lang, t, times_note};
 use crate::pages::env_layout::EnvCtx;
+use crate::state::Session;
 
+/// The filters as typed: the times as the `datetime-local` inputs hold them.
 #[derive(Clone, Default, PartialEq)]
 struct Filters {
     user: String,
@@ -21,22 +24,15 @@ struct Filters {
 }
 
 impl Filters {
-    fn query(&self, env: Option<&str>) -> String {
-        let mut q: Vec<String> = Vec::new();
-        if let Some(env) = env {
-            q.push(format!("env={}", api::enc(env)));
+    fn query(&self, env: Option<String>) -> AuditQuery {
+        AuditQuery {
+            env,
+            user: self.user.clone(),
+            action: self.action.clone(),
+            outcome: self.outcome.clone(),
+            from: parse_local(&self.from),
+            to: parse_local(&self.to),
         }
-        for (k, v) in [("user", &self.user), ("action", &self.action), ("outcome", &self.outcome)] {
-            if !v.trim().is_empty() {
-                q.push(format!("{k}={}", api::enc(v.trim())));
-            }
-        }
-        for (k, v) in [("from", &self.from), ("to", &self.to)] {
-            if let Some(ts) = parse_local(v) {
-                q.push(format!("{k}={ts}"));
-            }
-        }
-        q.join("&")
     }
 }
 
@@ -60,9 +56,7 @@ pub fn EnvAudit() -> impl IntoView {
 pub fn AllAudit() -> impl IntoView {
     let session = expect_context::<Session>();
     view! {
-        <div class="page-head">
-            <h1>{t(Msg::AuditTitle)}</h1>
-        </div>
+        <PageHead title=Msg::AuditTitle />
         <Show when=move || session.is_admin() fallback=|| view! { <p class="reason">{t(Msg::OnlyAdmins)}</p> }>
             <AuditLog env=None />
         </Show>
@@ -74,30 +68,25 @@ fn AuditLog(env: Option<String>) -> impl IntoView {
     let draft = RwSignal::new(Filters::default());
     let applied = RwSignal::new(Filters::default());
     let env_for_query = env.clone();
-    let query = Memo::new(move |_| applied.with(|f| f.query(env_for_query.as_deref())));
+    let query = Memo::new(move |_| applied.with(|f| f.query(env_for_query.clone())));
     // The pages walked so far: each is the `before` cursor that opened it
     // (the newest page has none), so "Newer" goes back one step.
     let cursors = RwSignal::new(Vec::<i64>::new());
-    let entries = LocalResource::new(move || {
-        let q = query.get();
-        let before = cursors.with(|c| c.last().map(|b| format!("&before={b}")).unwrap_or_default());
-        async move { api::get::<AuditPage>(&format!("/api/audit?{q}{before}")).await }
-    });
+    let entries = LocalResource::new(move || query.with(|q| api::audit_page(q, cursors.with(|c| c.last().copied()))));
     let field = |label: Msg,
                  id: &'static str,
                  kind: &'static str,
                  get: fn(&Filters) -> String,
                  set: fn(&mut Filters, String)| {
         view! {
-            <div class="field">
-                <label for=id>{move || if kind == "datetime-local" { zoned(t(label)()) } else { t(label)().to_string() }}</label>
+            <Field id=id label zoned={kind == "datetime-local"}>
                 <input
                     id=id
                     type=kind
                     prop:value=move || draft.with(get)
                     on:input=move |ev| draft.update(|f| set(f, event_target_value(&ev)))
                 />
-            </div>
+            </Field>
         }
     };
     view! {
@@ -115,8 +104,7 @@ fn AuditLog(env: Option<String>) -> impl IntoView {
             >
                 {field(Msg::FilterUser, "audit-user", "text", |f| f.user.clone(), |f, v| f.user = v)}
                 {field(Msg::FilterAction, "audit-action", "text", |f| f.action.clone(), |f, v| f.action = v)}
-                <div class="field">
-                    <label for="audit-outcome">{t(Msg::FilterOutcome)}</label>
+                <Field id="audit-outcome" label=Msg::FilterOutcome>
                     <select
                         id="audit-outcome"
                         on:change=move |ev| draft.update(|f| f.outcome = event_target_value(&ev))
@@ -126,103 +114,93 @@ fn AuditLog(env: Option<String>) -> impl IntoView {
                         <option value="denied">{t(Msg::OutcomeDenied)}</option>
                         <option value="failed">{t(Msg::OutcomeFailed)}</option>
                     </select>
-                </div>
+                </Field>
                 {field(Msg::FilterFrom, "audit-from", "datetime-local", |f| f.from.clone(), |f, v| f.from = v)}
                 {field(Msg::FilterTo, "audit-to", "datetime-local", |f| f.to.clone(), |f, v| f.to = v)}
                 <div class="filter-actions">
                     <button class="button primary" type="submit">{t(Msg::Apply)}</button>
                     // A plain link: the browser downloads what the filters select.
-                    <a class="button" href=move || format!("/api/audit/export.csv?{}", query.get()) download="audit.csv">
+                    <a class="button" href=move || query.with(api::audit_export_url) download="audit.csv">
                         {t(Msg::ExportCsv)}
                     </a>
                 </div>
             </form>
-            {move || match not_ready(entries.get()) {
-                Err(pending) => pending,
-                Ok(page) if page.entries.is_empty() => view! { <p>{t(Msg::NoAuditEntries)}</p> }.into_any(),
-                Ok(page) => {
-                    let older = page.next_before;
-                    view! {
-                        <AuditTable list=page.entries />
-                        <nav class="row" aria-label=move || t(Msg::AuditPages)>
-                            <button class="button" type="button" disabled=move || cursors.with(Vec::is_empty)
-                                on:click=move |_| { cursors.update(|c| { c.pop(); }); focus_by_id("audit-title"); }>
-                                {t(Msg::NewerEntries)}
-                            </button>
-                            <button class="button" type="button" disabled=older.is_none()
-                                on:click=move |_| if let Some(b) = older {
-                                    cursors.update(|c| c.push(b));
-                                    focus_by_id("audit-title");
-                                }>
-                                {t(Msg::OlderEntries)}
-                            </button>
-                        </nav>
-                    }
-                    .into_any()
-                }
-            }}
+            <Loaded value=entries let:page>
+                <Show
+                    when=move || page.with(|p| !p.entries.is_empty())
+                    fallback=|| view! { <p>{t(Msg::NoAuditEntries)}</p> }
+                >
+                    <AuditTable entries=Signal::derive(move || page.with(|p| p.entries.clone())) />
+                    <nav class="row" aria-label=move || t(Msg::AuditPages)>
+                        <button class="button" type="button" disabled=move || cursors.with(Vec::is_empty)
+                            on:click=move |_| { cursors.update(|c| { c.pop(); }); focus_by_id("audit-title"); }>
+                            {t(Msg::NewerEntries)}
+                        </button>
+                        <button class="button" type="button" disabled=move || page.with(|p| p.next_before.is_none())
+                            on:click=move |_| if let Some(b) = untrack(|| page.with(|p| p.next_before)) {
+                                cursors.update(|c| c.push(b));
+                                focus_by_id("audit-title");
+                            }>
+                            {t(Msg::OlderEntries)}
+                        </button>
+                    </nav>
+                </Show>
+            </Loaded>
         </section>
     }
 }
 
 #[component]
-fn AuditTable(list: Vec<AuditEntry>) -> impl IntoView {
+fn AuditTable(entries: Signal<Vec<AuditEntry>>) -> impl IntoView {
     let outcome = |o: &str| match o {
         "allowed" => Msg::OutcomeAllowed,
         "denied" => Msg::OutcomeDenied,
         _ => Msg::OutcomeFailed,
     };
+    const COLUMNS: &[Col] = &[
+        Col::Time(Msg::ColTime),
+        Col::Text(Msg::ColUser),
+        Col::Text(Msg::ColEnv),
+        Col::Text(Msg::FilterAction),
+        Col::Text(Msg::FilterOutcome),
+        Col::Text(Msg::ColDetail),
+        Col::Text(Msg::RequestId),
+    ];
     view! {
-        <TableScroll label=Signal::derive(move || t(Msg::AuditTitle)().to_string())>
-        <table class="table">
-            <caption class="sr-only">{t(Msg::AuditTitle)}</caption>
-            <thead>
-                <tr>
-                    <th scope="col">{move || zoned(t(Msg::ColTime)())}</th>
-                    <th scope="col">{t(Msg::ColUser)}</th>
-                    <th scope="col">{t(Msg::ColEnv)}</th>
-                    <th scope="col">{t(Msg::FilterAction)}</th>
-                    <th scope="col">{t(Msg::FilterOutcome)}</th>
-                    <th scope="col">{t(Msg::ColDetail)}</th>
-                    <th scope="col">{t(Msg::RequestId)}</th>
-                </tr>
-            </thead>
-            <tbody>
-                {list
-                    .into_iter()
-                    .map(|e| {
-                        let ok = e.outcome == "allowed";
-                        let msg = outcome(&e.outcome);
-                        let (action, detail) = (e.action, e.detail);
-                        let named = action.clone();
-                        let shown = move || audit_detail(&action, &detail, lang());
-                        view! {
-                            <tr>
-                                <td class="nowrap">{local_time(e.at)}</td>
-                                <td>{e.username}</td>
-                                <td>
-                                    <code>{e.env_id.unwrap_or_default()}</code>
-                                </td>
-                                // The recorded name stays: the action filter takes it.
-                                <td>
-                                    {move || match audit_action(&named, lang()) {
-                                        Some(label) => view! { {label} <br /> <span class="muted">{named.clone()}</span> }.into_any(),
-                                        None => named.clone().into_any(),
-                                    }}
-                                </td>
-                                <td>
-                                    <span class="badge" class:ok=ok class:bad=!ok>{t(msg)}</span>
-                                </td>
-                                <td class="wrap">{shown}</td>
-                                <td>
-                                    <code>{e.request_id.unwrap_or_default()}</code>
-                                </td>
-                            </tr>
-                        }
-                    })
-                    .collect_view()}
-            </tbody>
-        </table>
-        </TableScroll>
+        <DataTable title=Msg::AuditTitle columns=COLUMNS>
+            // An entry never changes once written: its id is its key.
+            <Keyed each=move || entries.get() key=|e| e.id let:e>
+                {
+                    let ok = e.outcome == "allowed";
+                    let msg = outcome(&e.outcome);
+                    let (action, detail) = (e.action, e.detail);
+                    let named = action.clone();
+                    let shown = move || audit_detail(&action, &detail, lang());
+                    view! {
+                        <tr>
+                            <td class="nowrap">{local_time(e.at)}</td>
+                            <td>{e.username}</td>
+                            <td>
+                                <code>{e.env_id.unwrap_or_default()}</code>
+                            </td>
+                            // The recorded name stays: the action filter takes it.
+                            <td>
+                                {move || match audit_action(&named, lang()) {
+                                    Some(label) => view! { {label} <br /> <span class="muted">{named.clone()}</span> }.into_any(),
+                                    None => named.clone().into_any(),
+                                }}
+                            </td>
+                            <td>
+                                <span class="badge" class:ok=ok class:bad=!ok>{t(msg)}</span>
+                            </td>
+                            <td class="wrap">{shown}</td>
+                            <td>
+                                <code>{e.request_id.unwrap_or_default()}</code>
+                            </td>
+                        </tr>
+                    }
+                }
+            </Keyed>
+        </DataTable>
     }
 }

@@ -4,6 +4,7 @@
 use console_shared::cost;
 use leptos::prelude::*;
 
+use crate::components::PageHead;
 use crate::i18n::{Lang, Msg, chart_axes, lang, min_note, t, usage_text};
 
 /// Instances over time as a step chart; decorative detail is in the table beside it.
@@ -40,9 +41,7 @@ pub fn CostExamples() -> impl IntoView {
     let ha = cost::deploy_usage(1.0, 1.0, 10, 5.0);
     let horizon = 60.0;
     view! {
-        <div class="page-head">
-            <h1>{t(Msg::CostExamples)}</h1>
-        </div>
+        <PageHead title=Msg::CostExamples />
         <p class="muted">{t(Msg::CostNote)}</p>
         <div class="cards">
             <section class="card stack" aria-labelledby="low-title">

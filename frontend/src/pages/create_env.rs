@@ -10,9 +10,9 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
 use crate::api;
-use crate::app::Envs;
-use crate::components::{ErrorNote, LockIcon, focus_by_id};
+use crate::components::{ErrorNote, Field, LockIcon, PageHead, error_of, focus_by_id};
 use crate::i18n::{Msg, Subject, alias_taken, lang, package_name, region_name, rule_error_about, t};
+use crate::state::Envs;
 
 stylance::import_crate_style!(style, "src/pages/create_env.module.css");
 
@@ -45,8 +45,7 @@ pub fn CreateEnv() -> impl IntoView {
     let attempted = RwSignal::new(false);
 
     let create = Action::new_local(|(region, req): &(Region, CreateCloudRunEnvRequest)| {
-        let (region, req) = (*region, req.clone());
-        async move { api::cloud_in_region::<CreateCloudRunEnv>(region, &req).await }
+        api::cloud_in_region::<CreateCloudRunEnv>(*region, req)
     });
     Effect::new(move |_| {
         if let Some(Ok(created)) = create.value().get() {
@@ -54,7 +53,8 @@ pub fn CreateEnv() -> impl IntoView {
             navigate(&format!("/envs/{}", created.env_id), Default::default());
         }
     });
-    let cloud_error = move |place: Place| create.value().get().and_then(Result::err).filter(|e| place_of(e) == place);
+    let create_error = error_of(create);
+    let cloud_error = move |place: Place| create_error.get().filter(|e| place_of(e) == place);
 
     let alias_error = move || {
         let value = alias.get();
@@ -99,9 +99,7 @@ pub fn CreateEnv() -> impl IntoView {
     };
 
     view! {
-        <div class="page-head">
-            <h1>{t(Msg::CreateEnv)}</h1>
-        </div>
+        <PageHead title=Msg::CreateEnv />
         <form class="form" on:submit=submit novalidate>
             <div class="field">
                 <label for="alias">{t(Msg::AliasLabel)}</label>
@@ -162,8 +160,7 @@ pub fn CreateEnv() -> impl IntoView {
                 <ErrorNote error=Signal::derive(move || cloud_error(Place::Region)) />
             </fieldset>
 
-            <div class="field">
-                <label for="package">{t(Msg::PackageLabel)}</label>
+            <Field id="package" label=Msg::PackageLabel>
                 <select id="package" on:change=move |ev| package.set(event_target_value(&ev))>
                     {PACKAGE_TYPES
                         .into_iter()
@@ -176,7 +173,7 @@ pub fn CreateEnv() -> impl IntoView {
                         })
                         .collect_view()}
                 </select>
-            </div>
+            </Field>
 
             <aside class=style::hints aria-labelledby="uses-title">
                 <h2 id="uses-title" class="h3">{t(Msg::TypicalUses)}</h2>

@@ -11,11 +11,13 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
 use crate::api;
-use crate::app::Envs;
-use crate::components::{ErrorNote, LockIcon, Reason, TableScroll, cloud_time, join_all, not_ready, poll_while, zoned};
+use crate::components::{
+    Col, DangerZone, DataTable, Keyed, Loaded, LockIcon, Reason, RowKey, cloud_time, join_all, poll_while, zoned,
+};
 use crate::i18n::{Msg, colon, delete_blocked, lang, package_name, record_status_text, region_label, status_text, t};
 use crate::pages::env_layout::EnvCtx;
 use crate::pages::service::{record_deploying, status_busy};
+use crate::state::Envs;
 
 stylance::import_crate_style!(style, "src/pages/env_detail.module.css");
 
@@ -114,6 +116,13 @@ fn Services(env_id: String, list: ServiceList) -> impl IntoView {
     let may_create = move || ctx.denial_of::<CreateCloudRunServer>().is_none();
     let why_not = Signal::derive(move || ctx.denial_of::<CreateCloudRunServer>().filter(|r| !r.is_empty()));
     let new_href = format!("/envs/{env_id}/services/new");
+    const COLUMNS: &[Col] = &[
+        Col::Text(Msg::ColService),
+        Col::Text(Msg::ColStatus),
+        Col::Text(Msg::ColDomain),
+        Col::Text(Msg::ColTraffic),
+        Col::Time(Msg::ColLastDeploy),
+    ];
     view! {
         <section aria-labelledby="services-title" class="stack">
             <div class="page-head">
@@ -130,37 +139,27 @@ fn Services(env_id: String, list: ServiceList) -> impl IntoView {
                     <a class="button primary" href=new_href.clone()>{t(Msg::CreateService)}</a>
                 </Show>
             </div>
-            {move || match not_ready(list.get()) {
-                Err(pending) => pending,
-                Ok(r) if r.rows.is_empty() => view! {
-                    <div class="empty">
-                        <h3 class="h3">{t(Msg::NoServicesTitle)}</h3>
-                        <p>{t(Msg::NoServicesBody)}</p>
-                    </div>
-                }.into_any(),
-                Ok(r) => {
-                    let env = env_id.clone();
-                    view! {
-                        <TableScroll label=Signal::derive(move || t(Msg::ServicesHeading)().to_string())>
-                            <table class="table" data-testid="services">
-                                <caption class="sr-only">{t(Msg::ServicesHeading)}</caption>
-                                <thead>
-                                    <tr>
-                                        <th scope="col">{t(Msg::ColService)}</th>
-                                        <th scope="col">{t(Msg::ColStatus)}</th>
-                                        <th scope="col">{t(Msg::ColDomain)}</th>
-                                        <th scope="col">{t(Msg::ColTraffic)}</th>
-                                        <th scope="col">{move || zoned(t(Msg::ColLastDeploy)())}</th>
-                                    </tr>
-                                </thead>
-                                <tbody>
-                                    {r.rows.into_iter().map(|row| view! { <ServiceRow env=env.clone() row /> }).collect_view()}
-                                </tbody>
-                            </table>
-                        </TableScroll>
-                    }.into_any()
-                }
-            }}
+            <Loaded value=list let:listing>
+                <Show
+                    when=move || listing.with(|l| !l.rows.is_empty())
+                    fallback=|| view! {
+                        <div class="empty">
+                            <h3 class="h3">{t(Msg::NoServicesTitle)}</h3>
+                            <p>{t(Msg::NoServicesBody)}</p>
+                        </div>
+                    }
+                >
+                    <DataTable title=Msg::ServicesHeading columns=COLUMNS testid="services">
+                        <Keyed
+                            each=move || listing.with(|l| l.rows.clone())
+                            key=|row| RowKey(row.service.server_name.clone(), row.clone())
+                            let:row
+                        >
+                            <ServiceRow row />
+                        </Keyed>
+                    </DataTable>
+                </Show>
+            </Loaded>
         </section>
     }
 }
@@ -168,7 +167,8 @@ fn Services(env_id: String, list: ServiceList) -> impl IntoView {
 /// One service: its state (a deploy in progress said as such), domain,
 /// traffic split and newest deploy.
 #[component]
-fn ServiceRow(env: String, row: Row) -> impl IntoView {
+fn ServiceRow(row: Row) -> impl IntoView {
+    let env = expect_context::<EnvCtx>().env_id.get_untracked();
     let deploying = row.deploying();
     let s = row.service;
     let href = format!("/envs/{env}/services/{}", s.server_name);
@@ -205,16 +205,20 @@ fn ServiceRow(env: String, row: Row) -> impl IntoView {
     }
 }
 
+/// Deleting the environment, after typing its ID: owners only, and only
+/// once it holds no services (R-ENV-6).
 #[component]
 fn DeleteEnv(env_id: String, list: ServiceList) -> impl IntoView {
     let ctx = expect_context::<EnvCtx>();
     let envs = expect_context::<Envs>();
     let navigate = use_navigate();
-    let typed = RwSignal::new(String::new());
-    let destroy = Action::new_local(|env_id: &String| {
-        let req = DestroyEnvRequest { env_id: env_id.clone(), ..Default::default() };
-        async move { api::cloud::<DestroyEnv>(&req).await }
-    });
+    let destroy = {
+        let env_id = env_id.clone();
+        Action::new_local(move |_: &()| {
+            let req = DestroyEnvRequest { env_id: env_id.clone(), ..Default::default() };
+            async move { api::cloud::<DestroyEnv>(&req).await.map(|_| ()) }
+        })
+    };
     Effect::new(move |_| {
         if let Some(Ok(_)) = destroy.value().get() {
             envs.0.refetch();
@@ -228,41 +232,19 @@ fn DeleteEnv(env_id: String, list: ServiceList) -> impl IntoView {
             .filter(|r| !r.is_empty())
             .or_else(|| (held() > 0).then(|| delete_blocked(held(), lang())))
     });
-    let blocked = move || why_not.with(Option::is_some) || ctx.denial_of::<DestroyEnv>().is_some();
-    let described = move || why_not.with(Option::is_some).then_some("delete-why");
-    let id = env_id.clone();
-    let confirmed = move || typed.get().trim() == id;
-    let env_for_action = env_id.clone();
-
+    let locked = Signal::derive(move || why_not.with(Option::is_some) || ctx.denial_of::<DestroyEnv>().is_some());
     view! {
-        <section class=style::danger aria-labelledby="danger-title">
-            <h2 id="danger-title">{t(Msg::DangerZone)}</h2>
-            <p>{t(Msg::DeleteEnvIrreversible)}</p>
-            <Reason id="delete-why" text=why_not />
-            <div class="field">
-                <label for="confirm-id">{t(Msg::TypeIdToConfirm)} {move || colon(lang())} <code>{env_id.clone()}</code></label>
-                <input
-                    id="confirm-id"
-                    autocomplete="off"
-                    spellcheck="false"
-                    bind:value=typed
-                    disabled=blocked
-                    aria-describedby=described
-                />
-            </div>
-            <ErrorNote error=Signal::derive(move || destroy.value().get().and_then(Result::err)) />
-            <div>
-                <button
-                    class="button danger"
-                    disabled=move || blocked() || !confirmed() || destroy.pending().get()
-                    aria-describedby=described
-                    on:click=move |_| {
-                        destroy.dispatch(env_for_action.clone());
-                    }
-                >
-                    {move || if destroy.pending().get() { t(Msg::Deleting)() } else { t(Msg::DeleteEnv)() }}
-                </button>
-            </div>
-        </section>
+        <DangerZone
+            id="delete-env"
+            title=Msg::DangerZone
+            warning=Msg::DeleteEnvIrreversible
+            confirm_label=Msg::TypeIdToConfirm
+            name=env_id
+            why_not
+            locked
+            delete=destroy
+            button=Msg::DeleteEnv
+            busy_button=Msg::Deleting
+        />
     }
 }

@@ -1,16 +1,16 @@
 //! Everything under `/envs/:env`: the environment's name, the caller's role
 //! there, and its sections. Children read both from [`EnvCtx`].
 
-use console_shared::actions::{Action, DescribeEnvBaseInfo, DescribeEnvBaseInfoResponse, EnvIdRequest};
-use console_shared::dto::{Access, ApiError};
+use console_shared::actions::{Action, DescribeEnvBaseInfo, DescribeEnvBaseInfoResponse, EnvBaseInfo, EnvIdRequest};
+use console_shared::dto::{Access, ApiError, console_codes};
 use console_shared::permissions::Need;
 use leptos::prelude::*;
 use leptos_router::components::{A, Outlet};
-use leptos_router::hooks::use_params_map;
 
 use crate::api;
-use crate::components::{ErrorNote, NotFoundState, denial};
+use crate::components::{Loaded, NotFoundState, denial};
 use crate::i18n::{Msg, colon, lang, role_name, t};
+use crate::state::RouteParams;
 
 /// The current environment, shared by its pages.
 #[derive(Clone, Copy)]
@@ -49,60 +49,68 @@ pub async fn named(id: String) -> String {
 
 #[component]
 pub fn EnvLayout() -> impl IntoView {
-    let params = use_params_map();
+    let params = RouteParams::current();
     // A memo notifies only when the id really changes.
-    let env_id = Memo::new(move |_| params.with(|p| p.get("env").unwrap_or_default()));
+    let env_id = Memo::new(move |_| params.with(|p| RouteParams::text(p, |p| &p.env)));
     let info = LocalResource::new(move || {
         let env_id = env_id.get();
         async move { api::cloud::<DescribeEnvBaseInfo>(&EnvIdRequest { env_id: named(env_id).await }).await }
     });
     let access = LocalResource::new(move || {
         let env_id = env_id.get();
-        async move { api::get::<Access>(&format!("/api/envs/{}/access", api::enc(&named(env_id).await))).await }
+        async move { api::access(&named(env_id).await).await }
     });
     provide_context(EnvCtx { env_id, info, access });
 
+    // Not a member and not existing look the same on purpose: both are `None`.
+    let found = Signal::derive(move || {
+        info.get().map(|answer| match answer {
+            Ok(r) => Ok(r.is_exist.then_some(r.env_base_info)),
+            Err(e) if e.code == console_codes::FORBIDDEN => Ok(None),
+            Err(e) => Err(e),
+        })
+    });
     view! {
-        {move || match info.get() {
-            None => view! { <p class="muted" role="status">{t(Msg::Loading)}</p> }.into_any(),
-            // Not a member and not existing look the same on purpose.
-            Some(Err(e)) if e.code == "Console.Forbidden" => view! { <Missing /> }.into_any(),
-            Some(Ok(r)) if !r.is_exist => view! { <Missing /> }.into_any(),
-            Some(Err(e)) => view! { <ErrorNote error=Signal::derive(move || Some(e.clone())) /> }.into_any(),
-            Some(Ok(r)) => {
-                let info = r.env_base_info;
-                let title = if info.alias.is_empty() { info.env_id.clone() } else { info.alias.clone() };
-                let base = format!("/envs/{}", info.env_id);
-                view! {
-                    <div class="page-head">
-                        <div>
-                            <h1>{title}</h1>
-                            <p>
-                                <code>{info.env_id.clone()}</code>
-                            </p>
-                        </div>
-                        <p class="role-line">
-                            {t(Msg::YourRole)}
-                            {move || colon(lang())}
-                            <strong data-testid="my-role">
-                                {move || match access.get() {
-                                    Some(Ok(a)) if a.is_admin && a.role.is_none() => t(Msg::RoleAdmin)().to_string(),
-                                    Some(Ok(a)) => role_name(a.role, lang()).to_string(),
-                                    _ => String::new(),
-                                }}
-                            </strong>
-                        </p>
-                    </div>
-                    <nav class="tabs" aria-label=t(Msg::EnvSections)>
-                        <A href=base.clone() exact=true>{t(Msg::TabOverview)}</A>
-                        <A href=format!("{base}/members")>{t(Msg::TabMembers)}</A>
-                        <A href=format!("{base}/audit")>{t(Msg::TabAudit)}</A>
-                    </nav>
-                    <Outlet />
-                }
-                    .into_any()
-            }
-        }}
+        <Loaded value=found let:found>
+            {move || match found.get() {
+                Some(info) => view! { <Head info access /> }.into_any(),
+                None => view! { <Missing /> }.into_any(),
+            }}
+        </Loaded>
+    }
+}
+
+/// The environment's name and ID, the caller's role there, and its sections.
+#[component]
+fn Head(info: EnvBaseInfo, access: LocalResource<Result<Access, ApiError>>) -> impl IntoView {
+    let title = if info.alias.is_empty() { info.env_id.clone() } else { info.alias.clone() };
+    let base = format!("/envs/{}", info.env_id);
+    view! {
+        <div class="page-head">
+            <div>
+                <h1>{title}</h1>
+                <p>
+                    <code>{info.env_id.clone()}</code>
+                </p>
+            </div>
+            <p class="role-line">
+                {t(Msg::YourRole)}
+                {move || colon(lang())}
+                <strong data-testid="my-role">
+                    {move || match access.get() {
+                        Some(Ok(a)) if a.is_admin && a.role.is_none() => t(Msg::RoleAdmin)().to_string(),
+                        Some(Ok(a)) => role_name(a.role, lang()).to_string(),
+                        _ => String::new(),
+                    }}
+                </strong>
+            </p>
+        </div>
+        <nav class="tabs" aria-label=t(Msg::EnvSections)>
+            <A href=base.clone() exact=true>{t(Msg::TabOverview)}</A>
+            <A href=format!("{base}/members")>{t(Msg::TabMembers)}</A>
+            <A href=format!("{base}/audit")>{t(Msg::TabAudit)}</A>
+        </nav>
+        <Outlet />
     }
 }
 
@@ -111,9 +119,9 @@ fn Missing() -> impl IntoView {
     view! {
         <NotFoundState
             top=true
-            title=Signal::derive(move || t(Msg::EnvNotFound)().to_string())
+            title=Msg::EnvNotFound
             back_href="/envs"
-            back_label=Signal::derive(move || t(Msg::BackToEnvs)().to_string())
+            back_label=Msg::BackToEnvs
         />
     }
 }

@@ -3,33 +3,33 @@
 use console_shared::actions::EnvInfo;
 use leptos::prelude::*;
 
-use crate::app::{Envs, Session};
-use crate::components::{ErrorNote, TableScroll, cloud_time, zoned};
+use crate::components::{Col, DataTable, Keyed, Loaded, PageHead, RowKey, cloud_time};
 use crate::i18n::{Msg, lang, region_label, status_text, t};
+use crate::state::{Envs, Session};
 
 #[component]
 pub fn EnvList() -> impl IntoView {
     let envs = expect_context::<Envs>();
+    const COLUMNS: &[Col] = &[
+        Col::Text(Msg::ColName),
+        Col::Text(Msg::ColEnvId),
+        Col::Text(Msg::ColRegion),
+        Col::Text(Msg::ColStatus),
+        Col::Time(Msg::ColCreated),
+    ];
     view! {
-        <div class="page-head">
-            <div>
-                <h1>{t(Msg::EnvsTitle)}</h1>
-                <p class="muted">{t(Msg::EnvsIntro)}</p>
-            </div>
+        <PageHead title=Msg::EnvsTitle intro=Msg::EnvsIntro>
             <CreateEnvButton />
-        </div>
-        {move || match envs.0.get() {
-            None => view! { <p class="muted" role="status">{t(Msg::Loading)}</p> }.into_any(),
-            Some(Err(e)) => {
-                view! {
-                    <ErrorNote error=Signal::derive(move || Some(e.clone())) />
-                    <button class="button" on:click=move |_| envs.0.refetch()>{t(Msg::Retry)}</button>
-                }
-                    .into_any()
-            }
-            Some(Ok(list)) if list.is_empty() => view! { <EmptyState /> }.into_any(),
-            Some(Ok(list)) => view! { <EnvTable list /> }.into_any(),
-        }}
+        </PageHead>
+        <Loaded value=envs.0 retry=move |_| envs.0.refetch() let:list>
+            <Show when=move || list.with(|l| !l.is_empty()) fallback=EmptyState>
+                <DataTable title=Msg::EnvsTitle columns=COLUMNS>
+                    <Keyed each=move || list.get() key=|env| RowKey(env.env_id.clone(), env.clone()) let:env>
+                        <EnvRow env />
+                    </Keyed>
+                </DataTable>
+            </Show>
+        </Loaded>
     }
 }
 
@@ -75,49 +75,27 @@ fn EmptyState() -> impl IntoView {
     }
 }
 
+/// One environment: its name, ID, region, status and age.
 #[component]
-fn EnvTable(list: Vec<EnvInfo>) -> impl IntoView {
+fn EnvRow(env: EnvInfo) -> impl IntoView {
+    let href = format!("/envs/{}", env.env_id);
+    let name = if env.alias.is_empty() { env.env_id.clone() } else { env.alias.clone() };
+    let region = env.region.clone();
+    let status = env.status.clone();
+    let ok = status.eq_ignore_ascii_case("NORMAL");
     view! {
-        <TableScroll label=Signal::derive(move || t(Msg::EnvsTitle)().to_string())>
-        <table class="table">
-            <caption class="sr-only">{t(Msg::EnvsTitle)}</caption>
-            <thead>
-                <tr>
-                    <th scope="col">{t(Msg::ColName)}</th>
-                    <th scope="col">{t(Msg::ColEnvId)}</th>
-                    <th scope="col">{t(Msg::ColRegion)}</th>
-                    <th scope="col">{t(Msg::ColStatus)}</th>
-                    <th scope="col">{move || zoned(t(Msg::ColCreated)())}</th>
-                </tr>
-            </thead>
-            <tbody>
-                {list
-                    .into_iter()
-                    .map(|env| {
-                        let href = format!("/envs/{}", env.env_id);
-                        let name = if env.alias.is_empty() { env.env_id.clone() } else { env.alias.clone() };
-                        let region = env.region.clone();
-                        let status = env.status.clone();
-                        let ok = status.eq_ignore_ascii_case("NORMAL");
-                        view! {
-                            <tr>
-                                <td>
-                                    <a href=href>{name}</a>
-                                </td>
-                                <td>
-                                    <code>{env.env_id}</code>
-                                </td>
-                                <td>{move || region_label(&region, lang())}</td>
-                                <td>
-                                    <span class="badge" class:ok=ok>{move || status_text(&status, lang())}</span>
-                                </td>
-                                <td class="nowrap">{cloud_time(&env.create_time)}</td>
-                            </tr>
-                        }
-                    })
-                    .collect_view()}
-            </tbody>
-        </table>
-        </TableScroll>
+        <tr>
+            <td>
+                <a href=href>{name}</a>
+            </td>
+            <td>
+                <code>{env.env_id}</code>
+            </td>
+            <td>{move || region_label(&region, lang())}</td>
+            <td>
+                <span class="badge" class:ok=ok>{move || status_text(&status, lang())}</span>
+            </td>
+            <td class="nowrap">{cloud_time(&env.create_time)}</td>
+        </tr>
     }
 }

@@ -4,9 +4,9 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::api;
-use crate::app::Session;
-use crate::components::{ErrorNote, LangSwitch};
+use crate::components::{ErrorNote, Field, LangSwitch, error_of};
 use crate::i18n::{Msg, t};
+use crate::state::Session;
 
 stylance::import_crate_style!(style, "src/pages/login.module.css");
 
@@ -78,7 +78,7 @@ pub fn Login() -> impl IntoView {
             navigate(&safe_next(query.with_untracked(|q| q.get("next"))), Default::default());
         }
     });
-    let error = Signal::derive(move || submit.value().get().and_then(Result::err));
+    let error = error_of(submit);
     let expired = move || query.with(|q| q.get("expired").is_some());
 
     view! {
@@ -99,12 +99,10 @@ pub fn Login() -> impl IntoView {
                 <Show when=expired>
                     <p class="notice" role="status">{t(Msg::SessionExpired)}</p>
                 </Show>
-                <div class="field">
-                    <label for="username">{t(Msg::Username)}</label>
+                <Field id="username" label=Msg::Username>
                     <input id="username" name="username" autocomplete="username" required bind:value=username />
-                </div>
-                <div class="field">
-                    <label for="password">{t(Msg::Password)}</label>
+                </Field>
+                <Field id="password" label=Msg::Password>
                     <input
                         id="password"
                         name="password"
@@ -113,7 +111,7 @@ pub fn Login() -> impl IntoView {
                         required
                         bind:value=password
                     />
-                </div>
+                </Field>
                 <ErrorNote error=error />
                 <button class="button primary" type="submit" disabled=move || submit.pending().get()>
                     {move || if submit.pending().get() { t(Msg::SigningIn)() } else { t(Msg::SignIn)() }}

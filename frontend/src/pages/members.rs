@@ -1,64 +1,38 @@
 //! An environment's members and roles (R-ENV-2). Owners manage them; everyone
 //! else sees the same page read-only, with the reason on every control.
 
-use console_shared::dto::{AddMember, ApiError, Member, SetRole};
+use console_shared::dto::{AddMember, ApiError, Member};
 use console_shared::permissions::{Endpoint, Role};
 use leptos::prelude::*;
 
 use crate::api;
-use crate::components::{ConfirmStep, ErrorNote, Reason, TableScroll, not_ready};
+use crate::components::{Col, ConfirmStep, DataTable, ErrorNote, Field, Keyed, Loaded, Reason, RowKey, error_of};
 use crate::i18n::{Msg, confirm_remove_member, confirm_role_change, lang, role_name, t};
 use crate::pages::env_layout::EnvCtx;
-
-fn members_url(env: &str) -> String {
-    format!("/api/envs/{}/members", api::enc(env))
-}
 
 #[component]
 pub fn Members() -> impl IntoView {
     let ctx = expect_context::<EnvCtx>();
-    let members = LocalResource::new(move || {
-        let env = ctx.env_id.get();
-        async move { api::get::<Vec<Member>>(&members_url(&env)).await }
-    });
+    let members = LocalResource::new(move || api::members(&ctx.env_id.get()));
     // Owners manage members (R-ENV-7: production stays strict this way).
     let why_not = Signal::derive(move || ctx.denial(Endpoint::AddMember.rule().need).filter(|r| !r.is_empty()));
     let locked = move || ctx.denial(Endpoint::AddMember.rule().need).is_some();
+    const COLUMNS: &[Col] = &[Col::Text(Msg::ColUser), Col::Text(Msg::Role), Col::Hidden(Msg::Remove)];
 
     view! {
         <section class="stack" aria-labelledby="members-title">
             <h2 id="members-title">{t(Msg::MembersTitle)}</h2>
             <p class="muted">{t(Msg::RolesExplain)}</p>
             <Reason id="members-why" text=why_not />
-            {move || match not_ready(members.get()) {
-                Err(pending) => pending,
-                Ok(list) if list.is_empty() => view! { <p>{t(Msg::NoMembers)}</p> }.into_any(),
-                Ok(list) => {
-                    view! {
-                        <TableScroll label=Signal::derive(move || t(Msg::MembersTitle)().to_string())>
-                        <table class="table">
-                            <caption class="sr-only">{t(Msg::MembersTitle)}</caption>
-                            <thead>
-                                <tr>
-                                    <th scope="col">{t(Msg::ColUser)}</th>
-                                    <th scope="col">{t(Msg::Role)}</th>
-                                    <th scope="col">
-                                        <span class="sr-only">{t(Msg::Remove)}</span>
-                                    </th>
-                                </tr>
-                            </thead>
-                            <tbody>
-                                {list
-                                    .into_iter()
-                                    .map(|m| view! { <MemberRow member=m locked members /> })
-                                    .collect_view()}
-                            </tbody>
-                        </table>
-                        </TableScroll>
-                    }
-                        .into_any()
-                }
-            }}
+            <Loaded value=members let:list>
+                <Show when=move || list.with(|l| !l.is_empty()) fallback=|| view! { <p>{t(Msg::NoMembers)}</p> }>
+                    <DataTable title=Msg::MembersTitle columns=COLUMNS>
+                        <Keyed each=move || list.get() key=|m| RowKey(m.user_id, m.clone()) let:member>
+                            <MemberRow member locked members />
+                        </Keyed>
+                    </DataTable>
+                </Show>
+            </Loaded>
         </section>
         <AddMemberForm locked members />
     }
@@ -84,18 +58,15 @@ fn MemberRow(
     members: LocalResource<Result<Vec<Member>, ApiError>>,
 ) -> impl IntoView {
     let ctx = expect_context::<EnvCtx>();
-    let url = format!("{}/{}", members_url(&ctx.env_id.get_untracked()), member.user_id);
+    let (env, user_id) = (ctx.env_id.get_untracked(), member.user_id);
     let change = {
-        let url = url.clone();
+        let env = env.clone();
         Action::new_local(move |role: &Role| {
-            let (url, body) = (url.clone(), SetRole { role: *role });
-            async move { api::json::<SetRole, Member>("PUT", &url, Some(&body)).await.map(|_| ()) }
+            let (env, role) = (env.clone(), *role);
+            async move { api::set_role(&env, user_id, role).await.map(|_| ()) }
         })
     };
-    let remove = Action::new_local(move |_: &()| {
-        let url = url.clone();
-        async move { api::no_content::<()>("DELETE", &url, None).await }
-    });
+    let remove = Action::new_local(move |_: &()| api::remove_member(&env, user_id));
     Effect::new(move |_| {
         let changed = matches!(change.value().get(), Some(Ok(())));
         let removed = matches!(remove.value().get(), Some(Ok(())));
@@ -103,9 +74,8 @@ fn MemberRow(
             members.refetch();
         }
     });
-    let error = Signal::derive(move || {
-        change.value().get().and_then(Result::err).or_else(|| remove.value().get().and_then(Result::err))
-    });
+    let (change_error, remove_error) = (error_of(change), error_of(remove));
+    let error = Signal::derive(move || change_error.get().or_else(|| remove_error.get()));
     let select_id = format!("role-{}", member.user_id);
     let label = {
         let who = member.display_name.clone();
@@ -196,10 +166,7 @@ fn AddMemberForm(
     let ctx = expect_context::<EnvCtx>();
     let username = RwSignal::new(String::new());
     let role = RwSignal::new(Role::Developer);
-    let add = Action::new_local(move |body: &AddMember| {
-        let (url, body) = (members_url(&ctx.env_id.get_untracked()), body.clone());
-        async move { api::json::<AddMember, Member>("POST", &url, Some(&body)).await }
-    });
+    let add = Action::new_local(move |body: &AddMember| api::add_member(&ctx.env_id.get_untracked(), body));
     Effect::new(move |_| {
         if let Some(Ok(_)) = add.value().get() {
             username.set(String::new());
@@ -218,8 +185,7 @@ fn AddMemberForm(
         >
             <h3 id="add-member-title" class="h3">{t(Msg::AddMemberTitle)}</h3>
             <div class="row">
-                <div class="field">
-                    <label for="member-username">{t(Msg::Username)}</label>
+                <Field id="member-username" label=Msg::Username>
                     <input
                         id="member-username"
                         autocomplete="off"
@@ -228,9 +194,8 @@ fn AddMemberForm(
                         disabled=locked
                         aria-describedby=described
                     />
-                </div>
-                <div class="field">
-                    <label for="member-role">{t(Msg::Role)}</label>
+                </Field>
+                <Field id="member-role" label=Msg::Role>
                     <select
                         id="member-role"
                         disabled=locked
@@ -243,7 +208,7 @@ fn AddMemberForm(
                     >
                         {role_options(Role::Developer)}
                     </select>
-                </div>
+                </Field>
                 <button
                     class="button primary"
                     type="submit"
@@ -253,7 +218,7 @@ fn AddMemberForm(
                     {t(Msg::Add)}
                 </button>
             </div>
-            <ErrorNote error=Signal::derive(move || add.value().get().and_then(Result::err)) />
+            <ErrorNote error=error_of(add) />
         </form>
     }
 }

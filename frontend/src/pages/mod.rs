@@ -13,5 +13,6 @@ pub mod login;
 pub mod members;
 pub mod not_found;
 pub mod service;
+pub mod shell;
 pub mod source;
 pub mod users;

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use crate::components::NotFoundState;
-use crate::i18n::{Msg, t};
+use crate::i18n::Msg;
 
 #[component]
 pub fn NotFound() -> impl IntoView {
@@ -11,9 +11,9 @@ pub fn NotFound() -> impl IntoView {
         <main id="main">
             <NotFoundState
                 top=true
-                title=Signal::derive(move || t(Msg::NotFoundTitle)().to_string())
+                title=Msg::NotFoundTitle
                 back_href="/"
-                back_label=Signal::derive(move || t(Msg::BackToEnvs)().to_string())
+                back_label=Msg::BackToEnvs
             />
         </main>
     }

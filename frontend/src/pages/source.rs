@@ -185,7 +185,7 @@ pub fn SourceFields(source: Source, id: &'static str, #[prop(into, optional)] lo
             </div>
         </fieldset>
         <Show when=move || !source.is_package()>
-            <Field id=ids("image") label=Msg::ImageUrl help=Some(Msg::ImageHelp) error=Signal::derive(move || source.image_error())>
+            <Field id=ids("image") label=Msg::ImageUrl help=Msg::ImageHelp error=Signal::derive(move || source.image_error())>
                 <input id=ids("image") autocomplete="off" spellcheck="false" placeholder="nginx:1.27" bind:value=source.image
                     disabled=move || locked.get()
                     aria-describedby=format!("{id}-image-help {id}-image-error")
@@ -193,7 +193,7 @@ pub fn SourceFields(source: Source, id: &'static str, #[prop(into, optional)] lo
             </Field>
         </Show>
         <Show when=move || source.is_package()>
-            <Field id=ids("package") label=Msg::PackageFile help=Some(Msg::PackageHelp) error=Signal::derive(move || source.package_error())>
+            <Field id=ids("package") label=Msg::PackageFile help=Msg::PackageHelp error=Signal::derive(move || source.package_error())>
                 <input id=ids("package") type="file" accept=".zip,application/zip" disabled=move || locked.get()
                     aria-describedby=format!("{id}-package-help {id}-package-error")
                     aria-invalid=move || source.package_error().is_some().to_string()
@@ -207,14 +207,14 @@ pub fn SourceFields(source: Source, id: &'static str, #[prop(into, optional)] lo
                     } />
             </Field>
             <div class="row">
-                <Field id=ids("dockerfile") label=Msg::DockerfileName help=Some(Msg::DockerfileHelp)
+                <Field id=ids("dockerfile") label=Msg::DockerfileName help=Msg::DockerfileHelp
                     error=Signal::derive(move || source.dockerfile_rule())>
                     <input id=ids("dockerfile") autocomplete="off" spellcheck="false" bind:value=source.dockerfile
                         disabled=move || locked.get()
                         aria-describedby=format!("{id}-dockerfile-help {id}-dockerfile-error")
                         aria-invalid=move || source.dockerfile_rule().is_some().to_string() />
                 </Field>
-                <Field id=ids("build-dir") label=Msg::BuildDir help=Some(Msg::BuildDirHelp)
+                <Field id=ids("build-dir") label=Msg::BuildDir help=Msg::BuildDirHelp
                     error=Signal::derive(move || source.build_dir_rule())>
                     <input id=ids("build-dir") autocomplete="off" spellcheck="false" bind:value=source.build_dir
                         disabled=move || locked.get()

@@ -6,22 +6,18 @@ use console_shared::rules;
 use leptos::prelude::*;
 
 use crate::api;
-use crate::app::Session;
 use crate::components::{
-    ConfirmStep, ErrorNote, ErrorSummary, FormError, TableScroll, focus_first, local_time, not_ready, zoned,
+    Col, ConfirmStep, DataTable, ErrorNote, ErrorSummary, Field, FormError, Keyed, Loaded, PageHead, RowKey, error_of,
+    focus_first, local_time,
 };
 use crate::i18n::{Msg, Subject, confirm_delete_user, confirm_disable_user, lang, rule_error_about, t};
+use crate::state::Session;
 
 #[component]
 pub fn Users() -> impl IntoView {
     let session = expect_context::<Session>();
     view! {
-        <div class="page-head">
-            <div>
-                <h1>{t(Msg::UsersTitle)}</h1>
-                <p class="muted">{t(Msg::UsersIntro)}</p>
-            </div>
-        </div>
+        <PageHead title=Msg::UsersTitle intro=Msg::UsersIntro />
         <Show
             when=move || session.is_admin()
             fallback=|| view! { <p class="reason">{t(Msg::OnlyAdmins)}</p> }
@@ -33,32 +29,17 @@ pub fn Users() -> impl IntoView {
 
 #[component]
 fn UserAdmin() -> impl IntoView {
-    let users = LocalResource::new(|| api::get::<Vec<UserInfo>>("/api/users"));
+    let users = LocalResource::new(api::users);
+    const COLUMNS: &[Col] =
+        &[Col::Text(Msg::ColUser), Col::Text(Msg::ColState), Col::Time(Msg::Created), Col::Hidden(Msg::Disable)];
     view! {
-        {move || match not_ready(users.get()) {
-            Err(pending) => pending,
-            Ok(list) => {
-                view! {
-                    <TableScroll label=Signal::derive(move || t(Msg::UsersTitle)().to_string())>
-                    <table class="table">
-                        <caption class="sr-only">{t(Msg::UsersTitle)}</caption>
-                        <thead>
-                            <tr>
-                                <th scope="col">{t(Msg::ColUser)}</th>
-                                <th scope="col">{t(Msg::ColState)}</th>
-                                <th scope="col">{move || zoned(t(Msg::Created)())}</th>
-                                <th scope="col">
-                                    <span class="sr-only">{t(Msg::Disable)}</span>
-                                </th>
-                            </tr>
-                        </thead>
-                        <tbody>{list.into_iter().map(|u| view! { <UserRow user=u users /> }).collect_view()}</tbody>
-                    </table>
-                    </TableScroll>
-                }
-                    .into_any()
-            }
-        }}
+        <Loaded value=users let:list>
+            <DataTable title=Msg::UsersTitle columns=COLUMNS>
+                <Keyed each=move || list.get() key=|u| RowKey(u.id, u.clone()) let:user>
+                    <UserRow user users />
+                </Keyed>
+            </DataTable>
+        </Loaded>
         <CreateUserForm users />
     }
 }
@@ -73,28 +54,21 @@ enum Asking {
 #[component]
 fn UserRow(user: UserInfo, users: LocalResource<Result<Vec<UserInfo>, ApiError>>) -> impl IntoView {
     let session = expect_context::<Session>();
-    let url = format!("/api/users/{}", user.id);
+    let id = user.id;
     let is_me = session.0.with_untracked(|m| m.as_ref().is_some_and(|m| m.username == user.username));
-    let toggle = {
-        let url = url.clone();
-        Action::new_local(move |disabled: &bool| {
-            let (url, body) = (url.clone(), UpdateUser { disabled: Some(*disabled), ..Default::default() });
-            async move { api::json::<UpdateUser, UserInfo>("PATCH", &url, Some(&body)).await.map(|_| ()) }
-        })
-    };
-    let delete = Action::new_local(move |_: &()| {
-        let url = url.clone();
-        async move { api::no_content::<()>("DELETE", &url, None).await }
+    let toggle = Action::new_local(move |disabled: &bool| {
+        let body = UpdateUser { disabled: Some(*disabled), ..Default::default() };
+        async move { api::update_user(id, &body).await.map(|_| ()) }
     });
+    let delete = Action::new_local(move |_: &()| api::delete_user(id));
     let asking = RwSignal::new(None::<Asking>);
     Effect::new(move |_| {
         if matches!(toggle.value().get(), Some(Ok(()))) || matches!(delete.value().get(), Some(Ok(()))) {
             users.refetch();
         }
     });
-    let error = Signal::derive(move || {
-        toggle.value().get().and_then(Result::err).or_else(|| delete.value().get().and_then(Result::err))
-    });
+    let (toggle_error, delete_error) = (error_of(toggle), error_of(delete));
+    let error = Signal::derive(move || toggle_error.get().or_else(|| delete_error.get()));
     let state = if user.disabled {
         Msg::StateDisabled
     } else if user.must_change_password {
@@ -184,10 +158,7 @@ fn CreateUserForm(users: LocalResource<Result<Vec<UserInfo>, ApiError>>) -> impl
     let display = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let attempted = RwSignal::new(false);
-    let create = Action::new_local(|body: &CreateUser| {
-        let body = body.clone();
-        async move { api::json::<CreateUser, UserInfo>("POST", "/api/users", Some(&body)).await }
-    });
+    let create = Action::new_local(|body: &CreateUser| api::create_user(body));
     Effect::new(move |_| {
         if let Some(Ok(_)) = create.value().get() {
             for s in [username, display, password] {
@@ -240,8 +211,7 @@ fn CreateUserForm(users: LocalResource<Result<Vec<UserInfo>, ApiError>>) -> impl
             }
         >
             <h2 id="create-user-title">{t(Msg::CreateUserTitle)}</h2>
-            <div class="field">
-                <label for="new-username">{t(Msg::Username)}</label>
+            <Field id="new-username" label=Msg::Username error=Signal::derive(name_error)>
                 <input
                     id="new-username"
                     autocomplete="off"
@@ -250,10 +220,8 @@ fn CreateUserForm(users: LocalResource<Result<Vec<UserInfo>, ApiError>>) -> impl
                     aria-describedby="new-username-error"
                     aria-invalid=move || name_error().is_some().to_string()
                 />
-                <p id="new-username-error" class="field-error" aria-live="polite">{name_error}</p>
-            </div>
-            <div class="field">
-                <label for="new-display-name">{t(Msg::DisplayName)}</label>
+            </Field>
+            <Field id="new-display-name" label=Msg::DisplayName error=Signal::derive(display_error)>
                 <input
                     id="new-display-name"
                     autocomplete="off"
@@ -261,24 +229,25 @@ fn CreateUserForm(users: LocalResource<Result<Vec<UserInfo>, ApiError>>) -> impl
                     aria-describedby="new-display-name-error"
                     aria-invalid=move || display_error().is_some().to_string()
                 />
-                <p id="new-display-name-error" class="field-error" aria-live="polite">{display_error}</p>
-            </div>
-            <div class="field">
-                <label for="new-initial-password">{t(Msg::InitialPassword)}</label>
+            </Field>
+            <Field
+                id="new-initial-password"
+                label=Msg::InitialPassword
+                help=Msg::InitialPasswordHelp
+                error=Signal::derive(pw_error)
+            >
                 <input
                     id="new-initial-password"
                     type="text"
                     autocomplete="off"
                     spellcheck="false"
                     bind:value=password
-                    aria-describedby="initial-password-help initial-password-error"
+                    aria-describedby="new-initial-password-help new-initial-password-error"
                     aria-invalid=move || pw_error().is_some().to_string()
                 />
-                <p id="initial-password-help" class="help">{t(Msg::InitialPasswordHelp)}</p>
-                <p id="initial-password-error" class="field-error" aria-live="polite">{pw_error}</p>
-            </div>
+            </Field>
             <ErrorSummary id="create-user-summary" errors shown=attempted />
-            <ErrorNote error=Signal::derive(move || create.value().get().and_then(Result::err)) />
+            <ErrorNote error=error_of(create) />
             <div>
                 <button class="button primary" type="submit" disabled=move || create.pending().get()>
                     {t(Msg::AddUser)}

@@ -5,7 +5,7 @@ use console_shared::cost::{self, Prices};
 use leptos::prelude::*;
 
 use super::style;
-use crate::components::TableScroll;
+use crate::components::{Col, DataTable};
 use crate::i18n::{Msg, lang, min_note, t, usage_short};
 
 fn yuan(v: f64) -> String {
@@ -43,30 +43,20 @@ pub fn CostPreview(#[prop(into)] spec: Signal<(f64, f64)>, #[prop(into)] min_num
             <td>{yuan(idle.cny(p))}</td>
         }
     };
+    const COLUMNS: &[Col] = &[Col::Hidden(Msg::Spec), Col::Text(Msg::CostDeploy), Col::Text(Msg::CostIdle)];
     view! {
         <aside class=style::cost aria-labelledby="cost-title">
             <h2 id="cost-title" class="h3">{t(Msg::CostTitle)}</h2>
-            <TableScroll label=Signal::derive(move || t(Msg::CostTitle)().to_string())>
-            <table class="table">
-                <thead>
-                    <tr>
-                        <th scope="col"><span class="sr-only">{t(Msg::Spec)}</span></th>
-                        <th scope="col">{t(Msg::CostDeploy)}</th>
-                        <th scope="col">{t(Msg::CostIdle)}</th>
-                    </tr>
-                </thead>
-                <tbody>
-                    <tr data-testid="cost-low">
-                        <th scope="row">{t(Msg::CostLowCost)}</th>
-                        {move || cell(0)}
-                    </tr>
-                    <tr data-testid="cost-ha">
-                        <th scope="row">{t(Msg::CostHa)} {move || min_note(ha_min(), lang())}</th>
-                        {move || cell(ha_min())}
-                    </tr>
-                </tbody>
-            </table>
-            </TableScroll>
+            <DataTable title=Msg::CostTitle columns=COLUMNS uncaptioned=true>
+                <tr data-testid="cost-low">
+                    <th scope="row">{t(Msg::CostLowCost)}</th>
+                    {move || cell(0)}
+                </tr>
+                <tr data-testid="cost-ha">
+                    <th scope="row">{t(Msg::CostHa)} {move || min_note(ha_min(), lang())}</th>
+                    {move || cell(ha_min())}
+                </tr>
+            </DataTable>
             <div class="row">
                 <label class="inline">{t(Msg::CostAssume)} <input type="number" min="0" step="1" bind:value=minutes /></label>
                 <label class="inline">{t(Msg::CpuPrice)} <input type="number" min="0" step="0.001" bind:value=cpu_price /></label>

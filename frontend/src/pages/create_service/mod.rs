@@ -18,7 +18,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
 use crate::api;
-use crate::components::{ErrorNote, ErrorSummary, Field, FormError, focus_first};
+use crate::components::{ErrorNote, ErrorSummary, Field, FormError, error_of, focus_first};
 use crate::i18n::{Msg, Subject, colon, lang, rule_error, rule_error_about, service_exists, spec_text, t};
 use crate::pages::env_layout::EnvCtx;
 use crate::pages::source::{IMAGE, Source, SourceFields, Upload, upload_into};
@@ -154,8 +154,8 @@ pub fn CreateService() -> impl IntoView {
         }
         _ => {}
     });
-    let form_error =
-        Signal::derive(move || deploy.value().get().and_then(Result::err).filter(|e| e.code != codes::RESOURCE_IN_USE));
+    let deploy_error = error_of(deploy);
+    let form_error = Signal::derive(move || deploy_error.get().filter(|e| e.code != codes::RESOURCE_IN_USE));
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -209,17 +209,16 @@ pub fn CreateService() -> impl IntoView {
                     <strong id="limits-title">{t(Msg::Limits)} {move || colon(lang())}</strong>
                     {t(Msg::LimitsText)}
                 </aside>
-                <Field id="svc-name" label=Msg::ServiceName help=Some(Msg::ServiceNameHelp) error=Signal::derive(name_error)>
+                <Field id="svc-name" label=Msg::ServiceName help=Msg::ServiceNameHelp error=Signal::derive(name_error)>
                     <input id="svc-name" autocomplete="off" spellcheck="false" bind:value=name
                         aria-describedby="svc-name-help svc-name-error" aria-invalid=move || name_error().is_some().to_string() />
                 </Field>
                 <SourceFields source id="svc" />
-                <Field id="svc-port" label=Msg::Port help=Some(Msg::PortHelp) error=Signal::derive(port_error)>
+                <Field id="svc-port" label=Msg::Port help=Msg::PortHelp error=Signal::derive(port_error)>
                     <input id="svc-port" type="number" min="1" max="65535" bind:value=port
                         aria-describedby="svc-port-help svc-port-error" aria-invalid=move || port_error().is_some().to_string() />
                 </Field>
-                <div class="field">
-                    <label for="svc-spec">{t(Msg::Spec)}</label>
+                <Field id="svc-spec" label=Msg::Spec>
                     <select id="svc-spec" on:change=move |ev| spec.set(event_target_value(&ev).parse().unwrap_or(1))>
                         {CPU_MEM_PAIRS
                             .iter()
@@ -227,7 +226,7 @@ pub fn CreateService() -> impl IntoView {
                             .map(|(i, (c, m))| view! { <option value=i.to_string() selected=move || spec.get() == i>{move || spec_text(*c, *m, lang())}</option> })
                             .collect_view()}
                     </select>
-                </div>
+                </Field>
                 <fieldset class="field" aria-describedby="svc-instances-help svc-instances-error">
                     <legend>{t(Msg::MinInstances)} " / " {t(Msg::MaxInstances)}</legend>
                     <div class="row">
@@ -290,7 +289,7 @@ pub fn CreateService() -> impl IntoView {
                     </Show>
                 </fieldset>
                 <VarsField vars />
-                <Field id="svc-remark" label=Msg::Remark help=None error=Signal::derive(remark_error)>
+                <Field id="svc-remark" label=Msg::Remark error=Signal::derive(remark_error)>
                     <input id="svc-remark" bind:value=remark aria-describedby="svc-remark-error"
                         aria-invalid=move || remark_error().is_some().to_string() />
                 </Field>

@@ -4,7 +4,7 @@
 use console_shared::rules;
 use leptos::prelude::*;
 
-use crate::components::FormError;
+use crate::components::{FormError, Keyed};
 use crate::i18n::{Lang, Msg, Subject, bad_pair, lang, rule_error_about, t};
 
 /// One variable row.
@@ -92,7 +92,7 @@ pub fn VarsField(vars: Vars) -> impl IntoView {
     view! {
         <fieldset class="field" aria-describedby="svc-vars-help svc-vars-error">
             <legend>{t(Msg::EnvVars)}</legend>
-            <For each=move || vars.rows.get() key=|v| v.id let:var>
+            <Keyed each=move || vars.rows.get() key=|v| v.id let:var>
                 <div class="row">
                     <label class="inline">
                         {t(Msg::EnvVarName)}
@@ -107,7 +107,7 @@ pub fn VarsField(vars: Vars) -> impl IntoView {
                         {t(Msg::Remove)}
                     </button>
                 </div>
-            </For>
+            </Keyed>
             <div class="row">
                 <button type="button" class="button" on:click=move |_| vars.add(String::new(), String::new())>
                     {t(Msg::AddVariable)}

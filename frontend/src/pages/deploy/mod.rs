@@ -12,14 +12,15 @@ use console_shared::actions::{
     DescribeCloudRunServerDetail, DescribeServerManageTask, ManageTaskRequest, ServerRequest,
 };
 use console_shared::dto::ApiError;
+use console_shared::vocab::TaskId;
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
 use wasm_bindgen::JsValue;
 
 use crate::api;
-use crate::components::{ErrorNote, NotFoundState};
-use crate::i18n::{Msg, is_not_found, t};
+use crate::components::{Loaded, NotFoundState};
+use crate::i18n::{Msg, is_not_found};
 use crate::pages::env_layout::EnvCtx;
+use crate::state::RouteParams;
 
 stylance::import_crate_style!(style, "src/pages/deploy/deploy.module.css");
 
@@ -53,32 +54,31 @@ fn missing_view(missing: Missing, env: &str, service: &str) -> AnyView {
     };
     view! {
         <NotFoundState
-            title=Signal::derive(move || t(Msg::DeployNotFound)().to_string())
+            title=Msg::DeployNotFound
             back_href
-            back_label=Signal::derive(move || t(back)().to_string())
+            back_label=back
         />
     }
     .into_any()
 }
 
 #[derive(Clone, PartialEq)]
-enum Lookup {
-    Found(Deploy),
+enum Found {
+    Deploy(Deploy),
     Missing(Missing),
-    Failed(ApiError),
 }
 
-async fn look_up(env: String, service: String, task: Option<i64>) -> Lookup {
-    let Some(task) = task.filter(|t| *t >= 0) else {
-        return Lookup::Missing(Missing::Deploy);
+async fn look_up(env: String, service: String, task: Option<TaskId>) -> Result<Found, ApiError> {
+    let Some(TaskId(task)) = task else {
+        return Ok(Found::Missing(Missing::Deploy));
     };
     // TaskId 0 asks for the current deploy: the running one, else the newest.
     let req =
         ManageTaskRequest { env_id: env.clone(), server_name: service.clone(), task_id: task, operator_remark: None };
     let found = match api::cloud::<DescribeServerManageTask>(&req).await {
-        Err(e) if is_not_found(&e) => return Lookup::Missing(Missing::Service),
-        Err(e) => return Lookup::Failed(e),
-        Ok(r) if !r.is_exist => return Lookup::Missing(Missing::Deploy),
+        Err(e) if is_not_found(&e) => return Ok(Found::Missing(Missing::Service)),
+        Err(e) => return Err(e),
+        Ok(r) if !r.is_exist => return Ok(Found::Missing(Missing::Deploy)),
         Ok(r) => r.task,
     };
     let detail = api::cloud::<DescribeCloudRunServerDetail>(&ServerRequest {
@@ -86,23 +86,24 @@ async fn look_up(env: String, service: String, task: Option<i64>) -> Lookup {
         server_name: service.clone(),
     })
     .await;
-    Lookup::Found(Deploy {
+    Ok(Found::Deploy(Deploy {
         env,
         service,
         task: found.id,
         version: found.version_name,
         previous: found.pre_version_name,
         domain: detail.map(|d| d.base_info.default_domain_name).unwrap_or_default(),
-    })
+    }))
 }
 
 #[component]
 pub fn DeployProgress() -> impl IntoView {
     let ctx = expect_context::<EnvCtx>();
-    let params = use_params_map();
     let env = ctx.env_id.get_untracked();
-    let service = params.with_untracked(|p| p.get("service").unwrap_or_default());
-    let task = params.with_untracked(|p| p.get("task").and_then(|t| t.parse::<i64>().ok()));
+    let params = RouteParams::current();
+    let service = params.with_untracked(|p| RouteParams::text(p, |p| &p.service));
+    // Not a task number is no task; the service still names the way back.
+    let task = params.with_untracked(|p| TaskId::parse(&RouteParams::text(p, |p| &p.task)));
     let lookup = {
         let (env, service) = (env.clone(), service.clone());
         LocalResource::new(move || look_up(env.clone(), service.clone(), task))
@@ -111,23 +112,18 @@ pub fn DeployProgress() -> impl IntoView {
     // own id, to share or reload. Only the address bar changes: a router
     // navigation would swap this page out for the same one.
     Effect::new(move |_| {
-        if let (Some(Lookup::Found(d)), Some(0)) = (lookup.get(), task) {
+        if let (Some(Ok(Found::Deploy(d))), Some(TaskId::CURRENT)) = (lookup.get(), task) {
             let href = format!("/envs/{}/services/{}/tasks/{}", api::enc(&d.env), api::enc(&d.service), d.task);
             let _ = window().history().and_then(|h| h.replace_state_with_url(&JsValue::NULL, "", Some(&href)));
         }
     });
+    let names = StoredValue::new((env, service));
     view! {
-        {move || match lookup.get() {
-            None => view! { <p class="muted" role="status">{t(Msg::Loading)}</p> }.into_any(),
-            Some(Lookup::Missing(missing)) => missing_view(missing, &env, &service),
-            Some(Lookup::Failed(e)) => view! {
-                <ErrorNote error=Signal::derive(move || Some(e.clone())) />
-                <div>
-                    <button class="button" on:click=move |_| lookup.refetch()>{t(Msg::Retry)}</button>
-                </div>
-            }
-            .into_any(),
-            Some(Lookup::Found(deploy)) => view! { <progress::Progress deploy /> }.into_any(),
-        }}
+        <Loaded value=lookup retry=move |_| lookup.refetch() let:found>
+            {move || match found.get() {
+                Found::Missing(missing) => names.with_value(|(env, service)| missing_view(missing, env, service)),
+                Found::Deploy(deploy) => view! { <progress::Progress deploy /> }.into_any(),
+            }}
+        </Loaded>
     }
 }

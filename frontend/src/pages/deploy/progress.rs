@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use super::stream::{Link, Outcome, Sinks, connect};
 use super::{Deploy, style};
 use crate::api;
-use crate::components::{ErrorNote, Reason};
+use crate::components::{ErrorNote, Reason, error_of};
 use crate::i18n::{
     Ending, Msg, answers_at, deploy_outcome, deploy_title, duration_text, fail_reason_text, lang, step_name, t,
     task_number,
@@ -24,13 +24,7 @@ fn now_secs() -> i64 {
 pub fn Progress(deploy: Deploy) -> impl IntoView {
     let ctx = expect_context::<EnvCtx>();
     let sinks = Sinks::new();
-    let url = format!(
-        "/api/envs/{}/services/{}/tasks/{}/events",
-        api::enc(&deploy.env),
-        api::enc(&deploy.service),
-        deploy.task
-    );
-    let reconnect = connect(url, sinks);
+    let reconnect = connect(api::deploy_events_url(&deploy.env, &deploy.service, deploy.task), sinks);
     let link = sinks.link;
 
     let cancel = {
@@ -43,7 +37,7 @@ pub fn Progress(deploy: Deploy) -> impl IntoView {
                 operate_type: "cancel".into(),
                 operator_remark: None,
             };
-            async move { api::cloud::<OperateServerManage>(&req).await }
+            api::cloud::<OperateServerManage>(&req)
         })
     };
     let may_not = move || ctx.denial_of::<OperateServerManage>().is_some();
@@ -93,7 +87,7 @@ pub fn Progress(deploy: Deploy) -> impl IntoView {
                             {move || if cancel.pending().get() { t(Msg::Cancelling)() } else { t(Msg::CancelDeploy)() }}
                         </button>
                     </div>
-                    <ErrorNote error=Signal::derive(move || cancel.value().get().and_then(Result::err)) />
+                    <ErrorNote error=error_of(cancel) />
                 </div>
             </Show>
             <LogView logs=sinks.logs />

@@ -10,8 +10,8 @@ use leptos_router::hooks::use_navigate;
 
 use super::{RunningLink, ServiceCtx};
 use crate::api;
-use crate::components::{ErrorNote, ErrorSummary, Reason, focus_first};
-use crate::i18n::{Msg, colon, lang, t};
+use crate::components::{DangerZone, ErrorNote, ErrorSummary, Reason, error_of, focus_first};
+use crate::i18n::{Msg, t};
 use crate::pages::env_layout::EnvCtx;
 use crate::pages::source::{IMAGE, PACKAGE, Source, SourceFields, Upload, upload_into};
 
@@ -87,7 +87,7 @@ pub fn Redeploy(detail: Option<DescribeCloudRunServerDetailResponse>) -> impl In
                     {t(Msg::DeployNow)}
                 </button>
             </div>
-            <ErrorNote error=Signal::derive(move || deploy.value().get().and_then(Result::err)) />
+            <ErrorNote error=error_of(deploy) />
         </form>
     }
 }
@@ -99,14 +99,13 @@ pub fn DeleteService() -> impl IntoView {
     let svc = expect_context::<ServiceCtx>();
     let service = svc.name;
     let navigate = use_navigate();
-    let typed = RwSignal::new(String::new());
     let delete = Action::new_local(move |_: &()| {
         let req = DeleteCloudRunServerRequest {
             env_id: ctx.env_id.get_untracked(),
             server_name: service.get_untracked(),
             operator_remark: None,
         };
-        async move { api::cloud::<DeleteCloudRunServer>(&req).await }
+        async move { api::cloud::<DeleteCloudRunServer>(&req).await.map(|_| ()) }
     });
     Effect::new(move |_| {
         if let Some(Ok(_)) = delete.value().get() {
@@ -114,28 +113,21 @@ pub fn DeleteService() -> impl IntoView {
         }
     });
     let why_not = why_not::<DeleteCloudRunServer>(ctx, svc);
-    let locked = move || ctx.denial_of::<DeleteCloudRunServer>().is_some() || svc.busy.get();
-    let described = move || why_not.with(Option::is_some).then_some("delete-service-why");
+    let locked = Signal::derive(move || ctx.denial_of::<DeleteCloudRunServer>().is_some() || svc.busy.get());
     view! {
-        <section class="danger-zone stack" aria-labelledby="delete-service-title">
-            <h3 id="delete-service-title" class="h3">{t(Msg::DeleteService)}</h3>
-            <p>{t(Msg::DeleteServiceLoses)}</p>
-            <div class="row">
-                <Reason id="delete-service-why" text=why_not />
-                <RunningLink />
-            </div>
-            <div class="field">
-                <label for="confirm-service">{t(Msg::TypeNameToConfirm)} {move || colon(lang())} <code>{move || service.get()}</code></label>
-                <input id="confirm-service" autocomplete="off" spellcheck="false" bind:value=typed disabled=locked aria-describedby=described />
-            </div>
-            <ErrorNote error=Signal::derive(move || delete.value().get().and_then(Result::err)) />
-            <div>
-                <button class="button danger" aria-describedby=described
-                    disabled=move || locked() || typed.get().trim() != service.get() || delete.pending().get()
-                    on:click=move |_| { delete.dispatch(()); }>
-                    {t(Msg::DeleteService)}
-                </button>
-            </div>
-        </section>
+        <DangerZone
+            id="delete-service"
+            title=Msg::DeleteService
+            nested=true
+            warning=Msg::DeleteServiceLoses
+            confirm_label=Msg::TypeNameToConfirm
+            name=service
+            why_not
+            locked
+            delete
+            button=Msg::DeleteService
+        >
+            <RunningLink />
+        </DangerZone>
     }
 }

@@ -16,12 +16,12 @@ use console_shared::actions::{
 };
 use console_shared::dto::ApiError;
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
 
 use crate::api;
-use crate::components::{ErrorNote, NotFoundState, poll_while};
+use crate::components::{Loading, NotFoundState, failed, poll_while};
 use crate::i18n::{Msg, is_not_found, lang, service_busy, t};
 use crate::pages::env_layout::{EnvCtx, named};
+use crate::state::RouteParams;
 
 use changes::{DeleteService, Redeploy};
 use overview::{Instances, Overview};
@@ -92,8 +92,8 @@ enum PageState {
 #[component]
 pub fn ServicePage() -> impl IntoView {
     let ctx = expect_context::<EnvCtx>();
-    let params = use_params_map();
-    let service = Memo::new(move |_| params.with(|p| p.get("service").unwrap_or_default()));
+    let params = RouteParams::current();
+    let service = Memo::new(move |_| params.with(|p| RouteParams::text(p, |p| &p.service)));
     let request = move || ServerRequest { env_id: ctx.env_id.get(), server_name: service.get() };
     let detail = LocalResource::new(move || {
         let req = request();
@@ -172,22 +172,16 @@ pub fn ServicePage() -> impl IntoView {
     });
     view! {
         {move || match state.get() {
-            PageState::Loading => view! { <p class="muted" role="status">{t(Msg::Loading)}</p> }.into_any(),
+            PageState::Loading => view! { <Loading /> }.into_any(),
             PageState::Missing => view! {
                 <NotFoundState
-                    title=Signal::derive(move || t(Msg::ServiceNotFound)().to_string())
+                    title=Msg::ServiceNotFound
                     back_href=format!("/envs/{}", ctx.env_id.get_untracked())
-                    back_label=Signal::derive(move || t(Msg::BackToEnv)().to_string())
+                    back_label=Msg::BackToEnv
                 />
             }
             .into_any(),
-            PageState::Failed(e) => view! {
-                <ErrorNote error=Signal::derive(move || Some(e.clone())) />
-                <div>
-                    <button class="button" on:click=move |_| detail.refetch()>{t(Msg::Retry)}</button>
-                </div>
-            }
-            .into_any(),
+            PageState::Failed(e) => failed(e, Some(Callback::new(move |_| detail.refetch()))),
             PageState::Ready => view! {
                 <Overview detail=loaded />
                 <Instances pods=pods_now />

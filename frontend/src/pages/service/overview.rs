@@ -2,7 +2,7 @@
 //! online version, source, settings and variables; and its instances.
 
 use console_shared::actions::{DescribeCloudRunServerDetailResponse, VersionPodInstance};
-use console_shared::dto::{ApiError, RevealSecrets, RevealedSecrets};
+use console_shared::dto::{ApiError, RevealedSecrets};
 use console_shared::permissions::Endpoint;
 use console_shared::rules::dockerfile_path;
 use console_shared::secrets::{SECRET_MASK, looks_secret};
@@ -10,7 +10,7 @@ use leptos::prelude::*;
 
 use super::{RunningLink, ServiceCtx};
 use crate::api;
-use crate::components::{ErrorNote, Reason, TableScroll, cloud_time, not_ready, zoned};
+use crate::components::{Col, DataTable, ErrorNote, Keyed, Loaded, Reason, RowKey, cloud_time, error_of};
 use crate::i18n::{Msg, labelled, lang, log_type_text, policies_text, settings_line, status_text, t};
 use crate::pages::env_layout::EnvCtx;
 
@@ -131,37 +131,24 @@ fn OverviewBody(detail: DescribeCloudRunServerDetailResponse) -> impl IntoView {
 /// The running instances (R-INS-1).
 #[component]
 pub fn Instances(pods: Memo<Option<Result<Vec<VersionPodInstance>, ApiError>>>) -> impl IntoView {
+    const COLUMNS: &[Col] = &[Col::Text(Msg::ColInstance), Col::Text(Msg::ColStatus), Col::Time(Msg::ColCreated)];
     view! {
         <section class="stack" aria-labelledby="instances-title">
             <h3 id="instances-title" class="h3">{t(Msg::Instances)}</h3>
             <p class="help">{t(Msg::InstancesIntro)}</p>
-            {move || match not_ready(pods.get()) {
-                Err(pending) => pending,
-                Ok(list) if list.is_empty() => view! { <p>{t(Msg::NoInstances)}</p> }.into_any(),
-                Ok(list) => view! {
-                    <TableScroll label=Signal::derive(move || t(Msg::Instances)().to_string())>
-                        <table class="table" data-testid="instances">
-                            <caption class="sr-only">{t(Msg::Instances)}</caption>
-                            <thead>
-                                <tr>
-                                    <th scope="col">{t(Msg::ColInstance)}</th>
-                                    <th scope="col">{t(Msg::ColStatus)}</th>
-                                    <th scope="col">{move || zoned(t(Msg::ColCreated)())}</th>
-                                </tr>
-                            </thead>
-                            <tbody>
-                                {list.into_iter().map(|p| view! {
-                                    <tr>
-                                        <td><code>{p.pod_id}</code></td>
-                                        <td><span class="badge ok">{move || status_text(&p.status, lang())}</span></td>
-                                        <td class="nowrap">{cloud_time(&p.create_time)}</td>
-                                    </tr>
-                                }).collect_view()}
-                            </tbody>
-                        </table>
-                    </TableScroll>
-                }.into_any(),
-            }}
+            <Loaded value=pods let:list>
+                <Show when=move || list.with(|l| !l.is_empty()) fallback=|| view! { <p>{t(Msg::NoInstances)}</p> }>
+                    <DataTable title=Msg::Instances columns=COLUMNS testid="instances">
+                        <Keyed each=move || list.get() key=|p| RowKey(p.pod_id.clone(), p.clone()) let:p>
+                            <tr>
+                                <td><code>{p.pod_id}</code></td>
+                                <td><span class="badge ok">{move || status_text(&p.status, lang())}</span></td>
+                                <td class="nowrap">{cloud_time(&p.create_time)}</td>
+                            </tr>
+                        </Keyed>
+                    </DataTable>
+                </Show>
+            </Loaded>
         </section>
     }
 }
@@ -169,11 +156,7 @@ pub fn Instances(pods: Memo<Option<Result<Vec<VersionPodInstance>, ApiError>>>) 
 /// Asks the BFF for the unmasked variables of the online configuration.
 fn reveal_action(service: String) -> Action<(), Result<RevealedSecrets, ApiError>> {
     let ctx = expect_context::<EnvCtx>();
-    Action::new_local(move |_: &()| {
-        let url =
-            format!("/api/envs/{}/services/{}/secrets", api::enc(&ctx.env_id.get_untracked()), api::enc(&service));
-        async move { api::json::<RevealSecrets, RevealedSecrets>("POST", &url, Some(&RevealSecrets::default())).await }
-    })
+    Action::new_local(move |_: &()| api::reveal_secrets(&ctx.env_id.get_untracked(), &service))
 }
 
 /// Secret values stay masked until a developer asks, on the record.
@@ -197,6 +180,6 @@ fn RevealButton(revealed: Action<(), Result<RevealedSecrets, ApiError>>) -> impl
             <span id="reveal-help" class="help">{t(Msg::RevealSecretsHelp)}</span>
         </div>
         <Reason id="reveal-why" text=why_not />
-        <ErrorNote error=Signal::derive(move || revealed.value().get().and_then(Result::err)) />
+        <ErrorNote error=error_of(revealed) />
     }
 }

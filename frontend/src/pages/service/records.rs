@@ -11,7 +11,7 @@ use leptos::prelude::*;
 
 use super::ServiceCtx;
 use crate::api;
-use crate::components::{ConfirmStep, ErrorNote, Reason, TableScroll, cloud_time, not_ready, zoned};
+use crate::components::{Col, ConfirmStep, DataTable, ErrorNote, Keyed, Loaded, Reason, RowKey, cloud_time, error_of};
 use crate::i18n::{Msg, confirm_delete_version, lang, record_status_text, settings_line, t};
 use crate::pages::env_layout::EnvCtx;
 
@@ -22,37 +22,30 @@ pub fn Records(
 ) -> impl IntoView {
     let ctx = expect_context::<EnvCtx>();
     let svc = expect_context::<ServiceCtx>();
+    const COLUMNS: &[Col] = &[
+        Col::Text(Msg::ColVersion),
+        Col::Time(Msg::ColCreated),
+        Col::Text(Msg::ColStatus),
+        Col::Text(Msg::ColTraffic),
+        Col::Text(Msg::ColImage),
+        Col::Hidden(Msg::ViewDeploy),
+        Col::Hidden(Msg::DeleteVersion),
+    ];
     view! {
         <section class="stack" aria-labelledby="records-title">
             <h3 id="records-title" class="h3">{t(Msg::DeployRecords)}</h3>
-            {move || match not_ready(records.get()) {
-                Err(pending) => pending,
-                Ok(list) => {
-                    let env = ctx.env_id.get_untracked();
-                    let service = svc.name.get_untracked();
-                    view! {
-                        <TableScroll label=Signal::derive(move || t(Msg::DeployRecords)().to_string())>
-                            <table class="table">
-                                <caption class="sr-only">{t(Msg::DeployRecords)}</caption>
-                                <thead>
-                                    <tr>
-                                        <th scope="col">{t(Msg::ColVersion)}</th>
-                                        <th scope="col">{move || zoned(t(Msg::ColCreated)())}</th>
-                                        <th scope="col">{t(Msg::ColStatus)}</th>
-                                        <th scope="col">{t(Msg::ColTraffic)}</th>
-                                        <th scope="col">{t(Msg::ColImage)}</th>
-                                        <th scope="col"><span class="sr-only">{t(Msg::ViewDeploy)}</span></th>
-                                        <th scope="col"><span class="sr-only">{t(Msg::DeleteVersion)}</span></th>
-                                    </tr>
-                                </thead>
-                                <tbody>
-                                    {list.into_iter().map(|r| view! { <RecordRow record=r env=env.clone() service=service.clone() on_change /> }).collect_view()}
-                                </tbody>
-                            </table>
-                        </TableScroll>
-                    }.into_any()
-                }
-            }}
+            <Loaded value=records let:list>
+                <DataTable title=Msg::DeployRecords columns=COLUMNS>
+                    <Keyed each=move || list.get() key=|r| RowKey(r.deploy_id.clone(), r.clone()) let:record>
+                        <RecordRow
+                            record
+                            env=ctx.env_id.get_untracked()
+                            service=svc.name.get_untracked()
+                            on_change
+                        />
+                    </Keyed>
+                </DataTable>
+            </Loaded>
         </section>
     }
 }
@@ -193,7 +186,7 @@ fn DeleteVersion(
                     on_cancel=Callback::new(move |_| asking.set(false))
                 />
             </Show>
-            <ErrorNote error=Signal::derive(move || delete.value().get().and_then(Result::err)) />
+            <ErrorNote error=error_of(delete) />
         </div>
     }
 }
@@ -211,10 +204,7 @@ fn VersionConfig(version: String) -> impl IntoView {
         channel: None,
     };
     // An action, not a resource: it runs once, when the user opens it.
-    let load = Action::new_local(move |_: &()| {
-        let req = req.clone();
-        async move { api::cloud::<DescribeVersionDetail>(&req).await }
-    });
+    let load = Action::new_local(move |_: &()| api::cloud::<DescribeVersionDetail>(&req));
     let id = format!("config-{version}");
     view! {
         <button
@@ -236,16 +226,15 @@ fn VersionConfig(version: String) -> impl IntoView {
             {t(Msg::ShowConfig)}
         </button>
         <div id=id class:hidden=move || !open.get() data-testid="version-config">
-            {move || open.get().then(|| match not_ready(load.value().get()) {
-                Err(pending) => pending,
-                Ok(v) => view! {
+            <Show when=move || open.get()>
+                <Loaded value=load.value() let:v>
                     <p class="help">
-                        {settings_line(v.cpu, v.mem, v.port, v.min_num, v.max_num, lang())}
+                        {move || v.with(|v| settings_line(v.cpu, v.mem, v.port, v.min_num, v.max_num, lang()))}
                         <br />
                         {t(Msg::FrozenConfig)}
                     </p>
-                }.into_any(),
-            })}
+                </Loaded>
+            </Show>
         </div>
     }
 }

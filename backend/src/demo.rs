@@ -11,6 +11,7 @@ use console_shared::actions::{
 };
 use console_shared::region::Region;
 use console_shared::rules::PACKAGE_MAX_BYTES;
+use console_shared::vocab::{ConfigKey, DeployType, ReleaseType, TaskStatus};
 
 use crate::cloud::envs::record_new_env;
 use crate::cloud::packages;
@@ -49,10 +50,10 @@ async fn create_web(state: &AppState, env: &str) -> Result<(), UpstreamError> {
         env_id: env.into(),
         server_name: "web".into(),
         deploy_info: DeployParam {
-            deploy_type: "package".into(),
+            deploy_type: DeployType::Package,
             package_name: Some(uploaded.package_name),
             package_version: Some(uploaded.package_version),
-            release_type: Some("FULL".into()),
+            release_type: Some(ReleaseType::Full),
             ..Default::default()
         },
         items: None,
@@ -63,9 +64,9 @@ async fn create_web(state: &AppState, env: &str) -> Result<(), UpstreamError> {
 
 fn image(url: &str) -> DeployParam {
     DeployParam {
-        deploy_type: "image".into(),
+        deploy_type: DeployType::Image,
         image_url: Some(url.into()),
-        release_type: Some("FULL".into()),
+        release_type: Some(ReleaseType::Full),
         ..Default::default()
     }
 }
@@ -76,7 +77,7 @@ async fn wait(state: &AppState, env: &str, service: &str) -> Result<(), Upstream
     let req = ManageTaskRequest { env_id: env.into(), server_name: service.into(), task_id: 0, operator_remark: None };
     for _ in 0..600 {
         let t = state.upstream.call::<DescribeServerManageTask>(Some(Region::Shanghai), &req).await?;
-        if t.task.status != "running" {
+        if t.task.status != TaskStatus::Running {
             return Ok(());
         }
         tokio::time::sleep(Duration::from_millis(500)).await;
@@ -91,9 +92,12 @@ async fn create(state: &AppState, env: &str, name: &str, url: &str, min: i64) ->
         server_name: name.into(),
         deploy_info: image(url),
         items: Some(vec![
-            DiffConfigItem::int("MinNum", min),
-            DiffConfigItem::int("MaxNum", 10),
-            DiffConfigItem::string("EnvParam", r#"{"GREETING":"hello from the demo","API_TOKEN":"not-shown"}"#),
+            DiffConfigItem::int(ConfigKey::MinNum, min),
+            DiffConfigItem::int(ConfigKey::MaxNum, 10),
+            DiffConfigItem::string(
+                ConfigKey::EnvParam,
+                r#"{"GREETING":"hello from the demo","API_TOKEN":"not-shown"}"#,
+            ),
         ]),
     };
     state.upstream.call::<CreateCloudRunServer>(Some(Region::Shanghai), &req).await?;

@@ -40,6 +40,13 @@ macro_rules! vocabulary {
             }
         }
 
+        /// The API's zero value: an empty string, as a missing task's fields are.
+        impl Default for $name {
+            fn default() -> Self {
+                $name::Other(String::new())
+            }
+        }
+
         impl From<&str> for $name {
             fn from(text: &str) -> Self {
                 match text {
@@ -77,9 +84,7 @@ macro_rules! vocabulary {
 
 vocabulary! {
     /// `ServerManageTaskInfo.Status`: a deploy task's state.
-    #[derive(Default)]
     pub enum TaskStatus {
-        #[default]
         Running = "running",
         Finished = "finished",
         Failed = "failed",
@@ -90,9 +95,7 @@ vocabulary! {
 
 vocabulary! {
     /// `TaskStepInfo.Status`: one step's state.
-    #[derive(Default)]
     pub enum StepStatus {
-        #[default]
         Todo = "todo",
         Running = "running",
         Finished = "finished",
@@ -214,6 +217,10 @@ vocabulary! {
         Tag = "Tag",
         EntryPoint = "EntryPoint",
         Cmd = "Cmd",
+        TimerScale = "TimerScale",
+        VpcConf = "VpcConf",
+        VolumesConf = "VolumesConf",
+        PublicNetConf = "PublicNetConf",
     }
 }
 

@@ -27,7 +27,7 @@ use console_shared::actions::{
 };
 use console_shared::dto::{DeployEvent, HubStats};
 use console_shared::region::Region;
-use console_shared::vocab::{EnvId, ServiceName, TaskId, TaskStatus};
+use console_shared::vocab::{EnvId, ServiceName, Step, StepStatus, TaskId, TaskStatus};
 use console_shared::wording::FailReason;
 use futures::Stream;
 use tokio::sync::broadcast;
@@ -63,11 +63,11 @@ enum Mark {
 /// A step status's place in the order statuses go through. A status this
 /// console does not know counts as under way: at worst a resume skips it, but
 /// it never hides the finished or failed state that follows.
-fn stage(status: &str) -> u8 {
+fn stage(status: &StepStatus) -> u8 {
     match status {
-        "todo" => 1,
-        "finished" | "failed" | "cancelled" => 3,
-        _ => 2,
+        StepStatus::Todo => 1,
+        StepStatus::Finished | StepStatus::Failed | StepStatus::Cancelled => 3,
+        StepStatus::Running | StepStatus::Other(_) => 2,
     }
 }
 
@@ -261,7 +261,7 @@ impl Hub {
 /// Polls until the task ends, emitting what changed.
 async fn poll(hub: &Hub, key: &Key, feed: &Feed, upstream: &Upstream, region: Option<Region>) {
     let (env, service) = (key.env.to_string(), key.service.to_string());
-    let mut steps: Vec<(String, String)> = Vec::new();
+    let mut steps: Vec<(Step, StepStatus)> = Vec::new();
     let mut lines = 0usize;
     let mut failures = 0;
     let mut run_id: Option<String> = None;
@@ -303,15 +303,15 @@ async fn poll(hub: &Hub, key: &Key, feed: &Feed, upstream: &Upstream, region: Op
         };
         failures = 0;
         for (index, s) in info.steps.iter().enumerate() {
-            let seen = steps.get(index).map(|(_, status)| status.as_str());
-            if seen != Some(s.status.as_str()) {
+            let seen = steps.get(index).map(|(_, status)| status);
+            if seen != Some(&s.status) {
                 let mark = Mark::Step { index, stage: stage(&s.status) };
                 feed.push(
                     mark,
                     DeployEvent::Step {
                         index,
-                        name: s.name.clone(),
-                        status: s.status.clone(),
+                        name: s.name.to_string(),
+                        status: s.status.to_string(),
                         start_time: s.start_time.clone(),
                         end_time: s.end_time.clone(),
                         fail_reason: s.fail_reason.clone(),
@@ -332,10 +332,14 @@ async fn poll(hub: &Hub, key: &Key, feed: &Feed, upstream: &Upstream, region: Op
                 lines = lines.max(log.logs.len());
             }
         }
-        if info.status != "running" {
+        if info.status != TaskStatus::Running {
             feed.push(
                 Mark::End,
-                DeployEvent::Done { status: info.status, fail_reason: info.fail_reason, version: info.version_name },
+                DeployEvent::Done {
+                    status: info.status.to_string(),
+                    fail_reason: info.fail_reason,
+                    version: info.version_name,
+                },
             );
             return;
         }

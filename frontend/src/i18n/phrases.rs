@@ -5,6 +5,7 @@ use console_shared::dto::{ApiError, console_codes};
 use console_shared::permissions::{Need, Role};
 use console_shared::region::Region;
 use console_shared::rules::{Charset, RuleError, shown};
+use console_shared::vocab::RecordStatus;
 
 use super::{Lang, Msg};
 
@@ -71,27 +72,28 @@ pub fn status_text(status: &str, lang: Lang) -> String {
 /// A deploy record's state in words. The cloud says `running` for a deploy
 /// that succeeded (its version runs), which read as "in progress" beside a
 /// deploy time; it is said as "Deployed" here.
-pub fn record_status_text(status: &str, lang: Lang) -> String {
+pub fn record_status_text(status: &RecordStatus, lang: Lang) -> String {
     match status {
-        "running" => Msg::RecordDeployed.text(lang).into(),
-        other => status_text(other, lang),
+        RecordStatus::Running => Msg::RecordDeployed.text(lang).into(),
+        other => status_text(other.as_str(), lang),
     }
 }
 
 /// A deploy step's name as the cloud gives it, in the user's language;
 /// names this console does not know pass through as they are.
 pub fn step_name(name: &str, lang: Lang) -> String {
-    use console_shared::actions::steps;
-    let zh = match name {
-        steps::VALIDATE => "校验代码包",
-        steps::BUILD => "构建镜像",
-        steps::PUSH => "推送镜像",
-        steps::PULL => "拉取镜像",
-        steps::CREATE => "创建版本",
-        steps::START => "启动实例",
-        steps::HEALTH => "健康检查",
-        steps::RELEASE => "切换流量",
-        _ => name,
+    use console_shared::vocab::Step;
+    let zh = match Step::from(name) {
+        Step::Validate => "校验代码包",
+        Step::Build => "构建镜像",
+        Step::Push => "推送镜像",
+        Step::Pull => "拉取镜像",
+        Step::Create => "创建版本",
+        Step::Start => "启动实例",
+        Step::Health => "健康检查",
+        Step::Release => "切换流量",
+        // A step this console does not know shows as the cloud names it.
+        Step::Other(_) => name,
     };
     match lang {
         Lang::En => name.to_string(),
@@ -882,7 +884,7 @@ mod tests {
 
     #[test]
     fn a_deploy_record_that_runs_reads_as_deployed() {
-        assert_eq!(record_status_text("running", Lang::En), "Deployed");
-        assert_eq!(record_status_text("deploying", Lang::En), "Deploying");
+        assert_eq!(record_status_text(&RecordStatus::Running, Lang::En), "Deployed");
+        assert_eq!(record_status_text(&RecordStatus::Deploying, Lang::En), "Deploying");
     }
 }

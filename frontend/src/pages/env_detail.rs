@@ -7,6 +7,7 @@ use console_shared::actions::{
     DescribeCloudRunServersRequest, DestroyEnv, DestroyEnvRequest, EnvBaseInfo, ServerBaseInfo, ServerRequest,
 };
 use console_shared::dto::ApiError;
+use console_shared::vocab::{RecordStatus, ServiceStatus};
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
@@ -173,7 +174,7 @@ fn ServiceRow(row: Row) -> impl IntoView {
     let s = row.service;
     let href = format!("/envs/{env}/services/{}", s.server_name);
     let status = s.status.clone();
-    let ok = status == "normal" && !deploying;
+    let ok = status == ServiceStatus::Normal && !deploying;
     let records = row.records.unwrap_or_default();
     let online: Vec<String> =
         records.iter().filter(|r| r.has_traffic).map(|r| format!("{} {}%", r.deploy_id, r.flow_ratio)).collect();
@@ -183,7 +184,7 @@ fn ServiceRow(row: Row) -> impl IntoView {
             <td><a href=href>{s.server_name.clone()}</a></td>
             <td>
                 <span class="badge" class:ok=ok class:busy=deploying>
-                    {move || if deploying { t(Msg::StatusDeploying)().to_string() } else { status_text(&status, lang()) }}
+                    {move || if deploying { t(Msg::StatusDeploying)().to_string() } else { status_text(status.as_str(), lang()) }}
                 </span>
             </td>
             <td><code>{s.default_domain_name.clone()}</code></td>
@@ -192,7 +193,7 @@ fn ServiceRow(row: Row) -> impl IntoView {
                 {match last {
                     Some(r) => {
                         let status = r.status.clone();
-                        let ok = status == "running";
+                        let ok = status == RecordStatus::Running;
                         view! {
                             <span class="nowrap">{cloud_time(&r.deploy_time)}</span> " "
                             <span class="badge" class:ok=ok>{move || record_status_text(&status, lang())}</span>

@@ -5,6 +5,7 @@
 use console_shared::actions::{DeployParam, DiffConfigItem};
 use console_shared::dto::ApiError;
 use console_shared::rules;
+use console_shared::vocab::{ConfigKey, ReleaseType};
 use leptos::prelude::*;
 use send_wrapper::SendWrapper;
 use wasm_bindgen::JsCast;
@@ -121,7 +122,7 @@ impl Source {
             deploy_type: self.kind.get_untracked().into(),
             image_url: (!package).then(|| self.image.get_untracked().trim().to_string()),
             deploy_remark: (!remark.is_empty()).then_some(remark),
-            release_type: Some("FULL".into()),
+            release_type: Some(ReleaseType::Full),
             ..Default::default()
         }
     }
@@ -132,8 +133,8 @@ impl Source {
             return vec![];
         }
         vec![
-            DiffConfigItem::string("Dockerfile", self.dockerfile.get_untracked().trim()),
-            DiffConfigItem::string("BuildDir", self.build_dir.get_untracked().trim()),
+            DiffConfigItem::string(ConfigKey::Dockerfile, self.dockerfile.get_untracked().trim()),
+            DiffConfigItem::string(ConfigKey::BuildDir, self.build_dir.get_untracked().trim()),
         ]
     }
 

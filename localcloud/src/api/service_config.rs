@@ -7,6 +7,7 @@ use console_shared::actions::{DiffConfigItem, ServerBaseConfig};
 use console_shared::api::CloudError;
 use console_shared::defaults;
 use console_shared::rules;
+use console_shared::vocab::{ConfigKey, PolicyType};
 
 /// Reads the deprecated `ServerConfig`, then `Items`, over the defaults of
 /// R-INS-2/R-INS-3 and validates each value with the shared rules.
@@ -75,44 +76,46 @@ pub(crate) fn config_over(
         None => c,
     };
     for item in items {
-        let array = || item.array_value.clone().ok_or_else(|| CloudError::invalid_value(&item.key, "needs ArrayValue"));
-        let int = || item.int_value.ok_or_else(|| CloudError::invalid_value(&item.key, "needs IntValue"));
-        let float = || item.float_value.ok_or_else(|| CloudError::invalid_value(&item.key, "needs FloatValue"));
-        let string = || item.value.clone().ok_or_else(|| CloudError::invalid_value(&item.key, "needs Value"));
-        match item.key.as_str() {
-            "Port" => c.port = int()?,
-            "CpuSpecs" => c.cpu = float()?,
-            "MemSpecs" => c.mem = float()?,
-            "MinNum" => c.min_num = int()?,
-            "MaxNum" => c.max_num = int()?,
-            "PolicyDetails" => c.policy_details = item.policy_details.clone().unwrap_or_default(),
-            "EnvParam" => c.env_params = string()?,
-            "LogType" => c.log_type = string()?,
-            "LogPath" => c.custom_logs = string()?,
-            "Dockerfile" => c.dockerfile = string()?,
-            "BuildDir" => c.build_dir = string()?,
-            "HasDockerfile" => {
+        let array =
+            || item.array_value.clone().ok_or_else(|| CloudError::invalid_value(item.key.as_str(), "needs ArrayValue"));
+        let int = || item.int_value.ok_or_else(|| CloudError::invalid_value(item.key.as_str(), "needs IntValue"));
+        let float = || item.float_value.ok_or_else(|| CloudError::invalid_value(item.key.as_str(), "needs FloatValue"));
+        let string = || item.value.clone().ok_or_else(|| CloudError::invalid_value(item.key.as_str(), "needs Value"));
+        match &item.key {
+            ConfigKey::Port => c.port = int()?,
+            ConfigKey::CpuSpecs => c.cpu = float()?,
+            ConfigKey::MemSpecs => c.mem = float()?,
+            ConfigKey::MinNum => c.min_num = int()?,
+            ConfigKey::MaxNum => c.max_num = int()?,
+            ConfigKey::PolicyDetails => c.policy_details = item.policy_details.clone().unwrap_or_default(),
+            ConfigKey::EnvParam => c.env_params = string()?,
+            ConfigKey::LogType => c.log_type = string()?,
+            ConfigKey::LogPath => c.custom_logs = string()?,
+            ConfigKey::Dockerfile => c.dockerfile = string()?,
+            ConfigKey::BuildDir => c.build_dir = string()?,
+            ConfigKey::InitialDelaySeconds => c.initial_delay_seconds = int()?,
+            ConfigKey::HasDockerfile => {
                 c.has_dockerfile =
-                    item.bool_value.ok_or_else(|| CloudError::invalid_value(&item.key, "needs BoolValue"))?
+                    item.bool_value.ok_or_else(|| CloudError::invalid_value(item.key.as_str(), "needs BoolValue"))?
             }
             // Kept and shown; localcloud's workload does not act on them.
-            "LogSetId" => c.log_set_id = string()?,
-            "LogTopicId" => c.log_topic_id = string()?,
-            "LogParseType" => c.log_parse_type = string()?,
-            "OperationMode" => c.operation_mode = string()?,
-            "SessionAffinity" => c.session_affinity = string()?,
-            "InternalAccess" => c.internal_access = string()?,
-            "Tag" => c.tag = string()?,
-            "AccessTypes" => c.open_access_types = array()?,
-            "EntryPoint" => c.entry_point = array()?,
-            "Cmd" => c.cmd = array()?,
-            "TimerScale" | "VpcConf" | "VolumesConf" | "PublicNetConf" => {
+            ConfigKey::LogSetId => c.log_set_id = string()?,
+            ConfigKey::LogTopicId => c.log_topic_id = string()?,
+            ConfigKey::LogParseType => c.log_parse_type = string()?,
+            ConfigKey::OperationMode => c.operation_mode = string()?,
+            ConfigKey::SessionAffinity => c.session_affinity = string()?,
+            ConfigKey::InternalAccess => c.internal_access = string()?,
+            ConfigKey::Tag => c.tag = string()?,
+            ConfigKey::AccessTypes => c.open_access_types = array()?,
+            ConfigKey::EntryPoint => c.entry_point = array()?,
+            ConfigKey::Cmd => c.cmd = array()?,
+            ConfigKey::TimerScale | ConfigKey::VpcConf | ConfigKey::VolumesConf | ConfigKey::PublicNetConf => {
                 return Err(CloudError::invalid_value(
-                    &item.key,
+                    item.key.as_str(),
                     "is not available in localcloud (no timers, VPCs, volumes or NAT)",
                 ));
             }
-            other => {
+            ConfigKey::Other(other) => {
                 return Err(CloudError::invalid_value("Items.Key", format!("`{other}` is not a configuration key")));
             }
         }
@@ -121,7 +124,7 @@ pub(crate) fn config_over(
     rules::cpu_mem(c.cpu, c.mem).map_err(|e| CloudError::invalid_value("CpuSpecs/MemSpecs", e))?;
     rules::instances(c.min_num, c.max_num).map_err(|e| CloudError::invalid_value("MinNum/MaxNum", e))?;
     for p in &c.policy_details {
-        if !matches!(p.policy_type.as_str(), "cpu" | "mem") {
+        if !matches!(p.policy_type, PolicyType::Cpu | PolicyType::Mem) {
             return Err(CloudError::invalid_value("PolicyDetails.PolicyType", "must be cpu or mem"));
         }
         rules::threshold(p.policy_threshold)

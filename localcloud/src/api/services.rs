@@ -12,7 +12,7 @@ use console_shared::api::{CloudError, codes};
 use console_shared::region::Region;
 use console_shared::rules;
 use console_shared::time::cst_datetime;
-use console_shared::vocab::{EnvId, ServiceName, VersionName, VersionRef};
+use console_shared::vocab::{DeployType, EnvId, ReleaseType, ServiceName, VersionName, VersionRef};
 
 use super::error::CallError;
 use super::service_config::{config_from, config_over};
@@ -257,25 +257,26 @@ async fn source_of(state: &State, env: &str, deploy: &DeployParam) -> Result<Sou
         })
     };
     check_remark("DeployInfo.DeployRemark", deploy.deploy_remark.as_deref())?;
-    match deploy.release_type.as_deref() {
-        None | Some("" | "FULL") => {}
-        Some("GRAY") => {
+    match &deploy.release_type {
+        None | Some(ReleaseType::Full) => {}
+        Some(ReleaseType::Other(empty)) if empty.is_empty() => {}
+        Some(ReleaseType::Gray) => {
             return Err(CallError::invalid_value(
                 "DeployInfo.ReleaseType",
                 "`GRAY` asks for a gray release, which localcloud does not run yet: deploy with `FULL`",
             ));
         }
-        Some(other) => {
+        Some(ReleaseType::Other(other)) => {
             return Err(CallError::invalid_value("DeployInfo.ReleaseType", format!("`{other}` must be GRAY or FULL")));
         }
     }
-    match deploy.deploy_type.as_str() {
-        "image" => {
+    match &deploy.deploy_type {
+        DeployType::Image => {
             let image = required(&deploy.image_url, "ImageUrl")?;
             rules::image_reference(&image).map_err(|e| CloudError::invalid_value("DeployInfo.ImageUrl", e))?;
             Ok(Source::Image(image))
         }
-        "package" => {
+        DeployType::Package => {
             let name = required(&deploy.package_name, "PackageName")?;
             let version = required(&deploy.package_version, "PackageVersion")?;
             let package = state.packages.find(env, &name, &version).await?.ok_or_else(|| {
@@ -360,7 +361,7 @@ fn base_info(r: &ServiceRow) -> ServerBaseInfo {
         server_name: r.server_name.clone(),
         default_domain_name: r.default_domain.clone(),
         custom_domain_name: String::new(),
-        status: r.status.clone(),
+        status: r.status.as_str().into(),
         update_time: cst_datetime(r.updated_at),
         access_types: vec!["PUBLIC".into()],
         custom_domain_names: vec![],

@@ -11,6 +11,7 @@ use console_shared::actions::{
 use console_shared::api::{CloudError, codes};
 use console_shared::region::Region;
 use console_shared::time::cst_datetime;
+use console_shared::vocab::{RecordStatus, TaskStatus};
 use console_shared::wording::FailReason;
 
 use super::error::CallError;
@@ -87,14 +88,14 @@ pub async fn describe_task(
             server_name: t.server_name,
             create_time: cst_datetime(t.created_at),
             change_type: "CODE".into(),
-            release_type: t.release_type,
-            deploy_type: t.deploy_type,
+            release_type: t.release_type.into(),
+            deploy_type: t.deploy_type.into(),
             pre_version_name: t.pre_version_name,
             version_name: t.version_name,
             pipeline_id: 0,
             pipeline_task_id: t.id,
             release_id: t.id,
-            status: t.status,
+            status: t.status.into(),
             fail_reason: t.fail_reason,
             operator_remark: t.remark,
             steps: steps
@@ -105,8 +106,8 @@ pub async fn describe_task(
                         (Some(a), None) => crate::clock::now() - a,
                         _ => 0,
                     },
-                    name: s.name,
-                    status: s.status,
+                    name: s.name.into(),
+                    status: s.status.into(),
                     start_time: when(s.started_at),
                     end_time: when(s.ended_at),
                     fail_reason: s.fail_reason,
@@ -154,12 +155,14 @@ pub async fn records(
         .into_iter()
         .map(|(version, status, at, image, run_id, build_id)| {
             let online = service.online_version.as_deref() == Some(version.as_str());
+            let task = TaskStatus::from(status);
             DeployRecord {
-                status: match status.as_str() {
-                    "running" => "deploying".into(),
-                    "failed" => "deploy_failed".into(),
-                    "cancelled" => "cancelled".into(),
-                    _ => "running".into(),
+                // A record says `running` for a version that went live.
+                status: match &task {
+                    TaskStatus::Running => RecordStatus::Deploying,
+                    TaskStatus::Failed => RecordStatus::DeployFailed,
+                    TaskStatus::Cancelled => RecordStatus::Cancelled,
+                    TaskStatus::Finished | TaskStatus::Other(_) => RecordStatus::Running,
                 },
                 run_id,
                 deploy_id: version,
@@ -170,7 +173,7 @@ pub async fn records(
                 scale_status: String::new(),
                 has_traffic: online,
                 traffic_type: "FLOW".into(),
-                is_releasing: status == "running",
+                is_releasing: task == TaskStatus::Running,
             }
         })
         .collect();
@@ -289,7 +292,7 @@ pub async fn build_log(
             total,
             delivered,
             text,
-            more: start + delivered < total || status == "running",
+            more: start + delivered < total || TaskStatus::from(status) == TaskStatus::Running,
         }),
     })
 }

@@ -32,10 +32,7 @@ pub async fn version_detail(
     .fetch_optional(&state.db)
     .await?;
     let (config, status, created) = row.ok_or_else(|| {
-        CloudError::new(
-            codes::VERSION_NOT_FOUND,
-            format!("The version `{}` does not exist.", req.version_name),
-        )
+        CloudError::new(codes::VERSION_NOT_FOUND, format!("The version `{}` does not exist.", req.version_name))
     })?;
     let c: ServerBaseConfig = serde_json::from_str(&config)?;
     Ok(DescribeVersionDetailResponse {

@@ -7,6 +7,9 @@ use crate::permissions::Role::{Developer, Viewer};
 use crate::permissions::{read, write};
 
 use super::{Action, Empty, Product};
+use crate::vocab::{
+    ConfigKey, DeployType, PolicyType, RecordStatus, ReleaseType, ServiceStatus, Step, StepStatus, TaskStatus,
+};
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -37,7 +40,7 @@ pub struct ServerBaseInfo {
     pub server_name: String,
     pub default_domain_name: String,
     pub custom_domain_name: String,
-    pub status: String,
+    pub status: ServiceStatus,
     pub update_time: String,
     pub access_types: Vec<String>,
     pub custom_domain_names: Vec<String>,
@@ -83,7 +86,7 @@ pub const SERVERS_PAGE_SIZE_MAX: i64 = 30;
 #[serde(rename_all = "PascalCase")]
 pub struct DeployParam {
     /// `image` here; `package` and others are Tencent's too.
-    pub deploy_type: String,
+    pub deploy_type: DeployType,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_url: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -94,15 +97,14 @@ pub struct DeployParam {
     pub deploy_remark: Option<String>,
     /// `GRAY` | `FULL`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub release_type: Option<String>,
+    pub release_type: Option<ReleaseType>,
 }
 
 /// `HpaPolicy`: scale out when the metric passes the threshold (R-INS-3).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct HpaPolicy {
-    /// `cpu` | `mem`.
-    pub policy_type: String,
+    pub policy_type: PolicyType,
     pub policy_threshold: u64,
 }
 
@@ -110,7 +112,7 @@ pub struct HpaPolicy {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct DiffConfigItem {
-    pub key: String,
+    pub key: ConfigKey,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -126,17 +128,17 @@ pub struct DiffConfigItem {
 }
 
 impl DiffConfigItem {
-    pub fn string(key: &str, v: impl Into<String>) -> Self {
-        DiffConfigItem { key: key.into(), value: Some(v.into()), ..Default::default() }
+    pub fn string(key: ConfigKey, v: impl Into<String>) -> Self {
+        DiffConfigItem { key, value: Some(v.into()), ..Default::default() }
     }
-    pub fn int(key: &str, v: i64) -> Self {
-        DiffConfigItem { key: key.into(), int_value: Some(v), ..Default::default() }
+    pub fn int(key: ConfigKey, v: i64) -> Self {
+        DiffConfigItem { key, int_value: Some(v), ..Default::default() }
     }
-    pub fn float(key: &str, v: f64) -> Self {
-        DiffConfigItem { key: key.into(), float_value: Some(v), ..Default::default() }
+    pub fn float(key: ConfigKey, v: f64) -> Self {
+        DiffConfigItem { key, float_value: Some(v), ..Default::default() }
     }
     pub fn policies(v: Vec<HpaPolicy>) -> Self {
-        DiffConfigItem { key: "PolicyDetails".into(), policy_details: Some(v), ..Default::default() }
+        DiffConfigItem { key: ConfigKey::PolicyDetails, policy_details: Some(v), ..Default::default() }
     }
 }
 
@@ -232,15 +234,14 @@ pub struct DescribeCloudRunServerDetailResponse {
     pub online_version_infos: Vec<OnlineVersionInfo>,
 }
 
-/// `DeployRecord`. In localcloud `DeployId` is the version's name and `RunId`
-/// is `run-<version>`: Tencent leaves both opaque.
+/// `DeployRecord`. `RunId` and `BuildId` are opaque (BuildId 0 for an image
+/// deploy); in localcloud `DeployId` is the version's name.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct DeployRecord {
     pub deploy_id: String,
     pub deploy_time: String,
-    /// `running` | `deploying` | `deploy_failed` (and `cancelled` in localcloud).
-    pub status: String,
+    pub status: RecordStatus,
     pub run_id: String,
     pub build_id: i64,
     pub flow_ratio: i64,
@@ -272,25 +273,11 @@ pub struct ManageTaskRequest {
     pub operator_remark: Option<String>,
 }
 
-/// The step names (`TaskStepInfo.Name`) of localcloud's deploy tasks: the
-/// local cloud reports them and the SPA translates them, from one list.
-pub mod steps {
-    pub const PULL: &str = "pull image";
-    pub const VALIDATE: &str = "validate upload";
-    pub const BUILD: &str = "build image";
-    pub const PUSH: &str = "push image";
-    pub const CREATE: &str = "create version";
-    pub const START: &str = "start instances";
-    pub const HEALTH: &str = "health check";
-    pub const RELEASE: &str = "release traffic";
-}
-
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct TaskStepInfo {
-    pub name: String,
-    /// `todo` | `running` | `failed` | `finished` (and `cancelled`).
-    pub status: String,
+    pub name: Step,
+    pub status: StepStatus,
     pub start_time: String,
     pub end_time: String,
     pub cost_time: i64,
@@ -305,15 +292,14 @@ pub struct ServerManageTaskInfo {
     pub server_name: String,
     pub create_time: String,
     pub change_type: String,
-    pub release_type: String,
-    pub deploy_type: String,
+    pub release_type: ReleaseType,
+    pub deploy_type: DeployType,
     pub pre_version_name: String,
     pub version_name: String,
     pub pipeline_id: i64,
     pub pipeline_task_id: i64,
     pub release_id: i64,
-    /// `running` | `finished` | `failed` | `cancelled`.
-    pub status: String,
+    pub status: TaskStatus,
     pub fail_reason: String,
     pub operator_remark: String,
     pub steps: Vec<TaskStepInfo>,

@@ -14,6 +14,7 @@ use console_shared::api::codes;
 use console_shared::defaults;
 use console_shared::dto::ApiError;
 use console_shared::rules::{self, CPU_MEM_PAIRS};
+use console_shared::vocab::ConfigKey;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
@@ -172,20 +173,20 @@ pub fn CreateService() -> impl IntoView {
             }
         }
         let mut items = vec![
-            DiffConfigItem::int("Port", number(&port.get_untracked()).unwrap_or(defaults::PORT)),
-            DiffConfigItem::float("CpuSpecs", cpu),
-            DiffConfigItem::float("MemSpecs", mem),
-            DiffConfigItem::int("MinNum", number(&min.get_untracked()).unwrap_or(defaults::MIN_NUM)),
-            DiffConfigItem::int("MaxNum", number(&max.get_untracked()).unwrap_or(defaults::MAX_NUM)),
+            DiffConfigItem::int(ConfigKey::Port, number(&port.get_untracked()).unwrap_or(defaults::PORT)),
+            DiffConfigItem::float(ConfigKey::CpuSpecs, cpu),
+            DiffConfigItem::float(ConfigKey::MemSpecs, mem),
+            DiffConfigItem::int(ConfigKey::MinNum, number(&min.get_untracked()).unwrap_or(defaults::MIN_NUM)),
+            DiffConfigItem::int(ConfigKey::MaxNum, number(&max.get_untracked()).unwrap_or(defaults::MAX_NUM)),
             DiffConfigItem::policies(policies),
-            DiffConfigItem::string("EnvParam", vars.env_param()),
-            DiffConfigItem::string("LogType", log_type.get_untracked()),
+            DiffConfigItem::string(ConfigKey::EnvParam, vars.env_param()),
+            DiffConfigItem::string(ConfigKey::LogType, log_type.get_untracked()),
         ];
         items.extend(source.items());
         if log_type.get_untracked() == "custom" {
-            items.push(DiffConfigItem::string("LogSetId", log_set.get_untracked()));
-            items.push(DiffConfigItem::string("LogTopicId", log_topic.get_untracked()));
-            items.push(DiffConfigItem::string("LogParseType", log_format.get_untracked()));
+            items.push(DiffConfigItem::string(ConfigKey::LogSetId, log_set.get_untracked()));
+            items.push(DiffConfigItem::string(ConfigKey::LogTopicId, log_topic.get_untracked()));
+            items.push(DiffConfigItem::string(ConfigKey::LogParseType, log_format.get_untracked()));
         }
         let request = CreateCloudRunServerRequest {
             env_id: ctx.env_id.get_untracked(),

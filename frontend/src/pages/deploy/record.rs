@@ -7,6 +7,7 @@ use console_shared::actions::{
     DeployRecord, DescribeCloudRunDeployRecord, DescribeCloudRunProcessLog, ProcessLogRequest, ServerRequest,
 };
 use console_shared::dto::ApiError;
+use console_shared::vocab::RecordStatus;
 use leptos::prelude::*;
 use leptos_router::NavigateOptions;
 use leptos_router::hooks::use_navigate;
@@ -37,7 +38,7 @@ async fn look_up(env: String, service: String, version: String) -> Result<Found,
     let Some(record) = records.into_iter().find(|r| r.deploy_id == version) else {
         return Ok(Found::Missing(Missing::Deploy));
     };
-    if record.status == "deploying" {
+    if record.status == RecordStatus::Deploying {
         return Ok(Found::Running);
     }
     let run = ProcessLogRequest { env_id: env, run_id: record.run_id.clone() };
@@ -88,7 +89,7 @@ fn RecordView(record: DeployRecord, logs: Vec<String>, service: String) -> impl 
     let service_href = format!("/envs/{env}/services/{service}");
     let version = record.deploy_id.clone();
     let status = record.status.clone();
-    let deployed = status == "running";
+    let deployed = status == RecordStatus::Running;
     view! {
         <section class="stack" aria-labelledby="deploy-title">
             <div class="page-head">

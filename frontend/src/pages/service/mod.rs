@@ -15,6 +15,7 @@ use console_shared::actions::{
     ServerRequest,
 };
 use console_shared::dto::ApiError;
+use console_shared::vocab::{RecordStatus, ServiceStatus, TaskStatus};
 use leptos::prelude::*;
 
 use crate::api;
@@ -28,13 +29,13 @@ use overview::{Instances, Overview};
 use records::Records;
 
 /// Whether a service status says a deploy is under way.
-pub fn status_busy(status: &str) -> bool {
-    matches!(status, "creating" | "deploying")
+pub fn status_busy(status: &ServiceStatus) -> bool {
+    matches!(status, ServiceStatus::Creating | ServiceStatus::Deploying)
 }
 
 /// Whether a deploy record is a deploy still under way.
 pub fn record_deploying(r: &DeployRecord) -> bool {
-    r.status == "deploying" || r.is_releasing
+    r.status == RecordStatus::Deploying || r.is_releasing
 }
 
 /// The deploy running now, as `DescribeServerManageTask {TaskId: 0}` tells.
@@ -138,7 +139,7 @@ pub fn ServicePage() -> impl IntoView {
     let records_now = Memo::new(move |_| records.get());
     let pods_now = Memo::new(move |_| pods.get());
     let running = Memo::new(move |_| match task.get() {
-        Some(Ok(r)) if r.is_exist && r.task.status == "running" => {
+        Some(Ok(r)) if r.is_exist && r.task.status == TaskStatus::Running => {
             Some(Running { task: r.task.id, version: r.task.version_name })
         }
         _ => None,

@@ -59,7 +59,7 @@ fn OverviewBody(detail: DescribeCloudRunServerDetailResponse) -> impl IntoView {
         <section class="stack" aria-labelledby="service-title">
             <div class="page-head">
                 <h2 id="service-title">{base.server_name.clone()}</h2>
-                <StatusBadge status=base.status.clone() />
+                <StatusBadge status=base.status.to_string() />
             </div>
             <dl class="facts">
                 <dt>{t(Msg::ColDomain)}</dt>

@@ -7,6 +7,7 @@ use console_shared::actions::{
     DescribeVersionDetailRequest, SimpleVersion,
 };
 use console_shared::dto::ApiError;
+use console_shared::vocab::RecordStatus;
 use leptos::prelude::*;
 
 use super::ServiceCtx;
@@ -59,13 +60,13 @@ fn RecordRow(
 ) -> impl IntoView {
     // A record names no task: the deploy running now is followed live as
     // task 0; an ended one is shown from its record (its log by its RunId).
-    let href = if record.status == "deploying" {
+    let href = if record.status == RecordStatus::Deploying {
         format!("/envs/{env}/services/{service}/tasks/0")
     } else {
         format!("/envs/{env}/services/{service}/deploys/{}", record.deploy_id)
     };
     let status = record.status.clone();
-    let ok = status == "running";
+    let ok = status == RecordStatus::Running;
     let version = record.deploy_id.clone();
     view! {
         <tr>

@@ -1,17 +1,9 @@
-import { test, expect, expectAccessible, signIn } from './fixtures';
+import { test, expect, expectAccessible, signIn, createEnv } from './fixtures';
 import type { Page } from '@playwright/test';
 
 const INITIAL = 'initial-pass-1';
 const OWN = 'their-own-password-1';
 
-async function createEnv(page: Page, alias: string, region: RegExp): Promise<string> {
-  await page.goto('/envs/new');
-  await page.getByLabel('Environment name').fill(alias);
-  await page.getByRole('radio', { name: region }).check();
-  await page.getByRole('button', { name: 'Create', exact: true }).click();
-  await expect(page).toHaveURL(new RegExp(`/envs/${alias}-[a-z0-9]{8}$`));
-  return page.url().split('/').pop()!;
-}
 
 async function signOut(page: Page) {
   await page.getByRole('button', { name: 'Sign out' }).click();

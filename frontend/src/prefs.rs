@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use crate::i18n::Lang;
+use crate::i18n::{Lang, Msg};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Theme {
@@ -60,6 +60,8 @@ pub fn apply(lang: RwSignal<Lang>, theme: RwSignal<Theme>) {
         if let Some(root) = document().document_element() {
             let _ = root.set_attribute("lang", l.tag());
         }
+        // The tab's title follows the language too.
+        document().set_title(Msg::AppName.text(l));
     });
     Effect::new(move |_| {
         let t = theme.get();

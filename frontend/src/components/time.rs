@@ -56,6 +56,19 @@ pub fn cloud_time(text: &str) -> String {
     parse_cst(text).map(local_time).unwrap_or_else(|| text.to_string())
 }
 
+/// A log line as the cloud writes it, `YYYY-MM-DD HH:MM:SS` (China Standard
+/// Time) then the text, with its time in the browser's zone like every other
+/// time on the page; any other line passes through as it is.
+pub fn local_log_line(line: &str) -> String {
+    match (line.get(..19), line.get(19..)) {
+        (Some(at), Some(rest)) => match parse_cst(at) {
+            Some(ts) => format!("{}{rest}", local_time(ts)),
+            None => line.to_string(),
+        },
+        _ => line.to_string(),
+    }
+}
+
 /// A `datetime-local` input's value, read in the browser's zone, to Unix seconds.
 pub fn parse_local(value: &str) -> Option<i64> {
     let as_if_utc = parse_utc(value)?;

@@ -175,6 +175,7 @@ fn ServiceRow(row: Row) -> impl IntoView {
     let href = format!("/envs/{env}/services/{}", s.server_name);
     let status = s.status.clone();
     let ok = status == ServiceStatus::Normal && !deploying;
+    let failed = matches!(status, ServiceStatus::CreateFailed | ServiceStatus::DeployFailed) && !deploying;
     let records = row.records.unwrap_or_default();
     let online: Vec<String> =
         records.iter().filter(|r| r.has_traffic).map(|r| format!("{} {}%", r.deploy_id, r.flow_ratio)).collect();
@@ -183,7 +184,7 @@ fn ServiceRow(row: Row) -> impl IntoView {
         <tr>
             <td><a href=href>{s.server_name.clone()}</a></td>
             <td>
-                <span class="badge" class:ok=ok class:busy=deploying>
+                <span class="badge" class:ok=ok class:busy=deploying class:bad=failed>
                     {move || if deploying { t(Msg::StatusDeploying)().to_string() } else { status_text(status.as_str(), lang()) }}
                 </span>
             </td>
@@ -194,9 +195,10 @@ fn ServiceRow(row: Row) -> impl IntoView {
                     Some(r) => {
                         let status = r.status.clone();
                         let ok = status == RecordStatus::Running;
+                        let failed = status == RecordStatus::DeployFailed;
                         view! {
                             <span class="nowrap">{cloud_time(&r.deploy_time)}</span> " "
-                            <span class="badge" class:ok=ok>{move || record_status_text(&status, lang())}</span>
+                            <span class="badge" class:ok=ok class:bad=failed>{move || record_status_text(&status, lang())}</span>
                         }.into_any()
                     }
                     None => t(Msg::NeverDeployed).into_any(),

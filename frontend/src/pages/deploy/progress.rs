@@ -9,10 +9,10 @@ use leptos::prelude::*;
 use super::stream::{Link, Outcome, Sinks, connect};
 use super::{Deploy, style};
 use crate::api;
-use crate::components::{ErrorNote, Reason, error_of};
+use crate::components::{ErrorNote, Reason, error_of, local_log_line, zone};
 use crate::i18n::{
     Ending, Msg, answers_at, deploy_outcome, deploy_title, duration_text, fail_reason_text, lang, step_name, t,
-    task_number,
+    task_number, times_note,
 };
 use crate::pages::env_layout::EnvCtx;
 
@@ -90,7 +90,7 @@ pub fn Progress(deploy: Deploy) -> impl IntoView {
                     <ErrorNote error=error_of(cancel) />
                 </div>
             </Show>
-            <LogView logs=sinks.logs />
+            <LogView logs=sinks.logs live=true />
         </section>
     }
 }
@@ -176,9 +176,14 @@ fn Stepper(sinks: Sinks) -> impl IntoView {
 
 /// A monospace log that follows its tail until the user scrolls up.
 #[component]
-pub(super) fn LogView(logs: RwSignal<Vec<String>>) -> impl IntoView {
+pub(super) fn LogView(
+    logs: RwSignal<Vec<String>>,
+    /// Lines still arrive (a running deploy): say that the view follows them.
+    live: bool,
+) -> impl IntoView {
     let pre = NodeRef::<leptos::html::Pre>::new();
-    let follow = RwSignal::new(true);
+    // A finished log opens at its first line; a live one follows its tail.
+    let follow = RwSignal::new(live);
     Effect::new(move |_| {
         logs.track();
         if follow.get_untracked()
@@ -190,7 +195,8 @@ pub(super) fn LogView(logs: RwSignal<Vec<String>>) -> impl IntoView {
     view! {
         <section class="stack" aria-labelledby="log-title">
             <h3 id="log-title" class="h3">{t(Msg::BuildLog)}</h3>
-            <p class="help">{t(Msg::FollowingLog)}</p>
+            {live.then(|| view! { <p class="help">{t(Msg::FollowingLog)}</p> })}
+            <p class="help">{move || times_note(&zone(), lang())}</p>
             <pre
                 class=style::log
                 node_ref=pre
@@ -203,7 +209,7 @@ pub(super) fn LogView(logs: RwSignal<Vec<String>>) -> impl IntoView {
                     }
                 }
             >
-                {move || logs.get().join("\n")}
+                {move || logs.with(|lines| lines.iter().map(|l| local_log_line(l)).collect::<Vec<_>>().join("\n"))}
             </pre>
         </section>
     }

@@ -15,7 +15,7 @@ use leptos_router::hooks::use_navigate;
 use super::progress::LogView;
 use super::{Missing, missing_view};
 use crate::api;
-use crate::components::{Loaded, Loading, cloud_time};
+use crate::components::{Loaded, Loading, cloud_time, zone};
 use crate::i18n::{Msg, deploy_title, is_not_found, lang, record_status_text, t};
 use crate::pages::env_layout::EnvCtx;
 use crate::state::RouteParams;
@@ -90,21 +90,22 @@ fn RecordView(record: DeployRecord, logs: Vec<String>, service: String) -> impl 
     let version = record.deploy_id.clone();
     let status = record.status.clone();
     let deployed = status == RecordStatus::Running;
+    let failed = status == RecordStatus::DeployFailed;
     view! {
         <section class="stack" aria-labelledby="deploy-title">
             <div class="page-head">
                 <div>
                     <h2 id="deploy-title">{move || deploy_title(&version, &service, lang())}</h2>
-                    <p class="muted">{cloud_time(&record.deploy_time)}</p>
+                    <p class="muted">{format!("{} ({})", cloud_time(&record.deploy_time), zone())}</p>
                 </div>
                 <p>
-                    <span class="badge" class:ok=deployed data-testid="record-status">
+                    <span class="badge" class:ok=deployed class:bad=failed data-testid="record-status">
                         {move || record_status_text(&status, lang())}
                     </span>
                 </p>
             </div>
             <p><a class="button" href=service_href>{t(Msg::BackToService)}</a></p>
-            <LogView logs=RwSignal::new(logs) />
+            <LogView logs=RwSignal::new(logs) live=false />
         </section>
     }
 }

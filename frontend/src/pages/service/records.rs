@@ -67,12 +67,13 @@ fn RecordRow(
     };
     let status = record.status.clone();
     let ok = status == RecordStatus::Running;
+    let failed = status == RecordStatus::DeployFailed;
     let version = record.deploy_id.clone();
     view! {
         <tr>
             <td><code>{version.clone()}</code></td>
             <td class="nowrap">{cloud_time(&record.deploy_time)}</td>
-            <td><span class="badge" class:ok=ok>{move || record_status_text(&status, lang())}</span></td>
+            <td><span class="badge" class:ok=ok class:bad=failed>{move || record_status_text(&status, lang())}</span></td>
             <td>{format!("{}%", record.flow_ratio)}</td>
             {match record.image_url.clone() {
                 Some(image) => view! {

@@ -11,9 +11,15 @@
 //! compile time. What neither checks, an English word left in a Chinese
 //! text, a test in `phrases` does.
 
+mod audit;
 mod phrases;
+mod rules;
+#[cfg(test)]
+mod tests;
 
+pub use audit::*;
 pub use phrases::*;
+pub use rules::*;
 
 use leptos::prelude::*;
 

@@ -307,11 +307,6 @@ impl VersionRef {
             version: VersionName::from_cloud(version),
         }
     }
-
-    /// Whether this is a version of `service` in `env`.
-    pub fn is_of(&self, env: &str, service: &str) -> bool {
-        self.env.as_str() == env && self.service.as_str() == service
-    }
 }
 
 impl fmt::Display for VersionRef {

@@ -12,7 +12,7 @@ mod records;
 use console_shared::actions::{
     DeployRecord, DescribeCloudRunDeployRecord, DescribeCloudRunPodList, DescribeCloudRunPodListRequest,
     DescribeCloudRunServerDetail, DescribeCloudRunServerDetailResponse, DescribeServerManageTask, ManageTaskRequest,
-    ServerRequest,
+    PODS_PAGE_SIZE_MAX, ServerRequest,
 };
 use console_shared::dto::ApiError;
 use console_shared::vocab::{RecordStatus, ServiceStatus, TaskStatus};
@@ -107,7 +107,7 @@ pub fn ServicePage() -> impl IntoView {
         let req = DescribeCloudRunPodListRequest {
             env_id: ctx.env_id.get(),
             server_name: service.get(),
-            page_size: Some(50),
+            page_size: Some(PODS_PAGE_SIZE_MAX),
             ..Default::default()
         };
         async move {
@@ -124,7 +124,7 @@ pub fn ServicePage() -> impl IntoView {
             api::cloud::<DescribeCloudRunDeployRecord>(&req).await.map(|r| r.deploy_records)
         }
     });
-    // TaskId 0 asks for the task running now, as the CLI does.
+    // TaskId 0 asks for the current task, as the CLI does; it counts only while it runs.
     let task = LocalResource::new(move || {
         let req = request();
         async move {

@@ -150,6 +150,51 @@ vocabulary! {
         Start = "start instances",
         Health = "health check",
         Release = "release traffic",
+        /// A rollback's or a finished release's last step: the version that
+        /// lost its traffic scales down (R-RB-1).
+        ScaleDown = "scale down",
+    }
+}
+
+vocabulary! {
+    /// `ServerManageTaskInfo.ChangeType`: what a task changes. `CODE` and
+    /// `CONFIG` are Tencent's; `ROLLBACK` is localcloud's word for a
+    /// `SubmitServerRollback` task.
+    pub enum ChangeType {
+        Code = "CODE",
+        Config = "CONFIG",
+        Rollback = "ROLLBACK",
+    }
+}
+
+vocabulary! {
+    /// `ReleaseGray.TrafficType` / `ReleaseOrderInfo.TrafficType`: a split
+    /// by percentage, or by a URL query parameter (R-UPD-4).
+    pub enum TrafficType {
+        Flow = "FLOW",
+        UrlParams = "URL_PARAMS",
+    }
+}
+
+vocabulary! {
+    /// `OperateServerManage.OperateType`.
+    pub enum OperateType {
+        /// Stop a deploy that is still running (R-DEP-3).
+        Cancel = "cancel",
+        /// Abandon a gray release: the canary goes offline (R-UPD-3).
+        GoBack = "go_back",
+        /// Finish a gray release: the canary takes 100 % (R-UPD-3).
+        Done = "done",
+    }
+}
+
+vocabulary! {
+    /// `ReleaseOrderInfo.ReleaseStatus` (and `DescribeReleaseOrder.Status`):
+    /// `open` while a gray release runs; localcloud's words for how it ended.
+    pub enum ReleaseStatus {
+        Open = "open",
+        Done = "done",
+        GoBack = "go_back",
     }
 }
 

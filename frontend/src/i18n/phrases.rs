@@ -91,6 +91,7 @@ pub fn step_name(name: &str, lang: Lang) -> String {
         Step::Start => "启动实例",
         Step::Health => "健康检查",
         Step::Release => "切换流量",
+        Step::ScaleDown => "缩容旧版本",
         // A step this console does not know shows as the cloud names it.
         Step::Other(_) => name,
     };

@@ -187,7 +187,7 @@ pub async fn operate(
 ) -> Result<Empty, CallError> {
     services::check_remark("OperatorRemark", req.operator_remark.as_deref())?;
     services::find(state, &req.env_id, &req.server_name, region).await?;
-    if req.operate_type != "cancel" {
+    if req.operate_type != console_shared::vocab::OperateType::Cancel {
         return Err(CallError::new(
             codes::INVALID_PARAMETER_VALUE,
             format!(

@@ -106,15 +106,17 @@ pub struct Empty {}
 
 mod envs;
 mod packages;
+mod releases;
 mod services;
 
 pub use envs::*;
 pub use packages::*;
+pub use releases::*;
 pub use services::*;
 
 /// Every action the console knows.
 pub fn all() -> impl Iterator<Item = &'static ActionInfo> {
-    envs::ACTIONS.iter().chain(packages::ACTIONS).chain(services::ACTIONS)
+    envs::ACTIONS.iter().chain(packages::ACTIONS).chain(services::ACTIONS).chain(releases::ACTIONS)
 }
 
 /// The cloud proxy's allow-list: a forwarded action, `None` for anything else.

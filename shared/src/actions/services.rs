@@ -8,7 +8,7 @@ use crate::permissions::{read, write};
 
 use super::{Action, Empty, Product};
 use crate::vocab::{
-    ConfigKey, DeployType, PolicyType, RecordStatus, ReleaseType, ServiceStatus, Step, StepStatus, TaskStatus,
+    ChangeType, ConfigKey, DeployType, OperateType, PolicyType, RecordStatus, ReleaseType, ServiceStatus, Step, StepStatus, TaskStatus,
 };
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -291,7 +291,7 @@ pub struct ServerManageTaskInfo {
     pub env_id: String,
     pub server_name: String,
     pub create_time: String,
-    pub change_type: String,
+    pub change_type: ChangeType,
     pub release_type: ReleaseType,
     pub deploy_type: DeployType,
     pub pre_version_name: String,
@@ -331,8 +331,7 @@ pub struct OperateServerManageRequest {
     pub env_id: String,
     pub server_name: String,
     pub task_id: i64,
-    /// `cancel` | `go_back` | `done`.
-    pub operate_type: String,
+    pub operate_type: OperateType,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operator_remark: Option<String>,
 }

@@ -180,6 +180,7 @@ async fn step(state: &Deployer, job: &Job, name: &Step, read: &mut Inspected) ->
         Step::Start => start_instances(state, job, state.step_delay).await?,
         Step::Health => health_check(state, job).await?,
         Step::Release => release(state, job).await?,
+        Step::ScaleDown => StepOutcome::Failed("a deploy has no scale-down step".into()),
         // Never reached with the step lists above; a step nobody wrote
         // fails the deploy instead of doing some other step's work.
         Step::Other(name) => StepOutcome::Failed(format!("localcloud has no step named `{name}`")),

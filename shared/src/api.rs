@@ -55,6 +55,9 @@ pub mod codes {
     pub const MISSING_PARAMETER: &str = "MissingParameter";
     pub const UNSUPPORTED_REGION: &str = "UnsupportedRegion";
     pub const RESOURCE_IN_USE: &str = "ResourceInUse";
+    /// The request is well formed but the resource's state forbids it now.
+    pub const FAILED_OPERATION: &str = "FailedOperation";
+    pub const RESOURCE_UNAVAILABLE: &str = "ResourceUnavailable";
     pub const RESOURCE_NOT_FOUND: &str = "ResourceNotFound";
     pub const INTERNAL_ERROR: &str = "InternalError";
     pub const LIMIT_EXCEEDED: &str = "LimitExceeded";

@@ -180,7 +180,8 @@ fn status_for(code: &str) -> StatusCode {
         | codes::UNSUPPORTED_REGION
         | codes::UNKNOWN_PARAMETER => StatusCode::BAD_REQUEST,
         codes::RESOURCE_NOT_FOUND => StatusCode::NOT_FOUND,
-        codes::RESOURCE_IN_USE => StatusCode::CONFLICT,
+        // The service's state forbids it now (a deploy or a gray release runs).
+        codes::RESOURCE_IN_USE | codes::FAILED_OPERATION | codes::RESOURCE_UNAVAILABLE => StatusCode::CONFLICT,
         // A quota is a property of the request, not a reason to retry later.
         codes::LIMIT_EXCEEDED => StatusCode::BAD_REQUEST,
         codes::REQUEST_LIMIT_EXCEEDED => StatusCode::TOO_MANY_REQUESTS,

@@ -74,6 +74,13 @@ impl Runtime {
         map.remove(version);
     }
 
+    /// A version lost all its traffic (R-UPD-1, R-UPD-3, R-RB-1): its
+    /// instances keep serving what they hold until the drain window ends,
+    /// then go. (Scaffold: the scaler that keeps the window replaces this.)
+    pub fn retire(&self, version: &VersionRef) {
+        self.stop(version);
+    }
+
     /// Stops every version of a service.
     pub fn stop_service(&self, env: &EnvId, service: &ServiceName) {
         let mut map = self.instances.lock().unwrap_or_else(|p| p.into_inner());

@@ -232,3 +232,55 @@ pub struct UploadedPackage {
     /// Bytes received.
     pub size: u64,
 }
+
+/// What happened to a service, for its timeline (newest first): the deploys
+/// and changes asked through the console (with who asked), how the deploys
+/// ended, and its scaling events.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum TimelineKind {
+    /// A create or update was asked (full release).
+    DeployAsked,
+    /// An update was asked as a gray release.
+    GrayAsked,
+    /// A settings change was asked (R-UPD-5).
+    SettingsChanged,
+    /// The gray split was set (R-UPD-2, R-UPD-4).
+    TrafficSplit,
+    /// The gray release was finished: the canary has 100 %.
+    GrayFinished,
+    /// The gray release was abandoned: the stable version has 100 %.
+    GrayAbandoned,
+    /// A running deploy was cancelled.
+    DeployCancelled,
+    /// A rollback was asked (R-RB-1).
+    RollbackAsked,
+    /// A deploy, settings change or rollback ended well: its version runs.
+    VersionReady,
+    /// It ended badly.
+    VersionFailed,
+    /// A version's instances changed (`detail` is the event's English, see
+    /// `wording::ScaleEvent`).
+    Scaled,
+}
+
+/// One line of a service's timeline.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TimelineEvent {
+    /// Unix seconds (UTC).
+    pub at: i64,
+    pub kind: TimelineKind,
+    /// The version it is about, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    /// Who did it (from the audit log); none for what the cloud did itself.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub who: Option<String>,
+    /// The request was refused or failed (an audit entry's outcome).
+    pub failed: bool,
+    /// More, in the cloud's or the BFF's English: the split, the rollback's
+    /// versions, a failure's code, a scaling event.
+    pub detail: String,
+}

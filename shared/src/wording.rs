@@ -80,6 +80,59 @@ impl fmt::Display for FailReason<'_> {
     }
 }
 
+/// Why a version's instance count changed (R-INS-1..5).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScaleCause {
+    /// Load per instance crossed the scaling policy's threshold.
+    Load,
+    /// Load fell well below the threshold.
+    Calm,
+    /// No request for the observation window, with MinNum 0 (R-INS-4).
+    Idle,
+    /// A request arrived while no instance ran: a cold start (R-INS-4).
+    ColdStart,
+    /// The version lost its traffic and the drain window ended (R-UPD-1).
+    Drained,
+}
+
+const SCALE_CAUSES: [(ScaleCause, &str); 5] = [
+    (ScaleCause::Load, "load above the threshold"),
+    (ScaleCause::Calm, "load well below the threshold"),
+    (ScaleCause::Idle, "no requests during the observation window"),
+    (ScaleCause::ColdStart, "a request arrived with no instance running"),
+    (ScaleCause::Drained, "no traffic and the drain window ended"),
+];
+
+/// A scaling event, as localcloud writes it into the version's process log
+/// and the console's timeline reads it back:
+/// `scaled shop-002 from 1 to 0 instance(s): no requests during the observation window`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ScaleEvent<'a> {
+    pub version: &'a str,
+    pub from: usize,
+    pub to: usize,
+    pub cause: ScaleCause,
+}
+
+impl<'a> ScaleEvent<'a> {
+    /// Reads an event back from a log line; the line may start with its time.
+    pub fn parse(line: &'a str) -> Option<ScaleEvent<'a>> {
+        let (_, rest) = line.split_once("scaled ")?;
+        let (version, rest) = rest.split_once(" from ")?;
+        let (from, rest) = rest.split_once(" to ")?;
+        let (to, why) = rest.split_once(" instance(s): ")?;
+        let cause = SCALE_CAUSES.iter().find(|(_, text)| *text == why)?.0;
+        Some(ScaleEvent { version: one_word(version)?, from: from.parse().ok()?, to: to.parse().ok()?, cause })
+    }
+}
+
+impl fmt::Display for ScaleEvent<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let why = SCALE_CAUSES.iter().find(|(c, _)| *c == self.cause).map_or("", |(_, t)| *t);
+        write!(f, "scaled {} from {} to {} instance(s): {why}", self.version, self.from, self.to)
+    }
+}
+
 /// Why a session ended without its user signing out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SessionEnd {
@@ -275,6 +328,17 @@ impl fmt::Display for AuditDetail<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn scale_events_read_back_what_they_write() {
+        for (cause, _) in SCALE_CAUSES {
+            let event = ScaleEvent { version: "shop-002", from: 1, to: 0, cause };
+            let line = format!("2026-11-30 10:00:00 {event}");
+            assert_eq!(ScaleEvent::parse(&line), Some(event));
+        }
+        assert_eq!(ScaleEvent::parse("scaled shop-002 from x to 0 instance(s): load above the threshold"), None);
+        assert_eq!(ScaleEvent::parse("instance shop-002-ab started"), None);
+    }
 
     #[test]
     fn fail_reasons_read_back_what_they_write() {

@@ -13,5 +13,6 @@ pub mod rules;
 pub mod secrets;
 pub mod tc3;
 pub mod time;
+pub mod traffic;
 pub mod vocab;
 pub mod wording;

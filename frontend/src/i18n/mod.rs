@@ -384,6 +384,12 @@ messages! {
     Reconnect => "Reconnect", "重新连接";
     DeployUnknown => "The console lost track of this deploy; the service page shows how it ended.", "控制台未能跟踪到此次部署的结果，请在服务页面查看。";
     TaskLabel => "Task", "任务";
+    // Settings, the update form and the service tabs.
+    // END settings.
+    // Traffic, gray release and rollback.
+    // END traffic.
+    // Timeline.
+    // END timeline.
 }
 
 /// The current language, from context.

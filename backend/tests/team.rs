@@ -211,6 +211,9 @@ fn endpoint_row(e: Endpoint, env: &str) -> (Method, String, Option<Value>, Statu
         RevealSecrets => {
             (Method::POST, format!("/api/envs/{env}/services/nosvc/secrets"), Some(json!({})), StatusCode::NOT_FOUND)
         }
+        ServiceTimeline => {
+            (Method::GET, format!("/api/envs/{env}/services/nosvc/timeline"), None, StatusCode::NOT_FOUND)
+        }
     }
 }
 
@@ -237,7 +240,19 @@ fn action_row(product: Product, action: &str, env: &str) -> (String, Value, Stat
         "DescribeCloudRunServerDetail" | "DescribeCloudRunDeployRecord" | "DeleteCloudRunServer" => {
             (path, json!({"EnvId": env, "ServerName": "nosvc"}), StatusCode::NOT_FOUND)
         }
-        "DescribeCloudRunPodList" => (path, json!({"EnvId": env, "ServerName": "nosvc"}), StatusCode::NOT_FOUND),
+        "DescribeCloudRunPodList" | "DescribeReleaseOrder" | "SubmitServerConfigChangeDiff" => {
+            (path, json!({"EnvId": env, "ServerName": "nosvc"}), StatusCode::NOT_FOUND)
+        }
+        "ReleaseGray" => (
+            path,
+            json!({"EnvId": env, "ServerName": "nosvc", "GrayType": "gray", "TrafficType": "FLOW", "GrayFlowRatio": 10}),
+            StatusCode::NOT_FOUND,
+        ),
+        "SubmitServerRollback" => (
+            path,
+            json!({"EnvId": env, "ServerName": "nosvc", "CurrentVersionName": "nosvc-002", "RollbackVersionName": "nosvc-001"}),
+            StatusCode::NOT_FOUND,
+        ),
         "DescribeVersionDetail" => {
             (path, json!({"EnvId": env, "ServerName": "nosvc", "VersionName": "nosvc-001"}), StatusCode::NOT_FOUND)
         }
@@ -279,6 +294,8 @@ fn may(who: Who, own_env: bool, call: &str) -> bool {
         "DescribeCloudRunPodList",
         "DescribeVersionDetail",
         "DescribeCloudBaseRunBuildLog",
+        "DescribeReleaseOrder",
+        "ServiceTimeline",
         "MyAccess",
         "ListMembers",
         "DeployEvents",
@@ -287,6 +304,9 @@ fn may(who: Who, own_env: bool, call: &str) -> bool {
         "CreateCloudRunServer",
         "UpdateCloudRunServer",
         "OperateServerManage",
+        "ReleaseGray",
+        "SubmitServerRollback",
+        "SubmitServerConfigChangeDiff",
         "DeleteCloudRunServer",
         "DeleteCloudRunVersions",
         "UploadPackage",

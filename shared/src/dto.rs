@@ -204,7 +204,9 @@ pub enum DeployEvent {
     Step { index: usize, name: String, status: String, start_time: String, end_time: String, fail_reason: String },
     /// A line of the build and deploy log.
     Log { line: String },
-    /// The task ended: `finished`, `failed` or `cancelled`; the stream closes.
+    /// The task ended: `finished`, `failed` or `cancelled`; or `running` for a
+    /// gray update whose deploy is over while its release stays open. The
+    /// stream closes.
     Done { status: String, fail_reason: String, version: String },
 }
 

@@ -93,10 +93,11 @@ pub enum Endpoint {
     HubStats,
     UploadPackage,
     RevealSecrets,
+    ServiceTimeline,
 }
 
 impl Endpoint {
-    pub const ALL: [Endpoint; 18] = [
+    pub const ALL: [Endpoint; 19] = [
         Endpoint::ListUsers,
         Endpoint::CreateUser,
         Endpoint::UpdateUser,
@@ -115,6 +116,7 @@ impl Endpoint {
         Endpoint::HubStats,
         Endpoint::UploadPackage,
         Endpoint::RevealSecrets,
+        Endpoint::ServiceTimeline,
     ];
 
     pub fn rule(self) -> Rule {
@@ -136,6 +138,8 @@ impl Endpoint {
             UploadPackage => write(EnvRole(Role::Developer)),
             // Those who may change a variable may read it, on purpose and on the record.
             RevealSecrets => write(EnvRole(Role::Developer)),
+            // What happened to a service, and who did it: what its deploy records say too.
+            ServiceTimeline => read(EnvRole(Role::Viewer)),
         }
     }
 
@@ -161,6 +165,7 @@ impl Endpoint {
             HubStats => "HubStats",
             UploadPackage => "UploadPackage",
             RevealSecrets => "RevealSecrets",
+            ServiceTimeline => "ServiceTimeline",
         }
     }
 }

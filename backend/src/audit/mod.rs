@@ -32,6 +32,8 @@ pub struct Event<'a> {
     pub user_id: Option<i64>,
     pub username: &'a str,
     pub env_id: Option<&'a str>,
+    /// The service a cloud change is about, for its timeline.
+    pub service: Option<&'a str>,
     pub action: &'a str,
     pub outcome: Outcome,
     pub detail: String,
@@ -44,6 +46,7 @@ impl<'a> Event<'a> {
             user_id: Some(user.id),
             username: &user.username,
             env_id: None,
+            service: None,
             action,
             outcome,
             detail: String::new(),
@@ -53,6 +56,11 @@ impl<'a> Event<'a> {
 
     pub fn env(mut self, env_id: Option<&'a str>) -> Self {
         self.env_id = env_id;
+        self
+    }
+
+    pub fn service(mut self, service: Option<&'a str>) -> Self {
+        self.service = service;
         self
     }
 
@@ -84,13 +92,14 @@ fn cut(text: &str, max: usize) -> String {
 /// what already happened in the cloud.
 pub async fn record(state: &AppState, e: Event<'_>) {
     let result = sqlx::query(
-        "INSERT INTO audit_log (at, user_id, username, env_id, action, outcome, detail, request_id)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO audit_log (at, user_id, username, env_id, service, action, outcome, detail, request_id)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(state.clock.now())
     .bind(e.user_id)
     .bind(cut(e.username, USERNAME_MAX))
     .bind(e.env_id.map(|env| cut(env, USERNAME_MAX)))
+    .bind(e.service.map(|service| cut(service, USERNAME_MAX)))
     .bind(cut(e.action, ACTION_MAX))
     .bind(e.outcome.as_str())
     .bind(cut(&e.detail, DETAIL_MAX))

@@ -234,6 +234,7 @@ impl FromRequestParts<AppState> for AuthUser {
                     user_id: Some(row.user_id),
                     username: &row.username,
                     env_id: None,
+                    service: None,
                     action: "SessionExpired",
                     outcome: Outcome::Allowed,
                     detail: AuditDetail::SessionEnded(why).to_string(),

@@ -27,7 +27,7 @@ use console_shared::actions::{
 };
 use console_shared::dto::{DeployEvent, HubStats};
 use console_shared::region::Region;
-use console_shared::vocab::{EnvId, ServiceName, Step, StepStatus, TaskId, TaskStatus};
+use console_shared::vocab::{EnvId, ReleaseType, ServiceName, Step, StepStatus, TaskId, TaskStatus};
 use console_shared::wording::FailReason;
 use futures::Stream;
 use tokio::sync::broadcast;
@@ -332,7 +332,12 @@ async fn poll(hub: &Hub, key: &Key, feed: &Feed, upstream: &Upstream, region: Op
                 lines = lines.max(log.logs.len());
             }
         }
-        if info.status != TaskStatus::Running {
+        // A gray update's task runs on after its steps, until the release is
+        // finished or abandoned (CLOUD-API.md §12): its deploy is over then.
+        let gray_open = info.release_type == ReleaseType::Gray
+            && !info.steps.is_empty()
+            && info.steps.iter().all(|s| s.status == StepStatus::Finished);
+        if info.status != TaskStatus::Running || gray_open {
             feed.push(
                 Mark::End,
                 DeployEvent::Done {

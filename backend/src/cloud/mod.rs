@@ -1,8 +1,8 @@
 //! The cloud: the signed client for the upstream API (`upstream`), what the
 //! console remembers of each environment (`envs`), and the features built
 //! on them, each apart: the proxy route (`proxy`), live deploy progress (the
-//! `hub` and its `events` routes), code-package uploads (`packages`) and
-//! revealing secrets (`secrets`).
+//! `hub` and its `events` routes), code-package uploads (`packages`),
+//! revealing secrets (`secrets`) and a service's timeline (`timeline`).
 
 pub mod envs;
 pub mod events;
@@ -10,4 +10,5 @@ pub mod hub;
 pub mod packages;
 pub mod proxy;
 pub mod secrets;
+pub mod timeline;
 pub mod upstream;

@@ -12,7 +12,10 @@ use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use console_shared::actions::{self, ActionInfo, CreateCloudRunEnv, DescribeCloudRunEnvs, DestroyEnv, Product};
+use console_shared::actions::{
+    self, ActionInfo, CreateCloudRunEnv, CreateCloudRunServer, DescribeCloudRunEnvs, DestroyEnv, Product,
+    SubmitServerConfigChangeDiff, UpdateCloudRunServer,
+};
 use console_shared::api::codes;
 use console_shared::dto::{ApiError, console_codes};
 use console_shared::region::Region;
@@ -26,6 +29,7 @@ use crate::access::check;
 use crate::audit::{self, Event, Outcome};
 use crate::cloud::envs::{record_new_env, region_of};
 use crate::cloud::upstream::UpstreamError;
+use crate::cloud::{secrets, timeline};
 use crate::error::{AppError, AppResult};
 use crate::identity::AuthUser;
 use crate::state::AppState;
@@ -60,6 +64,9 @@ enum Around {
     /// tcbr DescribeCloudRunEnvs: a non-admin sees only the environments
     /// they are a member of.
     ListEnvs,
+    /// A change that carries variables: a secret sent back masked gets its
+    /// value restored from the service's settings (`secrets::restore_masked`).
+    Unmask,
     /// Any other action: sent with the environment's own region, nothing after.
     Plain,
 }
@@ -74,6 +81,14 @@ impl Around {
             Around::DestroyEnv
         } else if *info == ActionInfo::of::<DescribeCloudRunEnvs>() {
             Around::ListEnvs
+        } else if [
+            ActionInfo::of::<CreateCloudRunServer>(),
+            ActionInfo::of::<UpdateCloudRunServer>(),
+            ActionInfo::of::<SubmitServerConfigChangeDiff>(),
+        ]
+        .contains(info)
+        {
+            Around::Unmask
         } else {
             Around::Plain
         }
@@ -133,24 +148,33 @@ pub(crate) async fn proxy(
                 )
             })?)
         }
-        Around::DestroyEnv | Around::ListEnvs | Around::Plain => match &env_id {
+        Around::DestroyEnv | Around::ListEnvs | Around::Unmask | Around::Plain => match &env_id {
             Some(env) => region_of(&state, env).await?,
             None => None,
         },
     };
 
+    if around == Around::Unmask {
+        secrets::restore_masked(&state, region, &mut request).await?;
+    }
     // R-DEP-5: the change says who made it, in the field the action has for that.
-    let body = match info.remark {
-        Some(path) => {
+    let body = match (info.remark, around) {
+        (None, Around::Unmask) => serde_json::to_vec(&request).map_err(AppError::internal)?,
+        (Some(path), _) => {
             sign_remark(&mut request, path, &user.username);
             serde_json::to_vec(&request).map_err(AppError::internal)?
         }
-        None => body.to_vec(),
+        (None, _) => body.to_vec(),
     };
     let result = state.upstream.call_raw(product, &action, region, body).await;
     if rule.mutating {
+        let change = timeline::change_of(&action, &request);
         let (outcome, request_id, detail) = match &result {
-            Ok(r) => (Outcome::Allowed, r.get("RequestId").and_then(Value::as_str), String::new()),
+            Ok(r) => (
+                Outcome::Allowed,
+                r.get("RequestId").and_then(Value::as_str),
+                change.as_ref().map(|(_, detail)| detail.clone()).unwrap_or_default(),
+            ),
             Err(UpstreamError::Cloud { error, request_id }) => {
                 (Outcome::Failed, Some(request_id.as_str()), error.code.clone())
             }
@@ -158,7 +182,8 @@ pub(crate) async fn proxy(
         };
         let env =
             env_id.as_deref().or_else(|| result.as_ref().ok().and_then(|r| r.get("EnvId")).and_then(Value::as_str));
-        let event = Event::by(&user, &action, outcome).env(env).request_id(request_id).detail(detail);
+        let service = change.as_ref().map(|(service, _)| service.as_str());
+        let event = Event::by(&user, &action, outcome).env(env).service(service).request_id(request_id).detail(detail);
         audit::record(&state, event).await;
     }
     let mut response = result?;
@@ -179,7 +204,7 @@ pub(crate) async fn proxy(
                 filter_visible_envs(&state, user.id, &mut response).await?;
             }
         }
-        Around::Plain => {}
+        Around::Unmask | Around::Plain => {}
     }
     console_shared::secrets::mask_secrets(&mut response);
     tracing::info!(user.id = user.id, env.id = env_id.as_deref().unwrap_or(""), action, "cloud call forwarded");
@@ -227,6 +252,7 @@ mod tests {
         assert_eq!(around(Product::Tcb, "DestroyEnv"), Some(Around::DestroyEnv));
         assert_eq!(around(Product::Tcbr, "DescribeCloudRunEnvs"), Some(Around::ListEnvs));
         assert_eq!(around(Product::Tcbr, "DescribeCloudRunServers"), Some(Around::Plain));
+        assert_eq!(around(Product::Tcbr, "SubmitServerConfigChangeDiff"), Some(Around::Unmask));
         assert_eq!(around(Product::Tcb, "DescribeCloudRunEnvs"), None, "the product counts");
     }
 }

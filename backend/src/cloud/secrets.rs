@@ -1,7 +1,8 @@
 //! Secret-looking variables (`secrets::looks_secret`, the same rule the SPA
 //! uses) never travel in a plain read: the proxy masks them in every answer
 //! for every role (`secrets::mask_secrets`). Whoever may change them
-//! (developer and up) reads them through an explicit reveal, here, audited.
+//! (developer and up) reads them through an explicit reveal, here, audited;
+//! and a change that sends a mask back gets the real value restored here.
 
 use axum::Json;
 use axum::extract::{Path, State};
@@ -10,6 +11,7 @@ use console_shared::actions::{
 };
 use console_shared::dto::{ApiError, RevealSecrets, RevealedSecrets};
 use console_shared::permissions::Endpoint;
+use console_shared::region::Region;
 use console_shared::secrets;
 use console_shared::wording::AuditDetail;
 use serde_json::Value;
@@ -20,7 +22,7 @@ use utoipa_axum::routes;
 use crate::access::authorize;
 use crate::audit::{self, Event, Outcome};
 use crate::cloud::envs::region_of;
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 use crate::http::json::AppJson;
 use crate::identity::AuthUser;
 use crate::state::AppState;
@@ -73,4 +75,81 @@ pub(crate) async fn reveal(
     )
     .await;
     Ok(Json(RevealedSecrets { env_params }))
+}
+
+/// A change may send a secret value back as the mask it was shown as (the
+/// settings form does, for a variable the user did not retype): the value
+/// is restored here from the service's current settings, so a mask never
+/// overwrites a secret. A masked value the settings do not hold is refused.
+pub(crate) async fn restore_masked(state: &AppState, region: Option<Region>, request: &mut Value) -> AppResult<()> {
+    let mut held: Option<serde_json::Map<String, Value>> = None;
+    let (env, service) = (
+        request.get("EnvId").and_then(Value::as_str).unwrap_or("").to_string(),
+        request.get("ServerName").and_then(Value::as_str).unwrap_or("").to_string(),
+    );
+    for slot in env_param_slots(request) {
+        let Some(Ok(mut vars)) = slot.as_str().map(serde_json::from_str::<serde_json::Map<String, Value>>) else {
+            continue;
+        };
+        let masked: Vec<String> =
+            vars.iter().filter(|(_, v)| v.as_str() == Some(secrets::SECRET_MASK)).map(|(k, _)| k.clone()).collect();
+        if masked.is_empty() {
+            continue;
+        }
+        if held.is_none() {
+            let request = ServerRequest { env_id: env.clone(), server_name: service.clone() };
+            // A new service has no settings yet: nothing to restore from.
+            let current = match state.upstream.call::<DescribeCloudRunServerDetail>(region, &request).await {
+                Ok(detail) => detail.server_config.env_params,
+                Err(_) => String::new(),
+            };
+            held = Some(serde_json::from_str(&current).unwrap_or_default());
+        }
+        let known = held.clone().unwrap_or_default();
+        for name in masked {
+            let value = known.get(&name).cloned().ok_or_else(|| {
+                AppError::bad_request(format!(
+                    "The value of `{name}` is still hidden ({}): type its value.",
+                    secrets::SECRET_MASK
+                ))
+            })?;
+            vars.insert(name, value);
+        }
+        *slot = Value::String(Value::Object(vars).to_string());
+    }
+    Ok(())
+}
+
+/// Every place a change carries variables: the `EnvParam` items, and the
+/// deprecated `Conf.StrParams` and `ServerConfig.EnvParams`.
+fn env_param_slots(request: &mut Value) -> Vec<&mut Value> {
+    let mut slots = Vec::new();
+    let Some(object) = request.as_object_mut() else { return slots };
+    for (key, value) in object.iter_mut() {
+        match (key.as_str(), value) {
+            ("Items", Value::Array(items)) => {
+                for item in items.iter_mut().filter(|i| i.get("Key").and_then(Value::as_str) == Some("EnvParam")) {
+                    if let Some(v) = item.get_mut("Value") {
+                        slots.push(v);
+                    }
+                }
+            }
+            ("Conf", Value::Object(conf)) => {
+                if let Some(Value::Array(params)) = conf.get_mut("StrParams") {
+                    for p in params.iter_mut().filter(|p| p.get("Key").and_then(Value::as_str) == Some("EnvParam")) {
+                        if let Some(v) = p.get_mut("Value") {
+                            slots.push(v);
+                        }
+                    }
+                }
+            }
+            ("ServerConfig", Value::Object(config)) => {
+                if let Some(v) = config.get_mut("EnvParams") {
+                    slots.push(v);
+                }
+            }
+            _ => {}
+        }
+    }
+    slots
 }

@@ -245,6 +245,8 @@ pub fn deploy_title(version: &str, service: &str, lang: Lang) -> String {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Ending {
     Succeeded,
+    /// A gray update deployed; its release is open until finished or abandoned.
+    GrayOpen,
     Failed,
     Cancelled,
     Unknown,
@@ -256,6 +258,13 @@ pub fn deploy_outcome(ending: Ending, version: &str, previous: &str, lang: Lang)
     match (ending, previous.is_empty(), lang) {
         (Ending::Succeeded, _, Lang::En) => format!("Deployed: {version} is online with all the traffic."),
         (Ending::Succeeded, _, Lang::Zh) => format!("部署成功：{version} 已上线并承接全部流量。"),
+        (Ending::GrayOpen, _, Lang::En) => format!(
+            "Deployed for a gray release: {version} is online with 0 % of the traffic and {previous} keeps the rest. \
+             Set the split on the service page, then finish or abandon the release."
+        ),
+        (Ending::GrayOpen, _, Lang::Zh) => format!(
+            "灰度版本部署成功：{version} 已上线，当前流量为 0 %，其余流量仍由 {previous} 承接。请在服务页面设置流量比例，然后完成或放弃灰度发布。"
+        ),
         (Ending::Failed, false, Lang::En) => {
             format!("The deploy failed. {previous}, the version online before, keeps serving, untouched.")
         }

@@ -8,7 +8,8 @@ use crate::permissions::{read, write};
 
 use super::{Action, Empty, Product};
 use crate::vocab::{
-    ChangeType, ConfigKey, DeployType, OperateType, PolicyType, RecordStatus, ReleaseType, ServiceStatus, Step, StepStatus, TaskStatus,
+    ChangeType, ConfigKey, DeployType, OperateType, PolicyType, RecordStatus, ReleaseType, ServiceStatus, Step,
+    StepStatus, TaskStatus,
 };
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

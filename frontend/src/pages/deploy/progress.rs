@@ -102,6 +102,8 @@ fn OutcomeBanner(outcome: Outcome, deploy: Deploy) -> impl IntoView {
         "finished" => (Ending::Succeeded, "notice ok"),
         "cancelled" => (Ending::Cancelled, "notice"),
         "failed" => (Ending::Failed, "error-note"),
+        // A gray update: deployed, and its release stays open.
+        "running" => (Ending::GrayOpen, "notice ok"),
         _ => (Ending::Unknown, "error-note"),
     };
     let version = if outcome.version.is_empty() { deploy.version.clone() } else { outcome.version.clone() };
@@ -111,7 +113,7 @@ fn OutcomeBanner(outcome: Outcome, deploy: Deploy) -> impl IntoView {
     view! {
         <div class=class role="alert" data-testid="deploy-outcome">
             <p><strong>{move || deploy_outcome(ending, &version, &previous, lang())}</strong></p>
-            {(ending == Ending::Succeeded && !domain.is_empty()).then(|| view! {
+            {(matches!(ending, Ending::Succeeded | Ending::GrayOpen) && !domain.is_empty()).then(|| view! {
                 <p>
                     {move || answers_at(lang())} " "
                     <a class="break" href=domain.clone() target="_blank" rel="noopener noreferrer">{domain.clone()}</a>

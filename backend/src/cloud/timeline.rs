@@ -1,0 +1,252 @@
+//! A service's timeline (`GET /api/envs/{env}/services/{service}/timeline`):
+//! what was asked through the console and by whom (the audit log, where the
+//! proxy records each change with its service and a short detail, written
+//! here by [`change_of`]), how each deploy, settings change and rollback
+//! ended (the deploy records), and the scaling events the cloud wrote into
+//! the versions' process logs (`wording::ScaleEvent`). Newest first.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use console_shared::actions::{
+    DescribeCloudRunDeployRecord, DescribeCloudRunProcessLog, ProcessLogRequest, ServerRequest,
+};
+use console_shared::dto::{ApiError, TimelineEvent, TimelineKind};
+use console_shared::permissions::Endpoint;
+use console_shared::time::parse_cst;
+use console_shared::vocab::{OperateType, RecordStatus, ReleaseType, TrafficType};
+use console_shared::wording::ScaleEvent;
+use serde_json::Value;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::access::authorize;
+use crate::cloud::envs::region_of;
+use crate::error::AppResult;
+use crate::identity::AuthUser;
+use crate::state::AppState;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(timeline))
+}
+
+/// Audit entries read per timeline.
+const ENTRIES_MAX: i64 = 200;
+/// Deploy records whose process logs are read for scaling events: the
+/// newest ones, where a version that still runs is.
+const LOGS_READ: usize = 5;
+
+/// Leads a `ReleaseGray` detail that finished the release.
+const CLOSE: &str = "close: ";
+
+/// The service a cloud change is about, and what the timeline shows of it:
+/// the release type, the split, the operation, the rollback's versions or the
+/// changed settings' keys. `None` for an action that changes no service.
+pub(crate) fn change_of(action: &str, request: &Value) -> Option<(String, String)> {
+    let service = request.get("ServerName").and_then(Value::as_str).filter(|s| !s.is_empty())?.to_string();
+    let text = |v: &Value, key: &str| v.get(key).and_then(Value::as_str).unwrap_or("").to_string();
+    let detail = match action {
+        "CreateCloudRunServer" => ReleaseType::Full.to_string(),
+        "UpdateCloudRunServer" => {
+            let release = request.pointer("/DeployInfo/ReleaseType").and_then(Value::as_str).unwrap_or("");
+            if release.is_empty() { ReleaseType::Full.to_string() } else { release.to_string() }
+        }
+        "SubmitServerConfigChangeDiff" => {
+            let mut keys: Vec<String> = request
+                .get("Items")
+                .and_then(Value::as_array)
+                .map(|items| items.iter().map(|i| text(i, "Key")).filter(|k| !k.is_empty()).collect())
+                .unwrap_or_default();
+            if request.get("Conf").is_some() && !keys.iter().any(|k| k == "EnvParam") {
+                keys.push("EnvParam".into());
+            }
+            keys.join(", ")
+        }
+        // The v3 `tcb` CLI's promote closes the release with a split.
+        "ReleaseGray" if request.get("CloseGrayRelease").and_then(Value::as_bool) == Some(true) => {
+            format!("{CLOSE}{}", split_of(request))
+        }
+        "ReleaseGray" => split_of(request),
+        "OperateServerManage" => text(request, "OperateType"),
+        "SubmitServerRollback" => {
+            format!("{} → {}", text(request, "CurrentVersionName"), text(request, "RollbackVersionName"))
+        }
+        _ => return None,
+    };
+    Some((service, detail))
+}
+
+/// `shop-002 70% · shop-003 30%`, or `env=beta* → shop-003` for a URL rule.
+fn split_of(request: &Value) -> String {
+    let items = request.get("VersionFlowItems").and_then(Value::as_array).cloned().unwrap_or_default();
+    let name = |i: &Value| i.get("VersionName").and_then(Value::as_str).unwrap_or("").to_string();
+    let url = TrafficType::from(request.get("TrafficType").and_then(Value::as_str).unwrap_or(""));
+    if url == TrafficType::UrlParams {
+        if let Some(rule) = items.iter().find(|i| i.get("UrlParam").is_some_and(Value::is_object)) {
+            let kv = |k: &str| rule.pointer(&format!("/UrlParam/{k}")).and_then(Value::as_str).unwrap_or("");
+            return format!("{}={} → {}", kv("Key"), kv("Value"), name(rule));
+        }
+    }
+    let shares: Vec<String> = items
+        .iter()
+        .map(|i| format!("{} {}%", name(i), i.get("FlowRatio").and_then(Value::as_i64).unwrap_or(0)))
+        .collect();
+    if shares.is_empty() {
+        let canary = request.get("GrayFlowRatio").and_then(Value::as_i64).unwrap_or(0);
+        return format!("{canary}%");
+    }
+    shares.join(" · ")
+}
+
+/// What kind of event an audited change is.
+fn kind_of(action: &str, detail: &str) -> Option<TimelineKind> {
+    Some(match action {
+        "CreateCloudRunServer" => TimelineKind::DeployAsked,
+        "UpdateCloudRunServer" if ReleaseType::from(detail) == ReleaseType::Gray => TimelineKind::GrayAsked,
+        "UpdateCloudRunServer" => TimelineKind::DeployAsked,
+        "SubmitServerConfigChangeDiff" => TimelineKind::SettingsChanged,
+        "ReleaseGray" if detail.starts_with(CLOSE) => TimelineKind::GrayFinished,
+        "ReleaseGray" => TimelineKind::TrafficSplit,
+        "OperateServerManage" => match OperateType::from(detail) {
+            OperateType::Done => TimelineKind::GrayFinished,
+            OperateType::GoBack => TimelineKind::GrayAbandoned,
+            _ => TimelineKind::DeployCancelled,
+        },
+        "SubmitServerRollback" => TimelineKind::RollbackAsked,
+        _ => return None,
+    })
+}
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    at: i64,
+    username: String,
+    action: String,
+    outcome: String,
+    detail: String,
+}
+
+#[utoipa::path(get, path = "/api/envs/{env}/services/{service}/timeline", tag = "deploys",
+    description = "What happened to the service, newest first: the changes asked through the console and who asked \
+(deploys, gray releases and their traffic, settings changes, rollbacks), how each deploy ended, and scaling events. \
+Needs: viewer.",
+    params(("env" = String, Path), ("service" = String, Path)),
+    responses((status = 200, body = Vec<TimelineEvent>), (status = 403, body = ApiError), (status = 404, body = ApiError)))]
+pub(crate) async fn timeline(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path((env, service)): Path<(String, String)>,
+) -> AppResult<Json<Vec<TimelineEvent>>> {
+    authorize(&state, &user, Endpoint::ServiceTimeline, Some(&env)).await?;
+    let region = region_of(&state, &env).await?;
+    let req = ServerRequest { env_id: env.clone(), server_name: service.clone() };
+    // First: a service the cloud does not know answers 404, whatever the log holds.
+    let records = state.upstream.call::<DescribeCloudRunDeployRecord>(region, &req).await?.deploy_records;
+    let mut events = Vec::new();
+
+    let rows: Vec<Row> = sqlx::query_as(
+        "SELECT at, username, action, outcome, detail FROM audit_log WHERE env_id = ? AND service = ?
+         ORDER BY id DESC LIMIT ?",
+    )
+    .bind(&env)
+    .bind(&service)
+    .bind(ENTRIES_MAX)
+    .fetch_all(&state.db)
+    .await?;
+    for r in rows {
+        let Some(kind) = kind_of(&r.action, &r.detail) else { continue };
+        let version = match kind {
+            TimelineKind::RollbackAsked => r.detail.rsplit(" → ").next().map(str::to_string),
+            _ => None,
+        };
+        events.push(TimelineEvent {
+            at: r.at,
+            kind,
+            version,
+            who: Some(r.username),
+            failed: r.outcome != "allowed",
+            detail: r.detail,
+        });
+    }
+
+    for record in &records {
+        let kind = match record.status {
+            RecordStatus::Running => TimelineKind::VersionReady,
+            RecordStatus::DeployFailed | RecordStatus::Cancelled => TimelineKind::VersionFailed,
+            // Still deploying: the progress page follows it, not the timeline.
+            RecordStatus::Deploying | RecordStatus::Other(_) => continue,
+        };
+        let Some(at) = parse_cst(&record.deploy_time) else { continue };
+        events.push(TimelineEvent {
+            at,
+            kind,
+            version: Some(record.deploy_id.clone()),
+            who: None,
+            failed: kind == TimelineKind::VersionFailed,
+            detail: record.status.to_string(),
+        });
+    }
+
+    for record in records.iter().filter(|r| !r.run_id.is_empty()).take(LOGS_READ) {
+        let run = ProcessLogRequest { env_id: env.clone(), run_id: record.run_id.clone() };
+        let Ok(log) = state.upstream.call::<DescribeCloudRunProcessLog>(region, &run).await else { continue };
+        for line in &log.logs {
+            let Some(event) = ScaleEvent::parse(line) else { continue };
+            // Lines start with their time, `YYYY-MM-DD HH:MM:SS` in UTC+8.
+            let Some(at) = line.get(..19).and_then(parse_cst) else { continue };
+            events.push(TimelineEvent {
+                at,
+                kind: TimelineKind::Scaled,
+                version: Some(event.version.to_string()),
+                who: None,
+                failed: false,
+                detail: event.to_string(),
+            });
+        }
+    }
+    // Newest first; at the same second, the asking before the outcome reads
+    // wrong, so the outcome (no `who`) comes first.
+    events.sort_by(|a, b| b.at.cmp(&a.at).then(a.who.is_some().cmp(&b.who.is_some())));
+    events.dedup();
+    Ok(Json(events))
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn changes_name_their_service_and_say_what_changed() {
+        let gray = json!({"ServerName": "shop", "DeployInfo": {"ReleaseType": "GRAY"}});
+        assert_eq!(change_of("UpdateCloudRunServer", &gray), Some(("shop".into(), "GRAY".into())));
+        let split = json!({"ServerName": "shop", "TrafficType": "FLOW", "VersionFlowItems": [
+            {"VersionName": "shop-001", "FlowRatio": 70}, {"VersionName": "shop-002", "FlowRatio": 30}]});
+        assert_eq!(change_of("ReleaseGray", &split).unwrap().1, "shop-001 70% · shop-002 30%");
+        let url = json!({"ServerName": "shop", "TrafficType": "URL_PARAMS", "VersionFlowItems": [
+            {"VersionName": "shop-001", "IsDefaultPriority": true},
+            {"VersionName": "shop-002", "UrlParam": {"Key": "env", "Value": "beta*"}}]});
+        assert_eq!(change_of("ReleaseGray", &url).unwrap().1, "env=beta* → shop-002");
+        let back = json!({"ServerName": "shop", "CurrentVersionName": "shop-003", "RollbackVersionName": "shop-001"});
+        assert_eq!(change_of("SubmitServerRollback", &back).unwrap().1, "shop-003 → shop-001");
+        let settings = json!({"ServerName": "shop", "Items": [{"Key": "MinNum"}, {"Key": "EnvParam"}]});
+        assert_eq!(change_of("SubmitServerConfigChangeDiff", &settings).unwrap().1, "MinNum, EnvParam");
+        assert_eq!(change_of("DestroyEnv", &json!({"EnvId": "e"})), None);
+        assert_eq!(change_of("DeleteCloudRunServer", &json!({"ServerName": "shop"})), None);
+    }
+
+    #[test]
+    fn kinds_follow_the_action_and_its_detail() {
+        assert_eq!(kind_of("UpdateCloudRunServer", "GRAY"), Some(TimelineKind::GrayAsked));
+        assert_eq!(kind_of("UpdateCloudRunServer", "FULL"), Some(TimelineKind::DeployAsked));
+        assert_eq!(kind_of("OperateServerManage", "go_back"), Some(TimelineKind::GrayAbandoned));
+        assert_eq!(kind_of("OperateServerManage", "done"), Some(TimelineKind::GrayFinished));
+        assert_eq!(kind_of("OperateServerManage", "cancel"), Some(TimelineKind::DeployCancelled));
+        assert_eq!(kind_of("ReleaseGray", "shop-001 70% · shop-002 30%"), Some(TimelineKind::TrafficSplit));
+        let promote = json!({"ServerName": "shop", "CloseGrayRelease": true, "VersionFlowItems": [
+            {"VersionName": "shop-002", "FlowRatio": 100}]});
+        let (_, detail) = change_of("ReleaseGray", &promote).unwrap();
+        assert_eq!(kind_of("ReleaseGray", &detail), Some(TimelineKind::GrayFinished));
+        assert_eq!(kind_of("Login", ""), None);
+    }
+}

@@ -46,6 +46,12 @@ pub struct Config {
     /// Bytes of code packages the embedded localcloud keeps per environment.
     #[arg(long, env = "LOCALCLOUD_PACKAGE_QUOTA_BYTES", default_value_t = localcloud::DEFAULT_PACKAGE_QUOTA_BYTES)]
     pub localcloud_package_quota_bytes: u64,
+    /// Seconds without a request before an embedded-localcloud version with MinNum 0 scales to zero.
+    #[arg(long, env = "LOCALCLOUD_SCALE_TO_ZERO_AFTER_SECS", default_value_t = localcloud::DEFAULT_WINDOW_SECS)]
+    pub scale_to_zero_after_secs: u64,
+    /// Seconds an embedded-localcloud version that lost all its traffic keeps running.
+    #[arg(long, env = "LOCALCLOUD_DRAIN_AFTER_SECS", default_value_t = localcloud::DEFAULT_WINDOW_SECS)]
+    pub drain_after_secs: u64,
     /// Sessions end after this many minutes without a request.
     #[arg(long, env = "CONSOLE_SESSION_IDLE_MINUTES", default_value_t = 30)]
     pub session_idle_minutes: i64,

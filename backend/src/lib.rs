@@ -203,6 +203,8 @@ pub async fn start(config: Config, clock: Arc<dyn Clock>) -> Result<Running, Sta
                 step_delay: Duration::from_millis(config.localcloud_step_ms),
                 package_max_bytes: console_shared::rules::PACKAGE_MAX_BYTES,
                 package_quota_bytes_per_env: config.localcloud_package_quota_bytes,
+                scale_to_zero_after: Duration::from_secs(config.scale_to_zero_after_secs),
+                drain_after: Duration::from_secs(config.drain_after_secs),
             })
             .await?;
             let upstream = Upstream::new(credential, Some(running.api_addr.to_string()), "http".into(), timeout);

@@ -233,6 +233,8 @@ async fn a_browser_resumes_on_a_restarted_console_without_repeats_or_gaps() {
         step_delay: std::time::Duration::from_millis(900),
         package_max_bytes: 1 << 20,
         package_quota_bytes_per_env: localcloud::DEFAULT_PACKAGE_QUOTA_BYTES,
+        scale_to_zero_after: std::time::Duration::from_secs(localcloud::DEFAULT_WINDOW_SECS),
+        drain_after: std::time::Duration::from_secs(localcloud::DEFAULT_WINDOW_SECS),
     })
     .await
     .unwrap();

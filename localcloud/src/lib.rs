@@ -14,7 +14,8 @@
 //! - `deploy`: the deploy pipeline: the task runner, its steps, and what a
 //!   package build reads and checks.
 //! - `packages`: the code-package store: rows, files, quota, and when they go.
-//! - `runtime`: what serves traffic: the versions' instances and the gateway.
+//! - `runtime`: what serves traffic: the versions' instances, the scaler
+//!   that sizes them, and the gateway.
 //! - `store`, `clock`, `private`: the database, the time, the files' modes.
 
 mod api;
@@ -38,6 +39,10 @@ pub use api::state::{SharedState, State};
 /// The default of [`Config::package_quota_bytes_per_env`]: 1 GiB.
 pub const DEFAULT_PACKAGE_QUOTA_BYTES: u64 = 1024 * 1024 * 1024;
 
+/// The default of [`Config::scale_to_zero_after`] and [`Config::drain_after`],
+/// in seconds: the product's 30 minutes.
+pub const DEFAULT_WINDOW_SECS: u64 = 1800;
+
 /// How to run a localcloud.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -58,6 +63,12 @@ pub struct Config {
     /// past it is refused with `LimitExceeded`. [`DEFAULT_PACKAGE_QUOTA_BYTES`]
     /// unless set.
     pub package_quota_bytes_per_env: u64,
+    /// How long a version with MinNum 0 may go without a request before it
+    /// scales to zero (R-INS-4); the next request cold-starts an instance.
+    pub scale_to_zero_after: std::time::Duration,
+    /// How long a version that lost all its traffic keeps its instances
+    /// before they stop (R-UPD-1).
+    pub drain_after: std::time::Duration,
 }
 
 /// A running localcloud: where it listens. Dropping it does not stop it; the
@@ -110,7 +121,10 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
         .build()
         .map_err(|e| StartError::Http(e.to_string()))?;
     let url_key: String = sqlx::query_scalar("SELECT key FROM url_key WHERE id = 1").fetch_one(&db).await?;
-    let runtime = Arc::new(runtime::instances::Runtime::default());
+    let runtime = Arc::new(runtime::instances::Runtime::new(runtime::instances::Windows {
+        scale_to_zero_after: config.scale_to_zero_after,
+        drain_after: config.drain_after,
+    }));
     let package_store = packages::Store::new(db.clone(), packages_dir);
     let deployer = Arc::new(deploy::Deployer {
         db: db.clone(),
@@ -125,6 +139,7 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
     deploy::tasks::recover(&deployer).await?;
     package_store.sweep_at_start().await?;
     package_store.clone().sweep_periodically();
+    runtime::scaler::spawn(db.clone(), runtime.clone());
     let state = Arc::new(State {
         db: db.clone(),
         credentials: config.credentials,

@@ -31,6 +31,12 @@ struct Args {
     /// Bytes of code packages one environment may keep (1 GiB by default).
     #[arg(long, env = "LOCALCLOUD_PACKAGE_QUOTA_BYTES", default_value_t = localcloud::DEFAULT_PACKAGE_QUOTA_BYTES)]
     package_quota_bytes: u64,
+    /// Seconds without a request before a version with MinNum 0 scales to zero (R-INS-4).
+    #[arg(long, env = "LOCALCLOUD_SCALE_TO_ZERO_AFTER_SECS", default_value_t = localcloud::DEFAULT_WINDOW_SECS)]
+    scale_to_zero_after_secs: u64,
+    /// Seconds a version that lost all its traffic keeps running (R-UPD-1).
+    #[arg(long, env = "LOCALCLOUD_DRAIN_AFTER_SECS", default_value_t = localcloud::DEFAULT_WINDOW_SECS)]
+    drain_after_secs: u64,
 }
 
 #[tokio::main]
@@ -49,6 +55,8 @@ async fn main() -> std::process::ExitCode {
         step_delay: std::time::Duration::from_millis(args.step_ms),
         package_max_bytes: console_shared::rules::PACKAGE_MAX_BYTES,
         package_quota_bytes_per_env: args.package_quota_bytes,
+        scale_to_zero_after: std::time::Duration::from_secs(args.scale_to_zero_after_secs),
+        drain_after: std::time::Duration::from_secs(args.drain_after_secs),
     };
     match localcloud::start(config).await {
         Ok(running) => {

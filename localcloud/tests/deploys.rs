@@ -189,7 +189,8 @@ async fn r_dep_3_cancel_keeps_the_version_offline_and_the_service() {
             .send(&cloud)
             .await;
     assert_eq!((current["Task"]["Id"].as_i64(), current["Task"]["Status"].as_str()), (Some(task), Some("cancelled")));
-    assert_eq!(code(&Call::new("tcbr", "OperateServerManage", op).send(&cloud).await), "InvalidParameterValue");
+    // OperateServerManage documents InvalidParameter only.
+    assert_eq!(code(&Call::new("tcbr", "OperateServerManage", op).send(&cloud).await), "InvalidParameter");
 
     tokio::time::sleep(Duration::from_millis(2500)).await;
     let t = Call::new("tcbr", "DescribeServerManageTask", json!({"EnvId": env, "ServerName": "web", "TaskId": task}))
@@ -392,7 +393,7 @@ async fn server_config_is_accepted_items_are_kept_and_what_cannot_run_is_refused
     };
     let image = json!({"DeployType": "image", "ImageUrl": "nginx"});
     for (deploy, items, why) in [
-        (json!({"DeployType": "image", "ImageUrl": "nginx", "ReleaseType": "GRAY"}), json!([]), "ReleaseType"),
+        (json!({"DeployType": "image", "ImageUrl": "nginx", "ReleaseType": "CANARY"}), json!([]), "ReleaseType"),
         (image.clone(), json!([{"Key": "TimerScale"}]), "TimerScale"),
         (image.clone(), json!([{"Key": "NoSuchKey", "Value": "x"}]), "NoSuchKey"),
         (image.clone(), json!([{"Key": "LogParseType", "Value": "xml"}]), "LogParseType"),

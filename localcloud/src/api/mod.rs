@@ -2,8 +2,9 @@
 //! action to its handler; `envelope` answers in Tencent's envelope; `error`
 //! is the one error type every handler returns; `state` is what they share.
 //! The handlers, by area: `envs`, `services` (with `service_config`),
-//! `versions`, `tasks` (deploy tasks and their logs) and `packages` (upload
-//! URLs, and the uploads and downloads through them).
+//! `versions`, `tasks` (deploy tasks and their logs), `traffic` (gray
+//! releases and their split), `releases` (rollbacks and settings changes)
+//! and `packages` (upload URLs, and the uploads and downloads through them).
 //!
 //! Only `protocol` imports the handlers; a handler imports the leaves
 //! (`state`, `error`, `envelope`) and the handlers it builds on, never
@@ -14,8 +15,10 @@ pub mod envs;
 pub mod error;
 pub mod packages;
 pub mod protocol;
+pub mod releases;
 pub mod service_config;
 pub mod services;
 pub mod state;
 pub mod tasks;
+pub mod traffic;
 pub mod versions;

@@ -12,7 +12,8 @@ use console_shared::actions::{
     Action, CreateCloudRunEnv, CreateCloudRunServer, DeleteCloudRunServer, DeleteCloudRunVersions,
     DescribeCloudBaseBuildService, DescribeCloudBaseRunBuildLog, DescribeCloudRunDeployRecord, DescribeCloudRunEnvs,
     DescribeCloudRunPodList, DescribeCloudRunProcessLog, DescribeCloudRunServerDetail, DescribeCloudRunServers,
-    DescribeEnvBaseInfo, DescribeServerManageTask, DescribeVersionDetail, DestroyEnv, OperateServerManage, Product,
+    DescribeEnvBaseInfo, DescribeReleaseOrder, DescribeServerManageTask, DescribeVersionDetail, DestroyEnv,
+    OperateServerManage, Product, ReleaseGray, SubmitServerConfigChangeDiff, SubmitServerRollback,
     UpdateCloudRunServer,
 };
 use console_shared::api::{CloudError, codes};
@@ -24,7 +25,7 @@ use serde_json::Value;
 use super::envelope::{envelope, new_request_id};
 use super::error::CallError;
 use super::state::{SharedState, State};
-use super::{envs, packages, services, tasks, versions};
+use super::{envs, packages, releases, services, tasks, traffic, versions};
 
 /// The API listener's router: API 3.0 calls at `POST /`, and the packages'
 /// signed URLs.
@@ -115,6 +116,10 @@ async fn dispatch(
     route!(product, action, body, DescribeServerManageTask, |r| tasks::describe_task(state, region, r));
     route!(product, action, body, DescribeCloudRunProcessLog, |r| tasks::process_log(state, region, r));
     route!(product, action, body, OperateServerManage, |r| tasks::operate(state, region, r));
+    route!(product, action, body, ReleaseGray, |r| traffic::release_gray(state, region, r));
+    route!(product, action, body, DescribeReleaseOrder, |r| traffic::describe_order(state, region, r));
+    route!(product, action, body, SubmitServerRollback, |r| releases::rollback(state, region, r));
+    route!(product, action, body, SubmitServerConfigChangeDiff, |r| releases::config_change(state, region, r));
     route!(product, action, body, DeleteCloudRunVersions, |r| versions::delete_versions(state, region, r));
     route!(product, action, body, DescribeCloudBaseBuildService, |r| packages::build_service(state, region, r));
     route!(product, action, body, DescribeCloudBaseRunBuildLog, |r| tasks::build_log(state, region, r));

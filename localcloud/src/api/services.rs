@@ -18,9 +18,11 @@ use super::error::CallError;
 use super::service_config::{config_from, config_over};
 use super::state::State;
 use super::{envs, packages};
+use crate::deploy::kind::Kind;
 use crate::deploy::source::Source;
 use crate::deploy::tasks::{self, job::Job};
 use crate::packages::files;
+use crate::runtime::traffic;
 
 /// Services per environment (docs.cloudbase.net/run/limitation).
 const MAX_SERVICES: i64 = 15;
@@ -34,10 +36,9 @@ pub(crate) struct ServiceRow {
     pub created_at: i64,
     pub updated_at: i64,
     pub config: String,
-    pub online_version: Option<String>,
 }
 
-const COLUMNS: &str = "env_id, server_name, default_domain, status, created_at, updated_at, config, online_version";
+const COLUMNS: &str = "env_id, server_name, default_domain, status, created_at, updated_at, config";
 
 fn not_found(name: &str) -> CallError {
     CallError::new(codes::SERVER_NOT_FOUND, format!("The service `{name}` does not exist."))
@@ -95,6 +96,9 @@ pub async fn create(
     rules::service_name(&req.server_name).map_err(|e| CloudError::invalid_value("ServerName", e))?;
     let items = req.items.as_deref().unwrap_or_default();
     let config = config_from(&req.env_id, &req.server_name, req.server_config.as_ref(), items)?;
+    if gray(&req.deploy_info)? {
+        return Err(first_deploy_is_full());
+    }
     let source = source_of(state, &req.env_id, &req.deploy_info).await?;
     let config = for_source(config, &source);
     let domain = new_domain(state, &req.env_id, &req.server_name).await?;
@@ -135,10 +139,10 @@ pub async fn create(
     }
     let remark = req.deploy_info.deploy_remark.clone().unwrap_or_default();
     let next = NewVersion {
-        env: req.env_id.clone(),
-        service: req.server_name.clone(),
-        version,
-        source,
+        image: image_of(&req.env_id, &req.server_name, &version, &source),
+        deploy_type: deploy_type_of(&source),
+        at: VersionRef::from_cloud(&req.env_id, &req.server_name, &version),
+        kind: Kind::Code { source, gray: false },
         config,
         pre: String::new(),
     };
@@ -149,46 +153,91 @@ pub async fn create(
     Ok(TaskIdResponse { task_id: 0 })
 }
 
+/// R-UPD-2: a gray release compares a new version with the online one.
+fn first_deploy_is_full() -> CallError {
+    CallError::new(
+        codes::INVALID_PARAMETER,
+        "A gray release needs a version online to compare with; the first deploy is always a full release (ReleaseType FULL).",
+    )
+}
+
 /// A redeploy: a new version with the service's settings, changed by `Items`,
-/// frozen into it (R-VER-3); one update at a time (R-SVC-4).
+/// frozen into it (R-VER-3); one update at a time (R-SVC-4). A gray one
+/// (R-UPD-2) opens a release order once the version is healthy.
 pub async fn update(
     state: &State,
     region: Option<Region>,
     req: UpdateCloudRunServerRequest,
 ) -> Result<UpdateCloudRunServerResponse, CallError> {
     let service = find(state, &req.env_id, &req.server_name, region).await?;
+    let gray = gray(&req.deploy_info)?;
     let source = source_of(state, &req.env_id, &req.deploy_info).await?;
     let current: ServerBaseConfig = serde_json::from_str(&service.config)?;
     let items = req.items.as_deref().unwrap_or_default();
     let config = for_source(config_over(current, req.server_config.as_ref(), items)?, &source);
     let config_json = serde_json::to_string(&config)?;
-    let now = crate::clock::now();
     let mut tx = crate::store::write_tx(&state.db).await?;
-    refuse_while_deploying(
+    refuse_while_busy(
         &mut tx,
         &req.env_id,
         &req.server_name,
         "Another update is running on this service; only one runs at a time (cancel it or wait).",
     )
     .await?;
+    // Read under the write lock, as the release will find it.
+    let online = online_version(&mut tx, &req.env_id, &req.server_name).await?;
+    if gray && online.is_none() {
+        return Err(first_deploy_is_full());
+    }
+    let version = next_version(&mut tx, &req.env_id, &req.server_name, &config_json).await?;
+    let remark = req.deploy_info.deploy_remark.clone().unwrap_or_default();
+    let next = NewVersion {
+        image: image_of(&req.env_id, &req.server_name, &version, &source),
+        deploy_type: deploy_type_of(&source),
+        at: VersionRef::from_cloud(&req.env_id, &req.server_name, &version),
+        kind: Kind::Code { source, gray },
+        config,
+        pre: online.unwrap_or_default(),
+    };
+    let task = begin_deploy(state, tx, next, &remark).await?;
+    tracing::info!(env.id = %req.env_id, service = %req.server_name, task.id = task, gray, "redeploy started");
+    Ok(UpdateCloudRunServerResponse { env_id: req.env_id, task_id: 0 })
+}
+
+/// The service's online version, read in `conn` (under the write lock).
+pub(crate) async fn online_version(
+    conn: &mut sqlx::SqliteConnection,
+    env: &str,
+    service: &str,
+) -> Result<Option<String>, CallError> {
+    Ok(sqlx::query_scalar("SELECT online_version FROM services WHERE env_id = ? AND server_name = ?")
+        .bind(env)
+        .bind(service)
+        .fetch_one(&mut *conn)
+        .await?)
+}
+
+/// The name of the service's next version, with `config` as its settings
+/// from now on.
+pub(crate) async fn next_version(
+    conn: &mut sqlx::SqliteConnection,
+    env: &str,
+    service: &str,
+    config_json: &str,
+) -> Result<String, CallError> {
+    let now = crate::clock::now();
     // R-VER-1: numbers only go up, even past deleted or failed versions.
     let number: i64 = sqlx::query_scalar(
         "UPDATE services SET next_version = next_version + 1, config = ?, updated_at = ? WHERE env_id = ? AND server_name = ?
          RETURNING next_version - 1",
     )
-    .bind(&config_json)
+    .bind(config_json)
     .bind(now)
-    .bind(&req.env_id)
-    .bind(&req.server_name)
-    .fetch_one(&mut *tx)
+    .bind(env)
+    .bind(service)
+    .fetch_one(&mut *conn)
     .await?;
-    let version = format!("{}-{number:03}", req.server_name);
-    let pre = service.online_version.clone().unwrap_or_default();
-    let remark = req.deploy_info.deploy_remark.clone().unwrap_or_default();
-    let next = NewVersion { env: req.env_id.clone(), service: req.server_name.clone(), version, source, config, pre };
-    let task = begin_deploy(state, tx, next, &remark).await?;
-    tracing::info!(env.id = %req.env_id, service = %req.server_name, task.id = task, "redeploy started");
-    Ok(UpdateCloudRunServerResponse { env_id: req.env_id, task_id: 0 })
+    Ok(format!("{service}-{number:03}"))
 }
 
 /// R-INS-1: the instances running now, of the service or of one version.
@@ -222,20 +271,32 @@ pub async fn pods(
     Ok(DescribeCloudRunPodListResponse { pod_list, total_count })
 }
 
-/// R-SVC-4: one update at a time; `why` says what is refused.
-async fn refuse_while_deploying(
+/// R-SVC-4, R-UPD-6: one update at a time, and none while a gray release
+/// is open; `why` says what is refused while a task runs.
+pub(crate) async fn refuse_while_busy(
     tx: &mut sqlx::SqliteConnection,
     env: &str,
     service: &str,
     why: &str,
 ) -> Result<(), CallError> {
-    let running: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM tasks WHERE env_id = ? AND server_name = ? AND status = 'running'")
-            .bind(env)
-            .bind(service)
-            .fetch_one(&mut *tx)
-            .await?;
-    if running > 0 { Err(CallError::new(codes::RESOURCE_IN_USE, why)) } else { Ok(()) }
+    let (running, gray): (i64, i64) = sqlx::query_as(
+        "SELECT (SELECT COUNT(*) FROM tasks WHERE env_id = ?1 AND server_name = ?2 AND status = 'running'),
+                (SELECT COUNT(*) FROM release_orders WHERE env_id = ?1 AND server_name = ?2 AND status = 'open')",
+    )
+    .bind(env)
+    .bind(service)
+    .fetch_one(&mut *tx)
+    .await?;
+    if gray > 0 {
+        Err(CallError::new(
+            codes::RESOURCE_IN_USE,
+            "A gray release is open on this service: finish it (done) or abandon it (go_back) first.",
+        ))
+    } else if running > 0 {
+        Err(CallError::new(codes::RESOURCE_IN_USE, why))
+    } else {
+        Ok(())
+    }
 }
 
 /// Paging as Tencent documents it: 0 or none means the default, more than the
@@ -257,19 +318,6 @@ async fn source_of(state: &State, env: &str, deploy: &DeployParam) -> Result<Sou
         })
     };
     check_remark("DeployInfo.DeployRemark", deploy.deploy_remark.as_deref())?;
-    match &deploy.release_type {
-        None | Some(ReleaseType::Full) => {}
-        Some(ReleaseType::Other(empty)) if empty.is_empty() => {}
-        Some(ReleaseType::Gray) => {
-            return Err(CallError::invalid_value(
-                "DeployInfo.ReleaseType",
-                "`GRAY` asks for a gray release, which localcloud does not run yet: deploy with `FULL`",
-            ));
-        }
-        Some(ReleaseType::Other(other)) => {
-            return Err(CallError::invalid_value("DeployInfo.ReleaseType", format!("`{other}` must be GRAY or FULL")));
-        }
-    }
     match &deploy.deploy_type {
         DeployType::Image => {
             let image = required(&deploy.image_url, "ImageUrl")?;
@@ -294,6 +342,52 @@ async fn source_of(state: &State, env: &str, deploy: &DeployParam) -> Result<Sou
     }
 }
 
+/// Whether the deploy is a gray release (R-UPD-2); no `ReleaseType` is FULL.
+fn gray(deploy: &DeployParam) -> Result<bool, CallError> {
+    match &deploy.release_type {
+        None | Some(ReleaseType::Full) => Ok(false),
+        Some(ReleaseType::Other(empty)) if empty.is_empty() => Ok(false),
+        Some(ReleaseType::Gray) => Ok(true),
+        Some(ReleaseType::Other(other)) => {
+            Err(CallError::invalid_value("DeployInfo.ReleaseType", format!("`{other}` must be GRAY or FULL")))
+        }
+    }
+}
+
+/// The image a deploy from `source` makes the version run.
+fn image_of(env: &str, service: &str, version: &str, source: &Source) -> String {
+    match source {
+        Source::Image(url) => url.clone(),
+        // Where the build pushes the version's image.
+        Source::Package(_) => format!("registry.localcloud/{env}/{}:{version}", service.to_ascii_lowercase()),
+    }
+}
+
+fn deploy_type_of(source: &Source) -> DeployType {
+    match source {
+        Source::Image(_) => DeployType::Image,
+        Source::Package(_) => DeployType::Package,
+    }
+}
+
+/// How an existing version's image was made: its deploy's `DeployType`.
+pub(crate) async fn deploy_type_of_version(
+    conn: &mut sqlx::SqliteConnection,
+    env: &str,
+    service: &str,
+    version: &str,
+) -> Result<DeployType, CallError> {
+    let made: Option<String> = sqlx::query_scalar(
+        "SELECT deploy_type FROM tasks WHERE env_id = ? AND server_name = ? AND version_name = ? ORDER BY id LIMIT 1",
+    )
+    .bind(env)
+    .bind(service)
+    .bind(version)
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(made.map_or(DeployType::Image, DeployType::from))
+}
+
 /// A package build reads its Dockerfile from `<BuildDir>/<Dockerfile>`; the
 /// CLI's defaults fill what the caller left empty.
 fn for_source(mut c: ServerBaseConfig, source: &Source) -> ServerBaseConfig {
@@ -311,48 +405,46 @@ fn for_source(mut c: ServerBaseConfig, source: &Source) -> ServerBaseConfig {
 }
 
 /// A version about to be deployed, with its frozen configuration (R-VER-3).
-struct NewVersion {
-    env: String,
-    service: String,
-    version: String,
-    source: Source,
-    config: ServerBaseConfig,
+pub(crate) struct NewVersion {
+    pub at: VersionRef,
+    /// The image it runs.
+    pub image: String,
+    /// How that image was made.
+    pub deploy_type: DeployType,
+    /// A code deploy or a settings change.
+    pub kind: Kind,
+    pub config: ServerBaseConfig,
     /// The version online before, if any.
-    pre: String,
+    pub pre: String,
 }
 
 /// Records the version and its task in `tx`, commits, and starts the pipeline.
-async fn begin_deploy(
+pub(crate) async fn begin_deploy(
     state: &State,
     mut tx: sqlx::Transaction<'static, sqlx::Sqlite>,
     v: NewVersion,
     remark: &str,
 ) -> Result<i64, CallError> {
     let config_json = serde_json::to_string(&v.config)?;
-    let image = match &v.source {
-        Source::Image(url) => url.clone(),
-        // Where the build pushes the version's image.
-        Source::Package(_) => format!("registry.localcloud/{}/{}:{}", v.env, v.service.to_ascii_lowercase(), v.version),
-    };
+    let (env, service, version) = (v.at.env.as_str(), v.at.service.as_str(), v.at.version.as_str());
     sqlx::query(
         "INSERT INTO versions (env_id, server_name, version_name, image, config, status, created_at)
          VALUES (?, ?, ?, ?, ?, 'deploying', ?)",
     )
-    .bind(&v.env)
-    .bind(&v.service)
-    .bind(&v.version)
-    .bind(&image)
+    .bind(env)
+    .bind(service)
+    .bind(version)
+    .bind(&v.image)
     .bind(&config_json)
     .bind(crate::clock::now())
     .execute(&mut *tx)
     .await?;
-    if let Source::Package(p) = &v.source {
-        packages::take(&mut tx, &v.env, p, &v.service, &v.version).await?;
+    if let Some(Source::Package(p)) = v.kind.source() {
+        packages::take(&mut tx, env, p, service, version).await?;
     }
-    let task = tasks::create(&mut tx, &v.env, &v.service, &v.version, &v.pre, remark, &v.source).await?;
+    let task = tasks::create(&mut tx, &v.at, &v.pre, remark, &v.kind, &v.deploy_type).await?;
     tx.commit().await?;
-    let at = VersionRef::from_cloud(&v.env, &v.service, &v.version);
-    tasks::spawn(state.deployer.clone(), Job::new(task, at, image, v.source, v.config));
+    tasks::spawn(state.deployer.clone(), Job::new(task, v.at, v.image, v.kind, v.config));
     Ok(task)
 }
 
@@ -409,21 +501,27 @@ pub async fn detail(
     req: ServerRequest,
 ) -> Result<DescribeCloudRunServerDetailResponse, CallError> {
     let r = find(state, &req.env_id, &req.server_name, region).await?;
+    // The settings the next update uses; after a rollback the service runs
+    // the target's frozen configuration instead (R-RB-3).
     let server_config: ServerBaseConfig = serde_json::from_str(&r.config)?;
     let mut online_version_infos = vec![];
-    if let Some(v) = &r.online_version {
-        let image: String =
-            sqlx::query_scalar("SELECT image FROM versions WHERE env_id = ? AND server_name = ? AND version_name = ?")
-                .bind(&r.env_id)
-                .bind(&r.server_name)
-                .bind(v)
-                .fetch_one(&state.db)
-                .await?;
-        online_version_infos.push(OnlineVersionInfo {
-            version_name: v.clone(),
-            image_url: image,
-            flow_ratio: "100".into(),
-        });
+    // One read for the split, so the shares always add up to 100.
+    if let Some(split) = traffic::of_service(&state.db, &r.env_id, &r.server_name).await? {
+        for (version, share) in traffic::shares(&split.stable, split.order.as_ref()) {
+            let image: String = sqlx::query_scalar(
+                "SELECT image FROM versions WHERE env_id = ? AND server_name = ? AND version_name = ?",
+            )
+            .bind(&r.env_id)
+            .bind(&r.server_name)
+            .bind(version.as_str())
+            .fetch_one(&state.db)
+            .await?;
+            online_version_infos.push(OnlineVersionInfo {
+                version_name: version.into(),
+                image_url: image,
+                flow_ratio: share.to_string(),
+            });
+        }
     }
     Ok(DescribeCloudRunServerDetailResponse { base_info: base_info(&r), server_config, online_version_infos })
 }
@@ -437,7 +535,7 @@ pub async fn delete(
     let r = find(state, &req.env_id, &req.server_name, region).await?;
     let mut tx = crate::store::write_tx(&state.db).await?;
     // R-SVC-4: not while an update runs.
-    refuse_while_deploying(
+    refuse_while_busy(
         &mut tx,
         &r.env_id,
         &r.server_name,

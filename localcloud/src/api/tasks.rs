@@ -1,6 +1,8 @@
-//! The actions on deploy tasks: the task with its steps, the process and
-//! build logs, the deploy records (R-DEP-5), and cancelling (R-DEP-3). The
-//! runner that writes what they read is `deploy::tasks`.
+//! The actions on tasks (deploys, settings changes, rollbacks): the task
+//! with its steps, the process and build logs, the deploy records (R-DEP-5),
+//! and `OperateServerManage`: cancelling (R-DEP-3), or finishing and
+//! abandoning a gray release (`traffic`). The runner that writes what they
+//! read is `deploy::tasks`.
 
 use console_shared::actions::{
     CloudBaseRunBuildLog, DeployRecord, DescribeCloudBaseRunBuildLogRequest, DescribeCloudBaseRunBuildLogResponse,
@@ -11,13 +13,14 @@ use console_shared::actions::{
 use console_shared::api::{CloudError, codes};
 use console_shared::region::Region;
 use console_shared::time::cst_datetime;
-use console_shared::vocab::{RecordStatus, TaskStatus};
+use console_shared::vocab::{OperateType, RecordStatus, Step, TaskStatus};
 use console_shared::wording::FailReason;
 
 use super::error::CallError;
 use super::state::State;
-use super::{envs, services};
+use super::{envs, services, traffic};
 use crate::deploy::steps::BUILD_STEPS;
+use crate::runtime::traffic::{Rule, of_service, shares};
 
 #[derive(sqlx::FromRow)]
 struct TaskRow {
@@ -29,6 +32,7 @@ struct TaskRow {
     status: String,
     release_type: String,
     deploy_type: String,
+    change_type: String,
     fail_reason: String,
     remark: String,
     created_at: i64,
@@ -87,7 +91,7 @@ pub async fn describe_task(
             env_id: t.env_id,
             server_name: t.server_name,
             create_time: cst_datetime(t.created_at),
-            change_type: "CODE".into(),
+            change_type: t.change_type.into(),
             release_type: t.release_type.into(),
             deploy_type: t.deploy_type.into(),
             pre_version_name: t.pre_version_name,
@@ -135,15 +139,28 @@ pub async fn process_log(
     Ok(ProcessLogResponse { logs: logs.into_iter().map(|(at, line)| format!("{} {line}", cst_datetime(at))).collect() })
 }
 
+#[derive(sqlx::FromRow)]
+struct RecordRow {
+    id: i64,
+    version_name: String,
+    status: String,
+    created_at: i64,
+    image: Option<String>,
+    run_id: String,
+    build_id: i64,
+}
+
+/// One record per task, newest first; a version's traffic shows on its
+/// newest record (a rollback's, once it rolled back to it).
 pub async fn records(
     state: &State,
     region: Option<Region>,
     req: ServerRequest,
 ) -> Result<DescribeCloudRunDeployRecordResponse, CallError> {
-    let service = services::find(state, &req.env_id, &req.server_name, region).await?;
+    services::find(state, &req.env_id, &req.server_name, region).await?;
     // A deleted version's records stay readable (R-DEP-5), without an image.
-    let rows: Vec<(String, String, i64, Option<String>, String, i64)> = sqlx::query_as(
-        "SELECT t.version_name, t.status, t.created_at, v.image, t.run_id, t.build_id FROM tasks t
+    let rows: Vec<RecordRow> = sqlx::query_as(
+        "SELECT t.id, t.version_name, t.status, t.created_at, v.image, t.run_id, t.build_id FROM tasks t
          LEFT JOIN versions v ON v.env_id = t.env_id AND v.server_name = t.server_name AND v.version_name = t.version_name
          WHERE t.env_id = ? AND t.server_name = ? ORDER BY t.id DESC",
     )
@@ -151,14 +168,33 @@ pub async fn records(
     .bind(&req.server_name)
     .fetch_all(&state.db)
     .await?;
+    let split = of_service(&state.db, &req.env_id, &req.server_name).await?;
+    let order = split.as_ref().and_then(|s| s.order.as_ref());
+    let share = split.as_ref().map(|s| shares(&s.stable, order)).unwrap_or_default();
+    let url_rule = matches!(order, Some(o) if matches!(o.rule, Rule::UrlParam { .. }));
+    let gray_task: Option<i64> = sqlx::query_scalar(
+        "SELECT task_id FROM release_orders WHERE env_id = ? AND server_name = ? AND status = 'open'",
+    )
+    .bind(&req.env_id)
+    .bind(&req.server_name)
+    .fetch_optional(&state.db)
+    .await?;
+    let mut shown = std::collections::HashSet::new();
     let deploy_records = rows
         .into_iter()
-        .map(|(version, status, at, image, run_id, build_id)| {
-            let online = service.online_version.as_deref() == Some(version.as_str());
+        .map(|RecordRow { id, version_name: version, status, created_at: at, image, run_id, build_id }| {
+            let newest = shown.insert(version.clone());
+            let part = share.iter().find(|(v, _)| newest && v.as_str() == version);
+            let flow_ratio = part.map_or(0, |(_, p)| i64::from(*p));
+            // Under a URL rule both versions serve: the rule's own at 0 %.
+            let has_traffic = part.is_some() && (flow_ratio > 0 || url_rule);
             let task = TaskStatus::from(status);
+            let gray_open = gray_task == Some(id);
             DeployRecord {
-                // A record says `running` for a version that went live.
+                // A record says `running` for a version that went live, an
+                // open gray release's canary included.
                 status: match &task {
+                    TaskStatus::Running if gray_open => RecordStatus::Running,
                     TaskStatus::Running => RecordStatus::Deploying,
                     TaskStatus::Failed => RecordStatus::DeployFailed,
                     TaskStatus::Cancelled => RecordStatus::Cancelled,
@@ -168,11 +204,16 @@ pub async fn records(
                 deploy_id: version,
                 deploy_time: cst_datetime(at),
                 build_id,
-                flow_ratio: if online { 100 } else { 0 },
+                flow_ratio,
                 image_url: image,
                 scale_status: String::new(),
-                has_traffic: online,
-                traffic_type: "FLOW".into(),
+                has_traffic,
+                traffic_type: order
+                    .map_or("FLOW", |o| match o.rule {
+                        Rule::Flow { .. } => "FLOW",
+                        Rule::UrlParam { .. } => "URL_PARAMS",
+                    })
+                    .into(),
                 is_releasing: task == TaskStatus::Running,
             }
         })
@@ -180,6 +221,8 @@ pub async fn records(
     Ok(DescribeCloudRunDeployRecordResponse { deploy_records })
 }
 
+/// `cancel` stops a running task (R-DEP-3); `done` and `go_back` finish or
+/// abandon a gray release, given its task (R-UPD-3).
 pub async fn operate(
     state: &State,
     region: Option<Region>,
@@ -187,33 +230,53 @@ pub async fn operate(
 ) -> Result<Empty, CallError> {
     services::check_remark("OperatorRemark", req.operator_remark.as_deref())?;
     services::find(state, &req.env_id, &req.server_name, region).await?;
-    if req.operate_type != console_shared::vocab::OperateType::Cancel {
-        return Err(CallError::new(
-            codes::INVALID_PARAMETER_VALUE,
-            format!(
-                "OperateType `{}` applies to gray releases, which localcloud does not run yet; `cancel` works.",
-                req.operate_type
-            ),
-        ));
+    match &req.operate_type {
+        OperateType::Cancel => cancel(state, &req).await,
+        OperateType::Done | OperateType::GoBack => {
+            traffic::end_gray(state, &req.env_id, &req.server_name, req.task_id, &req.operate_type).await
+        }
+        OperateType::Other(other) => Err(CallError::new(
+            codes::INVALID_PARAMETER,
+            format!("OperateType `{other}` must be cancel, go_back or done."),
+        )),
     }
+}
+
+async fn cancel(state: &State, req: &OperateServerManageRequest) -> Result<Empty, CallError> {
     // R-DEP-3: the task is marked at once so a new update can start now; the
-    // runner stops where it is and the version never goes online.
+    // runner stops where it is and the version never goes online. Once the
+    // traffic moved (the release step finished) it is too late to cancel.
+    let mut tx = crate::store::write_tx(&state.db).await?;
     let cancelled = sqlx::query(
         "UPDATE tasks SET cancel_requested = 1, status = 'cancelled', fail_reason = ?
-         WHERE id = ? AND env_id = ? AND server_name = ? AND status = 'running'",
+         WHERE id = ? AND env_id = ? AND server_name = ? AND status = 'running' AND NOT EXISTS
+         (SELECT 1 FROM task_steps s WHERE s.task_id = tasks.id AND s.name = ? AND s.status = 'finished')",
     )
     .bind(FailReason::Cancelled.to_string())
     .bind(req.task_id)
     .bind(&req.env_id)
     .bind(&req.server_name)
-    .execute(&state.db)
+    .bind(Step::Release.as_str())
+    .execute(&mut *tx)
     .await?;
     if cancelled.rows_affected() == 0 {
-        return Err(CallError::new(
-            codes::INVALID_PARAMETER_VALUE,
-            "That task is not running: there is nothing to cancel.",
-        ));
+        let (running, gray): (bool, bool) = sqlx::query_as(
+            "SELECT EXISTS (SELECT 1 FROM tasks WHERE id = ?1 AND env_id = ?2 AND server_name = ?3 AND status = 'running'),
+                    EXISTS (SELECT 1 FROM release_orders WHERE task_id = ?1 AND status = 'open')",
+        )
+        .bind(req.task_id)
+        .bind(&req.env_id)
+        .bind(&req.server_name)
+        .fetch_one(&mut *tx)
+        .await?;
+        let why = match (running, gray) {
+            (_, true) => "The deploy finished and its gray release is open: finish it (done) or abandon it (go_back).",
+            (true, false) => "The traffic has already moved: the task is finishing and can no longer be cancelled.",
+            (false, false) => "That task is not running: there is nothing to cancel.",
+        };
+        return Err(CallError::new(codes::INVALID_PARAMETER, why));
     }
+    tx.commit().await?;
     // The step in progress stops too, build work included (issue #8).
     state.deployer.cancels.cancel(req.task_id);
     Ok(Empty {})

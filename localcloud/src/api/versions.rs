@@ -118,6 +118,24 @@ async fn delete_version(state: &State, env: &str, v: &SimpleVersion, with_server
             format!("`{}` is being deployed; cancel the deploy or wait for it to end.", v.version_name),
         ));
     }
+    // The new version of an open gray release, or a rollback's target.
+    let in_use: bool = sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM tasks WHERE env_id = ? AND server_name = ? AND version_name = ? AND status = 'running')",
+    )
+    .bind(env)
+    .bind(&v.server_name)
+    .bind(&v.version_name)
+    .fetch_one(&mut *tx)
+    .await?;
+    if in_use {
+        return Err(CallError::new(
+            codes::RESOURCE_IN_USE,
+            format!(
+                "`{}` takes part in a gray release or a rollback that is still open; end it first.",
+                v.version_name
+            ),
+        ));
+    }
     let remaining: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM versions WHERE env_id = ? AND server_name = ?")
         .bind(env)
         .bind(&v.server_name)

@@ -1,4 +1,5 @@
-//! Deploys: a version's pipeline of named steps (`steps`), the runner that
+//! Deploys: a task's pipeline of named steps (`steps`) by what it does
+//! (`kind`: deploy code, change settings, roll back), the runner that
 //! walks them and records every step, line and outcome (`tasks`), what a
 //! package build reads and checks (`build`), and how a cancel reaches a
 //! running task (`cancels`). The API starts and cancels deploys; nothing
@@ -6,6 +7,7 @@
 
 pub mod build;
 pub mod cancels;
+pub mod kind;
 pub mod source;
 pub mod steps;
 pub mod tasks;

@@ -10,10 +10,12 @@ use axum::extract::{Request, State as AxState};
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use console_shared::vocab::VersionRef;
+use rand::Rng;
 
-use super::instances::Runtime;
+use super::instances::{Lease, Runtime};
+use super::{scaler, traffic};
 
-/// What the gateway reads: the services' domains and online versions, the
+/// What the gateway reads: the services' domains and traffic splits, the
 /// instances, and a client for the hop to them.
 struct Gateway {
     db: sqlx::SqlitePool,
@@ -29,64 +31,84 @@ pub fn app(db: sqlx::SqlitePool, runtime: Arc<Runtime>, http: reqwest::Client, p
 }
 
 /// The service whose default domain is `host` (port included), and the
-/// version that receives its traffic.
-async fn online_version(state: &Gateway, host: &str) -> Option<VersionRef> {
-    let domain = format!("http://{host}");
-    let row: Option<(String, String, String)> = sqlx::query_as(
-        "SELECT env_id, server_name, online_version FROM services WHERE default_domain = ? AND online_version IS NOT NULL",
-    )
-    .bind(domain)
-    .fetch_optional(&state.db)
-    .await
-    .ok()
-    .flatten();
-    row.map(|(env, service, version)| VersionRef::from_cloud(&env, &service, &version))
+/// version that serves this request: its traffic split chooses, at random by
+/// the configured ratio or by the request's URL parameters (R-UPD-2, R-UPD-4).
+async fn version_for(state: &Gateway, host: &str, query: Option<&str>) -> Option<VersionRef> {
+    let split = traffic::by_domain(&state.db, &format!("http://{host}")).await.ok().flatten()?;
+    let roll = rand::thread_rng().gen_range(0..100);
+    let version = traffic::choose(&split.stable, split.order.as_ref(), query, roll);
+    Some(VersionRef { env: split.env, service: split.service, version })
 }
 
 async fn route(AxState(state): AxState<Arc<Gateway>>, req: Request) -> Response {
     let host = req.headers().get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("").to_ascii_lowercase();
     // `Host` may come without the port; default domains always carry it.
     let host = if host.contains(':') { host } else { format!("{host}:{}", state.port) };
-    let Some(version) = online_version(&state, &host).await else {
+    let Some(version) = version_for(&state, &host, req.uri().query()).await else {
         return not_found(&host);
     };
-    let Some(addr) = state.runtime.pick(&version) else {
-        return (StatusCode::SERVICE_UNAVAILABLE, [(header::CACHE_CONTROL, "no-store")], "no instance is running")
-            .into_response();
-    };
-    forward(&state, addr, version.version.as_str(), req).await
+    serve(&state, &version, req).await
 }
 
-/// A real HTTP hop to the instance, like any gateway.
-async fn forward(state: &Gateway, addr: std::net::SocketAddr, version: &str, req: Request) -> Response {
+/// The request on one of the version's instances: the least busy one, or
+/// one cold-started for it (`scaler::lease`). Every answer names the version.
+async fn serve(state: &Gateway, version: &VersionRef, req: Request) -> Response {
     let (parts, body) = req.into_parts();
-    let path = parts.uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
-    // The platform caps request bodies at 20 MB.
+    // Read before an instance is taken: a slow upload is the gateway's
+    // work, not the instance's load. The platform caps bodies at 20 MB.
     let Ok(body) = axum::body::to_bytes(body, 20 * 1024 * 1024).await else {
-        return (StatusCode::PAYLOAD_TOO_LARGE, "request body over 20 MB").into_response();
+        return named((StatusCode::PAYLOAD_TOO_LARGE, "request body over 20 MB").into_response(), version);
     };
-    let mut out = state.http.request(parts.method, format!("http://{addr}{path}")).body(body);
+    // An instance leaves the pick before it stops and stops only once its
+    // leases end, so the instance this lease names is listening.
+    let lease = match scaler::lease(&state.db, &state.runtime, version).await {
+        Ok(lease) => lease,
+        Err(e) => {
+            let why = format!("no instance of {} is running: {e}", version.version);
+            let answer = (StatusCode::SERVICE_UNAVAILABLE, [(header::CACHE_CONTROL, "no-store")], why);
+            return named(answer.into_response(), version);
+        }
+    };
+    match forward(state, &lease, &parts, body).await {
+        Ok(answer) => named(answer, version),
+        Err(e) => {
+            named((StatusCode::BAD_GATEWAY, format!("the instance did not answer: {e}")).into_response(), version)
+        }
+    }
+}
+
+/// A real HTTP hop to the instance, like any gateway; the lease counts the
+/// request in flight until the whole answer is read.
+async fn forward(
+    state: &Gateway,
+    lease: &Lease,
+    parts: &axum::http::request::Parts,
+    body: bytes::Bytes,
+) -> Result<Response, reqwest::Error> {
+    let path = parts.uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
+    let mut out = state.http.request(parts.method.clone(), format!("http://{}{path}", lease.addr())).body(body);
     for (k, v) in &parts.headers {
         out = out.header(k, v);
     }
-    match out.send().await {
-        Ok(resp) => {
-            let status = resp.status();
-            let headers = resp.headers().clone();
-            let bytes = resp.bytes().await.unwrap_or_default();
-            let mut response = (status, bytes).into_response();
-            for (k, v) in &headers {
-                if k != header::TRANSFER_ENCODING && k != header::CONNECTION && k != header::CONTENT_LENGTH {
-                    response.headers_mut().insert(k, v.clone());
-                }
-            }
-            if let Ok(v) = version.parse() {
-                response.headers_mut().insert("x-localcloud-version", v);
-            }
-            response
+    let resp = out.send().await?;
+    let status = resp.status();
+    let headers = resp.headers().clone();
+    let bytes = resp.bytes().await?;
+    let mut response = (status, bytes).into_response();
+    for (k, v) in &headers {
+        if k != header::TRANSFER_ENCODING && k != header::CONNECTION && k != header::CONTENT_LENGTH {
+            response.headers_mut().insert(k, v.clone());
         }
-        Err(e) => (StatusCode::BAD_GATEWAY, format!("the instance did not answer: {e}")).into_response(),
     }
+    Ok(response)
+}
+
+/// Names the version that served (or could not serve) the request.
+fn named(mut response: Response, version: &VersionRef) -> Response {
+    if let Ok(v) = version.version.as_str().parse() {
+        response.headers_mut().insert("x-localcloud-version", v);
+    }
+    response
 }
 
 fn escape(s: &str) -> String {

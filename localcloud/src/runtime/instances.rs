@@ -2,16 +2,29 @@
 //!
 //! localcloud cannot run containers (there is no container engine behind it),
 //! so every version runs as its built-in workload: a real HTTP listener on a
-//! loopback port that answers with who it is and what it received. A few
-//! built-in images fail on purpose, so failure paths can be shown:
+//! loopback port that answers with who it is, where it listens and what it
+//! received. A few built-in images behave in a set way on purpose, so failure
+//! paths and load can be shown:
 //! - `localcloud/fail-health`: every instance answers 503; the health check fails.
 //! - `localcloud/slow-start`: instances take several step lengths to start.
 //! - `localcloud/missing`: the image cannot be pulled.
+//! - `localcloud/slow-answer`: every answer takes [`SLOW_ANSWER`], so a few
+//!   concurrent requests are real load for the scaler.
+//!
+//! The gateway takes an instance with [`Runtime::lease`]: the lease counts the
+//! request as in flight on that instance, and in its version's meter, until
+//! it is dropped; that count is the load the scaler (`runtime::scaler`) reads.
+//! An instance that stops (scale-in, scale to zero, the end of a drain, a
+//! failed deploy) leaves the pick at once, and its listener ends only once
+//! the requests leased on it are answered: stopping never fails a request the
+//! gateway already routed, and the listener's graceful shutdown finishes the
+//! ones that came to it directly.
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
 
 use axum::Json;
 use axum::extract::Request;
@@ -26,68 +39,260 @@ use tokio::sync::oneshot;
 pub const IMAGE_FAIL_HEALTH: &str = "localcloud/fail-health";
 pub const IMAGE_SLOW_START: &str = "localcloud/slow-start";
 pub const IMAGE_MISSING: &str = "localcloud/missing";
+pub const IMAGE_SLOW_ANSWER: &str = "localcloud/slow-answer";
+
+/// How long each answer of `localcloud/slow-answer` takes.
+pub const SLOW_ANSWER: Duration = Duration::from_millis(200);
+
+/// No gateway request outlasts this (the gateway's HTTP client gives up
+/// then), so a stopping instance never waits longer for its leases.
+const ANSWER_LIMIT: Duration = Duration::from_secs(60);
+
+/// How long a version may go without traffic before it scales to zero
+/// (R-INS-4), and how long it keeps running after losing its traffic (R-UPD-1).
+#[derive(Debug, Clone, Copy)]
+pub struct Windows {
+    pub scale_to_zero_after: Duration,
+    pub drain_after: Duration,
+}
 
 struct Instance {
     id: String,
     started: i64,
     addr: SocketAddr,
+    /// The gateway's requests on this instance now.
+    in_flight: Arc<AtomicUsize>,
     /// Dropping it stops the listener.
-    _stop: oneshot::Sender<()>,
+    stop: oneshot::Sender<()>,
 }
 
-/// Instances per version, and a round-robin cursor.
-#[derive(Default)]
+impl Instance {
+    /// Ends the listener once the gateway's requests on it are answered.
+    /// The instance is already out of the pick, so the count only falls.
+    fn stop_when_answered(self) {
+        if self.in_flight.load(Ordering::Acquire) == 0 {
+            return;
+        }
+        let Ok(handle) = tokio::runtime::Handle::try_current() else {
+            return;
+        };
+        handle.spawn(async move {
+            let deadline = Instant::now() + ANSWER_LIMIT;
+            while self.in_flight.load(Ordering::Acquire) > 0 && Instant::now() < deadline {
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }
+            drop(self.stop);
+        });
+    }
+}
+
+/// A version's requests in flight over time: what the scaler reads as load.
+struct Meter {
+    in_flight: usize,
+    /// Request-seconds since `since`: the area under the in-flight count.
+    area: f64,
+    since: Instant,
+    changed: Instant,
+    /// When a request last arrived or ended, or an instance last started.
+    active: Instant,
+}
+
+impl Meter {
+    fn new(now: Instant) -> Self {
+        Meter { in_flight: 0, area: 0.0, since: now, changed: now, active: now }
+    }
+
+    fn settle(&mut self, now: Instant) {
+        self.area += self.in_flight as f64 * now.saturating_duration_since(self.changed).as_secs_f64();
+        self.changed = now;
+    }
+
+    fn enter(&mut self, now: Instant) {
+        self.settle(now);
+        self.in_flight += 1;
+        self.active = now;
+    }
+
+    fn leave(&mut self, now: Instant) {
+        self.settle(now);
+        self.in_flight = self.in_flight.saturating_sub(1);
+        self.active = now;
+    }
+
+    /// The average number of requests in flight since the last reading,
+    /// which starts the next one.
+    fn read(&mut self, now: Instant) -> f64 {
+        self.settle(now);
+        let span = now.saturating_duration_since(self.since).as_secs_f64();
+        let average = if span > 0.001 { self.area / span } else { self.in_flight as f64 };
+        self.area = 0.0;
+        self.since = now;
+        average
+    }
+
+    /// How long the version has had no request in flight.
+    fn idle_for(&self, now: Instant) -> Duration {
+        if self.in_flight > 0 { Duration::ZERO } else { now.saturating_duration_since(self.active) }
+    }
+}
+
+/// The instances of one version, what they run, and their load.
+struct Pool {
+    instances: Vec<Instance>,
+    /// What the version runs, frozen at its creation (R-VER-3): a scale-out
+    /// or a cold start starts more of the same.
+    image: String,
+    config: ServerBaseConfig,
+    meter: Arc<Mutex<Meter>>,
+    /// When a retired version's instances stop (R-UPD-1); `None` while it serves.
+    drain_until: Option<Instant>,
+}
+
+/// One gateway request on one instance, counted in flight until dropped.
+pub struct Lease {
+    addr: SocketAddr,
+    on_instance: Arc<AtomicUsize>,
+    meter: Arc<Mutex<Meter>>,
+}
+
+impl Lease {
+    /// Where the instance listens.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+}
+
+impl Drop for Lease {
+    fn drop(&mut self) {
+        self.on_instance.fetch_sub(1, Ordering::AcqRel);
+        lock(&self.meter).leave(Instant::now());
+    }
+}
+
+/// One version as the scaler sees it at a tick.
+pub struct Observed {
+    pub version: VersionRef,
+    pub instances: usize,
+    pub config: ServerBaseConfig,
+    /// Average requests in flight over the version since the last tick.
+    pub in_flight: f64,
+    pub idle_for: Duration,
+    pub drain_until: Option<Instant>,
+}
+
+/// The instances of every version, with their load, drains and cold starts.
 pub struct Runtime {
-    instances: Mutex<HashMap<VersionRef, Vec<Instance>>>,
+    pools: Mutex<HashMap<VersionRef, Pool>>,
+    /// Where the pick starts, so equally loaded instances take turns.
     next: AtomicUsize,
+    windows: Windows,
+    /// One cold start at a time per version: whoever waits behind it finds
+    /// its instance.
+    cold: Mutex<HashMap<VersionRef, Arc<tokio::sync::Mutex<()>>>>,
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 impl Runtime {
-    /// One instance's address for the version, taking turns.
+    pub fn new(windows: Windows) -> Self {
+        Runtime { pools: Mutex::default(), next: AtomicUsize::new(0), windows, cold: Mutex::default() }
+    }
+
+    pub fn windows(&self) -> Windows {
+        self.windows
+    }
+
+    /// One instance's address for the version, taking turns, without
+    /// counting it as load: for the deploy's health check.
     pub fn pick(&self, version: &VersionRef) -> Option<SocketAddr> {
-        let map = self.instances.lock().unwrap_or_else(|p| p.into_inner());
-        let list = map.get(version)?;
+        let pools = lock(&self.pools);
+        let list = &pools.get(version)?.instances;
         let i = self.next.fetch_add(1, Ordering::Relaxed);
         list.get(i % list.len().max(1)).map(|inst| inst.addr)
     }
 
+    /// The version's least busy instance, for one gateway request: the
+    /// request counts as load until the lease is dropped. `None` when the
+    /// version has no instance running (`scaler::lease` then cold-starts one).
+    pub fn lease(&self, version: &VersionRef) -> Option<Lease> {
+        let pools = lock(&self.pools);
+        let pool = pools.get(version)?;
+        let n = pool.instances.len();
+        let first = self.next.fetch_add(1, Ordering::Relaxed);
+        let inst = (0..n)
+            .map(|k| &pool.instances[(first + k) % n.max(1)])
+            .min_by_key(|inst| inst.in_flight.load(Ordering::Acquire))?;
+        inst.in_flight.fetch_add(1, Ordering::AcqRel);
+        lock(&pool.meter).enter(Instant::now());
+        Some(Lease { addr: inst.addr, on_instance: inst.in_flight.clone(), meter: pool.meter.clone() })
+    }
+
     pub fn count(&self, version: &VersionRef) -> usize {
-        let map = self.instances.lock().unwrap_or_else(|p| p.into_inner());
-        map.get(version).map_or(0, Vec::len)
+        lock(&self.pools).get(version).map_or(0, |p| p.instances.len())
     }
 
     /// `(instance id, start time)` of every instance of the service, or of one version.
     pub fn pods(&self, env: &EnvId, service: &ServiceName, version: Option<&VersionName>) -> Vec<(String, i64)> {
-        let map = self.instances.lock().unwrap_or_else(|p| p.into_inner());
-        let mut pods: Vec<(String, i64)> = map
+        let pools = lock(&self.pools);
+        let mut pods: Vec<(String, i64)> = pools
             .iter()
             .filter(|(v, _)| &v.env == env && &v.service == service && version.is_none_or(|want| want == &v.version))
-            .flat_map(|(_, list)| list.iter().map(|i| (i.id.clone(), i.started)))
+            .flat_map(|(_, pool)| pool.instances.iter().map(|i| (i.id.clone(), i.started)))
             .collect();
         pods.sort();
         pods
     }
 
-    /// Stops a version's instances (their listeners end).
+    /// Stops a version's instances at once (a failed or cancelled deploy, a
+    /// deleted version): they leave the pick and end once answered.
     pub fn stop(&self, version: &VersionRef) {
-        let mut map = self.instances.lock().unwrap_or_else(|p| p.into_inner());
-        map.remove(version);
+        let pool = lock(&self.pools).remove(version);
+        lock(&self.cold).remove(version);
+        for inst in pool.into_iter().flat_map(|p| p.instances) {
+            inst.stop_when_answered();
+        }
     }
 
     /// A version lost all its traffic (R-UPD-1, R-UPD-3, R-RB-1): its
-    /// instances keep serving what they hold until the drain window ends,
-    /// then go. (Scaffold: the scaler that keeps the window replaces this.)
+    /// instances keep serving whatever still reaches them until the drain
+    /// window ends; then the scaler stops them. Retiring a version already
+    /// draining keeps its first deadline.
     pub fn retire(&self, version: &VersionRef) {
-        self.stop(version);
+        let drain_after = self.windows.drain_after;
+        if let Some(pool) = lock(&self.pools).get_mut(version) {
+            pool.drain_until.get_or_insert_with(|| Instant::now() + drain_after);
+        }
+    }
+
+    /// The version has traffic again (a rollback to it, a release flow that
+    /// routes to it): a drain in progress is called off, so an old timer can
+    /// never stop a version that serves. Starting an instance of the version
+    /// does this too. Whether a drain was called off.
+    pub fn serve_again(&self, version: &VersionRef) -> bool {
+        lock(&self.pools).get_mut(version).is_some_and(|pool| pool.drain_until.take().is_some())
     }
 
     /// Stops every version of a service.
     pub fn stop_service(&self, env: &EnvId, service: &ServiceName) {
-        let mut map = self.instances.lock().unwrap_or_else(|p| p.into_inner());
-        map.retain(|v, _| !(&v.env == env && &v.service == service));
+        let of_service = |v: &VersionRef| &v.env == env && &v.service == service;
+        let mut stopped = vec![];
+        lock(&self.pools).retain(|v, pool| {
+            if of_service(v) {
+                stopped.append(&mut pool.instances);
+            }
+            !of_service(v)
+        });
+        lock(&self.cold).retain(|v, _| !of_service(v));
+        for inst in stopped {
+            inst.stop_when_answered();
+        }
     }
 
     /// Starts one instance of a version: a listener on a free loopback port.
+    /// The version serves from then on: a drain in progress is called off
+    /// (see [`Runtime::serve_again`]).
     pub async fn start_instance(
         &self,
         version: &VersionRef,
@@ -104,6 +309,7 @@ impl Runtime {
             version: version.version.to_string(),
             image: image.into(),
             instance: id.clone(),
+            address: addr.to_string(),
             env: vars.into_iter().filter(|(k, _)| !looks_secret(k)).collect(),
         };
         let (stop, stopped) = oneshot::channel::<()>();
@@ -115,10 +321,111 @@ impl Runtime {
                 })
                 .await;
         });
-        let instance = Instance { id: id.clone(), started: crate::clock::now(), addr, _stop: stop };
-        let mut map = self.instances.lock().unwrap_or_else(|p| p.into_inner());
-        map.entry(version.clone()).or_default().push(instance);
+        let now = Instant::now();
+        let instance = Instance { id: id.clone(), started: crate::clock::now(), addr, in_flight: Arc::default(), stop };
+        let mut pools = lock(&self.pools);
+        let pool = pools.entry(version.clone()).or_insert_with(|| Pool {
+            instances: vec![],
+            image: image.into(),
+            config: config.clone(),
+            meter: Arc::new(Mutex::new(Meter::new(now))),
+            drain_until: None,
+        });
+        pool.instances.push(instance);
+        lock(&pool.meter).active = now;
+        drop(pools);
+        self.serve_again(version);
         Ok(id)
+    }
+
+    /// The image and frozen configuration the version's instances run, when
+    /// the runtime has run it.
+    pub fn frozen(&self, version: &VersionRef) -> Option<(String, ServerBaseConfig)> {
+        lock(&self.pools).get(version).map(|p| (p.image.clone(), p.config.clone()))
+    }
+
+    /// The gate a cold start of `version` holds while it starts its instance.
+    pub fn cold_start_gate(&self, version: &VersionRef) -> Arc<tokio::sync::Mutex<()>> {
+        lock(&self.cold).entry(version.clone()).or_default().clone()
+    }
+
+    /// Every version the runtime knows, with its load since the last call.
+    pub fn observe(&self) -> Vec<Observed> {
+        let now = Instant::now();
+        lock(&self.pools)
+            .iter()
+            .map(|(version, pool)| {
+                let mut meter = lock(&pool.meter);
+                Observed {
+                    version: version.clone(),
+                    instances: pool.instances.len(),
+                    config: pool.config.clone(),
+                    in_flight: meter.read(now),
+                    idle_for: meter.idle_for(now),
+                    drain_until: pool.drain_until,
+                }
+            })
+            .collect()
+    }
+
+    /// One more instance, as the version already runs; `(from, to)`.
+    pub async fn scale_out(&self, version: &VersionRef) -> std::io::Result<Option<(usize, usize)>> {
+        let Some((image, config)) = self.frozen(version) else {
+            return Ok(None);
+        };
+        let from = self.count(version);
+        self.start_instance(version, &image, &config).await?;
+        Ok(Some((from, self.count(version))))
+    }
+
+    /// One instance fewer, the least busy; `(from, to)`. Never the last one:
+    /// only the idle window takes a version to zero.
+    pub fn scale_in(&self, version: &VersionRef) -> Option<(usize, usize)> {
+        let mut pools = lock(&self.pools);
+        let pool = pools.get_mut(version)?;
+        let from = pool.instances.len();
+        if from < 2 {
+            return None;
+        }
+        let (idx, _) =
+            pool.instances.iter().enumerate().min_by_key(|(_, inst)| inst.in_flight.load(Ordering::Acquire))?;
+        let inst = pool.instances.remove(idx);
+        drop(pools);
+        inst.stop_when_answered();
+        Some((from, from - 1))
+    }
+
+    /// Every instance of a version that had no request for `window`; the
+    /// count it had. Checked again here, so a request that just arrived wins.
+    pub fn scale_to_zero(&self, version: &VersionRef, window: Duration) -> Option<usize> {
+        let mut pools = lock(&self.pools);
+        let pool = pools.get_mut(version)?;
+        let from = pool.instances.len();
+        if from == 0 || lock(&pool.meter).idle_for(Instant::now()) < window {
+            return None;
+        }
+        let stopped = std::mem::take(&mut pool.instances);
+        drop(pools);
+        for inst in stopped {
+            inst.stop_when_answered();
+        }
+        Some(from)
+    }
+
+    /// Stops a retired version whose drain window has ended; the count it had.
+    pub fn end_drain(&self, version: &VersionRef) -> Option<usize> {
+        let mut pools = lock(&self.pools);
+        if pools.get(version)?.drain_until.is_none_or(|until| until > Instant::now()) {
+            return None;
+        }
+        let pool = pools.remove(version)?;
+        drop(pools);
+        lock(&self.cold).remove(version);
+        let from = pool.instances.len();
+        for inst in pool.instances {
+            inst.stop_when_answered();
+        }
+        Some(from)
     }
 }
 
@@ -129,6 +436,8 @@ struct Workload {
     version: String,
     image: String,
     instance: String,
+    /// Where this instance listens, so it can be called without the gateway.
+    address: String,
     /// Only the variables whose names do not look secret.
     env: serde_json::Map<String, serde_json::Value>,
 }
@@ -138,6 +447,9 @@ async fn answer(workload: Workload, req: Request) -> axum::response::Response {
         let body =
             json!({"error": "this built-in image fails its health check on purpose", "instance": workload.instance});
         return (StatusCode::SERVICE_UNAVAILABLE, Json(body)).into_response();
+    }
+    if workload.image == IMAGE_SLOW_ANSWER {
+        tokio::time::sleep(SLOW_ANSWER).await;
     }
     let headers: serde_json::Map<String, serde_json::Value> = req
         .headers()
@@ -150,6 +462,7 @@ async fn answer(workload: Workload, req: Request) -> axum::response::Response {
         "version": workload.version,
         "image": workload.image,
         "instance": workload.instance,
+        "address": workload.address,
         "request": {"method": req.method().as_str(), "path": req.uri().path(), "query": req.uri().query(), "headers": headers},
         "env": workload.env,
         "note": "served by localcloud's built-in workload: localcloud does not run containers",

@@ -1,6 +1,11 @@
 //! What serves the services' traffic: the running instances of every version
-//! (`instances`) and the gateway in front of them (`gateway`). Deploys start
-//! and stop instances; the API lists them; neither is imported from here.
+//! and their load (`instances`), the scaler that keeps their number between
+//! the version's bounds, takes idle versions to zero and ends drains
+//! (`scaler`), which version a request goes to (`traffic`), and the gateway
+//! in front of them (`gateway`). Deploys start and stop instances; the API
+//! lists them; neither is imported from here.
 
 pub mod gateway;
 pub mod instances;
+pub mod scaler;
+pub mod traffic;

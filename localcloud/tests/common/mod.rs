@@ -3,6 +3,7 @@
 #![allow(dead_code)] // each test binary uses its own part of the harness
 
 pub mod packages;
+pub mod releases;
 
 use std::path::Path;
 use std::time::Duration;
@@ -36,6 +37,10 @@ pub fn config(data_dir: &Path, step: Duration) -> localcloud::Config {
         step_delay: step,
         package_max_bytes: PACKAGE_MAX,
         package_quota_bytes_per_env: localcloud::DEFAULT_PACKAGE_QUOTA_BYTES,
+        // The product's windows: no test sees a version scale to zero or a
+        // drain end unless it shortens them (tests/scaling.rs does).
+        scale_to_zero_after: Duration::from_secs(localcloud::DEFAULT_WINDOW_SECS),
+        drain_after: Duration::from_secs(localcloud::DEFAULT_WINDOW_SECS),
     }
 }
 

@@ -5,7 +5,8 @@ Run by `cargo xtask test` in a virtualenv it creates:
 
 It starts the binary on free ports with a scratch data directory, points the
 SDK at it over plain http (CLOUD-API.md section 4), and drives each action and
-each refusal through the SDK's own signer and error handling.
+each refusal through the SDK's own signer and error handling: a code-package
+deploy, and a gray release with its split, finish and a rollback.
 """
 
 import io
@@ -169,6 +170,107 @@ def code_package_deploy(run, endpoint, gz, env):
     run.check("the service went with its last version", servers.Total, 0)
 
 
+def gray_release_round_trip(run, gz, env):
+    """A gray release as the tools drive it (CLOUD-API.md section 12): update GRAY,
+    split, finish with done; then a rollback, polled by its TaskId."""
+    service = {"EnvId": env, "ServerName": "sdkgray"}
+
+    def wait(task_id, ended=lambda t: t.Status != "running"):
+        for _ in range(500):
+            task = gz.DescribeServerManageTask(
+                request(tcbr_models.DescribeServerManageTaskRequest, {**service, "TaskId": task_id})
+            ).Task
+            if ended(task):
+                break
+            time.sleep(0.05)
+        return task
+
+    def online():
+        detail = gz.DescribeCloudRunServerDetail(request(tcbr_models.DescribeCloudRunServerDetailRequest, service))
+        return [(v.VersionName, v.FlowRatio) for v in detail.OnlineVersionInfos]
+
+    def update(release_type):
+        return gz.UpdateCloudRunServer(
+            request(
+                tcbr_models.UpdateCloudRunServerRequest,
+                {**service, "DeployInfo": {"DeployType": "image", "ImageUrl": "nginx:2", "ReleaseType": release_type}},
+            )
+        )
+
+    def split(versions):
+        items = [
+            {"VersionName": name, "FlowRatio": ratio, "IsDefaultPriority": i == 0, "Priority": i + 1}
+            for i, (name, ratio) in enumerate(versions)
+        ]
+        return request(
+            tcbr_models.ReleaseGrayRequest,
+            {**service, "GrayType": "gray", "TrafficType": "FLOW", "GrayFlowRatio": versions[-1][1], "VersionFlowItems": items},
+        )
+
+    gz.CreateCloudRunServer(
+        request(
+            tcbr_models.CreateCloudRunServerRequest,
+            {**service, "DeployInfo": {"DeployType": "image", "ImageUrl": "nginx:1"}, "Items": [{"Key": "Port", "IntValue": 8080}]},
+        )
+    )
+    run.check("the first deploy finishes", wait(0).Status, "finished")
+
+    update("GRAY")
+    gray = wait(0, lambda t: t.Steps and all(s.Status == "finished" for s in t.Steps))
+    run.check("a gray update's task stays running", (gray.Status, gray.ReleaseType), ("running", "GRAY"))
+    order = gz.DescribeReleaseOrder(request(tcbr_models.DescribeReleaseOrderRequest, {**service, "Status": "open"}))
+    run.check("DescribeReleaseOrder finds the open order", order.IsExist, True)
+    info = order.ReleaseOrderInfo
+    run.check(
+        "the order's stable and new versions",
+        (info.CurrentVersion.VersionName, info.ReleaseVersion.VersionName, info.FlowRatio),
+        ("sdkgray-001", "sdkgray-002", 0),
+    )
+    run.check("an update while the gray release is open", error_code(lambda: update("FULL")), "ResourceInUse")
+
+    gz.ReleaseGray(split([("sdkgray-001", 70), ("sdkgray-002", 30)]))
+    order = gz.DescribeReleaseOrder(request(tcbr_models.DescribeReleaseOrderRequest, service))
+    run.check("ReleaseGray sets the split", order.ReleaseOrderInfo.FlowRatio, 30)
+    run.check("the detail shows both versions", online(), [("sdkgray-001", "70"), ("sdkgray-002", "30")])
+    run.check(
+        "ReleaseGray refuses a third version",
+        error_code(lambda: gz.ReleaseGray(split([("sdkgray-001", 70), ("sdkgray-009", 30)]))),
+        "InvalidParameter",
+    )
+
+    gz.OperateServerManage(
+        request(tcbr_models.OperateServerManageRequest, {**service, "TaskId": gray.Id, "OperateType": "done"})
+    )
+    run.check("done finishes the gray task", wait(gray.Id).Status, "finished")
+    run.check("the new version has 100%", online(), [("sdkgray-002", "100")])
+
+    rollback = gz.SubmitServerRollback(
+        request(
+            tcbr_models.SubmitServerRollbackRequest,
+            {**service, "CurrentVersionName": "sdkgray-002", "RollbackVersionName": "sdkgray-001"},
+        )
+    )
+    run.check("SubmitServerRollback answers a TaskId", rollback.TaskId > 0, True)
+    rolled = wait(rollback.TaskId)
+    run.check(
+        "the rollback task", (rolled.Status, rolled.ChangeType, rolled.VersionName), ("finished", "ROLLBACK", "sdkgray-001")
+    )
+    run.check("the rollback target has 100%", online(), [("sdkgray-001", "100")])
+    run.check(
+        "a forward rollback is refused",
+        error_code(
+            lambda: gz.SubmitServerRollback(
+                request(
+                    tcbr_models.SubmitServerRollbackRequest,
+                    {**service, "CurrentVersionName": "sdkgray-001", "RollbackVersionName": "sdkgray-002"},
+                )
+            )
+        ),
+        "InvalidParameter",
+    )
+    gz.DeleteCloudRunServer(request(tcbr_models.DeleteCloudRunServerRequest, service))
+
+
 class Run:
     def __init__(self):
         self.passed = 0
@@ -267,6 +369,7 @@ def main():
         run.check("AuthFailure.SignatureExpire", expired, "AuthFailure.SignatureExpire")
 
         code_package_deploy(run, endpoint, gz, env)
+        gray_release_round_trip(run, gz, env)
 
         # tcb DestroyEnv: irreversible, then the environment is gone.
         tcb(endpoint).DestroyEnv(request(tcb_models.DestroyEnvRequest, {"EnvId": env}))

@@ -1,7 +1,9 @@
 //! `cargo xtask bench`: figures, not pass/fail. What the login route sends
 //! over the wire; the time from navigation to an interactive login form in
 //! headless Chromium; what the BFF costs a signed call (latency and
-//! throughput, each against localcloud directly in the same run); and the
+//! throughput, each against localcloud directly in the same run); what the
+//! embedded localcloud's gateway adds to a request, against the instance
+//! directly, and a cold start against a warm request (`gateway`); and the
 //! deploy-progress fan-out to 10 000 subscribers of one task.
 //!
 //! Everything runs against 127.0.0.1 and every loop is bounded in time.
@@ -18,6 +20,7 @@ use console_shared::tc3::{self, Credential};
 use crate::Result;
 
 mod fanout;
+mod gateway;
 
 /// Subscribers of the fan-out, all from this process and one address.
 const SUBSCRIBERS: usize = 10_000;
@@ -121,11 +124,13 @@ fn transfer(dist: &Path, url: &str) -> Result {
     Ok(())
 }
 
-/// The console under test: its URL and its embedded localcloud's API address.
+/// The console under test: its URL and its embedded localcloud's API and
+/// gateway addresses.
 struct Console {
     child: std::process::Child,
     url: String,
     localcloud: String,
+    gateway: String,
 }
 
 /// Starts the release console on free ports and a scratch data directory.
@@ -146,6 +151,8 @@ fn start_console(root: &Path, data: &Path) -> Result<Console> {
         // Deploy steps long enough for every subscriber to be connected
         // while the task still runs, so later steps reach all of them live.
         .env("LOCALCLOUD_STEP_MS", STEP_MS.to_string())
+        // The cold-start figure waits out this window before each start.
+        .env("LOCALCLOUD_SCALE_TO_ZERO_AFTER_SECS", "1")
         .stdout(Stdio::piped())
         .spawn()
         .map_err(|e| format!("cannot start the console: {e}"))?;
@@ -158,11 +165,12 @@ fn start_console(root: &Path, data: &Path) -> Result<Console> {
             url = Some(u.trim().to_string());
         }
         if let Some(rest) = line.strip_prefix("embedded localcloud API on http://") {
-            let localcloud = rest.split(',').next().unwrap_or("").to_string();
+            let (localcloud, gateway) = rest.split_once(", gateway on http://").unwrap_or((rest, ""));
+            let (localcloud, gateway) = (localcloud.trim().to_string(), gateway.trim().to_string());
             let url = url.take().ok_or("no console URL")?;
             // Keep reading what the console prints, so its log never hits a closed pipe.
             std::thread::spawn(move || lines.for_each(drop));
-            return Ok(Console { child, url, localcloud });
+            return Ok(Console { child, url, localcloud, gateway });
         }
     }
     let _ = child.kill();
@@ -189,6 +197,8 @@ pub fn run(root: &Path) -> Result {
         .and_then(|()| crate::sh_in(&root.join("end2end"), "node", &["bench.mjs", &console.url], &[]))
         .and_then(|()| proxy_overhead(&console, &data))
         .and_then(|()| one_thread.block_on(proxy_throughput(&console, &data)))
+        .and_then(|()| localcloud_credential(&data))
+        .and_then(|cred| one_thread.block_on(gateway::gateway(&console, cred)))
         .and_then(|()| runtime.block_on(fanout::sse_fanout(&console)));
     let _ = console.child.kill();
     let _ = console.child.wait();

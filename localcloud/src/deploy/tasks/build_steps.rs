@@ -63,9 +63,9 @@ async fn off_runtime<T: Send + 'static>(
 }
 
 fn package_of(job: &Job) -> Option<&Package> {
-    match &job.source {
-        Source::Package(p) => Some(p),
-        Source::Image(_) => None,
+    match job.kind.source() {
+        Some(Source::Package(p)) => Some(p),
+        _ => None,
     }
 }
 

@@ -9,7 +9,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::deploy::Deployer;
 use crate::deploy::build::budget::shorten;
-use crate::deploy::source::Source;
+use crate::deploy::kind::Kind;
 
 /// What a deploy's work fails with: only the store can break it; a step that
 /// fails says so with [`StepOutcome::Failed`].
@@ -22,15 +22,21 @@ const LOG_LINE_MAX: usize = 500;
 /// Appends a line to the task's log, tagged with the step running now.
 pub async fn log(state: &Deployer, job: &Job, line: impl Into<String>) -> DbResult<()> {
     let step = job.step.load(Ordering::Relaxed);
+    append(&state.db, job.task, (step >= 0).then_some(step), &line.into()).await
+}
+
+/// Appends a line to a task's log, tagged with `step` (none: after the
+/// steps, e.g. when a gray release ends).
+pub async fn append(db: impl sqlx::SqliteExecutor<'_>, task: i64, step: Option<i64>, line: &str) -> DbResult<()> {
     sqlx::query(
         "INSERT INTO task_logs (task_id, seq, at, line, step)
          VALUES (?1, (SELECT COALESCE(MAX(seq), 0) + 1 FROM task_logs WHERE task_id = ?1), ?2, ?3, ?4)",
     )
-    .bind(job.task)
+    .bind(task)
     .bind(crate::clock::now())
-    .bind(shorten(&line.into(), LOG_LINE_MAX))
-    .bind((step >= 0).then_some(step))
-    .execute(&state.db)
+    .bind(shorten(line, LOG_LINE_MAX))
+    .bind(step)
+    .execute(db)
     .await?;
     Ok(())
 }
@@ -60,11 +66,13 @@ pub async fn log_all(state: &Deployer, job: &Job, lines: Vec<String>) -> DbResul
 /// What the runner needs to know about the task.
 pub struct Job {
     pub task: i64,
-    /// The version the deploy makes.
+    /// The version the task makes, or rolls back to.
     pub at: VersionRef,
-    /// The image the version runs: pulled, or built and pushed from the package.
+    /// The image the version runs: pulled, or built and pushed from the
+    /// package, or the one an existing version runs.
     pub image: String,
-    pub source: Source,
+    pub kind: Kind,
+    /// The version's frozen configuration (R-VER-3).
     pub config: ServerBaseConfig,
     /// The index of the step running now (-1 before the first), for the log.
     pub step: AtomicI64,
@@ -74,8 +82,8 @@ pub struct Job {
 }
 
 impl Job {
-    pub fn new(task: i64, at: VersionRef, image: String, source: Source, config: ServerBaseConfig) -> Self {
-        Job { task, at, image, source, config, step: AtomicI64::new(-1), stop: CancellationToken::new() }
+    pub fn new(task: i64, at: VersionRef, image: String, kind: Kind, config: ServerBaseConfig) -> Self {
+        Job { task, at, image, kind, config, step: AtomicI64::new(-1), stop: CancellationToken::new() }
     }
 }
 
@@ -83,6 +91,8 @@ impl Job {
 pub enum StepOutcome {
     Done,
     Failed(String),
+    /// The release found the task cancelled: the traffic did not move.
+    Cancelled,
 }
 
 /// Logged where a real cloud would pull or build an image.

@@ -1,25 +1,28 @@
-//! Deploy tasks: the runner that walks a task's steps, and the steps of an
-//! image (pull, create, start, health check, release); the build steps of a
-//! package are `build_steps`. Everything is persisted as it happens
-//! (R-DEP-5), so a record outlives its deploy and a restart finds a
-//! consistent state; `api::tasks` reads it back.
+//! Tasks: the runner that walks a task's steps, and the steps of an image
+//! (pull, create, start, health check); the build steps of a package are
+//! `build_steps`, the release and a rollback's scale down `release`.
+//! Everything is persisted as it happens (R-DEP-5), so a record outlives its
+//! task and a restart finds a consistent state; `api::tasks` reads it back.
 
 pub mod build_steps;
 pub mod job;
+pub mod release;
+mod restart;
+
+pub use restart::recover;
 
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use console_shared::actions::ServerBaseConfig;
-use console_shared::vocab::{
-    DeployType, ReleaseType, ServiceStatus, Step, StepStatus, TaskStatus, VersionName, VersionRef,
-};
+use console_shared::vocab::{DeployType, ServiceStatus, Step, StepStatus, TaskStatus, VersionRef};
 use console_shared::wording::FailReason;
 
 use self::job::{DbResult, Job, NO_CONTAINERS, StepOutcome, log};
 use crate::deploy::Deployer;
 use crate::deploy::build::inspect::Inspected;
+use crate::deploy::kind::Kind;
 use crate::deploy::source::Source;
 use crate::deploy::steps::steps_of;
 use crate::packages::files;
@@ -46,42 +49,43 @@ async fn set_step(state: &Deployer, task: i64, idx: usize, status: StepStatus, f
     Ok(())
 }
 
-/// Creates a task with its steps, all `todo`.
+/// Creates a task of `kind` for the version `at` with its steps, all `todo`.
+/// `deploy_type` says how the version's image was made.
 pub async fn create(
     tx: &mut sqlx::SqliteConnection,
-    env: &str,
-    service: &str,
-    version: &str,
+    at: &VersionRef,
     pre_version: &str,
     remark: &str,
-    source: &Source,
+    kind: &Kind,
+    deploy_type: &DeployType,
 ) -> DbResult<i64> {
     // RunId and BuildId are opaque, as the real cloud's are: random, unrelated
     // to the version name or the task id, so no client can lean on a pattern.
-    // An image deploy has no build: its BuildId is 0 (CLOUD-API.md §11).
-    let (deploy_type, build_id) = match source {
-        Source::Image(_) => (DeployType::Image, 0),
-        Source::Package(_) => (DeployType::Package, 1_000_000 + i64::from(rand::random::<u32>() >> 2)),
+    // Only a package deploy builds; any other task's BuildId is 0 (CLOUD-API.md §11).
+    let build_id = match kind.source() {
+        Some(Source::Package(_)) => 1_000_000 + i64::from(rand::random::<u32>() >> 2),
+        _ => 0,
     };
     let run_id = format!("{:016x}", rand::random::<u64>());
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO tasks (env_id, server_name, version_name, pre_version_name, status, release_type, deploy_type,
-         remark, created_at, run_id, build_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+         remark, created_at, run_id, build_id, change_type) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
     )
-    .bind(env)
-    .bind(service)
-    .bind(version)
+    .bind(at.env.as_str())
+    .bind(at.service.as_str())
+    .bind(at.version.as_str())
     .bind(pre_version)
     .bind(TaskStatus::Running.as_str())
-    .bind(ReleaseType::Full.as_str())
+    .bind(kind.release_type().as_str())
     .bind(deploy_type.as_str())
     .bind(remark)
     .bind(crate::clock::now())
     .bind(run_id)
     .bind(build_id)
+    .bind(kind.change_type().as_str())
     .fetch_one(&mut *tx)
     .await?;
-    for (idx, name) in steps_of(source).iter().enumerate() {
+    for (idx, name) in steps_of(kind).iter().enumerate() {
         sqlx::query("INSERT INTO task_steps (task_id, idx, name, status) VALUES (?, ?, ?, ?)")
             .bind(id)
             .bind(idx as i64)
@@ -110,18 +114,36 @@ pub fn spawn(state: Arc<Deployer>, job: Job) {
     });
 }
 
+/// The task's first log line: what it does.
+fn opening_line(job: &Job) -> String {
+    let (version, service) = (&job.at.version, &job.at.service);
+    match &job.kind {
+        Kind::Code { source, gray } => {
+            let from = match source {
+                Source::Image(image) => format!("image {image}"),
+                Source::Package(p) => format!("code package {} version {}", p.name, p.version),
+            };
+            let how = if *gray { " as a gray release" } else { "" };
+            format!("deploying {version} of {service} from {from}{how}")
+        }
+        Kind::Config { from } => {
+            format!("deploying {version} of {service} with changed settings, from the image of {from}: {}", job.image)
+        }
+        Kind::Rollback { from } => format!("rolling {service} back from {from} to {version}"),
+    }
+}
+
 async fn run(state: &Deployer, job: &Job) -> DbResult<()> {
     let delay = state.step_delay;
-    let from = match &job.source {
-        Source::Image(image) => format!("image {image}"),
-        Source::Package(p) => format!("code package {} version {}", p.name, p.version),
-    };
-    log(state, job, format!("deploying {} of {} from {from}", job.at.version, job.at.service)).await?;
-    let steps = steps_of(&job.source);
+    log(state, job, opening_line(job)).await?;
+    let steps = steps_of(&job.kind);
     // What the validate step read, for the build step.
     let mut read = Inspected::default();
+    // Once the traffic moved the task runs to its end: a cancel is refused
+    // from then on (`api::tasks`), so none is looked for.
+    let mut released = false;
     for (idx, name) in steps.iter().enumerate() {
-        if job.stop.is_cancelled() || cancelled(state, job.task).await? {
+        if !released && (job.stop.is_cancelled() || cancelled(state, job.task).await?) {
             return cancel_rest(state, job, idx).await;
         }
         job.step.store(idx as i64, Ordering::Relaxed);
@@ -140,6 +162,9 @@ async fn run(state: &Deployer, job: &Job) -> DbResult<()> {
                 return cancel_rest(state, job, idx).await;
             }
             work.await?
+        } else if released {
+            tokio::time::sleep(delay).await;
+            work.await?
         } else {
             // Any other step stops mid-way on a cancel (issue #8).
             tokio::select! {
@@ -152,18 +177,31 @@ async fn run(state: &Deployer, job: &Job) -> DbResult<()> {
             }
         };
         match outcome {
-            StepOutcome::Done => set_step(state, job.task, idx, StepStatus::Finished, "").await?,
+            StepOutcome::Done => {
+                set_step(state, job.task, idx, StepStatus::Finished, "").await?;
+                released |= *name == Step::Release;
+            }
+            StepOutcome::Cancelled => return cancel_rest(state, job, idx).await,
             StepOutcome::Failed(reason) => {
                 set_step(state, job.task, idx, StepStatus::Failed, &reason).await?;
                 log(state, job, format!("{name} failed: {reason}")).await?;
-                // The previous online version keeps serving, untouched.
-                state.runtime.stop(&job.at);
+                if !released {
+                    // The online version keeps serving, untouched.
+                    state.runtime.stop(&job.at);
+                }
                 return finish(state, job, TaskStatus::Failed, &reason).await;
             }
         }
     }
-    log(state, job, format!("{} is online with 100% of the traffic", job.at.version)).await?;
-    finish(state, job, TaskStatus::Finished, "").await
+    match &job.kind {
+        // R-UPD-6: the task runs until the release is finished or abandoned
+        // (`api::traffic`); its last line is written then.
+        Kind::Code { gray: true, .. } => Ok(()),
+        _ => {
+            log(state, job, format!("{} is online with 100% of the traffic", job.at.version)).await?;
+            finish(state, job, TaskStatus::Finished, "").await
+        }
+    }
 }
 
 /// One step's work; `read` carries what the validate step read to the build step.
@@ -179,8 +217,8 @@ async fn step(state: &Deployer, job: &Job, name: &Step, read: &mut Inspected) ->
         }
         Step::Start => start_instances(state, job, state.step_delay).await?,
         Step::Health => health_check(state, job).await?,
-        Step::Release => release(state, job).await?,
-        Step::ScaleDown => StepOutcome::Failed("a deploy has no scale-down step".into()),
+        Step::Release => release::release(state, job).await?,
+        Step::ScaleDown => release::scale_down(state, job).await?,
         // Never reached with the step lists above; a step nobody wrote
         // fails the deploy instead of doing some other step's work.
         Step::Other(name) => StepOutcome::Failed(format!("localcloud has no step named `{name}`")),
@@ -206,7 +244,7 @@ fn digest(image: &str) -> String {
 }
 
 /// R-DEP-4: one instance during a low-cost deploy, minNum in high availability.
-fn instances_for(config: &ServerBaseConfig) -> i64 {
+pub(crate) fn instances_for(config: &ServerBaseConfig) -> i64 {
     config.min_num.max(1)
 }
 
@@ -248,39 +286,15 @@ async fn health_check(state: &Deployer, job: &Job) -> DbResult<StepOutcome> {
     Ok(StepOutcome::Done)
 }
 
-async fn release(state: &Deployer, job: &Job) -> DbResult<StepOutcome> {
-    let previous: Option<String> =
-        sqlx::query_scalar("SELECT online_version FROM services WHERE env_id = ? AND server_name = ?")
-            .bind(job.at.env.as_str())
-            .bind(job.at.service.as_str())
-            .fetch_one(&state.db)
-            .await?;
-    // R-DEP-1 / R-UPD-1: a successful deploy takes all the traffic at once.
-    sqlx::query(
-        "UPDATE services SET online_version = ?, status = ?, updated_at = ? WHERE env_id = ? AND server_name = ?",
-    )
-    .bind(job.at.version.as_str())
-    .bind(ServiceStatus::Normal.as_str())
-    .bind(crate::clock::now())
-    .bind(job.at.env.as_str())
-    .bind(job.at.service.as_str())
-    .execute(&state.db)
-    .await?;
-    if let Some(old) = previous.filter(|p| p != job.at.version.as_str()) {
-        // localcloud retires the old version's instances at once rather than
-        // after Tencent's 30 minutes: nothing routes to them any more.
-        state.runtime.stop(&VersionRef { version: VersionName::from_cloud(&old), ..job.at.clone() });
-        log(state, job, format!("{old} no longer receives traffic")).await?;
-    }
-    Ok(StepOutcome::Done)
-}
-
 async fn cancel_rest(state: &Deployer, job: &Job, from: usize) -> DbResult<()> {
-    for idx in from..steps_of(&job.source).len() {
+    for idx in from..steps_of(&job.kind).len() {
         set_step(state, job.task, idx, StepStatus::Cancelled, "").await?;
     }
     state.runtime.stop(&job.at);
-    log(state, job, "cancelled: this version never went online").await?;
+    match &job.kind {
+        Kind::Rollback { from } => log(state, job, format!("cancelled: {from} keeps the traffic")).await?,
+        _ => log(state, job, "cancelled: this version never went online").await?,
+    }
     finish(state, job, TaskStatus::Cancelled, &FailReason::Cancelled.to_string()).await
 }
 
@@ -298,13 +312,18 @@ async fn finish(state: &Deployer, job: &Job, status: TaskStatus, reason: &str) -
         .bind(job.task)
         .execute(&mut *tx)
         .await?;
-    sqlx::query("UPDATE versions SET status = ? WHERE env_id = ? AND server_name = ? AND version_name = ?")
-        .bind(version_status)
-        .bind(job.at.env.as_str())
-        .bind(job.at.service.as_str())
-        .bind(job.at.version.as_str())
-        .execute(&mut *tx)
-        .await?;
+    // A rollback's target existed before it and stays as it was, whatever
+    // became of the rollback.
+    let makes_version = job.kind.makes_version();
+    if makes_version {
+        sqlx::query("UPDATE versions SET status = ? WHERE env_id = ? AND server_name = ? AND version_name = ?")
+            .bind(version_status)
+            .bind(job.at.env.as_str())
+            .bind(job.at.service.as_str())
+            .bind(job.at.version.as_str())
+            .execute(&mut *tx)
+            .await?;
+    }
     // A service whose first deploy did not succeed has nothing online.
     sqlx::query(
         "UPDATE services SET status = CASE WHEN online_version IS NULL THEN 'create_failed' ELSE 'normal' END
@@ -315,7 +334,7 @@ async fn finish(state: &Deployer, job: &Job, status: TaskStatus, reason: &str) -
     .execute(&mut *tx)
     .await?;
     // A version that never serves does not hold its package (issue #8).
-    let released = if status == TaskStatus::Finished {
+    let released = if status == TaskStatus::Finished || !makes_version {
         vec![]
     } else {
         files::release_version(&mut tx, job.at.env.as_str(), job.at.service.as_str(), job.at.version.as_str()).await?
@@ -323,69 +342,5 @@ async fn finish(state: &Deployer, job: &Job, status: TaskStatus, reason: &str) -
     tx.commit().await?;
     state.packages.remove_files(job.at.env.as_str(), released).await;
     tracing::info!(task.id = job.task, env.id = %job.at.env, %status, "deploy task ended");
-    Ok(())
-}
-
-/// After a restart: tasks that were running cannot resume (their instances
-/// died with the process), so they end as failed, never stuck "running";
-/// online versions get their instances back.
-pub async fn recover(state: &Deployer) -> DbResult<()> {
-    let now = crate::clock::now();
-    let mut tx = crate::store::write_tx(&state.db).await?;
-    let stuck: Vec<i64> =
-        sqlx::query_scalar("SELECT id FROM tasks WHERE status = 'running'").fetch_all(&mut *tx).await?;
-    for id in &stuck {
-        sqlx::query("UPDATE task_steps SET status = 'failed', ended_at = ?, fail_reason = ? WHERE task_id = ? AND status = 'running'")
-            .bind(now)
-            .bind(FailReason::Restarted.to_string())
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("UPDATE tasks SET status = 'failed', fail_reason = ? WHERE id = ?")
-            .bind(FailReason::RestartedDuringDeploy.to_string())
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("UPDATE versions SET status = 'deploy_failed' WHERE (env_id, server_name, version_name) IN (SELECT env_id, server_name, version_name FROM tasks WHERE id = ?)")
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-    }
-    sqlx::query("UPDATE services SET status = CASE WHEN online_version IS NULL THEN 'create_failed' ELSE 'normal' END WHERE status IN ('creating', 'deploying')")
-        .execute(&mut *tx)
-        .await?;
-    // No deploy runs now: a version not serving (failed just above, or
-    // cancelled before a stop let its runner finish) holds no package.
-    sqlx::query(
-        "DELETE FROM package_uses WHERE (env_id, server_name, version_name) IN
-         (SELECT env_id, server_name, version_name FROM versions WHERE status != 'normal')",
-    )
-    .execute(&mut *tx)
-    .await?;
-    let envs: Vec<String> = sqlx::query_scalar("SELECT env_id FROM envs").fetch_all(&mut *tx).await?;
-    let mut released = vec![];
-    for env in envs {
-        let files = files::release_unused(&mut tx, &env).await?;
-        released.push((env, files));
-    }
-    tx.commit().await?;
-    for (env, files) in released {
-        state.packages.remove_files(&env, files).await;
-    }
-    let online: Vec<(String, String, String, String, String)> = sqlx::query_as(
-        "SELECT s.env_id, s.server_name, v.version_name, v.image, v.config FROM services s
-         JOIN versions v ON v.env_id = s.env_id AND v.server_name = s.server_name AND v.version_name = s.online_version",
-    )
-    .fetch_all(&state.db)
-    .await?;
-    for (env, service, version, image, config) in online {
-        let config: ServerBaseConfig = serde_json::from_str(&config).unwrap_or_default();
-        for _ in 0..instances_for(&config) {
-            let at = VersionRef::from_cloud(&env, &service, &version);
-            if let Err(e) = state.runtime.start_instance(&at, &image, &config).await {
-                tracing::warn!(error = %e, "could not restart an instance");
-            }
-        }
-    }
     Ok(())
 }

@@ -1,0 +1,319 @@
+//! A service's traffic split, one source of truth for the gateway and the
+//! API: the stable version (`services.online_version`) takes every request
+//! unless a gray release is open (R-UPD-2, R-UPD-6); then its release order
+//! gives the canary a percentage of the requests, at random (FLOW), or the
+//! requests whose query string carries a chosen parameter value (URL_PARAMS,
+//! R-UPD-4). [`choose`] decides one request, with no IO.
+
+use console_shared::vocab::{EnvId, ServiceName, TrafficType, VersionName};
+
+/// How an open release order splits the traffic.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Rule {
+    /// The canary's share of the requests, 0..=100.
+    Flow { canary_percent: u32 },
+    /// Requests whose query has `key` with a value matching `value` (`*`
+    /// matches any run of characters) go to `version`; the others to the
+    /// other version of the order, the default.
+    UrlParam { key: String, value: String, version: VersionName },
+}
+
+/// An open release order, as routing needs it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Order {
+    pub canary: VersionName,
+    pub rule: Rule,
+}
+
+impl Order {
+    /// An order from its stored columns (`release_orders`).
+    pub fn from_columns(
+        canary: &str,
+        traffic_type: &str,
+        canary_percent: i64,
+        url_key: &str,
+        url_value: &str,
+        url_version: &str,
+    ) -> Order {
+        let rule = match TrafficType::from(traffic_type) {
+            TrafficType::UrlParams => Rule::UrlParam {
+                key: url_key.into(),
+                value: url_value.into(),
+                version: VersionName::from_cloud(url_version),
+            },
+            _ => Rule::Flow { canary_percent: canary_percent.clamp(0, 100) as u32 },
+        };
+        Order { canary: VersionName::from_cloud(canary), rule }
+    }
+}
+
+/// The version that serves one request: `roll` is a uniform draw in 0..100,
+/// `query` the request's raw query string.
+pub fn choose(stable: &VersionName, order: Option<&Order>, query: Option<&str>, roll: u32) -> VersionName {
+    let Some(order) = order else { return stable.clone() };
+    match &order.rule {
+        Rule::Flow { canary_percent } => {
+            if roll < *canary_percent {
+                order.canary.clone()
+            } else {
+                stable.clone()
+            }
+        }
+        Rule::UrlParam { key, value, version } => {
+            if query.is_some_and(|q| query_matches(q, key, value)) {
+                version.clone()
+            } else {
+                other(stable, order, version)
+            }
+        }
+    }
+}
+
+/// The version of the order that is not `version`.
+fn other(stable: &VersionName, order: &Order, version: &VersionName) -> VersionName {
+    if version == &order.canary { stable.clone() } else { order.canary.clone() }
+}
+
+/// Each version with traffic and its share in percent, stable first, as the
+/// service detail and the records show them: during a URL-parameter rule the
+/// default version has 100 and the rule's version 0 (it serves only the
+/// requests the rule claims).
+pub fn shares(stable: &VersionName, order: Option<&Order>) -> Vec<(VersionName, u32)> {
+    match order {
+        None => vec![(stable.clone(), 100)],
+        Some(o) => {
+            let canary = match &o.rule {
+                Rule::Flow { canary_percent } => *canary_percent,
+                Rule::UrlParam { version, .. } => {
+                    if version == &o.canary {
+                        0
+                    } else {
+                        100
+                    }
+                }
+            };
+            vec![(stable.clone(), 100 - canary), (o.canary.clone(), canary)]
+        }
+    }
+}
+
+/// Whether the query string has `key` with a value matching `pattern`.
+fn query_matches(query: &str, key: &str, pattern: &str) -> bool {
+    query.split('&').any(|pair| {
+        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+        decode(k) == key && wildcard(pattern, &decode(v))
+    })
+}
+
+/// A query component as browsers encode it: `+` is a space, `%XX` a byte.
+/// A broken escape is kept as written.
+fn decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' => match (bytes.get(i + 1).and_then(hex_digit), bytes.get(i + 2).and_then(hex_digit)) {
+                (Some(high), Some(low)) => {
+                    out.push(high << 4 | low);
+                    i += 2;
+                }
+                _ => out.push(b'%'),
+            },
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn hex_digit(b: &u8) -> Option<u8> {
+    char::from(*b).to_digit(16).map(|d| d as u8)
+}
+
+/// `*` in `pattern` matches any run of characters, everything else itself.
+/// Greedy with one backtrack point (the last `*`): O(pattern × text) at
+/// worst, so no pattern can make a request expensive.
+fn wildcard(pattern: &str, text: &str) -> bool {
+    let p: Vec<char> = pattern.chars().collect();
+    let t: Vec<char> = text.chars().collect();
+    let (mut pi, mut ti) = (0, 0);
+    let mut star: Option<(usize, usize)> = None;
+    while ti < t.len() {
+        if pi < p.len() && p[pi] == '*' {
+            star = Some((pi + 1, ti));
+            pi += 1;
+        } else if pi < p.len() && p[pi] == t[ti] {
+            pi += 1;
+            ti += 1;
+        } else if let Some((after, absorbed)) = star {
+            // The last `*` takes one more character; retry from after it.
+            pi = after;
+            ti = absorbed + 1;
+            star = Some((after, absorbed + 1));
+        } else {
+            return false;
+        }
+    }
+    p[pi..].iter().all(|c| *c == '*')
+}
+
+/// A service's split: its stable version and its open release order.
+pub struct Split {
+    pub env: EnvId,
+    pub service: ServiceName,
+    pub stable: VersionName,
+    pub order: Option<Order>,
+}
+
+/// The columns [`Split`] reads, with the open order's if there is one.
+const SPLIT: &str = "SELECT s.env_id, s.server_name, s.online_version, o.canary_version, o.traffic_type,
+    o.canary_percent, o.url_key, o.url_value, o.url_version
+    FROM services s LEFT JOIN release_orders o
+    ON o.env_id = s.env_id AND o.server_name = s.server_name AND o.status = 'open'
+    WHERE s.online_version IS NOT NULL";
+
+type SplitRow = (
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<i64>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
+
+fn split_of(row: SplitRow) -> Split {
+    let (env, service, stable, canary, traffic_type, percent, key, value, url_version) = row;
+    let order = canary.map(|canary| {
+        Order::from_columns(
+            &canary,
+            traffic_type.as_deref().unwrap_or_default(),
+            percent.unwrap_or(0),
+            key.as_deref().unwrap_or_default(),
+            value.as_deref().unwrap_or_default(),
+            url_version.as_deref().unwrap_or_default(),
+        )
+    });
+    Split {
+        env: EnvId::from_cloud(env),
+        service: ServiceName::from_cloud(service),
+        stable: VersionName::from_cloud(stable),
+        order,
+    }
+}
+
+/// The split of the service whose default domain is `domain`; `None` when no
+/// service there has a version online.
+pub async fn by_domain(db: &sqlx::SqlitePool, domain: &str) -> sqlx::Result<Option<Split>> {
+    let row: Option<SplitRow> =
+        sqlx::query_as(&format!("{SPLIT} AND s.default_domain = ?")).bind(domain).fetch_optional(db).await?;
+    Ok(row.map(split_of))
+}
+
+/// The split of a service; `None` when it has no version online.
+pub async fn of_service(db: impl sqlx::SqliteExecutor<'_>, env: &str, service: &str) -> sqlx::Result<Option<Split>> {
+    let row: Option<SplitRow> = sqlx::query_as(&format!("{SPLIT} AND s.env_id = ? AND s.server_name = ?"))
+        .bind(env)
+        .bind(service)
+        .fetch_optional(db)
+        .await?;
+    Ok(row.map(split_of))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn v(name: &str) -> VersionName {
+        VersionName::from_cloud(name)
+    }
+
+    fn flow(percent: u32) -> Order {
+        Order { canary: v("app-002"), rule: Rule::Flow { canary_percent: percent } }
+    }
+
+    fn url(value: &str, to: &str) -> Order {
+        Order { canary: v("app-002"), rule: Rule::UrlParam { key: "beta".into(), value: value.into(), version: v(to) } }
+    }
+
+    #[test]
+    fn without_an_order_the_stable_version_takes_everything() {
+        for roll in [0, 50, 99] {
+            assert_eq!(choose(&v("app-001"), None, Some("beta=1"), roll), v("app-001"));
+        }
+        assert_eq!(shares(&v("app-001"), None), vec![(v("app-001"), 100)]);
+    }
+
+    #[test]
+    fn flow_sends_the_rolls_below_the_canary_percent_to_the_canary() {
+        let stable = v("app-001");
+        let thirty = flow(30);
+        let canary = (0..100).filter(|roll| choose(&stable, Some(&thirty), None, *roll) == v("app-002")).count();
+        assert_eq!(canary, 30);
+        assert_eq!(choose(&stable, Some(&flow(0)), None, 0), stable);
+        assert_eq!(choose(&stable, Some(&flow(100)), None, 99), v("app-002"));
+        assert_eq!(shares(&stable, Some(&thirty)), vec![(stable.clone(), 70), (v("app-002"), 30)]);
+    }
+
+    #[test]
+    fn url_params_route_a_matching_query_and_default_the_rest() {
+        let stable = v("app-001");
+        let rule = url("on", "app-002");
+        let to = |query: Option<&str>| choose(&stable, Some(&rule), query, 0);
+        assert_eq!(to(Some("beta=on")), v("app-002"));
+        assert_eq!(to(Some("x=1&beta=on&y=2")), v("app-002"));
+        assert_eq!(to(Some("beta=off")), stable);
+        assert_eq!(to(Some("beta")), stable);
+        assert_eq!(to(Some("betas=on")), stable);
+        assert_eq!(to(None), stable);
+        // The rule may send its requests to the stable version instead.
+        let back = url("on", "app-001");
+        assert_eq!(choose(&stable, Some(&back), Some("beta=on"), 0), stable);
+        assert_eq!(choose(&stable, Some(&back), None, 0), v("app-002"));
+        assert_eq!(shares(&stable, Some(&rule)), vec![(stable.clone(), 100), (v("app-002"), 0)]);
+        assert_eq!(shares(&stable, Some(&back)), vec![(stable, 0), (v("app-002"), 100)]);
+    }
+
+    #[test]
+    fn query_values_are_decoded_and_matched_with_wildcards() {
+        assert!(query_matches("beta=a%20b", "beta", "a b"));
+        assert!(query_matches("beta=a+b", "beta", "a b"));
+        assert!(query_matches("be%74a=x", "beta", "x"));
+        assert!(query_matches("beta=100%", "beta", "100%"), "a broken escape stays as written");
+        assert!(query_matches("beta=user-42", "beta", "user-*"));
+        assert!(query_matches("beta=", "beta", "*"));
+        assert!(!query_matches("beta=admin-42", "beta", "user-*"));
+    }
+
+    #[test]
+    fn wildcard_matches_runs_and_stays_linear() {
+        let cases = [
+            ("*", "", true),
+            ("*", "anything", true),
+            ("a*c", "abbbc", true),
+            ("a*c", "ac", true),
+            ("a*c", "acb", false),
+            ("*.example", "x.example", true),
+            ("a*b*c", "axxbyyc", true),
+            ("a*b*c", "axxbyy", false),
+            ("exact", "exact", true),
+            ("exact", "exactly", false),
+            ("**", "x", true),
+        ];
+        for (pattern, text, want) in cases {
+            assert_eq!(wildcard(pattern, text), want, "{pattern} {text}");
+        }
+        let long = "a".repeat(20_000);
+        assert!(!wildcard(&format!("{}b", "*a".repeat(100)), &long));
+    }
+
+    #[test]
+    fn stored_columns_read_back_as_the_rule() {
+        assert_eq!(Order::from_columns("app-002", "FLOW", 30, "", "", ""), flow(30));
+        assert_eq!(Order::from_columns("app-002", "URL_PARAMS", 30, "beta", "on", "app-002"), url("on", "app-002"));
+    }
+}

@@ -1,0 +1,176 @@
+//! The embedded localcloud's gateway: what its hop costs a request against
+//! calling the instance directly, at 16 concurrent connections; and a cold
+//! start, from a version scaled to zero to its first answer, against a warm
+//! request through the same gateway. The console runs with a 1 s observation
+//! window (`LOCALCLOUD_SCALE_TO_ZERO_AFTER_SECS`), so the version is back at
+//! zero a moment after each cold start.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use console_shared::tc3::{self, Credential};
+use serde_json::{Value, json};
+
+use super::{Console, async_client, percentile};
+use crate::Result;
+
+/// Concurrent connections of the overhead run.
+const CLIENTS: usize = 16;
+/// Cold starts measured.
+const COLD_STARTS: usize = 20;
+
+/// Signed calls straight to the embedded localcloud.
+struct Cloud {
+    http: reqwest::Client,
+    host: String,
+    cred: Credential,
+}
+
+impl Cloud {
+    async fn call(&self, action: &str, region: Option<&str>, body: Value) -> Result<Value> {
+        let bytes = body.to_string().into_bytes();
+        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_err(|e| e.to_string())?;
+        let target = tc3::Target { service: "tcbr", host: &self.host, action, version: "2022-02-17", region };
+        let signed = tc3::sign_json_post(&self.cred, target, now.as_secs() as i64, &bytes);
+        let mut req = self.http.post(format!("http://{}/", self.host)).body(bytes);
+        for (k, v) in signed.headers.into_iter().filter(|(k, _)| *k != "Host") {
+            req = req.header(k, v);
+        }
+        let v: Value = req.send().await.map_err(|e| e.to_string())?.json().await.map_err(|e| e.to_string())?;
+        let response = v["Response"].clone();
+        match response["Error"]["Message"].as_str() {
+            Some(message) => Err(format!("{action}: {message}")),
+            None => Ok(response),
+        }
+    }
+
+    /// Deploys `name` from an image with these instance bounds and waits for it.
+    async fn deploy(&self, env: &str, name: &str, min: i64, max: i64) -> Result<String> {
+        let items = json!([{"Key": "Port", "IntValue": 8080}, {"Key": "MinNum", "IntValue": min}, {"Key": "MaxNum", "IntValue": max}]);
+        let deploy = json!({"DeployType": "image", "ImageUrl": "nginx"});
+        let body = json!({"EnvId": env, "ServerName": name, "DeployInfo": deploy, "Items": items});
+        self.call("CreateCloudRunServer", None, body).await?;
+        let task = json!({"EnvId": env, "ServerName": name, "TaskId": 0});
+        let id = self.call("DescribeServerManageTask", None, task).await?["Task"]["Id"].clone();
+        let start = Instant::now();
+        loop {
+            let task = json!({"EnvId": env, "ServerName": name, "TaskId": id});
+            let status = self.call("DescribeServerManageTask", None, task).await?["Task"]["Status"].clone();
+            match status.as_str() {
+                Some("running") if start.elapsed() < Duration::from_secs(180) => {}
+                Some("finished") => break,
+                _ => return Err(format!("the deploy of {name} ended {status}")),
+            }
+            tokio::time::sleep(Duration::from_millis(500)).await;
+        }
+        let detail = self.call("DescribeCloudRunServerDetail", None, json!({"EnvId": env, "ServerName": name})).await?;
+        let domain = detail["BaseInfo"]["DefaultDomainName"].as_str().ok_or("no default domain")?;
+        Ok(domain.trim_start_matches("http://").to_string())
+    }
+
+    async fn pods(&self, env: &str, name: &str) -> Result<u64> {
+        let r = self.call("DescribeCloudRunPodList", None, json!({"EnvId": env, "ServerName": name})).await?;
+        r["TotalCount"].as_u64().ok_or_else(|| "no TotalCount".into())
+    }
+}
+
+/// One GET, read to the end; milliseconds.
+async fn get(req: reqwest::RequestBuilder) -> Result<f64> {
+    let start = Instant::now();
+    let resp = req.send().await.map_err(|e| e.to_string())?;
+    let status = resp.status();
+    resp.bytes().await.map_err(|e| e.to_string())?;
+    if !status.is_success() {
+        return Err(format!("answered {status}"));
+    }
+    Ok(start.elapsed().as_secs_f64() * 1000.0)
+}
+
+/// Latencies of `CLIENTS` callers, each sending its next request when the
+/// last is answered, for `period`.
+async fn latencies(make: Arc<dyn Fn() -> reqwest::RequestBuilder + Send + Sync>, period: Duration) -> Result<Vec<f64>> {
+    let start = Instant::now();
+    let workers: Vec<_> = (0..CLIENTS)
+        .map(|_| {
+            let make = make.clone();
+            tokio::spawn(async move {
+                let mut times = vec![];
+                while start.elapsed() < period {
+                    times.push(get(make()).await?);
+                }
+                Ok::<_, String>(times)
+            })
+        })
+        .collect();
+    let mut all = vec![];
+    for w in workers {
+        all.extend(w.await.map_err(|e| e.to_string())??);
+    }
+    Ok(all)
+}
+
+pub async fn gateway(console: &Console, cred: Credential) -> Result {
+    let http = async_client()?;
+    let cloud = Cloud { http: http.clone(), host: console.localcloud.clone(), cred };
+    let env =
+        cloud.call("CreateCloudRunEnv", Some("ap-shanghai"), json!({"PackageType": "Trial", "Alias": "bench"})).await?;
+    let env = env["EnvId"].as_str().ok_or("no EnvId")?.to_string();
+    // One instance exactly, so the direct calls and the gateway's reach the same one.
+    let (steady, cold) = tokio::join!(cloud.deploy(&env, "steady", 1, 1), cloud.deploy(&env, "cold", 0, 1));
+    let (steady, cold) = (steady?, cold?);
+
+    let gateway = console.gateway.clone();
+    let via = |host: String| -> Arc<dyn Fn() -> reqwest::RequestBuilder + Send + Sync> {
+        let (http, gateway) = (http.clone(), gateway.clone());
+        Arc::new(move || http.get(format!("http://{gateway}/bench")).header("host", host.as_str()))
+    };
+    let through = via(steady.clone());
+    let first: Value = through().send().await.map_err(|e| e.to_string())?.json().await.map_err(|e| e.to_string())?;
+    let instance = first["address"].as_str().ok_or("the workload did not say where it listens")?.to_string();
+    let direct: Arc<dyn Fn() -> reqwest::RequestBuilder + Send + Sync> = {
+        let http = http.clone();
+        Arc::new(move || http.get(format!("http://{instance}/bench")))
+    };
+    const ROUNDS: u32 = 3;
+    const ROUND: Duration = Duration::from_secs(2);
+    latencies(through.clone(), Duration::from_secs(1)).await?;
+    latencies(direct.clone(), Duration::from_secs(1)).await?;
+    let (mut gw, mut raw) = (vec![], vec![]);
+    for _ in 0..ROUNDS {
+        gw.extend(latencies(through.clone(), ROUND).await?);
+        raw.extend(latencies(direct.clone(), ROUND).await?);
+    }
+    gw.sort_by(f64::total_cmp);
+    raw.sort_by(f64::total_cmp);
+    let (g50, g99, r50, r99) =
+        (percentile(&gw, 0.5), percentile(&gw, 0.99), percentile(&raw, 0.5), percentile(&raw, 0.99));
+    println!(
+        "\nGateway overhead: GET through the gateway and straight to the instance, {CLIENTS} concurrent connections, {ROUNDS} alternating rounds of {} s",
+        ROUND.as_secs()
+    );
+    println!("  through the gateway  p50 {g50:.3} ms   p99 {g99:.3} ms   ({} requests)", gw.len());
+    println!("  instance directly    p50 {r50:.3} ms   p99 {r99:.3} ms   ({} requests)", raw.len());
+    println!("  ratio                p50 {:.2}x   p99 {:.2}x", g50 / r50.max(1e-9), g99 / r99.max(1e-9));
+
+    let to_cold = via(cold);
+    let (mut colds, mut warms) = (vec![], vec![]);
+    for _ in 0..COLD_STARTS {
+        let start = Instant::now();
+        while cloud.pods(&env, "cold").await? > 0 {
+            if start.elapsed() > Duration::from_secs(60) {
+                return Err("the version did not scale to zero within 60 s".into());
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        colds.push(get(to_cold()).await?);
+        warms.push(get(to_cold()).await?);
+    }
+    colds.sort_by(f64::total_cmp);
+    warms.sort_by(f64::total_cmp);
+    let (c50, w50) = (percentile(&colds, 0.5), percentile(&warms, 0.5));
+    println!("\nCold start: from zero instances to the first answer through the gateway, {COLD_STARTS} times");
+    println!("  cold (first request) median {c50:.3} ms   max {:.3} ms", colds.last().copied().unwrap_or(0.0));
+    println!("  warm (the next one)  median {w50:.3} ms");
+    println!("  ratio (median)       {:.2}x", c50 / w50.max(1e-9));
+    Ok(())
+}

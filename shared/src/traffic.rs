@@ -115,6 +115,9 @@ mod tests {
         assert!(rule("name", "é").claims("name=%C3%A9"));
         assert!(rule("p", "%zz").claims("p=%zz"), "a malformed escape stays as written");
         assert!(rule("p", "%aé").claims("p=%aé"), "never cuts a character");
+        assert!(rule("beta", "x").claims("be%74a=x"), "names are decoded too");
+        assert!(rule("beta", "100%").claims("beta=100%"));
+        assert!(!rule("beta", "user-*").claims("beta=admin-42"));
     }
 
     #[test]
@@ -138,5 +141,15 @@ mod tests {
         let pattern = format!("{}b", "*a".repeat(200));
         assert!(!star_match(&pattern, &text));
         assert!(star_match("**", ""));
+        for (pattern, text, want) in [
+            ("a*c", "abbbc", true),
+            ("a*c", "ac", true),
+            ("a*c", "acb", false),
+            ("a*b*c", "axxbyyc", true),
+            ("a*b*c", "axxbyy", false),
+            ("exact", "exactly", false),
+        ] {
+            assert_eq!(star_match(pattern, text), want, "{pattern} {text}");
+        }
     }
 }

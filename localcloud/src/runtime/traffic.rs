@@ -5,6 +5,7 @@
 //! requests whose query string carries a chosen parameter value (URL_PARAMS,
 //! R-UPD-4). [`choose`] decides one request, with no IO.
 
+use console_shared::traffic::UrlRule;
 use console_shared::vocab::{EnvId, ServiceName, TrafficType, VersionName};
 
 /// How an open release order splits the traffic.
@@ -60,7 +61,9 @@ pub fn choose(stable: &VersionName, order: Option<&Order>, query: Option<&str>, 
             }
         }
         Rule::UrlParam { key, value, version } => {
-            if query.is_some_and(|q| query_matches(q, key, value)) {
+            // The same rule the console's "which version serves this URL?" tester runs.
+            let rule = UrlRule { key: key.clone(), value: value.clone() };
+            if query.is_some_and(|q| rule.claims(q)) {
                 version.clone()
             } else {
                 other(stable, order, version)
@@ -95,68 +98,6 @@ pub fn shares(stable: &VersionName, order: Option<&Order>) -> Vec<(VersionName, 
             vec![(stable.clone(), 100 - canary), (o.canary.clone(), canary)]
         }
     }
-}
-
-/// Whether the query string has `key` with a value matching `pattern`.
-fn query_matches(query: &str, key: &str, pattern: &str) -> bool {
-    query.split('&').any(|pair| {
-        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-        decode(k) == key && wildcard(pattern, &decode(v))
-    })
-}
-
-/// A query component as browsers encode it: `+` is a space, `%XX` a byte.
-/// A broken escape is kept as written.
-fn decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'+' => out.push(b' '),
-            b'%' => match (bytes.get(i + 1).and_then(hex_digit), bytes.get(i + 2).and_then(hex_digit)) {
-                (Some(high), Some(low)) => {
-                    out.push(high << 4 | low);
-                    i += 2;
-                }
-                _ => out.push(b'%'),
-            },
-            b => out.push(b),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-fn hex_digit(b: &u8) -> Option<u8> {
-    char::from(*b).to_digit(16).map(|d| d as u8)
-}
-
-/// `*` in `pattern` matches any run of characters, everything else itself.
-/// Greedy with one backtrack point (the last `*`): O(pattern × text) at
-/// worst, so no pattern can make a request expensive.
-fn wildcard(pattern: &str, text: &str) -> bool {
-    let p: Vec<char> = pattern.chars().collect();
-    let t: Vec<char> = text.chars().collect();
-    let (mut pi, mut ti) = (0, 0);
-    let mut star: Option<(usize, usize)> = None;
-    while ti < t.len() {
-        if pi < p.len() && p[pi] == '*' {
-            star = Some((pi + 1, ti));
-            pi += 1;
-        } else if pi < p.len() && p[pi] == t[ti] {
-            pi += 1;
-            ti += 1;
-        } else if let Some((after, absorbed)) = star {
-            // The last `*` takes one more character; retry from after it.
-            pi = after;
-            ti = absorbed + 1;
-            star = Some((after, absorbed + 1));
-        } else {
-            return false;
-        }
-    }
-    p[pi..].iter().all(|c| *c == '*')
 }
 
 /// A service's split: its stable version and its open release order.
@@ -276,39 +217,6 @@ mod tests {
         assert_eq!(choose(&stable, Some(&back), None, 0), v("app-002"));
         assert_eq!(shares(&stable, Some(&rule)), vec![(stable.clone(), 100), (v("app-002"), 0)]);
         assert_eq!(shares(&stable, Some(&back)), vec![(stable, 0), (v("app-002"), 100)]);
-    }
-
-    #[test]
-    fn query_values_are_decoded_and_matched_with_wildcards() {
-        assert!(query_matches("beta=a%20b", "beta", "a b"));
-        assert!(query_matches("beta=a+b", "beta", "a b"));
-        assert!(query_matches("be%74a=x", "beta", "x"));
-        assert!(query_matches("beta=100%", "beta", "100%"), "a broken escape stays as written");
-        assert!(query_matches("beta=user-42", "beta", "user-*"));
-        assert!(query_matches("beta=", "beta", "*"));
-        assert!(!query_matches("beta=admin-42", "beta", "user-*"));
-    }
-
-    #[test]
-    fn wildcard_matches_runs_and_stays_linear() {
-        let cases = [
-            ("*", "", true),
-            ("*", "anything", true),
-            ("a*c", "abbbc", true),
-            ("a*c", "ac", true),
-            ("a*c", "acb", false),
-            ("*.example", "x.example", true),
-            ("a*b*c", "axxbyyc", true),
-            ("a*b*c", "axxbyy", false),
-            ("exact", "exact", true),
-            ("exact", "exactly", false),
-            ("**", "x", true),
-        ];
-        for (pattern, text, want) in cases {
-            assert_eq!(wildcard(pattern, text), want, "{pattern} {text}");
-        }
-        let long = "a".repeat(20_000);
-        assert!(!wildcard(&format!("{}b", "*a".repeat(100)), &long));
     }
 
     #[test]

@@ -7,11 +7,12 @@ use std::time::Duration;
 
 use console_shared::actions::{
     CreateCloudRunEnv, CreateCloudRunEnvRequest, CreateCloudRunServer, CreateCloudRunServerRequest, DeployParam,
-    DescribeServerManageTask, DiffConfigItem, ManageTaskRequest, UpdateCloudRunServer, UpdateCloudRunServerRequest,
+    DescribeServerManageTask, DiffConfigItem, ManageTaskRequest, ReleaseGray, ReleaseGrayRequest, UpdateCloudRunServer,
+    UpdateCloudRunServerRequest, VersionFlowInfo,
 };
 use console_shared::region::Region;
 use console_shared::rules::PACKAGE_MAX_BYTES;
-use console_shared::vocab::{ConfigKey, DeployType, ReleaseType, TaskStatus};
+use console_shared::vocab::{ConfigKey, DeployType, ReleaseType, StepStatus, TaskStatus, TrafficType};
 
 use crate::cloud::envs::record_new_env;
 use crate::cloud::packages;
@@ -62,22 +63,24 @@ async fn create_web(state: &AppState, env: &str) -> Result<(), UpstreamError> {
     Ok(())
 }
 
-fn image(url: &str) -> DeployParam {
+fn image(url: &str, release: ReleaseType) -> DeployParam {
     DeployParam {
         deploy_type: DeployType::Image,
         image_url: Some(url.into()),
-        release_type: Some(ReleaseType::Full),
+        release_type: Some(release),
         ..Default::default()
     }
 }
 
 /// Waits for the service's current deploy (TaskId 0, as the CLI finds it:
-/// Create/Update answer TaskId 0) to end.
+/// Create/Update answer TaskId 0) to end; a gray update's task runs on while
+/// its release is open, so its deploy has ended once every step finished.
 async fn wait(state: &AppState, env: &str, service: &str) -> Result<(), UpstreamError> {
     let req = ManageTaskRequest { env_id: env.into(), server_name: service.into(), task_id: 0, operator_remark: None };
     for _ in 0..600 {
         let t = state.upstream.call::<DescribeServerManageTask>(Some(Region::Shanghai), &req).await?;
-        if t.task.status != TaskStatus::Running {
+        let steps_done = !t.task.steps.is_empty() && t.task.steps.iter().all(|s| s.status == StepStatus::Finished);
+        if t.task.status != TaskStatus::Running || steps_done {
             return Ok(());
         }
         tokio::time::sleep(Duration::from_millis(500)).await;
@@ -90,7 +93,7 @@ async fn create(state: &AppState, env: &str, name: &str, url: &str, min: i64) ->
         server_config: None,
         env_id: env.into(),
         server_name: name.into(),
-        deploy_info: image(url),
+        deploy_info: image(url, ReleaseType::Full),
         items: Some(vec![
             DiffConfigItem::int(ConfigKey::MinNum, min),
             DiffConfigItem::int(ConfigKey::MaxNum, 10),
@@ -107,7 +110,9 @@ async fn create(state: &AppState, env: &str, name: &str, url: &str, min: i64) ->
 /// Seeds once: only when the console knows no environment yet.
 pub async fn seed(state: AppState) {
     match run(&state).await {
-        Ok(true) => println!("demo: seeded the environment `demo` with the services shop, api, legacy and web"),
+        Ok(true) => println!(
+            "demo: seeded the environment `demo` with the services shop (in a gray release at 30 %), api, legacy and web"
+        ),
         Ok(false) => {}
         Err(e) => tracing::warn!(error = ?e, "demo seeding stopped"),
     }
@@ -138,12 +143,45 @@ async fn run(state: &AppState) -> Result<bool, UpstreamError> {
         server_config: None,
         env_id: env.clone(),
         server_name: "api".into(),
-        deploy_info: image("nginx:1.28"),
+        deploy_info: image("nginx:1.28", ReleaseType::Full),
         items: None,
     };
     state.upstream.call::<UpdateCloudRunServer>(Some(Region::Shanghai), &update).await?;
     for name in ["shop", "legacy", "web", "api"] {
         wait(state, &env, name).await?;
     }
+    gray_release(state, &env).await?;
     Ok(true)
+}
+
+/// `shop` in a gray release: its second version takes 30 % of the traffic,
+/// so the traffic panel has something to show.
+async fn gray_release(state: &AppState, env: &str) -> Result<(), UpstreamError> {
+    let update = UpdateCloudRunServerRequest {
+        server_config: None,
+        env_id: env.into(),
+        server_name: "shop".into(),
+        deploy_info: image("nginx:1.28", ReleaseType::Gray),
+        items: None,
+    };
+    state.upstream.call::<UpdateCloudRunServer>(Some(Region::Shanghai), &update).await?;
+    wait(state, env, "shop").await?;
+    let share = |name: &str, ratio: i64, default: bool| VersionFlowInfo {
+        version_name: name.into(),
+        is_default_priority: default,
+        flow_ratio: Some(ratio),
+        url_param: None,
+        priority: Some(if default { 1 } else { 2 }),
+    };
+    let split = ReleaseGrayRequest {
+        env_id: env.into(),
+        server_name: "shop".into(),
+        gray_type: "gray".into(),
+        traffic_type: TrafficType::Flow,
+        version_flow_items: Some(vec![share("shop-001", 70, true), share("shop-002", 30, false)]),
+        gray_flow_ratio: Some(30),
+        ..Default::default()
+    };
+    state.upstream.call::<ReleaseGray>(Some(Region::Shanghai), &split).await?;
+    Ok(())
 }

@@ -10,7 +10,7 @@ use crate::pages::audit::{AllAudit, EnvAudit};
 use crate::pages::cost::CostExamples;
 use crate::pages::create_service::CreateService;
 use crate::pages::deploy::{DeployProgress, DeployRecordPage};
-use crate::pages::service::ServicePage;
+use crate::pages::service::{ServiceOverview, ServicePage, SettingsPage, TimelinePage};
 use crate::pages::{
     create_env::CreateEnv, env_detail::EnvDetail, env_layout::EnvLayout, envs::EnvList, login::Login, members::Members,
     not_found::NotFound, shell::Shell, users::Users,
@@ -33,7 +33,11 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("") view=EnvDetail />
                         <Route path=path!("members") view=Members />
                         <Route path=path!("services/new") view=CreateService />
-                        <Route path=path!("services/:service") view=ServicePage />
+                        <ParentRoute path=path!("services/:service") view=ServicePage>
+                            <Route path=path!("") view=ServiceOverview />
+                            <Route path=path!("settings") view=SettingsPage />
+                            <Route path=path!("timeline") view=TimelinePage />
+                        </ParentRoute>
                         <Route path=path!("services/:service/tasks/:task") view=DeployProgress />
                         <Route path=path!("services/:service/deploys/:deploy") view=DeployRecordPage />
                         <Route path=path!("audit") view=EnvAudit />

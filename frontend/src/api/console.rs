@@ -7,7 +7,7 @@ use std::future::Future;
 
 use console_shared::dto::{
     Access, AddMember, ApiError, AuditPage, ChangePassword, CreateUser, LoginRequest, Me, Member, RevealSecrets,
-    RevealedSecrets, SessionInfo, SetRole, UpdateUser, UploadedPackage, UserInfo,
+    RevealedSecrets, SessionInfo, SetRole, TimelineEvent, UpdateUser, UploadedPackage, UserInfo,
 };
 use console_shared::permissions::Role;
 
@@ -148,6 +148,22 @@ pub fn audit_export_url(query: &AuditQuery) -> String {
 pub fn reveal_secrets(env: &str, service: &str) -> impl Future<Output = Result<RevealedSecrets, ApiError>> + use<> {
     let url = format!("/api/envs/{}/services/{}/secrets", enc(env), enc(service));
     Call::new(Method::Post, url).body(&RevealSecrets::default()).json()
+}
+
+/// The same for one version's frozen configuration (R-VER-3).
+pub fn reveal_version_secrets(
+    env: &str,
+    service: &str,
+    version: &str,
+) -> impl Future<Output = Result<RevealedSecrets, ApiError>> + use<> {
+    let url = format!("/api/envs/{}/services/{}/secrets", enc(env), enc(service));
+    Call::new(Method::Post, url).body(&RevealSecrets { version: Some(version.to_string()) }).json()
+}
+
+/// `GET /api/envs/{env}/services/{service}/timeline`: what happened to the
+/// service (deploys, changes, traffic, rollbacks, scaling), newest first.
+pub fn timeline(env: &str, service: &str) -> impl Future<Output = Result<Vec<TimelineEvent>, ApiError>> + use<> {
+    Call::get(format!("/api/envs/{}/services/{}/timeline", enc(env), enc(service))).json()
 }
 
 /// `PUT /api/envs/{env}/services/{service}/package`: a code package for the

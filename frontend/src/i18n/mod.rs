@@ -13,13 +13,17 @@
 
 mod audit;
 mod phrases;
+mod releases;
 mod rules;
 #[cfg(test)]
 mod tests;
+mod traffic;
 
 pub use audit::*;
 pub use phrases::*;
+pub use releases::*;
 pub use rules::*;
+pub use traffic::*;
 
 use leptos::prelude::*;
 
@@ -223,7 +227,7 @@ messages! {
     OlderEntries => "Older entries", "较早的记录";
     Apply => "Apply filters", "应用筛选";
     NewVersion => "Deploy a new version", "部署新版本";
-    NewVersionHelp => "A new version with the current settings, from an image or a new code package. On success it takes all the traffic; if it fails, the online version keeps serving.", "使用当前配置，从镜像或新的代码包创建新版本。成功后承接全部流量；失败时在线版本继续提供服务。";
+    NewVersionHelp => "A new version from an image or a new code package, with the settings of the Settings tab. If it fails, the online version keeps serving.", "使用“配置”页中的配置，从镜像或新的代码包创建新版本。失败时在线版本继续提供服务。";
     DeployNow => "Deploy", "部署";
     Instances => "Instances", "实例";
     ShowConfig => "Configuration", "配置";
@@ -385,10 +389,85 @@ messages! {
     DeployUnknown => "The console lost track of this deploy; the service page shows how it ended.", "控制台未能跟踪到此次部署的结果，请在服务页面查看。";
     TaskLabel => "Task", "任务";
     // Settings, the update form and the service tabs.
+    ServiceSections => "Service sections", "服务导航";
+    TabTimeline => "Timeline", "动态";
+    GrayOpen => "Gray release open", "灰度发布中";
+    SettingsHelp => "Saving makes a new version from the online version's image with these settings and deploys it; once it is healthy it takes all the traffic. If it fails, the online version keeps serving.", "保存后，将用在线版本的镜像和这些配置创建新版本并部署；新版本健康后承接全部流量。失败时在线版本继续提供服务。";
+    CodeConfig => "Code configuration", "代码配置";
+    RunConfig => "Run configuration", "运行配置";
+    ScalingConfig => "Scaling", "扩缩容";
+    DockerfileReadOnly => "Read-only here: only a build from a new code package reads them. Change them when you deploy a new package from the overview.", "此处只读：只有用新代码包构建时才会读取它们。请在概览页部署新代码包时修改。";
+    SecretsKept => "Secret values stay masked; leave a masked value as it is to keep it.", "密钥的值保持遮盖；保留遮盖的值不变即可沿用原值。";
+    LogChangeRedeploys => "Changing how logs are collected deploys a new version, as every other setting here does.", "修改日志采集方式会部署新版本，这里的其他配置也一样。";
+    SaveAndDeploy => "Save and deploy", "保存并部署";
+    Saving => "Starting the deploy…", "正在开始部署…";
+    NothingToSave => "Nothing to save: these are the settings the service runs with.", "没有需要保存的修改：服务正在使用这些配置运行。";
+    SettingsNeedOnline => "No version is online, so there is nothing to change yet: deploy one from the overview first.", "还没有在线版本，暂时无法修改配置：请先在概览页部署一个版本。";
+    RunningDiffersHelp => "After a rollback the service runs an older version's configuration, which differs from these settings. The next update, or saving here, uses these settings.", "回滚后，服务使用旧版本的配置运行，它与这些配置不同。下一次更新或在此保存时，将使用这些配置。";
+    SettingsColumn => "Settings (next update)", "配置（下次更新使用）";
+    ReleaseChoice => "How the new version goes online", "新版本的上线方式";
+    ReleaseFull => "Full update", "全量更新";
+    ReleaseGray => "Gray release", "灰度发布";
+    ReleaseFullExplain => "Once the new version is healthy it takes all the traffic; the old version keeps running for 30 minutes, then goes offline.", "新版本健康后承接全部流量；旧版本继续运行 30 分钟后下线。";
+    ReleaseGrayExplain => "The new version comes online with 0 % of the traffic and you set the split; nothing else can be updated until you finish or abandon the gray release.", "新版本上线时流量为 0 %，由你设置流量比例；在完成或放弃灰度发布之前，无法进行其他更新。";
+    GrayNeedsOnline => "A gray release needs a version online to split the traffic with.", "灰度发布需要一个在线版本来分配流量。";
     // END settings.
     // Traffic, gray release and rollback.
+    DiffSetting => "Setting", "配置项";
+    DiffSame => "Nothing differs.", "没有差异。";
+    DiffUnset => "Not set", "未设置";
+    SecretChanged => "•••••• (changed)", "••••••（已更改）";
+    NoScaling => "No condition", "无扩容条件";
+    LogPath => "Log path", "日志路径";
+    GrayTitle => "Gray release", "灰度发布";
+    TrafficNow => "Traffic now", "当前流量";
+    SplitBy => "Split the traffic", "流量分配方式";
+    SplitByPercent => "By percentage", "按百分比";
+    SplitByUrl => "By URL parameter", "按 URL 参数";
+    Presets => "Presets", "常用比例";
+    ApplySplit => "Apply", "应用";
+    SplitApplied => "Applied: new requests are split this way.", "已应用：新的请求将按此分配。";
+    RuleGoesTo => "Requests that match go to", "匹配的请求发往";
+    UrlKey => "Parameter name", "参数名";
+    UrlKeyHelp => "A query-string parameter: in ?env=beta, the part before =.", "URL 查询字符串中的参数：在 ?env=beta 中即 = 之前的部分。";
+    UrlValue => "Value", "参数值";
+    UrlValueHelp => "* matches any run of characters: v* matches v1 and v2.", "* 匹配任意长度的字符：v* 可匹配 v1 和 v2。";
+    EmptyUrlKey => "Enter the parameter's name.", "请输入参数名。";
+    EmptyUrlValue => "Enter the value to match.", "请输入要匹配的参数值。";
+    UrlKeyChars => "The name cannot contain =, &, # or ?.", "参数名不能包含 =、&、# 或 ?。";
+    ApplyRule => "Apply the rule", "应用规则";
+    UrlTest => "Which version serves this URL?", "哪个版本处理这个 URL？";
+    UrlTestHelp => "Paste a URL or a query string: the answer follows the gateway's own rule.", "粘贴一个 URL 或查询字符串：结果与网关使用同一条规则。";
+    UrlTestIncomplete => "Enter the parameter's name and value first.", "请先填写参数名和参数值。";
+    GrayEndExplain => "Finishing gives the new version all the traffic; abandoning takes it offline. Either ends the gray release, and other updates can start again.", "完成发布会让新版本承接全部流量；放弃则让新版本下线。两者都会结束灰度发布，之后才能开始其他更新。";
+    GrayTaskUnknown => "The gray release's task is not known yet; wait a moment.", "尚未获取到该灰度发布的任务，请稍候。";
+    GrayStillDeploying => "The new version is still being deployed; wait for its deploy to end.", "新版本仍在部署中，请等待部署结束。";
+    RollBack => "Roll back", "回滚";
+    RollbackOnline => "It is the online version.", "这是当前在线的版本。";
+    RollbackNeverServed => "It never went online, so there is nothing to return to.", "该版本从未上线，无法回滚到它。";
+    RollbackDeleted => "It was deleted; only its record remains.", "该版本已删除，只保留了部署记录。";
+    RollbackNothingOnline => "No version is online to roll back from.", "当前没有在线版本，无法回滚。";
+    CompareSecrets => "Compare the secret values too", "同时比较密钥的值";
+    CompareSecretsHelp => "Reads both versions' secret values, which is recorded in the audit log; no value is shown.", "将读取两个版本的密钥值，此操作会记录在审计日志中；不会显示任何值。";
+    TrafficByUrl => "By URL rule", "按 URL 规则";
+    ColActions => "Actions", "操作";
     // END traffic.
     // Timeline.
+    TimelineIntro => "What happened to this service, newest first: deploys, settings and traffic changes, gray releases, rollbacks and scaling, with who did each. It updates while open.", "该服务发生过的事情，最新的在前：部署、配置与流量变更、灰度发布、回滚和扩缩容，以及操作人。页面打开时会自动更新。";
+    TimelineEmpty => "Nothing has happened to this service yet", "该服务还没有任何动态";
+    TimelineEmptyNext => "Deploys, settings and traffic changes, rollbacks and scaling show here as they happen. Start with an update from the overview.", "部署、配置与流量变更、回滚和扩缩容发生时会显示在这里。可以先在概览页更新服务。";
+    TlDeployAsked => "Deploy started", "开始部署";
+    TlGrayAsked => "Gray release started", "开始灰度发布";
+    TlSettingsChanged => "Settings changed", "修改配置";
+    TlTrafficSplit => "Traffic split set", "设置流量分配";
+    TlGrayFinished => "Gray release finished", "完成灰度发布";
+    TlGrayAbandoned => "Gray release abandoned", "放弃灰度发布";
+    TlDeployCancelled => "Deploy cancelled", "取消部署";
+    TlRollbackAsked => "Rollback started", "开始回滚";
+    TlVersionReady => "Version ready", "版本已就绪";
+    TlVersionFailed => "Version failed", "版本失败";
+    TlScaled => "Instances changed", "实例数变化";
+    TlFailed => "Refused or failed", "被拒绝或失败";
     // END timeline.
 }
 

@@ -63,6 +63,7 @@ const KEPT_IN_CHINESE: &[&str] = &[
     "Redis",
     "SLA",
     "SaaS",
+    "URL",
     "UTC",
     "WAF",
     "localcloud",
@@ -72,7 +73,7 @@ const KEPT_IN_CHINESE: &[&str] = &[
 /// The English words left in a Chinese text. Identifiers, examples and
 /// values (anything with a digit, `:`, `/`, `=`, `&`, or a leading `-`
 /// or `.`) and single letters (the "a–z" of a charset) are not words.
-fn untranslated_words(zh: &str) -> Vec<&str> {
+pub(super) fn untranslated_words(zh: &str) -> Vec<&str> {
     zh.split(|c: char| !(c.is_ascii_alphanumeric() || "-_.:/=&".contains(c)))
         .map(|token| token.trim_end_matches('.'))
         .filter(|token| {

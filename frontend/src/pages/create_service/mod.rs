@@ -3,8 +3,8 @@
 //! high-availability mode beside it (R-DEP-4, R-COST-1). A submit with
 //! errors moves focus to the first one and lists them all above the button.
 
-mod cost;
-mod vars;
+pub(crate) mod cost;
+pub(crate) mod vars;
 
 use console_shared::actions::{
     CreateCloudRunServer, CreateCloudRunServerRequest, DescribeCloudRunServers, DescribeCloudRunServersRequest,
@@ -26,7 +26,7 @@ use crate::pages::source::{IMAGE, Source, SourceFields, Upload, upload_into};
 use cost::CostPreview;
 use vars::{Vars, VarsField};
 
-stylance::import_crate_style!(style, "src/pages/create_service/create_service.module.css");
+stylance::import_crate_style!(pub(crate) style, "src/pages/create_service/create_service.module.css");
 
 fn number(s: &str) -> Option<i64> {
     s.trim().parse().ok()

@@ -28,6 +28,15 @@ impl Vars {
         Vars { rows: RwSignal::new(Vec::new()), next: StoredValue::new(0), paste: RwSignal::new(String::new()) }
     }
 
+    /// Rows for `vars`: the settings' variables, secret values masked.
+    pub fn with(vars: impl IntoIterator<Item = (String, String)>) -> Self {
+        let v = Vars::new();
+        for (name, value) in vars {
+            v.add(name, value);
+        }
+        v
+    }
+
     fn add(&self, name: String, value: String) {
         let id = self.next.get_value();
         self.next.set_value(id + 1);
@@ -68,6 +77,13 @@ impl Vars {
             out.push(FormError::new("svc-paste", label, message));
         }
         out
+    }
+
+    /// The named rows, as they are now; a later duplicate name wins.
+    pub fn named(&self) -> std::collections::BTreeMap<String, String> {
+        self.rows.with(|rows| {
+            rows.iter().filter(|v| !v.name.with(String::is_empty)).map(|v| (v.name.get(), v.value.get())).collect()
+        })
     }
 
     /// The variables to send, as `EnvParam`'s JSON object.

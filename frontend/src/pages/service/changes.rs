@@ -1,10 +1,12 @@
-//! What changes a service: a redeploy, and deleting it. Both wait, with the
-//! reason, while a deploy runs (R-SVC-4), instead of failing after a click.
+//! What changes a service: an update (full or gray), and deleting it. Both
+//! wait, with the reason, while a deploy runs or a gray release is open
+//! (R-SVC-4, R-UPD-6), instead of failing after a click.
 
 use console_shared::actions::{
     Action as CloudAction, DeleteCloudRunServer, DeleteCloudRunServerRequest, DescribeCloudRunServerDetailResponse,
     UpdateCloudRunServer, UpdateCloudRunServerRequest,
 };
+use console_shared::vocab::ReleaseType;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
@@ -15,15 +17,17 @@ use crate::i18n::{Msg, t};
 use crate::pages::env_layout::EnvCtx;
 use crate::pages::source::{IMAGE, PACKAGE, Source, SourceFields, Upload, upload_into};
 
-/// Why the change `A` cannot be made now: the role first, then a running deploy.
+/// Why the change `A` cannot be made now: the role first, then a running
+/// deploy or an open gray release.
 fn why_not<A: CloudAction>(ctx: EnvCtx, svc: ServiceCtx) -> Signal<Option<String>> {
     Signal::derive(move || ctx.denial_of::<A>().filter(|r| !r.is_empty()).or_else(|| svc.busy_reason()))
 }
 
-/// A redeploy (UpdateCloudRunServer) from a new image or a new code package,
-/// starting from how the online version was made; the progress page follows.
+/// Updating the service (UpdateCloudRunServer) from a new image or a new
+/// code package, starting from how the online version was made, as a full
+/// update (R-UPD-1) or a gray release (R-UPD-2); the progress page follows.
 #[component]
-pub fn Redeploy(detail: Option<DescribeCloudRunServerDetailResponse>) -> impl IntoView {
+pub fn UpdateService(detail: Option<DescribeCloudRunServerDetailResponse>) -> impl IntoView {
     let ctx = expect_context::<EnvCtx>();
     let svc = expect_context::<ServiceCtx>();
     let navigate = use_navigate();
@@ -37,7 +41,11 @@ pub fn Redeploy(detail: Option<DescribeCloudRunServerDetailResponse>) -> impl In
         ),
         None => (IMAGE, String::new(), String::new(), String::new()),
     };
+    // A gray release splits the traffic with the online version: a service
+    // with none can only be updated in full.
+    let has_online = detail.as_ref().is_some_and(|d| !d.online_version_infos.is_empty());
     let source = Source::new(kind, image, &dockerfile, &build_dir, attempted);
+    let release = RwSignal::new(ReleaseType::Full);
     let deploy = Action::new_local(move |package: &Upload| {
         let package = package.clone();
         let items = source.items();
@@ -48,6 +56,7 @@ pub fn Redeploy(detail: Option<DescribeCloudRunServerDetailResponse>) -> impl In
             server_config: None,
             items: (!items.is_empty()).then_some(items),
         };
+        req.deploy_info.release_type = Some(release.get_untracked());
         async move {
             upload_into(source, &req.env_id, &req.server_name, package, &mut req.deploy_info).await?;
             api::cloud::<UpdateCloudRunServer>(&req).await
@@ -65,6 +74,10 @@ pub fn Redeploy(detail: Option<DescribeCloudRunServerDetailResponse>) -> impl In
     let locked = Signal::derive(move || ctx.denial_of::<UpdateCloudRunServer>().is_some() || svc.busy.get());
     let described = move || if why_not.with(Option::is_some) { "redeploy-help redeploy-why" } else { "redeploy-help" };
     let errors = Signal::derive(move || source.errors("redeploy"));
+    let choices = [
+        (ReleaseType::Full, Msg::ReleaseFull, Msg::ReleaseFullExplain, "release-full"),
+        (ReleaseType::Gray, Msg::ReleaseGray, Msg::ReleaseGrayExplain, "release-gray"),
+    ];
     view! {
         <form class="stack" aria-labelledby="redeploy-title" novalidate on:submit=move |ev| {
             ev.prevent_default();
@@ -80,6 +93,38 @@ pub fn Redeploy(detail: Option<DescribeCloudRunServerDetailResponse>) -> impl In
                 <RunningLink />
             </div>
             <SourceFields source id="redeploy" locked />
+            <fieldset class="field">
+                <legend>{t(Msg::ReleaseChoice)}</legend>
+                {choices
+                    .into_iter()
+                    .map(|(value, label, explain, id)| {
+                        let gray = value == ReleaseType::Gray;
+                        let off = move || locked.get() || (gray && !has_online);
+                        let help = if gray && !has_online { format!("{id}-help {id}-why") } else { format!("{id}-help") };
+                        view! {
+                            <div>
+                                <label class="inline">
+                                    <input type="radio" name="release-type" id=id aria-describedby=help
+                                        prop:checked={
+                                            let value = value.clone();
+                                            move || release.with(|r| *r == value)
+                                        }
+                                        disabled=off
+                                        on:change={
+                                            let value = value.clone();
+                                            move |_| release.set(value.clone())
+                                        } />
+                                    {t(label)}
+                                </label>
+                                <p id=format!("{id}-help") class="help">{t(explain)}</p>
+                                {(gray && !has_online).then(|| view! {
+                                    <p id=format!("{id}-why") class="reason">{t(Msg::GrayNeedsOnline)}</p>
+                                })}
+                            </div>
+                        }
+                    })
+                    .collect_view()}
+            </fieldset>
             <ErrorSummary id="redeploy-summary" errors shown=attempted />
             <div class="row">
                 <button class="button primary" type="submit" aria-describedby=described

@@ -20,15 +20,25 @@ pub fn Overview(detail: Memo<Option<DescribeCloudRunServerDetailResponse>>) -> i
     move || detail.get().map(|detail| view! { <OverviewBody detail /> })
 }
 
-/// The status badge: "Deploying", with a link to the deploy, while one runs.
+/// The status badge: "Deploying", with a link to the deploy, while one
+/// runs; "Gray release open" while the split waits for its end.
 #[component]
-fn StatusBadge(status: String) -> impl IntoView {
+pub fn StatusBadge(status: String) -> impl IntoView {
     let svc = expect_context::<ServiceCtx>();
     let online = status == "normal";
+    let text = move || {
+        if svc.release.with(Option::is_some) {
+            t(Msg::GrayOpen)().to_string()
+        } else if svc.busy.get() {
+            t(Msg::StatusDeploying)().to_string()
+        } else {
+            status_text(&status, lang())
+        }
+    };
     view! {
         <p class="row" data-testid="service-status">
             <span class="badge" class:ok=move || online && !svc.busy.get() class:busy=move || svc.busy.get()>
-                {move || if svc.busy.get() { t(Msg::StatusDeploying)().to_string() } else { status_text(&status, lang()) }}
+                {text}
             </span>
             <RunningLink />
         </p>
@@ -57,10 +67,6 @@ fn OverviewBody(detail: DescribeCloudRunServerDetailResponse) -> impl IntoView {
         c.policy_details.iter().map(|p| (p.policy_type.as_str().to_string(), p.policy_threshold)).collect();
     view! {
         <section class="stack" aria-labelledby="service-title">
-            <div class="page-head">
-                <h2 id="service-title">{base.server_name.clone()}</h2>
-                <StatusBadge status=base.status.to_string() />
-            </div>
             <dl class="facts">
                 <dt>{t(Msg::ColDomain)}</dt>
                 <dd>

@@ -1,0 +1,104 @@
+//! Texts with values for updates, settings and the timeline.
+
+use console_shared::wording::{ScaleCause, ScaleEvent};
+
+use super::Lang;
+
+/// Why nothing else can change a service while a gray release is open
+/// (R-UPD-6): it ends only by finishing or abandoning it.
+pub fn gray_open_busy(canary: &str, stable: &str, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!(
+            "A gray release is open on this service ({canary} beside {stable}), and only one update can run at a \
+             time. Finish or abandon it first."
+        ),
+        Lang::Zh => format!(
+            "该服务有一个未结束的灰度发布（{canary} 与 {stable}），同一时间只能进行一项更新。请先完成或放弃该灰度发布。"
+        ),
+    }
+}
+
+/// The caption of the running-versus-settings comparison after a rollback.
+pub fn running_differs(version: &str, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!("Where {version}, running now, differs from the settings"),
+        Lang::Zh => format!("正在运行的 {version} 与配置的不同之处"),
+    }
+}
+
+/// The running configuration's column: "Running now (shop-001)".
+pub fn running_column(version: &str, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!("Running now ({version})"),
+        Lang::Zh => format!("当前运行（{version}）"),
+    }
+}
+
+/// Who made a timeline event: a user, or the platform itself (scaling,
+/// a deploy's end).
+pub fn timeline_who(who: Option<&str>, lang: Lang) -> String {
+    match (who, lang) {
+        (Some(user), Lang::En) => format!("by {user}"),
+        (Some(user), Lang::Zh) => format!("操作人：{user}"),
+        (None, Lang::En) => "by the platform".into(),
+        (None, Lang::Zh) => "由平台自动执行".into(),
+    }
+}
+
+/// A scaling event in words: "shop-002: 1 → 0 instance(s), no requests
+/// during the observation window (scaled to zero)".
+pub fn scale_event_text(e: &ScaleEvent, lang: Lang) -> String {
+    let (version, from, to) = (e.version, e.from, e.to);
+    let why = match (e.cause, lang) {
+        (ScaleCause::Load, Lang::En) => "load above the scaling threshold",
+        (ScaleCause::Load, Lang::Zh) => "负载超过扩容阈值",
+        (ScaleCause::Calm, Lang::En) => "load well below the scaling threshold",
+        (ScaleCause::Calm, Lang::Zh) => "负载远低于扩容阈值",
+        (ScaleCause::Idle, Lang::En) => "no requests during the observation window",
+        (ScaleCause::Idle, Lang::Zh) => "观察期内没有请求",
+        (ScaleCause::ColdStart, Lang::En) => "a request arrived with no instance running (cold start)",
+        (ScaleCause::ColdStart, Lang::Zh) => "没有实例运行时收到请求（冷启动）",
+        (ScaleCause::Drained, Lang::En) => "it lost its traffic and the drain window ended",
+        (ScaleCause::Drained, Lang::Zh) => "已无流量且排空期已结束",
+    };
+    match lang {
+        Lang::En => format!("{version}: {from} → {to} instance(s), {why}"),
+        Lang::Zh => format!("{version}：实例从 {from} 个变为 {to} 个，原因：{why}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use console_shared::wording::{ScaleCause, ScaleEvent};
+
+    use super::*;
+    use crate::i18n::tests::untranslated_words;
+
+    fn both(f: impl Fn(Lang) -> String) -> (String, String) {
+        (f(Lang::En), f(Lang::Zh))
+    }
+
+    #[test]
+    fn release_texts_are_translated_and_name_their_values() {
+        let causes = [ScaleCause::Load, ScaleCause::Calm, ScaleCause::Idle, ScaleCause::ColdStart, ScaleCause::Drained];
+        let mut samples: Vec<(String, String)> = causes
+            .into_iter()
+            .map(|cause| both(|l| scale_event_text(&ScaleEvent { version: "shop-002", from: 1, to: 0, cause }, l)))
+            .collect();
+        samples.extend([
+            both(|l| gray_open_busy("shop-003", "shop-002", l)),
+            both(|l| running_differs("shop-001", l)),
+            both(|l| running_column("shop-001", l)),
+            both(|l| timeline_who(Some("li2"), l)),
+            both(|l| timeline_who(None, l)),
+        ]);
+        for (en, zh) in samples {
+            assert_ne!(en, zh, "not translated: {zh}");
+            assert_eq!(untranslated_words(&zh), Vec::<&str>::new(), "{zh}");
+        }
+        let busy = gray_open_busy("shop-003", "shop-002", Lang::En);
+        assert!(busy.contains("shop-003") && busy.contains("shop-002") && busy.contains("Finish or abandon"));
+        let idle = ScaleEvent { version: "shop-002", from: 1, to: 0, cause: ScaleCause::Idle };
+        assert_eq!(scale_event_text(&idle, Lang::Zh), "shop-002：实例从 1 个变为 0 个，原因：观察期内没有请求");
+    }
+}

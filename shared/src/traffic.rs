@@ -1,6 +1,7 @@
-//! Which version serves a request during a gray release (R-UPD-2, R-UPD-4):
-//! one rule for localcloud's gateway and for the console's "which version
-//! serves this URL?" tester, so the two can never disagree.
+//! Where traffic may go: which version serves a request during a gray
+//! release (R-UPD-2, R-UPD-4), and which versions a rollback may give it to
+//! (R-RB-2). One rule each for localcloud and for the console (the "which
+//! version serves this URL?" tester, the rollback list), so they never disagree.
 
 /// A URL-parameter rule: requests whose query string has `key` with a value
 /// matching `value` go to the rule's version; `*` in `value` matches any run
@@ -38,6 +39,22 @@ pub fn to_canary(split: &Split, query: Option<&str>, roll: u8) -> bool {
     match split {
         Split::Percent(canary) => roll < *canary,
         Split::Url { rule, to_canary } => rule.claims(query.unwrap_or("")) == *to_canary,
+    }
+}
+
+/// A version's number: `shop-003` is 3 (R-VER-1 names versions so).
+pub fn version_number(version: &str) -> Option<u64> {
+    version.rsplit_once('-').and_then(|(_, n)| n.parse().ok())
+}
+
+/// R-RB-2: whether `target` is older than `online`, so a rollback may go to
+/// it (going forward is an update). Versions compare by number; a name
+/// without one (the cloud's to choose) by `made_first`: whether `target` was
+/// made before `online`.
+pub fn is_older(target: &str, online: &str, made_first: impl FnOnce() -> bool) -> bool {
+    match (version_number(target), version_number(online)) {
+        (Some(t), Some(o)) => t < o,
+        _ => made_first(),
     }
 }
 
@@ -133,6 +150,16 @@ mod tests {
         let reversed = Split::Url { rule: rule("v", "1"), to_canary: false };
         assert!(!to_canary(&reversed, Some("v=1"), 0));
         assert!(to_canary(&reversed, Some("x=1"), 0));
+    }
+
+    #[test]
+    fn only_older_versions_are_rollback_targets() {
+        assert!(is_older("shop-001", "shop-002", || false), "the number decides");
+        assert!(!is_older("shop-003", "shop-002", || true));
+        assert!(!is_older("shop-002", "shop-002", || false));
+        assert!(is_older("shop-9", "shop-10", || false), "numbers, not text");
+        assert!(is_older("legacy", "shop-002", || true), "no number: by when each was made");
+        assert_eq!(version_number("my-shop-012"), Some(12));
     }
 
     #[test]

@@ -25,20 +25,6 @@ fn invalid(why: impl Into<String>) -> CallError {
     CallError::new(codes::INVALID_PARAMETER, why)
 }
 
-/// A version's number, from its name `<service>-NNN` (R-VER-1).
-fn number(service: &str, version: &str) -> Option<u64> {
-    version.strip_prefix(service)?.strip_prefix('-')?.parse().ok()
-}
-
-/// R-RB-2: whether `target` is older than `online`: by number, or else by
-/// when it was made.
-fn older(service: &str, (target, target_made): (&str, i64), (online, online_made): (&str, i64)) -> bool {
-    match (number(service, target), number(service, online)) {
-        (Some(t), Some(o)) => t < o,
-        _ => target_made < online_made,
-    }
-}
-
 /// `SubmitServerRollback`: an older version cold-starts and takes all the
 /// traffic once healthy; the abandoned one scales down (R-RB-1). The
 /// settings stay as they are: the service runs the target's frozen
@@ -74,7 +60,7 @@ pub async fn rollback(
         .await?
         .ok_or_else(|| invalid(format!("The version `{target}` does not exist.")))?;
     let (_, _, _, online_made) = version(&online).fetch_one(&mut *tx).await?;
-    if !older(service, (target, made), (&online, online_made)) {
+    if !console_shared::traffic::is_older(target, &online, || made < online_made) {
         return Err(invalid(format!(
             "Only versions older than the online one ({online}) can be rollback targets; going forward is an update, not a rollback."
         )));
@@ -164,18 +150,4 @@ pub async fn config_change(
     let task = begin_deploy(state, tx, next, "").await?;
     tracing::info!(env.id = %env, service = %service, task.id = task, %version, "settings change started");
     Ok(TaskIdResponse { task_id: task })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn r_rb_2_older_is_by_number_then_by_creation() {
-        assert!(older("shop", ("shop-001", 9), ("shop-002", 1)), "the number decides");
-        assert!(!older("shop", ("shop-003", 1), ("shop-002", 9)));
-        assert!(!older("shop", ("shop-002", 1), ("shop-002", 1)), "the online version is not older than itself");
-        assert!(older("shop", ("other", 1), ("shop-002", 2)), "an odd name falls back to when it was made");
-        assert_eq!(number("shop-2", "shop-2-010"), Some(10));
-    }
 }

@@ -63,11 +63,7 @@ pub fn choose(stable: &VersionName, order: Option<&Order>, query: Option<&str>, 
         Rule::UrlParam { key, value, version } => {
             // The same rule the console's "which version serves this URL?" tester runs.
             let rule = UrlRule { key: key.clone(), value: value.clone() };
-            if query.is_some_and(|q| rule.claims(q)) {
-                version.clone()
-            } else {
-                other(stable, order, version)
-            }
+            if query.is_some_and(|q| rule.claims(q)) { version.clone() } else { other(stable, order, version) }
         }
     }
 }

@@ -13,6 +13,7 @@ use console_shared::actions::{
 };
 use console_shared::dto::ApiError;
 use console_shared::permissions::Endpoint;
+use console_shared::traffic;
 use console_shared::vocab::RecordStatus;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
@@ -54,21 +55,14 @@ impl NotTarget {
     }
 }
 
-/// A version's number: `shop-003` is 3 (R-VER-1 names them so).
-fn number(version: &str) -> Option<u64> {
-    version.rsplit_once('-').and_then(|(_, n)| n.parse().ok())
-}
-
-/// Whether `a` was made after `b`: by number, else by first deploy (the
-/// records are newest first, so a version's first deploy is its last record).
-fn is_newer(a: &str, b: &str, records: &[DeployRecord]) -> bool {
-    match (number(a), number(b)) {
-        (Some(a), Some(b)) => a > b,
-        _ => {
-            let first = |v: &str| records.iter().rposition(|r| r.deploy_id == v);
-            matches!((first(a), first(b)), (Some(a), Some(b)) if a < b)
-        }
-    }
+/// R-RB-2 (`traffic::is_older`, as localcloud decides it): whether `version`
+/// was made before `online`, by number, else by first deploy (the records
+/// are newest first, so a version's first deploy is its last record).
+fn is_older(version: &str, online: &str, records: &[DeployRecord]) -> bool {
+    traffic::is_older(version, online, || {
+        let first = |v: &str| records.iter().rposition(|r| r.deploy_id == v);
+        matches!((first(version), first(online)), (Some(v), Some(o)) if v > o)
+    })
 }
 
 /// R-RB-2: why `version` cannot be a rollback target while `online`
@@ -80,7 +74,7 @@ pub fn not_target(version: &str, records: &[DeployRecord], online: Option<&str>)
         Some(NotTarget::Online)
     } else if mine.first().is_none_or(|r| r.image_url.is_none()) {
         Some(NotTarget::Deleted)
-    } else if is_newer(version, online, records) {
+    } else if !is_older(version, online, records) {
         Some(NotTarget::Newer(online.to_string()))
     } else if !mine.iter().any(|r| r.status == RecordStatus::Running) {
         Some(NotTarget::NeverServed)
@@ -300,8 +294,8 @@ mod tests {
             record("gamma", RecordStatus::Running, true),
         ];
         // beta was first deployed after gamma and before alpha.
-        assert!(is_newer("beta", "gamma", &list));
-        assert!(!is_newer("beta", "alpha", &list));
+        assert!(!is_older("beta", "gamma", &list));
+        assert!(is_older("beta", "alpha", &list));
         assert_eq!(not_target("gamma", &list, Some("beta")), None);
         assert_eq!(not_target("alpha", &list, Some("beta")), Some(NotTarget::Newer("beta".into())));
     }

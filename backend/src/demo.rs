@@ -12,7 +12,7 @@ use console_shared::actions::{
 };
 use console_shared::region::Region;
 use console_shared::rules::PACKAGE_MAX_BYTES;
-use console_shared::vocab::{ConfigKey, DeployType, ReleaseType, StepStatus, TaskStatus, TrafficType};
+use console_shared::vocab::{ConfigKey, DeployType, ReleaseType, TaskStatus, TrafficType};
 
 use crate::cloud::envs::record_new_env;
 use crate::cloud::packages;
@@ -79,8 +79,7 @@ async fn wait(state: &AppState, env: &str, service: &str) -> Result<(), Upstream
     let req = ManageTaskRequest { env_id: env.into(), server_name: service.into(), task_id: 0, operator_remark: None };
     for _ in 0..600 {
         let t = state.upstream.call::<DescribeServerManageTask>(Some(Region::Shanghai), &req).await?;
-        let steps_done = !t.task.steps.is_empty() && t.task.steps.iter().all(|s| s.status == StepStatus::Finished);
-        if t.task.status != TaskStatus::Running || steps_done {
+        if t.task.status != TaskStatus::Running || t.task.gray_deployed() {
             return Ok(());
         }
         tokio::time::sleep(Duration::from_millis(500)).await;

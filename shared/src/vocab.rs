@@ -150,8 +150,8 @@ vocabulary! {
         Start = "start instances",
         Health = "health check",
         Release = "release traffic",
-        /// A rollback's or a finished release's last step: the version that
-        /// lost its traffic scales down (R-RB-1).
+        /// A rollback's last step: the version that lost its traffic scales
+        /// down (R-RB-1).
         ScaleDown = "scale down",
     }
 }

@@ -115,9 +115,12 @@ pub struct ScaleEvent<'a> {
 }
 
 impl<'a> ScaleEvent<'a> {
-    /// Reads an event back from a log line; the line may start with its time.
+    /// Reads an event back from a log line, which may start with its time
+    /// (`YYYY-MM-DD HH:MM:SS `): only there, so a line that merely quotes
+    /// such words (a build's output) is not taken for an event.
     pub fn parse(line: &'a str) -> Option<ScaleEvent<'a>> {
-        let (_, rest) = line.split_once("scaled ")?;
+        let timed = line.get(..19).filter(|t| crate::time::parse_cst(t).is_some()).and(line.get(20..));
+        let rest = line.strip_prefix("scaled ").or_else(|| timed?.strip_prefix("scaled "))?;
         let (version, rest) = rest.split_once(" from ")?;
         let (from, rest) = rest.split_once(" to ")?;
         let (to, why) = rest.split_once(" instance(s): ")?;
@@ -338,6 +341,8 @@ mod tests {
         }
         assert_eq!(ScaleEvent::parse("scaled shop-002 from x to 0 instance(s): load above the threshold"), None);
         assert_eq!(ScaleEvent::parse("instance shop-002-ab started"), None);
+        let quoted = "2026-11-30 10:00:00 echo scaled shop-002 from 1 to 0 instance(s): load above the threshold";
+        assert_eq!(ScaleEvent::parse(quoted), None, "only where the line starts");
     }
 
     #[test]

@@ -22,12 +22,12 @@ use std::time::Duration;
 
 use axum::response::sse::Event;
 use console_shared::actions::{
-    DescribeCloudRunDeployRecord, DescribeCloudRunProcessLog, DescribeServerManageTask, ManageTaskRequest,
-    ProcessLogRequest, ServerManageTaskInfo, ServerRequest,
+    DeployRecord, DescribeCloudRunDeployRecord, DescribeCloudRunProcessLog, DescribeServerManageTask,
+    ManageTaskRequest, ProcessLogRequest, ServerManageTaskInfo, ServerRequest,
 };
 use console_shared::dto::{DeployEvent, HubStats};
 use console_shared::region::Region;
-use console_shared::vocab::{EnvId, ReleaseType, ServiceName, Step, StepStatus, TaskId, TaskStatus};
+use console_shared::vocab::{EnvId, ServiceName, Step, StepStatus, TaskId, TaskStatus};
 use console_shared::wording::FailReason;
 use futures::Stream;
 use tokio::sync::broadcast;
@@ -321,7 +321,7 @@ async fn poll(hub: &Hub, key: &Key, feed: &Feed, upstream: &Upstream, region: Op
         }
         steps = info.steps.iter().map(|s| (s.name.clone(), s.status.clone())).collect();
         if run_id.is_none() {
-            run_id = run_of(upstream, region, &env, &service, &info.version_name).await;
+            run_id = run_of(upstream, region, &env, &service, &info).await;
         }
         if let Some(run_id) = run_id.clone() {
             let run = ProcessLogRequest { env_id: env.clone(), run_id };
@@ -334,10 +334,7 @@ async fn poll(hub: &Hub, key: &Key, feed: &Feed, upstream: &Upstream, region: Op
         }
         // A gray update's task runs on after its steps, until the release is
         // finished or abandoned (CLOUD-API.md §12): its deploy is over then.
-        let gray_open = info.release_type == ReleaseType::Gray
-            && !info.steps.is_empty()
-            && info.steps.iter().all(|s| s.status == StepStatus::Finished);
-        if info.status != TaskStatus::Running || gray_open {
+        if info.status != TaskStatus::Running || info.gray_deployed() {
             feed.push(
                 Mark::End,
                 DeployEvent::Done {
@@ -352,19 +349,22 @@ async fn poll(hub: &Hub, key: &Key, feed: &Feed, upstream: &Upstream, region: Op
     }
 }
 
-/// The deploy's RunId, the key of its log. The cloud's RunIds are opaque, so
-/// it is read from the deploy record of the task's version (a version name
-/// is never reused, so that record is the task's).
+/// The task's RunId, the key of its log. The cloud's RunIds are opaque, so
+/// it is read from the task's deploy record: the one of its version that
+/// started when the task did (a rollback adds a record to a version that
+/// has one already), else the version's newest.
 async fn run_of(
     upstream: &Upstream,
     region: Option<Region>,
     env: &str,
     service: &str,
-    version: &str,
+    task: &ServerManageTaskInfo,
 ) -> Option<String> {
     let req = ServerRequest { env_id: env.to_string(), server_name: service.to_string() };
-    let records = upstream.call::<DescribeCloudRunDeployRecord>(region, &req).await.ok()?;
-    records.deploy_records.into_iter().find(|r| r.deploy_id == version && !r.run_id.is_empty()).map(|r| r.run_id)
+    let records = upstream.call::<DescribeCloudRunDeployRecord>(region, &req).await.ok()?.deploy_records;
+    let mine = |r: &&DeployRecord| r.deploy_id == task.version_name && !r.run_id.is_empty();
+    let same_start = records.iter().filter(mine).find(|r| r.deploy_time == task.create_time);
+    same_start.or_else(|| records.iter().find(mine)).map(|r| r.run_id.clone())
 }
 
 fn kind(e: &DeployEvent) -> &'static str {

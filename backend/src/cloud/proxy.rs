@@ -169,14 +169,13 @@ pub(crate) async fn proxy(
     let result = state.upstream.call_raw(product, &action, region, body).await;
     if rule.mutating {
         let change = timeline::change_of(&action, &request);
+        let asked = change.as_ref().map(|(_, detail)| detail.as_str());
         let (outcome, request_id, detail) = match &result {
-            Ok(r) => (
-                Outcome::Allowed,
-                r.get("RequestId").and_then(Value::as_str),
-                change.as_ref().map(|(_, detail)| detail.clone()).unwrap_or_default(),
-            ),
+            Ok(r) => {
+                (Outcome::Allowed, r.get("RequestId").and_then(Value::as_str), timeline::audit_detail(asked, None))
+            }
             Err(UpstreamError::Cloud { error, request_id }) => {
-                (Outcome::Failed, Some(request_id.as_str()), error.code.clone())
+                (Outcome::Failed, Some(request_id.as_str()), timeline::audit_detail(asked, Some(&error.code)))
             }
             Err(_) => (Outcome::Failed, None, AuditDetail::CloudUnreachable.to_string()),
         };

@@ -9,6 +9,7 @@ use axum::extract::{Path, State};
 use console_shared::actions::{
     DescribeCloudRunServerDetail, DescribeVersionDetail, DescribeVersionDetailRequest, ServerRequest,
 };
+use console_shared::api::codes;
 use console_shared::dto::{ApiError, RevealSecrets, RevealedSecrets};
 use console_shared::permissions::Endpoint;
 use console_shared::region::Region;
@@ -22,6 +23,7 @@ use utoipa_axum::routes;
 use crate::access::authorize;
 use crate::audit::{self, Event, Outcome};
 use crate::cloud::envs::region_of;
+use crate::cloud::upstream::UpstreamError;
 use crate::error::{AppError, AppResult};
 use crate::http::json::AppJson;
 use crate::identity::AuthUser;
@@ -88,6 +90,13 @@ pub(crate) async fn restore_masked(state: &AppState, region: Option<Region>, req
         request.get("ServerName").and_then(Value::as_str).unwrap_or("").to_string(),
     );
     for slot in env_param_slots(request) {
+        if slot.as_str() == Some(secrets::SECRET_MASK) {
+            // What a plain read shows for variables it could not read name by name.
+            return Err(AppError::bad_request(format!(
+                "The variables are hidden ({}): send them as a JSON object of names and values.",
+                secrets::SECRET_MASK
+            )));
+        }
         let Some(Ok(mut vars)) = slot.as_str().map(serde_json::from_str::<serde_json::Map<String, Value>>) else {
             continue;
         };
@@ -98,10 +107,14 @@ pub(crate) async fn restore_masked(state: &AppState, region: Option<Region>, req
         }
         if held.is_none() {
             let request = ServerRequest { env_id: env.clone(), server_name: service.clone() };
-            // A new service has no settings yet: nothing to restore from.
+            // A new service has no settings yet: nothing to restore from. Any
+            // other failure is the cloud's, and says so.
             let current = match state.upstream.call::<DescribeCloudRunServerDetail>(region, &request).await {
                 Ok(detail) => detail.server_config.env_params,
-                Err(_) => String::new(),
+                Err(UpstreamError::Cloud { error, .. }) if codes::family(&error.code) == codes::RESOURCE_NOT_FOUND => {
+                    String::new()
+                }
+                Err(e) => return Err(e.into()),
             };
             held = Some(serde_json::from_str(&current).unwrap_or_default());
         }

@@ -37,6 +37,18 @@ const LOGS_READ: usize = 5;
 
 /// Leads a `ReleaseGray` detail that finished the release.
 const CLOSE: &str = "close: ";
+/// Joins a change's detail and the cloud's error code when it failed.
+const FAILED_WITH: &str = "; failed: ";
+
+/// The audit detail of a cloud change: what it asked, and the error code
+/// when the cloud refused it (or the code alone, for a change of no service).
+pub(crate) fn audit_detail(change: Option<&str>, code: Option<&str>) -> String {
+    match (change, code) {
+        (Some(change), Some(code)) => format!("{change}{FAILED_WITH}{code}"),
+        (Some(text), None) | (None, Some(text)) => text.to_string(),
+        (None, None) => String::new(),
+    }
+}
 
 /// The service a cloud change is about, and what the timeline shows of it:
 /// the release type, the split, the operation, the rollback's versions or the
@@ -80,11 +92,10 @@ fn split_of(request: &Value) -> String {
     let items = request.get("VersionFlowItems").and_then(Value::as_array).cloned().unwrap_or_default();
     let name = |i: &Value| i.get("VersionName").and_then(Value::as_str).unwrap_or("").to_string();
     let url = TrafficType::from(request.get("TrafficType").and_then(Value::as_str).unwrap_or(""));
-    if url == TrafficType::UrlParams {
-        if let Some(rule) = items.iter().find(|i| i.get("UrlParam").is_some_and(Value::is_object)) {
-            let kv = |k: &str| rule.pointer(&format!("/UrlParam/{k}")).and_then(Value::as_str).unwrap_or("");
-            return format!("{}={} → {}", kv("Key"), kv("Value"), name(rule));
-        }
+    let rule = items.iter().find(|i| i.get("UrlParam").is_some_and(Value::is_object));
+    if let Some(rule) = rule.filter(|_| url == TrafficType::UrlParams) {
+        let kv = |k: &str| rule.pointer(&format!("/UrlParam/{k}")).and_then(Value::as_str).unwrap_or("");
+        return format!("{}={} → {}", kv("Key"), kv("Value"), name(rule));
     }
     let shares: Vec<String> = items
         .iter()
@@ -152,10 +163,14 @@ pub(crate) async fn timeline(
     .bind(ENTRIES_MAX)
     .fetch_all(&state.db)
     .await?;
-    for r in rows {
-        let Some(kind) = kind_of(&r.action, &r.detail) else { continue };
+    // R-SVC-5: a service re-created with a deleted one's name is another
+    // service; its history starts with its first deploy.
+    let born = records.iter().filter_map(|r| parse_cst(&r.deploy_time)).min();
+    for r in rows.into_iter().filter(|r| born.is_none_or(|born| r.at >= born)) {
+        let change = r.detail.split_once(FAILED_WITH).map_or(r.detail.as_str(), |(change, _)| change);
+        let Some(kind) = kind_of(&r.action, change) else { continue };
         let version = match kind {
-            TimelineKind::RollbackAsked => r.detail.rsplit(" → ").next().map(str::to_string),
+            TimelineKind::RollbackAsked => change.rsplit_once(" → ").map(|(_, to)| to.to_string()),
             _ => None,
         };
         events.push(TimelineEvent {
@@ -248,5 +263,9 @@ mod tests {
         let (_, detail) = change_of("ReleaseGray", &promote).unwrap();
         assert_eq!(kind_of("ReleaseGray", &detail), Some(TimelineKind::GrayFinished));
         assert_eq!(kind_of("Login", ""), None);
+        let failed = audit_detail(Some("go_back"), Some("InvalidParameter"));
+        assert_eq!(failed, "go_back; failed: InvalidParameter");
+        let change = failed.split_once(FAILED_WITH).unwrap().0;
+        assert_eq!(kind_of("OperateServerManage", change), Some(TimelineKind::GrayAbandoned));
     }
 }

@@ -306,6 +306,18 @@ pub struct ServerManageTaskInfo {
     pub steps: Vec<TaskStepInfo>,
 }
 
+impl ServerManageTaskInfo {
+    /// A gray update whose deploy is over: its steps all finished, and the
+    /// task says `running` until its release is finished or abandoned
+    /// (CLOUD-API.md §12). Nothing deploys then.
+    pub fn gray_deployed(&self) -> bool {
+        self.release_type == ReleaseType::Gray
+            && self.status == TaskStatus::Running
+            && !self.steps.is_empty()
+            && self.steps.iter().all(|s| s.status == StepStatus::Finished)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct DescribeServerManageTaskResponse {

@@ -25,7 +25,7 @@ use console_shared::actions::{
     PODS_PAGE_SIZE_MAX, ReleaseOrderInfo, ServerRequest, VersionPodInstance,
 };
 use console_shared::dto::ApiError;
-use console_shared::vocab::{RecordStatus, ReleaseStatus, ReleaseType, ServiceStatus, StepStatus, TaskStatus};
+use console_shared::vocab::{RecordStatus, ReleaseStatus, ReleaseType, ServiceStatus, TaskStatus};
 use leptos::prelude::*;
 use leptos_router::components::{A, Outlet};
 
@@ -114,10 +114,9 @@ pub fn RunningLink() -> impl IntoView {
 /// A gray task whose steps all finished waits for the release to be
 /// finished or abandoned: it still says `running`, but nothing deploys.
 fn gray_waiting(r: &DescribeServerManageTaskResponse, order: Option<&ReleaseOrderInfo>) -> bool {
-    let steps = &r.task.steps;
-    r.task.release_type == ReleaseType::Gray
-        && ((!steps.is_empty() && steps.iter().all(|s| s.status == StepStatus::Finished))
-            || order.is_some_and(|o| o.release_version.version_name == r.task.version_name && !o.is_releasing))
+    r.task.gray_deployed()
+        || (r.task.release_type == ReleaseType::Gray
+            && order.is_some_and(|o| o.release_version.version_name == r.task.version_name && !o.is_releasing))
 }
 
 /// What the page shows. It stays `Ready` through later refreshes, so a

@@ -35,7 +35,7 @@ pub fn TopBar() -> impl IntoView {
         >
             <a class="brand" href="/">
                 <img src="/favicon.svg" alt="" width="24" height="24" />
-                <span class="brand-name">{t(Msg::AppName)}</span>
+                <span class="sr-only-phone">{t(Msg::AppName)}</span>
             </a>
             <EnvSwitcher />
             <button

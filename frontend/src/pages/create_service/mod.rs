@@ -4,33 +4,32 @@
 //! errors moves focus to the first one and lists them all above the button.
 
 pub(crate) mod cost;
+pub(crate) mod fields;
 pub(crate) mod vars;
 
 use console_shared::actions::{
     CreateCloudRunServer, CreateCloudRunServerRequest, DescribeCloudRunServers, DescribeCloudRunServersRequest,
-    DiffConfigItem, HpaPolicy,
+    DiffConfigItem,
 };
 use console_shared::api::codes;
 use console_shared::defaults;
 use console_shared::dto::ApiError;
-use console_shared::rules::{self, CPU_MEM_PAIRS};
+use console_shared::rules;
 use console_shared::vocab::ConfigKey;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
 use crate::api;
 use crate::components::{ErrorNote, ErrorSummary, Field, FormError, error_of, focus_first};
-use crate::i18n::{Msg, Subject, colon, lang, rule_error, rule_error_about, service_exists, spec_text, t};
+use crate::i18n::{Msg, Subject, colon, lang, rule_error, rule_error_about, service_exists, t};
 use crate::pages::env_layout::EnvCtx;
+use crate::pages::service::settings_values::policies;
 use crate::pages::source::{IMAGE, Source, SourceFields, Upload, upload_into};
 use cost::CostPreview;
-use vars::{Vars, VarsField};
+use fields::{InstanceFields, LogFields, PortField, ServiceForm, SpecField, ThresholdFields};
+use vars::VarsField;
 
 stylance::import_crate_style!(pub(crate) style, "src/pages/create_service/create_service.module.css");
-
-fn number(s: &str) -> Option<i64> {
-    s.trim().parse().ok()
-}
 
 /// What the form sends: the request, and the package to upload first when
 /// the source is a code package (R-DEP-2).
@@ -53,19 +52,8 @@ pub fn CreateService() -> impl IntoView {
     let ctx = expect_context::<EnvCtx>();
     let navigate = use_navigate();
     let name = RwSignal::new(String::new());
-    let port = RwSignal::new(defaults::PORT.to_string());
-    let spec = RwSignal::new(defaults::SPEC);
-    let min = RwSignal::new(defaults::MIN_NUM.to_string());
-    let max = RwSignal::new(defaults::MAX_NUM.to_string());
-    let cpu_on = RwSignal::new(true);
-    let cpu_at = RwSignal::new(defaults::THRESHOLD.to_string());
-    let mem_on = RwSignal::new(true);
-    let mem_at = RwSignal::new(defaults::THRESHOLD.to_string());
-    let log_type = RwSignal::new(defaults::LOG_TYPE.to_string());
-    let log_set = RwSignal::new(String::new());
-    let log_topic = RwSignal::new(String::new());
-    let log_format = RwSignal::new(defaults::LOG_PARSE_TYPE.to_string());
-    let vars = Vars::new();
+    // Filled with the settings a create that says nothing gets.
+    let form = ServiceForm::new("svc", &defaults::service_config("", ""));
     let remark = RwSignal::new(String::new());
     let attempted = RwSignal::new(false);
     let source = Source::new(IMAGE, String::new(), "", "", attempted);
@@ -94,26 +82,6 @@ pub fn CreateService() -> impl IntoView {
         }
     };
     let name_error = move || (attempted.get() || !name.get().is_empty()).then(name_rule).flatten();
-    let port_error = move || match number(&port.get()) {
-        Some(p) => rules::port(p).err().map(|e| rule_error(&e, lang())),
-        None => Some(rule_error(&rules::RuleError::OutOfRange(1, 65_535), lang())),
-    };
-    let instances_error = move || match (number(&min.get()), number(&max.get())) {
-        (Some(a), Some(b)) => rules::instances(a, b).err().map(|e| rule_error(&e, lang())),
-        _ => Some(rule_error(&rules::RuleError::OutOfRange(0, rules::MAX_INSTANCES), lang())),
-    };
-    let threshold_error = move || {
-        [(cpu_on, cpu_at, "svc-cpu-at"), (mem_on, mem_at, "svc-mem-at")]
-            .into_iter()
-            .filter(|(on, ..)| on.get())
-            .find_map(|(_, at, id)| {
-                match at.get().trim().parse::<u64>() {
-                    Ok(v) => rules::threshold(v).err(),
-                    Err(_) => Some(rules::RuleError::OutOfRange(1, 100)),
-                }
-                .map(|e| (id, rule_error(&e, lang())))
-            })
-    };
     let remark_error = move || rules::remark(&remark.get()).err().map(|e| rule_error(&e, lang()));
 
     // Every error, in the order of the fields.
@@ -124,16 +92,10 @@ pub fn CreateService() -> impl IntoView {
             out.push(FormError::new("svc-name", label(Msg::ServiceName), m));
         }
         out.extend(source.errors("svc"));
-        if let Some(m) = port_error() {
-            out.push(FormError::new("svc-port", label(Msg::Port), m));
-        }
-        if let Some(m) = instances_error() {
-            out.push(FormError::new("svc-min", label(Msg::MinInstances), m));
-        }
-        if let Some((id, m)) = threshold_error() {
-            out.push(FormError::new(id, label(Msg::Scaling), m));
-        }
-        out.extend(vars.errors());
+        out.extend(form.port_error());
+        out.extend(form.instances_error());
+        out.extend(form.threshold_error());
+        out.extend(form.vars.errors());
         if let Some(m) = remark_error() {
             out.push(FormError::new("svc-remark", label(Msg::Remark), m));
         }
@@ -164,29 +126,23 @@ pub fn CreateService() -> impl IntoView {
         if focus_first(&errors.get_untracked()) {
             return;
         }
-        let (cpu, mem) = CPU_MEM_PAIRS[spec.get_untracked()];
-        let mut policies = Vec::new();
-        for (on, at, kind) in [(cpu_on, cpu_at, "cpu"), (mem_on, mem_at, "mem")] {
-            if on.get_untracked() {
-                let threshold = at.get_untracked().trim().parse().unwrap_or(defaults::THRESHOLD);
-                policies.push(HpaPolicy { policy_type: kind.into(), policy_threshold: threshold });
-            }
-        }
+        // With no errors every number reads as one, so this always has values.
+        let Some(v) = untrack(|| form.values()) else { return };
         let mut items = vec![
-            DiffConfigItem::int(ConfigKey::Port, number(&port.get_untracked()).unwrap_or(defaults::PORT)),
-            DiffConfigItem::float(ConfigKey::CpuSpecs, cpu),
-            DiffConfigItem::float(ConfigKey::MemSpecs, mem),
-            DiffConfigItem::int(ConfigKey::MinNum, number(&min.get_untracked()).unwrap_or(defaults::MIN_NUM)),
-            DiffConfigItem::int(ConfigKey::MaxNum, number(&max.get_untracked()).unwrap_or(defaults::MAX_NUM)),
-            DiffConfigItem::policies(policies),
-            DiffConfigItem::string(ConfigKey::EnvParam, vars.env_param()),
-            DiffConfigItem::string(ConfigKey::LogType, log_type.get_untracked()),
+            DiffConfigItem::int(ConfigKey::Port, v.port),
+            DiffConfigItem::float(ConfigKey::CpuSpecs, v.cpu),
+            DiffConfigItem::float(ConfigKey::MemSpecs, v.mem),
+            DiffConfigItem::int(ConfigKey::MinNum, v.min),
+            DiffConfigItem::int(ConfigKey::MaxNum, v.max),
+            DiffConfigItem::policies(policies(v.cpu_at, v.mem_at)),
+            DiffConfigItem::string(ConfigKey::EnvParam, form.vars.env_param()),
+            DiffConfigItem::string(ConfigKey::LogType, form.log_type.get_untracked()),
         ];
         items.extend(source.items());
-        if log_type.get_untracked() == "custom" {
-            items.push(DiffConfigItem::string(ConfigKey::LogSetId, log_set.get_untracked()));
-            items.push(DiffConfigItem::string(ConfigKey::LogTopicId, log_topic.get_untracked()));
-            items.push(DiffConfigItem::string(ConfigKey::LogParseType, log_format.get_untracked()));
+        if form.log_type.get_untracked() == "custom" {
+            items.push(DiffConfigItem::string(ConfigKey::LogSetId, form.log_set.get_untracked()));
+            items.push(DiffConfigItem::string(ConfigKey::LogTopicId, form.log_topic.get_untracked()));
+            items.push(DiffConfigItem::string(ConfigKey::LogParseType, form.log_format.get_untracked()));
         }
         let request = CreateCloudRunServerRequest {
             env_id: ctx.env_id.get_untracked(),
@@ -198,9 +154,6 @@ pub fn CreateService() -> impl IntoView {
         let package = source.upload();
         deploy.dispatch(Submission { request, package });
     };
-
-    let spec_pair = Signal::derive(move || CPU_MEM_PAIRS[spec.get()]);
-    let min_num = Signal::derive(move || number(&min.get()).unwrap_or(0).clamp(0, 50) as u32);
 
     view! {
         <div class=style::layout>
@@ -215,81 +168,18 @@ pub fn CreateService() -> impl IntoView {
                         aria-describedby="svc-name-help svc-name-error" aria-invalid=move || name_error().is_some().to_string() />
                 </Field>
                 <SourceFields source id="svc" />
-                <Field id="svc-port" label=Msg::Port help=Msg::PortHelp error=Signal::derive(port_error)>
-                    <input id="svc-port" type="number" min="1" max="65535" bind:value=port
-                        aria-describedby="svc-port-help svc-port-error" aria-invalid=move || port_error().is_some().to_string() />
-                </Field>
-                <Field id="svc-spec" label=Msg::Spec>
-                    <select id="svc-spec" on:change=move |ev| spec.set(event_target_value(&ev).parse().unwrap_or(1))>
-                        {CPU_MEM_PAIRS
-                            .iter()
-                            .enumerate()
-                            .map(|(i, (c, m))| view! { <option value=i.to_string() selected=move || spec.get() == i>{move || spec_text(*c, *m, lang())}</option> })
-                            .collect_view()}
-                    </select>
-                </Field>
-                <fieldset class="field" aria-describedby="svc-instances-help svc-instances-error">
+                <PortField form />
+                <SpecField form />
+                <fieldset class="field" aria-describedby=form.ids(&["instances-help", "instances-error"])>
                     <legend>{t(Msg::MinInstances)} " / " {t(Msg::MaxInstances)}</legend>
-                    <div class="row">
-                        <label class="inline">
-                            {t(Msg::MinInstances)}
-                            <input id="svc-min" type="number" min="0" max="50" bind:value=min
-                                aria-invalid=move || instances_error().is_some().to_string() />
-                        </label>
-                        <label class="inline">
-                            {t(Msg::MaxInstances)}
-                            <input type="number" min="0" max="50" bind:value=max
-                                aria-invalid=move || instances_error().is_some().to_string() />
-                        </label>
-                    </div>
-                    <p id="svc-instances-help" class="help">{t(Msg::InstancesHelp)}</p>
-                    <p id="svc-instances-error" class="field-error" aria-live="polite">{instances_error}</p>
+                    <InstanceFields form />
                 </fieldset>
-                <fieldset class="field" aria-describedby="svc-scaling-error">
+                <fieldset class="field" aria-describedby=form.ids(&["scaling-error"])>
                     <legend>{t(Msg::Scaling)}</legend>
-                    <div class="row">
-                        <label class="inline">
-                            <input type="checkbox" bind:checked=cpu_on />
-                            {t(Msg::CpuAbove)}
-                            <input id="svc-cpu-at" type="number" min="1" max="100" bind:value=cpu_at disabled=move || !cpu_on.get() />
-                        </label>
-                        <label class="inline">
-                            <input type="checkbox" bind:checked=mem_on />
-                            {t(Msg::MemAbove)}
-                            <input id="svc-mem-at" type="number" min="1" max="100" bind:value=mem_at disabled=move || !mem_on.get() />
-                        </label>
-                    </div>
-                    <p id="svc-scaling-error" class="field-error" aria-live="polite">{move || threshold_error().map(|(_, m)| m)}</p>
+                    <ThresholdFields form />
                 </fieldset>
-                <fieldset class="field">
-                    <legend>{t(Msg::LogCollection)}</legend>
-                    <div class="row">
-                        {[("none", Msg::LogNone), ("default", Msg::LogStdout), ("custom", Msg::LogCustom)]
-                            .into_iter()
-                            .map(|(value, label)| view! {
-                                <label class="inline">
-                                    <input type="radio" name="log-type" value=value prop:checked=move || log_type.get() == value
-                                        on:change=move |_| log_type.set(value.to_string()) />
-                                    {t(label)}
-                                </label>
-                            })
-                            .collect_view()}
-                    </div>
-                    <Show when=move || log_type.get() == "custom">
-                        <div class="row">
-                            <label class="inline">{t(Msg::LogSet)} <input bind:value=log_set /></label>
-                            <label class="inline">{t(Msg::LogTopic)} <input bind:value=log_topic /></label>
-                            <label class="inline">
-                                {t(Msg::LogFormat)}
-                                <select on:change=move |ev| log_format.set(event_target_value(&ev))>
-                                    <option value="json">"JSON"</option>
-                                    <option value="line">{t(Msg::LogFormatLine)}</option>
-                                </select>
-                            </label>
-                        </div>
-                    </Show>
-                </fieldset>
-                <VarsField vars />
+                <LogFields form />
+                <VarsField vars=form.vars />
                 <Field id="svc-remark" label=Msg::Remark error=Signal::derive(remark_error)>
                     <input id="svc-remark" bind:value=remark aria-describedby="svc-remark-error"
                         aria-invalid=move || remark_error().is_some().to_string() />
@@ -303,7 +193,7 @@ pub fn CreateService() -> impl IntoView {
                     <a class="button" href=move || format!("/envs/{}", ctx.env_id.get())>{t(Msg::Cancel)}</a>
                 </div>
             </form>
-            <CostPreview spec=spec_pair min_num />
+            <CostPreview spec=Signal::derive(move || form.spec_pair()) min_num=Signal::derive(move || form.min_num()) />
         </div>
     }
 }

@@ -14,7 +14,7 @@ mod records;
 mod rollback;
 mod settings;
 mod settings_form;
-mod settings_values;
+pub(crate) mod settings_values;
 mod timeline;
 mod traffic;
 

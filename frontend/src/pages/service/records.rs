@@ -114,7 +114,7 @@ pub fn Records(
                     // stacks them, which makes some browsers forget it.
                     <table class=format!("table {}", style::versions) role="table">
                         <caption class="sr-only">{t(Msg::DeployRecords)}</caption>
-                        <thead role="rowgroup">
+                        <thead class="sr-only-phone" role="rowgroup">
                             <tr role="row">
                                 <th scope="col" role="columnheader">{t(Msg::ColVersion)}</th>
                                 <th scope="col" role="columnheader">{move || zoned(t(Msg::ColCreated)())}</th>

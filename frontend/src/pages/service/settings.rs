@@ -14,13 +14,14 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
 use super::diff::{Config, ConfigDiff, compare};
-use super::settings_form::{CodeFields, LogFields, RunFields, ScalingFields, SettingsForm};
+use super::settings_form::{self, CodeFields, RunFields, ScalingFields};
 use super::settings_values::{Logs, Values, has_changes, items};
 use super::{RunningLink, ServiceCtx};
 use crate::api;
 use crate::components::{ErrorNote, ErrorSummary, Loaded, Reason, error_of, focus_first};
 use crate::i18n::{Msg, lang, running_column, running_differs, t};
 use crate::pages::create_service::cost::CostPreview;
+use crate::pages::create_service::fields::{LogFields, ServiceForm};
 use crate::pages::create_service::style as layout;
 use crate::pages::env_layout::{EnvCtx, named};
 
@@ -99,9 +100,9 @@ fn SettingsBody(
     let ctx = expect_context::<EnvCtx>();
     let svc = expect_context::<ServiceCtx>();
     let navigate = use_navigate();
-    let form = SettingsForm::new(&config);
+    let form = ServiceForm::new("set", &config);
     let attempted = RwSignal::new(false);
-    let errors = Signal::derive(move || form.errors());
+    let errors = Signal::derive(move || settings_form::errors(&form));
     let running_values = running.as_ref().map(Values::of_version);
     let changed = {
         let (saved, saved_logs) = (Values::of_settings(&config), Logs::of_settings(&config));
@@ -180,7 +181,7 @@ fn SettingsBody(
                     <CodeFields form config />
                     <RunFields form />
                     <ScalingFields form />
-                    <LogFields form />
+                    <LogFields form help=Msg::LogChangeRedeploys />
                 </fieldset>
                 <ErrorSummary id="settings-summary" errors shown=attempted />
                 <div class="actions">

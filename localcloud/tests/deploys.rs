@@ -6,7 +6,7 @@ mod common;
 use std::time::Duration;
 
 use common::{
-    Call, Cloud, STEP, code, create_env, detail, start, start_on, start_with_steps, started, visit, wait_task,
+    Call, Cloud, STEP, code, create_env, detail, start, start_on, start_with_steps, started, steps, visit, wait_task,
 };
 use serde_json::{Value, json};
 
@@ -41,14 +41,8 @@ async fn r_dep_1_an_image_deploys_step_by_step_and_answers_on_its_domain() {
 
     let t = wait_task(&cloud, &env, "shop", task).await;
     assert_eq!(t["Status"], "finished", "{t}");
-    let steps: Vec<(&str, &str)> = t["Steps"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| (s["Name"].as_str().unwrap(), s["Status"].as_str().unwrap()))
-        .collect();
     assert_eq!(
-        steps,
+        steps(&t),
         vec![
             ("pull image", "finished"),
             ("create version", "finished"),

@@ -13,7 +13,9 @@ use common::releases::{
     call, create, flow, full_update, get, gray_update, hits, items, keep_visiting, online, only, operate, order, pairs,
     process_log, records, release_gray, rollback_call, settings_call, task, update_call, url_rule,
 };
-use common::{STEP, code, create_env, detail, start, start_on, start_with_steps, started, wait_task};
+use common::{
+    STEP, code, create_env, detail, start, start_config, start_on, start_with_steps, started, steps, store, wait_task,
+};
 use serde_json::json;
 
 #[tokio::test]
@@ -31,7 +33,7 @@ async fn r_upd_2_a_gray_update_opens_a_release_order_at_zero_percent_and_blocks_
     assert_eq!((t["Id"].as_i64(), t["ReleaseType"].as_str()), (Some(gray), Some("GRAY")), "{t}");
     assert_eq!((t["Status"].as_str(), t["ChangeType"].as_str()), (Some("running"), Some("CODE")));
     assert_eq!((t["VersionName"].as_str(), t["PreVersionName"].as_str()), (Some("app-003"), Some("app-002")));
-    assert!(t["Steps"].as_array().unwrap().iter().all(|s| s["Status"] == "finished"), "{t}");
+    assert!(steps(t).iter().all(|(_, status)| *status == "finished"), "{t}");
 
     let o = order(&cloud, &env, "app", Some("open")).await;
     assert_eq!(o["IsExist"], true, "{o}");
@@ -207,6 +209,11 @@ async fn every_gray_release_rule_is_refused_with_tencents_code() {
         release_gray(&cloud, &env, "app", json!({"TrafficType": "FLOW", "VersionFlowItems": [item("app-001", 100)]}))
             .await;
     assert!(r.get("Error").is_none(), "{r}");
+    // The official examples send an empty TrafficType: a split by percentage.
+    let r = release_gray(&cloud, &env, "app", json!({"TrafficType": "", "GrayFlowRatio": 20})).await;
+    assert!(r.get("Error").is_none(), "{r}");
+    let info = order(&cloud, &env, "app", None).await["ReleaseOrderInfo"].clone();
+    assert_eq!((info["TrafficType"].as_str(), info["FlowRatio"].as_i64()), (Some("FLOW"), Some(20)), "{info}");
     let r = call("ReleaseGray", json!({"EnvId": env, "ServerName": "app", "TrafficType": "FLOW"})).send(&cloud).await;
     assert_eq!(code(&r), "MissingParameter", "GrayType is required: {r}");
 
@@ -272,8 +279,10 @@ async fn r_upd_3_go_back_takes_the_new_version_offline_and_the_old_keeps_everyth
     assert_eq!(hits(&cloud, &domain, "/", 40).await, only("shop-001", 40));
     assert_eq!(pods("shop-002").send(&cloud).await["TotalCount"], 0, "the new version is offline");
     assert_eq!(order(&cloud, &env, "shop", None).await["ReleaseOrderInfo"]["ReleaseStatus"], "go_back");
+    // It went live and serves no more: its record no longer says `running`.
     let recs = records(&cloud, &env, "shop").await;
-    assert_eq!((recs[0]["DeployId"].as_str(), recs[0]["Status"].as_str()), (Some("shop-002"), Some("running")));
+    assert_eq!((recs[0]["DeployId"].as_str(), recs[0]["Status"].as_str()), (Some("shop-002"), Some("cancelled")));
+    assert_eq!(recs[1]["Status"], "running", "{recs:?}");
     assert_eq!((recs[0]["HasTraffic"].as_bool(), recs[0]["FlowRatio"].as_i64()), (Some(false), Some(0)));
     assert!(process_log(&cloud, &env, "shop", "shop-002").await.contains("gray release abandoned"));
     assert_eq!(code(&operate(&cloud, &env, "shop", gray, "done").await), "InvalidParameter");
@@ -309,14 +318,8 @@ async fn r_rb_a_rollback_moves_everything_to_an_older_version_with_its_frozen_se
     let t = wait_task(&cloud, &env, "app", id).await;
     assert_eq!((t["Status"].as_str(), t["ChangeType"].as_str()), (Some("finished"), Some("ROLLBACK")), "{t}");
     assert_eq!((t["VersionName"].as_str(), t["PreVersionName"].as_str()), (Some("app-001"), Some("app-003")));
-    let steps: Vec<(&str, &str)> = t["Steps"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| (s["Name"].as_str().unwrap(), s["Status"].as_str().unwrap()))
-        .collect();
     assert_eq!(
-        steps,
+        steps(&t),
         [
             ("start instances", "finished"),
             ("health check", "finished"),
@@ -379,7 +382,7 @@ async fn r_upd_5_a_settings_change_deploys_a_new_version_from_the_same_image() {
     let t = wait_task(&cloud, &env, "web", id).await;
     assert_eq!((t["Status"].as_str(), t["ChangeType"].as_str()), (Some("finished"), Some("CONFIG")), "{t}");
     assert_eq!((t["VersionName"].as_str(), t["PreVersionName"].as_str()), (Some("web-002"), Some("web-001")));
-    let names: Vec<&str> = t["Steps"].as_array().unwrap().iter().map(|s| s["Name"].as_str().unwrap()).collect();
+    let names: Vec<&str> = steps(&t).into_iter().map(|(name, _)| name).collect();
     assert_eq!(names, ["create version", "start instances", "health check", "release traffic"]);
 
     let d = detail(&cloud, &env, "web").await;
@@ -467,4 +470,64 @@ async fn a_restart_keeps_an_open_gray_release_and_restarts_its_instances() {
     let r = operate(&again, &env, "svc", gray, "done").await;
     assert!(r.get("Error").is_none(), "{r}");
     assert_eq!(hits(&again, &domain, "/", 10).await, only("svc-002", 10));
+}
+
+#[tokio::test]
+async fn a_rollback_target_whose_frozen_settings_cannot_be_read_leaves_no_task_behind() {
+    let cloud = start().await;
+    let env = create_env(&cloud, "ap-shanghai", "unread").await;
+    create(&cloud, &env, "app", "nginx:1", "one").await;
+    assert_eq!(full_update(&cloud, &env, "app", "nginx:2", "two").await["Status"], "finished");
+    let db = store(&cloud).await;
+    sqlx::query("UPDATE versions SET config = 'not json' WHERE version_name = 'app-001'").execute(&db).await.unwrap();
+
+    let r = rollback_call(&env, "app", "app-002", "app-001").send(&cloud).await;
+    assert_eq!(code(&r), "InternalError", "{r}");
+    // No task was left running to refuse every update after it (R-SVC-4).
+    assert_eq!(full_update(&cloud, &env, "app", "nginx:3", "three").await["Status"], "finished");
+    assert_eq!(records(&cloud, &env, "app").await.len(), 3, "no rollback record");
+}
+
+#[tokio::test]
+async fn a_log_line_that_cannot_be_written_after_the_traffic_moved_neither_fails_the_release_nor_keeps_the_old_version()
+{
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = common::config(dir.path(), STEP);
+    config.drain_after = Duration::from_secs(1);
+    let mut cloud = start_config(config).await;
+    cloud.dir = Some(dir);
+    let env = create_env(&cloud, "ap-guangzhou", "logfull").await;
+    let domain = create(&cloud, &env, "app", "nginx:1", "one").await;
+    // The release's own line breaks, just after its write moved the traffic.
+    let db = store(&cloud).await;
+    sqlx::query(
+        "CREATE TRIGGER log_full BEFORE INSERT ON task_logs WHEN NEW.line LIKE '% has 100% of the traffic'
+         BEGIN SELECT RAISE(ABORT, 'the disk is full'); END",
+    )
+    .execute(&db)
+    .await
+    .unwrap();
+
+    let t = full_update(&cloud, &env, "app", "nginx:2", "two").await;
+    assert_eq!(t["Status"], "finished", "the version serves: its deploy did not fail: {t}");
+    assert!(steps(&t).iter().all(|(_, status)| *status == "finished"), "{t}");
+    assert_eq!(online(&cloud, &env, "app").await, pairs(&[("app-002", "100")]));
+    assert_eq!(hits(&cloud, &domain, "/", 10).await, only("app-002", 10));
+    assert_eq!(records(&cloud, &env, "app").await[0]["Status"], "running");
+    let log = process_log(&cloud, &env, "app", "app-002").await;
+    assert!(!log.contains("app-002 has 100% of the traffic"), "the line broke: {log}");
+    // The old version was retired before the line: it drains, then stops.
+    let pods = || call("DescribeCloudRunPodList", json!({"EnvId": env, "ServerName": "app", "VersionName": "app-001"}));
+    let mut left = pods().send(&cloud).await["TotalCount"].as_i64();
+    for _ in 0..100 {
+        if left == Some(0) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        left = pods().send(&cloud).await["TotalCount"].as_i64();
+    }
+    assert_eq!(left, Some(0), "app-001 drained");
+
+    sqlx::query("DROP TRIGGER log_full").execute(&db).await.unwrap();
+    assert_eq!(full_update(&cloud, &env, "app", "nginx:3", "three").await["Status"], "finished");
 }

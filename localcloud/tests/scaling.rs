@@ -303,3 +303,34 @@ async fn r_upd_1_no_request_fails_during_a_full_update() {
     assert!(seen.iter().any(|(_, v)| v == "shop-001") && seen.iter().any(|(_, v)| v == "shop-002"));
     assert!(seen.iter().rev().take(20).all(|(_, v)| v == "shop-002"), "the new version took all the traffic");
 }
+
+#[tokio::test]
+async fn r_upd_1_a_version_retired_under_load_drains_and_no_scale_out_brings_it_back() {
+    let drain = Duration::from_secs(1);
+    let cloud = cloud(LONG, drain).await;
+    let env = create_env(&cloud, "ap-guangzhou", "busy-drain").await;
+    let domain = deploy(&cloud, &env, "web", SLOW, 1, 10).await;
+    let stop = Arc::new(AtomicBool::new(false));
+    let workers = load(&cloud, &domain, 16, stop.clone());
+    let start = Instant::now();
+    while pods(&cloud, &env, "web", Some("web-001")).await < 2 {
+        assert!(start.elapsed() < Duration::from_secs(5), "never scaled out");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+
+    // The update retires web-001 while the scaler still sees it loaded.
+    let task = update(&cloud, &env, "web", SLOW).await;
+    assert_eq!(wait_task(&cloud, &env, "web", task).await["Status"], "finished");
+    // The load goes on, on web-002; web-001 drains, stops, and stays stopped.
+    wait_pods(&cloud, &env, "web", Some("web-001"), 0, drain * 6).await;
+    for _ in 0..10 {
+        assert_eq!(pods(&cloud, &env, "web", Some("web-001")).await, 0, "nothing brings it back");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    stop.store(true, Ordering::Relaxed);
+    let seen = answers(workers).await;
+    assert!(seen.iter().all(|(status, _)| *status == 200), "no request failed");
+    assert!(seen.iter().rev().take(5).all(|(_, v)| v == "web-002"), "the load moved to web-002");
+    let log = events(&cloud, &env, "web", "web-001").await;
+    assert_eq!(log.last().map(|e| (e.1, e.2)), Some((0, ScaleCause::Drained)), "{log:?}");
+}

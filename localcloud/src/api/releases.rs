@@ -67,9 +67,13 @@ pub async fn rollback(
     }
     if status != "normal" {
         return Err(invalid(format!(
-            "`{target}` never went online (its deploy ended {status}): only a version that ran can be a rollback target."
+            "`{target}` never went online or was abandoned (its status is {status}): only a version that ran and was not abandoned can be a rollback target."
         )));
     }
+    // R-VER-3: the target runs as it was frozen. Read before the task
+    // exists, so a stored configuration that does not parse leaves no task
+    // behind to block every update.
+    let config: ServerBaseConfig = serde_json::from_str(&config)?;
     refuse_while_busy(&mut tx, env, service, "An update is running on this service; roll back once it has ended.")
         .await?;
     let at = VersionRef::from_cloud(env, service, target);
@@ -78,8 +82,6 @@ pub async fn rollback(
     let remark = req.operator_remark.as_deref().unwrap_or_default();
     let task = tasks::create(&mut tx, &at, &online, remark, &kind, &deploy_type).await?;
     tx.commit().await?;
-    // R-VER-3: the target runs as it was frozen.
-    let config: ServerBaseConfig = serde_json::from_str(&config)?;
     tasks::spawn(state.deployer.clone(), Job::new(task, at, image, kind, config));
     tracing::info!(env.id = %env, service = %service, task.id = task, from = %online, to = %target, "rollback started");
     Ok(TaskIdResponse { task_id: task })

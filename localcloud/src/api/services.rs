@@ -370,6 +370,33 @@ fn deploy_type_of(source: &Source) -> DeployType {
     }
 }
 
+/// How a version was made, from its first task (the deploy that made it).
+#[derive(Debug, Default, sqlx::FromRow)]
+pub(crate) struct MadeBy {
+    pub deploy_type: String,
+    pub build_id: i64,
+    pub run_id: String,
+}
+
+/// The first task of a version: how its image was made; `None` for a
+/// version no task made.
+pub(crate) async fn made_by(
+    db: impl sqlx::SqliteExecutor<'_>,
+    env: &str,
+    service: &str,
+    version: &str,
+) -> Result<Option<MadeBy>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT deploy_type, build_id, run_id FROM tasks WHERE env_id = ? AND server_name = ? AND version_name = ?
+         ORDER BY id LIMIT 1",
+    )
+    .bind(env)
+    .bind(service)
+    .bind(version)
+    .fetch_optional(db)
+    .await
+}
+
 /// How an existing version's image was made: its deploy's `DeployType`.
 pub(crate) async fn deploy_type_of_version(
     conn: &mut sqlx::SqliteConnection,
@@ -377,15 +404,8 @@ pub(crate) async fn deploy_type_of_version(
     service: &str,
     version: &str,
 ) -> Result<DeployType, CallError> {
-    let made: Option<String> = sqlx::query_scalar(
-        "SELECT deploy_type FROM tasks WHERE env_id = ? AND server_name = ? AND version_name = ? ORDER BY id LIMIT 1",
-    )
-    .bind(env)
-    .bind(service)
-    .bind(version)
-    .fetch_optional(&mut *conn)
-    .await?;
-    Ok(made.map_or(DeployType::Image, DeployType::from))
+    let made = made_by(&mut *conn, env, service, version).await?;
+    Ok(made.map_or(DeployType::Image, |m| DeployType::from(m.deploy_type)))
 }
 
 /// A package build reads its Dockerfile from `<BuildDir>/<Dockerfile>`; the

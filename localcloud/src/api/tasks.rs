@@ -13,6 +13,7 @@ use console_shared::actions::{
 use console_shared::api::{CloudError, codes};
 use console_shared::region::Region;
 use console_shared::time::cst_datetime;
+use console_shared::traffic::Split;
 use console_shared::vocab::{OperateType, RecordStatus, Step, TaskStatus};
 use console_shared::wording::FailReason;
 
@@ -20,7 +21,7 @@ use super::error::CallError;
 use super::state::State;
 use super::{envs, services, traffic};
 use crate::deploy::steps::BUILD_STEPS;
-use crate::runtime::traffic::{Rule, of_service, shares};
+use crate::runtime::traffic::{of_service, shares};
 
 #[derive(sqlx::FromRow)]
 struct TaskRow {
@@ -146,6 +147,8 @@ struct RecordRow {
     status: String,
     created_at: i64,
     image: Option<String>,
+    /// The version's status, when it still exists.
+    version_status: Option<String>,
     run_id: String,
     build_id: i64,
 }
@@ -160,7 +163,8 @@ pub async fn records(
     services::find(state, &req.env_id, &req.server_name, region).await?;
     // A deleted version's records stay readable (R-DEP-5), without an image.
     let rows: Vec<RecordRow> = sqlx::query_as(
-        "SELECT t.id, t.version_name, t.status, t.created_at, v.image, t.run_id, t.build_id FROM tasks t
+        "SELECT t.id, t.version_name, t.status, t.created_at, v.image, v.status AS version_status, t.run_id, t.build_id
+         FROM tasks t
          LEFT JOIN versions v ON v.env_id = t.env_id AND v.server_name = t.server_name AND v.version_name = t.version_name
          WHERE t.env_id = ? AND t.server_name = ? ORDER BY t.id DESC",
     )
@@ -171,7 +175,7 @@ pub async fn records(
     let split = of_service(&state.db, &req.env_id, &req.server_name).await?;
     let order = split.as_ref().and_then(|s| s.order.as_ref());
     let share = split.as_ref().map(|s| shares(&s.stable, order)).unwrap_or_default();
-    let url_rule = matches!(order, Some(o) if matches!(o.rule, Rule::UrlParam { .. }));
+    let url_rule = matches!(order, Some(o) if matches!(o.split, Split::Url { .. }));
     let gray_task: Option<i64> = sqlx::query_scalar(
         "SELECT task_id FROM release_orders WHERE env_id = ? AND server_name = ? AND status = 'open'",
     )
@@ -182,41 +186,60 @@ pub async fn records(
     let mut shown = std::collections::HashSet::new();
     let deploy_records = rows
         .into_iter()
-        .map(|RecordRow { id, version_name: version, status, created_at: at, image, run_id, build_id }| {
-            let newest = shown.insert(version.clone());
-            let part = share.iter().find(|(v, _)| newest && v.as_str() == version);
-            let flow_ratio = part.map_or(0, |(_, p)| i64::from(*p));
-            // Under a URL rule both versions serve: the rule's own at 0 %.
-            let has_traffic = part.is_some() && (flow_ratio > 0 || url_rule);
-            let task = TaskStatus::from(status);
-            let gray_open = gray_task == Some(id);
-            DeployRecord {
-                // A record says `running` for a version that went live, an
-                // open gray release's canary included.
-                status: match &task {
-                    TaskStatus::Running if gray_open => RecordStatus::Running,
-                    TaskStatus::Running => RecordStatus::Deploying,
-                    TaskStatus::Failed => RecordStatus::DeployFailed,
-                    TaskStatus::Cancelled => RecordStatus::Cancelled,
-                    TaskStatus::Finished | TaskStatus::Other(_) => RecordStatus::Running,
-                },
-                run_id,
-                deploy_id: version,
-                deploy_time: cst_datetime(at),
-                build_id,
-                flow_ratio,
-                image_url: image,
-                scale_status: String::new(),
-                has_traffic,
-                traffic_type: order
-                    .map_or("FLOW", |o| match o.rule {
-                        Rule::Flow { .. } => "FLOW",
-                        Rule::UrlParam { .. } => "URL_PARAMS",
-                    })
-                    .into(),
-                is_releasing: task == TaskStatus::Running,
-            }
-        })
+        .map(
+            |RecordRow {
+                 id,
+                 version_name: version,
+                 status,
+                 created_at: at,
+                 image,
+                 version_status,
+                 run_id,
+                 build_id,
+             }| {
+                let newest = shown.insert(version.clone());
+                let part = share.iter().find(|(v, _)| newest && v.as_str() == version);
+                let flow_ratio = part.map_or(0, |(_, p)| i64::from(*p));
+                // Under a URL rule both versions serve: the rule's own at 0 %.
+                let has_traffic = part.is_some() && (flow_ratio > 0 || url_rule);
+                let task = TaskStatus::from(status);
+                let gray_open = gray_task == Some(id);
+                DeployRecord {
+                    // A record says `running` for a version that went live, an
+                    // open gray release's canary included. An abandoned gray
+                    // release's canary (go_back) went live and no longer runs:
+                    // none of the documented `running`, `deploying` and
+                    // `deploy_failed` is true of it, so it says `cancelled`, as
+                    // a deploy that never went online does: its version (status
+                    // `cancelled`) serves no more and is no rollback target.
+                    status: match &task {
+                        TaskStatus::Running if gray_open => RecordStatus::Running,
+                        TaskStatus::Running => RecordStatus::Deploying,
+                        TaskStatus::Failed => RecordStatus::DeployFailed,
+                        TaskStatus::Cancelled => RecordStatus::Cancelled,
+                        _ if version_status.as_deref() == Some(TaskStatus::Cancelled.as_str()) => {
+                            RecordStatus::Cancelled
+                        }
+                        TaskStatus::Finished | TaskStatus::Other(_) => RecordStatus::Running,
+                    },
+                    run_id,
+                    deploy_id: version,
+                    deploy_time: cst_datetime(at),
+                    build_id,
+                    flow_ratio,
+                    image_url: image,
+                    scale_status: String::new(),
+                    has_traffic,
+                    traffic_type: order
+                        .map_or("FLOW", |o| match o.split {
+                            Split::Percent(_) => "FLOW",
+                            Split::Url { .. } => "URL_PARAMS",
+                        })
+                        .into(),
+                    is_releasing: task == TaskStatus::Running,
+                }
+            },
+        )
         .collect();
     Ok(DescribeCloudRunDeployRecordResponse { deploy_records })
 }

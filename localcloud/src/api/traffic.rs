@@ -12,13 +12,15 @@ use console_shared::actions::{
 use console_shared::api::codes;
 use console_shared::region::Region;
 use console_shared::time::cst_datetime;
-use console_shared::vocab::{OperateType, ReleaseStatus, TrafficType, VersionName, VersionRef};
+use console_shared::traffic::Split;
+use console_shared::vocab::{OperateType, ReleaseStatus, TaskStatus, TrafficType, VersionName, VersionRef};
 
 use super::error::CallError;
-use super::services::{check_remark, find};
+use super::services::{MadeBy, check_remark, find, made_by};
 use super::state::State;
-use crate::deploy::tasks::job::append;
-use crate::runtime::traffic::{Order, Rule, shares};
+use crate::deploy::tasks::job::{append, set_version_status};
+use crate::packages::files;
+use crate::runtime::traffic::{Order, shares};
 
 /// The longest URL-parameter key and value a rule takes, in characters.
 const URL_KEY_MAX: usize = 128;
@@ -100,7 +102,12 @@ pub async fn release_gray(state: &State, region: Option<Region>, req: ReleaseGra
     })?;
     let items = req.version_flow_items.as_deref().unwrap_or_default();
     let split = match &req.traffic_type {
+        // The official examples send `""`: a split by percentage, as an
+        // empty ReleaseType is a full release.
         TrafficType::Flow => NewSplit::Flow(flow_split(&order, items, req.gray_flow_ratio)?),
+        TrafficType::Other(empty) if empty.is_empty() => {
+            NewSplit::Flow(flow_split(&order, items, req.gray_flow_ratio)?)
+        }
         TrafficType::UrlParams => url_split(&order, items)?,
         TrafficType::Other(other) => {
             return Err(invalid(format!("TrafficType `{other}` must be FLOW or URL_PARAMS.")));
@@ -253,6 +260,12 @@ pub(crate) async fn end_gray(
         ))
     })?;
     let offline = end(&mut tx, env, service, &order, how).await?;
+    // An abandoned version never serves again: it does not hold its package.
+    let released = if *how == OperateType::Done {
+        vec![]
+    } else {
+        files::release_version(&mut tx, env, service, offline.version.as_str()).await?
+    };
     tx.commit().await?;
     if *how == OperateType::Done {
         // The old version lost its traffic: it drains, then goes offline.
@@ -261,6 +274,7 @@ pub(crate) async fn end_gray(
         // R-UPD-3: abandoning takes the new version offline.
         state.runtime.stop(&offline);
     }
+    state.packages.remove_files(env, released).await;
     Ok(Empty {})
 }
 
@@ -287,6 +301,10 @@ async fn end(
             format!("gray release finished: {canary} has 100% of the traffic; {stable} no longer receives traffic");
         (ReleaseStatus::Done, stable, line)
     } else {
+        // Its record stops saying `running` (`api::tasks::records`), and it
+        // is no rollback target: it went live, and serves no more.
+        let at = VersionRef::from_cloud(env, service, canary);
+        set_version_status(&mut *tx, &at, TaskStatus::Cancelled.as_str()).await?;
         let line = format!("gray release abandoned: {canary} goes offline and keeps no traffic; {stable} keeps 100%");
         (ReleaseStatus::GoBack, canary, line)
     };
@@ -349,15 +367,15 @@ pub async fn describe_order(
     let mut current = version_info(state, &req.env_id, &req.server_name, &o.stable_version, stable_share).await?;
     let mut release = version_info(state, &req.env_id, &req.server_name, &o.canary_version, canary_share).await?;
     let mut traffic_type_values = vec![];
-    match &order.rule {
-        Rule::Flow { .. } => current.is_default_priority = true,
-        Rule::UrlParam { key, value, version } => {
+    match &order.split {
+        Split::Percent(_) => current.is_default_priority = true,
+        Split::Url { rule, to_canary } => {
             let (routed, default) =
-                if *version == order.canary { (&mut release, &mut current) } else { (&mut current, &mut release) };
-            routed.url_param = ObjectKv { key: key.clone(), value: value.clone() };
+                if *to_canary { (&mut release, &mut current) } else { (&mut current, &mut release) };
+            routed.url_param = ObjectKv { key: rule.key.clone(), value: rule.value.clone() };
             routed.priority = 1;
             default.is_default_priority = true;
-            traffic_type_values.push(ObjectKv { key: key.clone(), value: value.clone() });
+            traffic_type_values.push(ObjectKv { key: rule.key.clone(), value: rule.value.clone() });
         }
     }
     Ok(DescribeReleaseOrderResponse {
@@ -397,18 +415,10 @@ async fn version_info(
     .bind(version)
     .fetch_optional(&state.db)
     .await?;
-    let made: Option<(String, i64, String)> = sqlx::query_as(
-        "SELECT deploy_type, build_id, run_id FROM tasks WHERE env_id = ? AND server_name = ? AND version_name = ?
-         ORDER BY id LIMIT 1",
-    )
-    .bind(env)
-    .bind(service)
-    .bind(version)
-    .fetch_optional(&state.db)
-    .await?;
+    let made = made_by(&state.db, env, service, version).await?;
     let (status, config, created) = row.unwrap_or_default();
     let config: ServerBaseConfig = serde_json::from_str(&config).unwrap_or_default();
-    let (upload_type, build_id, run_id) = made.unwrap_or_default();
+    let MadeBy { deploy_type: upload_type, build_id, run_id } = made.unwrap_or_default();
     let created_time = if created > 0 { cst_datetime(created) } else { String::new() };
     Ok(ReleaseVersionInfo {
         version_name: version.into(),

@@ -37,8 +37,9 @@ pub async fn release_unused(tx: &mut sqlx::SqliteConnection, env: &str) -> Resul
     Ok(gone.into_iter().map(|(v, n)| file_name(&v, &n)).collect())
 }
 
-/// After a deploy that failed or was cancelled, in its transaction: the
-/// version never serves, so it no longer holds its package. Returns the files
+/// After a deploy that failed or was cancelled, or a gray release that was
+/// abandoned, in its transaction: the version never serves (again), so it
+/// no longer holds its package. Returns the files
 /// to remove, as [`release_unused`].
 pub async fn release_version(
     tx: &mut sqlx::SqliteConnection,

@@ -266,12 +266,21 @@ impl Runtime {
         }
     }
 
-    /// The version has traffic again (a rollback to it, a release flow that
-    /// routes to it): a drain in progress is called off, so an old timer can
-    /// never stop a version that serves. Starting an instance of the version
-    /// does this too. Whether a drain was called off.
-    pub fn serve_again(&self, version: &VersionRef) -> bool {
-        lock(&self.pools).get_mut(version).is_some_and(|pool| pool.drain_until.take().is_some())
+    /// The version has traffic again: the release step that gives it the
+    /// traffic calls this, and a rollback's start step for its target (which
+    /// it stops if the rollback does not get to move the traffic). A drain in
+    /// progress is called off, so an old timer can never stop a version that
+    /// serves. Only this calls a drain off: starting an instance does not (a
+    /// scale-out or a cold start says nothing about the version's traffic).
+    pub fn serve_again(&self, version: &VersionRef) {
+        if let Some(pool) = lock(&self.pools).get_mut(version) {
+            pool.drain_until = None;
+        }
+    }
+
+    /// Whether the version lost its traffic and is draining.
+    pub fn draining(&self, version: &VersionRef) -> bool {
+        lock(&self.pools).get(version).is_some_and(|pool| pool.drain_until.is_some())
     }
 
     /// Stops every version of a service.
@@ -291,38 +300,17 @@ impl Runtime {
     }
 
     /// Starts one instance of a version: a listener on a free loopback port.
-    /// The version serves from then on: a drain in progress is called off
-    /// (see [`Runtime::serve_again`]).
+    /// A drain in progress stays: whether the version serves is the release's
+    /// to say ([`Runtime::serve_again`]).
     pub async fn start_instance(
         &self,
         version: &VersionRef,
         image: &str,
         config: &ServerBaseConfig,
     ) -> std::io::Result<String> {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-        let addr = listener.local_addr()?;
-        let id = format!("{}-{}", version.version, hex_id());
-        let vars: serde_json::Map<String, serde_json::Value> =
-            serde_json::from_str(&config.env_params).unwrap_or_default();
-        let workload = Workload {
-            service: version.service.to_string(),
-            version: version.version.to_string(),
-            image: image.into(),
-            instance: id.clone(),
-            address: addr.to_string(),
-            env: vars.into_iter().filter(|(k, _)| !looks_secret(k)).collect(),
-        };
-        let (stop, stopped) = oneshot::channel::<()>();
-        let app = axum::Router::new().fallback(move |req: Request| answer(workload.clone(), req));
-        tokio::spawn(async move {
-            let _ = axum::serve(listener, app)
-                .with_graceful_shutdown(async {
-                    let _ = stopped.await;
-                })
-                .await;
-        });
+        let instance = listen(version, image, config).await?;
+        let id = instance.id.clone();
         let now = Instant::now();
-        let instance = Instance { id: id.clone(), started: crate::clock::now(), addr, in_flight: Arc::default(), stop };
         let mut pools = lock(&self.pools);
         let pool = pools.entry(version.clone()).or_insert_with(|| Pool {
             instances: vec![],
@@ -333,8 +321,6 @@ impl Runtime {
         });
         pool.instances.push(instance);
         lock(&pool.meter).active = now;
-        drop(pools);
-        self.serve_again(version);
         Ok(id)
     }
 
@@ -368,14 +354,29 @@ impl Runtime {
             .collect()
     }
 
-    /// One more instance, as the version already runs; `(from, to)`.
+    /// One more instance, as the version already runs; `(from, to)`. None
+    /// for a version that is draining or gone, checked again under the lock
+    /// once the instance listens: a version that lost its traffic while the
+    /// scaler looked at its load never grows, and its drain stays.
     pub async fn scale_out(&self, version: &VersionRef) -> std::io::Result<Option<(usize, usize)>> {
         let Some((image, config)) = self.frozen(version) else {
             return Ok(None);
         };
-        let from = self.count(version);
-        self.start_instance(version, &image, &config).await?;
-        Ok(Some((from, self.count(version))))
+        if self.draining(version) {
+            return Ok(None);
+        }
+        let instance = listen(version, &image, &config).await?;
+        let mut pools = lock(&self.pools);
+        match pools.get_mut(version) {
+            Some(pool) if pool.drain_until.is_none() => {
+                let from = pool.instances.len();
+                pool.instances.push(instance);
+                lock(&pool.meter).active = Instant::now();
+                Ok(Some((from, from + 1)))
+            }
+            // Dropping it stops its listener; nothing was routed to it.
+            _ => Ok(None),
+        }
     }
 
     /// One instance fewer, the least busy; `(from, to)`. Never the last one:
@@ -429,6 +430,33 @@ impl Runtime {
     }
 }
 
+/// A new instance of `version`, listening on a free loopback port; in no
+/// pool yet, so nothing routes to it.
+async fn listen(version: &VersionRef, image: &str, config: &ServerBaseConfig) -> std::io::Result<Instance> {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let addr = listener.local_addr()?;
+    let id = format!("{}-{}", version.version, hex_id());
+    let vars: serde_json::Map<String, serde_json::Value> = serde_json::from_str(&config.env_params).unwrap_or_default();
+    let workload = Workload {
+        service: version.service.to_string(),
+        version: version.version.to_string(),
+        image: image.into(),
+        instance: id.clone(),
+        address: addr.to_string(),
+        env: vars.into_iter().filter(|(k, _)| !looks_secret(k)).collect(),
+    };
+    let (stop, stopped) = oneshot::channel::<()>();
+    let app = axum::Router::new().fallback(move |req: Request| answer(workload.clone(), req));
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app)
+            .with_graceful_shutdown(async {
+                let _ = stopped.await;
+            })
+            .await;
+    });
+    Ok(Instance { id, started: crate::clock::now(), addr, in_flight: Arc::default(), stop })
+}
+
 /// What the built-in workload knows about itself.
 #[derive(Clone)]
 struct Workload {
@@ -472,4 +500,34 @@ async fn answer(workload: Workload, req: Request) -> axum::response::Response {
 
 fn hex_id() -> String {
     format!("{:08x}", rand::random::<u32>())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn runtime() -> Runtime {
+        let long = Duration::from_secs(1800);
+        Runtime::new(Windows { scale_to_zero_after: long, drain_after: long })
+    }
+
+    #[tokio::test]
+    async fn only_serve_again_calls_a_drain_off() {
+        let rt = runtime();
+        let old = VersionRef::from_cloud("env", "svc", "svc-001");
+        let config = ServerBaseConfig::default();
+        rt.start_instance(&old, "nginx", &config).await.unwrap();
+        // The scaler saw it under load; then the release retired it.
+        rt.retire(&old);
+        assert_eq!(rt.scale_out(&old).await.unwrap(), None, "a draining version never grows");
+        assert_eq!(rt.count(&old), 1);
+        // A cold start or a restart adds an instance, and the drain stays.
+        rt.start_instance(&old, "nginx", &config).await.unwrap();
+        assert!(rt.draining(&old), "starting an instance does not call the drain off");
+        rt.serve_again(&old);
+        assert!(!rt.draining(&old));
+        assert_eq!(rt.scale_out(&old).await.unwrap(), Some((2, 3)), "serving again, it scales");
+        let gone = VersionRef::from_cloud("env", "svc", "svc-009");
+        assert_eq!(rt.scale_out(&gone).await.unwrap(), None, "nothing to copy");
+    }
 }

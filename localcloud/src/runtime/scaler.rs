@@ -27,11 +27,20 @@
 //!   [`COLD_START_LIMIT`]; everyone arriving meanwhile waits for the same
 //!   one) instead of failing;
 //! - a retired version (`Runtime::retire`) keeps its instances, whatever its
-//!   load, until its drain window ends, then stops.
+//!   load, until its drain window ends, then stops; it never scales out, and
+//!   only a task giving it traffic again calls its drain off
+//!   (`Runtime::serve_again`).
 //!
-//! A version whose deploy is still running its steps is left to the deploy,
-//! which starts its instances (R-DEP-4) and checks them. Each change is one
-//! line of the version's process log, worded by [`ScaleEvent`], in the log of
+//! A version whose task is still running its steps is left to the task,
+//! drain included: a deploy starts its instances (R-DEP-4) and checks them,
+//! and a rollback's target, draining since it lost its traffic, is not
+//! stopped while the rollback brings it back. A cold start is only for a
+//! version that has traffic (the stable version, or the canary of an open
+//! gray release): a request that chose a version which has lost its traffic
+//! since is told so ([`NoInstance::Gone`]) and the gateway chooses again, so
+//! a late request never brings back a retired or abandoned version.
+//!
+//! Each change is one line of the version's process log, worded by [`ScaleEvent`], in the log of
 //! the newest task that made or brought back the version; the pod list reads
 //! the instances themselves. The product observes over minutes; localcloud
 //! decides twice a second, so that a demonstration or a test sees it happen.
@@ -129,13 +138,13 @@ async fn tick(db: &sqlx::SqlitePool, runtime: &Runtime) -> Result<(), sqlx::Erro
     let window = runtime.windows().scale_to_zero_after;
     for now in seen {
         let version = &now.version;
+        if deploying.contains(version) {
+            continue;
+        }
         if now.drain_until.is_some() {
             if let Some(from) = runtime.end_drain(version).filter(|from| *from > 0) {
                 record(db, version, from, 0, ScaleCause::Drained).await?;
             }
-            continue;
-        }
-        if deploying.contains(version) {
             continue;
         }
         match decide(&now, window) {
@@ -160,7 +169,7 @@ async fn tick(db: &sqlx::SqlitePool, runtime: &Runtime) -> Result<(), sqlx::Erro
     Ok(())
 }
 
-/// The versions whose deploy task still has steps to run.
+/// The versions whose task (a deploy, a rollback) still has steps to run.
 async fn deploying(db: &sqlx::SqlitePool) -> Result<HashSet<VersionRef>, sqlx::Error> {
     let rows: Vec<(String, String, String)> = sqlx::query_as(
         "SELECT DISTINCT t.env_id, t.server_name, t.version_name FROM tasks t
@@ -203,7 +212,9 @@ async fn record(
 /// Why the gateway has no instance for a request.
 #[derive(Debug, thiserror::Error)]
 pub enum NoInstance {
-    #[error("the version no longer exists")]
+    /// The version was deleted, or lost its traffic since the request chose
+    /// it: the gateway chooses again.
+    #[error("the version no longer receives traffic")]
     Gone,
     #[error("no instance could start within {}s", COLD_START_LIMIT.as_secs())]
     TooSlow,
@@ -214,9 +225,11 @@ pub enum NoInstance {
 /// An instance of `version` for one gateway request. With none running (a
 /// version scaled to zero, R-INS-4) the request waits for a cold start: one
 /// instance is started, whoever arrives meanwhile waits for the same one,
-/// and nobody waits longer than [`COLD_START_LIMIT`]. A version the gateway
-/// sends a request to has traffic, so a cold start calls off its drain, if
-/// any (`Runtime::start_instance`).
+/// and nobody waits longer than [`COLD_START_LIMIT`]. Only a version that
+/// still has traffic is cold-started, read again under the gate: the
+/// request may have chosen it just before a release, a rollback or an
+/// abandoned gray release took its traffic away ([`NoInstance::Gone`]). A
+/// cold start never calls a drain off.
 pub async fn lease(db: &sqlx::SqlitePool, runtime: &Runtime, version: &VersionRef) -> Result<Lease, NoInstance> {
     if let Some(lease) = runtime.lease(version) {
         return Ok(lease);
@@ -227,12 +240,12 @@ pub async fn lease(db: &sqlx::SqlitePool, runtime: &Runtime, version: &VersionRe
         if let Some(lease) = runtime.lease(version) {
             return Ok(lease);
         }
+        if !has_traffic(db, version).await? {
+            return Err(NoInstance::Gone);
+        }
         let (image, config) = match runtime.frozen(version) {
             Some(frozen) => frozen,
-            None => frozen_in_db(db, version)
-                .await
-                .map_err(|e| NoInstance::Failed(e.to_string()))?
-                .ok_or(NoInstance::Gone)?,
+            None => frozen_in_db(db, version).await?,
         };
         // High availability never goes to zero by itself; brought back from
         // a stop, it comes back to MinNum at once (R-INS-5).
@@ -243,25 +256,46 @@ pub async fn lease(db: &sqlx::SqlitePool, runtime: &Runtime, version: &VersionRe
         if let Err(e) = record(db, version, 0, floor, ScaleCause::ColdStart).await {
             tracing::warn!(error = %e, "could not log a cold start");
         }
+        // A release that took the traffic away while the instances started
+        // retired the version before they were in its pool, or found them
+        // there: either way the version drains like any that lost its traffic.
+        if !has_traffic(db, version).await.unwrap_or(true) {
+            runtime.retire(version);
+        }
         runtime.lease(version).ok_or(NoInstance::Gone)
     })
     .await
     .unwrap_or(Err(NoInstance::TooSlow))
 }
 
+/// Whether `version` has traffic now: it is its service's stable version or
+/// the canary of its open gray release.
+async fn has_traffic(db: &sqlx::SqlitePool, version: &VersionRef) -> Result<bool, NoInstance> {
+    let split = super::traffic::of_service(db, version.env.as_str(), version.service.as_str())
+        .await
+        .map_err(|e| NoInstance::Failed(e.to_string()))?;
+    Ok(split.is_some_and(|s| s.serves(&version.version)))
+}
+
 /// The image and frozen configuration of a version, as its deploy wrote them.
-async fn frozen_in_db(
-    db: &sqlx::SqlitePool,
-    version: &VersionRef,
-) -> Result<Option<(String, ServerBaseConfig)>, sqlx::Error> {
+async fn frozen_in_db(db: &sqlx::SqlitePool, version: &VersionRef) -> Result<(String, ServerBaseConfig), NoInstance> {
     let row: Option<(String, String)> =
         sqlx::query_as("SELECT image, config FROM versions WHERE env_id = ? AND server_name = ? AND version_name = ?")
             .bind(version.env.as_str())
             .bind(version.service.as_str())
             .bind(version.version.as_str())
             .fetch_optional(db)
-            .await?;
-    Ok(row.map(|(image, config)| (image, serde_json::from_str(&config).unwrap_or_default())))
+            .await
+            .map_err(|e| NoInstance::Failed(e.to_string()))?;
+    let (image, config) = row.ok_or(NoInstance::Gone)?;
+    match serde_json::from_str(&config) {
+        Ok(config) => Ok((image, config)),
+        Err(e) => {
+            // Never a default configuration in place of the frozen one (R-VER-3).
+            tracing::warn!(error = %e, version = %version.version, "the version's stored configuration does not parse; not starting it");
+            Err(NoInstance::Failed("its stored configuration could not be read".into()))
+        }
+    }
 }
 
 #[cfg(test)]
@@ -310,6 +344,45 @@ mod tests {
         assert_eq!(decide(&seen(1, 0.0, 59, 0, 5), WINDOW), None);
         assert_eq!(decide(&seen(1, 0.0, 600, 1, 5), WINDOW), None);
         assert_eq!(decide(&seen(0, 0.0, 600, 0, 5), WINDOW), None, "only a request brings it back");
+    }
+
+    /// A store with `svc`: `svc-001` retired, `svc-002` online, `svc-003`
+    /// an abandoned canary; none has an instance.
+    async fn store(dir: &std::path::Path) -> sqlx::SqlitePool {
+        let db = crate::store::open(&dir.join("scaler.db")).await.unwrap();
+        for sql in [
+            "INSERT INTO envs (env_id, alias, region, package_type, source, channel, status, created_at, updated_at)
+             VALUES ('env', 'a', 'ap-shanghai', 'Trial', 'x', 'x', 'NORMAL', 0, 0)",
+            "INSERT INTO services (env_id, server_name, default_domain, status, created_at, updated_at, online_version)
+             VALUES ('env', 'svc', 'http://svc-env', 'normal', 0, 0, 'svc-002')",
+            "INSERT INTO versions (env_id, server_name, version_name, image, config, status, created_at)
+             VALUES ('env', 'svc', 'svc-001', 'nginx:1', '{}', 'normal', 0), ('env', 'svc', 'svc-002', 'nginx:2', '{}', 'normal', 0),
+             ('env', 'svc', 'svc-003', 'nginx:3', '{}', 'cancelled', 0)",
+            "INSERT INTO release_orders (env_id, server_name, task_id, stable_version, canary_version, status, created_at)
+             VALUES ('env', 'svc', 1, 'svc-002', 'svc-003', 'go_back', 0)",
+        ] {
+            sqlx::query(sql).execute(&db).await.unwrap();
+        }
+        db
+    }
+
+    #[tokio::test]
+    async fn a_late_request_never_brings_back_a_version_without_traffic() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = store(dir.path()).await;
+        let long = Duration::from_secs(1800);
+        let runtime = Runtime::new(crate::runtime::instances::Windows { scale_to_zero_after: long, drain_after: long });
+        let at = |v: &str| VersionRef::from_cloud("env", "svc", v);
+        // Chosen just before a release took its traffic, or an abandoned canary.
+        for old in ["svc-001", "svc-003"] {
+            assert!(matches!(lease(&db, &runtime, &at(old)).await, Err(NoInstance::Gone)), "{old}");
+            assert_eq!(runtime.count(&at(old)), 0, "{old} stays down");
+        }
+        // The version with the traffic cold-starts, and serves.
+        let lease = lease(&db, &runtime, &at("svc-002")).await.unwrap();
+        assert_eq!(runtime.count(&at("svc-002")), 1);
+        assert!(!runtime.draining(&at("svc-002")));
+        drop(lease);
     }
 
     #[test]

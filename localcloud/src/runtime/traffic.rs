@@ -3,27 +3,20 @@
 //! unless a gray release is open (R-UPD-2, R-UPD-6); then its release order
 //! gives the canary a percentage of the requests, at random (FLOW), or the
 //! requests whose query string carries a chosen parameter value (URL_PARAMS,
-//! R-UPD-4). [`choose`] decides one request, with no IO.
+//! R-UPD-4). [`choose`] decides one request, with no IO, by the same rule as
+//! the console's "which version serves this URL?" tester
+//! (`console_shared::traffic`).
 
-use console_shared::traffic::UrlRule;
+use console_shared::traffic::{self as rule, UrlRule, to_canary};
 use console_shared::vocab::{EnvId, ServiceName, TrafficType, VersionName};
-
-/// How an open release order splits the traffic.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Rule {
-    /// The canary's share of the requests, 0..=100.
-    Flow { canary_percent: u32 },
-    /// Requests whose query has `key` with a value matching `value` (`*`
-    /// matches any run of characters) go to `version`; the others to the
-    /// other version of the order, the default.
-    UrlParam { key: String, value: String, version: VersionName },
-}
 
 /// An open release order, as routing needs it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Order {
     pub canary: VersionName,
-    pub rule: Rule,
+    /// How it splits: the canary's percentage, or a URL rule sending the
+    /// requests it claims to the canary (`to_canary`) or to the stable version.
+    pub split: rule::Split,
 }
 
 impl Order {
@@ -36,41 +29,24 @@ impl Order {
         url_value: &str,
         url_version: &str,
     ) -> Order {
-        let rule = match TrafficType::from(traffic_type) {
-            TrafficType::UrlParams => Rule::UrlParam {
-                key: url_key.into(),
-                value: url_value.into(),
-                version: VersionName::from_cloud(url_version),
+        let split = match TrafficType::from(traffic_type) {
+            TrafficType::UrlParams => rule::Split::Url {
+                rule: UrlRule { key: url_key.into(), value: url_value.into() },
+                to_canary: url_version == canary,
             },
-            _ => Rule::Flow { canary_percent: canary_percent.clamp(0, 100) as u32 },
+            _ => rule::Split::Percent(canary_percent.clamp(0, 100) as u8),
         };
-        Order { canary: VersionName::from_cloud(canary), rule }
+        Order { canary: VersionName::from_cloud(canary), split }
     }
 }
 
 /// The version that serves one request: `roll` is a uniform draw in 0..100,
 /// `query` the request's raw query string.
-pub fn choose(stable: &VersionName, order: Option<&Order>, query: Option<&str>, roll: u32) -> VersionName {
-    let Some(order) = order else { return stable.clone() };
-    match &order.rule {
-        Rule::Flow { canary_percent } => {
-            if roll < *canary_percent {
-                order.canary.clone()
-            } else {
-                stable.clone()
-            }
-        }
-        Rule::UrlParam { key, value, version } => {
-            // The same rule the console's "which version serves this URL?" tester runs.
-            let rule = UrlRule { key: key.clone(), value: value.clone() };
-            if query.is_some_and(|q| rule.claims(q)) { version.clone() } else { other(stable, order, version) }
-        }
+pub fn choose(stable: &VersionName, order: Option<&Order>, query: Option<&str>, roll: u8) -> VersionName {
+    match order {
+        Some(o) if to_canary(&o.split, query, roll) => o.canary.clone(),
+        _ => stable.clone(),
     }
-}
-
-/// The version of the order that is not `version`.
-fn other(stable: &VersionName, order: &Order, version: &VersionName) -> VersionName {
-    if version == &order.canary { stable.clone() } else { order.canary.clone() }
 }
 
 /// Each version with traffic and its share in percent, stable first, as the
@@ -81,15 +57,10 @@ pub fn shares(stable: &VersionName, order: Option<&Order>) -> Vec<(VersionName, 
     match order {
         None => vec![(stable.clone(), 100)],
         Some(o) => {
-            let canary = match &o.rule {
-                Rule::Flow { canary_percent } => *canary_percent,
-                Rule::UrlParam { version, .. } => {
-                    if version == &o.canary {
-                        0
-                    } else {
-                        100
-                    }
-                }
+            let canary = match &o.split {
+                rule::Split::Percent(percent) => u32::from(*percent),
+                rule::Split::Url { to_canary: true, .. } => 0,
+                rule::Split::Url { to_canary: false, .. } => 100,
             };
             vec![(stable.clone(), 100 - canary), (o.canary.clone(), canary)]
         }
@@ -102,6 +73,14 @@ pub struct Split {
     pub service: ServiceName,
     pub stable: VersionName,
     pub order: Option<Order>,
+}
+
+impl Split {
+    /// Whether `version` has traffic: it is the stable version or the
+    /// canary of the open gray release (at 0 % too: it is part of the release).
+    pub fn serves(&self, version: &VersionName) -> bool {
+        &self.stable == version || self.order.as_ref().is_some_and(|o| &o.canary == version)
+    }
 }
 
 /// The columns [`Split`] reads, with the open order's if there is one.
@@ -169,12 +148,13 @@ mod tests {
         VersionName::from_cloud(name)
     }
 
-    fn flow(percent: u32) -> Order {
-        Order { canary: v("app-002"), rule: Rule::Flow { canary_percent: percent } }
+    fn flow(percent: u8) -> Order {
+        Order { canary: v("app-002"), split: rule::Split::Percent(percent) }
     }
 
     fn url(value: &str, to: &str) -> Order {
-        Order { canary: v("app-002"), rule: Rule::UrlParam { key: "beta".into(), value: value.into(), version: v(to) } }
+        let claims = UrlRule { key: "beta".into(), value: value.into() };
+        Order { canary: v("app-002"), split: rule::Split::Url { rule: claims, to_canary: to == "app-002" } }
     }
 
     #[test]
@@ -219,5 +199,20 @@ mod tests {
     fn stored_columns_read_back_as_the_rule() {
         assert_eq!(Order::from_columns("app-002", "FLOW", 30, "", "", ""), flow(30));
         assert_eq!(Order::from_columns("app-002", "URL_PARAMS", 30, "beta", "on", "app-002"), url("on", "app-002"));
+        assert_eq!(Order::from_columns("app-002", "URL_PARAMS", 0, "beta", "on", "app-001"), url("on", "app-001"));
+    }
+
+    #[test]
+    fn the_stable_version_and_an_open_canary_have_traffic() {
+        let split = |order| Split {
+            env: EnvId::from_cloud("e"),
+            service: ServiceName::from_cloud("app"),
+            stable: v("app-001"),
+            order,
+        };
+        assert!(split(None).serves(&v("app-001")));
+        assert!(!split(None).serves(&v("app-002")));
+        assert!(split(Some(flow(0))).serves(&v("app-002")), "a canary at 0 % is part of the release");
+        assert!(!split(Some(flow(50))).serves(&v("app-000")));
     }
 }

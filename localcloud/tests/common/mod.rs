@@ -192,6 +192,19 @@ pub async fn wait_task(cloud: &Cloud, env: &str, name: &str, task: i64) -> Value
     panic!("task {task} did not end");
 }
 
+/// A task's steps as `(name, status)`, in order.
+pub fn steps(task: &Value) -> Vec<(&str, &str)> {
+    let steps = task["Steps"].as_array().unwrap_or_else(|| panic!("{task}"));
+    steps.iter().map(|s| (s["Name"].as_str().unwrap(), s["Status"].as_str().unwrap())).collect()
+}
+
+/// The store of a cloud on a scratch directory, opened beside it: for tests
+/// that break what localcloud keeps, as a broken disk or an old bug would.
+pub async fn store(cloud: &Cloud) -> sqlx::SqlitePool {
+    let path = cloud.dir.as_ref().expect("a cloud on a scratch directory").path().join("localcloud.db");
+    sqlx::SqlitePool::connect(&format!("sqlite://{}", path.display())).await.unwrap()
+}
+
 pub async fn detail(cloud: &Cloud, env: &str, name: &str) -> Value {
     Call::new("tcbr", "DescribeCloudRunServerDetail", json!({"EnvId": env, "ServerName": name})).send(cloud).await
 }

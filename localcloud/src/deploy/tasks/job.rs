@@ -1,7 +1,7 @@
 //! A deploy task as its steps see it: the job, the log it appends to, and how
 //! a step ends. The runner (`deploy::tasks`) and its build steps share these.
 
-use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 
 use console_shared::actions::ServerBaseConfig;
 use console_shared::vocab::VersionRef;
@@ -38,6 +38,20 @@ pub async fn append(db: impl sqlx::SqliteExecutor<'_>, task: i64, step: Option<i
     .bind(step)
     .execute(db)
     .await?;
+    Ok(())
+}
+
+/// Sets a version's status (`versions.status`), as DescribeVersionDetail,
+/// DescribeReleaseOrder and the deploy records read it; a rollback is
+/// possible only to a `normal` one.
+pub async fn set_version_status(db: impl sqlx::SqliteExecutor<'_>, at: &VersionRef, status: &str) -> DbResult<()> {
+    sqlx::query("UPDATE versions SET status = ? WHERE env_id = ? AND server_name = ? AND version_name = ?")
+        .bind(status)
+        .bind(at.env.as_str())
+        .bind(at.service.as_str())
+        .bind(at.version.as_str())
+        .execute(db)
+        .await?;
     Ok(())
 }
 
@@ -79,11 +93,23 @@ pub struct Job {
     /// Cancelled when the task is: the step in progress stops, build work
     /// on the blocking pool included.
     pub stop: CancellationToken,
+    /// Set once the release step committed: the traffic moved (or the gray
+    /// release opened), so the task can no longer fail or be cancelled.
+    pub released: AtomicBool,
 }
 
 impl Job {
     pub fn new(task: i64, at: VersionRef, image: String, kind: Kind, config: ServerBaseConfig) -> Self {
-        Job { task, at, image, kind, config, step: AtomicI64::new(-1), stop: CancellationToken::new() }
+        Job {
+            task,
+            at,
+            image,
+            kind,
+            config,
+            step: AtomicI64::new(-1),
+            stop: CancellationToken::new(),
+            released: AtomicBool::new(false),
+        }
     }
 }
 

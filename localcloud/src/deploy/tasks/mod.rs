@@ -19,7 +19,7 @@ use console_shared::actions::ServerBaseConfig;
 use console_shared::vocab::{DeployType, ServiceStatus, Step, StepStatus, TaskStatus, VersionRef};
 use console_shared::wording::FailReason;
 
-use self::job::{DbResult, Job, NO_CONTAINERS, StepOutcome, log};
+use self::job::{DbResult, Job, NO_CONTAINERS, StepOutcome, log, set_version_status};
 use crate::deploy::Deployer;
 use crate::deploy::build::inspect::Inspected;
 use crate::deploy::kind::Kind;
@@ -108,10 +108,41 @@ pub fn spawn(state: Arc<Deployer>, job: Job) {
     tokio::spawn(async move {
         if let Err(e) = run(&state, &job).await {
             tracing::error!(error = %e, task.id = job.task, "deploy task broke off");
-            let _ = finish(&state, &job, TaskStatus::Failed, "localcloud failed internally during the deploy").await;
+            // As after a restart (`recover`): a task whose traffic moved
+            // never fails; it ends finished, or an open gray release keeps it.
+            let ended = if job.released.load(Ordering::Acquire) {
+                complete(&state, &job).await
+            } else {
+                // As a failed step: the online version keeps serving, untouched.
+                state.runtime.stop(&job.at);
+                finish(&state, &job, TaskStatus::Failed, "localcloud failed internally during the deploy").await
+            };
+            if let Err(e) = ended {
+                tracing::error!(error = %e, task.id = job.task, "could not record the end of a deploy task");
+            }
         }
         state.cancels.forget(job.task);
     });
+}
+
+/// Ends a task that broke off after its release step: what was left (a
+/// rollback's scale down) is done, and the task ends finished. The task of
+/// an open gray release keeps running until the release ends (R-UPD-6).
+async fn complete(state: &Deployer, job: &Job) -> DbResult<()> {
+    match &job.kind {
+        Kind::Code { gray: true, .. } => return Ok(()),
+        Kind::Rollback { from } => state.runtime.retire(&VersionRef { version: from.clone(), ..job.at.clone() }),
+        _ => {}
+    }
+    sqlx::query(
+        "UPDATE task_steps SET status = 'finished', started_at = COALESCE(started_at, ?1), ended_at = ?1
+         WHERE task_id = ?2 AND status IN ('todo', 'running')",
+    )
+    .bind(crate::clock::now())
+    .bind(job.task)
+    .execute(&state.db)
+    .await?;
+    finish(state, job, TaskStatus::Finished, "").await
 }
 
 /// The task's first log line: what it does.
@@ -139,10 +170,10 @@ async fn run(state: &Deployer, job: &Job) -> DbResult<()> {
     let steps = steps_of(&job.kind);
     // What the validate step read, for the build step.
     let mut read = Inspected::default();
-    // Once the traffic moved the task runs to its end: a cancel is refused
-    // from then on (`api::tasks`), so none is looked for.
-    let mut released = false;
+    // Once the traffic moved (`job.released`) the task runs to its end: a
+    // cancel is refused from then on (`api::tasks`), so none is looked for.
     for (idx, name) in steps.iter().enumerate() {
+        let released = job.released.load(Ordering::Acquire);
         if !released && (job.stop.is_cancelled() || cancelled(state, job.task).await?) {
             return cancel_rest(state, job, idx).await;
         }
@@ -177,15 +208,12 @@ async fn run(state: &Deployer, job: &Job) -> DbResult<()> {
             }
         };
         match outcome {
-            StepOutcome::Done => {
-                set_step(state, job.task, idx, StepStatus::Finished, "").await?;
-                released |= *name == Step::Release;
-            }
+            StepOutcome::Done => set_step(state, job.task, idx, StepStatus::Finished, "").await?,
             StepOutcome::Cancelled => return cancel_rest(state, job, idx).await,
             StepOutcome::Failed(reason) => {
                 set_step(state, job.task, idx, StepStatus::Failed, &reason).await?;
                 log(state, job, format!("{name} failed: {reason}")).await?;
-                if !released {
+                if !job.released.load(Ordering::Acquire) {
                     // The online version keeps serving, untouched.
                     state.runtime.stop(&job.at);
                 }
@@ -255,6 +283,13 @@ async fn start_instances(state: &Deployer, job: &Job, delay: Duration) -> DbResu
         log(state, job, "the image starts slowly; waiting").await?;
         tokio::time::sleep(delay * 3).await;
     }
+    if matches!(job.kind, Kind::Rollback { .. }) {
+        // The target may still be draining from when it lost its traffic:
+        // it is coming back, so its drain ends here, before it starts more
+        // instances, and no drain timer stops them. A rollback that does not
+        // get to move the traffic stops the target (`run`, `cancel_rest`).
+        state.runtime.serve_again(&job.at);
+    }
     for _ in 0..n {
         match state.runtime.start_instance(&job.at, &job.image, &job.config).await {
             Ok(id) => log(state, job, format!("instance {id} started")).await?,
@@ -268,6 +303,11 @@ async fn start_instances(state: &Deployer, job: &Job, delay: Duration) -> DbResu
 
 async fn health_check(state: &Deployer, job: &Job) -> DbResult<StepOutcome> {
     let count = state.runtime.count(&job.at);
+    if count == 0 {
+        // Nothing to check is not healthy: the instances stopped after they started.
+        let why = format!("no instance of {} is running at the health check", job.at.version);
+        return Ok(StepOutcome::Failed(FailReason::InstanceNotStarted(&why).to_string()));
+    }
     for _ in 0..count {
         let Some(addr) = state.runtime.pick(&job.at) else {
             break;
@@ -316,13 +356,7 @@ async fn finish(state: &Deployer, job: &Job, status: TaskStatus, reason: &str) -
     // became of the rollback.
     let makes_version = job.kind.makes_version();
     if makes_version {
-        sqlx::query("UPDATE versions SET status = ? WHERE env_id = ? AND server_name = ? AND version_name = ?")
-            .bind(version_status)
-            .bind(job.at.env.as_str())
-            .bind(job.at.service.as_str())
-            .bind(job.at.version.as_str())
-            .execute(&mut *tx)
-            .await?;
+        set_version_status(&mut *tx, &job.at, version_status).await?;
     }
     // A service whose first deploy did not succeed has nothing online.
     sqlx::query(

@@ -5,7 +5,7 @@
 
 use console_shared::vocab::{ServiceStatus, StepStatus, TaskStatus, VersionName, VersionRef};
 
-use super::job::{DbResult, Job, StepOutcome, log};
+use super::job::{DbResult, Job, StepOutcome, log, set_version_status};
 use crate::deploy::Deployer;
 use crate::deploy::kind::Kind;
 
@@ -46,13 +46,7 @@ pub async fn release(state: &Deployer, job: &Job) -> DbResult<StepOutcome> {
             .execute(&mut *tx)
             .await?;
             // The version runs and is part of the release from now on.
-            sqlx::query("UPDATE versions SET status = ? WHERE env_id = ? AND server_name = ? AND version_name = ?")
-                .bind(ServiceStatus::Normal.as_str())
-                .bind(env)
-                .bind(service)
-                .bind(version)
-                .execute(&mut *tx)
-                .await?;
+            set_version_status(&mut *tx, &job.at, ServiceStatus::Normal.as_str()).await?;
             let line = format!(
                 "{version} is online with 0% of the traffic; {stable} keeps 100% until the gray release is finished (done) or abandoned (go_back)"
             );
@@ -94,14 +88,20 @@ pub async fn release(state: &Deployer, job: &Job) -> DbResult<StepOutcome> {
         .execute(&mut *tx)
         .await?;
     tx.commit().await?;
+    // Nothing below may fail the task: the traffic moved. The runtime
+    // follows before any log line, so a log that cannot be written never
+    // leaves the old version running.
+    job.released.store(true, std::sync::atomic::Ordering::Release);
     if !matches!(job.kind, Kind::Code { gray: true, .. }) {
         // It has all the traffic now: no drain left from before may stop it.
         state.runtime.serve_again(&job.at);
     }
+    if let Some(old) = &retired {
+        // Nothing routes to it any more; it drains, then goes offline.
+        state.runtime.retire(&VersionRef { version: VersionName::from_cloud(old), ..job.at.clone() });
+    }
     log(state, job, line).await?;
     if let Some(old) = retired {
-        // Nothing routes to it any more; it drains, then goes offline.
-        state.runtime.retire(&VersionRef { version: VersionName::from_cloud(&old), ..job.at.clone() });
         log(state, job, format!("{old} no longer receives traffic")).await?;
     }
     Ok(StepOutcome::Done)

@@ -3,11 +3,11 @@
 //! the process.
 
 use console_shared::actions::ServerBaseConfig;
-use console_shared::vocab::{ChangeType, Step, VersionRef};
+use console_shared::vocab::{ChangeType, ServiceStatus, Step, VersionRef};
 use console_shared::wording::FailReason;
 
 use super::instances_for;
-use super::job::{DbResult, append};
+use super::job::{DbResult, append, set_version_status};
 use crate::deploy::Deployer;
 use crate::packages::files;
 
@@ -20,8 +20,8 @@ use crate::packages::files;
 pub async fn recover(state: &Deployer) -> DbResult<()> {
     let now = crate::clock::now();
     let mut tx = crate::store::write_tx(&state.db).await?;
-    let stuck: Vec<(i64, String, bool, bool)> = sqlx::query_as(
-        "SELECT t.id, t.change_type,
+    let stuck: Vec<(i64, String, String, String, String, bool, bool)> = sqlx::query_as(
+        "SELECT t.id, t.env_id, t.server_name, t.version_name, t.change_type,
          EXISTS (SELECT 1 FROM task_steps s WHERE s.task_id = t.id AND s.name = ? AND s.status = 'finished'),
          EXISTS (SELECT 1 FROM release_orders o WHERE o.task_id = t.id AND o.status = 'open')
          FROM tasks t WHERE t.status = 'running'",
@@ -29,10 +29,11 @@ pub async fn recover(state: &Deployer) -> DbResult<()> {
     .bind(Step::Release.as_str())
     .fetch_all(&mut *tx)
     .await?;
-    for (id, change_type, released, gray_open) in stuck {
+    for (id, env, service, version, change_type, released, gray_open) in stuck {
         if gray_open {
             continue;
         }
+        let at = VersionRef::from_cloud(&env, &service, &version);
         if released {
             // What was left (a rollback's scale down) happened with the
             // restart: the old version's instances are gone.
@@ -45,13 +46,7 @@ pub async fn recover(state: &Deployer) -> DbResult<()> {
             .execute(&mut *tx)
             .await?;
             sqlx::query("UPDATE tasks SET status = 'finished' WHERE id = ?").bind(id).execute(&mut *tx).await?;
-            sqlx::query(
-                "UPDATE versions SET status = 'normal' WHERE (env_id, server_name, version_name) IN
-                 (SELECT env_id, server_name, version_name FROM tasks WHERE id = ?)",
-            )
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
+            set_version_status(&mut *tx, &at, ServiceStatus::Normal.as_str()).await?;
             append(&mut *tx, id, None, "localcloud restarted after the traffic moved; the task is complete").await?;
             continue;
         }
@@ -68,10 +63,7 @@ pub async fn recover(state: &Deployer) -> DbResult<()> {
             .await?;
         // A rollback's target existed before it and stays as it was.
         if ChangeType::from(change_type) != ChangeType::Rollback {
-            sqlx::query("UPDATE versions SET status = 'deploy_failed' WHERE (env_id, server_name, version_name) IN (SELECT env_id, server_name, version_name FROM tasks WHERE id = ?)")
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
+            set_version_status(&mut *tx, &at, ServiceStatus::DeployFailed.as_str()).await?;
         }
     }
     sqlx::query("UPDATE services SET status = CASE WHEN online_version IS NULL THEN 'create_failed' ELSE 'normal' END WHERE status IN ('creating', 'deploying')")
@@ -106,7 +98,15 @@ pub async fn recover(state: &Deployer) -> DbResult<()> {
     .fetch_all(&state.db)
     .await?;
     for (env, service, version, image, config) in serving {
-        let config: ServerBaseConfig = serde_json::from_str(&config).unwrap_or_default();
+        let config: ServerBaseConfig = match serde_json::from_str(&config) {
+            Ok(config) => config,
+            Err(e) => {
+                // Never a default configuration in place of the frozen one
+                // (R-VER-3); its first request answers why it cannot start.
+                tracing::warn!(error = %e, env.id = %env, %service, %version, "the version's stored configuration does not parse; not restarting it");
+                continue;
+            }
+        };
         let at = VersionRef::from_cloud(&env, &service, &version);
         for _ in 0..instances_for(&config) {
             if let Err(e) = state.runtime.start_instance(&at, &image, &config).await {

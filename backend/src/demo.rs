@@ -137,13 +137,17 @@ async fn run(state: &AppState) -> Result<bool, UpstreamError> {
     create(state, &env, "legacy", "localcloud/fail-health", 0).await?;
     create_web(state, &env).await?;
     wait(state, &env, "api").await?;
-    // A second version of `api`, so its history shows an update.
+    // A second version of `api` with another image and greeting, so its
+    // history shows an update and a rollback to api-001 has a diff to show.
     let update = UpdateCloudRunServerRequest {
         server_config: None,
         env_id: env.clone(),
         server_name: "api".into(),
         deploy_info: image("nginx:1.28", ReleaseType::Full),
-        items: None,
+        items: Some(vec![DiffConfigItem::string(
+            ConfigKey::EnvParam,
+            r#"{"GREETING":"hello from the demo, second edition","API_TOKEN":"not-shown"}"#,
+        )]),
     };
     state.upstream.call::<UpdateCloudRunServer>(Some(Region::Shanghai), &update).await?;
     for name in ["shop", "legacy", "web", "api"] {

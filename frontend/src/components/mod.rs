@@ -23,7 +23,7 @@ pub use loaded::{Loaded, Loading, failed};
 pub use not_found::NotFoundState;
 pub use page_head::PageHead;
 pub use summary::{ErrorSummary, FormError, focus_by_id, focus_first};
-pub use table::{Col, DataTable, RowKey};
+pub use table::{Col, DataTable, RowKey, cell_label};
 pub use time::{cloud_time, local_log_line, local_time, parse_local, zone, zoned};
 
 use console_shared::dto::{Access, ApiError};
@@ -79,12 +79,18 @@ pub fn denial(need: Need, access: Option<&Access>, env: &str) -> Option<String> 
     (!permissions::allows(need, is_admin, role)).then(|| needs_text(need, env, lang()))
 }
 
-/// A reason shown beside a disabled control and tied to it for screen readers.
+/// A reason shown beside a disabled control and tied to it for screen
+/// readers; a `notice` where it locks a whole form, so it is not missed.
 #[component]
-pub fn Reason(#[prop(into)] id: String, #[prop(into)] text: Signal<Option<String>>) -> impl IntoView {
+pub fn Reason(
+    #[prop(into)] id: String,
+    #[prop(into)] text: Signal<Option<String>>,
+    #[prop(optional)] notice: bool,
+) -> impl IntoView {
+    let class = if notice { "notice" } else { "reason" };
     view! {
         <Show when=move || text.with(Option::is_some)>
-            <span id=id.clone() class="reason">{move || text.get()}</span>
+            <span id=id.clone() class=class>{move || text.get()}</span>
         </Show>
     }
 }

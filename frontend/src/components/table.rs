@@ -1,5 +1,6 @@
 //! The one data table: a caption, column headings, and rows, inside a box
-//! that scrolls sideways on a phone instead of widening the page.
+//! that scrolls sideways on a phone instead of widening the page, or whose
+//! rows become cards there.
 
 use std::hash::{Hash, Hasher};
 
@@ -7,6 +8,8 @@ use leptos::prelude::*;
 
 use super::zoned;
 use crate::i18n::{Msg, t};
+
+stylance::import_crate_style!(style, "src/components/table.module.css");
 
 /// A column's heading.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -19,12 +22,20 @@ pub enum Col {
     Hidden(Msg),
 }
 
-fn heading(col: Col) -> AnyView {
+/// A column's heading; `role` is said where a phone's CSS would make it forgotten.
+fn heading(col: Col, role: Option<&'static str>) -> AnyView {
     match col {
-        Col::Text(m) => view! { <th scope="col">{t(m)}</th> }.into_any(),
-        Col::Time(m) => view! { <th scope="col">{move || zoned(t(m)())}</th> }.into_any(),
-        Col::Hidden(m) => view! { <th scope="col"><span class="sr-only">{t(m)}</span></th> }.into_any(),
+        Col::Text(m) => view! { <th scope="col" role=role>{t(m)}</th> }.into_any(),
+        Col::Time(m) => view! { <th scope="col" role=role>{move || zoned(t(m)())}</th> }.into_any(),
+        Col::Hidden(m) => view! { <th scope="col" role=role><span class="sr-only">{t(m)}</span></th> }.into_any(),
     }
+}
+
+/// A cell's heading again, shown inside the cell where a [`DataTable`]'s
+/// rows are cards (a phone), where the table's own headings are not;
+/// screen readers hear the real ones.
+pub fn cell_label(text: impl Fn() -> String + Send + Sync + 'static) -> impl IntoView {
+    view! { <span class=style::label aria-hidden="true">{text}</span> }
 }
 
 /// A table of `title`. The scrolling box takes focus, so keyboard users can
@@ -32,6 +43,11 @@ fn heading(col: Col) -> AnyView {
 /// it already is one, under the same name). The caption is for screen
 /// readers; `uncaptioned` leaves it out where a heading beside the table
 /// already says it.
+///
+/// With `cards`, each row is a card on a phone: its cells stack, each under
+/// its [`cell_label`], instead of the table scrolling sideways. The rows
+/// then say their roles (`row`, `rowheader`, `cell`), as the table does,
+/// since the CSS that stacks them makes some browsers forget them.
 #[component]
 pub fn DataTable(
     title: Msg,
@@ -40,15 +56,18 @@ pub fn DataTable(
     children: Children,
     #[prop(optional)] testid: Option<&'static str>,
     #[prop(optional)] uncaptioned: bool,
+    #[prop(optional)] cards: bool,
 ) -> impl IntoView {
+    let role = |r: &'static str| cards.then_some(r);
+    let class = if cards { format!("table {}", style::cards) } else { "table".to_string() };
     view! {
         <div class="table-scroll" role="group" aria-label=t(title) tabindex="0">
-            <table class="table" data-testid=testid>
+            <table class=class role=role("table") data-testid=testid>
                 {(!uncaptioned).then(|| view! { <caption class="sr-only">{t(title)}</caption> })}
-                <thead>
-                    <tr>{columns.iter().map(|c| heading(*c)).collect_view()}</tr>
+                <thead class=cards.then_some("sr-only-phone") role=role("rowgroup")>
+                    <tr role=role("row")>{columns.iter().map(|c| heading(*c, role("columnheader"))).collect_view()}</tr>
                 </thead>
-                <tbody>{children()}</tbody>
+                <tbody role=role("rowgroup")>{children()}</tbody>
             </table>
         </div>
     }

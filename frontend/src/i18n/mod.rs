@@ -301,6 +301,7 @@ messages! {
     MemPrice => "¥ per GiB·hour", "元 / GiB·小时";
     CostNote => "Usage is billed per second of CPU and memory. Unit prices are WeChat CloudRun's published list prices; edit them to match your package.", "按 CPU 与内存的秒级用量计费。单价为微信云托管公布的刊例价，可按你的套餐修改。";
     CostExamples => "Worked examples", "计算示例";
+    CostStale => "Fix the form's errors to see what it costs.", "请先修正表单中的错误，再查看费用。";
     ChartLowCost => "1 instance for 35 minutes, then 0", "35 分钟内 1 个实例，之后为 0";
     ChartHa => "10 instances, all the time", "始终 10 个实例";
     LogFormatLine => "line", "单行文本";
@@ -450,6 +451,9 @@ messages! {
     CompareSecrets => "Compare the secret values too", "同时比较密钥的值";
     CompareSecretsHelp => "Reads both versions' secret values, which is recorded in the audit log; no value is shown.", "将读取两个版本的密钥值，此操作会记录在审计日志中；不会显示任何值。";
     TrafficByUrl => "By URL rule", "按 URL 规则";
+    TrafficDefault => "Default (other requests)", "默认（其余请求）";
+    TrafficOnNewest => "Shown on the version's newest record", "见该版本最新的记录";
+    RecordRollback => "Rollback", "回滚";
     ColActions => "Actions", "操作";
     // END traffic.
     // Timeline.

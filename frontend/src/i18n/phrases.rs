@@ -4,7 +4,7 @@ use console_shared::api::codes;
 use console_shared::dto::{ApiError, console_codes};
 use console_shared::permissions::{Need, Role};
 use console_shared::region::Region;
-use console_shared::vocab::RecordStatus;
+use console_shared::vocab::{ChangeType, RecordStatus};
 
 use super::{Lang, Msg};
 
@@ -233,11 +233,16 @@ pub fn service_busy(version: Option<&str>, lang: Lang) -> String {
     }
 }
 
-/// The deploy page's title: which version of which service.
-pub fn deploy_title(version: &str, service: &str, lang: Lang) -> String {
-    match lang {
-        Lang::En => format!("Deploy of {version} · {service}"),
-        Lang::Zh => format!("{service} · 部署 {version}"),
+/// The deploy page's title: what the task does (a deploy, a rollback to
+/// `version`, or a settings change making `version`), of which service.
+pub fn deploy_title(change: &ChangeType, version: &str, service: &str, lang: Lang) -> String {
+    match (change, lang) {
+        (ChangeType::Rollback, Lang::En) => format!("Rollback to {version} · {service}"),
+        (ChangeType::Rollback, Lang::Zh) => format!("{service} · 回滚到 {version}"),
+        (ChangeType::Config, Lang::En) => format!("Settings change: {version} · {service}"),
+        (ChangeType::Config, Lang::Zh) => format!("{service} · 修改配置：{version}"),
+        (_, Lang::En) => format!("Deploy of {version} · {service}"),
+        (_, Lang::Zh) => format!("{service} · 部署 {version}"),
     }
 }
 

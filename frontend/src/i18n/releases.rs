@@ -45,6 +45,45 @@ pub fn timeline_who(who: Option<&str>, lang: Lang) -> String {
     }
 }
 
+/// A variable row's name field, told apart from the other rows': "Name of variable 2".
+pub fn var_name_label(n: usize, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!("Name of variable {n}"),
+        Lang::Zh => format!("变量 {n} 的名称"),
+    }
+}
+
+/// A variable row's value field: "Value of variable 2".
+pub fn var_value_label(n: usize, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!("Value of variable {n}"),
+        Lang::Zh => format!("变量 {n} 的值"),
+    }
+}
+
+/// A variable row's Remove: "Remove GREETING", or "Remove variable 2" while it has no name.
+pub fn var_remove_label(name: &str, n: usize, lang: Lang) -> String {
+    match (name.trim().is_empty(), lang) {
+        (false, Lang::En) => format!("Remove {name}"),
+        (false, Lang::Zh) => format!("移除 {name}"),
+        (true, Lang::En) => format!("Remove variable {n}"),
+        (true, Lang::Zh) => format!("移除变量 {n}"),
+    }
+}
+
+/// A list in a sentence: "a, b, c", or "a、b、c" in Chinese.
+pub fn list_text(items: &[String], lang: Lang) -> String {
+    items.join(if lang == Lang::Zh { "、" } else { ", " })
+}
+
+/// The cloud's error code of a refused change: "error code ResourceInUse".
+pub fn error_code(code: &str, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!("error code {code}"),
+        Lang::Zh => format!("错误码 {code}"),
+    }
+}
+
 /// A scaling event in words: "shop-002: 1 → 0 instance(s), no requests
 /// during the observation window (scaled to zero)".
 pub fn scale_event_text(e: &ScaleEvent, lang: Lang) -> String {
@@ -91,6 +130,12 @@ mod tests {
             both(|l| running_column("shop-001", l)),
             both(|l| timeline_who(Some("li2"), l)),
             both(|l| timeline_who(None, l)),
+            both(|l| list_text(&["CPU".into(), "JSON".into()], l)),
+            both(|l| error_code("E42", l)),
+            both(|l| var_name_label(2, l)),
+            both(|l| var_value_label(2, l)),
+            both(|l| var_remove_label("GREETING_1", 2, l)),
+            both(|l| var_remove_label("", 2, l)),
         ]);
         for (en, zh) in samples {
             assert_ne!(en, zh, "not translated: {zh}");

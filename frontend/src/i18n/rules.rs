@@ -78,30 +78,53 @@ pub fn rule_error(e: &RuleError, lang: Lang) -> String {
     }
 }
 
-/// A refused character, explained by the rule of the field it was typed in.
+/// What a field's rule allows, as advice ("use letters, digits and '_'");
+/// `None` for free text, which
+/// refuses only control and text-direction characters.
+fn allowed(charset: Charset, lang: Lang) -> Option<&'static str> {
+    Some(match (charset, lang) {
+        (Charset::EnvAlias, Lang::En) => "use a–z, 0–9 and '-'",
+        (Charset::EnvAlias, Lang::Zh) => "只能用 a–z、0–9 和 '-'",
+        (Charset::EnvId, Lang::En) => "use letters, digits and '-'",
+        (Charset::EnvId, Lang::Zh) => "只能用字母、数字和 '-'",
+        (Charset::Username, Lang::En) => "use a–z, 0–9, '.', '_' and '-'",
+        (Charset::Username, Lang::Zh) => "只能用 a–z、0–9、'.'、'_' 和 '-'",
+        (Charset::ServiceName, Lang::En) => "use letters, digits, '-' and '_'",
+        (Charset::ServiceName, Lang::Zh) => "只能用字母、数字、'-' 和 '_'",
+        (Charset::VarName, Lang::En) => "use letters, digits and '_'",
+        (Charset::VarName, Lang::Zh) => "只能用字母、数字和 '_'",
+        (Charset::Text, _) => return None,
+    })
+}
+
+/// A refused character, explained by the rule of the field it was typed
+/// in. A space is named, not quoted: a quoted blank reads as nothing.
 fn invalid_char(c: char, charset: Charset, lang: Lang) -> String {
-    let c = shown(c);
-    match (charset, lang) {
-        (Charset::EnvAlias, Lang::En) => format!("{c} is not allowed: use a–z, 0–9 and '-'."),
-        (Charset::EnvAlias, Lang::Zh) => format!("不允许使用 {c}：只能用 a–z、0–9 和 '-'。"),
-        (Charset::EnvId, Lang::En) => format!("{c} is not allowed: use letters, digits and '-'."),
-        (Charset::EnvId, Lang::Zh) => format!("不允许使用 {c}：只能用字母、数字和 '-'。"),
-        (Charset::Username, Lang::En) => format!("{c} is not allowed: use a–z, 0–9, '.', '_' and '-'."),
-        (Charset::Username, Lang::Zh) => format!("不允许使用 {c}：只能用 a–z、0–9、'.'、'_' 和 '-'。"),
-        (Charset::ServiceName, Lang::En) => format!("{c} is not allowed: use letters, digits, '-' and '_'."),
-        (Charset::ServiceName, Lang::Zh) => format!("不允许使用 {c}：只能用字母、数字、'-' 和 '_'。"),
-        (Charset::VarName, Lang::En) => format!("{c} is not allowed: use letters, digits and '_'."),
-        (Charset::VarName, Lang::Zh) => format!("不允许使用 {c}：只能用字母、数字和 '_'。"),
-        (Charset::Text, Lang::En) => format!("Control and text-direction characters are not allowed ({c})."),
-        (Charset::Text, Lang::Zh) => format!("不允许使用控制字符或文字方向字符（{c}）。"),
+    let shown = shown(c);
+    match (allowed(charset, lang), c, lang) {
+        (Some(ok), ' ', Lang::En) => format!("Spaces are not allowed: {ok}."),
+        (Some(ok), ' ', Lang::Zh) => format!("不允许使用空格：{ok}。"),
+        (Some(ok), _, Lang::En) => format!("{shown} is not allowed: {ok}."),
+        (Some(ok), _, Lang::Zh) => format!("不允许使用 {shown}：{ok}。"),
+        (None, _, Lang::En) => format!("Control and text-direction characters are not allowed ({shown})."),
+        (None, _, Lang::Zh) => format!("不允许使用控制字符或文字方向字符（{shown}）。"),
     }
 }
 
-/// A pasted `a=1&b=2` pair that breaks the variable-name rule, named.
+/// A variable name (typed, or a pasted `a=1&b=2` pair) that breaks the
+/// variable-name rule, named: "“MY VAR” contains a space: use letters,
+/// digits and '_'."
 pub fn bad_pair(pair: &str, e: &RuleError, lang: Lang) -> String {
-    match lang {
-        Lang::En => format!("“{pair}”: {}", rule_error_about(Subject::VarName, e, lang)),
-        Lang::Zh => format!("“{pair}”：{}", rule_error_about(Subject::VarName, e, lang)),
+    match (e, lang) {
+        (RuleError::InvalidChar(' ', charset), _) => {
+            let ok = allowed(*charset, lang).unwrap_or_default();
+            match lang {
+                Lang::En => format!("“{pair}” contains a space: {ok}."),
+                Lang::Zh => format!("“{pair}”含有空格：{ok}。"),
+            }
+        }
+        (_, Lang::En) => format!("“{pair}”: {}", rule_error_about(Subject::VarName, e, lang)),
+        (_, Lang::Zh) => format!("“{pair}”：{}", rule_error_about(Subject::VarName, e, lang)),
     }
 }
 

@@ -2,7 +2,7 @@
 //! every audited action named, values placed where they belong.
 
 use console_shared::rules::{Charset, RuleError};
-use console_shared::vocab::RecordStatus;
+use console_shared::vocab::{ChangeType, RecordStatus};
 
 use super::*;
 
@@ -164,6 +164,9 @@ fn chinese_texts_leave_nothing_in_english() {
     both(&|l| delete_blocked(2, l));
     both(&|l| times_note("UTC+8", l));
     both(&|l| deploy_outcome(Ending::Succeeded, "web1-002", "web1-001", l));
+    for change in [ChangeType::Code, ChangeType::Config, ChangeType::Rollback] {
+        both(&|l| deploy_title(&change, "web1-002", "web1", l));
+    }
     both(&|l| rule_error(&RuleError::TooLong(32), l));
     for (en, zh) in samples {
         assert_ne!(en, zh, "not translated: {zh}");
@@ -227,7 +230,22 @@ fn a_refused_character_is_explained_by_its_own_rule() {
     // The subject-aware form says the same for a refused character.
     let e = rules::service_name("a b").unwrap_err();
     assert_eq!(rule_error_about(Subject::ServiceName, &e, Lang::Zh), rule_error(&e, Lang::Zh));
-    assert!(rule_error(&e, Lang::En).starts_with("' ' is not allowed"));
+    assert_eq!(rule_error(&e, Lang::En), "Spaces are not allowed: use letters, digits, '-' and '_'.");
+    assert_eq!(rule_error(&e, Lang::Zh), "不允许使用空格：只能用字母、数字、'-' 和 '_'。");
+}
+
+/// A bad variable name is named with what is wrong in it, a space said in
+/// words; other refusals keep the rule's own sentence.
+#[test]
+fn a_bad_variable_name_is_named_readably() {
+    use console_shared::rules;
+    let space = rules::env_var_name("MY VAR").unwrap_err();
+    assert_eq!(bad_pair("MY VAR", &space, Lang::En), "“MY VAR” contains a space: use letters, digits and '_'.");
+    assert_eq!(bad_pair("MY VAR", &space, Lang::Zh), "“MY VAR”含有空格：只能用字母、数字和 '_'。");
+    let dash = rules::env_var_name("BAD-NAME").unwrap_err();
+    assert_eq!(bad_pair("BAD-NAME", &dash, Lang::En), "“BAD-NAME”: '-' is not allowed: use letters, digits and '_'.");
+    let first = rules::env_var_name("1abc").unwrap_err();
+    assert_eq!(bad_pair("1abc=2", &first, Lang::En), "“1abc=2”: Start with a letter.");
 }
 
 #[test]

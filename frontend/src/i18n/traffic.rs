@@ -85,13 +85,23 @@ pub fn rule_summary(key: &str, value: &str, target: &str, default: &str, lang: L
     }
 }
 
-/// The URL tester's answer.
-pub fn url_served_by(version: &str, matched: bool, lang: Lang) -> String {
-    match (matched, lang) {
-        (true, Lang::En) => format!("{version} serves it: the rule matches."),
-        (false, Lang::En) => format!("{version}, the default version, serves it: the rule does not match."),
-        (true, Lang::Zh) => format!("由 {version} 处理：规则匹配。"),
-        (false, Lang::Zh) => format!("由默认版本 {version} 处理：规则不匹配。"),
+/// The URL tester's answer, for the rule in force (`applied`) or for the
+/// rule as typed, which is not applied yet.
+pub fn url_served_by(version: &str, matched: bool, applied: bool, lang: Lang) -> String {
+    match (applied, matched, lang) {
+        (true, true, Lang::En) => format!("{version} serves it: the rule matches."),
+        (true, false, Lang::En) => format!("{version}, the default version, serves it: the rule does not match."),
+        (true, true, Lang::Zh) => format!("由 {version} 处理：规则匹配。"),
+        (true, false, Lang::Zh) => format!("由默认版本 {version} 处理：规则不匹配。"),
+        (false, true, Lang::En) => {
+            format!("Under the rule as typed above (not applied yet), {version} would serve it: the rule matches.")
+        }
+        (false, false, Lang::En) => format!(
+            "Under the rule as typed above (not applied yet), {version}, the default version, would serve it: the \
+             rule does not match."
+        ),
+        (false, true, Lang::Zh) => format!("按上方输入的规则（尚未应用），将由 {version} 处理：规则匹配。"),
+        (false, false, Lang::Zh) => format!("按上方输入的规则（尚未应用），将由默认版本 {version} 处理：规则不匹配。"),
     }
 }
 
@@ -117,21 +127,24 @@ pub fn confirm_finish(canary: &str, stable: &str, lang: Lang) -> String {
     }
 }
 
-/// What 100 % on the slider means (R-UPD-3): the release ends.
+/// What 100 % on the slider means (R-UPD-3): the release ends, by Finish.
 pub fn at_full(canary: &str, stable: &str, lang: Lang) -> String {
     match lang {
         Lang::En => format!(
-            "At 100% the gray release ends: {canary} gets all the traffic and {stable} goes offline in 30 minutes."
+            "At 100% the gray release ends: {canary} gets all the traffic and {stable} goes offline in 30 minutes. \
+             To do that, use Finish below."
         ),
-        Lang::Zh => format!("设为 100% 即结束灰度发布：{canary} 承接全部流量，{stable} 将在 30 分钟后下线。"),
+        Lang::Zh => format!(
+            "设为 100% 即结束灰度发布：{canary} 承接全部流量，{stable} 将在 30 分钟后下线。要结束发布，请使用下方的“完成发布”。"
+        ),
     }
 }
 
 /// Abandoning, with the traffic after it (R-UPD-3).
 pub fn confirm_abandon(canary: &str, stable: &str, lang: Lang) -> String {
     match lang {
-        Lang::En => format!("Abandon the gray release? {canary} goes offline; {stable} keeps 100%."),
-        Lang::Zh => format!("确定放弃灰度发布？{canary} 将下线；{stable} 保持 100% 流量。"),
+        Lang::En => format!("Abandon the gray release? {canary} goes offline; {stable} gets 100%."),
+        Lang::Zh => format!("确定放弃灰度发布？{canary} 将下线；{stable} 承接 100% 流量。"),
     }
 }
 
@@ -228,8 +241,10 @@ mod tests {
             Box::new(|l| slider_label("shop-003", l)),
             Box::new(|l| percent_split("shop-003", "shop-002", 30, l)),
             Box::new(|l| rule_summary("env", "beta*", "shop-003", "shop-002", l)),
-            Box::new(|l| url_served_by("shop-003", true, l)),
-            Box::new(|l| url_served_by("shop-002", false, l)),
+            Box::new(|l| url_served_by("shop-003", true, true, l)),
+            Box::new(|l| url_served_by("shop-002", false, true, l)),
+            Box::new(|l| url_served_by("shop-003", true, false, l)),
+            Box::new(|l| url_served_by("shop-002", false, false, l)),
             Box::new(|l| finish_label("shop-003", l)),
             Box::new(|l| abandon_label("shop-003", l)),
             Box::new(|l| confirm_finish("shop-003", "shop-002", l)),
@@ -260,7 +275,7 @@ mod tests {
         );
         assert_eq!(
             confirm_abandon("shop-003", "shop-002", Lang::En),
-            "Abandon the gray release? shop-003 goes offline; shop-002 keeps 100%."
+            "Abandon the gray release? shop-003 goes offline; shop-002 gets 100%."
         );
         assert_eq!(share_text(&Split::Percent(30), false, Lang::En), "70%");
     }

@@ -13,11 +13,12 @@ use leptos_router::hooks::use_navigate;
 
 use crate::api;
 use crate::components::{
-    Col, DangerZone, DataTable, Keyed, Loaded, LockIcon, Reason, RowKey, cloud_time, join_all, poll_while, zoned,
+    Col, DangerZone, DataTable, Keyed, Loaded, LockIcon, Reason, RowKey, cell_label, cloud_time, join_all, poll_while,
+    zoned,
 };
 use crate::i18n::{Msg, colon, delete_blocked, lang, package_name, record_status_text, region_label, status_text, t};
 use crate::pages::env_layout::EnvCtx;
-use crate::pages::service::{record_deploying, status_busy};
+use crate::pages::service::{record_deploying, record_in_gray, status_busy};
 use crate::state::Envs;
 
 stylance::import_crate_style!(style, "src/pages/env_detail.module.css");
@@ -34,6 +35,11 @@ impl Row {
     /// Being created or deployed: the status says so, or the newest record.
     fn deploying(&self) -> bool {
         status_busy(&self.service.status) || self.records.as_ref().and_then(|r| r.first()).is_some_and(record_deploying)
+    }
+
+    /// In a gray release: a version of it is the open release's canary.
+    fn in_gray(&self) -> bool {
+        !self.deploying() && self.records.as_ref().is_some_and(|r| r.iter().any(record_in_gray))
     }
 }
 
@@ -150,7 +156,7 @@ fn Services(env_id: String, list: ServiceList) -> impl IntoView {
                         </div>
                     }
                 >
-                    <DataTable title=Msg::ServicesHeading columns=COLUMNS testid="services">
+                    <DataTable title=Msg::ServicesHeading columns=COLUMNS testid="services" cards=true>
                         <Keyed
                             each=move || listing.with(|l| l.rows.clone())
                             key=|row| RowKey(row.service.server_name.clone(), row.clone())
@@ -171,6 +177,7 @@ fn Services(env_id: String, list: ServiceList) -> impl IntoView {
 fn ServiceRow(row: Row) -> impl IntoView {
     let env = expect_context::<EnvCtx>().env_id.get_untracked();
     let deploying = row.deploying();
+    let in_gray = row.in_gray();
     let s = row.service;
     let href = format!("/envs/{env}/services/{}", s.server_name);
     let status = s.status.clone();
@@ -180,17 +187,39 @@ fn ServiceRow(row: Row) -> impl IntoView {
     let online: Vec<String> =
         records.iter().filter(|r| r.has_traffic).map(|r| format!("{} {}%", r.deploy_id, r.flow_ratio)).collect();
     let last = records.first().cloned();
+    let label = |m: Msg| cell_label(move || t(m)().to_string());
     view! {
-        <tr>
-            <td><a href=href>{s.server_name.clone()}</a></td>
-            <td>
-                <span class="badge" class:ok=ok class:busy=deploying class:bad=failed>
-                    {move || if deploying { t(Msg::StatusDeploying)().to_string() } else { status_text(status.as_str(), lang()) }}
+        <tr role="row">
+            <th scope="row" role="rowheader"><a href=href>{s.server_name.clone()}</a></th>
+            <td role="cell">
+                {label(Msg::ColStatus)}
+                <span class="badge" class:ok=ok && !in_gray class:busy=deploying || in_gray class:bad=failed>
+                    {move || if deploying {
+                        t(Msg::StatusDeploying)().to_string()
+                    } else if in_gray {
+                        t(Msg::GrayOpen)().to_string()
+                    } else {
+                        status_text(status.as_str(), lang())
+                    }}
                 </span>
             </td>
-            <td><code>{s.default_domain_name.clone()}</code></td>
-            <td>{move || if online.is_empty() { t(Msg::NoTraffic)().to_string() } else { online.join(" · ") }}</td>
-            <td>
+            <td role="cell">{label(Msg::ColDomain)} <code class="break">{s.default_domain_name.clone()}</code></td>
+            <td role="cell">
+                {label(Msg::ColTraffic)}
+                {if online.is_empty() {
+                    t(Msg::NoTraffic).into_any()
+                } else {
+                    // A version and its share are never split across lines.
+                    online
+                        .into_iter()
+                        .enumerate()
+                        .map(|(i, v)| view! { {(i > 0).then_some(" · ")} <span class="nowrap">{v}</span> })
+                        .collect_view()
+                        .into_any()
+                }}
+            </td>
+            <td role="cell">
+                {cell_label(move || zoned(t(Msg::ColLastDeploy)()))}
                 {match last {
                     Some(r) => {
                         let status = r.status.clone();

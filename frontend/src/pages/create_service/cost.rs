@@ -12,9 +12,15 @@ fn yuan(v: f64) -> String {
     format!("¥{v:.2}")
 }
 
-/// Low-cost versus high-availability for the chosen spec, side by side.
+/// Low-cost versus high-availability for the chosen spec, side by side;
+/// greyed out, and said to be, while the form is `stale` (it has errors, so
+/// the figures may not be what it will be).
 #[component]
-pub fn CostPreview(#[prop(into)] spec: Signal<(f64, f64)>, #[prop(into)] min_num: Signal<u32>) -> impl IntoView {
+pub fn CostPreview(
+    #[prop(into)] spec: Signal<(f64, f64)>,
+    #[prop(into)] min_num: Signal<u32>,
+    #[prop(optional, into)] stale: Signal<bool>,
+) -> impl IntoView {
     let minutes = RwSignal::new("5".to_string());
     let cpu_price = RwSignal::new(Prices::default().cny_per_core_hour.to_string());
     let mem_price = RwSignal::new(Prices::default().cny_per_gib_hour.to_string());
@@ -47,6 +53,10 @@ pub fn CostPreview(#[prop(into)] spec: Signal<(f64, f64)>, #[prop(into)] min_num
     view! {
         <aside class=style::cost aria-labelledby="cost-title">
             <h2 id="cost-title" class="h3">{t(Msg::CostTitle)}</h2>
+            <Show when=move || stale.get()>
+                <p class="help">{t(Msg::CostStale)}</p>
+            </Show>
+            <div class=move || if stale.get() { style::stale } else { "" }>
             <DataTable title=Msg::CostTitle columns=COLUMNS uncaptioned=true>
                 <tr data-testid="cost-low">
                     <th scope="row">{t(Msg::CostLowCost)}</th>
@@ -57,6 +67,7 @@ pub fn CostPreview(#[prop(into)] spec: Signal<(f64, f64)>, #[prop(into)] min_num
                     {move || cell(ha_min())}
                 </tr>
             </DataTable>
+            </div>
             <div class="row">
                 <label class="inline">{t(Msg::CostAssume)} <input type="number" min="0" step="1" bind:value=minutes /></label>
                 <label class="inline">{t(Msg::CpuPrice)} <input type="number" min="0" step="0.001" bind:value=cpu_price /></label>

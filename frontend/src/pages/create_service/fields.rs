@@ -69,7 +69,8 @@ impl ServiceForm {
     pub fn new(prefix: &'static str, c: &ServerBaseConfig) -> Self {
         let spec = CPU_MEM_PAIRS.iter().position(|(cpu, mem)| *cpu == c.cpu && *mem == c.mem).unwrap_or(defaults::SPEC);
         let (cpu_at, mem_at) = thresholds(&c.policy_details);
-        let or = |v: &str, d: &str| RwSignal::new(if v.is_empty() { d.to_string() } else { v.to_string() });
+        // The settings' log collection, its defaults filled in.
+        let logs = Logs::of_settings(c);
         ServiceForm {
             prefix,
             port: RwSignal::new(c.port.to_string()),
@@ -78,10 +79,10 @@ impl ServiceForm {
             max: RwSignal::new(c.max_num.to_string()),
             cpu: Threshold::new(cpu_at),
             mem: Threshold::new(mem_at),
-            log_type: or(&c.log_type, defaults::LOG_TYPE),
-            log_set: RwSignal::new(c.log_set_id.clone()),
-            log_topic: RwSignal::new(c.log_topic_id.clone()),
-            log_format: or(&c.log_parse_type, defaults::LOG_PARSE_TYPE),
+            log_type: RwSignal::new(logs.log_type),
+            log_set: RwSignal::new(logs.set),
+            log_topic: RwSignal::new(logs.topic),
+            log_format: RwSignal::new(logs.format),
             vars: Vars::with(vars_of(&c.env_params)),
         }
     }

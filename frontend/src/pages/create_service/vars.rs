@@ -1,11 +1,13 @@
 //! The service's environment variables: rows to edit, and pasting the CLI's
-//! `a=1&b=2` (R-CLI-1). A bad name is named in its error.
+//! `a=1&b=2` (R-CLI-1). A bad name is named in its error, and its field marked.
 
 use console_shared::rules;
 use leptos::prelude::*;
 
 use crate::components::{FormError, Keyed};
-use crate::i18n::{Lang, Msg, Subject, bad_pair, lang, rule_error_about, t};
+use crate::i18n::{
+    Lang, Msg, Subject, bad_pair, lang, rule_error_about, t, var_name_label, var_remove_label, var_value_label,
+};
 
 /// One variable row.
 #[derive(Clone)]
@@ -51,16 +53,20 @@ impl Vars {
         text.split('&').find_map(|pair| rules::env_params(pair).err().map(|e| bad_pair(pair.trim(), &e, lang)))
     }
 
-    /// The first row in error: a bad name, or a value without a name.
+    /// What is wrong with a row, if anything: a bad name, or a value
+    /// without a name.
+    fn row_message(v: &Var, lang: Lang) -> Option<String> {
+        let (name, value) = (v.name.get(), v.value.get());
+        if name.is_empty() {
+            (!value.is_empty()).then(|| rule_error_about(Subject::VarName, &rules::RuleError::Empty, lang))
+        } else {
+            rules::env_var_name(&name).err().map(|e| bad_pair(&name, &e, lang))
+        }
+    }
+
+    /// The first row in error, and what is wrong with it.
     fn row_error(&self, lang: Lang) -> Option<(usize, String)> {
-        self.rows.get().iter().find_map(|v| {
-            let (name, value) = (v.name.get(), v.value.get());
-            if name.is_empty() {
-                (!value.is_empty()).then(|| (v.id, rule_error_about(Subject::VarName, &rules::RuleError::Empty, lang)))
-            } else {
-                rules::env_var_name(&name).err().map(|e| (v.id, bad_pair(&name, &e, lang)))
-            }
-        })
+        self.rows.with(|rows| rows.iter().find_map(|v| Self::row_message(v, lang).map(|m| (v.id, m))))
     }
 
     /// What keeps the form from being sent: a row in error, or pasted text
@@ -109,20 +115,7 @@ pub fn VarsField(vars: Vars) -> impl IntoView {
         <fieldset class="field" aria-describedby="svc-vars-help svc-vars-error">
             <legend>{t(Msg::EnvVars)}</legend>
             <Keyed each=move || vars.rows.get() key=|v| v.id let:var>
-                <div class="row">
-                    <label class="inline">
-                        {t(Msg::EnvVarName)}
-                        <input id=format!("svc-var-{}-name", var.id) bind:value=var.name spellcheck="false" />
-                    </label>
-                    <label class="inline">
-                        {t(Msg::EnvVarValue)}
-                        <input bind:value=var.value spellcheck="false"
-                            type=move || if console_shared::secrets::looks_secret(&var.name.get()) { "password" } else { "text" } />
-                    </label>
-                    <button type="button" class="button" on:click=move |_| vars.rows.update(|l| l.retain(|v| v.id != var.id))>
-                        {t(Msg::Remove)}
-                    </button>
-                </div>
+                <VarRow vars var />
             </Keyed>
             <div class="row">
                 <button type="button" class="button" on:click=move |_| vars.add(String::new(), String::new())>
@@ -145,5 +138,37 @@ pub fn VarsField(vars: Vars) -> impl IntoView {
             <p id="svc-vars-help" class="help">{t(Msg::PasteVarsHelp)}</p>
             <p id="svc-vars-error" class="field-error" aria-live="polite">{error}</p>
         </fieldset>
+    }
+}
+
+/// One variable's name, value and Remove, each named for screen readers
+/// with the variable it belongs to ("Name of variable 2", "Remove
+/// GREETING"), and its name marked while it is in error.
+#[component]
+fn VarRow(vars: Vars, var: Var) -> impl IntoView {
+    let id = var.id;
+    // Counted from 1, as the rows stand now.
+    let n = move || vars.rows.with(|l| l.iter().position(|v| v.id == id).map_or(0, |i| i + 1));
+    let (name, value) = (var.name, var.value);
+    let invalid = Memo::new(move |_| Vars::row_message(&var, lang()).is_some());
+    view! {
+        <div class="row">
+            <label class="inline">
+                {t(Msg::EnvVarName)}
+                <input id=format!("svc-var-{id}-name") bind:value=name spellcheck="false"
+                    aria-label=move || var_name_label(n(), lang())
+                    aria-invalid=move || invalid.get().to_string()
+                    aria-describedby=move || invalid.get().then_some("svc-vars-error") />
+            </label>
+            <label class="inline">
+                {t(Msg::EnvVarValue)}
+                <input bind:value=value spellcheck="false" aria-label=move || var_value_label(n(), lang())
+                    type=move || if console_shared::secrets::looks_secret(&name.get()) { "password" } else { "text" } />
+            </label>
+            <button type="button" class="button" aria-label=move || var_remove_label(&name.get(), n(), lang())
+                on:click=move |_| vars.rows.update(|l| l.retain(|v| v.id != id))>
+                {t(Msg::Remove)}
+            </button>
+        </div>
     }
 }

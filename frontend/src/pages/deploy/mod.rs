@@ -12,7 +12,7 @@ use console_shared::actions::{
     DescribeCloudRunServerDetail, DescribeServerManageTask, ManageTaskRequest, ServerRequest,
 };
 use console_shared::dto::ApiError;
-use console_shared::vocab::TaskId;
+use console_shared::vocab::{ChangeType, TaskId};
 use leptos::prelude::*;
 use wasm_bindgen::JsValue;
 
@@ -30,6 +30,8 @@ pub struct Deploy {
     pub env: String,
     pub service: String,
     pub task: i64,
+    /// What the task changes: a deploy (`CODE`), a rollback or the settings.
+    pub change: ChangeType,
     pub version: String,
     /// The version online when the deploy started; empty for a first deploy.
     pub previous: String,
@@ -90,6 +92,7 @@ async fn look_up(env: String, service: String, task: Option<TaskId>) -> Result<F
         env,
         service,
         task: found.id,
+        change: found.change_type,
         version: found.version_name,
         previous: found.pre_version_name,
         domain: detail.map(|d| d.base_info.default_domain_name).unwrap_or_default(),

@@ -43,8 +43,8 @@ pub fn Progress(deploy: Deploy) -> impl IntoView {
     let may_not = move || ctx.denial_of::<OperateServerManage>().is_some();
     let why_not = Signal::derive(move || ctx.denial_of::<OperateServerManage>().filter(|r| !r.is_empty()));
     let title = {
-        let (version, service) = (deploy.version.clone(), deploy.service.clone());
-        move || deploy_title(&version, &service, lang())
+        let (change, version, service) = (deploy.change.clone(), deploy.version.clone(), deploy.service.clone());
+        move || deploy_title(&change, &version, &service, lang())
     };
     let task = deploy.task;
 

@@ -7,7 +7,7 @@ use console_shared::actions::{
     DeployRecord, DescribeCloudRunDeployRecord, DescribeCloudRunProcessLog, ProcessLogRequest, ServerRequest,
 };
 use console_shared::dto::ApiError;
-use console_shared::vocab::RecordStatus;
+use console_shared::vocab::{ChangeType, RecordStatus};
 use leptos::prelude::*;
 use leptos_router::NavigateOptions;
 use leptos_router::hooks::use_navigate;
@@ -95,7 +95,8 @@ fn RecordView(record: DeployRecord, logs: Vec<String>, service: String) -> impl 
         <section class="stack" aria-labelledby="deploy-title">
             <div class="page-head">
                 <div>
-                    <h2 id="deploy-title">{move || deploy_title(&version, &service, lang())}</h2>
+                    // A record does not say what its task changed: it is said as a deploy.
+                    <h2 id="deploy-title">{move || deploy_title(&ChangeType::Code, &version, &service, lang())}</h2>
                     <p class="muted">{format!("{} ({})", cloud_time(&record.deploy_time), zone())}</p>
                 </div>
                 <p>

@@ -25,6 +25,7 @@ use console_shared::actions::{
     PODS_PAGE_SIZE_MAX, ReleaseOrderInfo, ServerRequest, VersionPodInstance,
 };
 use console_shared::dto::ApiError;
+use console_shared::traffic::Split;
 use console_shared::vocab::{RecordStatus, ReleaseStatus, ReleaseType, ServiceStatus, TaskStatus};
 use leptos::prelude::*;
 use leptos_router::components::{A, Outlet};
@@ -48,7 +49,13 @@ pub fn status_busy(status: &ServiceStatus) -> bool {
 
 /// Whether a deploy record is a deploy still under way.
 pub fn record_deploying(r: &DeployRecord) -> bool {
-    r.status == RecordStatus::Deploying || r.is_releasing
+    r.status == RecordStatus::Deploying
+}
+
+/// Whether a deploy record's version is the canary of an open gray release:
+/// deployed, and `IsReleasing` until the release is finished or abandoned.
+pub fn record_in_gray(r: &DeployRecord) -> bool {
+    r.is_releasing && !record_deploying(r)
 }
 
 /// The deploy running now, as `DescribeServerManageTask {TaskId: 0}` tells.
@@ -87,6 +94,23 @@ impl ServiceCtx {
             ));
         }
         self.busy.get().then(|| service_busy(self.running.get().as_ref().map(|r| r.version.as_str()), lang()))
+    }
+
+    /// What `version` gets under an open split by URL parameter, in words:
+    /// the requests the rule claims, or every other one (the default
+    /// version). `None` when the traffic is split by percentage, or not at all.
+    pub fn url_traffic(&self, version: &str) -> Option<Msg> {
+        self.release.with(|o| {
+            let o = o.as_ref()?;
+            let Split::Url { to_canary, .. } = traffic::split_of(o) else { return None };
+            let (canary, stable) = (&o.release_version.version_name, &o.current_version.version_name);
+            let (by_rule, by_default) = if to_canary { (canary, stable) } else { (stable, canary) };
+            if version == by_rule {
+                Some(Msg::TrafficByUrl)
+            } else {
+                (version == by_default).then_some(Msg::TrafficDefault)
+            }
+        })
     }
 
     /// The running deploy's progress page, when the task is known.

@@ -10,7 +10,9 @@ use leptos::prelude::*;
 
 use super::{RunningLink, ServiceCtx};
 use crate::api;
-use crate::components::{Col, DataTable, ErrorNote, Keyed, Loaded, Reason, RowKey, cloud_time, error_of};
+use crate::components::{
+    Col, DataTable, ErrorNote, Keyed, Loaded, Reason, RowKey, cell_label, cloud_time, error_of, zoned,
+};
 use crate::i18n::{Msg, labelled, lang, log_type_text, policies_text, settings_line, status_text, t};
 use crate::pages::env_layout::EnvCtx;
 
@@ -47,6 +49,7 @@ pub fn StatusBadge(status: String) -> impl IntoView {
 
 #[component]
 fn OverviewBody(detail: DescribeCloudRunServerDetailResponse) -> impl IntoView {
+    let svc = expect_context::<ServiceCtx>();
     let base = detail.base_info;
     let c = detail.server_config;
     let domain = base.default_domain_name.clone();
@@ -78,8 +81,21 @@ fn OverviewBody(detail: DescribeCloudRunServerDetailResponse) -> impl IntoView {
                     {if detail.online_version_infos.is_empty() {
                         view! { <span>{t(Msg::NothingOnline)}</span> }.into_any()
                     } else {
-                        detail.online_version_infos.into_iter().map(|v| view! {
-                            <span data-testid="online-version"><code>{v.version_name}</code> " · " <code class="break">{v.image_url}</code> " · " {t(Msg::Traffic)} " " {v.flow_ratio} "%"</span>
+                        // One version a line; under a split by URL parameter, the part it plays.
+                        detail.online_version_infos.into_iter().map(|v| {
+                            let (name, ratio) = (v.version_name.clone(), v.flow_ratio);
+                            let traffic = move || {
+                                let lang = lang();
+                                match svc.url_traffic(&name) {
+                                    Some(m) => labelled(Msg::Traffic.text(lang), m.text(lang), lang),
+                                    None => format!("{} {}%", Msg::Traffic.text(lang), ratio.trim()),
+                                }
+                            };
+                            view! {
+                                <div data-testid="online-version">
+                                    <code class="nowrap">{v.version_name}</code> " · " <code class="break">{v.image_url}</code> " · " {traffic}
+                                </div>
+                            }
                         }).collect_view().into_any()
                     }}
                 </dd>
@@ -144,12 +160,18 @@ pub fn Instances(pods: Memo<Option<Result<Vec<VersionPodInstance>, ApiError>>>) 
             <p class="help">{t(Msg::InstancesIntro)}</p>
             <Loaded value=pods let:list>
                 <Show when=move || list.with(|l| !l.is_empty()) fallback=|| view! { <p>{t(Msg::NoInstances)}</p> }>
-                    <DataTable title=Msg::Instances columns=COLUMNS testid="instances">
+                    <DataTable title=Msg::Instances columns=COLUMNS testid="instances" cards=true>
                         <Keyed each=move || list.get() key=|p| RowKey(p.pod_id.clone(), p.clone()) let:p>
-                            <tr>
-                                <td><code>{p.pod_id}</code></td>
-                                <td><span class="badge ok">{move || status_text(&p.status, lang())}</span></td>
-                                <td class="nowrap">{cloud_time(&p.create_time)}</td>
+                            <tr role="row">
+                                <th scope="row" role="rowheader"><code class="nowrap">{p.pod_id}</code></th>
+                                <td role="cell">
+                                    {cell_label(move || t(Msg::ColStatus)().to_string())}
+                                    <span class="badge ok">{move || status_text(&p.status, lang())}</span>
+                                </td>
+                                <td role="cell">
+                                    {cell_label(move || zoned(t(Msg::ColCreated)()))}
+                                    <span class="nowrap">{cloud_time(&p.create_time)}</span>
+                                </td>
                             </tr>
                         </Keyed>
                     </DataTable>

@@ -4,10 +4,11 @@
 //! versions that no longer serve; and rolling back to an older one
 //! (R-RB-1..4, `rollback.rs`).
 //!
-//! A version that a rollback deployed again has a record per deploy; what
-//! belongs to the version (its traffic, configuration and actions) is shown
-//! on its newest record. On a phone each record is a card: its cells stack,
-//! each under its heading, instead of a table scrolling sideways.
+//! A version that a rollback deployed again has a record per deploy, the
+//! newer ones marked as rollbacks; what belongs to the version (its traffic,
+//! configuration and actions) is shown on its newest record. On a phone each
+//! record is a card: its cells stack, each under its heading, instead of a
+//! table scrolling sideways.
 
 use std::collections::HashSet;
 
@@ -16,16 +17,15 @@ use console_shared::actions::{
     DescribeVersionDetailRequest, SimpleVersion, SubmitServerRollback,
 };
 use console_shared::dto::ApiError;
-use console_shared::traffic::Split;
 use console_shared::vocab::RecordStatus;
 use leptos::prelude::*;
 
 use super::ServiceCtx;
 use super::rollback::{NotTarget, RollbackPanel, not_target};
-use super::traffic::split_of;
 use crate::api;
 use crate::components::{
-    ConfirmStep, ErrorNote, Keyed, Loaded, Reason, RowKey, cloud_time, error_of, focus_by_id, zoned,
+    Col, ConfirmStep, DataTable, ErrorNote, Keyed, Loaded, Reason, RowKey, cell_label, cloud_time, error_of,
+    focus_by_id, zoned,
 };
 use crate::i18n::{Msg, confirm_delete_version, labelled, lang, record_status_text, rollback_to, settings_line, t};
 use crate::pages::env_layout::EnvCtx;
@@ -38,6 +38,8 @@ struct Row {
     record: DeployRecord,
     /// The version's newest record, which shows what belongs to the version.
     newest: bool,
+    /// Not the version's first record: a rollback deployed it again.
+    rollback: bool,
     /// Why the version cannot be a rollback target (R-RB-2); `None`: it can.
     not_target: Option<NotTarget>,
 }
@@ -48,15 +50,19 @@ fn online_of(records: &[DeployRecord]) -> Option<String> {
     records.iter().filter(|r| r.has_traffic).max_by_key(|r| r.flow_ratio).map(|r| r.deploy_id.clone())
 }
 
-/// The records, newest first, each knowing whether it is its version's newest.
+/// The records, newest first, each knowing whether it is its version's
+/// newest, and whether an older one of the same version came before it
+/// (only a rollback deploys a version again).
 fn rows(records: &[DeployRecord]) -> Vec<Row> {
     let online = online_of(records);
     let mut seen = HashSet::new();
     records
         .iter()
-        .map(|r| Row {
+        .enumerate()
+        .map(|(i, r)| Row {
             record: r.clone(),
             newest: seen.insert(r.deploy_id.clone()),
+            rollback: records[i + 1..].iter().any(|older| older.deploy_id == r.deploy_id),
             not_target: not_target(&r.deploy_id, records, online.as_deref()),
         })
         .collect()
@@ -65,12 +71,6 @@ fn rows(records: &[DeployRecord]) -> Vec<Row> {
 /// The image a version's records name, if it was not deleted.
 fn image_of(records: &[DeployRecord], version: &str) -> Option<String> {
     records.iter().find(|r| r.deploy_id == version).and_then(|r| r.image_url.clone())
-}
-
-/// A cell's heading again, shown inside the cell on a phone, where the
-/// table's own headings are not; screen readers hear the real ones.
-fn label(text: impl Fn() -> String + Send + Sync + 'static) -> impl IntoView {
-    view! { <span class=style::label aria-hidden="true">{text}</span> }
 }
 
 #[component]
@@ -88,16 +88,14 @@ pub fn Records(
         why.map(|why| labelled(Msg::RollBack.text(lang()), &why, lang()))
     });
     let page_locked = Signal::derive(move || ctx.denial_of::<SubmitServerRollback>().is_some() || svc.busy.get());
-    // The version a URL rule sends to has no percentage: it says so instead.
-    let url_version = Memo::new(move |_| {
-        svc.release.with(|o| {
-            o.as_ref().and_then(|o| match split_of(o) {
-                Split::Url { to_canary: true, .. } => Some(o.release_version.version_name.clone()),
-                Split::Url { to_canary: false, .. } => Some(o.current_version.version_name.clone()),
-                Split::Percent(_) => None,
-            })
-        })
-    });
+    const COLUMNS: &[Col] = &[
+        Col::Text(Msg::ColVersion),
+        Col::Time(Msg::ColCreated),
+        Col::Text(Msg::ColStatus),
+        Col::Text(Msg::ColTraffic),
+        Col::Text(Msg::ColImage),
+        Col::Hidden(Msg::ColActions),
+    ];
     let close = Callback::new(move |_| {
         if let Some(version) = target.get_untracked() {
             target.set(None);
@@ -109,41 +107,23 @@ pub fn Records(
             <h3 id="records-title" class="h3">{t(Msg::DeployRecords)}</h3>
             <Reason id="rollback-why" text=page_why />
             <Loaded value=records let:list>
-                <div class="table-scroll" role="group" aria-label=t(Msg::DeployRecords) tabindex="0">
-                    // The roles say what the elements are once a phone's CSS
-                    // stacks them, which makes some browsers forget it.
-                    <table class=format!("table {}", style::versions) role="table">
-                        <caption class="sr-only">{t(Msg::DeployRecords)}</caption>
-                        <thead class="sr-only-phone" role="rowgroup">
-                            <tr role="row">
-                                <th scope="col" role="columnheader">{t(Msg::ColVersion)}</th>
-                                <th scope="col" role="columnheader">{move || zoned(t(Msg::ColCreated)())}</th>
-                                <th scope="col" role="columnheader">{t(Msg::ColStatus)}</th>
-                                <th scope="col" role="columnheader">{t(Msg::ColTraffic)}</th>
-                                <th scope="col" role="columnheader">{t(Msg::ColImage)}</th>
-                                <th scope="col" role="columnheader"><span class="sr-only">{t(Msg::ColActions)}</span></th>
-                            </tr>
-                        </thead>
-                        <tbody role="rowgroup">
-                            <Keyed
-                                each=move || rows(&list.get())
-                                key=|row| RowKey((row.record.deploy_id.clone(), row.record.run_id.clone()), row.clone())
-                                let:row
-                            >
-                                <RecordRow
-                                    row
-                                    env=ctx.env_id.get_untracked()
-                                    service=svc.name.get_untracked()
-                                    url_version
-                                    page_why
-                                    page_locked
-                                    target
-                                    on_change
-                                />
-                            </Keyed>
-                        </tbody>
-                    </table>
-                </div>
+                <DataTable title=Msg::DeployRecords columns=COLUMNS cards=true>
+                    <Keyed
+                        each=move || rows(&list.get())
+                        key=|row| RowKey((row.record.deploy_id.clone(), row.record.run_id.clone()), row.clone())
+                        let:row
+                    >
+                        <RecordRow
+                            row
+                            env=ctx.env_id.get_untracked()
+                            service=svc.name.get_untracked()
+                            page_why
+                            page_locked
+                            target
+                            on_change
+                        />
+                    </Keyed>
+                </DataTable>
                 {
                     // Drawn again when the target or the online version changes.
                     let open = Memo::new(move |_| target.get().map(|t| (t, list.with(|l| online_of(l)))));
@@ -174,13 +154,13 @@ fn RecordRow(
     row: Row,
     env: String,
     service: String,
-    url_version: Memo<Option<String>>,
     page_why: Signal<Option<String>>,
     page_locked: Signal<bool>,
     target: RwSignal<Option<String>>,
     on_change: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
-    let Row { record, newest, not_target } = row;
+    let svc = expect_context::<ServiceCtx>();
+    let Row { record, newest, rollback, not_target } = row;
     // A record names no task: the deploy running now is followed live as
     // task 0; an ended one is shown from its record (its log by its RunId).
     let href = if record.status == RecordStatus::Deploying {
@@ -192,16 +172,11 @@ fn RecordRow(
     let ok = status == RecordStatus::Running;
     let failed = status == RecordStatus::DeployFailed;
     let version = record.deploy_id.clone();
+    // Under a split by URL parameter a percentage says nothing: the part it plays instead.
     let traffic = {
         let version = version.clone();
         let ratio = record.flow_ratio;
-        move || {
-            if url_version.with(|v| v.as_deref() == Some(version.as_str())) {
-                t(Msg::TrafficByUrl)().to_string()
-            } else {
-                format!("{ratio}%")
-            }
-        }
+        move || svc.url_traffic(&version).map_or_else(|| format!("{ratio}%"), |m| m.text(lang()).to_string())
     };
     let has_traffic = record.has_traffic;
     let image = record.image_url.clone();
@@ -211,23 +186,27 @@ fn RecordRow(
     };
     view! {
         <tr role="row">
-            <th scope="row" role="rowheader"><code>{version.clone()}</code></th>
+            <th scope="row" role="rowheader"><code class="nowrap">{version.clone()}</code></th>
             <td role="cell">
-                {label(move || zoned(t(Msg::ColCreated)()))}
+                {cell_label(move || zoned(t(Msg::ColCreated)()))}
                 <span class="nowrap">{cloud_time(&record.deploy_time)}</span>
             </td>
             <td role="cell">
-                {label(move || t(Msg::ColStatus)().to_string())}
+                {cell_label(move || t(Msg::ColStatus)().to_string())}
                 <span class="badge" class:ok=ok class:bad=failed>{move || record_status_text(&status, lang())}</span>
+                {rollback.then(|| view! { " " <span class="badge">{t(Msg::RecordRollback)}</span> })}
             </td>
             <td role="cell" data-testid="record-traffic">
-                {newest.then(|| view! {
-                    {label(move || t(Msg::ColTraffic)().to_string())}
-                    <span class="badge" class:ok=has_traffic>{traffic}</span>
-                })}
+                {cell_label(move || t(Msg::ColTraffic)().to_string())}
+                {if newest {
+                    view! { <span class="badge" class:ok=has_traffic>{traffic}</span> }.into_any()
+                } else {
+                    // The version's traffic is on its newest record, not on this one.
+                    view! { <span aria-hidden="true">"—"</span> <span class="sr-only">{t(Msg::TrafficOnNewest)}</span> }.into_any()
+                }}
             </td>
             <td role="cell">
-                {label(move || t(Msg::ColImage)().to_string())}
+                {cell_label(move || t(Msg::ColImage)().to_string())}
                 {match image.clone() {
                     Some(image) => view! {
                         <code class="break">{image}</code>
@@ -472,6 +451,8 @@ mod tests {
         assert_eq!(online_of(&list).as_deref(), Some("shop-001"));
         let rows = rows(&list);
         assert_eq!(rows.iter().map(|r| r.newest).collect::<Vec<_>>(), [true, true, false]);
+        // The newer record of shop-001 is the rollback's; its first is its own deploy.
+        assert_eq!(rows.iter().map(|r| r.rollback).collect::<Vec<_>>(), [true, false, false]);
         assert_eq!(rows[0].not_target, Some(NotTarget::Online));
         // Going back to shop-002 is forward again: an update, not a rollback.
         assert_eq!(rows[1].not_target, Some(NotTarget::Newer("shop-001".into())));

@@ -15,14 +15,13 @@ use leptos_router::hooks::use_navigate;
 
 use super::diff::{Config, ConfigDiff, compare};
 use super::settings_form::{self, CodeFields, RunFields, ScalingFields};
-use super::settings_values::{Logs, Values, has_changes, items};
+use super::settings_values::{Logs, Values, items};
 use super::{RunningLink, ServiceCtx};
 use crate::api;
 use crate::components::{ErrorNote, ErrorSummary, Loaded, Reason, error_of, focus_first};
 use crate::i18n::{Msg, lang, running_column, running_differs, t};
 use crate::pages::create_service::cost::CostPreview;
 use crate::pages::create_service::fields::{LogFields, ServiceForm};
-use crate::pages::create_service::style as layout;
 use crate::pages::env_layout::{EnvCtx, named};
 
 stylance::import_crate_style!(style, "src/pages/service/settings.module.css");
@@ -103,16 +102,21 @@ fn SettingsBody(
     let form = ServiceForm::new("set", &config);
     let attempted = RwSignal::new(false);
     let errors = Signal::derive(move || settings_form::errors(&form));
+    let has_online = running.is_some();
     let running_values = running.as_ref().map(Values::of_version);
+    let saved_logs = Logs::of_settings(&config);
+    // What a save would send; empty when it would change nothing.
+    let to_send = {
+        let (running_values, saved_logs) = (running_values.clone(), saved_logs.clone());
+        move || {
+            let (values, on) = (form.values()?, running_values.as_ref()?);
+            Some(items(&values, &form.logs(), on, &saved_logs))
+        }
+    };
     let changed = {
-        let (saved, saved_logs) = (Values::of_settings(&config), Logs::of_settings(&config));
-        let running_values = running_values.clone();
-        Signal::derive(move || match (form.values(), &running_values) {
-            (Some(v), Some(on)) => has_changes(&v, &form.logs(), on, &saved, &saved_logs),
-            // A value that does not read as a number is a change, refused by its error.
-            (None, _) => true,
-            (_, None) => false,
-        })
+        let to_send = to_send.clone();
+        // A value that does not read as a number is a change, refused by its error.
+        Signal::derive(move || has_online && to_send().is_none_or(|items| !items.is_empty()))
     };
 
     let save = Action::new_local(move |items: &Vec<_>| {
@@ -138,7 +142,6 @@ fn SettingsBody(
 
     // Why it cannot be saved now: the role, a running update or an open gray
     // release, or no version online to change.
-    let has_online = running.is_some();
     let why_not = Signal::derive(move || {
         ctx.denial_of::<SubmitServerConfigChangeDiff>()
             .filter(|r| !r.is_empty())
@@ -165,18 +168,20 @@ fn SettingsBody(
         if focus_first(&errors.get_untracked()) {
             return;
         }
-        if let (Some(values), Some(on)) = untrack(|| (form.values(), running_values.clone())) {
-            save.dispatch(untrack(|| items(&values, &form.logs(), &on)));
+        if let Some(items) = untrack(&to_send).filter(|items| !items.is_empty()) {
+            save.dispatch(items);
         }
     };
     view! {
         <div class="row">
-            <Reason id="settings-why" text=why_not />
+            <Reason id="settings-why" text=why_not notice=true />
             <RunningLink />
         </div>
         {running.map(|running| view! { <RunningDiff running config=config.clone() /> })}
-        <div class=layout::layout>
-            <form class="form" novalidate aria-labelledby="settings-title" on:submit=submit>
+        // The actions come after the cost preview, outside the form (their
+        // button names it): on a narrow screen the cost is read before saving.
+        <div class=style::layout>
+            <form id="settings-form" class="form" novalidate aria-labelledby="settings-title" on:submit=submit>
                 <fieldset class=style::sections disabled=move || locked.get()>
                     <CodeFields form config />
                     <RunFields form />
@@ -184,8 +189,15 @@ fn SettingsBody(
                     <LogFields form help=Msg::LogChangeRedeploys />
                 </fieldset>
                 <ErrorSummary id="settings-summary" errors shown=attempted />
+            </form>
+            <CostPreview
+                spec=Signal::derive(move || form.spec_pair())
+                min_num=Signal::derive(move || form.min_num())
+                stale=Signal::derive(move || errors.with(|e| !e.is_empty()))
+            />
+            <div class=format!("stack {}", style::actions)>
                 <div class="actions">
-                    <button class="button primary" type="submit" aria-describedby=described
+                    <button class="button primary" type="submit" form="settings-form" aria-describedby=described
                         disabled=move || locked.get() || unchanged.get() || save.pending().get()>
                         {move || if save.pending().get() { t(Msg::Saving)() } else { t(Msg::SaveAndDeploy)() }}
                     </button>
@@ -194,8 +206,7 @@ fn SettingsBody(
                     <p id="settings-unchanged" class="help">{t(Msg::NothingToSave)}</p>
                 </Show>
                 <ErrorNote error=error_of(save) />
-            </form>
-            <CostPreview spec=Signal::derive(move || form.spec_pair()) min_num=Signal::derive(move || form.min_num()) />
+            </div>
         </div>
     }
 }

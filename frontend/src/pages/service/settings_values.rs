@@ -5,11 +5,13 @@
 //! A save changes the ONLINE version's configuration, not the settings: after
 //! a rollback the two differ (R-RB-3), and every field where the form
 //! differs from the running configuration is sent, so the new version gets
-//! the settings' values even where the user changed nothing.
+//! the settings' values even where the user changed nothing. Nothing else
+//! is sent: a save that would change nothing is no save at all.
 
 use std::collections::BTreeMap;
 
 use console_shared::actions::{DescribeVersionDetailResponse, DiffConfigItem, HpaPolicy, ServerBaseConfig};
+use console_shared::defaults;
 use console_shared::secrets::{SECRET_MASK, looks_secret};
 use console_shared::vocab::{ConfigKey, PolicyType};
 
@@ -29,8 +31,8 @@ pub struct Values {
 }
 
 /// Log collection (R-OBS-1). A version's frozen configuration does not
-/// say it (`DescribeVersionDetail` has only the log path), so a save always
-/// sends it.
+/// say it (`DescribeVersionDetail` has only the log path), so a save
+/// compares it with the settings'.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Logs {
     /// `none`, `default` (standard output) or `custom`.
@@ -42,20 +44,6 @@ pub struct Logs {
 }
 
 impl Values {
-    pub fn of_settings(c: &ServerBaseConfig) -> Values {
-        let (cpu_at, mem_at) = thresholds(&c.policy_details);
-        Values {
-            port: c.port,
-            cpu: c.cpu,
-            mem: c.mem,
-            min: c.min_num,
-            max: c.max_num,
-            cpu_at,
-            mem_at,
-            vars: vars_of(&c.env_params),
-        }
-    }
-
     pub fn of_version(v: &DescribeVersionDetailResponse) -> Values {
         let (cpu_at, mem_at) = thresholds(&v.policy_details);
         Values {
@@ -71,13 +59,37 @@ impl Values {
     }
 }
 
+/// `value`, or `default` where it is empty.
+fn or_default(value: &str, default: &str) -> String {
+    let value = value.trim();
+    if value.is_empty() { default } else { value }.to_string()
+}
+
 impl Logs {
+    /// The settings' log collection, with the defaults the form fills in
+    /// where the settings leave a field empty.
     pub fn of_settings(c: &ServerBaseConfig) -> Logs {
         Logs {
-            log_type: c.log_type.clone(),
+            log_type: or_default(&c.log_type, defaults::LOG_TYPE),
             set: c.log_set_id.clone(),
             topic: c.log_topic_id.clone(),
-            format: c.log_parse_type.clone(),
+            format: or_default(&c.log_parse_type, defaults::LOG_PARSE_TYPE),
+        }
+    }
+
+    /// What counts when two are compared: the defaults applied, and the log
+    /// set, topic and format only for `custom`, the one type that uses them.
+    fn normalised(&self) -> Logs {
+        let log_type = or_default(&self.log_type, defaults::LOG_TYPE);
+        if log_type == "custom" {
+            Logs {
+                log_type,
+                set: self.set.trim().to_string(),
+                topic: self.topic.trim().to_string(),
+                format: or_default(&self.format, defaults::LOG_PARSE_TYPE),
+            }
+        } else {
+            Logs { log_type, set: String::new(), topic: String::new(), format: String::new() }
         }
     }
 }
@@ -156,28 +168,36 @@ fn differing(form: &Values, online: &Values) -> Vec<DiffConfigItem> {
     out
 }
 
-/// Whether saving would change anything: the form differs from what runs,
-/// or from the settings (which a rollback may have set apart from what runs).
-pub fn has_changes(form: &Values, logs: &Logs, online: &Values, settings: &Values, saved_logs: &Logs) -> bool {
-    !differing(form, online).is_empty() || form != settings || logs != saved_logs
+/// The log fields where the form's log collection differs from the
+/// settings': the type, and for `custom` its set, topic and format.
+fn log_items(logs: &Logs, saved: &Logs) -> Vec<DiffConfigItem> {
+    let (now, before) = (logs.normalised(), saved.normalised());
+    let mut out = Vec::new();
+    if now.log_type != before.log_type {
+        out.push(DiffConfigItem::string(ConfigKey::LogType, now.log_type.clone()));
+    }
+    if now.log_type == "custom" {
+        let fields = [
+            (ConfigKey::LogSetId, &now.set, &before.set),
+            (ConfigKey::LogTopicId, &now.topic, &before.topic),
+            (ConfigKey::LogParseType, &now.format, &before.format),
+        ];
+        for (key, value, was) in fields {
+            if value != was {
+                out.push(DiffConfigItem::string(key, value.clone()));
+            }
+        }
+    }
+    out
 }
 
-/// What a save sends: every field where the form differs from the running
-/// configuration, the variables whenever a secret's masked value could hide
-/// such a difference, and the log collection, which a version's
-/// configuration does not show.
-pub fn items(form: &Values, logs: &Logs, online: &Values) -> Vec<DiffConfigItem> {
+/// What a save sends: the fields where the form differs from the running
+/// configuration (a secret's masked value equals the masked value it
+/// stands for), and the log fields where it differs from the settings,
+/// which a version's configuration does not show. Empty: nothing to save.
+pub fn items(form: &Values, logs: &Logs, online: &Values, saved_logs: &Logs) -> Vec<DiffConfigItem> {
     let mut out = differing(form, online);
-    let sends_vars = out.iter().any(|i| i.key == ConfigKey::EnvParam);
-    if !sends_vars && form.vars.keys().any(|k| looks_secret(k)) {
-        out.push(DiffConfigItem::string(ConfigKey::EnvParam, env_param(&form.vars)));
-    }
-    out.push(DiffConfigItem::string(ConfigKey::LogType, logs.log_type.clone()));
-    if logs.log_type == "custom" {
-        out.push(DiffConfigItem::string(ConfigKey::LogSetId, logs.set.clone()));
-        out.push(DiffConfigItem::string(ConfigKey::LogTopicId, logs.topic.clone()));
-        out.push(DiffConfigItem::string(ConfigKey::LogParseType, logs.format.clone()));
-    }
+    out.extend(log_items(logs, saved_logs));
     out
 }
 
@@ -191,59 +211,101 @@ mod tests {
         c
     }
 
+    /// The values a form filled with `c` reads, as a version frozen with `c` has them.
+    fn values_of(c: &ServerBaseConfig) -> Values {
+        let (cpu_at, mem_at) = thresholds(&c.policy_details);
+        Values {
+            port: c.port,
+            cpu: c.cpu,
+            mem: c.mem,
+            min: c.min_num,
+            max: c.max_num,
+            cpu_at,
+            mem_at,
+            vars: vars_of(&c.env_params),
+        }
+    }
+
     fn keys(items: &[DiffConfigItem]) -> Vec<&str> {
         items.iter().map(|i| i.key.as_str()).collect()
     }
 
+    fn custom(set: &str, topic: &str, format: &str) -> Logs {
+        Logs { log_type: "custom".into(), set: set.into(), topic: topic.into(), format: format.into() }
+    }
+
     #[test]
     fn secret_values_are_masked_and_cpu_mem_sets_both_thresholds() {
-        let c = settings();
-        let v = Values::of_settings(&c);
-        assert_eq!(v.vars["API_TOKEN"], SECRET_MASK);
-        assert_eq!(v.vars["MODE"], "prod");
+        let vars = vars_of(&settings().env_params);
+        assert_eq!(vars["API_TOKEN"], SECRET_MASK);
+        assert_eq!(vars["MODE"], "prod");
         let both = [HpaPolicy { policy_type: PolicyType::CpuMem, policy_threshold: 70 }];
         assert_eq!(thresholds(&both), (Some(70), Some(70)));
         assert_eq!(policies(Some(70), None), vec![HpaPolicy { policy_type: PolicyType::Cpu, policy_threshold: 70 }]);
     }
 
     #[test]
+    fn r_upd_5_an_untouched_form_has_nothing_to_save() {
+        // Settings that leave the log type and format empty: the form shows
+        // their defaults, which are no change.
+        let mut c = settings();
+        c.log_type = String::new();
+        c.log_parse_type = String::new();
+        let online = values_of(&c);
+        let saved = Logs::of_settings(&c);
+        let form_logs =
+            Logs { log_type: "default".into(), set: String::new(), topic: String::new(), format: "json".into() };
+        assert_eq!(saved, form_logs);
+        assert_eq!(keys(&items(&online, &form_logs, &online, &saved)), Vec::<&str>::new());
+        // A log set or topic left from an earlier custom collection does not count for another type.
+        let stale = Logs { log_type: "default".into(), ..custom("ls-1", "lt-1", "line") };
+        assert_eq!(keys(&items(&online, &stale, &online, &saved)), Vec::<&str>::new());
+    }
+
+    #[test]
     fn r_upd_5_only_what_differs_from_the_running_configuration_is_sent() {
         let c = settings();
-        let (online, logs) = (Values::of_settings(&c), Logs::of_settings(&c));
+        let (online, logs) = (values_of(&c), Logs::of_settings(&c));
         let mut form = online.clone();
-        // Nothing changed: nothing to save; the secret and the logs would go as they are.
-        assert!(!has_changes(&form, &logs, &online, &online, &logs));
-        assert_eq!(keys(&items(&form, &logs, &online)), ["EnvParam", "LogType"]);
         form.port = 8080;
         form.cpu = 1.0;
         form.mem = 2.0;
         form.mem_at = None;
-        assert!(has_changes(&form, &logs, &online, &online, &logs));
-        assert_eq!(
-            keys(&items(&form, &logs, &online)),
-            ["Port", "CpuSpecs", "MemSpecs", "PolicyDetails", "EnvParam", "LogType"]
-        );
-        let sent = items(&form, &logs, &online);
-        assert!(sent[4].value.as_deref().is_some_and(|v| v.contains(SECRET_MASK)));
+        assert_eq!(keys(&items(&form, &logs, &online, &logs)), ["Port", "CpuSpecs", "MemSpecs", "PolicyDetails"]);
+        // A secret left masked is no change; a new value for it is, and goes with the other variables.
+        form = online.clone();
+        form.vars.insert("API_TOKEN".into(), "n3w".into());
+        let sent = items(&form, &logs, &online, &logs);
+        assert_eq!(keys(&sent), ["EnvParam"]);
+        assert!(sent[0].value.as_deref().is_some_and(|v| v.contains("n3w") && v.contains("MODE")));
     }
 
     #[test]
     fn r_rb_3_after_a_rollback_the_settings_values_are_sent() {
         let c = settings();
-        let (form, logs) = (Values::of_settings(&c), Logs::of_settings(&c));
+        let (form, logs) = (values_of(&c), Logs::of_settings(&c));
         // The rolled-back version runs with 2 to 5 instances and no variables.
         let running = Values { min: 2, max: 5, vars: BTreeMap::new(), ..form.clone() };
-        assert!(has_changes(&form, &logs, &running, &form, &logs));
-        assert_eq!(keys(&items(&form, &logs, &running)), ["MinNum", "MaxNum", "EnvParam", "LogType"]);
+        let sent = items(&form, &logs, &running, &logs);
+        assert_eq!(keys(&sent), ["MinNum", "MaxNum", "EnvParam"]);
+        // The BFF puts the settings' value in place of the mask.
+        assert!(sent[2].value.as_deref().is_some_and(|v| v.contains(SECRET_MASK)));
     }
 
     #[test]
-    fn custom_logs_send_their_fields() {
+    fn log_collection_sends_only_what_differs_from_the_settings() {
         let c = settings();
-        let v = Values::of_settings(&c);
-        let saved = Logs::of_settings(&c);
-        let logs = Logs { log_type: "custom".into(), set: "ls-1".into(), topic: "lt-1".into(), format: "line".into() };
-        assert!(has_changes(&v, &logs, &v, &v, &saved));
-        assert_eq!(keys(&items(&v, &logs, &v)), ["EnvParam", "LogType", "LogSetId", "LogTopicId", "LogParseType"]);
+        let (v, saved) = (values_of(&c), Logs::of_settings(&c));
+        // To custom: the type and the fields custom uses.
+        let to_custom = custom("ls-1", "lt-1", "line");
+        assert_eq!(keys(&items(&v, &to_custom, &v, &saved)), ["LogType", "LogSetId", "LogTopicId", "LogParseType"]);
+        // Within custom: only the field that changed, the ids trimmed.
+        let before = custom("ls-1", "lt-1", "json");
+        let sent = items(&v, &custom(" ls-1 ", "lt-2", "json"), &v, &before);
+        assert_eq!(keys(&sent), ["LogTopicId"]);
+        assert_eq!(sent[0].value.as_deref(), Some("lt-2"));
+        // Away from custom: the type alone.
+        let none = Logs { log_type: "none".into(), ..before.clone() };
+        assert_eq!(keys(&items(&v, &none, &v, &before)), ["LogType"]);
     }
 }

@@ -5,13 +5,16 @@
 
 use console_shared::dto::{TimelineEvent, TimelineKind};
 use console_shared::time::utc_datetime;
+use console_shared::vocab::{ConfigKey, RecordStatus};
 use console_shared::wording::ScaleEvent;
 use leptos::prelude::*;
 
 use super::ServiceCtx;
 use crate::api;
 use crate::components::{Keyed, Loaded, RowKey, local_time, poll_while, zone};
-use crate::i18n::{Lang, Msg, lang, scale_event_text, t, timeline_who, times_note};
+use crate::i18n::{
+    Lang, Msg, error_code, lang, list_text, record_status_text, scale_event_text, t, timeline_who, times_note,
+};
 use crate::pages::env_layout::{EnvCtx, named};
 
 stylance::import_crate_style!(style, "src/pages/service/timeline.module.css");
@@ -33,14 +36,73 @@ fn kind_text(kind: TimelineKind) -> Msg {
     }
 }
 
-/// The event's detail in the user's language where the console knows its
-/// words (a scaling event); otherwise as the cloud or the BFF gave it.
-fn detail_text(e: &TimelineEvent, lang: Lang) -> String {
-    match e.kind {
-        TimelineKind::Scaled => ScaleEvent::parse(&e.detail).map(|s| scale_event_text(&s, lang)),
-        _ => None,
+/// How the BFF joins a refused change's detail and the cloud's error code,
+/// and leads the detail of a `ReleaseGray` that finished the release
+/// (`backend/src/cloud/timeline.rs`).
+const FAILED_WITH: &str = "; failed: ";
+const CLOSE: &str = "close: ";
+
+/// A changed setting by its label on the settings page; CPU and memory are
+/// one field there. `None` for a key that page does not show.
+fn key_label(key: &ConfigKey) -> Option<Msg> {
+    Some(match key {
+        ConfigKey::Port => Msg::Port,
+        ConfigKey::CpuSpecs | ConfigKey::MemSpecs => Msg::Spec,
+        ConfigKey::MinNum => Msg::MinInstances,
+        ConfigKey::MaxNum => Msg::MaxInstances,
+        ConfigKey::PolicyDetails => Msg::Scaling,
+        ConfigKey::EnvParam => Msg::EnvVars,
+        ConfigKey::LogType => Msg::LogCollection,
+        ConfigKey::LogSetId => Msg::LogSet,
+        ConfigKey::LogTopicId => Msg::LogTopic,
+        ConfigKey::LogParseType => Msg::LogFormat,
+        ConfigKey::LogPath => Msg::LogPath,
+        ConfigKey::Dockerfile => Msg::DockerfileName,
+        ConfigKey::BuildDir => Msg::BuildDir,
+        _ => return None,
+    })
+}
+
+/// The changed settings' keys (`CpuSpecs, MemSpecs, EnvParam`) by their
+/// labels, each once; a key the settings page does not show, as it is.
+fn settings_text(keys: &str, lang: Lang) -> String {
+    let mut labels: Vec<String> = Vec::new();
+    for key in keys.split(',').map(str::trim).filter(|k| !k.is_empty()) {
+        let label = key_label(&ConfigKey::from(key)).map_or_else(|| key.to_string(), |m| m.text(lang).to_string());
+        if !labels.contains(&label) {
+            labels.push(label);
+        }
     }
-    .unwrap_or_else(|| e.detail.clone())
+    list_text(&labels, lang)
+}
+
+/// The event's detail in the user's language: the changed settings by their
+/// labels, how a version's deploy ended, a scaling event; a split or a
+/// rollback's versions as they are (names and numbers); and the error code
+/// of a refused change. Nothing where the kind says it all (a release
+/// type, an operation).
+fn detail_text(e: &TimelineEvent, lang: Lang) -> String {
+    let (change, code) = match e.detail.split_once(FAILED_WITH) {
+        Some((change, code)) => (change, Some(code)),
+        None => (e.detail.as_str(), None),
+    };
+    let change = match e.kind {
+        TimelineKind::Scaled => {
+            ScaleEvent::parse(change).map_or_else(|| change.to_string(), |s| scale_event_text(&s, lang))
+        }
+        TimelineKind::SettingsChanged => settings_text(change, lang),
+        TimelineKind::VersionReady | TimelineKind::VersionFailed => {
+            record_status_text(&RecordStatus::from(change), lang)
+        }
+        TimelineKind::GrayFinished => change.strip_prefix(CLOSE).unwrap_or_default().to_string(),
+        TimelineKind::DeployAsked
+        | TimelineKind::GrayAsked
+        | TimelineKind::GrayAbandoned
+        | TimelineKind::DeployCancelled => String::new(),
+        TimelineKind::TrafficSplit | TimelineKind::RollbackAsked => change.to_string(),
+    };
+    let code = code.map(|code| error_code(code, lang));
+    [Some(change), code].into_iter().flatten().filter(|part| !part.is_empty()).collect::<Vec<_>>().join(" · ")
 }
 
 #[component]
@@ -111,17 +173,59 @@ fn Event(event: TimelineEvent) -> impl IntoView {
         let e = event.clone();
         move || detail_text(&e, lang())
     };
-    let has_detail = !event.detail.is_empty();
+    // Whether there is anything to say does not depend on the language.
+    let has_detail = !detail_text(&event, Lang::En).is_empty();
     view! {
         <li class=class data-kind=format!("{:?}", event.kind)>
             <div class="row">
                 <time datetime=datetime class="muted nowrap">{local_time(at)}</time>
                 <strong>{t(kind_text(event.kind))}</strong>
-                {version.map(|v| view! { <code>{v}</code> })}
+                {version.map(|v| view! { <code class="nowrap">{v}</code> })}
                 {failed.then(|| view! { <span class="badge bad">{t(Msg::TlFailed)}</span> })}
             </div>
             <p class="help">{move || timeline_who(who.as_deref(), lang())}</p>
             {has_detail.then(|| view! { <p class="break">{detail}</p> })}
         </li>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn event(kind: TimelineKind, detail: &str) -> TimelineEvent {
+        TimelineEvent { at: 0, kind, version: None, who: None, failed: false, detail: detail.into() }
+    }
+
+    #[test]
+    fn details_are_said_in_the_settings_own_words() {
+        let changed = event(TimelineKind::SettingsChanged, "CpuSpecs, MemSpecs, MinNum, EnvParam, LogType");
+        assert_eq!(
+            detail_text(&changed, Lang::En),
+            "CPU / memory, Minimum instances, Environment variables, Log collection"
+        );
+        assert_eq!(detail_text(&changed, Lang::Zh), "CPU / 内存、最小实例数、环境变量、日志采集");
+        // A key the settings page does not show stays as it is.
+        assert_eq!(detail_text(&event(TimelineKind::SettingsChanged, "Port, Tag"), Lang::En), "Port, Tag");
+        let ready = event(TimelineKind::VersionReady, "running");
+        assert_eq!(
+            (detail_text(&ready, Lang::En), detail_text(&ready, Lang::Zh)),
+            ("Deployed".into(), "已部署".into())
+        );
+        let failed = event(TimelineKind::VersionFailed, "deploy_failed");
+        assert_eq!(detail_text(&failed, Lang::Zh), "失败");
+    }
+
+    #[test]
+    fn what_the_kind_says_is_not_said_again_and_a_refusal_names_its_code() {
+        assert_eq!(detail_text(&event(TimelineKind::GrayAsked, "GRAY"), Lang::En), "");
+        assert_eq!(detail_text(&event(TimelineKind::GrayAbandoned, "go_back"), Lang::En), "");
+        let promoted = event(TimelineKind::GrayFinished, "close: shop-002 100%");
+        assert_eq!(detail_text(&promoted, Lang::En), "shop-002 100%");
+        let refused = event(TimelineKind::SettingsChanged, "EnvParam; failed: ResourceInUse");
+        assert_eq!(detail_text(&refused, Lang::En), "Environment variables · error code ResourceInUse");
+        assert_eq!(detail_text(&refused, Lang::Zh), "环境变量 · 错误码 ResourceInUse");
+        let split = event(TimelineKind::TrafficSplit, "shop-001 70% · shop-002 30%");
+        assert_eq!(detail_text(&split, Lang::Zh), "shop-001 70% · shop-002 30%");
     }
 }

@@ -18,7 +18,7 @@ use super::ServiceCtx;
 use crate::api;
 use crate::components::{ConfirmStep, ErrorNote, Reason, error_of};
 use crate::i18n::{
-    Lang, Msg, abandon_label, at_full, confirm_abandon, confirm_finish, finish_label, gray_abandoned, gray_finished,
+    Msg, abandon_label, at_full, confirm_abandon, confirm_finish, finish_label, gray_abandoned, gray_finished,
     gray_intro, lang, percent_split, share_text, slider_label, t, version_role,
 };
 use crate::pages::env_layout::EnvCtx;
@@ -216,8 +216,7 @@ fn Panel(pair: Pair, ended: RwSignal<Option<(OperateType, Pair)>>) -> impl IntoV
             </fieldset>
             <Reason id="gray-split-why" text=split_why />
             // Both forms stay mounted, so switching keeps what was typed.
-            <PercentForm pair=pair.clone() split hidden=by_url.into() why=split_why locked=split_locked
-                end end_why end_locked />
+            <PercentForm pair=pair.clone() split hidden=by_url.into() why=split_why locked=split_locked />
             <UrlRuleForm pair=pair.clone() split hidden=Signal::derive(move || !by_url.get()) why=split_why
                 locked=split_locked />
             <EndRelease pair end why=end_why locked=end_locked />
@@ -242,7 +241,8 @@ fn Now(pair: Pair, split: Memo<Option<Split>>) -> impl IntoView {
 }
 
 /// The split by percentage: a slider (arrow keys move it by 1 %) and
-/// presets. 100 % ends the release (R-UPD-3), so there Apply asks to finish.
+/// presets. 100 % ends the release (R-UPD-3): there the form says so and
+/// leaves it to Finish, below, instead of offering a second Finish.
 #[component]
 fn PercentForm(
     pair: Pair,
@@ -250,9 +250,6 @@ fn PercentForm(
     hidden: Signal<bool>,
     why: Signal<Option<String>>,
     locked: Signal<bool>,
-    end: Action<OperateType, Result<OperateType, ApiError>>,
-    end_why: Signal<Option<String>>,
-    end_locked: Signal<bool>,
 ) -> impl IntoView {
     let ctx = expect_context::<EnvCtx>();
     let svc = expect_context::<ServiceCtx>();
@@ -262,28 +259,22 @@ fn PercentForm(
         _ => 0,
     };
     let percent = RwSignal::new(initial);
-    let asking = RwSignal::new(false);
     // A new choice: what was said about the last one no longer applies.
     let choose = move |p: u8| {
         percent.set(p);
         apply.value().set(None);
     };
     let full = move || percent.get() == 100;
-    let blocked = move || locked.get() || (full() && end_locked.get());
-    // Only reasons on screen are referred to.
-    let described = move || match (why.with(Option::is_some), full() && end_why.with(Option::is_some)) {
-        (true, true) => Some("gray-split-why gray-end-why"),
-        (true, false) => Some("gray-split-why"),
-        (false, true) => Some("gray-end-why"),
-        (false, false) => None,
+    // "Applied" only while the form shows what is in force.
+    let applied = move || {
+        matches!(apply.value().get(), Some(Ok(()))) && split.with(|s| *s == Some(Split::Percent(percent.get())))
     };
-    // Texts naming the two versions, in the language of the moment.
-    let about = |f: fn(&str, &str, Lang) -> String| {
+    // Only a reason on screen is referred to.
+    let described = move || why.with(Option::is_some).then_some("gray-split-why");
+    let full_note = {
         let pair = pair.clone();
-        move || f(&pair.canary, &pair.stable, lang())
+        move || at_full(&pair.canary, &pair.stable, lang())
     };
-    let question = Signal::derive(about(confirm_finish));
-    let full_note = about(at_full);
     let told = {
         let pair = pair.clone();
         move || percent_split(&pair.canary, &pair.stable, percent.get(), lang())
@@ -292,17 +283,11 @@ fn PercentForm(
         let canary = pair.canary.clone();
         move || slider_label(&canary, lang())
     };
-    let button = {
-        let canary = pair.canary.clone();
-        move || if full() { finish_label(&canary, lang()) } else { t(Msg::ApplySplit)().to_string() }
-    };
     let submit = {
         let pair = pair.clone();
         move |ev: leptos::ev::SubmitEvent| {
             ev.prevent_default();
-            if full() {
-                asking.set(true);
-            } else {
+            if !full() {
                 let (env, service) = (ctx.env_id.get_untracked(), svc.name.get_untracked());
                 apply.dispatch(flow_request(env, service, &pair, percent.get_untracked()));
             }
@@ -331,30 +316,20 @@ fn PercentForm(
                         </button>
                     }).collect_view()}
                 </div>
-                <Show when=full>
+                <Show
+                    when=full
+                    fallback=move || view! {
+                        <div class="row">
+                            <button type="submit" class="button primary" aria-describedby=described
+                                disabled=move || locked.get() || apply.pending().get()>
+                                {t(Msg::ApplySplit)}
+                            </button>
+                        </div>
+                    }
+                >
                     <p class="warning">{full_note.clone()}</p>
                 </Show>
-                <div class="row">
-                    <button type="submit" class="button primary" aria-describedby=described
-                        disabled=move || blocked() || apply.pending().get() || end.pending().get()>
-                        {button}
-                    </button>
-                </div>
-                <Show when=move || asking.get() && full() && !end_locked.get()>
-                    <ConfirmStep
-                        id="gray-percent-confirm"
-                        question
-                        busy=end.pending()
-                        on_confirm=Callback::new(move |_| {
-                            asking.set(false);
-                            end.dispatch(OperateType::Done);
-                        })
-                        on_cancel=Callback::new(move |_| asking.set(false))
-                    />
-                </Show>
-                <p role="status" class="help">
-                    {move || matches!(apply.value().get(), Some(Ok(()))).then(t(Msg::SplitApplied))}
-                </p>
+                <p role="status" class="help">{move || applied().then(t(Msg::SplitApplied))}</p>
                 <ErrorNote error=error_of(apply) />
             </form>
         </div>

@@ -74,6 +74,11 @@ pub fn UrlRuleForm(
     });
     let rule = move || UrlRule { key: key.get().trim().to_string(), value: value.get().trim().to_string() };
     let complete = move || key_error(&key.get()).is_none() && value.with(|v| !v.trim().is_empty());
+    // Whether the rule as typed is the one in force.
+    let in_force = move || {
+        let typed = Split::Url { rule: rule(), to_canary: to_new.get() };
+        split.with(|s| s.as_ref() == Some(&typed))
+    };
     let names = {
         let pair = pair.clone();
         move |canary: bool| if canary { pair.canary.clone() } else { pair.stable.clone() }
@@ -97,7 +102,7 @@ pub fn UrlRuleForm(
                 Some(Msg::UrlTestIncomplete.text(lang()).to_string())
             } else {
                 let (canary, matched) = serves(&rule(), to_new.get(), query_of(&typed));
-                Some(url_served_by(&names(canary), matched, lang()))
+                Some(url_served_by(&names(canary), matched, in_force(), lang()))
             }
         }
     };
@@ -154,8 +159,9 @@ pub fn UrlRuleForm(
                             {t(Msg::ApplyRule)}
                         </button>
                     </div>
+                    // "Applied" only while the form shows the rule in force.
                     <p role="status" class="help">
-                        {move || matches!(apply.value().get(), Some(Ok(()))).then(t(Msg::SplitApplied))}
+                        {move || (matches!(apply.value().get(), Some(Ok(()))) && in_force()).then(t(Msg::SplitApplied))}
                     </p>
                     <ErrorNote error=error_of(apply) />
                 </form>

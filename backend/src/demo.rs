@@ -6,16 +6,18 @@
 use std::time::Duration;
 
 use console_shared::actions::{
-    CreateCloudRunEnv, CreateCloudRunEnvRequest, CreateCloudRunServer, CreateCloudRunServerRequest, DeployParam,
-    DescribeServerManageTask, DiffConfigItem, ManageTaskRequest, ReleaseGray, ReleaseGrayRequest, UpdateCloudRunServer,
-    UpdateCloudRunServerRequest, VersionFlowInfo,
+    Action, CreateCloudRunEnv, CreateCloudRunEnvRequest, CreateCloudRunServer, CreateCloudRunServerRequest,
+    DeployParam, DescribeServerManageTask, DiffConfigItem, ManageTaskRequest, ReleaseGray, ReleaseGrayRequest,
+    UpdateCloudRunServer, UpdateCloudRunServerRequest, VersionFlowInfo,
 };
 use console_shared::region::Region;
 use console_shared::rules::PACKAGE_MAX_BYTES;
 use console_shared::vocab::{ConfigKey, DeployType, ReleaseType, TaskStatus, TrafficType};
 
+use crate::audit::{self, Event, Outcome};
 use crate::cloud::envs::record_new_env;
 use crate::cloud::packages;
+use crate::cloud::timeline;
 use crate::cloud::upstream::UpstreamError;
 use crate::state::AppState;
 
@@ -40,7 +42,7 @@ fn web_zip() -> Result<Vec<u8>, zip::result::ZipError> {
 }
 
 /// `web`, built from a code package uploaded like the console uploads one.
-async fn create_web(state: &AppState, env: &str) -> Result<(), UpstreamError> {
+async fn create_web(state: &AppState, admin: i64, env: &str) -> Result<(), UpstreamError> {
     let bytes = web_zip().map_err(|e| UpstreamError::Invalid(e.to_string()))?;
     let length = Some(bytes.len() as u64);
     let uploaded = packages::forward(state, env, "web", axum::body::Body::from(bytes), length, PACKAGE_MAX_BYTES)
@@ -59,7 +61,7 @@ async fn create_web(state: &AppState, env: &str) -> Result<(), UpstreamError> {
         },
         items: None,
     };
-    state.upstream.call::<CreateCloudRunServer>(Some(Region::Shanghai), &req).await?;
+    change::<CreateCloudRunServer>(state, admin, env, &req).await?;
     Ok(())
 }
 
@@ -70,6 +72,33 @@ fn image(url: &str, release: ReleaseType) -> DeployParam {
         release_type: Some(release),
         ..Default::default()
     }
+}
+
+/// A seeded change, made as the admin and recorded in the audit log as the
+/// proxy records a user's, so the services' timelines tell the demo's story.
+async fn change<A: Action>(
+    state: &AppState,
+    admin: i64,
+    env: &str,
+    req: &A::Request,
+) -> Result<A::Response, UpstreamError> {
+    let result = state.upstream.call::<A>(Some(Region::Shanghai), req).await;
+    let body = serde_json::to_value(req).unwrap_or_default();
+    if let Some((service, detail)) = timeline::change_of(A::NAME, &body) {
+        let outcome = if result.is_ok() { Outcome::Allowed } else { Outcome::Failed };
+        let event = Event {
+            user_id: Some(admin),
+            username: "admin",
+            env_id: Some(env),
+            service: Some(&service),
+            action: A::NAME,
+            outcome,
+            detail,
+            request_id: None,
+        };
+        audit::record(state, event).await;
+    }
+    result
 }
 
 /// Waits for the service's current deploy (TaskId 0, as the CLI finds it:
@@ -87,7 +116,7 @@ async fn wait(state: &AppState, env: &str, service: &str) -> Result<(), Upstream
     Ok(())
 }
 
-async fn create(state: &AppState, env: &str, name: &str, url: &str, min: i64) -> Result<(), UpstreamError> {
+async fn create(state: &AppState, admin: i64, env: &str, name: &str, url: &str, min: i64) -> Result<(), UpstreamError> {
     let req = CreateCloudRunServerRequest {
         server_config: None,
         env_id: env.into(),
@@ -102,7 +131,7 @@ async fn create(state: &AppState, env: &str, name: &str, url: &str, min: i64) ->
             ),
         ]),
     };
-    state.upstream.call::<CreateCloudRunServer>(Some(Region::Shanghai), &req).await?;
+    change::<CreateCloudRunServer>(state, admin, env, &req).await?;
     Ok(())
 }
 
@@ -132,10 +161,10 @@ async fn run(state: &AppState) -> Result<bool, UpstreamError> {
     }
     // Four services in parallel: two images that go live, one whose first
     // deploy fails, and one built from a code package.
-    create(state, &env, "shop", "nginx:1.27", 0).await?;
-    create(state, &env, "api", "nginx:1.27", 1).await?;
-    create(state, &env, "legacy", "localcloud/fail-health", 0).await?;
-    create_web(state, &env).await?;
+    create(state, admin, &env, "shop", "nginx:1.27", 0).await?;
+    create(state, admin, &env, "api", "nginx:1.27", 1).await?;
+    create(state, admin, &env, "legacy", "localcloud/fail-health", 0).await?;
+    create_web(state, admin, &env).await?;
     wait(state, &env, "api").await?;
     // A second version of `api` with another image and greeting, so its
     // history shows an update and a rollback to api-001 has a diff to show.
@@ -149,17 +178,17 @@ async fn run(state: &AppState) -> Result<bool, UpstreamError> {
             r#"{"GREETING":"hello from the demo, second edition","API_TOKEN":"not-shown"}"#,
         )]),
     };
-    state.upstream.call::<UpdateCloudRunServer>(Some(Region::Shanghai), &update).await?;
+    change::<UpdateCloudRunServer>(state, admin, &env, &update).await?;
     for name in ["shop", "legacy", "web", "api"] {
         wait(state, &env, name).await?;
     }
-    gray_release(state, &env).await?;
+    gray_release(state, admin, &env).await?;
     Ok(true)
 }
 
 /// `shop` in a gray release: its second version takes 30 % of the traffic,
 /// so the traffic panel has something to show.
-async fn gray_release(state: &AppState, env: &str) -> Result<(), UpstreamError> {
+async fn gray_release(state: &AppState, admin: i64, env: &str) -> Result<(), UpstreamError> {
     let update = UpdateCloudRunServerRequest {
         server_config: None,
         env_id: env.into(),
@@ -167,7 +196,7 @@ async fn gray_release(state: &AppState, env: &str) -> Result<(), UpstreamError> 
         deploy_info: image("nginx:1.28", ReleaseType::Gray),
         items: None,
     };
-    state.upstream.call::<UpdateCloudRunServer>(Some(Region::Shanghai), &update).await?;
+    change::<UpdateCloudRunServer>(state, admin, env, &update).await?;
     wait(state, env, "shop").await?;
     let share = |name: &str, ratio: i64, default: bool| VersionFlowInfo {
         version_name: name.into(),
@@ -185,6 +214,6 @@ async fn gray_release(state: &AppState, env: &str) -> Result<(), UpstreamError> 
         gray_flow_ratio: Some(30),
         ..Default::default()
     };
-    state.upstream.call::<ReleaseGray>(Some(Region::Shanghai), &split).await?;
+    change::<ReleaseGray>(state, admin, env, &split).await?;
     Ok(())
 }

@@ -183,31 +183,22 @@ pub(crate) async fn timeline(
         });
     }
 
-    for record in &records {
-        let kind = match record.status {
-            RecordStatus::Running => TimelineKind::VersionReady,
-            RecordStatus::DeployFailed | RecordStatus::Cancelled => TimelineKind::VersionFailed,
-            // Still deploying: the progress page follows it, not the timeline.
-            RecordStatus::Deploying | RecordStatus::Other(_) => continue,
-        };
-        let Some(at) = parse_cst(&record.deploy_time) else { continue };
-        events.push(TimelineEvent {
-            at,
-            kind,
-            version: Some(record.deploy_id.clone()),
-            who: None,
-            failed: kind == TimelineKind::VersionFailed,
-            detail: record.status.to_string(),
-        });
-    }
-
+    // The newest records' process logs: their scaling events, and when each
+    // deploy ended (its last line before any scaling event: the scaler
+    // leaves a version alone while it deploys, and logs after).
+    let mut ended = std::collections::HashMap::new();
     for record in records.iter().filter(|r| !r.run_id.is_empty()).take(LOGS_READ) {
         let run = ProcessLogRequest { env_id: env.clone(), run_id: record.run_id.clone() };
         let Ok(log) = state.upstream.call::<DescribeCloudRunProcessLog>(region, &run).await else { continue };
+        // Lines start with their time, `YYYY-MM-DD HH:MM:SS` in UTC+8.
+        let time_of = |line: &str| line.get(..19).and_then(parse_cst);
+        let deploy_lines = log.logs.iter().take_while(|line| ScaleEvent::parse(line).is_none());
+        if let Some(at) = deploy_lines.last().and_then(|line| time_of(line)) {
+            ended.insert(record.run_id.clone(), at);
+        }
         for line in &log.logs {
             let Some(event) = ScaleEvent::parse(line) else { continue };
-            // Lines start with their time, `YYYY-MM-DD HH:MM:SS` in UTC+8.
-            let Some(at) = line.get(..19).and_then(parse_cst) else { continue };
+            let Some(at) = time_of(line) else { continue };
             events.push(TimelineEvent {
                 at,
                 kind: TimelineKind::Scaled,
@@ -217,6 +208,27 @@ pub(crate) async fn timeline(
                 detail: event.to_string(),
             });
         }
+    }
+
+    for record in &records {
+        let kind = match record.status {
+            RecordStatus::Running => TimelineKind::VersionReady,
+            RecordStatus::DeployFailed | RecordStatus::Cancelled => TimelineKind::VersionFailed,
+            // Still deploying: the progress page follows it, not the timeline.
+            RecordStatus::Deploying | RecordStatus::Other(_) => continue,
+        };
+        // When it ended if its log was read, else when it started.
+        let Some(at) = ended.get(&record.run_id).copied().or_else(|| parse_cst(&record.deploy_time)) else {
+            continue;
+        };
+        events.push(TimelineEvent {
+            at,
+            kind,
+            version: Some(record.deploy_id.clone()),
+            who: None,
+            failed: kind == TimelineKind::VersionFailed,
+            detail: record.status.to_string(),
+        });
     }
     // Newest first; at the same second, the asking before the outcome reads
     // wrong, so the outcome (no `who`) comes first.

@@ -32,6 +32,8 @@ test('every page fits a 390 px screen, with a one-row header and a menu', async 
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Account' }).click();
   await expect(page.getByRole('heading', { name: 'Account', level: 1 })).toBeVisible();
   await expect(menu).toHaveAttribute('aria-expanded', 'false');
+  // The new page's content has the focus, as after a page load.
+  await expect(page.locator('main')).toBeFocused();
   await expect(page.getByRole('button', { name: 'Sign out' })).toBeHidden();
 
   // The forms work at this width.

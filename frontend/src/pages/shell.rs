@@ -2,6 +2,9 @@
 
 use leptos::prelude::*;
 use leptos_router::components::Outlet;
+use leptos_router::hooks::use_location;
+use wasm_bindgen::JsCast;
+use web_sys::HtmlElement;
 
 use crate::api;
 use crate::components::{Loading, TopBar};
@@ -45,6 +48,18 @@ pub fn Shell() -> impl IntoView {
 #[component]
 fn SignedIn() -> impl IntoView {
     Envs::provide();
+    // After an in-app navigation, keyboard and screen-reader users start at
+    // the new page's content, as after a page load, not at the link they
+    // followed (which may not even exist on the new page).
+    let location = use_location();
+    Effect::new(move |before: Option<String>| {
+        let path = location.pathname.get();
+        let main = document().get_element_by_id("main").and_then(|m| m.dyn_into::<HtmlElement>().ok());
+        if let Some(main) = main.filter(|_| before.is_some_and(|b| b != path)) {
+            let _ = main.focus();
+        }
+        path
+    });
     view! {
         <a class="skip-link" href="#main">{t(Msg::SkipToContent)}</a>
         <TopBar />

@@ -54,12 +54,11 @@ pub struct ServiceForm {
     max: RwSignal<String>,
     cpu: Threshold,
     mem: Threshold,
-    // The create form sends the log fields as typed; the settings compare
-    // them trimmed, through `logs`.
-    pub log_type: RwSignal<String>,
-    pub log_set: RwSignal<String>,
-    pub log_topic: RwSignal<String>,
-    pub log_format: RwSignal<String>,
+    // Both pages read the log fields through `logs`, the ids trimmed.
+    log_type: RwSignal<String>,
+    log_set: RwSignal<String>,
+    log_topic: RwSignal<String>,
+    log_format: RwSignal<String>,
     /// Its rows keep `VarsField`'s own `svc-` ids on either page.
     pub vars: Vars,
 }

@@ -128,6 +128,7 @@ pub fn CreateService() -> impl IntoView {
         }
         // With no errors every number reads as one, so this always has values.
         let Some(v) = untrack(|| form.values()) else { return };
+        let logs = untrack(|| form.logs());
         let mut items = vec![
             DiffConfigItem::int(ConfigKey::Port, v.port),
             DiffConfigItem::float(ConfigKey::CpuSpecs, v.cpu),
@@ -136,13 +137,14 @@ pub fn CreateService() -> impl IntoView {
             DiffConfigItem::int(ConfigKey::MaxNum, v.max),
             DiffConfigItem::policies(policies(v.cpu_at, v.mem_at)),
             DiffConfigItem::string(ConfigKey::EnvParam, form.vars.env_param()),
-            DiffConfigItem::string(ConfigKey::LogType, form.log_type.get_untracked()),
+            DiffConfigItem::string(ConfigKey::LogType, logs.log_type.clone()),
         ];
         items.extend(source.items());
-        if form.log_type.get_untracked() == "custom" {
-            items.push(DiffConfigItem::string(ConfigKey::LogSetId, form.log_set.get_untracked()));
-            items.push(DiffConfigItem::string(ConfigKey::LogTopicId, form.log_topic.get_untracked()));
-            items.push(DiffConfigItem::string(ConfigKey::LogParseType, form.log_format.get_untracked()));
+        // The same log collection the settings page sends, ids trimmed.
+        if logs.log_type == "custom" {
+            items.push(DiffConfigItem::string(ConfigKey::LogSetId, logs.set));
+            items.push(DiffConfigItem::string(ConfigKey::LogTopicId, logs.topic));
+            items.push(DiffConfigItem::string(ConfigKey::LogParseType, logs.format));
         }
         let request = CreateCloudRunServerRequest {
             env_id: ctx.env_id.get_untracked(),

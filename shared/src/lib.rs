@@ -4,6 +4,7 @@
 
 pub mod actions;
 pub mod api;
+pub mod certs;
 pub mod cost;
 pub mod defaults;
 pub mod dto;

@@ -20,6 +20,14 @@ pub async fn role_in(state: &AppState, user_id: i64, env_id: &str) -> AppResult<
     Ok(role.as_deref().and_then(Role::parse))
 }
 
+/// The user's highest role in any environment, for what belongs to the
+/// account (`Need::AnyEnvRole`).
+async fn highest_role(state: &AppState, user_id: i64) -> AppResult<Option<Role>> {
+    let roles: Vec<String> =
+        sqlx::query_scalar("SELECT role FROM members WHERE user_id = ?").bind(user_id).fetch_all(&state.db).await?;
+    Ok(roles.iter().filter_map(|r| Role::parse(r)).max())
+}
+
 /// Checks `rule` for `user` in `env`; returns the caller's role there. A
 /// refused change is audited. The refusal reads the same whether or not the
 /// environment exists, so a caller never learns of environments it cannot see.
@@ -30,9 +38,10 @@ pub async fn check(
     action: &str,
     env: Option<&str>,
 ) -> AppResult<Option<Role>> {
-    let role = match env {
-        Some(env) => role_in(state, user.id, env).await?,
-        None => None,
+    let role = match (rule.need, env) {
+        (Need::AnyEnvRole(_), _) => highest_role(state, user.id).await?,
+        (_, Some(env)) => role_in(state, user.id, env).await?,
+        (_, None) => None,
     };
     if matches!(rule.need, Need::EnvRole(_)) && env.is_none() {
         return Err(AppError::bad_request("The request must name its environment (`EnvId`)."));
@@ -55,6 +64,7 @@ pub async fn check(
         (Need::EnvRole(min), None) => {
             format!("This needs the {} role in this environment, or the environment does not exist.", min.name())
         }
+        (Need::AnyEnvRole(min), _) => format!("This needs the {} role in at least one environment.", min.name()),
         _ => "Only platform administrators can do this.".to_string(),
     };
     Err(AppError::forbidden(message))

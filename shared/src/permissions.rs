@@ -38,17 +38,21 @@ pub enum Need {
     SignedIn,
     /// At least this role in the environment named by the body's `EnvId`.
     EnvRole(Role),
+    /// At least this role in some environment: for what belongs to the
+    /// account rather than to one environment (certificates).
+    AnyEnvRole(Role),
     /// Platform administrators only.
     Admin,
 }
 
-/// Whether a caller with `is_admin` and `role` (in the target environment) meets `need`.
-/// Admins see and do everything.
+/// Whether a caller with `is_admin` and `role` meets `need`: `role` is the
+/// caller's role in the target environment, or for [`Need::AnyEnvRole`] their
+/// highest role in any. Admins see and do everything.
 pub fn allows(need: Need, is_admin: bool, role: Option<Role>) -> bool {
     is_admin
         || match need {
             Need::SignedIn => true,
-            Need::EnvRole(min) => role.is_some_and(|r| r >= min),
+            Need::EnvRole(min) | Need::AnyEnvRole(min) => role.is_some_and(|r| r >= min),
             Need::Admin => false,
         }
 }

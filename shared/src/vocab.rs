@@ -269,6 +269,53 @@ vocabulary! {
     }
 }
 
+vocabulary! {
+    /// `HTTPServiceDomainParam.Protocol`: how a custom domain is reached
+    /// (R-DOM-2). The console offers HTTP, HTTPS and HTTP→HTTPS.
+    pub enum DomainProtocol {
+        Http = "HTTP",
+        Https = "HTTPS",
+        /// The API's default when no protocol is sent.
+        HttpAndHttps = "HTTP_AND_HTTPS",
+        /// Plain HTTP requests are redirected to HTTPS.
+        HttpToHttps = "HTTP_TO_HTTPS",
+        HttpsToHttp = "HTTPS_TO_HTTP",
+    }
+}
+
+impl DomainProtocol {
+    /// Whether the domain is served over TLS, so it needs a certificate
+    /// covering it.
+    pub fn needs_certificate(&self) -> bool {
+        !matches!(self, DomainProtocol::Http | DomainProtocol::Other(_))
+    }
+}
+
+vocabulary! {
+    /// `HTTPServiceDomain.DNSStatus`: does the domain's CNAME point at the
+    /// target the cloud gave it (R-DOM-3)?
+    pub enum DnsStatus {
+        Ok = "OK",
+        /// No CNAME record (the domain does not exist, or has other records).
+        Empty = "EMPTY",
+        /// A CNAME to somewhere else.
+        Invalid = "INVALID",
+        /// localcloud's own answer when no DNS resolver answered (an offline
+        /// machine): nothing is known either way.
+        Unresolved = "UNRESOLVED",
+    }
+}
+
+vocabulary! {
+    /// `HTTPServiceDomain.Status`.
+    pub enum RouteStatus {
+        Processing = "PROCESSING",
+        Fail = "FAIL",
+        EoPendingVerification = "EO_PENDING_VERIFICATION",
+        Success = "SUCCESS",
+    }
+}
+
 /// An id or name the console passes around: validated where it enters from a
 /// user (`parse`), carried as the API's plain string on the wire.
 macro_rules! name {

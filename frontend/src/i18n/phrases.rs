@@ -344,8 +344,10 @@ pub fn role_name(role: Option<Role>, lang: Lang) -> &'static str {
 /// Why a control is disabled: "Needs the developer role in env-prod."
 pub fn needs_text(need: Need, env: &str, lang: Lang) -> String {
     match (need, lang) {
-        (Need::EnvRole(r), Lang::En) => format!("Needs the {} role in {env}.", r.name()),
-        (Need::EnvRole(r), Lang::Zh) => {
+        // In an environment's pages the SPA asks for the role there, which
+        // is stricter than the BFF's "in any environment".
+        (Need::EnvRole(r) | Need::AnyEnvRole(r), Lang::En) => format!("Needs the {} role in {env}.", r.name()),
+        (Need::EnvRole(r) | Need::AnyEnvRole(r), Lang::Zh) => {
             format!("需要在 {env} 中拥有{}角色。", role_name(Some(r), lang))
         }
         _ => Msg::OnlyAdmins.text(lang).into(),

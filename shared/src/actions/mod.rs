@@ -104,11 +104,13 @@ macro_rules! actions {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Empty {}
 
+mod domains;
 mod envs;
 mod packages;
 mod releases;
 mod services;
 
+pub use domains::*;
 pub use envs::*;
 pub use packages::*;
 pub use releases::*;
@@ -116,7 +118,7 @@ pub use services::*;
 
 /// Every action the console knows.
 pub fn all() -> impl Iterator<Item = &'static ActionInfo> {
-    envs::ACTIONS.iter().chain(packages::ACTIONS).chain(services::ACTIONS).chain(releases::ACTIONS)
+    envs::ACTIONS.iter().chain(packages::ACTIONS).chain(domains::ACTIONS).chain(services::ACTIONS).chain(releases::ACTIONS)
 }
 
 /// The cloud proxy's allow-list: a forwarded action, `None` for anything else.

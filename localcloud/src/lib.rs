@@ -21,6 +21,7 @@
 mod api;
 mod clock;
 mod deploy;
+mod domains;
 mod packages;
 pub mod private;
 mod runtime;
@@ -93,6 +94,8 @@ pub enum StartError {
     Bind(SocketAddr, std::io::Error),
     #[error("cannot build the HTTP client: {0}")]
     Http(String),
+    #[error(transparent)]
+    Sealing(#[from] domains::sealing::SealError),
 }
 
 impl From<store::OpenError> for StartError {
@@ -111,6 +114,7 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
     let packages_dir = config.data_dir.join("packages");
     private::dir(&packages_dir).map_err(|e| StartError::DataDir(packages_dir.clone(), e))?;
     let db = store::open(&config.data_dir.join("localcloud.db")).await?;
+    let sealer = Arc::new(domains::sealing::Sealer::load_or_create(&config.data_dir.join("cert-seal.key"))?);
     let api = TcpListener::bind(config.addr).await.map_err(|e| StartError::Bind(config.addr, e))?;
     let gw = TcpListener::bind(config.gateway_addr).await.map_err(|e| StartError::Bind(config.gateway_addr, e))?;
     let api_addr = api.local_addr().map_err(|e| StartError::Bind(config.addr, e))?;
@@ -152,6 +156,7 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
         package_quota_bytes: config.package_quota_bytes_per_env,
         receiving: packages::receiving::Receiving::default(),
         deployer,
+        sealer,
     });
 
     let api_app = app(state);

@@ -29,6 +29,8 @@ pub struct State {
     pub(crate) receiving: Receiving,
     /// Starts deploys, and cancels them.
     pub(crate) deployer: Arc<Deployer>,
+    /// Seals uploaded certificates' private keys (and opens them to serve).
+    pub(crate) sealer: Arc<crate::domains::sealing::Sealer>,
 }
 
 pub type SharedState = Arc<State>;

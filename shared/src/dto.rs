@@ -286,3 +286,17 @@ pub struct TimelineEvent {
     /// versions, a failure's code, a scaling event.
     pub detail: String,
 }
+
+/// `POST /api/certificates/check`: a certificate chain, optionally its key
+/// and the domain it is for, checked before an upload (R-DOM-2). The answer
+/// is a [`crate::certs::CertCheck`]; the key is neither stored nor echoed.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CertCheckRequest {
+    pub certificate: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub private_key: Option<crate::certs::PrivateKeyPem>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub domain: Option<String>,
+}

@@ -580,3 +580,35 @@ proptest! {
         }
     }
 }
+
+// ---- the check the SPA asks for before binding ----
+
+#[test]
+fn r_dom_2_inspect_reports_every_problem_at_once_with_the_summary() {
+    let pki = pki();
+    let other = KeyPair::generate().unwrap();
+    let chain = pem_of(&[&pki.leaf, &pki.intermediate]);
+    let late = JAN_2028 + 86_400;
+    let check = certs::inspect(chain.as_bytes(), Some(other.serialize_pem().as_bytes()), Some("api.example.com"), late);
+    let codes: Vec<&str> = check.problems.iter().map(|p| p.code.as_str()).collect();
+    assert_eq!(
+        codes,
+        [
+            "InvalidParameter.CertificateKeyMismatch",
+            "InvalidParameter.CertificateExpired",
+            "InvalidParameter.CertificateDomainMismatch"
+        ]
+    );
+    let s = check.summary.unwrap();
+    assert_eq!((s.key_matches, s.covers_domain, s.valid_now), (Some(false), Some(false), false));
+
+    let good = certs::inspect(chain.as_bytes(), Some(pki.leaf_key.serialize_pem().as_bytes()), Some("example.com"), NOW);
+    assert_eq!(good.problems, []);
+    assert_eq!(good.summary.unwrap().covers_domain, Some(true));
+
+    let garbage = certs::inspect(b"hello", Some(b"\x30\x82\x01"), None, NOW);
+    assert!(garbage.summary.is_none());
+    let fields: Vec<_> = garbage.problems.iter().map(|p| p.field).collect();
+    assert_eq!(fields, [Some(CertField::Certificate), Some(CertField::PrivateKey)]);
+    assert!(garbage.problems.iter().all(|p| !p.message.is_empty()));
+}

@@ -118,7 +118,12 @@ pub use services::*;
 
 /// Every action the console knows.
 pub fn all() -> impl Iterator<Item = &'static ActionInfo> {
-    envs::ACTIONS.iter().chain(packages::ACTIONS).chain(domains::ACTIONS).chain(services::ACTIONS).chain(releases::ACTIONS)
+    envs::ACTIONS
+        .iter()
+        .chain(packages::ACTIONS)
+        .chain(domains::ACTIONS)
+        .chain(services::ACTIONS)
+        .chain(releases::ACTIONS)
 }
 
 /// The cloud proxy's allow-list: a forwarded action, `None` for anything else.

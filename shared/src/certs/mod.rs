@@ -55,6 +55,7 @@ pub fn expires_soon(not_after: i64, now: i64) -> bool {
 /// Which of the two uploaded texts an error is about, so the SPA shows the
 /// message next to that field.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum CertField {
     /// `CertificatePublicKey`: the certificate chain.
     Certificate,
@@ -365,6 +366,57 @@ pub fn check_covers<S: AsRef<str>>(names: &[S], domain: &str) -> Result<(), Cert
             names: names.iter().map(|n| n.as_ref().to_string()).collect(),
         })
     }
+}
+
+/// One thing wrong with an upload, as the check endpoint answers it: the
+/// field it belongs to (none: both, or the domain), the cloud error code, and
+/// the sentence to show.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CertProblem {
+    pub field: Option<CertField>,
+    pub code: String,
+    pub message: String,
+}
+
+impl From<&CertError> for CertProblem {
+    fn from(e: &CertError) -> Self {
+        CertProblem { field: e.field(), code: e.code().to_string(), message: e.to_string() }
+    }
+}
+
+/// What the SPA shows before binding (R-DOM-2): the parsed certificate, if
+/// it parses, and every problem an upload or a binding would be refused for.
+/// `problems` empty: `UploadCertificate` accepts it, and it covers the domain.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CertCheck {
+    pub summary: Option<CertSummary>,
+    pub problems: Vec<CertProblem>,
+}
+
+/// Runs every check at once, so the user sees all that is wrong, not the
+/// first thing: the chain, the key (when given), whether they match, the
+/// validity period, and whether the certificate covers `domain` (when given).
+pub fn inspect(chain_pem: &[u8], key_pem: Option<&[u8]>, domain: Option<&str>, now: i64) -> CertCheck {
+    let mut problems = Vec::new();
+    let chain = CertChain::parse(chain_pem).map_err(|e| problems.push(CertProblem::from(&e))).ok();
+    let key = key_pem.and_then(|pem| PrivateKey::parse(pem).map_err(|e| problems.push(CertProblem::from(&e))).ok());
+    let summary = chain.as_ref().map(|chain| {
+        if key.as_ref().is_some_and(|k| !chain.key_matches(k)) {
+            problems.push(CertProblem::from(&CertError::KeyMismatch));
+        }
+        if let Err(e) = chain.check_validity(now) {
+            problems.push(CertProblem::from(&e));
+        }
+        if let Some(domain) = domain
+            && let Err(e) = check_covers(chain.dns_names(), domain)
+        {
+            problems.push(CertProblem::from(&e));
+        }
+        chain.summary(now, domain, key.as_ref())
+    });
+    CertCheck { summary, problems }
 }
 
 #[cfg(test)]

@@ -61,6 +61,7 @@ pub fn api(request_timeout: Duration) -> OpenApiRouter<AppState> {
         .merge(audit::routes::router())
         .merge(cloud::secrets::router())
         .merge(cloud::timeline::router())
+        .merge(cloud::certificates::router())
         .merge(http::spa::reports_router())
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, request_timeout))
         .merge(cloud::events::router())

@@ -98,10 +98,11 @@ pub enum Endpoint {
     UploadPackage,
     RevealSecrets,
     ServiceTimeline,
+    CheckCertificate,
 }
 
 impl Endpoint {
-    pub const ALL: [Endpoint; 19] = [
+    pub const ALL: [Endpoint; 20] = [
         Endpoint::ListUsers,
         Endpoint::CreateUser,
         Endpoint::UpdateUser,
@@ -121,6 +122,7 @@ impl Endpoint {
         Endpoint::UploadPackage,
         Endpoint::RevealSecrets,
         Endpoint::ServiceTimeline,
+        Endpoint::CheckCertificate,
     ];
 
     pub fn rule(self) -> Rule {
@@ -144,6 +146,8 @@ impl Endpoint {
             RevealSecrets => write(EnvRole(Role::Developer)),
             // What happened to a service, and who did it: what its deploy records say too.
             ServiceTimeline => read(EnvRole(Role::Viewer)),
+            // Who may upload a certificate (certificates are the account's).
+            CheckCertificate => read(AnyEnvRole(Role::Developer)),
         }
     }
 
@@ -170,6 +174,7 @@ impl Endpoint {
             UploadPackage => "UploadPackage",
             RevealSecrets => "RevealSecrets",
             ServiceTimeline => "ServiceTimeline",
+            CheckCertificate => "CheckCertificate",
         }
     }
 }

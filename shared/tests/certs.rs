@@ -602,7 +602,8 @@ fn r_dom_2_inspect_reports_every_problem_at_once_with_the_summary() {
     let s = check.summary.unwrap();
     assert_eq!((s.key_matches, s.covers_domain, s.valid_now), (Some(false), Some(false), false));
 
-    let good = certs::inspect(chain.as_bytes(), Some(pki.leaf_key.serialize_pem().as_bytes()), Some("example.com"), NOW);
+    let good =
+        certs::inspect(chain.as_bytes(), Some(pki.leaf_key.serialize_pem().as_bytes()), Some("example.com"), NOW);
     assert_eq!(good.problems, []);
     assert_eq!(good.summary.unwrap().covers_domain, Some(true));
 

@@ -2,8 +2,10 @@
 //! console remembers of each environment (`envs`), and the features built
 //! on them, each apart: the proxy route (`proxy`), live deploy progress (the
 //! `hub` and its `events` routes), code-package uploads (`packages`),
-//! revealing secrets (`secrets`) and a service's timeline (`timeline`).
+//! revealing secrets (`secrets`), a service's timeline (`timeline`) and
+//! checking HTTPS certificates (`certificates`).
 
+pub mod certificates;
 pub mod envs;
 pub mod events;
 pub mod hub;

@@ -14,7 +14,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use console_shared::actions::{
     self, ActionInfo, CreateCloudRunEnv, CreateCloudRunServer, DescribeCloudRunEnvs, DestroyEnv, Product,
-    SubmitServerConfigChangeDiff, UpdateCloudRunServer,
+    SubmitServerConfigChangeDiff, UpdateCloudRunServer, UploadCertificate,
 };
 use console_shared::api::codes;
 use console_shared::dto::{ApiError, console_codes};
@@ -29,7 +29,7 @@ use crate::access::check;
 use crate::audit::{self, Event, Outcome};
 use crate::cloud::envs::{record_new_env, region_of};
 use crate::cloud::upstream::UpstreamError;
-use crate::cloud::{secrets, timeline};
+use crate::cloud::{certificates, secrets, timeline};
 use crate::error::{AppError, AppResult};
 use crate::identity::AuthUser;
 use crate::state::AppState;
@@ -67,6 +67,9 @@ enum Around {
     /// A change that carries variables: a secret sent back masked gets its
     /// value restored from the service's settings (`secrets::restore_masked`).
     Unmask,
+    /// ssl UploadCertificate: capped and checked here first (`certificates`),
+    /// and audited with the certificate's name, never its key.
+    UploadCertificate,
     /// Any other action: sent with the environment's own region, nothing after.
     Plain,
 }
@@ -81,6 +84,8 @@ impl Around {
             Around::DestroyEnv
         } else if *info == ActionInfo::of::<DescribeCloudRunEnvs>() {
             Around::ListEnvs
+        } else if *info == ActionInfo::of::<UploadCertificate>() {
+            Around::UploadCertificate
         } else if [
             ActionInfo::of::<CreateCloudRunServer>(),
             ActionInfo::of::<UpdateCloudRunServer>(),
@@ -148,12 +153,18 @@ pub(crate) async fn proxy(
                 )
             })?)
         }
-        Around::DestroyEnv | Around::ListEnvs | Around::Unmask | Around::Plain => match &env_id {
-            Some(env) => region_of(&state, env).await?,
-            None => None,
-        },
+        Around::DestroyEnv | Around::ListEnvs | Around::Unmask | Around::UploadCertificate | Around::Plain => {
+            match &env_id {
+                Some(env) => region_of(&state, env).await?,
+                None => None,
+            }
+        }
     };
 
+    let certificate = match around {
+        Around::UploadCertificate => Some(certificates::precheck_upload(&request, state.clock.now())?),
+        _ => None,
+    };
     if around == Around::Unmask {
         secrets::restore_masked(&state, region, &mut request).await?;
     }
@@ -169,7 +180,7 @@ pub(crate) async fn proxy(
     let result = state.upstream.call_raw(product, &action, region, body).await;
     if rule.mutating {
         let change = timeline::change_of(&action, &request);
-        let asked = change.as_ref().map(|(_, detail)| detail.as_str());
+        let asked = change.as_ref().map(|(_, detail)| detail.as_str()).or(certificate.as_deref());
         let (outcome, request_id, detail) = match &result {
             Ok(r) => {
                 (Outcome::Allowed, r.get("RequestId").and_then(Value::as_str), timeline::audit_detail(asked, None))
@@ -203,7 +214,7 @@ pub(crate) async fn proxy(
                 filter_visible_envs(&state, user.id, &mut response).await?;
             }
         }
-        Around::Unmask | Around::Plain => {}
+        Around::Unmask | Around::UploadCertificate | Around::Plain => {}
     }
     console_shared::secrets::mask_secrets(&mut response);
     tracing::info!(user.id = user.id, env.id = env_id.as_deref().unwrap_or(""), action, "cloud call forwarded");

@@ -54,6 +54,9 @@ pub(crate) fn audit_detail(change: Option<&str>, code: Option<&str>) -> String {
 /// the release type, the split, the operation, the rollback's versions or the
 /// changed settings' keys. `None` for an action that changes no service.
 pub(crate) fn change_of(action: &str, request: &Value) -> Option<(String, String)> {
+    if let "CreateHTTPServiceRoute" | "ModifyHTTPServiceRoute" = action {
+        return domain_change(request);
+    }
     let service = request.get("ServerName").and_then(Value::as_str).filter(|s| !s.is_empty())?.to_string();
     let text = |v: &Value, key: &str| v.get(key).and_then(Value::as_str).unwrap_or("").to_string();
     let detail = match action {
@@ -85,6 +88,24 @@ pub(crate) fn change_of(action: &str, request: &Value) -> Option<(String, String
         _ => return None,
     };
     Some((service, detail))
+}
+
+/// A domain binding names the service its routes lead to: `api.example.com
+/// HTTPS` (the protocol when given), the certificate when one is bound.
+fn domain_change(request: &Value) -> Option<(String, String)> {
+    let domain = request.get("Domain")?;
+    let text = |key: &str| domain.get(key).and_then(Value::as_str).filter(|s| !s.is_empty());
+    let service = domain
+        .get("Routes")
+        .and_then(Value::as_array)?
+        .iter()
+        .find_map(|r| r.get("UpstreamResourceName").and_then(Value::as_str).filter(|s| !s.is_empty()))?;
+    let mut detail = text("Domain")?.to_string();
+    for part in [text("Protocol"), text("CertId")].into_iter().flatten() {
+        detail.push(' ');
+        detail.push_str(part);
+    }
+    Some((service.to_string(), detail))
 }
 
 /// `shop-002 70% · shop-003 30%`, or `env=beta* → shop-003` for a URL rule.
@@ -260,6 +281,13 @@ mod tests {
         assert_eq!(change_of("SubmitServerConfigChangeDiff", &settings).unwrap().1, "MinNum, EnvParam");
         assert_eq!(change_of("DestroyEnv", &json!({"EnvId": "e"})), None);
         assert_eq!(change_of("DeleteCloudRunServer", &json!({"ServerName": "shop"})), None);
+        let bind = json!({"EnvId": "e", "Domain": {"Domain": "api.example.com", "Protocol": "HTTPS", "CertId": "c1",
+            "Routes": [{"Path": "/", "UpstreamResourceType": "CBR", "UpstreamResourceName": "shop"}]}});
+        assert_eq!(
+            change_of("CreateHTTPServiceRoute", &bind),
+            Some(("shop".into(), "api.example.com HTTPS c1".into()))
+        );
+        assert_eq!(change_of("ModifyHTTPServiceRoute", &json!({"Domain": {"Domain": "a.example.com"}})), None);
     }
 
     #[test]

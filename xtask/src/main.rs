@@ -105,13 +105,21 @@ fn setup() -> Result {
         // crates.io no longer has (../shared/toolchain.md).
         sh("cargo", &["install", &format!("wasm-bindgen-cli@{bindgen}")])?;
     }
-    if !Path::new("/usr/bin/chromium").exists() {
+    // Debian's Chromium for the browser tests, and openssl, with which the
+    // custom-domain test makes its certificate as a user would.
+    let missing: Vec<&str> = [("/usr/bin/chromium", "chromium"), ("/usr/bin/openssl", "openssl")]
+        .into_iter()
+        .filter(|(path, _)| !Path::new(path).exists())
+        .map(|(_, package)| package)
+        .collect();
+    if !missing.is_empty() {
+        let install = [&["install", "-y"][..], &missing].concat();
         if is_root() {
             sh("apt-get", &["update"])?;
-            sh_with("apt-get", &["install", "-y", "chromium"], &[("DEBIAN_FRONTEND", "noninteractive".into())])?;
+            sh_with("apt-get", &install, &[("DEBIAN_FRONTEND", "noninteractive".into())])?;
         } else {
             sh("sudo", &["apt-get", "update"])?;
-            sh("sudo", &["apt-get", "install", "-y", "chromium"])?;
+            sh("sudo", &[&["apt-get"][..], &install].concat())?;
         }
     }
     let e2e = root().join("end2end");

@@ -10,5 +10,8 @@ export const launchOptions = {
     '--disable-background-networking',
     '--disable-component-update',
     '--disable-sync',
+    // Custom domains of the tests resolve to the local gateway, as a DNS
+    // record would point them at the cloud's.
+    '--host-resolver-rules=MAP *.e2e.test 127.0.0.1',
   ],
 };

@@ -1,6 +1,6 @@
 // Starts the real console binary for the suite and stops it afterwards.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -38,6 +38,7 @@ export default async function globalSetup() {
       CONSOLE_ADDR: '127.0.0.1:0',
       LOCALCLOUD_ADDR: '127.0.0.1:0',
       LOCALCLOUD_GATEWAY_ADDR: '127.0.0.1:0',
+      LOCALCLOUD_GATEWAY_TLS_ADDR: '127.0.0.1:0',
       CONSOLE_DATA_DIR: data,
       CONSOLE_DIST_DIR: resolve('..', 'dist'),
       CONSOLE_ADMIN_PASSWORD: INITIAL_ADMIN_PASSWORD,
@@ -57,8 +58,11 @@ export default async function globalSetup() {
     child.stdout.on('data', (chunk) => {
       seen += chunk.toString();
       const m = seen.match(/console listening on (http:\/\/\S+)/);
-      if (m) {
+      const tls = seen.match(/TLS gateway on https:\/\/(\S+)/);
+      if (m && tls) {
         clearTimeout(timer);
+        // Where the custom-domain test opens its domain over HTTPS.
+        process.env.GATEWAY_TLS_ADDR = tls[1];
         ok(m[1]);
       }
     });
@@ -66,6 +70,9 @@ export default async function globalSetup() {
   });
   await chooseAdminPassword(url);
   process.env.CONSOLE_URL = url;
+  // Tests add the secrets they make (a certificate's private key) here, one
+  // per line, so the check below looks for them in the output too.
+  process.env.E2E_SECRETS_FILE = join(data, 'test-secrets.txt');
   process.env.CONSOLE_ADMIN_PASSWORD = ADMIN_PASSWORD;
   return async () => {
     child.kill('SIGTERM');
@@ -73,11 +80,15 @@ export default async function globalSetup() {
     // No secret in any log line: the cloud key, the admin password, a session
     // id, a signed package-upload URL.
     const key = JSON.parse(readFileSync(join(data, 'localcloud-credentials.json'), 'utf8')).secret_key;
+    const made = existsSync(process.env.E2E_SECRETS_FILE)
+      ? readFileSync(process.env.E2E_SECRETS_FILE, 'utf8').split('\n').filter((l) => l.length >= 32)
+      : [];
     rmSync(data, { recursive: true, force: true });
     const leaks = [
       ['the cloud secret key', key],
       ['the admin password', ADMIN_PASSWORD],
       ['the initial admin password', INITIAL_ADMIN_PASSWORD],
+      ...made.map((secret) => ['a private key a test uploaded', secret]),
     ].filter(([, secret]) => output.includes(secret));
     if (/console_session=[A-Za-z0-9_-]{20,}/.test(output)) leaks.push(['a session id']);
     if (/sign=[0-9a-f]{64}/.test(output)) leaks.push(['a signed upload URL']);

@@ -40,6 +40,9 @@ pub struct Config {
     /// The embedded localcloud's HTTP gateway.
     #[arg(long, env = "LOCALCLOUD_GATEWAY_ADDR", default_value = "127.0.0.1:8081")]
     pub localcloud_gateway_addr: SocketAddr,
+    /// The embedded localcloud's TLS gateway, for custom domains bound with a certificate.
+    #[arg(long, env = "LOCALCLOUD_GATEWAY_TLS_ADDR", default_value = "127.0.0.1:8443")]
+    pub localcloud_gateway_tls_addr: SocketAddr,
     /// Milliseconds each step of an embedded-localcloud deploy takes.
     #[arg(long, env = "LOCALCLOUD_STEP_MS", default_value_t = 1500)]
     pub localcloud_step_ms: u64,
@@ -133,6 +136,7 @@ impl Config {
         c.addr = "127.0.0.1:0".parse().expect("literal address");
         c.localcloud_addr = c.addr;
         c.localcloud_gateway_addr = c.addr;
+        c.localcloud_gateway_tls_addr = c.addr;
         c.data_dir = data_dir;
         c.dist_dir = dist_dir;
         c.admin_password = Some("admin-password-for-tests".into());

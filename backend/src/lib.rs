@@ -199,6 +199,7 @@ pub async fn start(config: Config, clock: Arc<dyn Clock>) -> Result<Running, Sta
             let running = localcloud::start(localcloud::Config {
                 addr: config.localcloud_addr,
                 gateway_addr: config.localcloud_gateway_addr,
+                gateway_tls_addr: config.localcloud_gateway_tls_addr,
                 data_dir: config.data_dir.join("localcloud"),
                 credentials: vec![credential.clone()],
                 step_delay: Duration::from_millis(config.localcloud_step_ms),
@@ -275,7 +276,10 @@ pub async fn run(config: Config) -> Result<(), StartError> {
     let running = start(config, Arc::new(clock::SystemClock)).await?;
     println!("console listening on http://{}", running.addr);
     if let Some(cloud) = &running.localcloud {
-        println!("embedded localcloud API on http://{}, gateway on http://{}", cloud.api_addr, cloud.gateway_addr);
+        println!(
+            "embedded localcloud API on http://{}, gateway on http://{}, TLS gateway on https://{}",
+            cloud.api_addr, cloud.gateway_addr, cloud.gateway_tls_addr
+        );
     }
     match &running.first_admin {
         // Printed once, to the operator's terminal only, never to the log.

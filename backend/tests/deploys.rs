@@ -227,6 +227,7 @@ async fn a_browser_resumes_on_a_restarted_console_without_repeats_or_gaps() {
     let cloud = localcloud::start(localcloud::Config {
         addr: "127.0.0.1:0".parse().unwrap(),
         gateway_addr: "127.0.0.1:0".parse().unwrap(),
+        gateway_tls_addr: "127.0.0.1:0".parse().unwrap(),
         data_dir: cloud.path().to_path_buf(),
         credentials: vec![Credential { secret_id: CLOUD.0.into(), secret_key: CLOUD.1.into() }],
         // Over two of the hub's 400 ms polls, so it always sees step 2 running.

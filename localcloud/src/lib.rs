@@ -1,7 +1,9 @@
 //! localcloud: a local stand-in for Tencent Cloud's CloudBase Run API, like
 //! LocalStack is for AWS. It speaks API 3.0 (TC3-signed `POST /`), keeps its
 //! state in SQLite, enforces the product rules with Tencent's error codes, and
-//! runs an HTTP gateway for the services' domains.
+//! runs a gateway for the services' domains: their default domains over HTTP,
+//! and custom domains over HTTP and over HTTPS with their uploaded
+//! certificates (a second listener, TLS with SNI).
 //!
 //! The console starts it in-process when no cloud is configured; the
 //! `localcloud` binary runs it standalone for any Tencent Cloud SDK.
@@ -10,12 +12,15 @@
 //! root, which wires them together in [`start`], is imported by none:
 //! - `api`: the API 3.0 surface: signature check, dispatch, envelope, and
 //!   the actions by area (environments, services, versions, deploy tasks,
-//!   code packages), with the upload and download URLs of the packages.
+//!   code packages, certificates, custom domains), with the upload and
+//!   download URLs of the packages.
 //! - `deploy`: the deploy pipeline: the task runner, its steps, and what a
 //!   package build reads and checks.
 //! - `packages`: the code-package store: rows, files, quota, and when they go.
 //! - `runtime`: what serves traffic: the versions' instances, the scaler
-//!   that sizes them, and the gateway.
+//!   that sizes them, and the gateway with its TLS listener.
+//! - `domains`: the custom domains' bindings and their certificates, whose
+//!   private keys are sealed at rest.
 //! - `store`, `clock`, `private`: the database, the time, the files' modes.
 
 mod api;
@@ -51,6 +56,9 @@ pub struct Config {
     pub addr: SocketAddr,
     /// Gateway listener for the services' domains; port 0 picks a free port.
     pub gateway_addr: SocketAddr,
+    /// The gateway's TLS listener, for custom domains bound with a
+    /// certificate (chosen by SNI); port 0 picks a free port.
+    pub gateway_tls_addr: SocketAddr,
     /// Where `localcloud.db` lives.
     pub data_dir: PathBuf,
     /// The key pairs it accepts.
@@ -78,6 +86,7 @@ pub struct Config {
 pub struct Running {
     pub api_addr: SocketAddr,
     pub gateway_addr: SocketAddr,
+    pub gateway_tls_addr: SocketAddr,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -108,7 +117,8 @@ impl From<store::OpenError> for StartError {
     }
 }
 
-/// Opens the store, binds both listeners and serves them on the current runtime.
+/// Opens the store, binds the API's and the gateway's listeners and serves
+/// them on the current runtime.
 pub async fn start(config: Config) -> Result<Running, StartError> {
     private::dir(&config.data_dir).map_err(|e| StartError::DataDir(config.data_dir.clone(), e))?;
     let packages_dir = config.data_dir.join("packages");
@@ -119,6 +129,9 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
     let gw = TcpListener::bind(config.gateway_addr).await.map_err(|e| StartError::Bind(config.gateway_addr, e))?;
     let api_addr = api.local_addr().map_err(|e| StartError::Bind(config.addr, e))?;
     let gateway_addr = gw.local_addr().map_err(|e| StartError::Bind(config.gateway_addr, e))?;
+    let tls_addr = config.gateway_tls_addr;
+    let gw_tls = TcpListener::bind(tls_addr).await.map_err(|e| StartError::Bind(tls_addr, e))?;
+    let gateway_tls_addr = gw_tls.local_addr().map_err(|e| StartError::Bind(tls_addr, e))?;
     let http = reqwest::Client::builder()
         .timeout(std::time::Duration::from_secs(60))
         .redirect(reqwest::redirect::Policy::none())
@@ -156,7 +169,7 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
         package_quota_bytes: config.package_quota_bytes_per_env,
         receiving: packages::receiving::Receiving::default(),
         deployer,
-        sealer,
+        sealer: sealer.clone(),
     });
 
     let api_app = app(state);
@@ -165,12 +178,15 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
             tracing::error!(error = %e, "localcloud API server stopped");
         }
     });
-    let gw_app = runtime::gateway::app(db, runtime, http, gateway_addr.port());
+    let ports = runtime::gateway::Ports { http: gateway_addr.port(), tls: gateway_tls_addr.port() };
+    let gw_app = runtime::gateway::app(db.clone(), runtime, http, ports);
+    let certificates = Arc::new(runtime::tls::Certificates::new(db, sealer));
+    tokio::spawn(runtime::tls::serve(gw_tls, certificates, gw_app.clone(), runtime::tls::Limits::default()));
     tokio::spawn(async move {
         if let Err(e) = axum::serve(gw, gw_app).await {
             tracing::error!(error = %e, "localcloud gateway stopped");
         }
     });
-    tracing::info!(%api_addr, %gateway_addr, "localcloud listening");
-    Ok(Running { api_addr, gateway_addr })
+    tracing::info!(%api_addr, %gateway_addr, %gateway_tls_addr, "localcloud listening");
+    Ok(Running { api_addr, gateway_addr, gateway_tls_addr })
 }

@@ -16,6 +16,9 @@ struct Args {
     /// Address of the HTTP gateway that serves the services' domains.
     #[arg(long, env = "LOCALCLOUD_GATEWAY_ADDR", default_value = "127.0.0.1:8081")]
     gateway_addr: SocketAddr,
+    /// Address of the gateway's TLS listener, for custom domains bound with a certificate.
+    #[arg(long, env = "LOCALCLOUD_GATEWAY_TLS_ADDR", default_value = "127.0.0.1:8443")]
+    gateway_tls_addr: SocketAddr,
     /// Where the SQLite state lives.
     #[arg(long, env = "LOCALCLOUD_DATA_DIR", default_value = "./localcloud-data")]
     data_dir: PathBuf,
@@ -50,6 +53,7 @@ async fn main() -> std::process::ExitCode {
     let config = localcloud::Config {
         addr: args.addr,
         gateway_addr: args.gateway_addr,
+        gateway_tls_addr: args.gateway_tls_addr,
         data_dir: args.data_dir,
         credentials: vec![Credential { secret_id: args.secret_id, secret_key: args.secret_key }],
         step_delay: std::time::Duration::from_millis(args.step_ms),
@@ -60,9 +64,10 @@ async fn main() -> std::process::ExitCode {
     };
     match localcloud::start(config).await {
         Ok(running) => {
-            // Scripts read these two lines to find the ports when they passed port 0.
+            // Scripts read these lines to find the ports when they passed port 0.
             println!("localcloud API listening on http://{}", running.api_addr);
             println!("localcloud gateway listening on http://{}", running.gateway_addr);
+            println!("localcloud TLS gateway listening on https://{}", running.gateway_tls_addr);
             stop_signal().await;
             std::process::ExitCode::SUCCESS
         }

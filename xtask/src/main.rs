@@ -144,7 +144,7 @@ fn sdk_venv() -> Result {
     let py = venv_python();
     let reqs = "localcloud/tests/sdk/requirements.txt";
     let ready = Command::new(&py)
-        .args(["-c", "import tencentcloud.tcbr.v20220217, tencentcloud.tcb.v20180608"])
+        .args(["-c", "import tencentcloud.tcbr.v20220217, tencentcloud.tcb.v20180608, tencentcloud.ssl.v20191205"])
         .output()
         .is_ok_and(|o| o.status.success());
     if !ready {

@@ -1,13 +1,14 @@
 //! The BFF's own endpoints (ARCHITECTURE.md, `/api/openapi.json`), one typed
 //! function each: the session, the caller's account, users, members, access,
-//! the audit log, secrets, packages and the deploy events. Each returns the
-//! answer's future, which borrows nothing.
+//! the audit log, secrets, packages, the deploy events and the certificate
+//! check. Each returns the answer's future, which borrows nothing.
 
 use std::future::Future;
 
+use console_shared::certs::CertCheck;
 use console_shared::dto::{
-    Access, AddMember, ApiError, AuditPage, ChangePassword, CreateUser, LoginRequest, Me, Member, RevealSecrets,
-    RevealedSecrets, SessionInfo, SetRole, TimelineEvent, UpdateUser, UploadedPackage, UserInfo,
+    Access, AddMember, ApiError, AuditPage, CertCheckRequest, ChangePassword, CreateUser, LoginRequest, Me, Member,
+    RevealSecrets, RevealedSecrets, SessionInfo, SetRole, TimelineEvent, UpdateUser, UploadedPackage, UserInfo,
 };
 use console_shared::permissions::Role;
 
@@ -164,6 +165,15 @@ pub fn reveal_version_secrets(
 /// service (deploys, changes, traffic, rollbacks, scaling), newest first.
 pub fn timeline(env: &str, service: &str) -> impl Future<Output = Result<Vec<TimelineEvent>, ApiError>> + use<> {
     Call::get(format!("/api/envs/{}/services/{}/timeline", enc(env), enc(service))).json()
+}
+
+/// `POST /api/certificates/check` (developers): the certificate chain, with
+/// its key and domain when given, parsed and checked as an upload and a
+/// binding would be (R-DOM-2). Nothing is stored; the key is not echoed.
+/// The full check runs in the BFF, not here: in the wasm it would weigh
+/// about 70 KB more, compressed.
+pub fn check_certificate(body: &CertCheckRequest) -> impl Future<Output = Result<CertCheck, ApiError>> + use<> {
+    Call::new(Method::Post, "/api/certificates/check").body(body).json()
 }
 
 /// `PUT /api/envs/{env}/services/{service}/package`: a code package for the

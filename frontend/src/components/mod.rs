@@ -24,7 +24,7 @@ pub use not_found::NotFoundState;
 pub use page_head::PageHead;
 pub use summary::{ErrorSummary, FormError, focus_by_id, focus_first};
 pub use table::{Col, DataTable, RowKey, cell_label};
-pub use time::{cloud_time, local_log_line, local_time, parse_local, zone, zoned};
+pub use time::{cloud_time, local_log_line, local_time, now, parse_local, zone, zoned};
 
 use console_shared::dto::{Access, ApiError};
 use console_shared::permissions::{self, Need};

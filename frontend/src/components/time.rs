@@ -12,7 +12,8 @@ fn offset_at(ts: i64) -> i64 {
     -(date.get_timezone_offset() as i64)
 }
 
-fn now() -> i64 {
+/// Unix seconds, by the browser's clock.
+pub fn now() -> i64 {
     (js_sys::Date::now() / 1000.0) as i64
 }
 

@@ -12,6 +12,7 @@
 //! text, a test in `phrases` does.
 
 mod audit;
+mod domains;
 mod phrases;
 mod releases;
 mod rules;
@@ -20,6 +21,7 @@ mod tests;
 mod traffic;
 
 pub use audit::*;
+pub use domains::*;
 pub use phrases::*;
 pub use releases::*;
 pub use rules::*;
@@ -473,6 +475,94 @@ messages! {
     TlScaled => "Instances changed", "实例数变化";
     TlFailed => "Refused or failed", "被拒绝或失败";
     // END timeline.
+    // Custom domains.
+    TabDomains => "Domains", "域名";
+    DomainsTitle => "Custom domains", "自定义域名";
+    DomainsIntro => "Serve real users on a domain you own: the default domain is for testing only. HTTPS is the default; each domain then needs one CNAME record at your DNS provider.", "用你自己的域名为真实用户提供服务：默认域名仅供测试。默认使用 HTTPS；绑定后，每个域名还需要在你的 DNS 服务商处添加一条 CNAME 记录。";
+    AddDomain => "Add a domain", "添加域名";
+    DomainsEmptyTitle => "No custom domain yet", "还没有自定义域名";
+    DomainsEmptyBody => "The default domain is for testing only: it is performance-limited and has no SLA. Bind a domain you own, such as api.example.com, with its HTTPS certificate; the console then shows the CNAME record to create at your DNS provider.", "默认域名仅供测试：性能受限且没有 SLA。请绑定你自己的域名（例如 api.example.com）及其 HTTPS 证书，控制台随后会给出需要在 DNS 服务商处添加的 CNAME 记录。";
+    DomainName => "Domain name", "域名";
+    DomainNameHelp => "A host name you own, such as api.example.com. A domain serves one service; for several names, bind each one.", "你拥有的主机名，例如 api.example.com。一个域名只对应一个服务；如有多个名称，请逐个绑定。";
+    Protocol => "Protocol", "协议";
+    ProtocolHttp => "HTTP only", "仅 HTTP";
+    ProtocolHttpHelp => "No certificate and no encryption: browsers mark the site as not secure.", "不使用证书、不加密：浏览器会把网站标记为不安全。";
+    ProtocolHttps => "HTTPS only", "仅 HTTPS";
+    ProtocolHttpsHelp => "Recommended: served over HTTPS with your certificate; plain HTTP requests are refused.", "推荐：使用你的证书通过 HTTPS 提供服务；普通 HTTP 请求会被拒绝。";
+    ProtocolHttpToHttps => "HTTP → HTTPS", "HTTP 跳转 HTTPS";
+    ProtocolHttpToHttpsHelp => "Served over HTTPS; plain HTTP requests are redirected to HTTPS.", "通过 HTTPS 提供服务；普通 HTTP 请求会被重定向到 HTTPS。";
+    ProtocolHttpAndHttps => "HTTP and HTTPS", "HTTP 和 HTTPS";
+    ProtocolHttpsToHttp => "HTTPS → HTTP", "HTTPS 跳转 HTTP";
+    ProtocolOtherHelp => "Set outside this console; keep it, or choose one of the others.", "在控制台之外设置；可以保留，也可以改选其他方式。";
+    CertificatePem => "Certificate (PEM)", "证书（PEM）";
+    CertificateHelp => "The certificate chain as PEM text: your domain's certificate first, then its intermediate certificates. It starts with -----BEGIN CERTIFICATE-----.", "PEM 格式的证书链：先是域名的证书，然后是中间证书。以 -----BEGIN CERTIFICATE----- 开头。";
+    PrivateKeyPem => "Private key (PEM)", "私钥（PEM）";
+    PrivateKeyHelp => "The certificate's private key as unencrypted PEM text. It is checked, then stored encrypted, and never shown again.", "证书的私钥，未加密的 PEM 文本。它会被校验，然后加密存储，之后不会再显示。";
+    CertFromFile => "Or read the certificate from a file", "或从文件读取证书";
+    KeyFromFile => "Or read the private key from a file", "或从文件读取私钥";
+    CertChecking => "Checking the certificate…", "正在校验证书…";
+    CertPreviewTitle => "The certificate", "证书信息";
+    CertSubject => "Subject", "主题";
+    CertNames => "Names it covers", "覆盖的域名";
+    CertIssuer => "Issuer", "颁发者";
+    CertValidity => "Valid", "有效期";
+    CertCovers => "Covers the domain", "覆盖该域名";
+    CertKeyMatches => "Private key matches", "私钥匹配";
+    CertNoNames => "None: browsers need the domain among the certificate's names", "无：浏览器要求域名位于证书的域名列表中";
+    CertSelfSigned => "Self-signed: browsers warn about it unless they are told to trust it.", "自签名证书：除非浏览器被设置为信任它，否则会显示警告。";
+    CertCheckFailed => "The certificate could not be checked now; it is checked again when you submit.", "暂时无法校验证书；提交时会再次校验。";
+    NotCheckedNoKey => "Not checked yet: add the private key", "尚未校验：请填写私钥";
+    NotCheckedNoDomain => "Not checked yet: enter a valid domain name", "尚未校验：请填写有效的域名";
+    Yes => "Yes", "是";
+    No => "No", "否";
+    NeedDomainName => "Enter a valid domain name.", "请填写有效的域名。";
+    NeedCertificate => "Paste the certificate, or read it from a file.", "请粘贴证书，或从文件读取。";
+    NeedPrivateKey => "Paste the private key, or read it from a file.", "请粘贴私钥，或从文件读取。";
+    NeedCheckedCertificate => "Wait until the certificate is checked.", "请等待证书校验完成。";
+    FixCertificate => "Fix the certificate problems shown next to the fields.", "请先修正输入框旁列出的证书问题。";
+    NothingToChange => "Nothing to change: choose another protocol, or add a renewed certificate and its key.", "没有需要修改的内容：请选择其他协议，或填写新的证书及其私钥。";
+    BindDomain => "Bind domain", "绑定域名";
+    StepUploading => "Uploading the certificate…", "正在上传证书…";
+    StepBinding => "Binding the domain…", "正在绑定域名…";
+    StepSaving => "Saving the domain…", "正在保存域名设置…";
+    FailedUpload => "The certificate was not uploaded, so nothing else was done.", "证书未上传，因此没有进行后续操作。";
+    FailedSave => "The new certificate was uploaded, but the domain still uses its previous settings.", "新证书已上传，但域名仍在使用之前的设置。";
+    FailedBind => "The certificate was uploaded, but the domain was not bound.", "证书已上传，但域名未绑定。";
+    DomainCertificate => "Certificate", "证书";
+    NoCertificate => "None: served over HTTP only", "无：仅通过 HTTP 提供服务";
+    CertUnreadable => "Its details could not be read.", "无法读取证书详情。";
+    OpenDomain => "Open", "打开";
+    RouteSuccess => "Active", "生效中";
+    RouteFail => "Not serving", "无法访问";
+    RouteFailHelp => "Requests to this domain get an error: the service it was bound to was deleted, or its certificate expired. Renew the certificate, or unbind the domain and bind it to another service.", "访问该域名会得到错误：它绑定的服务已被删除，或者证书已过期。请更新证书，或解绑该域名后绑定到其他服务。";
+    RouteProcessing => "Being set up", "配置中";
+    RoutePending => "Waiting for ownership verification", "等待域名所有权验证";
+    DnsRecordTitle => "DNS record", "DNS 记录";
+    DnsRecordHelp => "Create this record at your DNS provider, so that the domain reaches this service.", "请在你的 DNS 服务商处添加这条记录，使该域名指向此服务。";
+    DnsHost => "Host", "主机记录";
+    DnsType => "Type", "记录类型";
+    DnsValue => "Value", "记录值";
+    CopyValue => "Copy value", "复制记录值";
+    Copied => "Copied", "已复制";
+    CopyFailed => "Could not copy: select the value and copy it yourself.", "复制失败：请选中记录值后手动复制。";
+    DnsStatusLabel => "DNS status", "DNS 状态";
+    DnsOk => "Points here", "已指向此处";
+    DnsOkHelp => "The domain's CNAME record points at the value above: requests reach this service.", "该域名的 CNAME 记录指向上面的记录值：请求会到达此服务。";
+    DnsEmpty => "No record yet", "尚无记录";
+    DnsEmptyHelp => "The domain has no CNAME record yet: create the record above. DNS changes can take a few minutes to spread.", "该域名还没有 CNAME 记录：请添加上面的记录。DNS 变更可能需要几分钟才能生效。";
+    DnsInvalid => "Points elsewhere", "指向其他地址";
+    DnsInvalidHelp => "The domain's CNAME record points somewhere else: change its value to the one above.", "该域名的 CNAME 记录指向了其他地址：请把记录值改为上面的值。";
+    DnsUnresolved => "Could not be checked", "无法检查";
+    DnsUnresolvedHelp => "No DNS resolver answered (this machine may be offline), so nothing is known about the record either way. Check again later.", "没有任何 DNS 解析服务器应答（本机可能处于离线状态），因此无法判断记录是否正确。请稍后重新检查。";
+    CheckAgain => "Check again", "重新检查";
+    CheckingDns => "Checking…", "正在检查…";
+    EditDomain => "Edit", "编辑";
+    EditDomainHelp => "Upload a renewed certificate or change the protocol: the domain stays bound, and new HTTPS connections use the new certificate.", "上传新证书或修改协议：域名保持绑定，新的 HTTPS 连接将使用新证书。";
+    KeepCertificate => "Leave both empty to keep the current certificate.", "两项都留空即继续使用当前证书。";
+    SaveDomain => "Save", "保存";
+    Unbind => "Unbind", "解绑";
+    RenewOnDomainsTab => "Renew it on the Domains tab", "请在“域名”页更新证书";
+    // END domains.
 }
 
 /// The current language, from context.

@@ -50,16 +50,23 @@ fn no_user_facing_text_names_a_rule_id() {
 /// translation someone forgot.
 const KEPT_IN_CHINESE: &[&str] = &[
     "API",
+    "ASCII",
+    "CNAME",
     "CPU",
     "CSV",
     "Compose",
+    "DNS",
     "Docker",
     "Dockerfile",
     "GiB",
     "HTTP",
+    "HTTPS",
     "ID",
+    "IP",
     "JSON",
+    "KB",
     "MiB",
+    "PEM",
     "Redis",
     "SLA",
     "SaaS",
@@ -67,18 +74,22 @@ const KEPT_IN_CHINESE: &[&str] = &[
     "UTC",
     "WAF",
     "localcloud",
+    "punycode",
     "zip",
 ];
 
 /// The English words left in a Chinese text. Identifiers, examples and
-/// values (anything with a digit, `:`, `/`, `=`, `&`, or a leading `-`
-/// or `.`) and single letters (the "a–z" of a charset) are not words.
+/// values (anything with a digit, `:`, `/`, `=`, `&`, an inner `.` as in a
+/// domain or file name, or a leading or trailing `-` as in `xn--` or a PEM
+/// line's `CERTIFICATE-----`, or a leading `.`) and single letters (the
+/// "a–z" of a charset) are not words.
 pub(super) fn untranslated_words(zh: &str) -> Vec<&str> {
     zh.split(|c: char| !(c.is_ascii_alphanumeric() || "-_.:/=&".contains(c)))
         .map(|token| token.trim_end_matches('.'))
         .filter(|token| {
             !token.starts_with(['-', '.'])
-                && !token.contains(|c: char| c.is_ascii_digit() || ":/=&".contains(c))
+                && !token.ends_with('-')
+                && !token.contains(|c: char| c.is_ascii_digit() || ":/=&.".contains(c))
                 && token.chars().filter(char::is_ascii_alphabetic).count() > 1
         })
         .filter(|word| !KEPT_IN_CHINESE.contains(word))
@@ -93,6 +104,11 @@ fn chinese_texts_leave_nothing_in_english() {
     assert_eq!(untranslated_words("核·分钟 · 35 GiB·分钟"), Vec::<&str>::new());
     assert_eq!(untranslated_words("17.5 core·min · 35 GiB·min"), vec!["core", "min", "min"]);
     assert_eq!(untranslated_words("例如 nginx:1.27，--envParams，a–z、'_'"), Vec::<&str>::new());
+    assert_eq!(
+        untranslated_words("例如 api.example.com，以 -----BEGIN CERTIFICATE----- 开头，xn--"),
+        Vec::<&str>::new()
+    );
+    assert_eq!(untranslated_words("请 check the domain"), vec!["check", "the", "domain"]);
     for msg in Msg::ALL {
         let (en, zh) = (msg.text(Lang::En), msg.text(Lang::Zh));
         assert!(en != zh || untranslated_words(zh).is_empty(), "{msg:?} is not translated: {zh}");

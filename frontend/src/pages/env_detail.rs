@@ -1,6 +1,7 @@
-//! An environment's overview: its facts, its locked region (R-ENV-4), and
-//! deletion — owners only, and refused with the reason while it holds
-//! services (R-ENV-6).
+//! An environment's overview: its services (a custom domain's certificate
+//! about to expire flagged on its service), its facts, its locked region
+//! (R-ENV-4), and deletion — owners only, and refused with the reason while
+//! it holds services (R-ENV-6).
 
 use console_shared::actions::{
     CreateCloudRunServer, DeployRecord, DescribeCloudRunDeployRecord, DescribeCloudRunServers,
@@ -13,12 +14,12 @@ use leptos_router::hooks::use_navigate;
 
 use crate::api;
 use crate::components::{
-    Col, DangerZone, DataTable, Keyed, Loaded, LockIcon, Reason, RowKey, cell_label, cloud_time, join_all, poll_while,
-    zoned,
+    Col, DangerZone, DataTable, Keyed, Loaded, LockIcon, Reason, RowKey, cell_label, cloud_time, join_all, now,
+    poll_while, zoned,
 };
 use crate::i18n::{Msg, colon, delete_blocked, lang, package_name, record_status_text, region_label, status_text, t};
-use crate::pages::env_layout::EnvCtx;
-use crate::pages::service::{record_deploying, record_in_gray, status_busy};
+use crate::pages::env_layout::{EnvCtx, named};
+use crate::pages::service::{Expiring, ServiceCertFlag, env_expiring, record_deploying, record_in_gray, status_busy};
 use crate::state::Envs;
 
 stylance::import_crate_style!(style, "src/pages/env_detail.module.css");
@@ -79,16 +80,23 @@ pub fn EnvDetail() -> impl IntoView {
     // again every two seconds; when none is, it stays still.
     let busy = move || list.with_untracked(|l| matches!(l, Some(Ok(l)) if l.rows.iter().any(Row::deploying)));
     poll_while(busy, move || fetched.refetch());
-    move || ctx.info.get().and_then(Result::ok).map(|r| view! { <Detail info=r.env_base_info list /> })
+    // Certificates of custom domains that expire soon, flagged by service;
+    // nothing is flagged when the domains cannot be read.
+    let asked = LocalResource::new(move || {
+        let env = ctx.env_id.get();
+        async move { env_expiring(named(env).await, now).await }
+    });
+    let expiring = Signal::derive(move || asked.get().and_then(Result::ok).unwrap_or_default());
+    move || ctx.info.get().and_then(Result::ok).map(|r| view! { <Detail info=r.env_base_info list expiring /> })
 }
 
 #[component]
-fn Detail(info: EnvBaseInfo, list: ServiceList) -> impl IntoView {
+fn Detail(info: EnvBaseInfo, list: ServiceList, expiring: Signal<Vec<Expiring>>) -> impl IntoView {
     let region = info.region.clone();
     let status = info.status.clone();
     let package = info.package_type.clone();
     view! {
-        <Services env_id=info.env_id.clone() list />
+        <Services env_id=info.env_id.clone() list expiring />
         <section aria-labelledby="details-title" class="stack">
             <h2 id="details-title">{t(Msg::Details)}</h2>
             <div class=style::lock role="group" aria-labelledby="region-term">
@@ -118,7 +126,7 @@ fn Detail(info: EnvBaseInfo, list: ServiceList) -> impl IntoView {
 
 /// The environment's services, with the way to create one (developers).
 #[component]
-fn Services(env_id: String, list: ServiceList) -> impl IntoView {
+fn Services(env_id: String, list: ServiceList, expiring: Signal<Vec<Expiring>>) -> impl IntoView {
     let ctx = expect_context::<EnvCtx>();
     let may_create = move || ctx.denial_of::<CreateCloudRunServer>().is_none();
     let why_not = Signal::derive(move || ctx.denial_of::<CreateCloudRunServer>().filter(|r| !r.is_empty()));
@@ -162,7 +170,7 @@ fn Services(env_id: String, list: ServiceList) -> impl IntoView {
                             key=|row| RowKey(row.service.server_name.clone(), row.clone())
                             let:row
                         >
-                            <ServiceRow row />
+                            <ServiceRow row expiring />
                         </Keyed>
                     </DataTable>
                 </Show>
@@ -171,10 +179,11 @@ fn Services(env_id: String, list: ServiceList) -> impl IntoView {
     }
 }
 
-/// One service: its state (a deploy in progress said as such), domain,
-/// traffic split and newest deploy.
+/// One service: its state (a deploy in progress said as such, and a custom
+/// domain's certificate about to expire), domain, traffic split and newest
+/// deploy.
 #[component]
-fn ServiceRow(row: Row) -> impl IntoView {
+fn ServiceRow(row: Row, expiring: Signal<Vec<Expiring>>) -> impl IntoView {
     let env = expect_context::<EnvCtx>().env_id.get_untracked();
     let deploying = row.deploying();
     let in_gray = row.in_gray();
@@ -202,6 +211,7 @@ fn ServiceRow(row: Row) -> impl IntoView {
                         status_text(status.as_str(), lang())
                     }}
                 </span>
+                <ServiceCertFlag expiring service=s.server_name.clone() />
             </td>
             <td role="cell">{label(Msg::ColDomain)} <code class="break">{s.default_domain_name.clone()}</code></td>
             <td role="cell">

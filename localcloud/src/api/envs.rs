@@ -235,6 +235,9 @@ pub async fn destroy(state: &State, region: Option<Region>, req: DestroyEnvReque
             format!("The environment `{}` still holds {services} service(s); delete them first.", env.env_id),
         ));
     }
+    // Its custom domains can lead nowhere any more (their services are
+    // gone, R-SVC-5): they are unbound with it, free to bind elsewhere.
+    sqlx::query("DELETE FROM custom_domains WHERE env_id = ?").bind(&env.env_id).execute(&mut *tx).await?;
     sqlx::query("DELETE FROM envs WHERE env_id = ?").bind(&env.env_id).execute(&mut *tx).await?;
     sqlx::query("INSERT INTO retired_env_ids (env_id, retired_at) VALUES (?, ?)")
         .bind(&env.env_id)

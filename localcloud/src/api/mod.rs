@@ -3,13 +3,17 @@
 //! is the one error type every handler returns; `state` is what they share.
 //! The handlers, by area: `envs`, `services` (with `service_config`),
 //! `versions`, `tasks` (deploy tasks and their logs), `traffic` (gray
-//! releases and their split), `releases` (rollbacks and settings changes)
-//! and `packages` (upload URLs, and the uploads and downloads through them).
+//! releases and their split), `releases` (rollbacks and settings changes),
+//! `packages` (upload URLs, and the uploads and downloads through them),
+//! `certificates` (ssl certificates for HTTPS domains) and `domains` (custom
+//! domains bound to services).
 //!
 //! Only `protocol` imports the handlers; a handler imports the leaves
 //! (`state`, `error`, `envelope`) and the handlers it builds on, never
 //! `protocol`.
 
+pub mod certificates;
+pub mod domains;
 pub mod envelope;
 pub mod envs;
 pub mod error;

@@ -9,12 +9,13 @@ use axum::response::Response;
 use axum::routing::post;
 use axum::{Router, extract::State as AxState};
 use console_shared::actions::{
-    Action, CreateCloudRunEnv, CreateCloudRunServer, DeleteCloudRunServer, DeleteCloudRunVersions,
-    DescribeCloudBaseBuildService, DescribeCloudBaseRunBuildLog, DescribeCloudRunDeployRecord, DescribeCloudRunEnvs,
-    DescribeCloudRunPodList, DescribeCloudRunProcessLog, DescribeCloudRunServerDetail, DescribeCloudRunServers,
-    DescribeEnvBaseInfo, DescribeReleaseOrder, DescribeServerManageTask, DescribeVersionDetail, DestroyEnv,
-    OperateServerManage, Product, ReleaseGray, SubmitServerConfigChangeDiff, SubmitServerRollback,
-    UpdateCloudRunServer,
+    Action, CreateCloudRunEnv, CreateCloudRunServer, CreateHTTPServiceRoute, DeleteCloudRunServer,
+    DeleteCloudRunVersions, DeleteHTTPServiceRoute, DescribeCertificateDetail, DescribeCloudBaseBuildService,
+    DescribeCloudBaseRunBuildLog, DescribeCloudRunDeployRecord, DescribeCloudRunEnvs, DescribeCloudRunPodList,
+    DescribeCloudRunProcessLog, DescribeCloudRunServerDetail, DescribeCloudRunServers, DescribeEnvBaseInfo,
+    DescribeHTTPServiceRoute, DescribeReleaseOrder, DescribeServerManageTask, DescribeVersionDetail, DestroyEnv,
+    ModifyHTTPServiceRoute, OperateServerManage, Product, ReleaseGray, SubmitServerConfigChangeDiff,
+    SubmitServerRollback, UpdateCloudRunServer, UploadCertificate,
 };
 use console_shared::api::{CloudError, codes};
 use console_shared::region::Region;
@@ -25,7 +26,7 @@ use serde_json::Value;
 use super::envelope::{envelope, new_request_id};
 use super::error::CallError;
 use super::state::{SharedState, State};
-use super::{envs, packages, releases, services, tasks, traffic, versions};
+use super::{certificates, domains, envs, packages, releases, services, tasks, traffic, versions};
 
 /// The API listener's router: API 3.0 calls at `POST /`, and the packages'
 /// signed URLs.
@@ -123,6 +124,12 @@ async fn dispatch(
     route!(product, action, body, DeleteCloudRunVersions, |r| versions::delete_versions(state, region, r));
     route!(product, action, body, DescribeCloudBaseBuildService, |r| packages::build_service(state, region, r));
     route!(product, action, body, DescribeCloudBaseRunBuildLog, |r| tasks::build_log(state, region, r));
+    route!(product, action, body, UploadCertificate, |r| certificates::upload(state, r));
+    route!(product, action, body, DescribeCertificateDetail, |r| certificates::detail(state, r));
+    route!(product, action, body, CreateHTTPServiceRoute, |r| domains::create(state, region, r));
+    route!(product, action, body, DescribeHTTPServiceRoute, |r| domains::describe(state, region, r));
+    route!(product, action, body, ModifyHTTPServiceRoute, |r| domains::modify(state, region, r));
+    route!(product, action, body, DeleteHTTPServiceRoute, |r| domains::delete(state, region, r));
     Err(CallError::new(
         codes::INVALID_ACTION,
         format!("The action `{action}` does not exist in {} {}.", product.name(), product.version()),

@@ -1,8 +1,10 @@
 //! Custom domains (R-DOM-1..4): the bindings the tcb route actions write and
 //! the gateway reads, and the uploaded certificates with their sealed keys.
 //! `api::domains` and `api::certificates` write them; `runtime::gateway`
-//! routes by them and serves their certificates over TLS by SNI.
+//! routes by them and serves their certificates over TLS by SNI; `dns`
+//! tells whether a domain's CNAME points where its binding says.
 
+pub mod dns;
 pub mod sealing;
 
 use console_shared::certs::{CertChain, PrivateKey};

@@ -2,10 +2,12 @@
 //! and their load (`instances`), the scaler that keeps their number between
 //! the version's bounds, takes idle versions to zero and ends drains
 //! (`scaler`), which version a request goes to (`traffic`), and the gateway
-//! in front of them (`gateway`). Deploys start and stop instances; the API
-//! lists them; neither is imported from here.
+//! in front of them (`gateway`), with its TLS listener for custom domains
+//! (`tls`). Deploys start and stop instances; the API lists them; neither is
+//! imported from here.
 
 pub mod gateway;
 pub mod instances;
 pub mod scaler;
+pub mod tls;
 pub mod traffic;

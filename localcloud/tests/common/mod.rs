@@ -2,6 +2,7 @@
 
 #![allow(dead_code)] // each test binary uses its own part of the harness
 
+pub mod domains;
 pub mod packages;
 pub mod releases;
 
@@ -32,6 +33,7 @@ pub fn config(data_dir: &Path, step: Duration) -> localcloud::Config {
     localcloud::Config {
         addr: "127.0.0.1:0".parse().unwrap(),
         gateway_addr: "127.0.0.1:0".parse().unwrap(),
+        gateway_tls_addr: "127.0.0.1:0".parse().unwrap(),
         data_dir: data_dir.to_path_buf(),
         credentials: vec![Credential { secret_id: ID.into(), secret_key: KEY.into() }],
         step_delay: step,

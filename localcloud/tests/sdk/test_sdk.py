@@ -6,7 +6,8 @@ Run by `cargo xtask test` in a virtualenv it creates:
 It starts the binary on free ports with a scratch data directory, points the
 SDK at it over plain http (CLOUD-API.md section 4), and drives each action and
 each refusal through the SDK's own signer and error handling: a code-package
-deploy, and a gray release with its split, finish and a rollback.
+deploy, a gray release with its split, finish and a rollback, and a custom
+domain with its certificate (made with the openssl command).
 """
 
 import io
@@ -24,6 +25,8 @@ from tencentcloud.common import credential
 from tencentcloud.common.exception.tencent_cloud_sdk_exception import TencentCloudSDKException
 from tencentcloud.common.profile.client_profile import ClientProfile
 from tencentcloud.common.profile.http_profile import HttpProfile
+from tencentcloud.ssl.v20191205 import models as ssl_models
+from tencentcloud.ssl.v20191205 import ssl_client
 from tencentcloud.tcb.v20180608 import models as tcb_models
 from tencentcloud.tcb.v20180608 import tcb_client
 from tencentcloud.tcbr.v20220217 import models as tcbr_models
@@ -39,7 +42,17 @@ def start(binary):
         os.environ, LOCALCLOUD_SECRET_ID=SECRET_ID, LOCALCLOUD_SECRET_KEY=SECRET_KEY, LOCALCLOUD_STEP_MS="20", RUST_LOG="warn"
     )
     proc = subprocess.Popen(
-        [binary, "--addr", "127.0.0.1:0", "--gateway-addr", "127.0.0.1:0", "--data-dir", data],
+        [
+            binary,
+            "--addr",
+            "127.0.0.1:0",
+            "--gateway-addr",
+            "127.0.0.1:0",
+            "--gateway-tls-addr",
+            "127.0.0.1:0",
+            "--data-dir",
+            data,
+        ],
         env=env,
         stdout=subprocess.PIPE,
         text=True,
@@ -68,6 +81,11 @@ def tcbr(endpoint, region="ap-guangzhou", key=SECRET_KEY, secret_id=SECRET_ID, s
 
 def tcb(endpoint, region="ap-guangzhou"):
     return tcb_client.TcbClient(credential.Credential(SECRET_ID, SECRET_KEY), region, profile(endpoint))
+
+
+def ssl(endpoint):
+    # Certificates belong to the account: the ssl API takes no region.
+    return ssl_client.SslClient(credential.Credential(SECRET_ID, SECRET_KEY), "", profile(endpoint))
 
 
 def request(model, fields):
@@ -271,6 +289,111 @@ def gray_release_round_trip(run, gz, env):
     gz.DeleteCloudRunServer(request(tcbr_models.DeleteCloudRunServerRequest, service))
 
 
+def certificate(name):
+    """A self-signed P-256 certificate for `name`, valid for 30 days: (chain PEM, key PEM)."""
+    folder = tempfile.mkdtemp(prefix="localcloud-sdk-cert-")
+    key, cert = os.path.join(folder, "key.pem"), os.path.join(folder, "cert.pem")
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes"]
+        + ["-keyout", key, "-out", cert, "-days", "30", "-subj", f"/CN={name}"]
+        + ["-addext", f"subjectAltName=DNS:{name}"],
+        check=True,
+        capture_output=True,
+    )
+    with open(cert) as c, open(key) as k:
+        return c.read(), k.read()
+
+
+def custom_domain_round_trip(run, endpoint, gz, env):
+    """A custom domain as CloudBase's console binds one (CLOUD-API.md sections 2 and 9):
+    upload a certificate, bind the domain over HTTPS, list it with its CNAME, renew
+    the certificate in place, unbind."""
+    service = {"EnvId": env, "ServerName": "sdkweb"}
+    deploy = {"DeployType": "image", "ImageUrl": "nginx:1"}
+    gz.CreateCloudRunServer(request(tcbr_models.CreateCloudRunServerRequest, {**service, "DeployInfo": deploy}))
+    for _ in range(500):
+        task = gz.DescribeServerManageTask(
+            request(tcbr_models.DescribeServerManageTaskRequest, {**service, "TaskId": 0})
+        )
+        if task.Task.Status != "running":
+            break
+        time.sleep(0.05)
+    run.check("the domain's service is deployed", task.Task.Status, "finished")
+
+    certs = ssl(endpoint)
+    chain, key = certificate("sdk.example.com")
+
+    def upload(chain, key):
+        fields = {"CertificatePublicKey": chain, "CertificatePrivateKey": key, "Alias": "sdk"}
+        return certs.UploadCertificate(request(ssl_models.UploadCertificateRequest, fields))
+
+    cert_id = upload(chain, key).CertificateId
+    run.check("UploadCertificate mints a CertificateId", cert_id.startswith("lc-"), True)
+    run.check("the same certificate again answers RepeatCertId", upload(chain, key).RepeatCertId, cert_id)
+    _, other_key = certificate("sdk.example.com")
+    run.check(
+        "another certificate's key is refused",
+        error_code(lambda: upload(chain, other_key)),
+        "InvalidParameter.CertificateKeyMismatch",
+    )
+    detail = certs.DescribeCertificateDetail(
+        request(ssl_models.DescribeCertificateDetailRequest, {"CertificateId": cert_id})
+    )
+    run.check(
+        "DescribeCertificateDetail",
+        (detail.Domain, detail.SubjectAltName, detail.Status),
+        ("sdk.example.com", ["sdk.example.com"], 1),
+    )
+
+    routes = tcb(endpoint)
+    domain = {
+        "Domain": "sdk.example.com",
+        "Protocol": "HTTPS",
+        "CertId": cert_id,
+        "Routes": [{"Path": "/", "UpstreamResourceType": "CBR", "UpstreamResourceName": "sdkweb"}],
+    }
+    create = request(tcb_models.CreateHTTPServiceRouteRequest, {"EnvId": env, "Domain": domain})
+    routes.CreateHTTPServiceRoute(create)
+    run.check(
+        "a domain bound twice is refused",
+        error_code(lambda: routes.CreateHTTPServiceRoute(create)),
+        "ResourceInUse.Domain",
+    )
+
+    def listed():
+        only = [{"Name": "Domain", "Values": ["sdk.example.com"]}]
+        return routes.DescribeHTTPServiceRoute(
+            request(tcb_models.DescribeHTTPServiceRouteRequest, {"EnvId": env, "Filters": only})
+        )
+
+    found = listed()
+    run.check("DescribeHTTPServiceRoute finds the domain", found.TotalCount, 1)
+    bound = found.Domains[0]
+    run.check("the domain's CNAME target", bound.Cname, f"{env}.gw.run.localhost")
+    run.check("the domain's state", (bound.Protocol, bound.CertId, bound.Status), ("HTTPS", cert_id, "SUCCESS"))
+    run.check("the DNS status is a known one", bound.DNSStatus in ("OK", "EMPTY", "INVALID", "UNRESOLVED"), True)
+    run.check(
+        "the domain's route",
+        [(r.Path, r.UpstreamResourceType, r.UpstreamResourceName) for r in bound.Routes],
+        [("/", "CBR", "sdkweb")],
+    )
+
+    renewed = upload(*certificate("sdk.example.com")).CertificateId
+    renewal = {"EnvId": env, "Domain": {"Domain": "sdk.example.com", "CertId": renewed}}
+    routes.ModifyHTTPServiceRoute(request(tcb_models.ModifyHTTPServiceRouteRequest, renewal))
+    after = listed().Domains[0]
+    run.check(
+        "ModifyHTTPServiceRoute renews the certificate in place",
+        (after.CertId, after.Cname, len(after.Routes)),
+        (renewed, bound.Cname, 1),
+    )
+
+    unbind = {"EnvId": env, "Domain": "sdk.example.com"}
+    routes.DeleteHTTPServiceRoute(request(tcb_models.DeleteHTTPServiceRouteRequest, unbind))
+    run.check("DeleteHTTPServiceRoute unbinds the domain", listed().TotalCount, 0)
+    gz.DeleteCloudRunServer(request(tcbr_models.DeleteCloudRunServerRequest, service))
+
+
 class Run:
     def __init__(self):
         self.passed = 0
@@ -370,6 +493,7 @@ def main():
 
         code_package_deploy(run, endpoint, gz, env)
         gray_release_round_trip(run, gz, env)
+        custom_domain_round_trip(run, endpoint, gz, env)
 
         # tcb DestroyEnv: irreversible, then the environment is gone.
         tcb(endpoint).DestroyEnv(request(tcb_models.DestroyEnvRequest, {"EnvId": env}))

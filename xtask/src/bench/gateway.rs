@@ -1,10 +1,13 @@
 //! The embedded localcloud's gateway: what its hop costs a request against
-//! calling the instance directly, at 16 concurrent connections; and a cold
+//! calling the instance directly, at 16 concurrent connections; a cold
 //! start, from a version scaled to zero to its first answer, against a warm
-//! request through the same gateway. The console runs with a 1 s observation
-//! window (`LOCALCLOUD_SCALE_TO_ZERO_AFTER_SECS`), so the version is back at
-//! zero a moment after each cold start.
+//! request through the same gateway; and a custom domain's TLS handshake with
+//! its first answer against the same request over plain HTTP, each on a new
+//! connection. The console runs with a 1 s observation window
+//! (`LOCALCLOUD_SCALE_TO_ZERO_AFTER_SECS`), so the version is back at zero a
+//! moment after each cold start.
 
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -18,6 +21,10 @@ use crate::Result;
 const CLIENTS: usize = 16;
 /// Cold starts measured.
 const COLD_STARTS: usize = 20;
+/// TLS handshakes measured, and as many plain requests.
+const HANDSHAKES: usize = 50;
+/// The custom domain of the TLS figure (resolved to the gateway by the client).
+const DOMAIN: &str = "bench.example.com";
 
 /// Signed calls straight to the embedded localcloud.
 struct Cloud {
@@ -28,9 +35,20 @@ struct Cloud {
 
 impl Cloud {
     async fn call(&self, action: &str, region: Option<&str>, body: Value) -> Result<Value> {
+        self.call_api(("tcbr", "2022-02-17"), action, region, body).await
+    }
+
+    /// A call to another product, `(service, version)`.
+    async fn call_api(
+        &self,
+        (service, version): (&str, &str),
+        action: &str,
+        region: Option<&str>,
+        body: Value,
+    ) -> Result<Value> {
         let bytes = body.to_string().into_bytes();
         let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_err(|e| e.to_string())?;
-        let target = tc3::Target { service: "tcbr", host: &self.host, action, version: "2022-02-17", region };
+        let target = tc3::Target { service, host: &self.host, action, version, region };
         let signed = tc3::sign_json_post(&self.cred, target, now.as_secs() as i64, &bytes);
         let mut req = self.http.post(format!("http://{}/", self.host)).body(bytes);
         for (k, v) in signed.headers.into_iter().filter(|(k, _)| *k != "Host") {
@@ -172,5 +190,72 @@ pub async fn gateway(console: &Console, cred: Credential) -> Result {
     println!("  cold (first request) median {c50:.3} ms   max {:.3} ms", colds.last().copied().unwrap_or(0.0));
     println!("  warm (the next one)  median {w50:.3} ms");
     println!("  ratio (median)       {:.2}x", c50 / w50.max(1e-9));
+    tls_handshake(&cloud, &env, "steady", console).await
+}
+
+/// A certificate for [`DOMAIN`] from a throwaway CA: the chain and key to
+/// upload, and the CA's DER for the client to trust.
+fn certificate() -> Result<(String, String, Vec<u8>)> {
+    use rcgen::{BasicConstraints, CertificateParams, CertifiedIssuer, IsCa, KeyPair};
+    let e = |e: rcgen::Error| e.to_string();
+    let mut ca = CertificateParams::new(Vec::<String>::new()).map_err(e)?;
+    ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    ca.distinguished_name.push(rcgen::DnType::CommonName, "localcloud bench CA");
+    let ca = CertifiedIssuer::self_signed(ca, KeyPair::generate().map_err(e)?).map_err(e)?;
+    let key = KeyPair::generate().map_err(e)?;
+    let leaf = CertificateParams::new(vec![DOMAIN.to_string()]).map_err(e)?.signed_by(&key, &ca).map_err(e)?;
+    Ok((format!("{}{}", leaf.pem(), ca.pem()), key.serialize_pem(), ca.der().to_vec()))
+}
+
+/// A custom domain bound to `service` for HTTP and HTTPS; then the same GET
+/// over TLS (TCP connection, full handshake, first answer) and over plain
+/// HTTP (TCP connection, answer), each on a new connection, alternating.
+/// The TLS client resumes no session, so every handshake is a full one.
+async fn tls_handshake(cloud: &Cloud, env: &str, service: &str, console: &Console) -> Result {
+    let (chain, key, ca) = certificate()?;
+    let upload = json!({"CertificatePublicKey": chain, "CertificatePrivateKey": key, "Alias": "bench"});
+    let cert = cloud.call_api(("ssl", "2019-12-05"), "UploadCertificate", None, upload).await?;
+    let cert = cert["CertificateId"].as_str().ok_or("no CertificateId")?;
+    let routes = json!([{"Path": "/", "UpstreamResourceType": "CBR", "UpstreamResourceName": service}]);
+    let domain = json!({"Domain": DOMAIN, "Protocol": "HTTP_AND_HTTPS", "CertId": cert, "Routes": routes});
+    let bind = json!({"EnvId": env, "Domain": domain});
+    cloud.call_api(("tcb", "2018-06-08"), "CreateHTTPServiceRoute", None, bind).await?;
+
+    let tls_at: SocketAddr = console.gateway_tls.parse().map_err(|_| "the console did not print its TLS gateway")?;
+    let mut roots = rustls::RootCertStore::empty();
+    roots.add(rustls::pki_types::CertificateDer::from(ca)).map_err(|e| e.to_string())?;
+    let mut tls = rustls::ClientConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
+        .with_safe_default_protocol_versions()
+        .map_err(|e| e.to_string())?
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    tls.resumption = rustls::client::Resumption::disabled();
+    tls.alpn_protocols = vec![b"http/1.1".to_vec()];
+    // No idle connection is kept: each request opens its own.
+    let https = reqwest::Client::builder()
+        .use_preconfigured_tls(tls)
+        .resolve(DOMAIN, tls_at)
+        .pool_max_idle_per_host(0)
+        .build()
+        .map_err(|e| e.to_string())?;
+    let http = reqwest::Client::builder().pool_max_idle_per_host(0).build().map_err(|e| e.to_string())?;
+    let over_tls = || https.get(format!("https://{DOMAIN}:{}/bench", tls_at.port()));
+    let over_http = || http.get(format!("http://{}/bench", console.gateway)).header("host", DOMAIN);
+    for _ in 0..5 {
+        get(over_tls()).await?;
+        get(over_http()).await?;
+    }
+    let (mut secure, mut plain) = (vec![], vec![]);
+    for _ in 0..HANDSHAKES {
+        secure.push(get(over_tls()).await?);
+        plain.push(get(over_http()).await?);
+    }
+    secure.sort_by(f64::total_cmp);
+    plain.sort_by(f64::total_cmp);
+    let (s50, p50) = (percentile(&secure, 0.5), percentile(&plain, 0.5));
+    println!("\nCustom domain over TLS: a new connection, a full handshake and the first answer, {HANDSHAKES} times");
+    println!("  TLS (handshake + answer) median {s50:.3} ms   max {:.3} ms", secure.last().copied().unwrap_or(0.0));
+    println!("  plain HTTP (same request) median {p50:.3} ms   max {:.3} ms", plain.last().copied().unwrap_or(0.0));
+    println!("  ratio (median)           {:.2}x", s50 / p50.max(1e-9));
     Ok(())
 }

@@ -3,8 +3,10 @@
 //! headless Chromium; what the BFF costs a signed call (latency and
 //! throughput, each against localcloud directly in the same run); what the
 //! embedded localcloud's gateway adds to a request, against the instance
-//! directly, and a cold start against a warm request (`gateway`); and the
-//! deploy-progress fan-out to 10 000 subscribers of one task.
+//! directly, a cold start against a warm request, and a custom domain's TLS
+//! handshake with its first answer against the same request over plain HTTP
+//! (`gateway`); and the deploy-progress fan-out to 10 000 subscribers of one
+//! task.
 //!
 //! Everything runs against 127.0.0.1 and every loop is bounded in time.
 
@@ -131,6 +133,7 @@ struct Console {
     url: String,
     localcloud: String,
     gateway: String,
+    gateway_tls: String,
 }
 
 /// Starts the release console on free ports and a scratch data directory.
@@ -141,6 +144,7 @@ fn start_console(root: &Path, data: &Path) -> Result<Console> {
         .env("CONSOLE_ADDR", "127.0.0.1:0")
         .env("LOCALCLOUD_ADDR", "127.0.0.1:0")
         .env("LOCALCLOUD_GATEWAY_ADDR", "127.0.0.1:0")
+        .env("LOCALCLOUD_GATEWAY_TLS_ADDR", "127.0.0.1:0")
         .env("CONSOLE_DATA_DIR", data)
         .env("CONSOLE_DIST_DIR", root.join("dist"))
         .env("CONSOLE_ADMIN_PASSWORD", BENCH_INITIAL_PASSWORD)
@@ -165,12 +169,13 @@ fn start_console(root: &Path, data: &Path) -> Result<Console> {
             url = Some(u.trim().to_string());
         }
         if let Some(rest) = line.strip_prefix("embedded localcloud API on http://") {
-            let (localcloud, gateway) = rest.split_once(", gateway on http://").unwrap_or((rest, ""));
-            let (localcloud, gateway) = (localcloud.trim().to_string(), gateway.trim().to_string());
+            let (localcloud, gateways) = rest.split_once(", gateway on http://").unwrap_or((rest, ""));
+            let (gateway, gateway_tls) = gateways.split_once(", TLS gateway on https://").unwrap_or((gateways, ""));
+            let [localcloud, gateway, gateway_tls] = [localcloud, gateway, gateway_tls].map(|a| a.trim().to_string());
             let url = url.take().ok_or("no console URL")?;
             // Keep reading what the console prints, so its log never hits a closed pipe.
             std::thread::spawn(move || lines.for_each(drop));
-            return Ok(Console { child, url, localcloud, gateway });
+            return Ok(Console { child, url, localcloud, gateway, gateway_tls });
         }
     }
     let _ = child.kill();

@@ -1,7 +1,7 @@
 //! One service, in tabs: its overview (default domain, R-SVC-2: for testing
 //! only; the online version, instances, deploy records, an update, and
-//! deletion with everything that is lost spelled out, R-SVC-5), its settings
-//! and its timeline.
+//! deletion with everything that is lost spelled out, R-SVC-5), its settings,
+//! its timeline and its custom domains (R-DOM-1..4).
 //!
 //! The layout asks for what every tab needs once. While a deploy runs or a
 //! gray release is open the page says so, polls until it ends, and every
@@ -9,6 +9,7 @@
 
 mod changes;
 mod diff;
+mod domains;
 mod overview;
 mod records;
 mod rollback;
@@ -37,6 +38,7 @@ use crate::pages::env_layout::{EnvCtx, named};
 use crate::state::RouteParams;
 
 use changes::{DeleteService, UpdateService};
+pub use domains::{DomainsPage, Expiring, ServiceCertFlag, env_expiring};
 use overview::{Instances, Overview, StatusBadge};
 use records::Records;
 pub use settings::SettingsPage;
@@ -301,6 +303,7 @@ fn Head() -> impl IntoView {
             <A href=base exact=true>{t(Msg::TabOverview)}</A>
             <A href=move || format!("{}/settings", base())>{t(Msg::Settings)}</A>
             <A href=move || format!("{}/timeline", base())>{t(Msg::TabTimeline)}</A>
+            <A href=move || format!("{}/domains", base())>{t(Msg::TabDomains)}</A>
         </nav>
     }
 }

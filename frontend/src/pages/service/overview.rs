@@ -1,5 +1,6 @@
-//! What the service is now: its status (a running deploy included), domain,
-//! online version, source, settings and variables; and its instances.
+//! What the service is now: its status (a running deploy included), domain
+//! (and a custom domain's certificate about to expire), online version,
+//! source, settings and variables; and its instances.
 
 use console_shared::actions::{DescribeCloudRunServerDetailResponse, VersionPodInstance};
 use console_shared::dto::{ApiError, RevealedSecrets};
@@ -8,6 +9,7 @@ use console_shared::rules::dockerfile_path;
 use console_shared::secrets::{SECRET_MASK, looks_secret};
 use leptos::prelude::*;
 
+use super::domains::CertExpiryNotice;
 use super::{RunningLink, ServiceCtx};
 use crate::api;
 use crate::components::{
@@ -70,6 +72,8 @@ fn OverviewBody(detail: DescribeCloudRunServerDetailResponse) -> impl IntoView {
         c.policy_details.iter().map(|p| (p.policy_type.as_str().to_string(), p.policy_threshold)).collect();
     view! {
         <section class="stack" aria-labelledby="service-title">
+            // A custom domain's certificate that expires soon, with the way to renew it (R-DOM-4).
+            <CertExpiryNotice />
             <dl class="facts">
                 <dt>{t(Msg::ColDomain)}</dt>
                 <dd>

@@ -199,7 +199,10 @@ pub fn expiry_text(days: i64, lang: Lang) -> String {
 /// A certificate's validity: "2026-01-01 08:00:00 – 2026-04-01 08:00:00 (80 days left)".
 pub fn validity_text(from: &str, until: &str, days: i64, lang: Lang) -> String {
     match (days < 0, lang) {
-        (false, Lang::En) => format!("{from} – {until} ({days} day(s) left)"),
+        (false, Lang::En) => {
+            let unit = if days == 1 { "day" } else { "days" };
+            format!("{from} – {until} ({days} {unit} left)")
+        }
         (false, Lang::Zh) => format!("{from} – {until}（剩余 {days} 天）"),
         (true, Lang::En) => format!("{from} – {until} (expired)"),
         (true, Lang::Zh) => format!("{from} – {until}（已过期）"),

@@ -90,7 +90,7 @@ async fn change<A: Action>(
             user_id: Some(admin),
             username: "admin",
             env_id: Some(env),
-            service: Some(&service),
+            service: Some(service.as_str()).filter(|s| !s.is_empty()),
             action: A::NAME,
             outcome,
             detail,

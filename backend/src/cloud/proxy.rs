@@ -192,7 +192,7 @@ pub(crate) async fn proxy(
         };
         let env =
             env_id.as_deref().or_else(|| result.as_ref().ok().and_then(|r| r.get("EnvId")).and_then(Value::as_str));
-        let service = change.as_ref().map(|(service, _)| service.as_str());
+        let service = change.as_ref().map(|(service, _)| service.as_str()).filter(|s| !s.is_empty());
         let event = Event::by(&user, &action, outcome).env(env).service(service).request_id(request_id).detail(detail);
         audit::record(&state, event).await;
     }

@@ -52,9 +52,10 @@ pub(crate) fn audit_detail(change: Option<&str>, code: Option<&str>) -> String {
 
 /// The service a cloud change is about, and what the timeline shows of it:
 /// the release type, the split, the operation, the rollback's versions or the
-/// changed settings' keys. `None` for an action that changes no service.
+/// changed settings' keys, or the domain. `None` for an action that changes
+/// no service and no domain; a domain's change may name no service (empty).
 pub(crate) fn change_of(action: &str, request: &Value) -> Option<(String, String)> {
-    if let "CreateHTTPServiceRoute" | "ModifyHTTPServiceRoute" = action {
+    if let "CreateHTTPServiceRoute" | "ModifyHTTPServiceRoute" | "DeleteHTTPServiceRoute" = action {
         return domain_change(request);
     }
     let service = request.get("ServerName").and_then(Value::as_str).filter(|s| !s.is_empty())?.to_string();
@@ -90,16 +91,22 @@ pub(crate) fn change_of(action: &str, request: &Value) -> Option<(String, String
     Some((service, detail))
 }
 
-/// A domain binding names the service its routes lead to: `api.example.com
-/// HTTPS` (the protocol when given), the certificate when one is bound.
+/// A domain's change: `api.example.com HTTPS <cert id>` (what was given),
+/// on the service its routes lead to when they are sent; a renewal or an
+/// unbinding names no service (an empty one: the audit entry has none).
 fn domain_change(request: &Value) -> Option<(String, String)> {
     let domain = request.get("Domain")?;
+    if let Some(name) = domain.as_str() {
+        return Some((String::new(), name.to_string()));
+    }
     let text = |key: &str| domain.get(key).and_then(Value::as_str).filter(|s| !s.is_empty());
     let service = domain
         .get("Routes")
-        .and_then(Value::as_array)?
-        .iter()
-        .find_map(|r| r.get("UpstreamResourceName").and_then(Value::as_str).filter(|s| !s.is_empty()))?;
+        .and_then(Value::as_array)
+        .and_then(|routes| {
+            routes.iter().find_map(|r| r.get("UpstreamResourceName").and_then(Value::as_str).filter(|s| !s.is_empty()))
+        })
+        .unwrap_or_default();
     let mut detail = text("Domain")?.to_string();
     for part in [text("Protocol"), text("CertId")].into_iter().flatten() {
         detail.push(' ');
@@ -287,7 +294,10 @@ mod tests {
             change_of("CreateHTTPServiceRoute", &bind),
             Some(("shop".into(), "api.example.com HTTPS c1".into()))
         );
-        assert_eq!(change_of("ModifyHTTPServiceRoute", &json!({"Domain": {"Domain": "a.example.com"}})), None);
+        let renew = json!({"Domain": {"Domain": "a.example.com", "CertId": "c2"}});
+        assert_eq!(change_of("ModifyHTTPServiceRoute", &renew), Some((String::new(), "a.example.com c2".into())));
+        let unbind = json!({"EnvId": "e", "Domain": "a.example.com"});
+        assert_eq!(change_of("DeleteHTTPServiceRoute", &unbind), Some((String::new(), "a.example.com".into())));
     }
 
     #[test]

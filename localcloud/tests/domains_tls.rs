@@ -230,7 +230,7 @@ async fn http_to_https_redirects_and_both_protocols_serve_the_same_service() {
     tcb(&cloud, "CreateHTTPServiceRoute", bind("both.example.com", "HTTP_AND_HTTPS")).await;
 
     let answer = plain(&cloud, "GO.example.com:80", "/a/b?x=1&y=2").await;
-    assert_eq!(answer.status, 301);
+    assert_eq!(answer.status, 307);
     assert_eq!(answer.location, format!("https://go.example.com:{}/a/b?x=1&y=2", tls_at.port()));
     let (stream, _) = connect(&pki.client(), tls_at, "go.example.com").await.unwrap();
     assert_eq!(Conn::over(stream).await.get("go.example.com", "/a/b?x=1&y=2").await.service(), "web");

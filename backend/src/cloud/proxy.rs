@@ -18,6 +18,7 @@ use console_shared::actions::{
 };
 use console_shared::api::codes;
 use console_shared::dto::{ApiError, console_codes};
+use console_shared::permissions::Need;
 use console_shared::region::Region;
 use console_shared::wording::AuditDetail;
 use serde::Deserialize;
@@ -138,7 +139,13 @@ pub(crate) async fn proxy(
         return Err(AppError::bad_request("The request body must be a JSON object."));
     }
 
-    let env_id = request.get("EnvId").and_then(Value::as_str).filter(|s| !s.is_empty()).map(str::to_string);
+    // What belongs to the account (certificates) names no environment; an
+    // `EnvId` sent along is not looked up, and the cloud refuses it.
+    let env_id = request
+        .get("EnvId")
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty() && !matches!(rule.need, Need::AnyEnvRole(_)))
+        .map(str::to_string);
     check(&state, &user, rule, &action, env_id.as_deref()).await?;
 
     let region = match around {

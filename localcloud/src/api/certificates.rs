@@ -103,6 +103,17 @@ pub async fn upload(state: &State, req: UploadCertificateRequest) -> Result<Uplo
     // Every format, chain, key and validity check, in `shared` once (R-DOM-2).
     let checked = certs::check_upload(req.certificate_public_key.as_bytes(), key.expose().as_bytes(), now)
         .map_err(|e| refused(&e))?;
+    // A key the checks pass but the TLS gateway cannot sign with (a
+    // corrupt RSA key whose public half is right) would bind and then fail
+    // every handshake: refused here instead.
+    if let Err(why) = crate::runtime::tls::signing_key(&checked.key) {
+        return Err(CallError::new(
+            "InvalidParameter.PrivateKey",
+            format!(
+                "The private key cannot be used to serve HTTPS ({why}); export it again from your certificate authority's files."
+            ),
+        ));
+    }
     let fingerprint = &checked.summary.fingerprint_sha256;
 
     let mut tx = crate::store::write_tx(&state.db).await?;

@@ -45,7 +45,19 @@ const LIMIT_MAX: i64 = 1000;
 
 /// `domain` as stored (lower case), or why it cannot be bound.
 fn domain_name(domain: &str) -> Result<String, CallError> {
-    certs::domain_name(domain).map_err(|e| CallError::new(DomainError::CODE, format!("The domain name {e}.")))
+    let name =
+        certs::domain_name(domain).map_err(|e| CallError::new(DomainError::CODE, format!("The domain name {e}.")))?;
+    if crate::domains::in_own_zone(&name) {
+        return Err(CallError::new(
+            DomainError::CODE,
+            format!(
+                "The domain `{name}` is in {}, localcloud's own zone for default domains and CNAME targets; bind a \
+                 domain of your own.",
+                crate::domains::OWN_ZONE
+            ),
+        ));
+    }
+    Ok(name)
 }
 
 fn unsupported(what: &str) -> CallError {
@@ -268,12 +280,17 @@ pub async fn create(
     .fetch_optional(&mut *tx)
     .await?;
     if let Some((env, service)) = bound {
-        let to = service.map(|s| format!(" to the service `{s}`")).unwrap_or_default();
+        // Another environment's names are not the caller's to learn.
+        let where_ = match service {
+            Some(service) if env == req.env_id => format!(" to the service `{service}` in this environment"),
+            _ if env == req.env_id => " in this environment".to_string(),
+            _ => " in another environment".to_string(),
+        };
         return Err(CallError::new(
             DOMAIN_IN_USE,
             format!(
-                "The domain `{domain}` is already bound{to} in the environment `{env}`; a domain is bound to one \
-                 service: unbind it there first."
+                "The domain `{domain}` is already bound{where_}; a domain is bound to one service: unbind it there \
+                 first."
             ),
         ));
     }

@@ -73,7 +73,7 @@ async fn new_domain(state: &State, env: &str, name: &str) -> Result<String, Call
     let label = name.to_ascii_lowercase().replace('_', "-");
     for n in 1.. {
         let host = if n == 1 { format!("{label}-{env}") } else { format!("{label}-{n}-{env}") };
-        let domain = format!("http://{host}.run.localhost:{}", state.gateway_port);
+        let domain = format!("http://{host}.{}:{}", crate::domains::OWN_ZONE, state.gateway_port);
         let used: i64 = sqlx::query_scalar(
             "SELECT (SELECT COUNT(*) FROM retired_domains WHERE domain = ?1) + (SELECT COUNT(*) FROM services WHERE default_domain = ?1)",
         )

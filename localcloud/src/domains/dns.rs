@@ -24,6 +24,8 @@ pub const LOOKUP_TIMEOUT: Duration = Duration::from_secs(2);
 /// How long an answer is reused: the time a user waits, at most, to see a
 /// CNAME they just created (their provider's TTL usually adds more).
 pub const CACHE_FOR: Duration = Duration::from_secs(60);
+/// How long "no resolver answered" is kept.
+const UNRESOLVED_FOR: Duration = Duration::from_secs(5);
 /// Domains kept in the cache; past this, it starts over.
 const CACHE_MAX: usize = 1024;
 /// Lookups in flight at once for one listing (a page holds up to 1000).
@@ -98,8 +100,14 @@ pub async fn answers(domains: &[String]) -> Vec<CnameAnswer> {
     {
         let cache = CACHE.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         for domain in domains {
+            // "No resolver answered" is about the moment, not the domain:
+            // kept briefly, so "Check again" asks again soon.
+            let keep = |answer: &CnameAnswer| match answer {
+                CnameAnswer::Unresolved => UNRESOLVED_FOR,
+                _ => CACHE_FOR,
+            };
             if let Some((at, answer)) = cache.get(domain)
-                && now.duration_since(*at) < CACHE_FOR
+                && now.duration_since(*at) < keep(answer)
             {
                 known.insert(domain.clone(), answer.clone());
             }

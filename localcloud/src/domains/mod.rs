@@ -12,6 +12,17 @@ use console_shared::vocab::DomainProtocol;
 
 use sealing::Sealer;
 
+/// The zone of localcloud's own names: the services' default domains
+/// (`<service>-<env>.run.localhost`) and the CNAME targets
+/// (`<env>.gw.run.localhost`). No custom domain is bound in it, so none can
+/// answer for a default domain, a deleted service's included (R-SVC-5).
+pub const OWN_ZONE: &str = "run.localhost";
+
+/// Whether `name` (lower case, no port) is [`OWN_ZONE`] or under it.
+pub fn in_own_zone(name: &str) -> bool {
+    name.strip_suffix(OWN_ZONE).is_some_and(|rest| rest.is_empty() || rest.ends_with('.'))
+}
+
 /// A bound domain as the gateway needs it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Binding {
@@ -117,6 +128,13 @@ mod tests {
 
     fn route(path: &str) -> Route {
         Route { path: path.into(), upstream_name: path.into(), upstream_domain: String::new(), enable: true }
+    }
+
+    #[test]
+    fn localclouds_own_zone_is_the_default_domains_and_the_cname_targets() {
+        assert!(in_own_zone("run.localhost") && in_own_zone("web-env.run.localhost"));
+        assert!(in_own_zone("env.gw.run.localhost"));
+        assert!(!in_own_zone("xrun.localhost") && !in_own_zone("run.localhost.example.com"));
     }
 
     #[test]

@@ -40,11 +40,15 @@ impl Sealer {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 let mut fresh = Zeroizing::new(vec![0u8; KEY_LEN]);
                 SystemRandom::new().fill(&mut fresh).map_err(|_| io(std::io::Error::other("no randomness")))?;
+                // Written aside and renamed into place: a crash mid-write
+                // leaves no short key file that would stop the next start.
                 use std::io::Write;
+                let aside = path.with_extension("new");
                 let mut file = std::fs::OpenOptions::new();
-                std::os::unix::fs::OpenOptionsExt::mode(file.write(true).create_new(true), 0o600);
-                let mut file = file.open(path).map_err(io)?;
+                std::os::unix::fs::OpenOptionsExt::mode(file.write(true).create(true).truncate(true), 0o600);
+                let mut file = file.open(&aside).map_err(io)?;
                 file.write_all(&fresh).and_then(|()| file.sync_all()).map_err(io)?;
+                std::fs::rename(&aside, path).map_err(io)?;
                 fresh
             }
             Err(e) => return Err(io(e)),

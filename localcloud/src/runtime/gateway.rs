@@ -10,13 +10,13 @@
 //! longest matching path to the service it names, and served exactly as that
 //! service's default domain is (traffic split, leases, the version header).
 //! Its protocol decides what the other scheme gets:
-//! - `HTTP_TO_HTTPS`: plain HTTP is redirected (301) to https.
+//! - `HTTP_TO_HTTPS`: plain HTTP is redirected (307) to https.
 //! - `HTTPS`: plain HTTP answers 403 saying the domain is served over HTTPS
 //!   only, with the https URL. Not a redirect: that is what `HTTP_TO_HTTPS`
 //!   is for, and the user chose the stricter protocol. A redirect would hide
 //!   a client still configured with http (an API client's POST, followed,
 //!   becomes a GET without its body), where a 403 makes it fail visibly.
-//! - `HTTPS_TO_HTTP`: requests over TLS are redirected (301) to http.
+//! - `HTTPS_TO_HTTP`: requests over TLS are redirected (307) to http.
 //! - `HTTP_AND_HTTPS`: both are served; `HTTP` is never reached over TLS, as
 //!   the TLS listener refuses its handshakes.
 
@@ -94,6 +94,9 @@ fn host_name(host: &str) -> &str {
     name.strip_suffix('.').unwrap_or(name)
 }
 
+/// How long a request body may take to arrive.
+const BODY_DEADLINE: std::time::Duration = std::time::Duration::from_secs(60);
+
 async fn route(AxState(state): AxState<Arc<Gateway>>, req: Request) -> Response {
     let host = req.headers().get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("").to_ascii_lowercase();
     let name = host_name(&host);
@@ -116,6 +119,11 @@ async fn route(AxState(state): AxState<Arc<Gateway>>, req: Request) -> Response 
                 Err(e) => return routes_unreadable(&e),
             }
         }
+    }
+    // A default domain without a live service is not found, never a custom
+    // binding (none is made in this zone; this holds for older stores too).
+    if domains::in_own_zone(name) {
+        return not_found(&host);
     }
     match domains::binding(&state.db, name).await {
         Ok(Some(binding)) => custom(&state, &binding, req).await,
@@ -229,8 +237,12 @@ fn port_suffix(port: u16, default: u16) -> String {
     if port == default { String::new() } else { format!(":{port}") }
 }
 
+/// 307, not 301: the method and body stay (a POST is not turned into a
+/// GET), and nothing is cached, since a domain's protocol can change at any
+/// time.
 fn redirect(location: &str) -> Response {
-    (StatusCode::MOVED_PERMANENTLY, [(header::LOCATION, location)]).into_response()
+    (StatusCode::TEMPORARY_REDIRECT, [(header::LOCATION, location), (header::CACHE_CONTROL, "no-store")])
+        .into_response()
 }
 
 /// 421: this connection was opened (and its certificate chosen) for another
@@ -253,8 +265,17 @@ async fn serve(
     let (parts, body) = req.into_parts();
     // Read before an instance is taken: a slow upload is the gateway's
     // work, not the instance's load. The platform caps bodies at 20 MB.
-    let Ok(body) = axum::body::to_bytes(body, 20 * 1024 * 1024).await else {
-        return named((StatusCode::PAYLOAD_TOO_LARGE, "request body over 20 MB").into_response(), &version);
+    // A body that trickles in holds a connection: it has a deadline.
+    let read = tokio::time::timeout(BODY_DEADLINE, axum::body::to_bytes(body, 20 * 1024 * 1024)).await;
+    let body = match read {
+        Ok(Ok(body)) => body,
+        Ok(Err(_)) => {
+            return named((StatusCode::PAYLOAD_TOO_LARGE, "request body over 20 MB").into_response(), &version);
+        }
+        Err(_) => {
+            let why = format!("the request body did not arrive within {} s", BODY_DEADLINE.as_secs());
+            return named((StatusCode::REQUEST_TIMEOUT, why).into_response(), &version);
+        }
     };
     // An instance leaves the pick before it stops and stops only once its
     // leases end, so the instance this lease names is listening.
@@ -526,7 +547,7 @@ pub(crate) mod tests {
         let at = domains.serve().await;
 
         let (status, location, _) = get(at.http, "To-HTTPS.example.com:80", "/a/b?x=1&y=2").await;
-        assert_eq!(status, StatusCode::MOVED_PERMANENTLY);
+        assert_eq!(status, StatusCode::TEMPORARY_REDIRECT);
         assert_eq!(location.unwrap(), format!("https://to-https.example.com:{}/a/b?x=1&y=2", at.tls.port()));
 
         let (status, location, page) = get(at.http, "https.example.com", "/a").await;

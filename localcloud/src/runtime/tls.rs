@@ -14,10 +14,11 @@
 //! served as HTTP/1.1 by the same router as the plain listener, each request
 //! marked [`OverTls`] for the protocol's redirect rules.
 //!
-//! A client holds a connection only while it makes progress ([`Limits`]):
-//! the handshake has a deadline, so has each request head (which also bounds
-//! an idle keep-alive), and a bounded number are served at once, the rest
-//! waiting in the kernel's backlog.
+//! A slow client's hold on a connection is bounded ([`Limits`]): the
+//! handshake has a deadline, so has each request head (which also bounds an
+//! idle keep-alive) and, in the gateway, each request body; a bounded number
+//! are served at once, the rest waiting in the kernel's backlog. Writing an
+//! answer to a client that does not read has no deadline of its own yet.
 //!
 //! Private keys are opened from the store only to build a signing key, and
 //! no key material reaches a log: errors name the certificate id.
@@ -27,7 +28,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use axum::Router;
-use console_shared::certs::KeyFormat;
+use console_shared::certs::{KeyFormat, PrivateKey};
 use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper_util::rt::{TokioIo, TokioTimer};
@@ -35,7 +36,7 @@ use hyper_util::service::TowerToHyperService;
 use rustls::ServerConfig;
 use rustls::crypto::CryptoProvider;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs1KeyDer, PrivatePkcs8KeyDer, PrivateSec1KeyDer};
-use rustls::sign::{CertifiedKey, SingleCertAndKey};
+use rustls::sign::{CertifiedKey, SigningKey, SingleCertAndKey};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::Semaphore;
 use tokio_rustls::LazyConfigAcceptor;
@@ -134,16 +135,7 @@ impl Certificates {
         };
         let unusable =
             |why: &str| Refused::Unusable(format!("the stored certificate {cert_id} cannot be served: {why}"));
-        // This copy of the key is wiped once the signing key (ring's own
-        // parsed form) is made.
-        let secret = serving.key.secret_der().to_vec();
-        let der = Zeroizing::new(match serving.key.format() {
-            KeyFormat::Pkcs8 => PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(secret)),
-            KeyFormat::Pkcs1 => PrivateKeyDer::Pkcs1(PrivatePkcs1KeyDer::from(secret)),
-            KeyFormat::Sec1 => PrivateKeyDer::Sec1(PrivateSec1KeyDer::from(secret)),
-        });
-        // The error says which key type is unsupported, never the key.
-        let signing = rustls::crypto::ring::sign::any_supported_type(&der).map_err(|e| unusable(&e.to_string()))?;
+        let signing = signing_key(&serving.key).map_err(|e| unusable(&e))?;
         let chain = serving.chain.certificates_der().map(|der| CertificateDer::from(der.to_vec())).collect();
         let key = Arc::new(CertifiedKey::new(chain, signing));
         let mut config = ServerConfig::builder_with_provider(self.provider.clone())
@@ -178,6 +170,20 @@ impl Certificates {
         let tls = start.into_stream(config).await.map_err(Refused::Handshake)?;
         Ok((tls, name))
     }
+}
+
+/// The key as rustls signs with it (ring's parsed form), or why it cannot
+/// be: what an upload must pass too, so a stored key is always servable.
+/// The error names the key type at most, never the key.
+pub fn signing_key(key: &PrivateKey) -> Result<Arc<dyn SigningKey>, String> {
+    // This copy of the key is wiped once the signing key is made.
+    let secret = key.secret_der().to_vec();
+    let der = Zeroizing::new(match key.format() {
+        KeyFormat::Pkcs8 => PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(secret)),
+        KeyFormat::Pkcs1 => PrivateKeyDer::Pkcs1(PrivatePkcs1KeyDer::from(secret)),
+        KeyFormat::Sec1 => PrivateKeyDer::Sec1(PrivateSec1KeyDer::from(secret)),
+    });
+    rustls::crypto::ring::sign::any_supported_type(&der).map_err(|e| e.to_string())
 }
 
 /// Serves `listener` forever: each connection's handshake, then its
@@ -320,7 +326,7 @@ mod tests {
         domains.set("shop.example.com", "protocol", "HTTPS_TO_HTTP").await;
         let (stream, _) = connect(&tls, at.tls, "shop.example.com").await.unwrap();
         let (status, location, _) = Conn::over(stream).await.get("shop.example.com", "/p?q=1").await;
-        assert_eq!(status, StatusCode::MOVED_PERMANENTLY);
+        assert_eq!(status, StatusCode::TEMPORARY_REDIRECT);
         assert_eq!(location, format!("http://shop.example.com:{}/p?q=1", at.http.port()));
 
         // Unbound: the next request on an open connection, and new handshakes.

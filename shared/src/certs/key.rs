@@ -143,6 +143,8 @@ const DSA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10040.4.1");
 
 /// The smallest RSA key browsers and rustls accept.
 pub const RSA_MIN_BITS: usize = 2048;
+/// The largest RSA key the TLS gateway can sign with (ring's limit).
+pub const RSA_MAX_BITS: usize = 4096;
 
 /// The name of an algorithm this console cannot serve, for messages.
 fn algorithm_name(oid: &ObjectIdentifier, curve: Option<&ObjectIdentifier>) -> String {
@@ -318,6 +320,9 @@ fn public_key(format: KeyFormat, der: &[u8]) -> Result<PublicKey, CertError> {
         let bits = rsa_bits(modulus);
         if bits < RSA_MIN_BITS {
             return Err(CertError::RsaKeyTooSmall { bits });
+        }
+        if bits > RSA_MAX_BITS {
+            return Err(CertError::RsaKeyTooLarge { bits });
         }
     }
     Ok(public)

@@ -28,7 +28,7 @@ use serde::{Deserialize, Serialize};
 
 pub use chain::CertChain;
 pub use domain::{DOMAIN_MAX, DomainError, LABEL_MAX, domain_name, name_covers, names_cover};
-pub use key::{KeyFormat, PrivateKey, PrivateKeyPem, RSA_MIN_BITS};
+pub use key::{KeyFormat, PrivateKey, PrivateKeyPem, RSA_MAX_BITS, RSA_MIN_BITS};
 
 /// The largest certificate-chain or private-key text accepted. A chain of
 /// four certificates is about 8 KB of PEM; the BFF caps uploads at this too.
@@ -92,7 +92,7 @@ pub enum PemProblem {
 /// |---|---|
 /// | `InvalidParameter.CertificateFormat` | not PEM text (R-DOM-2): `Empty`, `TooLarge`, `Der`, `Pkcs12`, `Pkcs7`, `MissingPemLines`, `NotPem`, `MalformedPem`, `UnexpectedBlock`, `PrivateKeyInCertificate`, `CertificateInKeyField`, `CertificateRequest` |
 /// | `InvalidParameter.CertificateChain` | `NoCertificate`, `TooManyCertificates`, `CertificateUnparseable`, `LeafNotFirst`, `ChainBroken` |
-/// | `InvalidParameter.PrivateKey` | `NoPrivateKey`, `MultiplePrivateKeys`, `EncryptedKey`, `KeyUnparseable`, `UnsupportedKey`, `RsaKeyTooSmall` |
+/// | `InvalidParameter.PrivateKey` | `NoPrivateKey`, `MultiplePrivateKeys`, `EncryptedKey`, `KeyUnparseable`, `UnsupportedKey`, `RsaKeyTooSmall`, `RsaKeyTooLarge` |
 /// | `InvalidParameter.CertificateKeyMismatch` | `KeyMismatch` (the real ssl API says `FailedOperation.CertificateMismatch`) |
 /// | `InvalidParameter.CertificateExpired` | `Expired` |
 /// | `InvalidParameter.CertificateNotYetValid` | `NotYetValid` |
@@ -173,6 +173,8 @@ pub enum CertError {
     UnsupportedKey { algorithm: String },
     #[error("the RSA key has {bits} bits; browsers need at least {RSA_MIN_BITS}")]
     RsaKeyTooSmall { bits: usize },
+    #[error("the RSA key has {bits} bits; the largest served is {RSA_MAX_BITS}")]
+    RsaKeyTooLarge { bits: usize },
 
     #[error(
         "the private key does not belong to the certificate: it must be the key of the first \
@@ -256,7 +258,8 @@ impl CertError {
             | EncryptedKey
             | KeyUnparseable { .. }
             | UnsupportedKey { .. }
-            | RsaKeyTooSmall { .. } => "InvalidParameter.PrivateKey",
+            | RsaKeyTooSmall { .. }
+            | RsaKeyTooLarge { .. } => "InvalidParameter.PrivateKey",
             KeyMismatch => "InvalidParameter.CertificateKeyMismatch",
             Expired { .. } => "InvalidParameter.CertificateExpired",
             NotYetValid { .. } => "InvalidParameter.CertificateNotYetValid",
@@ -294,7 +297,8 @@ impl CertError {
             | EncryptedKey
             | KeyUnparseable { .. }
             | UnsupportedKey { .. }
-            | RsaKeyTooSmall { .. } => Some(CertField::PrivateKey),
+            | RsaKeyTooSmall { .. }
+            | RsaKeyTooLarge { .. } => Some(CertField::PrivateKey),
             KeyMismatch => None,
         }
     }

@@ -40,12 +40,9 @@ impl CertRow {
         Ok(serde_json::from_str(&self.dns_names)?)
     }
 
-    /// The certificate as a binding needs it now: not expired.
+    /// The certificate as a binding needs it now: inside its validity period.
     pub fn check_validity(&self, now: i64) -> Result<(), CallError> {
-        if now > self.not_after {
-            return Err(refused(&CertError::Expired { not_after: self.not_after }));
-        }
-        Ok(())
+        certs::check_period(self.not_before, self.not_after, now).map_err(|e| refused(&e))
     }
 }
 

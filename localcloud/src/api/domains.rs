@@ -575,7 +575,10 @@ pub async fn describe(
             let service_gone =
                 routes.iter().any(|r| services.get(&r.upstream_name).is_none_or(|now_at| *now_at != r.upstream_domain));
             let cert_expired = protocol.needs_certificate()
-                && d.cert_id.as_ref().and_then(|id| expiries.get(id)).is_none_or(|not_after| now > *not_after);
+                && d.cert_id
+                    .as_ref()
+                    .and_then(|id| expiries.get(id))
+                    .is_none_or(|not_after| certs::expired(*not_after, now));
             HttpServiceDomain {
                 domain: d.domain.clone(),
                 domain_type: DOMAIN_TYPE_CBR.into(),

@@ -27,7 +27,6 @@ pub fn in_own_zone(name: &str) -> bool {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Binding {
     pub domain: String,
-    pub env_id: String,
     pub protocol: DomainProtocol,
     pub cert_id: Option<String>,
     pub enable: bool,
@@ -65,12 +64,12 @@ fn path_under(path: &str, prefix: &str) -> bool {
 
 /// The binding of `domain` (lowercase, no port), if any.
 pub async fn binding(db: &sqlx::SqlitePool, domain: &str) -> sqlx::Result<Option<Binding>> {
-    let row: Option<(String, String, String, Option<String>, bool)> =
-        sqlx::query_as("SELECT domain, env_id, protocol, cert_id, enable FROM custom_domains WHERE domain = ?")
+    let row: Option<(String, String, Option<String>, bool)> =
+        sqlx::query_as("SELECT domain, protocol, cert_id, enable FROM custom_domains WHERE domain = ?")
             .bind(domain)
             .fetch_optional(db)
             .await?;
-    let Some((domain, env_id, protocol, cert_id, enable)) = row else {
+    let Some((domain, protocol, cert_id, enable)) = row else {
         return Ok(None);
     };
     let routes: Vec<Route> = sqlx::query_as(
@@ -79,7 +78,7 @@ pub async fn binding(db: &sqlx::SqlitePool, domain: &str) -> sqlx::Result<Option
     .bind(&domain)
     .fetch_all(db)
     .await?;
-    Ok(Some(Binding { domain, env_id, protocol: DomainProtocol::from(protocol), cert_id, enable, routes }))
+    Ok(Some(Binding { domain, protocol: DomainProtocol::from(protocol), cert_id, enable, routes }))
 }
 
 /// A certificate ready to serve: its chain and its opened private key.
@@ -141,7 +140,6 @@ mod tests {
     fn the_longest_route_prefix_at_a_segment_boundary_wins() {
         let b = Binding {
             domain: "a.example.com".into(),
-            env_id: "e".into(),
             protocol: DomainProtocol::Https,
             cert_id: None,
             enable: true,

@@ -152,14 +152,7 @@ impl CertChain {
     /// the leaf: chains commonly carry an expired cross-signed root that
     /// clients skip, and refusing those would refuse working chains.
     pub fn check_validity(&self, now: i64) -> Result<(), CertError> {
-        let leaf = self.leaf();
-        if now < leaf.not_before {
-            Err(CertError::NotYetValid { not_before: leaf.not_before })
-        } else if now > leaf.not_after {
-            Err(CertError::Expired { not_after: leaf.not_after })
-        } else {
-            Ok(())
-        }
+        super::check_period(self.leaf().not_before, self.leaf().not_after, now)
     }
 
     /// Whether the leaf's DNS names cover `domain` ([`super::name_covers`]).

@@ -52,6 +52,24 @@ pub fn expires_soon(not_after: i64, now: i64) -> bool {
     not_after.saturating_sub(now) < EXPIRY_WARNING_DAYS * DAY
 }
 
+/// Whether a certificate ending at `not_after` has expired at `now`.
+pub fn expired(not_after: i64, now: i64) -> bool {
+    now > not_after
+}
+
+/// A certificate valid from `not_before` to `not_after` (inclusive) at `now`,
+/// or which end it is past: the one validity rule, for a parsed chain and a
+/// stored certificate alike.
+pub fn check_period(not_before: i64, not_after: i64, now: i64) -> Result<(), CertError> {
+    if now < not_before {
+        Err(CertError::NotYetValid { not_before })
+    } else if expired(not_after, now) {
+        Err(CertError::Expired { not_after })
+    } else {
+        Ok(())
+    }
+}
+
 /// Which of the two uploaded texts an error is about, so the SPA shows the
 /// message next to that field.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -7,12 +7,14 @@ use std::time::Duration;
 
 use console_shared::actions::{
     Action, CreateCloudRunEnv, CreateCloudRunEnvRequest, CreateCloudRunServer, CreateCloudRunServerRequest,
-    DeployParam, DescribeServerManageTask, DiffConfigItem, ManageTaskRequest, ReleaseGray, ReleaseGrayRequest,
-    UpdateCloudRunServer, UpdateCloudRunServerRequest, VersionFlowInfo,
+    CreateHTTPServiceRoute, DeployParam, DescribeServerManageTask, DiffConfigItem, HttpServiceDomainParam,
+    HttpServiceRouteParam, HttpServiceRouteRequest, ManageTaskRequest, ReleaseGray, ReleaseGrayRequest, UPSTREAM_CBR,
+    UpdateCloudRunServer, UpdateCloudRunServerRequest, UploadCertificate, UploadCertificateRequest, VersionFlowInfo,
 };
+use console_shared::certs::PrivateKeyPem;
 use console_shared::region::Region;
 use console_shared::rules::PACKAGE_MAX_BYTES;
-use console_shared::vocab::{ConfigKey, DeployType, ReleaseType, TaskStatus, TrafficType};
+use console_shared::vocab::{ConfigKey, DeployType, DomainProtocol, ReleaseType, TaskStatus, TrafficType};
 
 use crate::audit::{self, Event, Outcome};
 use crate::cloud::envs::record_new_env;
@@ -139,7 +141,8 @@ async fn create(state: &AppState, admin: i64, env: &str, name: &str, url: &str, 
 pub async fn seed(state: AppState) {
     match run(&state).await {
         Ok(true) => println!(
-            "demo: seeded the environment `demo` with the services shop (in a gray release at 30 %), api, legacy and web"
+            "demo: seeded the environment `demo` with the services shop (in a gray release at 30 %), api (with the \
+             custom domain {DEMO_DOMAIN}, its certificate expiring soon), legacy and web"
         ),
         Ok(false) => {}
         Err(e) => tracing::warn!(error = ?e, "demo seeding stopped"),
@@ -183,7 +186,51 @@ async fn run(state: &AppState) -> Result<bool, UpstreamError> {
         wait(state, &env, name).await?;
     }
     gray_release(state, admin, &env).await?;
+    bind_domain(state, admin, &env).await?;
     Ok(true)
+}
+
+/// The demo's custom domain: under `localhost`, which browsers resolve to
+/// this machine, so it opens through the gateway with no DNS record.
+const DEMO_DOMAIN: &str = "api.demo.localhost";
+
+/// `api` on [`DEMO_DOMAIN`], HTTP redirected to HTTPS, with a self-signed
+/// certificate that expires in 20 days: the Domains tab, the overview and
+/// the services list flag it for renewal.
+async fn bind_domain(state: &AppState, admin: i64, env: &str) -> Result<(), UpstreamError> {
+    let made = || -> Result<(String, String), rcgen::Error> {
+        let key = rcgen::KeyPair::generate()?;
+        let mut params = rcgen::CertificateParams::new(vec![DEMO_DOMAIN.to_string()])?;
+        let now = time::OffsetDateTime::now_utc();
+        params.not_before = now - time::Duration::days(70);
+        params.not_after = now + time::Duration::days(20);
+        Ok((params.self_signed(&key)?.pem(), key.serialize_pem()))
+    };
+    let (chain, key) = made().map_err(|e| UpstreamError::Invalid(format!("the demo's certificate: {e}")))?;
+    let upload = UploadCertificateRequest {
+        certificate_public_key: chain,
+        certificate_private_key: Some(PrivateKeyPem::new(key)),
+        alias: Some("demo".into()),
+        ..Default::default()
+    };
+    let cert_id = state.upstream.call::<UploadCertificate>(Some(Region::Shanghai), &upload).await?.certificate_id;
+    let bind = HttpServiceRouteRequest {
+        env_id: env.into(),
+        domain: HttpServiceDomainParam {
+            domain: DEMO_DOMAIN.into(),
+            cert_id: Some(cert_id),
+            protocol: Some(DomainProtocol::HttpToHttps),
+            routes: Some(vec![HttpServiceRouteParam {
+                path: "/".into(),
+                upstream_resource_type: Some(UPSTREAM_CBR.into()),
+                upstream_resource_name: Some("api".into()),
+                ..Default::default()
+            }]),
+            ..Default::default()
+        },
+    };
+    change::<CreateHTTPServiceRoute>(state, admin, env, &bind).await?;
+    Ok(())
 }
 
 /// `shop` in a gray release: its second version takes 30 % of the traffic,

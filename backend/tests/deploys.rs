@@ -372,6 +372,28 @@ async fn demo_mode_seeds_an_environment_with_services_and_history() {
     assert_eq!(legacy["Status"], "create_failed", "the demo shows a failed deploy too");
     let web = services["ServerList"].as_array().unwrap().iter().find(|s| s["ServerName"] == "web").unwrap();
     assert_eq!(web["Status"], "normal", "the demo's code package built and went live");
+
+    // Last, `api` gets a custom domain whose certificate is due for renewal.
+    let envs = cloud(&app, &token, "tcbr/DescribeCloudRunEnvs", json!({})).await;
+    let env = envs["EnvList"][0]["EnvId"].as_str().unwrap().to_string();
+    let mut domains = Value::Null;
+    for _ in 0..200 {
+        domains = cloud(&app, &token, "tcb/DescribeHTTPServiceRoute", json!({"EnvId": env})).await;
+        if domains["TotalCount"] == 1 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let bound = &domains["Domains"][0];
+    assert_eq!(
+        (bound["Domain"].as_str(), bound["Protocol"].as_str()),
+        (Some("api.demo.localhost"), Some("HTTP_TO_HTTPS"))
+    );
+    assert_eq!(bound["Routes"][0]["UpstreamResourceName"], "api", "{domains}");
+    let cert = cloud(&app, &token, "ssl/DescribeCertificateDetail", json!({"CertificateId": bound["CertId"]})).await;
+    let ends = console_shared::time::parse_cst(cert["CertEndTime"].as_str().unwrap()).unwrap();
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
+    assert!(console_shared::certs::expires_soon(ends, now), "flagged for renewal: {cert}");
 }
 
 #[tokio::test]

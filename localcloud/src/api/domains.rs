@@ -332,24 +332,32 @@ pub async fn modify(state: &State, region: Option<Region>, req: HttpServiceRoute
             .bind(&req.env_id)
             .fetch_optional(&state.db)
             .await?;
-    let (protocol, cert_id, enable) = current.ok_or_else(|| not_bound(&domain, &req.env_id))?;
-    let protocol = protocol_of(&d.protocol)?.unwrap_or_else(|| DomainProtocol::from(protocol));
+    let (was_protocol, was_cert_id, was_enable) = current.ok_or_else(|| not_bound(&domain, &req.env_id))?;
+    let protocol = protocol_of(&d.protocol)?.unwrap_or_else(|| DomainProtocol::from(was_protocol.as_str()));
     let cert_id = match d.cert_id.as_deref() {
-        None => cert_id,
+        None => was_cert_id.clone(),
         Some("") => None,
         Some(id) => Some(id.to_string()),
     };
-    let enable = d.enable.unwrap_or(enable);
+    let enable = d.enable.unwrap_or(was_enable);
     let routes = match d.routes.as_deref() {
         Some(routes) => Some(routes_of(state, &req.env_id, region, routes).await?),
         None => None,
     };
-    check_certificate(state, &protocol, cert_id.as_deref(), &domain).await?;
+    // The certificate is checked when it or the protocol changes: pointing
+    // a domain whose certificate has expired at another service (its old
+    // one deleted, R-SVC-5) is not refused for the certificate.
+    if protocol.as_str() != was_protocol || cert_id != was_cert_id {
+        check_certificate(state, &protocol, cert_id.as_deref(), &domain).await?;
+    }
 
     let now = crate::clock::now();
     let mut tx = crate::store::write_tx(&state.db).await?;
+    // Only over the binding as it was read and checked: a change made
+    // meanwhile is not overwritten with what was checked against the old one.
     let updated = sqlx::query(
-        "UPDATE custom_domains SET protocol = ?, cert_id = ?, enable = ?, updated_at = ? WHERE domain = ? AND env_id = ?",
+        "UPDATE custom_domains SET protocol = ?, cert_id = ?, enable = ?, updated_at = ?
+         WHERE domain = ? AND env_id = ? AND protocol = ? AND cert_id IS ? AND enable = ?",
     )
     .bind(protocol.as_str())
     .bind(&cert_id)
@@ -357,11 +365,25 @@ pub async fn modify(state: &State, region: Option<Region>, req: HttpServiceRoute
     .bind(now)
     .bind(&domain)
     .bind(&req.env_id)
+    .bind(&was_protocol)
+    .bind(&was_cert_id)
+    .bind(was_enable)
     .execute(&mut *tx)
     .await?;
     if updated.rows_affected() == 0 {
-        // Unbound since it was read.
-        return Err(not_bound(&domain, &req.env_id));
+        let still: bool =
+            sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM custom_domains WHERE domain = ? AND env_id = ?)")
+                .bind(&domain)
+                .bind(&req.env_id)
+                .fetch_one(&mut *tx)
+                .await?;
+        if !still {
+            return Err(not_bound(&domain, &req.env_id));
+        }
+        return Err(CallError::new(
+            codes::FAILED_OPERATION,
+            format!("The binding of `{domain}` changed while this request ran; read it again and retry."),
+        ));
     }
     if let Some(routes) = &routes {
         store_routes(&mut tx, &domain, routes, now).await?;

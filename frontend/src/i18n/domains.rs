@@ -2,7 +2,7 @@
 //! a refused domain name, a certificate problem, expiry, the protocol, the
 //! DNS status and what the page announces.
 
-use console_shared::certs::{DOMAIN_MAX, DomainError, LABEL_MAX};
+use console_shared::certs::{CertField, CertProblem, DOMAIN_MAX, DomainError, LABEL_MAX};
 use console_shared::rules::shown;
 use console_shared::vocab::{DnsStatus, DomainProtocol, RouteStatus};
 
@@ -66,27 +66,133 @@ fn sentence(text: &str) -> String {
     out
 }
 
-/// What a certificate problem is about, in Chinese, by its cloud code.
-fn problem_lead_zh(code: &str) -> &'static str {
+/// What the check read of the certificate, to say a problem's details in
+/// words of the user's language rather than the check's English sentence.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CertContext {
+    /// The names the certificate covers.
+    pub names: Vec<String>,
+    /// Its validity, as shown on the page.
+    pub from: Option<String>,
+    pub until: Option<String>,
+}
+
+/// A certificate problem in Chinese, a whole sentence by its cloud code;
+/// the details come from what the check read, not from the English text.
+fn problem_zh(code: &str, field: Option<CertField>, cx: &CertContext) -> String {
+    let names = (!cx.names.is_empty()).then(|| cx.names.join("、"));
     match code {
-        "InvalidParameter.CertificateFormat" => "不是有效的 PEM 文本",
-        "InvalidParameter.CertificateChain" => "证书链有误",
-        "InvalidParameter.PrivateKey" => "私钥有误",
-        "InvalidParameter.CertificateKeyMismatch" => "私钥与证书不匹配",
-        "InvalidParameter.CertificateExpired" => "证书已过期",
-        "InvalidParameter.CertificateNotYetValid" => "证书尚未生效",
-        "InvalidParameter.CertificateDomainMismatch" => "证书没有覆盖该域名",
-        _ => "证书有误",
+        "InvalidParameter.CertificateFormat" => match field {
+            Some(CertField::PrivateKey) => "私钥不是可用的 PEM 文本：请粘贴以 -----BEGIN PRIVATE KEY----- 等开头的私钥 PEM 文本，且只放私钥。".into(),
+            _ => "证书不是可用的 PEM 文本：请粘贴以 -----BEGIN CERTIFICATE----- 开头的证书 PEM 文本，且只放证书；二进制证书（.der、.pfx、.p12）需先转换为 PEM 格式。".into(),
+        },
+        "InvalidParameter.CertificateChain" => {
+            "证书链有误：第一张必须是该域名的服务器证书，其后依次是签发它的中间证书，并且每张都必须是有效的 X.509 证书。".into()
+        }
+        "InvalidParameter.PrivateKey" => {
+            "私钥无法使用：请提供一个未加密的 RSA（2048 位及以上）或 ECDSA 私钥的 PEM 文本。".into()
+        }
+        "InvalidParameter.CertificateKeyMismatch" => {
+            "私钥与证书不匹配：请使用证书链中第一张（服务器）证书对应的私钥。".into()
+        }
+        "InvalidParameter.CertificateExpired" => match &cx.until {
+            Some(until) => format!("证书已于 {until} 过期：请上传续期后的证书。"),
+            None => "证书已过期：请上传续期后的证书。".into(),
+        },
+        "InvalidParameter.CertificateNotYetValid" => match &cx.from {
+            Some(from) => format!("证书要到 {from} 才生效：请上传当前有效的证书，或到时再绑定。"),
+            None => "证书尚未生效：请上传当前有效的证书，或到生效后再绑定。".into(),
+        },
+        "InvalidParameter.CertificateDomainMismatch" => match names {
+            Some(names) => format!("证书没有覆盖该域名，它只包含：{names}。请上传包含该域名的证书。"),
+            None => "证书没有覆盖该域名：请上传包含该域名的证书。".into(),
+        },
+        _ => "证书或私钥有误：请检查后重新填写。".into(),
     }
 }
 
+/// The cloud's and the check's English, as a sentence to show: backticks
+/// around names are markup, not text.
+fn plain(text: &str) -> String {
+    sentence(&text.replace('`', ""))
+}
+
 /// A problem the certificate check found (R-DOM-2). The check's sentence
-/// is English and names the exact fix (an `openssl` command); Chinese
-/// leads with what is wrong and keeps the sentence for the details.
-pub fn cert_problem(code: &str, message: &str, lang: Lang) -> String {
+/// is English and names the exact fix; Chinese says it in a sentence of its
+/// own, by the problem's code.
+pub fn cert_problem(p: &CertProblem, cx: &CertContext, lang: Lang) -> String {
     match lang {
-        Lang::En => sentence(message),
-        Lang::Zh => format!("{}（{}）", problem_lead_zh(code), sentence(message)),
+        Lang::En => plain(&p.message),
+        Lang::Zh => problem_zh(&p.code, p.field, cx),
+    }
+}
+
+/// A refusal from the cloud after submitting, in the user's language, for
+/// the codes that are about a domain or its certificate; `None` for the
+/// others, which the general error text says.
+pub fn domain_cloud_error(code: &str, message: &str, cx: &CertContext, lang: Lang) -> Option<String> {
+    let known =
+        matches!(code, "ResourceInUse.Domain" | "InvalidParameter.Domain" | "FailedOperation.CertificateNotFound")
+            || code.starts_with("InvalidParameter.Certificate")
+            || code == "InvalidParameter.PrivateKey";
+    if !known {
+        return None;
+    }
+    Some(match (code, lang) {
+        (_, Lang::En) => plain(message),
+        ("ResourceInUse.Domain", Lang::Zh) => {
+            "该域名已被绑定（可能在其他服务或环境中）：请先在原处解绑，或换一个域名。".into()
+        }
+        ("InvalidParameter.Domain", Lang::Zh) => {
+            "云端不接受这个域名：请填写完整的主机名，例如 api.example.com。".into()
+        }
+        ("FailedOperation.CertificateNotFound", Lang::Zh) => "刚上传的证书在云端找不到了：请重新提交一次。".into(),
+        (code, Lang::Zh) => problem_zh(code, None, cx),
+    })
+}
+
+/// R-DOM-1: the name is bound to this service already.
+pub fn already_listed(domain: &str, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!("{domain} is bound to this service already: edit it in the list below instead."),
+        Lang::Zh => format!("{domain} 已绑定到此服务：请在下方列表中编辑它。"),
+    }
+}
+
+/// The preview's line while a chosen file was refused: the check ran on
+/// the text that is still in the field.
+pub fn file_not_read_outcome(lang: Lang) -> String {
+    match lang {
+        Lang::En => "A chosen file was not read: see the message under its field.".into(),
+        Lang::Zh => "所选文件未被读取：请查看对应输入框下方的说明。".into(),
+    }
+}
+
+/// R-DOM-4: switching an HTTPS domain to HTTP only, confirmed first.
+pub fn drop_https_question(domain: &str, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!(
+            "Serve {domain} over HTTP only? https:// links to it stop working, and its certificate is no longer used."
+        ),
+        Lang::Zh => format!("确定让 {domain} 只使用 HTTP？指向它的 https:// 链接将无法访问，其证书也不再使用。"),
+    }
+}
+
+/// The overview's notice, how to renew, as the caller can: a developer on
+/// the Domains tab, a viewer by asking one.
+pub fn renew_hint(can_edit: bool, lang: Lang) -> String {
+    match (can_edit, lang) {
+        (true, _) => Msg::RenewOnDomainsTab.text(lang).into(),
+        (false, Lang::En) => "Ask a developer of this environment to renew it.".into(),
+        (false, Lang::Zh) => "请联系此环境的开发者更新证书。".into(),
+    }
+}
+
+/// The link a viewer gets to see the domains anyway.
+pub fn see_domains_tab(lang: Lang) -> String {
+    match lang {
+        Lang::En => "See the Domains tab".into(),
+        Lang::Zh => "查看“域名”页".into(),
     }
 }
 
@@ -149,12 +255,17 @@ pub fn protocol_name(p: &DomainProtocol, lang: Lang) -> String {
 
 /// A route's state in words, and what a failure means.
 pub fn route_status(s: &RouteStatus, lang: Lang) -> String {
-    let msg = match s {
-        RouteStatus::Success => Msg::RouteSuccess,
-        RouteStatus::Fail => Msg::RouteFail,
-        RouteStatus::Processing => Msg::RouteProcessing,
-        RouteStatus::EoPendingVerification => Msg::RoutePending,
-        RouteStatus::Other(text) => return text.clone(),
+    let msg = match (s, lang) {
+        // Set up on the gateway; whether traffic comes is the DNS status's to say.
+        (RouteStatus::Success, Lang::En) => return "Configured".into(),
+        (RouteStatus::Success, Lang::Zh) => return "已配置".into(),
+        _ => match s {
+            RouteStatus::Success => Msg::RouteSuccess,
+            RouteStatus::Fail => Msg::RouteFail,
+            RouteStatus::Processing => Msg::RouteProcessing,
+            RouteStatus::EoPendingVerification => Msg::RoutePending,
+            RouteStatus::Other(text) => return text.clone(),
+        },
     };
     msg.text(lang).into()
 }
@@ -196,24 +307,31 @@ pub fn expiry_text(days: i64, lang: Lang) -> String {
     }
 }
 
-/// A certificate's validity: "2026-01-01 08:00:00 – 2026-04-01 08:00:00 (80 days left)".
-pub fn validity_text(from: &str, until: &str, days: i64, lang: Lang) -> String {
-    match (days < 0, lang) {
-        (false, Lang::En) => {
-            let unit = if days == 1 { "day" } else { "days" };
-            format!("{from} – {until} ({days} {unit} left)")
-        }
-        (false, Lang::Zh) => format!("{from} – {until}（剩余 {days} 天）"),
-        (true, Lang::En) => format!("{from} – {until} (expired)"),
-        (true, Lang::Zh) => format!("{from} – {until}（已过期）"),
+/// A certificate's validity period: "2026-01-01 08:00:00 – 2026-04-01 08:00:00".
+pub fn period_text(from: &str, until: &str) -> String {
+    format!("{from} – {until}")
+}
+
+/// What is left of a certificate's validity: "80 days left", "1 day left",
+/// "expired"; in brackets, to follow the period. Kept on one line.
+pub fn days_left_text(days: i64, lang: Lang) -> String {
+    match (days, lang) {
+        (1, Lang::En) => "(1 day left)".into(),
+        (d, Lang::En) if d >= 0 => format!("({d} days left)"),
+        (_, Lang::En) => "(expired)".into(),
+        (d, Lang::Zh) if d >= 0 => format!("（剩余 {d} 天）"),
+        (_, Lang::Zh) => "（已过期）".into(),
     }
 }
 
-/// The flag on the environment's services list: "Certificate expires in 12 days".
-pub fn service_cert_flag(days: i64, lang: Lang) -> String {
+/// The flag on the environment's services list, naming the domain:
+/// "shop.example.com: certificate expires in 12 days".
+pub fn service_cert_flag(domain: &str, days: i64, lang: Lang) -> String {
     match lang {
-        Lang::En => format!("Certificate: {}", expiry_text(days, lang).to_lowercase()),
-        Lang::Zh => format!("证书{}", expiry_text(days, lang)),
+        Lang::En => format!("{domain}: certificate {}", expiry_text(days, lang).to_lowercase()),
+        // A space between the Chinese and a number, none before other words.
+        Lang::Zh if days > 0 => format!("{domain}：证书 {}", expiry_text(days, lang)),
+        Lang::Zh => format!("{domain}：证书{}", expiry_text(days, lang)),
     }
 }
 
@@ -223,7 +341,8 @@ pub fn cert_expiry_notice(domain: &str, days: i64, lang: Lang) -> String {
     match (days < 0, lang) {
         (false, Lang::En) => format!("The HTTPS certificate of {domain} expires {when}."),
         (true, Lang::En) => format!("The HTTPS certificate of {domain} expired {when}: browsers refuse the domain."),
-        (false, Lang::Zh) => format!("{domain} 的 HTTPS 证书将于{when}过期。"),
+        (false, Lang::Zh) if days == 0 => format!("{domain} 的 HTTPS 证书将于今天过期。"),
+        (false, Lang::Zh) => format!("{domain} 的 HTTPS 证书将于 {when}过期。"),
         (true, Lang::Zh) => format!("{domain} 的 HTTPS 证书已于 {when}过期：浏览器会拒绝访问该域名。"),
     }
 }
@@ -324,13 +443,45 @@ mod tests {
     }
 
     #[test]
-    fn r_dom_2_a_check_problem_reads_as_a_sentence_and_leads_in_chinese() {
+    fn r_dom_2_a_check_problem_reads_as_a_sentence_and_in_chinese_wholly() {
         let msg = "the private key does not belong to the certificate: it must be the key of the first (server) certificate of the chain";
-        let en = cert_problem("InvalidParameter.CertificateKeyMismatch", msg, Lang::En);
+        let p = |code: &str, message: &str| CertProblem { field: None, code: code.into(), message: message.into() };
+        let cx = CertContext {
+            names: vec!["a.example.com".into(), "b.example.com".into()],
+            from: Some("2026-01-01 08:00:00".into()),
+            until: Some("2026-04-01 08:00:00".into()),
+        };
+        let en = cert_problem(&p("InvalidParameter.CertificateKeyMismatch", msg), &cx, Lang::En);
         assert!(en.starts_with("The private key does not belong") && en.ends_with("chain."), "{en}");
-        let zh = cert_problem("InvalidParameter.CertificateKeyMismatch", msg, Lang::Zh);
-        assert!(zh.starts_with("私钥与证书不匹配（The private key"), "{zh}");
-        assert_eq!(cert_problem("X", "done.", Lang::En), "Done.");
+        assert_eq!(cert_problem(&p("X", "the key of `a.b`"), &cx, Lang::En), "The key of a.b.");
+        let codes = [
+            "InvalidParameter.CertificateFormat",
+            "InvalidParameter.CertificateChain",
+            "InvalidParameter.PrivateKey",
+            "InvalidParameter.CertificateKeyMismatch",
+            "InvalidParameter.CertificateExpired",
+            "InvalidParameter.CertificateNotYetValid",
+            "InvalidParameter.CertificateDomainMismatch",
+        ];
+        for code in codes {
+            let zh = cert_problem(&p(code, msg), &cx, Lang::Zh);
+            assert!(!zh.contains("private key"), "{zh}");
+            // Key algorithms are named as they are.
+            let words: Vec<&str> =
+                untranslated_words(&zh).into_iter().filter(|w| !["RSA", "ECDSA"].contains(w)).collect();
+            assert_eq!(words, Vec::<&str>::new(), "{zh}");
+        }
+        let zh = cert_problem(&p("InvalidParameter.CertificateDomainMismatch", msg), &cx, Lang::Zh);
+        assert!(zh.contains("a.example.com、b.example.com"), "{zh}");
+        for code in ["ResourceInUse.Domain", "InvalidParameter.Domain", "FailedOperation.CertificateNotFound"] {
+            let zh = domain_cloud_error(code, "domain `a.b` is bound", &cx, Lang::Zh).unwrap();
+            assert_eq!(untranslated_words(&zh), Vec::<&str>::new(), "{zh}");
+            assert_eq!(
+                domain_cloud_error(code, "domain `a.b` is bound", &cx, Lang::En).unwrap(),
+                "Domain a.b is bound."
+            );
+        }
+        assert_eq!(domain_cloud_error("InternalError", "x", &cx, Lang::Zh), None);
     }
 
     #[test]
@@ -340,8 +491,16 @@ mod tests {
         assert_eq!(expiry_text(0, Lang::En), "Expires today");
         assert_eq!(expiry_text(-2, Lang::En), "Expired 2 days ago");
         assert_eq!(expiry_text(12, Lang::Zh), "12 天后过期");
-        assert_eq!(service_cert_flag(12, Lang::En), "Certificate: expires in 12 days");
-        assert_eq!(service_cert_flag(-1, Lang::Zh), "证书已于 1 天前过期");
+        assert_eq!(
+            service_cert_flag("shop.example.com", 12, Lang::En),
+            "shop.example.com: certificate expires in 12 days"
+        );
+        assert_eq!(service_cert_flag("shop.example.com", 9, Lang::Zh), "shop.example.com：证书 9 天后过期");
+        assert_eq!(service_cert_flag("a.example.com", -1, Lang::Zh), "a.example.com：证书已于 1 天前过期");
+        assert_eq!(cert_expiry_notice("a.example.com", 9, Lang::Zh), "a.example.com 的 HTTPS 证书将于 9 天后过期。");
+        assert_eq!(days_left_text(1, Lang::En), "(1 day left)");
+        assert_eq!(days_left_text(89, Lang::En), "(89 days left)");
+        assert_eq!(days_left_text(364, Lang::Zh), "（剩余 364 天）");
     }
 
     #[test]
@@ -352,9 +511,15 @@ mod tests {
             Box::new(|l| file_refusal(&FileRefusal::Unreadable("key.pem".into()), l)),
             Box::new(|l| expiry_text(5, l)),
             Box::new(|l| expiry_text(-5, l)),
-            Box::new(|l| validity_text("2026-01-01 08:00:00", "2026-04-01 08:00:00", 80, l)),
-            Box::new(|l| validity_text("2026-01-01 08:00:00", "2026-04-01 08:00:00", -3, l)),
-            Box::new(|l| service_cert_flag(3, l)),
+            Box::new(|l| days_left_text(80, l)),
+            Box::new(|l| days_left_text(-3, l)),
+            Box::new(|l| service_cert_flag("api.example.com", 3, l)),
+            Box::new(|l| already_listed("api.example.com", l)),
+            Box::new(file_not_read_outcome),
+            Box::new(|l| drop_https_question("api.example.com", l)),
+            Box::new(|l| renew_hint(true, l)),
+            Box::new(|l| renew_hint(false, l)),
+            Box::new(see_domains_tab),
             Box::new(|l| cert_expiry_notice("api.example.com", 3, l)),
             Box::new(|l| cert_expiry_notice("api.example.com", -3, l)),
             Box::new(|l| for_domain(Msg::EditDomain, "api.example.com", l)),

@@ -13,15 +13,17 @@ use console_shared::certs::{days_left, expires_soon};
 use console_shared::time::parse_cst;
 use console_shared::vocab::{DnsStatus, DomainProtocol, RouteStatus};
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 
 use super::data::{Bound, slug};
 use super::form::EditForm;
+use super::form::focus_confirm;
 use super::{DomainsCtx, Said, style};
 use crate::api;
-use crate::components::{ConfirmStep, ErrorNote, error_of, focus_by_id, local_time, now, zoned};
+use crate::components::{ConfirmStep, ErrorNote, error_of, focus_by_id, local_time, now, zone, zoned};
 use crate::i18n::{
-    Msg, checked_at, dns_status, expiry_text, for_domain, lang, protocol_name, route_status, t, unbind_question,
-    validity_text,
+    Msg, checked_at, days_left_text, dns_status, expiry_text, for_domain, lang, period_text, protocol_name,
+    route_status, t, unbind_question,
 };
 use crate::pages::env_layout::EnvCtx;
 use crate::pages::service::ServiceCtx;
@@ -31,8 +33,24 @@ pub fn title_id(domain: &str) -> String {
     format!("domain-{}-title", slug(domain))
 }
 
-/// Where the domain is opened: over HTTPS unless it is served over HTTP.
-fn address(route: &HttpServiceDomain) -> String {
+/// The port a URL names explicitly: `http://x.run.localhost:8081` → 8081.
+fn explicit_port(url: &str) -> Option<u16> {
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let authority = rest.split(['/', '?', '#']).next()?;
+    let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    // An IPv6 literal's colons are inside its brackets.
+    let after_host = host_port.rsplit_once(']').map_or(host_port, |(_, p)| p);
+    after_host.rsplit_once(':')?.1.parse().ok()
+}
+
+/// Where the domain is opened. Where the service's default domain names a
+/// port (the local cloud's gateway), the domain is reached on that port over
+/// HTTP, and the gateway redirects or explains from there; otherwise over
+/// HTTPS unless it is served over HTTP only.
+fn address(route: &HttpServiceDomain, default_domain: &str) -> String {
+    if let Some(port) = explicit_port(default_domain) {
+        return format!("http://{}:{port}/", route.domain);
+    }
     let scheme = match route.protocol {
         DomainProtocol::Http | DomainProtocol::HttpsToHttp => "http",
         _ => "https",
@@ -49,7 +67,13 @@ pub fn DomainCard(domain: String) -> impl IntoView {
     };
     // Each part follows its own field, so one that changes leaves the others alone.
     let status = Memo::new(move |_| row.with(|r| r.as_ref().map(|b| b.route.status.clone()).unwrap_or_default()));
-    let open = Memo::new(move |_| row.with(|r| r.as_ref().map(|b| address(&b.route)).unwrap_or_default()));
+    let svc = expect_context::<ServiceCtx>();
+    let default_domain =
+        Memo::new(move |_| svc.detail.with(|d| d.as_ref().map(|d| d.base_info.default_domain_name.clone())));
+    let open = Memo::new(move |_| {
+        let default_domain = default_domain.get().unwrap_or_default();
+        row.with(|r| r.as_ref().map(|b| address(&b.route, &default_domain)).unwrap_or_default())
+    });
     let protocol = Memo::new(move |_| row.with(|r| r.as_ref().map(|b| b.route.protocol.clone()).unwrap_or_default()));
     let end = Memo::new(move |_| row.with(|r| r.as_ref().and_then(Bound::cert_end)));
     let soon = move || end.get().map(|end| (expires_soon(end, now()), days_left(end, now())));
@@ -106,11 +130,17 @@ fn CertFacts(row: Memo<Option<Bound>>) -> impl IntoView {
         Some(Ok(d)) => {
             let names = if d.subject_alt_name.is_empty() { d.domain.clone() } else { d.subject_alt_name.join(", ") };
             let (from, until) = (parse_cst(&d.cert_begin_time), parse_cst(&d.cert_end_time));
-            let valid = move || match (from, until) {
+            let valid = match (from, until) {
                 (Some(from), Some(until)) => {
-                    validity_text(&local_time(from), &local_time(until), days_left(until, now()), lang())
+                    let days = days_left(until, now());
+                    view! {
+                        {period_text(&local_time(from), &local_time(until))}
+                        " "
+                        <span class="nowrap">{move || days_left_text(days, lang())}</span>
+                    }
+                    .into_any()
                 }
-                _ => format!("{} – {}", d.cert_begin_time, d.cert_end_time),
+                _ => period_text(&d.cert_begin_time, &d.cert_end_time).into_any(),
             };
             view! {
                 <code class="break" data-testid="domain-cert-names">{names}</code>
@@ -131,12 +161,24 @@ fn DnsRecord(domain: String, row: Memo<Option<Bound>>) -> impl IntoView {
     let id = slug(&domain);
     let (title_id, value_id) = (format!("dns-{id}-title"), format!("dns-{id}-value"));
     let copied = RwSignal::new(None::<bool>);
+    // Each copy numbered: only the newest one's note is taken away.
+    let copies = StoredValue::new(0_u32);
     let copy = move |_| {
         copied.set(None);
+        copies.update_value(|n| *n += 1);
+        let this = copies.get_value();
         let text = cname.get_untracked();
         leptos::task::spawn_local(async move {
             let ok = copy_text(&text).await;
             copied.try_set(Some(ok));
+            set_timeout(
+                move || {
+                    if copies.try_get_value() == Some(this) {
+                        copied.try_set(None);
+                    }
+                },
+                COPIED_FOR,
+            );
         });
     };
     let asked_here = {
@@ -193,7 +235,7 @@ fn DnsRecord(domain: String, row: Memo<Option<Bound>>) -> impl IntoView {
                                 asked_here()
                                     .then(|| page.answered_at.get())
                                     .flatten()
-                                    .map(|at| checked_at(&local_time(at), lang()))
+                                    .map(|at| checked_at(&format!("{} ({})", local_time(at), zone()), lang()))
                             }}
                         </span>
                         <p class="help">{move || words().1}</p>
@@ -210,6 +252,9 @@ fn DnsRecord(domain: String, row: Memo<Option<Bound>>) -> impl IntoView {
     }
 }
 
+/// How long "Copied" stays beside the button.
+const COPIED_FOR: std::time::Duration = std::time::Duration::from_secs(3);
+
 /// Copies `text` to the clipboard; `false` where the browser cannot (no
 /// clipboard outside a secure context, or permission refused).
 async fn copy_text(text: &str) -> bool {
@@ -220,6 +265,20 @@ async fn copy_text(text: &str) -> bool {
         return false;
     }
     wasm_bindgen_futures::JsFuture::from(navigator.clipboard().write_text(text)).await.is_ok()
+}
+
+/// Focuses the first control of the form `id` that can take it: the
+/// protocol chosen, else the first field.
+fn focus_in(id: &str) {
+    let Some(form) = document().get_element_by_id(id) else { return };
+    let target = form
+        .query_selector("input:checked:not([disabled])")
+        .ok()
+        .flatten()
+        .or_else(|| form.query_selector("input:not([disabled]), textarea:not([disabled])").ok().flatten());
+    if let Some(el) = target.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+        let _ = el.focus();
+    }
 }
 
 /// Edit and Unbind, each with its form or confirm step; for viewers,
@@ -233,6 +292,18 @@ fn Manage(domain: String, row: Memo<Option<Bound>>) -> impl IntoView {
     let (edit_id, unbind_id, form_id) = (format!("edit-{id}"), format!("unbind-{id}"), format!("edit-{id}-form"));
     let editing = RwSignal::new(false);
     let asking = RwSignal::new(false);
+    let form_id_focus = form_id.clone();
+    let confirm_id = format!("unbind-{id}-confirm");
+    {
+        // The question is brought into view with focus in it: Escape cancels.
+        let confirm_id = confirm_id.clone();
+        Effect::new(move |_| {
+            if asking.get() {
+                let confirm_id = confirm_id.clone();
+                request_animation_frame(move || focus_confirm(&confirm_id));
+            }
+        });
+    }
     let unbind = {
         let domain = domain.clone();
         Action::new_local(move |_: &()| {
@@ -301,9 +372,17 @@ fn Manage(domain: String, row: Memo<Option<Bound>>) -> impl IntoView {
         <div class="row">
             <button id=edit_id type="button" class="button" data-testid="domain-edit" aria-label=names(Msg::EditDomain)
                 aria-expanded=move || editing.get().to_string() aria-controls=form_id aria-describedby=why
-                disabled=edit_locked on:click=move |_| {
-                    asking.set(false);
-                    editing.update(|e| *e = !*e);
+                disabled=edit_locked on:click={
+                    let form_id = form_id_focus.clone();
+                    move |_| {
+                        asking.set(false);
+                        if editing.get_untracked() {
+                            // Open already: what is typed in it stays; focus goes there.
+                            focus_in(&form_id);
+                        } else {
+                            editing.set(true);
+                        }
+                    }
                 }>
                 {t(Msg::EditDomain)}
             </button>
@@ -317,19 +396,46 @@ fn Manage(domain: String, row: Memo<Option<Bound>>) -> impl IntoView {
             </button>
         </div>
         <Show when=confirming>
-            <ConfirmStep
-                id=format!("unbind-{id}-question")
-                question
-                busy=unbind.pending()
-                on_confirm=Callback::new(move |_| {
-                    unbind.dispatch(());
-                })
-                on_cancel=unbind_cancel
-            />
+            <div id=confirm_id.clone()>
+                <ConfirmStep
+                    id=format!("unbind-{id}-question")
+                    question
+                    busy=unbind.pending()
+                    on_confirm=Callback::new(move |_| {
+                        unbind.dispatch(());
+                    })
+                    on_cancel=unbind_cancel
+                />
+            </div>
         </Show>
         <ErrorNote error=error_of(unbind) />
         <Show when=move || editing.get()>
             {move || row.get_untracked().map(|bound| view! { <EditForm bound on_cancel=close_edit on_saved /> })}
         </Show>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn route(protocol: DomainProtocol) -> HttpServiceDomain {
+        HttpServiceDomain { domain: "shop.example.com".into(), protocol, ..Default::default() }
+    }
+
+    #[test]
+    fn a_domain_opens_on_the_port_the_default_domain_names() {
+        // The local cloud's gateway: its HTTP port, whatever the protocol.
+        let local = "http://shop-1.run.localhost:8081";
+        assert_eq!(address(&route(DomainProtocol::Https), local), "http://shop.example.com:8081/");
+        assert_eq!(address(&route(DomainProtocol::Http), local), "http://shop.example.com:8081/");
+        // The real cloud: no port; HTTPS unless served over HTTP only.
+        let cloud = "https://shop-1-abc.ap-shanghai.run.tcloudbase.com";
+        assert_eq!(address(&route(DomainProtocol::Https), cloud), "https://shop.example.com/");
+        assert_eq!(address(&route(DomainProtocol::HttpToHttps), cloud), "https://shop.example.com/");
+        assert_eq!(address(&route(DomainProtocol::Http), cloud), "http://shop.example.com/");
+        assert_eq!(explicit_port("http://[::1]:8081/x"), Some(8081));
+        assert_eq!(explicit_port("https://[::1]/x"), None);
+        assert_eq!(explicit_port(""), None);
     }
 }

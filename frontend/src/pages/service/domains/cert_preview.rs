@@ -10,7 +10,10 @@ use leptos::prelude::*;
 use super::form::{CertForm, Check};
 use super::style;
 use crate::components::{ErrorNote, local_time, zoned};
-use crate::i18n::{Msg, cert_problem, check_outcome, expiry_text, lang, t, validity_text};
+use crate::i18n::{
+    CertContext, Msg, cert_problem, check_outcome, days_left_text, expiry_text, file_not_read_outcome, lang,
+    period_text, t,
+};
 
 /// A yes/no answer in words, never in colour alone; `None` when it was not
 /// asked (no key, no valid domain yet), said with `unasked`.
@@ -47,9 +50,15 @@ fn Summary(summary: CertSummary) -> impl IntoView {
                 {summary.self_signed.then(|| view! { <p class="help">{t(Msg::CertSelfSigned)}</p> })}
             </dd>
             <dt>{move || zoned(t(Msg::CertValidity)())}</dt>
+            // The days left said once: by the badge when it is flagged.
             <dd data-testid="cert-validity">
-                {move || validity_text(&from, &until, days, lang())}
-                {soon.then(|| view! { " " <span class="badge warn">{move || expiry_text(days, lang())}</span> })}
+                {period_text(&from, &until)}
+                " "
+                {if soon {
+                    view! { <span class="badge warn nowrap">{move || expiry_text(days, lang())}</span> }.into_any()
+                } else {
+                    view! { <span class="nowrap">{move || days_left_text(days, lang())}</span> }.into_any()
+                }}
             </dd>
             <dt>{t(Msg::CertCovers)}</dt>
             <dd data-testid="cert-covers">{answer(summary.covers_domain, Msg::NotCheckedNoDomain)}</dd>
@@ -61,7 +70,7 @@ fn Summary(summary: CertSummary) -> impl IntoView {
 
 /// The check's answer, redrawn only when a new one comes.
 #[component]
-fn Checked(check: CertCheck) -> impl IntoView {
+fn Checked(check: CertCheck, context: CertContext) -> impl IntoView {
     // Problems of no one field: the pair's (the key is not the certificate's).
     let general: Vec<_> = check.problems.iter().filter(|p| p.field.is_none()).cloned().collect();
     view! {
@@ -70,7 +79,10 @@ fn Checked(check: CertCheck) -> impl IntoView {
             <div class="field-error">
                 {general
                     .into_iter()
-                    .map(|p| view! { <p>{move || cert_problem(&p.code, &p.message, lang())}</p> })
+                    .map(|p| {
+                        let context = context.clone();
+                        view! { <p>{move || cert_problem(&p, &context, lang())}</p> }
+                    })
                     .collect_view()}
             </div>
         })}
@@ -87,6 +99,8 @@ pub fn CertPreview(form: CertForm) -> impl IntoView {
         form.check.with(|c| match c {
             Check::Idle => None,
             Check::Checking => Some(t(Msg::CertChecking)().to_string()),
+            // A refused file's reason stands under its field: nothing is "fine".
+            Check::Done(_) if form.file_refused() => Some(file_not_read_outcome(lang())),
             Check::Done(c) => Some(check_outcome(c.problems.len(), lang())),
             Check::Failed(_) => Some(t(Msg::CertCheckFailed)().to_string()),
         })
@@ -106,7 +120,7 @@ pub fn CertPreview(form: CertForm) -> impl IntoView {
             <section class=style::preview aria-labelledby=labelled_by data-testid="cert-preview">
                 <h5 id=title_id class="h3">{t(Msg::CertPreviewTitle)}</h5>
                 <p role="status" class="help">{outcome}</p>
-                {move || done.get().map(|check| view! { <Checked check /> })}
+                {move || done.get().map(|check| view! { <Checked check context=form.context() /> })}
                 <ErrorNote error=failed />
             </section>
         </div>

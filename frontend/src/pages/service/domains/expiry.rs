@@ -10,7 +10,9 @@ use leptos::prelude::*;
 
 use super::data::{expiring_of, service_domains};
 use crate::components::now;
-use crate::i18n::{Msg, cert_expiry_notice, lang, service_cert_flag, t};
+use console_shared::actions::ModifyHTTPServiceRoute;
+
+use crate::i18n::{cert_expiry_notice, lang, renew_hint, see_domains_tab, service_cert_flag};
 use crate::pages::env_layout::{EnvCtx, named};
 use crate::pages::service::ServiceCtx;
 
@@ -30,6 +32,8 @@ pub fn CertExpiryNotice() -> impl IntoView {
     });
     let soon = Memo::new(move |_| asked.get().and_then(Result::ok).unwrap_or_default());
     let href = move || format!("/envs/{}/services/{}/domains", ctx.env_id.get(), svc.name.get());
+    // A viewer cannot renew it: they are told whom to ask, and may still look.
+    let can_edit = move || ctx.denial_of::<ModifyHTTPServiceRoute>().is_none();
     move || {
         let list = soon.get();
         (!list.is_empty()).then(|| {
@@ -42,7 +46,16 @@ pub fn CertExpiryNotice() -> impl IntoView {
                             view! { <p>{move || cert_expiry_notice(&e.domain, days, lang())}</p> }
                         })
                         .collect_view()}
-                    <a href=href>{t(Msg::RenewOnDomainsTab)}</a>
+                    {move || {
+                        if can_edit() {
+                            view! { <a href=href>{move || renew_hint(true, lang())}</a> }.into_any()
+                        } else {
+                            view! {
+                                <p>{move || renew_hint(false, lang())} " " <a href=href>{move || see_domains_tab(lang())}</a></p>
+                            }
+                            .into_any()
+                        }
+                    }}
                 </div>
             }
         })
@@ -50,16 +63,24 @@ pub fn CertExpiryNotice() -> impl IntoView {
 }
 
 /// The badge on a service's row of the environment's list: its soonest
-/// certificate to expire, when one is that close.
+/// certificate to expire, when one is that close, naming the domain and
+/// leading to the service's Domains tab.
 #[component]
 pub fn ServiceCertFlag(#[prop(into)] expiring: Signal<Vec<Expiring>>, service: String) -> impl IntoView {
+    let ctx = expect_context::<EnvCtx>();
+    let href = format!("/envs/{}/services/{service}/domains", ctx.env_id.get_untracked());
     // The list is soonest first.
-    let days = move || expiring.with(|l| l.iter().find(|e| e.service == service).map(|e| e.days_left(now())));
+    let soonest = move || {
+        expiring.with(|l| l.iter().find(|e| e.service == service).map(|e| (e.domain.clone(), e.days_left(now()))))
+    };
     move || {
-        days().map(|days| {
+        let href = href.clone();
+        soonest().map(|(domain, days)| {
             view! {
                 " "
-                <span class="badge warn" data-testid="cert-expiry">{move || service_cert_flag(days, lang())}</span>
+                <a class="badge warn" href=href data-testid="cert-expiry">
+                    {move || service_cert_flag(&domain, days, lang())}
+                </a>
             }
         })
     }

@@ -13,7 +13,9 @@ use console_shared::actions::{
     CERTIFICATE_TYPE_SERVER, CreateHTTPServiceRoute, HttpServiceDomainParam, HttpServiceRouteParam,
     HttpServiceRouteRequest, ModifyHTTPServiceRoute, UPSTREAM_CBR, UploadCertificate, UploadCertificateRequest,
 };
-use console_shared::certs::{CertCheck, CertField, CertProblem, MAX_PEM_BYTES, PrivateKeyPem, domain_name};
+use console_shared::certs::{
+    CertCheck, CertField, CertProblem, DomainError, MAX_PEM_BYTES, PrivateKeyPem, domain_name,
+};
 use console_shared::dto::{ApiError, CertCheckRequest};
 use console_shared::vocab::DomainProtocol;
 use leptos::prelude::*;
@@ -21,10 +23,13 @@ use wasm_bindgen::JsCast;
 
 use super::cert_preview::CertPreview;
 use super::data::{Bound, slug};
-use super::style;
+use super::{DomainsCtx, style};
 use crate::api;
-use crate::components::{ErrorNote, Field, Reason, focus_by_id};
-use crate::i18n::{FileRefusal, Msg, cert_problem, domain_error, edit_title, file_refusal, lang, t};
+use crate::components::{ConfirmStep, ErrorNote, Field, Reason, focus_by_id, local_time};
+use crate::i18n::{
+    CertContext, FileRefusal, Msg, already_listed, cert_problem, domain_cloud_error, domain_error, drop_https_question,
+    edit_title, file_refusal, lang, t,
+};
 use crate::pages::env_layout::EnvCtx;
 use crate::pages::service::ServiceCtx;
 
@@ -152,12 +157,40 @@ impl CertForm {
         self.protocol.with(DomainProtocol::needs_certificate)
     }
 
-    /// What the check found wrong with `field` (`None`: with the pair).
-    pub fn problems(&self, field: Option<CertField>) -> Vec<CertProblem> {
+    /// What is shown under `field`: its own problems and, under the key, a
+    /// key that is not the certificate's (the key is what to change).
+    fn field_problems(&self, field: CertField) -> Vec<CertProblem> {
         self.check.with(|c| match c {
-            Check::Done(c) => c.problems.iter().filter(|p| p.field == field).cloned().collect(),
+            Check::Done(c) => c
+                .problems
+                .iter()
+                .filter(|p| {
+                    p.field == Some(field)
+                        || (field == CertField::PrivateKey
+                            && p.field.is_none()
+                            && p.code == "InvalidParameter.CertificateKeyMismatch")
+                })
+                .cloned()
+                .collect(),
             _ => Vec::new(),
         })
+    }
+
+    /// What the check read of the certificate, for a problem's details.
+    pub fn context(&self) -> CertContext {
+        self.check.with(|c| match c {
+            Check::Done(CertCheck { summary: Some(s), .. }) => CertContext {
+                names: s.dns_names.clone(),
+                from: Some(local_time(s.not_before)),
+                until: Some(local_time(s.not_after)),
+            },
+            _ => CertContext::default(),
+        })
+    }
+
+    /// Whether a chosen file was refused and its reason is shown.
+    pub fn file_refused(&self) -> bool {
+        self.cert_file.with(Option::is_some) || self.key_file.with(Option::is_some)
     }
 
     /// The certificate and key to upload: when the protocol needs them and
@@ -176,6 +209,10 @@ impl CertForm {
     pub fn blocked(&self, can_keep: bool) -> Option<Msg> {
         if !self.needs_certificate() {
             return None;
+        }
+        // A refused file is said under its field until the text changes.
+        if self.file_refused() {
+            return Some(Msg::FixCertificate);
         }
         let (cert_empty, key_empty) =
             (self.certificate.with(|c| c.trim().is_empty()), self.key.with(|k| k.trim().is_empty()));
@@ -296,7 +333,7 @@ fn PemField(form: CertForm, field: CertField, #[prop(into)] locked: Signal<bool>
     let id = form.id(part);
     let file_id = format!("{id}-file");
     let (help_id, error_id) = (format!("{id}-help"), format!("{id}-error"));
-    let problems = move || form.problems(Some(field));
+    let problems = move || form.field_problems(field);
     let invalid = move || (refused.with(Option::is_some) || !problems().is_empty()).to_string();
     view! {
         <div class="field">
@@ -304,11 +341,18 @@ fn PemField(form: CertForm, field: CertField, #[prop(into)] locked: Signal<bool>
             <textarea id=id.clone() class=style::pem rows="6" spellcheck="false" autocomplete="off"
                 autocapitalize="off" wrap="off" placeholder=placeholder data-testid=format!("{part}-pem")
                 aria-describedby=format!("{help_id} {error_id}") aria-invalid=invalid disabled=locked
-                prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev))></textarea>
+                prop:value=move || value.get() on:input=move |ev| {
+                    value.set(event_target_value(&ev));
+                    // The text changed: a refused file's reason is no longer about it.
+                    refused.set(None);
+                }></textarea>
             <p id=help_id class="help">{t(help)}</p>
             <div class=style::file>
                 <label for=file_id.clone()>{t(from_file)}</label>
-                <input id=file_id type="file" accept=".pem,.crt,.cer,.key,.txt,text/plain" disabled=locked
+                // Binary kinds too, so that choosing one says why it cannot be used.
+                <input id=file_id type="file"
+                    accept=".pem,.crt,.cer,.cert,.der,.key,.txt,.pfx,.p12,.p7b,text/plain,application/x-pem-file"
+                    disabled=locked
                     data-testid=format!("{part}-file") aria-describedby=error_id.clone()
                     on:change=move |ev| {
                         let input = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok());
@@ -326,7 +370,7 @@ fn PemField(form: CertForm, field: CertField, #[prop(into)] locked: Signal<bool>
                 {move || {
                     problems()
                         .into_iter()
-                        .map(|p| view! { <p>{cert_problem(&p.code, &p.message, lang())}</p> })
+                        .map(|p| view! { <p>{cert_problem(&p, &form.context(), lang())}</p> })
                         .collect_view()
                 }}
             </div>
@@ -520,14 +564,26 @@ fn send_action(step: RwSignal<Option<Step>>, done: Callback<String>) -> SendActi
     action
 }
 
-/// The failure of the last submit, when it belongs at `place`.
-fn failure_at(action: SendAction, place: Place) -> Signal<Option<ApiError>> {
+/// The failure of the last submit, when it belongs at `place`; a refusal
+/// about the domain or its certificate in the user's language.
+fn failure_at(action: SendAction, place: Place, form: CertForm) -> Signal<Option<ApiError>> {
     Signal::derive(move || {
-        action.value().with(|v| match v {
+        let error = action.value().with(|v| match v {
             Some(Err(f)) if f.place() == place => Some(f.error.clone()),
             _ => None,
+        })?;
+        Some(match domain_cloud_error(&error.code, &error.message, &form.context(), lang()) {
+            Some(message) => ApiError { message, ..error },
+            None => error,
         })
     })
+}
+
+/// A refusal of the name that is only an unfinished one ("api", "api.",
+/// "my-"): said once the field is left, not while it is typed.
+fn unfinished(e: &DomainError, text: &str) -> bool {
+    matches!(e, DomainError::SingleLabel)
+        || (matches!(e, DomainError::EmptyLabel | DomainError::LabelHyphen) && text.ends_with(['.', '-']))
 }
 
 /// The submit button with the step that runs, why it cannot be pressed, and
@@ -551,7 +607,8 @@ fn Actions(
     view! {
         <Reason id=why_id text=Signal::derive(move || why.get().filter(|w| !w.is_empty())) />
         <div class="row">
-            <button type="submit" class="button primary" data-testid="domain-submit" aria-describedby=described
+            <button id=form.id("submit") type="submit" class="button primary" data-testid="domain-submit"
+                aria-describedby=described
                 disabled=move || why.with(Option::is_some) || pending.get()>
                 {move || match (pending.get(), step.get()) {
                     (true, Some(s)) => t(s.running())(),
@@ -571,7 +628,18 @@ fn Actions(
                 }),
             }}
         </p>
-        <ErrorNote error=failure_at(action, Place::Form) />
+        <ErrorNote error=failure_at(action, Place::Form, form) />
+    }
+}
+
+/// Moves focus to the Cancel of the confirm step inside `id` (the safe
+/// answer), scrolled into view; Escape there cancels.
+pub fn focus_confirm(id: &str) {
+    let Some(wrapper) = document().get_element_by_id(id) else { return };
+    let cancel = wrapper.query_selector(".confirm .row button:last-child").ok().flatten();
+    if let Some(el) = cancel.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+        let _ = el.focus();
+        el.scroll_into_view_with_bool(false);
     }
 }
 
@@ -586,10 +654,15 @@ pub fn AddForm(on_cancel: Callback<()>, on_bound: Callback<String>) -> impl Into
     let form = CertForm::new("add".into(), DomainProtocol::Https, Signal::derive(move || parsed.get().ok()));
     let step = RwSignal::new(None::<Step>);
     let action = send_action(step, on_bound);
+    let page = expect_context::<DomainsCtx>();
+    // Left once, or submitted: an unfinished name is said from then on.
+    let touched = RwSignal::new(false);
     let domain_error_text = Signal::derive(move || {
         // As it is typed; an empty field is said beside the button instead.
+        let text = domain.with(|d| d.trim().to_string());
         match parsed.get() {
-            Err(e) if domain.with(|d| !d.trim().is_empty()) => Some(domain_error(&e, lang())),
+            Ok(name) if page.listed(&name) => Some(already_listed(&name, lang())),
+            Err(e) if !text.is_empty() && (touched.get() || !unfinished(&e, &text)) => Some(domain_error(&e, lang())),
             _ => None,
         }
     });
@@ -600,10 +673,16 @@ pub fn AddForm(on_cancel: Callback<()>, on_bound: Callback<String>) -> impl Into
             .denial_of::<CreateHTTPServiceRoute>()
             .or_else(|| if form.needs_certificate() { ctx.denial_of::<UploadCertificate>() } else { None });
         role.or_else(|| parsed.with(Result::is_err).then(|| Msg::NeedDomainName.text(lang()).to_string()))
+            .or_else(|| match parsed.get() {
+                // R-DOM-1: refused here, before any certificate is uploaded.
+                Ok(name) if page.listed(&name) => Some(already_listed(&name, lang())),
+                _ => None,
+            })
             .or_else(|| form.blocked(false).map(|m| m.text(lang()).to_string()))
     });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
+        touched.set(true);
         if why.with_untracked(Option::is_some) || action.pending().get_untracked() {
             return;
         }
@@ -629,12 +708,13 @@ pub fn AddForm(on_cancel: Callback<()>, on_bound: Callback<String>) -> impl Into
                     aria-describedby="add-domain-help add-domain-error"
                     aria-invalid=move || domain_error_text.with(Option::is_some).to_string()
                     disabled=locked prop:value=move || domain.get()
-                    on:input=move |ev| domain.set(event_target_value(&ev)) />
+                    on:input=move |ev| domain.set(event_target_value(&ev))
+                    on:blur=move |_| touched.set(true) />
             </Field>
-            <ErrorNote error=failure_at(action, Place::Domain) />
+            <ErrorNote error=failure_at(action, Place::Domain, form) />
             <ProtocolField form choices=CHOICES.to_vec() locked />
             <CertificateFields form locked />
-            <ErrorNote error=failure_at(action, Place::Certificate) />
+            <ErrorNote error=failure_at(action, Place::Certificate, form) />
             <Actions form action step label=Msg::BindDomain why on_cancel />
         </form>
     }
@@ -675,13 +755,9 @@ pub fn EditForm(bound: Bound, on_cancel: Callback<()>, on_saved: Callback<String
         role.or_else(|| form.blocked(has_cert).map(|m| m.text(lang()).to_string()))
             .or_else(|| (!changed()).then(|| Msg::NothingToChange.text(lang()).to_string()))
     });
-    let submit = {
+    let send = {
         let domain = domain.clone();
-        move |ev: leptos::ev::SubmitEvent| {
-            ev.prevent_default();
-            if why.with_untracked(Option::is_some) || action.pending().get_untracked() {
-                return;
-            }
+        move || {
             action.dispatch(Submit {
                 env_id: ctx.env_id.get_untracked(),
                 service: svc.name.get_untracked(),
@@ -692,6 +768,55 @@ pub fn EditForm(bound: Bound, on_cancel: Callback<()>, on_saved: Callback<String
             });
         }
     };
+    // HTTPS given up (HTTP only) is confirmed first: its links stop working.
+    let asking = RwSignal::new(false);
+    let drops_https = {
+        let current = current.clone();
+        move || current.needs_certificate() && form.protocol.with(|p| *p == DomainProtocol::Http)
+    };
+    Effect::new(move |_| {
+        form.protocol.track();
+        asking.set(false);
+    });
+    let submit = {
+        let send = send.clone();
+        move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            if why.with_untracked(Option::is_some) || action.pending().get_untracked() {
+                return;
+            }
+            if drops_https() {
+                asking.set(true);
+                return;
+            }
+            send();
+        }
+    };
+    let confirm_id = format!("{prefix}-drop-https");
+    let question = {
+        let domain = domain.clone();
+        Signal::derive(move || drop_https_question(&domain, lang()))
+    };
+    let on_confirm = Callback::new(move |_| {
+        asking.set(false);
+        send();
+    });
+    let on_no = {
+        let submit_id = form.id("submit");
+        Callback::new(move |_| {
+            asking.set(false);
+            focus_by_id(&submit_id);
+        })
+    };
+    {
+        let confirm_id = confirm_id.clone();
+        Effect::new(move |_| {
+            if asking.get() {
+                let confirm_id = confirm_id.clone();
+                request_animation_frame(move || focus_confirm(&confirm_id));
+            }
+        });
+    }
     let title_id = format!("{prefix}-title");
     let first = form.id(&format!("protocol-{}", current.as_str().to_ascii_lowercase().replace('_', "-")));
     request_animation_frame(move || focus_by_id(&first));
@@ -708,9 +833,15 @@ pub fn EditForm(bound: Bound, on_cancel: Callback<()>, on_saved: Callback<String
             } else {
                 view! { <CertificateFields form locked /> }.into_any()
             }}
-            <ErrorNote error=failure_at(action, Place::Certificate) />
-            <ErrorNote error=failure_at(action, Place::Domain) />
+            <ErrorNote error=failure_at(action, Place::Certificate, form) />
+            <ErrorNote error=failure_at(action, Place::Domain, form) />
             <Actions form action step label=Msg::SaveDomain why on_cancel />
+            <Show when=move || asking.get()>
+                <div id=confirm_id.clone()>
+                    <ConfirmStep id=format!("{}-question", confirm_id) question on_confirm on_cancel=on_no
+                        busy=action.pending() />
+                </div>
+            </Show>
         </form>
     }
 }

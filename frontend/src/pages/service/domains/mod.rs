@@ -69,6 +69,14 @@ impl DomainsCtx {
         })
     }
 
+    /// Whether `domain` is bound to this service already, as listed now.
+    pub fn listed(&self, domain: &str) -> bool {
+        self.list.with(|l| match l {
+            Some(Ok(rows)) => rows.iter().any(|b| b.name().eq_ignore_ascii_case(domain)),
+            _ => false,
+        })
+    }
+
     fn said_text(&self) -> Option<String> {
         let lang = lang();
         self.said.get().and_then(|said| match said {

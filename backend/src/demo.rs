@@ -214,21 +214,13 @@ async fn bind_domain(state: &AppState, admin: i64, env: &str) -> Result<(), Upst
         ..Default::default()
     };
     let cert_id = state.upstream.call::<UploadCertificate>(Some(Region::Shanghai), &upload).await?.certificate_id;
-    let bind = HttpServiceRouteRequest {
-        env_id: env.into(),
-        domain: HttpServiceDomainParam {
-            domain: DEMO_DOMAIN.into(),
-            cert_id: Some(cert_id),
-            protocol: Some(DomainProtocol::HttpToHttps),
-            routes: Some(vec![HttpServiceRouteParam {
-                path: "/".into(),
-                upstream_resource_type: Some(UPSTREAM_CBR.into()),
-                upstream_resource_name: Some("api".into()),
-                ..Default::default()
-            }]),
-            ..Default::default()
-        },
-    };
+    let bind = HttpServiceRouteRequest::whole_domain(
+        env.into(),
+        DEMO_DOMAIN.into(),
+        "api".into(),
+        DomainProtocol::HttpToHttps,
+        Some(cert_id),
+    );
     change::<CreateHTTPServiceRoute>(state, admin, env, &bind).await?;
     Ok(())
 }

@@ -179,6 +179,34 @@ pub struct HttpServiceRouteRequest {
     pub domain: HttpServiceDomainParam,
 }
 
+impl HttpServiceRouteRequest {
+    /// A binding of the whole `domain` (`/` and below) to the Cloud Run
+    /// `service`: what the console binds (one service per domain, R-DOM-1).
+    pub fn whole_domain(
+        env_id: String,
+        domain: String,
+        service: String,
+        protocol: DomainProtocol,
+        cert_id: Option<String>,
+    ) -> Self {
+        HttpServiceRouteRequest {
+            env_id,
+            domain: HttpServiceDomainParam {
+                domain,
+                cert_id,
+                protocol: Some(protocol),
+                routes: Some(vec![HttpServiceRouteParam {
+                    path: "/".into(),
+                    upstream_resource_type: Some(UPSTREAM_CBR.into()),
+                    upstream_resource_name: Some(service),
+                    ..Default::default()
+                }]),
+                ..Default::default()
+            },
+        }
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct CreateHTTPServiceRouteResponse {
@@ -294,21 +322,13 @@ mod tests {
 
     #[test]
     fn field_names_are_as_published() {
-        let v = serde_json::to_value(HttpServiceRouteRequest {
-            env_id: "e".into(),
-            domain: HttpServiceDomainParam {
-                domain: "api.example.com".into(),
-                cert_id: Some("c1".into()),
-                protocol: Some(DomainProtocol::HttpToHttps),
-                routes: Some(vec![HttpServiceRouteParam {
-                    path: "/".into(),
-                    upstream_resource_type: Some(UPSTREAM_CBR.into()),
-                    upstream_resource_name: Some("api".into()),
-                    ..Default::default()
-                }]),
-                ..Default::default()
-            },
-        })
+        let v = serde_json::to_value(HttpServiceRouteRequest::whole_domain(
+            "e".into(),
+            "api.example.com".into(),
+            "api".into(),
+            DomainProtocol::HttpToHttps,
+            Some("c1".into()),
+        ))
         .unwrap();
         assert_eq!(
             v,

@@ -10,8 +10,8 @@
 use std::time::Duration;
 
 use console_shared::actions::{
-    CERTIFICATE_TYPE_SERVER, CreateHTTPServiceRoute, HttpServiceDomainParam, HttpServiceRouteParam,
-    HttpServiceRouteRequest, ModifyHTTPServiceRoute, UPSTREAM_CBR, UploadCertificate, UploadCertificateRequest,
+    CERTIFICATE_TYPE_SERVER, CreateHTTPServiceRoute, HttpServiceDomainParam, HttpServiceRouteRequest,
+    ModifyHTTPServiceRoute, UploadCertificate, UploadCertificateRequest,
 };
 use console_shared::certs::{
     CertCheck, CertField, CertProblem, DomainError, MAX_PEM_BYTES, PrivateKeyPem, domain_name,
@@ -475,31 +475,6 @@ async fn upload(certificate: String, key: String) -> Result<String, ApiError> {
     Ok(r.repeat_cert_id.filter(|id| !id.is_empty()).unwrap_or(r.certificate_id))
 }
 
-/// `CreateHTTPServiceRoute`: the whole domain, `/` and below, to `service`.
-fn create_request(
-    env_id: String,
-    service: String,
-    domain: String,
-    protocol: DomainProtocol,
-    cert_id: Option<String>,
-) -> HttpServiceRouteRequest {
-    HttpServiceRouteRequest {
-        env_id,
-        domain: HttpServiceDomainParam {
-            domain,
-            cert_id,
-            protocol: Some(protocol),
-            routes: Some(vec![HttpServiceRouteParam {
-                path: "/".into(),
-                upstream_resource_type: Some(UPSTREAM_CBR.into()),
-                upstream_resource_name: Some(service),
-                ..Default::default()
-            }]),
-            ..Default::default()
-        },
-    }
-}
-
 /// `ModifyHTTPServiceRoute` (R-DOM-4): the protocol, and the renewed
 /// certificate when there is one; the routes and, without a new one, the
 /// certificate stay as they are.
@@ -542,7 +517,7 @@ async fn send(s: Submit, step: RwSignal<Option<Step>>) -> Result<String, Failure
     };
     let (next, result) = if s.create {
         step.try_set(Some(Step::Bind));
-        let req = create_request(s.env_id, s.service, s.domain.clone(), s.protocol, cert_id);
+        let req = HttpServiceRouteRequest::whole_domain(s.env_id, s.domain.clone(), s.service, s.protocol, cert_id);
         (Step::Bind, api::cloud::<CreateHTTPServiceRoute>(&req).await.map(|_| ()))
     } else {
         step.try_set(Some(Step::Save));
@@ -859,23 +834,6 @@ mod tests {
         assert_eq!(pem_text(&[0x30, 0x82, 0x03, 0x5a, 0x30, 0x82]), None);
         // A NUL byte is never in PEM text, even where the rest is valid UTF-8.
         assert_eq!(pem_text(b"MII\0BIjAN"), None);
-    }
-
-    #[test]
-    fn a_binding_sends_the_whole_domain_to_the_service() {
-        let req = create_request(
-            "env-1".into(),
-            "shop".into(),
-            "api.example.com".into(),
-            DomainProtocol::Https,
-            Some("lc-abc".into()),
-        );
-        assert_eq!(
-            serde_json::to_value(&req).unwrap(),
-            serde_json::json!({"EnvId": "env-1", "Domain": {"Domain": "api.example.com", "CertId": "lc-abc",
-                "Protocol": "HTTPS",
-                "Routes": [{"Path": "/", "UpstreamResourceType": "CBR", "UpstreamResourceName": "shop"}]}})
-        );
     }
 
     #[test]

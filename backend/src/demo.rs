@@ -7,9 +7,9 @@ use std::time::Duration;
 
 use console_shared::actions::{
     Action, CreateCloudRunEnv, CreateCloudRunEnvRequest, CreateCloudRunServer, CreateCloudRunServerRequest,
-    CreateHTTPServiceRoute, DeployParam, DescribeServerManageTask, DiffConfigItem, HttpServiceDomainParam,
-    HttpServiceRouteParam, HttpServiceRouteRequest, ManageTaskRequest, ReleaseGray, ReleaseGrayRequest, UPSTREAM_CBR,
-    UpdateCloudRunServer, UpdateCloudRunServerRequest, UploadCertificate, UploadCertificateRequest, VersionFlowInfo,
+    CreateHTTPServiceRoute, DeployParam, DescribeServerManageTask, DiffConfigItem, HttpServiceRouteRequest,
+    ManageTaskRequest, ReleaseGray, ReleaseGrayRequest, UpdateCloudRunServer, UpdateCloudRunServerRequest,
+    UploadCertificate, UploadCertificateRequest, VersionFlowInfo,
 };
 use console_shared::certs::PrivateKeyPem;
 use console_shared::region::Region;

@@ -144,7 +144,7 @@ pub fn domain_cloud_error(code: &str, message: &str, cx: &CertContext, lang: Lan
             "该域名已被绑定（可能在其他服务或环境中）：请先在原处解绑，或换一个域名。".into()
         }
         ("InvalidParameter.Domain", Lang::Zh) => {
-            "云端不接受这个域名：请填写完整的主机名，例如 api.example.com。".into()
+            "云端不接受这个域名（例如它属于平台自身用于默认域名的区域）：请绑定您自己拥有的域名。".into()
         }
         ("FailedOperation.CertificateNotFound", Lang::Zh) => "刚上传的证书在云端找不到了：请重新提交一次。".into(),
         (code, Lang::Zh) => problem_zh(code, None, cx),

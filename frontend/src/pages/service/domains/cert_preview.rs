@@ -7,7 +7,7 @@
 use console_shared::certs::{CertCheck, CertSummary};
 use leptos::prelude::*;
 
-use super::form::{CertForm, Check};
+use super::cert_fields::{CertForm, Check};
 use super::style;
 use crate::components::{ErrorNote, local_time, zoned};
 use crate::i18n::{

@@ -1,7 +1,8 @@
 //! The Domains tab: the custom domains bound to the service (R-DOM-1..4).
 //! The default domain is for testing only (R-SVC-2); here a domain the user
-//! owns is bound with its HTTPS certificate (`form.rs`, checked first by the
-//! BFF: `cert_preview.rs`), and each bound domain shows the CNAME record to
+//! owns is bound with its HTTPS certificate (`form.rs`; the certificate's
+//! fields in `cert_fields.rs`, checked first by the BFF: `cert_preview.rs`;
+//! the upload and the binding in `submit.rs`), and each bound domain shows the CNAME record to
 //! create and whether DNS points at it yet (`card.rs`). A certificate that
 //! expires within 30 days is flagged here, on the overview and on the
 //! environment's services list (`expiry.rs`).
@@ -10,10 +11,12 @@
 //! with the reason.
 
 mod card;
+mod cert_fields;
 mod cert_preview;
 mod data;
 mod expiry;
 mod form;
+mod submit;
 
 use console_shared::actions::CreateHTTPServiceRoute;
 use console_shared::dto::ApiError;

@@ -5,14 +5,15 @@
 //! `versions`, `tasks` (deploy tasks and their logs), `traffic` (gray
 //! releases and their split), `releases` (rollbacks and settings changes),
 //! `packages` (upload URLs, and the uploads and downloads through them),
-//! `certificates` (ssl certificates for HTTPS domains) and `domains` (custom
-//! domains bound to services).
+//! `certificates` (ssl certificates for HTTPS domains), `domains` (custom
+//! domains bound to services) and `domain_list` (listing them).
 //!
 //! Only `protocol` imports the handlers; a handler imports the leaves
 //! (`state`, `error`, `envelope`) and the handlers it builds on, never
 //! `protocol`.
 
 pub mod certificates;
+pub mod domain_list;
 pub mod domains;
 pub mod envelope;
 pub mod envs;

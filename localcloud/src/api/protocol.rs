@@ -26,7 +26,7 @@ use serde_json::Value;
 use super::envelope::{envelope, new_request_id};
 use super::error::CallError;
 use super::state::{SharedState, State};
-use super::{certificates, domains, envs, packages, releases, services, tasks, traffic, versions};
+use super::{certificates, domain_list, domains, envs, packages, releases, services, tasks, traffic, versions};
 
 /// The API listener's router: API 3.0 calls at `POST /`, and the packages'
 /// signed URLs.
@@ -127,7 +127,7 @@ async fn dispatch(
     route!(product, action, body, UploadCertificate, |r| certificates::upload(state, r));
     route!(product, action, body, DescribeCertificateDetail, |r| certificates::detail(state, r));
     route!(product, action, body, CreateHTTPServiceRoute, |r| domains::create(state, region, r));
-    route!(product, action, body, DescribeHTTPServiceRoute, |r| domains::describe(state, region, r));
+    route!(product, action, body, DescribeHTTPServiceRoute, |r| domain_list::describe(state, region, r));
     route!(product, action, body, ModifyHTTPServiceRoute, |r| domains::modify(state, region, r));
     route!(product, action, body, DeleteHTTPServiceRoute, |r| domains::delete(state, region, r));
     Err(CallError::new(

@@ -316,6 +316,38 @@ vocabulary! {
     }
 }
 
+vocabulary! {
+    /// tcb `DescribeCurveData.MetricName` for Cloud Run (CLOUD-API.md §10,
+    /// R-OBS-2): per service, or per version with `SubresourceID`.
+    pub enum MetricName {
+        /// Calls.
+        Invocations = "TkeInvokeNumService",
+        /// Response time, ms.
+        ResponseTime = "TkeRspTimeService",
+        Qps = "TkeQPSService",
+        /// Error responses (4xx and 5xx).
+        HttpErrors = "TkeHttpErrorService",
+        /// CPU used (core·h).
+        CpuUsed = "TkeCpuUsedService",
+        /// Memory used (GiB·h).
+        MemUsed = "TkeMemUsedService",
+        /// Instances.
+        Instances = "TkePodNumService",
+        /// Public egress bytes.
+        EgressBytes = "TkeHttpServiceNatPkg",
+        /// Memory in CU.
+        MemCu = "TkeCUUsedService",
+        /// A version's CPU utilisation, % of its limit: the autoscaling reference.
+        CpuRatio = "TkeCpuRatioVersion",
+        /// A version's memory utilisation, %.
+        MemRatio = "TkeMemRatioVersion",
+        /// Unhealthy instances of a version.
+        UnhealthyVersion = "TkePodUnavailableNumVersion",
+        /// Unhealthy instances of a service.
+        UnhealthyService = "TkePodUnavailableNumService",
+    }
+}
+
 /// An id or name the console passes around: validated where it enters from a
 /// user (`parse`), carried as the API's plain string on the wire.
 macro_rules! name {

@@ -3,8 +3,10 @@
 
 use serde::{Deserialize, Serialize};
 
+mod curve;
 mod image;
 
+pub use curve::*;
 pub use image::*;
 
 /// Why a value breaks a rule. The SPA translates each variant; `Display`

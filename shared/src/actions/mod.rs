@@ -106,12 +106,14 @@ pub struct Empty {}
 
 mod domains;
 mod envs;
+mod observe;
 mod packages;
 mod releases;
 mod services;
 
 pub use domains::*;
 pub use envs::*;
+pub use observe::*;
 pub use packages::*;
 pub use releases::*;
 pub use services::*;

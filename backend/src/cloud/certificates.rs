@@ -13,6 +13,7 @@ use console_shared::actions::UploadCertificateRequest;
 use console_shared::certs::{self, CertCheck, CertError, MAX_PEM_BYTES};
 use console_shared::dto::{ApiError, CertCheckRequest, console_codes};
 use console_shared::permissions::Endpoint;
+use serde::Deserialize;
 use serde_json::Value;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -77,7 +78,8 @@ pub(crate) async fn check(
 /// is left to the cloud). Answers what the audit may record of it: the
 /// certificate's name, never the key.
 pub(crate) fn precheck_upload(request: &Value, now: i64) -> AppResult<String> {
-    let upload: UploadCertificateRequest = serde_json::from_value(request.clone())
+    // Read from the request in place: no second, unzeroed copy of the key's text.
+    let upload = UploadCertificateRequest::deserialize(request)
         .map_err(|e| AppError::bad_request(format!("The upload is not a valid UploadCertificate request: {e}")))?;
     let key = upload.certificate_private_key.as_ref();
     if upload.certificate_public_key.len() > MAX_PEM_BYTES || key.is_some_and(|k| k.expose().len() > MAX_PEM_BYTES) {

@@ -44,6 +44,65 @@ pub fn mask_secrets(answer: &mut serde_json::Value) {
     }
 }
 
+/// A log line with the value of every secret-looking name masked, in the
+/// forms programs print them: `NAME=value`, `NAME: value`, `"NAME":"value"`
+/// (quoted or not, as in JSON, query strings, `env` dumps and headers). The
+/// workload masks its own output with it and the console masks what it
+/// shows, so a value printed by a service's own code is hidden too.
+pub fn mask_log_line(line: &str) -> String {
+    let bytes = line.as_bytes();
+    let mut out = String::with_capacity(line.len());
+    let mut copied = 0;
+    let mut i = 0;
+    let is_name = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'-' || b == b'.';
+    while i < bytes.len() {
+        if !is_name(bytes[i]) || (i > 0 && is_name(bytes[i - 1])) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < bytes.len() && is_name(bytes[i]) {
+            i += 1;
+        }
+        let name = &line[start..i];
+        // An optional closing quote of a quoted name, then `=` or `:`, then spaces.
+        let mut j = i;
+        if j < bytes.len() && (bytes[j] == b'"' || bytes[j] == b'\'') {
+            j += 1;
+        }
+        if j >= bytes.len() || !(bytes[j] == b'=' || bytes[j] == b':') || !looks_secret(name) {
+            continue;
+        }
+        // `Name: value` (a header) runs to the end of the line: `Bearer abc`.
+        let header = bytes[j] == b':';
+        j += 1;
+        while j < bytes.len() && bytes[j] == b' ' {
+            j += 1;
+        }
+        // The value: a quoted string, or a run up to a separator.
+        let (from, to) = match bytes.get(j) {
+            Some(&q @ (b'"' | b'\'')) => {
+                let end = line[j + 1..].find(q as char).map_or(bytes.len(), |k| j + 1 + k);
+                (j + 1, end)
+            }
+            _ => {
+                let end = line[j..]
+                    .find(|c: char| (c.is_whitespace() && !header) || matches!(c, ',' | ';' | '&' | '}' | ']' | ')'))
+                    .map_or(bytes.len(), |k| j + k);
+                (j, end)
+            }
+        };
+        if to > from {
+            out.push_str(&line[copied..from]);
+            out.push_str(SECRET_MASK);
+            copied = to;
+        }
+        i = to.max(i);
+    }
+    out.push_str(&line[copied..]);
+    out
+}
+
 /// Names that look like secrets: their values are masked in the form and
 /// never echoed by the built-in workload. Broad on purpose: masking a plain
 /// value costs a click to reveal it, echoing a secret cannot be undone.
@@ -86,6 +145,23 @@ mod tests {
         );
         assert_eq!(mask_env_params("DB_PASSWORD=hunter2"), SECRET_MASK, "fails closed");
         assert_eq!(mask_env_params(""), "");
+    }
+
+    #[test]
+    fn secret_values_in_log_lines_are_masked() {
+        let m = SECRET_MASK;
+        for (line, want) in [
+            ("DB_PASSWORD=hunter2 REGION=sh", format!("DB_PASSWORD={m} REGION=sh")),
+            (r#"{"api_key":"t0k","user":"ann"}"#, format!(r#"{{"api_key":"{m}","user":"ann"}}"#)),
+            ("Authorization: Bearer abc", format!("Authorization: {m}")),
+            ("GET /login?token=xyz&page=2 200", format!("GET /login?token={m}&page=2 200")),
+            ("token='a b' done", format!("token='{m}' done")),
+            ("no secrets here: PORT=80", "no secrets here: PORT=80".into()),
+            ("PASSWORD=", "PASSWORD=".into()),
+            ("中文 SECRET=值 后", format!("中文 SECRET={m} 后")),
+        ] {
+            assert_eq!(mask_log_line(line), want, "{line}");
+        }
     }
 
     #[test]

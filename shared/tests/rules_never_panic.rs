@@ -17,6 +17,8 @@ proptest! {
         let _ = rules::env_var_name(&s);
         let _ = rules::env_params(&s);
         let _ = console_shared::secrets::mask_env_params(&s);
+        let _ = console_shared::secrets::mask_log_line(&s);
+        let _ = console_shared::secrets::mask_log_line(&format!("TOKEN={s}"));
         let _ = rules::dockerfile_name(&s);
         let _ = rules::build_dir(&s);
     }

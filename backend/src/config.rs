@@ -55,6 +55,13 @@ pub struct Config {
     /// Seconds an embedded-localcloud version that lost all its traffic keeps running.
     #[arg(long, env = "LOCALCLOUD_DRAIN_AFTER_SECS", default_value_t = localcloud::DEFAULT_WINDOW_SECS)]
     pub drain_after_secs: u64,
+    /// Days the embedded localcloud keeps runtime log lines.
+    #[arg(long, env = "LOCALCLOUD_LOG_RETENTION_DAYS", default_value_t = localcloud::DEFAULT_LOG_RETENTION_SECS / 86_400)]
+    pub log_retention_days: u64,
+    /// The program the embedded localcloud's instances run (this console's
+    /// own binary unless set; tests point it at the built `console`).
+    #[arg(long, env = "LOCALCLOUD_INSTANCE_PROGRAM", hide = true)]
+    pub localcloud_instance_program: Option<PathBuf>,
     /// Sessions end after this many minutes without a request.
     #[arg(long, env = "CONSOLE_SESSION_IDLE_MINUTES", default_value_t = 30)]
     pub session_idle_minutes: i64,

@@ -207,6 +207,12 @@ pub async fn start(config: Config, clock: Arc<dyn Clock>) -> Result<Running, Sta
                 package_quota_bytes_per_env: config.localcloud_package_quota_bytes,
                 scale_to_zero_after: Duration::from_secs(config.scale_to_zero_after_secs),
                 drain_after: Duration::from_secs(config.drain_after_secs),
+                instance_program: match &config.localcloud_instance_program {
+                    Some(program) => program.clone(),
+                    None => std::env::current_exe()
+                        .map_err(|e| StartError::Config(format!("cannot find the console's own program: {e}")))?,
+                },
+                log_retention: Duration::from_secs(config.log_retention_days.saturating_mul(86_400)),
             })
             .await?;
             let upstream = Upstream::new(credential, Some(running.api_addr.to_string()), "http".into(), timeout);

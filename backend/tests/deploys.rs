@@ -236,6 +236,8 @@ async fn a_browser_resumes_on_a_restarted_console_without_repeats_or_gaps() {
         package_quota_bytes_per_env: localcloud::DEFAULT_PACKAGE_QUOTA_BYTES,
         scale_to_zero_after: std::time::Duration::from_secs(localcloud::DEFAULT_WINDOW_SECS),
         drain_after: std::time::Duration::from_secs(localcloud::DEFAULT_WINDOW_SECS),
+        instance_program: env!("CARGO_BIN_EXE_console").into(),
+        log_retention: std::time::Duration::from_secs(localcloud::DEFAULT_LOG_RETENTION_SECS),
     })
     .await
     .unwrap();

@@ -10,7 +10,9 @@ use crate::pages::audit::{AllAudit, EnvAudit};
 use crate::pages::cost::CostExamples;
 use crate::pages::create_service::CreateService;
 use crate::pages::deploy::{DeployProgress, DeployRecordPage};
-use crate::pages::service::{DomainsPage, ServiceOverview, ServicePage, SettingsPage, TimelinePage};
+use crate::pages::service::{
+    DomainsPage, LogsPage, MonitoringPage, ServiceOverview, ServicePage, SettingsPage, TimelinePage,
+};
 use crate::pages::{
     create_env::CreateEnv, env_detail::EnvDetail, env_layout::EnvLayout, envs::EnvList, login::Login, members::Members,
     not_found::NotFound, shell::Shell, users::Users,
@@ -37,6 +39,8 @@ pub fn App() -> impl IntoView {
                             <Route path=path!("") view=ServiceOverview />
                             <Route path=path!("settings") view=SettingsPage />
                             <Route path=path!("timeline") view=TimelinePage />
+                            <Route path=path!("monitoring") view=MonitoringPage />
+                            <Route path=path!("logs") view=LogsPage />
                             <Route path=path!("domains") view=DomainsPage />
                         </ParentRoute>
                         <Route path=path!("services/:service/tasks/:task") view=DeployProgress />

@@ -27,6 +27,7 @@ mod api;
 mod clock;
 mod deploy;
 mod domains;
+mod observe;
 mod packages;
 pub mod private;
 mod runtime;
@@ -48,6 +49,9 @@ pub const DEFAULT_PACKAGE_QUOTA_BYTES: u64 = 1024 * 1024 * 1024;
 /// The default of [`Config::scale_to_zero_after`] and [`Config::drain_after`],
 /// in seconds: the product's 30 minutes.
 pub const DEFAULT_WINDOW_SECS: u64 = 1800;
+
+/// The default of [`Config::log_retention`], in seconds: 7 days.
+pub const DEFAULT_LOG_RETENTION_SECS: u64 = 7 * 24 * 3600;
 
 /// How to run a localcloud.
 #[derive(Debug, Clone)]
@@ -78,6 +82,12 @@ pub struct Config {
     /// How long a version that lost all its traffic keeps its instances
     /// before they stop (R-UPD-1).
     pub drain_after: std::time::Duration,
+    /// The program every instance runs as its own process: an executable
+    /// that serves the built-in workload when its first argument is
+    /// `instance::ARG` (the `localcloud` and `console` binaries both do).
+    pub instance_program: PathBuf,
+    /// How long runtime log lines are kept ([`DEFAULT_LOG_RETENTION_SECS`]).
+    pub log_retention: std::time::Duration,
 }
 
 /// A running localcloud: where it listens. Dropping it does not stop it; the

@@ -40,6 +40,9 @@ struct Args {
     /// Seconds a version that lost all its traffic keeps running (R-UPD-1).
     #[arg(long, env = "LOCALCLOUD_DRAIN_AFTER_SECS", default_value_t = localcloud::DEFAULT_WINDOW_SECS)]
     drain_after_secs: u64,
+    /// Days runtime log lines are kept.
+    #[arg(long, env = "LOCALCLOUD_LOG_RETENTION_DAYS", default_value_t = localcloud::DEFAULT_LOG_RETENTION_SECS / 86_400)]
+    log_retention_days: u64,
 }
 
 #[tokio::main]
@@ -61,6 +64,14 @@ async fn main() -> std::process::ExitCode {
         package_quota_bytes_per_env: args.package_quota_bytes,
         scale_to_zero_after: std::time::Duration::from_secs(args.scale_to_zero_after_secs),
         drain_after: std::time::Duration::from_secs(args.drain_after_secs),
+        instance_program: match std::env::current_exe() {
+            Ok(program) => program,
+            Err(e) => {
+                eprintln!("localcloud: cannot find its own program to run instances with: {e}");
+                return std::process::ExitCode::FAILURE;
+            }
+        },
+        log_retention: std::time::Duration::from_secs(args.log_retention_days.saturating_mul(86_400)),
     };
     match localcloud::start(config).await {
         Ok(running) => {

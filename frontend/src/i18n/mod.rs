@@ -563,6 +563,12 @@ messages! {
     Unbind => "Unbind", "解绑";
     RenewOnDomainsTab => "Renew it on the Domains tab", "请在“域名”页更新证书";
     // END domains.
+    // Monitoring.
+    TabMonitoring => "Monitoring", "监控";
+    // END monitoring.
+    // Logs.
+    TabLogs => "Logs", "日志";
+    // END logs.
 }
 
 /// The current language, from context.

@@ -43,6 +43,8 @@ pub fn config(data_dir: &Path, step: Duration) -> localcloud::Config {
         // drain end unless it shortens them (tests/scaling.rs does).
         scale_to_zero_after: Duration::from_secs(localcloud::DEFAULT_WINDOW_SECS),
         drain_after: Duration::from_secs(localcloud::DEFAULT_WINDOW_SECS),
+        instance_program: env!("CARGO_BIN_EXE_localcloud").into(),
+        log_retention: Duration::from_secs(localcloud::DEFAULT_LOG_RETENTION_SECS),
     }
 }
 

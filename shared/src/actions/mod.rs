@@ -126,6 +126,7 @@ pub fn all() -> impl Iterator<Item = &'static ActionInfo> {
         .chain(domains::ACTIONS)
         .chain(services::ACTIONS)
         .chain(releases::ACTIONS)
+        .chain(observe::ACTIONS)
 }
 
 /// The cloud proxy's allow-list: a forwarded action, `None` for anything else.

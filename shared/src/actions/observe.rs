@@ -1,11 +1,24 @@
 //! Observing a running service (R-OBS-2, R-OBS-3): tcb `DescribeCurveData`
 //! (CLOUD-API.md §10) and tcbr `SearchClsLog` (§1.3, §11), with their
-//! published field names. The models only, for now: the actions join the
-//! registry (and so the BFF's allow-list) with their localcloud handlers.
+//! published field names. Whoever may see a service may read its metrics
+//! and its logs; the BFF keeps a search inside the caller's environment
+//! (`EnvId` is the request's scope, as for every env-scoped action).
 
 use serde::{Deserialize, Serialize};
 
+use crate::permissions::Need::EnvRole;
+use crate::permissions::Role::Viewer;
+use crate::permissions::read;
 use crate::vocab::MetricName;
+
+use super::{Action, Product};
+
+actions! {
+    DescribeCurveData: Product::Tcb, DescribeCurveDataRequest, DescribeCurveDataResponse,
+        Some(read(EnvRole(Viewer)));
+    SearchClsLog: Product::Tcbr, SearchClsLogRequest, SearchClsLogResponse,
+        Some(read(EnvRole(Viewer)));
+}
 
 /// `DescribeCurveData`: one metric of a service (or of one version) over a
 /// time range. Times are `YYYY-MM-DD HH:MM:SS` in UTC+8; the period rules

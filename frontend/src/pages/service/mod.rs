@@ -1,7 +1,8 @@
 //! One service, in tabs: its overview (default domain, R-SVC-2: for testing
 //! only; the online version, instances, deploy records, an update, and
 //! deletion with everything that is lost spelled out, R-SVC-5), its settings,
-//! its timeline and its custom domains (R-DOM-1..4).
+//! its timeline, its monitoring charts (R-OBS-2), its runtime logs (R-OBS-3)
+//! and its custom domains (R-DOM-1..4).
 //!
 //! The layout asks for what every tab needs once. While a deploy runs or a
 //! gray release is open the page says so, polls until it ends, and every
@@ -10,6 +11,8 @@
 mod changes;
 mod diff;
 mod domains;
+mod logs;
+mod monitoring;
 mod overview;
 mod records;
 mod rollback;
@@ -39,6 +42,8 @@ use crate::state::RouteParams;
 
 use changes::{DeleteService, UpdateService};
 pub use domains::{DomainsPage, Expiring, ServiceCertFlag, env_expiring};
+pub use logs::LogsPage;
+pub use monitoring::MonitoringPage;
 use overview::{Instances, Overview, StatusBadge};
 use records::Records;
 pub use settings::SettingsPage;
@@ -303,6 +308,8 @@ fn Head() -> impl IntoView {
             <A href=base exact=true>{t(Msg::TabOverview)}</A>
             <A href=move || format!("{}/settings", base())>{t(Msg::Settings)}</A>
             <A href=move || format!("{}/timeline", base())>{t(Msg::TabTimeline)}</A>
+            <A href=move || format!("{}/monitoring", base())>{t(Msg::TabMonitoring)}</A>
+            <A href=move || format!("{}/logs", base())>{t(Msg::TabLogs)}</A>
             <A href=move || format!("{}/domains", base())>{t(Msg::TabDomains)}</A>
         </nav>
     }

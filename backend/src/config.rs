@@ -151,6 +151,13 @@ impl Config {
         c.cloud_secret_id = None;
         c.cloud_secret_key = None;
         c.localcloud_step_ms = 20;
+        // The embedded localcloud's instances run the built `console`: tests
+        // run from `target/<profile>/deps/`, the binary is `target/<profile>/console`
+        // (cargo builds it for the integration tests). The test binary itself
+        // has no instance mode.
+        c.localcloud_instance_program = std::env::current_exe()
+            .ok()
+            .and_then(|test| Some(test.parent()?.parent()?.join(format!("console{}", std::env::consts::EXE_SUFFIX))));
         c
     }
 }

@@ -1,15 +1,19 @@
 //! `console --demo`: on a fresh embedded cloud, seed an environment with a few
 //! services and their deploy history, so a demonstration of the workflow
 //! starts with something to show. Everything goes through the same signed API
-//! calls a user's clicks make; nothing is written behind the cloud's back.
+//! calls a user's clicks make, and the services' traffic through the
+//! gateway, as visitors' requests come; nothing is written behind the
+//! cloud's back.
 
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::time::Duration;
 
 use console_shared::actions::{
     Action, CreateCloudRunEnv, CreateCloudRunEnvRequest, CreateCloudRunServer, CreateCloudRunServerRequest,
-    CreateHTTPServiceRoute, DeployParam, DescribeServerManageTask, DiffConfigItem, HttpServiceRouteRequest,
-    ManageTaskRequest, ReleaseGray, ReleaseGrayRequest, UpdateCloudRunServer, UpdateCloudRunServerRequest,
-    UploadCertificate, UploadCertificateRequest, VersionFlowInfo,
+    CreateHTTPServiceRoute, DeployParam, DescribeCloudRunServers, DescribeCloudRunServersRequest,
+    DescribeServerManageTask, DiffConfigItem, HttpServiceRouteRequest, ManageTaskRequest, ReleaseGray,
+    ReleaseGrayRequest, UpdateCloudRunServer, UpdateCloudRunServerRequest, UploadCertificate, UploadCertificateRequest,
+    VersionFlowInfo,
 };
 use console_shared::certs::PrivateKeyPem;
 use console_shared::region::Region;
@@ -137,30 +141,37 @@ async fn create(state: &AppState, admin: i64, env: &str, name: &str, url: &str, 
     Ok(())
 }
 
-/// Seeds once: only when the console knows no environment yet.
-pub async fn seed(state: AppState) {
+/// Seeds once: only when the console knows no environment yet. `gateway`
+/// is where the embedded cloud serves the services.
+pub async fn seed(state: AppState, gateway: SocketAddr) {
     match run(&state).await {
-        Ok(true) => println!(
-            "demo: seeded the environment `demo` with the services shop (in a gray release at 30 %), api (with the \
-             custom domain {DEMO_DOMAIN}, its certificate expiring soon), legacy and web"
-        ),
-        Ok(false) => {}
+        Ok(Some(env)) => {
+            println!(
+                "demo: seeded the environment `demo` with the services shop (in a gray release at 30 %), api (with \
+                 the custom domain {DEMO_DOMAIN}, its certificate expiring soon), legacy and web"
+            );
+            if let Err(e) = visit(&state, &env, gateway).await {
+                tracing::warn!(error = ?e, "the demo's visits stopped");
+            }
+        }
+        Ok(None) => {}
         Err(e) => tracing::warn!(error = ?e, "demo seeding stopped"),
     }
 }
 
-async fn run(state: &AppState) -> Result<bool, UpstreamError> {
+/// `Some(env)` once seeded.
+async fn run(state: &AppState) -> Result<Option<String>, UpstreamError> {
     let known: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM environments").fetch_one(&state.db).await.unwrap_or(1);
     let admin: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE username = 'admin'")
         .fetch_optional(&state.db)
         .await
         .unwrap_or(None);
-    let Some(admin) = admin.filter(|_| known == 0) else { return Ok(false) };
+    let Some(admin) = admin.filter(|_| known == 0) else { return Ok(None) };
     let req =
         CreateCloudRunEnvRequest { package_type: "Trial".into(), alias: Some("demo".into()), ..Default::default() };
     let env = state.upstream.call::<CreateCloudRunEnv>(Some(Region::Shanghai), &req).await?.env_id;
     if record_new_env(state, &env, Region::Shanghai, admin).await.is_err() {
-        return Ok(false);
+        return Ok(None);
     }
     // Four services in parallel: two images that go live, one whose first
     // deploy fails, and one built from a code package.
@@ -187,7 +198,76 @@ async fn run(state: &AppState) -> Result<bool, UpstreamError> {
     }
     gray_release(state, admin, &env).await?;
     bind_domain(state, admin, &env).await?;
-    Ok(true)
+    Ok(Some(env))
+}
+
+/// What visitors ask each service for: mostly pages, some that fail
+/// (R-OBS-2's HTTP errors), a slow one, and log lines of the application's
+/// own (R-OBS-3), one of them printing a secret the logs show masked.
+const VISITS: [(&str, &[&str]); 3] = [
+    (
+        "shop",
+        &[
+            "/",
+            "/",
+            "/products",
+            "/products?page=2",
+            "/cart",
+            "/",
+            "/products",
+            "/checkout",
+            "/",
+            "/products",
+            "/__demo/status/500",
+            "/__demo/status/500",
+            "/__demo/status/404",
+            "/__demo/status/404",
+            "/__demo/log/warn?msg=payment%20provider%20slow%20to%20answer%2C%20retrying",
+        ],
+    ),
+    (
+        "api",
+        &[
+            "/",
+            "/v1/orders",
+            "/v1/orders/1042",
+            "/v1/users/me",
+            "/",
+            "/v1/orders",
+            "/__demo/sleep/300",
+            "/__demo/status/500",
+            "/__demo/status/404",
+            "/__demo/log/error?msg=order%201042%20failed%3A%20upstream%20timeout",
+            "/__demo/log/info?msg=connecting%20with%20API_TOKEN%3Dnot-shown",
+        ],
+    ),
+    ("web", &["/", "/", "/about", "/", "/__demo/status/404"]),
+];
+
+/// Visits the seeded services through the gateway, as a browser would, so
+/// the Monitoring and Logs tabs of a demonstration are not empty.
+async fn visit(state: &AppState, env: &str, gateway: SocketAddr) -> Result<(), UpstreamError> {
+    let req = DescribeCloudRunServersRequest { env_id: env.into(), ..Default::default() };
+    let services = state.upstream.call::<DescribeCloudRunServers>(Some(Region::Shanghai), &req).await?.server_list;
+    // A gateway listening on every address answers on loopback.
+    let ip = if gateway.ip().is_unspecified() { IpAddr::V4(Ipv4Addr::LOCALHOST) } else { gateway.ip() };
+    let http = reqwest::Client::builder()
+        .timeout(Duration::from_secs(30))
+        .build()
+        .map_err(|e| UpstreamError::Invalid(e.to_string()))?;
+    for (name, paths) in VISITS {
+        let Some(service) = services.iter().find(|s| s.server_name == name) else { continue };
+        // The default domain, `http://<name>-<env>.run.localhost:<port>`, is the Host.
+        let host = service.default_domain_name.trim_start_matches("http://").trim_end_matches('/');
+        let port = host.rsplit_once(':').and_then(|(_, p)| p.parse().ok()).unwrap_or(gateway.port());
+        for path in paths.iter() {
+            let url = format!("http://{}{path}", SocketAddr::new(ip, port));
+            if let Err(e) = http.get(url).header(reqwest::header::HOST, host).send().await {
+                tracing::debug!(error = %e, service = name, "a demo visit failed");
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The demo's custom domain: under `localhost`, which browsers resolve to

@@ -65,6 +65,7 @@ pub fn api(request_timeout: Duration) -> OpenApiRouter<AppState> {
         .merge(http::spa::reports_router())
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, request_timeout))
         .merge(cloud::events::router())
+        .merge(cloud::logs::router())
         .merge(cloud::packages::router())
 }
 
@@ -255,8 +256,10 @@ pub async fn start(config: Config, clock: Arc<dyn Clock>) -> Result<Running, Sta
         request_timeout: Duration::from_secs(config.request_timeout_secs.max(1)),
     });
     tokio::spawn(db::watch(db_health));
-    if config.demo && embedded.is_some() {
-        tokio::spawn(demo::seed(state.clone()));
+    if config.demo
+        && let Some(cloud) = &embedded
+    {
+        tokio::spawn(demo::seed(state.clone(), cloud.gateway_addr));
     }
     let limits = http::serve::Limits {
         max_connections: config.max_connections,

@@ -3,8 +3,17 @@
 use clap::Parser;
 use console_backend::config::Command;
 
+fn main() -> std::process::ExitCode {
+    // The embedded localcloud runs each instance as this program in its
+    // instance mode (`localcloud::instance`).
+    if let Some(code) = localcloud::instance::run_if_asked() {
+        return code;
+    }
+    serve()
+}
+
 #[tokio::main]
-async fn main() -> std::process::ExitCode {
+async fn serve() -> std::process::ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()

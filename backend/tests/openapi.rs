@@ -37,6 +37,7 @@ async fn the_document_is_served_and_names_every_endpoint() {
         "/api/audit",
         "/api/audit/export.csv",
         "/api/envs/{env}/services/{service}/tasks/{task}/events",
+        "/api/envs/{env}/services/{service}/logs/stream",
         "/api/admin/hub",
     ] {
         assert!(doc["paths"][path].is_object(), "{path} is documented");

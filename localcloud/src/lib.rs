@@ -17,8 +17,12 @@
 //! - `deploy`: the deploy pipeline: the task runner, its steps, and what a
 //!   package build reads and checks.
 //! - `packages`: the code-package store: rows, files, quota, and when they go.
-//! - `runtime`: what serves traffic: the versions' instances, the scaler
-//!   that sizes them, and the gateway with its TLS listener.
+//! - `runtime`: what serves traffic: the versions' instances (each its own
+//!   process), the scaler that sizes them, and the gateway with its TLS
+//!   listener.
+//! - `instance`: the instance mode of the program, in which one instance's
+//!   process serves the built-in workload (public: both mains call
+//!   `instance::run_if_asked` first).
 //! - `domains`: the custom domains' bindings and their certificates, whose
 //!   private keys are sealed at rest.
 //! - `store`, `clock`, `private`: the database, the time, the files' modes.
@@ -27,6 +31,7 @@ mod api;
 mod clock;
 mod deploy;
 mod domains;
+pub mod instance;
 mod observe;
 mod packages;
 pub mod private;
@@ -134,6 +139,12 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
     let packages_dir = config.data_dir.join("packages");
     private::dir(&packages_dir).map_err(|e| StartError::DataDir(packages_dir.clone(), e))?;
     let db = store::open(&config.data_dir.join("localcloud.db")).await?;
+    let observe_db = observe::open(&config.data_dir).await?;
+    let (log_sink, log_lines) = observe::logs::LogSink::new();
+    observe::logs::writer::spawn_writer(observe_db.clone(), log_lines);
+    observe::logs::writer::spawn_retention(observe_db.clone(), config.log_retention);
+    let metrics = Arc::new(observe::metrics::Metrics::default());
+    metrics.spawn_writer(observe_db.clone());
     let sealer = Arc::new(domains::sealing::Sealer::load_or_create(&config.data_dir.join("cert-seal.key"))?);
     let api = TcpListener::bind(config.addr).await.map_err(|e| StartError::Bind(config.addr, e))?;
     let gw = TcpListener::bind(config.gateway_addr).await.map_err(|e| StartError::Bind(config.gateway_addr, e))?;
@@ -148,10 +159,26 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
         .build()
         .map_err(|e| StartError::Http(e.to_string()))?;
     let url_key: String = sqlx::query_scalar("SELECT key FROM url_key WHERE id = 1").fetch_one(&db).await?;
-    let runtime = Arc::new(runtime::instances::Runtime::new(runtime::instances::Windows {
+    let (launcher, instance_events) =
+        runtime::instances::Launcher::new(&config.instance_program, &config.data_dir, log_sink);
+    let windows = runtime::instances::Windows {
         scale_to_zero_after: config.scale_to_zero_after,
         drain_after: config.drain_after,
-    }));
+    };
+    let runtime = Arc::new(runtime::instances::Runtime::new(windows, launcher));
+    let instances = runtime.clone();
+    metrics.spawn_sampler(observe::metrics::SAMPLE_EVERY, move || {
+        let reading = |u: runtime::instances::InstanceUsage| observe::metrics::Reading {
+            version: u.version,
+            instance: u.instance,
+            healthy: u.healthy,
+            cpu_seconds: u.cpu_seconds,
+            rss_bytes: u.rss_bytes,
+            cpu_limit: u.cpu_limit,
+            mem_limit_gib: u.mem_limit_gib,
+        };
+        instances.usage().into_iter().map(reading).collect()
+    });
     let package_store = packages::Store::new(db.clone(), packages_dir);
     let deployer = Arc::new(deploy::Deployer {
         db: db.clone(),
@@ -166,9 +193,11 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
     deploy::tasks::recover(&deployer).await?;
     package_store.sweep_at_start().await?;
     package_store.clone().sweep_periodically();
-    runtime::scaler::spawn(db.clone(), runtime.clone());
+    runtime::scaler::spawn(db.clone(), runtime.clone(), instance_events);
     let state = Arc::new(State {
         db: db.clone(),
+        observe: observe_db,
+        metrics: metrics.clone(),
         credentials: config.credentials,
         gateway_port: gateway_addr.port(),
         runtime: runtime.clone(),
@@ -189,7 +218,7 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
         }
     });
     let ports = runtime::gateway::Ports { http: gateway_addr.port(), tls: gateway_tls_addr.port() };
-    let gw_app = runtime::gateway::app(db.clone(), runtime, http, ports);
+    let gw_app = runtime::gateway::app(db.clone(), runtime, http, ports, metrics);
     let certificates = Arc::new(runtime::tls::Certificates::new(db, sealer));
     tokio::spawn(runtime::tls::serve(gw_tls, certificates, gw_app.clone(), runtime::tls::Limits::default()));
     tokio::spawn(async move {

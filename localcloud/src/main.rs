@@ -45,8 +45,16 @@ struct Args {
     log_retention_days: u64,
 }
 
+fn main() -> std::process::ExitCode {
+    // An instance's process (`localcloud::instance`) is this program too.
+    if let Some(code) = localcloud::instance::run_if_asked() {
+        return code;
+    }
+    serve()
+}
+
 #[tokio::main]
-async fn main() -> std::process::ExitCode {
+async fn serve() -> std::process::ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "localcloud=info".into()),

@@ -27,9 +27,15 @@ impl From<sqlx::migrate::MigrateError> for OpenError {
     }
 }
 
-/// Opens (or creates) the database at `path`, private to this user, and
-/// brings its schema up to date.
+/// Opens (or creates) the state's database at `path`, private to this user,
+/// and brings its schema up to date.
 pub async fn open(path: &Path) -> Result<sqlx::SqlitePool, OpenError> {
+    open_with(path, &sqlx::migrate!("./migrations")).await
+}
+
+/// Opens (or creates) a database at `path` as [`open`] does, with the schema
+/// of `migrator`: the telemetry's `observe.db` has its own.
+pub async fn open_with(path: &Path, migrator: &sqlx::migrate::Migrator) -> Result<sqlx::SqlitePool, OpenError> {
     let private = |file: &Path, e| OpenError::File(file.to_path_buf(), e);
     crate::private::create_file(path).map_err(|e| private(path, e))?;
     let url = format!("sqlite://{}", path.display());
@@ -40,7 +46,7 @@ pub async fn open(path: &Path) -> Result<sqlx::SqlitePool, OpenError> {
         .synchronous(SqliteSynchronous::Full)
         .foreign_keys(true);
     let pool = SqlitePoolOptions::new().max_connections(4).connect_with(options).await?;
-    sqlx::migrate!("./migrations").run(&pool).await?;
+    migrator.run(&pool).await?;
     // Made with the database's mode, but a data directory from before that
     // was so may hold wider ones.
     for suffix in ["-wal", "-shm"] {

@@ -8,6 +8,7 @@ pub mod certs;
 pub mod cost;
 pub mod defaults;
 pub mod dto;
+pub mod logquery;
 pub mod permissions;
 pub mod region;
 pub mod rules;

@@ -94,6 +94,7 @@ pub enum Endpoint {
     ReadEnvAudit,
     ReadAllAudit,
     DeployEvents,
+    LogTail,
     HubStats,
     UploadPackage,
     RevealSecrets,
@@ -102,7 +103,7 @@ pub enum Endpoint {
 }
 
 impl Endpoint {
-    pub const ALL: [Endpoint; 20] = [
+    pub const ALL: [Endpoint; 21] = [
         Endpoint::ListUsers,
         Endpoint::CreateUser,
         Endpoint::UpdateUser,
@@ -118,6 +119,7 @@ impl Endpoint {
         Endpoint::ReadEnvAudit,
         Endpoint::ReadAllAudit,
         Endpoint::DeployEvents,
+        Endpoint::LogTail,
         Endpoint::HubStats,
         Endpoint::UploadPackage,
         Endpoint::RevealSecrets,
@@ -139,6 +141,8 @@ impl Endpoint {
             ReadEnvAudit => read(EnvRole(Role::Owner)),
             ReadAllAudit => read(Admin),
             DeployEvents => read(EnvRole(Role::Viewer)),
+            // R-OBS-3: whoever may search a service's logs may follow them.
+            LogTail => read(EnvRole(Role::Viewer)),
             HubStats => read(Admin),
             // The package is only used by a deploy, which needs the same role.
             UploadPackage => write(EnvRole(Role::Developer)),
@@ -170,6 +174,7 @@ impl Endpoint {
             ReadEnvAudit => "ReadAudit",
             ReadAllAudit => "ReadAllAudit",
             DeployEvents => "WatchDeploy",
+            LogTail => "TailLogs",
             HubStats => "HubStats",
             UploadPackage => "UploadPackage",
             RevealSecrets => "RevealSecrets",

@@ -87,7 +87,9 @@ pub fn mask_log_line(line: &str) -> String {
             }
             _ => {
                 let end = line[j..]
-                    .find(|c: char| (c.is_whitespace() && !header) || matches!(c, ',' | ';' | '&' | '}' | ']' | ')'))
+                    .find(|c: char| {
+                        (c.is_whitespace() && !header) || matches!(c, ',' | ';' | '&' | '}' | ']' | ')' | '"' | '\'')
+                    })
                     .map_or(bytes.len(), |k| j + k);
                 (j, end)
             }
@@ -158,6 +160,9 @@ mod tests {
             ("token='a b' done", format!("token='{m}' done")),
             ("no secrets here: PORT=80", "no secrets here: PORT=80".into()),
             ("PASSWORD=", "PASSWORD=".into()),
+            // Inside a JSON string the value ends at its closing quote.
+            (r#"{"msg":"API_TOKEN=x y","n":1}"#, format!(r#"{{"msg":"API_TOKEN={m} y","n":1}}"#)),
+            (r#"{"h":"Authorization: Bearer abc"}"#, format!(r#"{{"h":"Authorization: {m}"}}"#)),
             ("中文 SECRET=值 后", format!("中文 SECRET={m} 后")),
         ] {
             assert_eq!(mask_log_line(line), want, "{line}");

@@ -136,6 +136,60 @@ impl fmt::Display for ScaleEvent<'_> {
     }
 }
 
+/// What happened to an instance's process that nobody asked for (R-OBS-1),
+/// as localcloud writes it into the version's process log, beside the
+/// scaling events:
+/// `instance shop-002-ab12cd34 exited unasked (exit status: 3); restarting it`,
+/// `instance shop-002-ab12cd34 restarted and listens again`,
+/// `instance shop-002-ab12cd34 could not restart: …; trying again`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InstanceEvent<'a> {
+    /// The process ended; `how` is its exit as the system tells it
+    /// (`exit status: 3`, `signal: 9 (SIGKILL)`).
+    Crashed { instance: &'a str, how: &'a str },
+    /// A new process runs the instance and listens: it serves again.
+    Restarted { instance: &'a str },
+    /// A new process could not be started; localcloud keeps trying.
+    RestartFailed { instance: &'a str, why: &'a str },
+}
+
+const CRASHED: (&str, &str) = (" exited unasked (", "); restarting it");
+const INSTANCE_RESTARTED: &str = " restarted and listens again";
+const RESTART_FAILED: (&str, &str) = (" could not restart: ", "; trying again");
+
+impl<'a> InstanceEvent<'a> {
+    /// Reads an event back from a log line, which may start with its time,
+    /// as [`ScaleEvent::parse`] does.
+    pub fn parse(line: &'a str) -> Option<InstanceEvent<'a>> {
+        let timed = line.get(..19).filter(|t| crate::time::parse_cst(t).is_some()).and(line.get(20..));
+        let rest = line.strip_prefix("instance ").or_else(|| timed?.strip_prefix("instance "))?;
+        let (instance, tail) = rest.split_at(rest.find(' ')?);
+        let instance = one_word(instance)?;
+        let event = if tail == INSTANCE_RESTARTED {
+            InstanceEvent::Restarted { instance }
+        } else if let Some(how) = between(tail, CRASHED) {
+            InstanceEvent::Crashed { instance, how }
+        } else if let Some(why) = between(tail, RESTART_FAILED) {
+            InstanceEvent::RestartFailed { instance, why }
+        } else {
+            return None;
+        };
+        Some(event)
+    }
+}
+
+impl fmt::Display for InstanceEvent<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            InstanceEvent::Crashed { instance, how } => write!(f, "instance {instance}{}{how}{}", CRASHED.0, CRASHED.1),
+            InstanceEvent::Restarted { instance } => write!(f, "instance {instance}{INSTANCE_RESTARTED}"),
+            InstanceEvent::RestartFailed { instance, why } => {
+                write!(f, "instance {instance}{}{why}{}", RESTART_FAILED.0, RESTART_FAILED.1)
+            }
+        }
+    }
+}
+
 /// Why a session ended without its user signing out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SessionEnd {
@@ -343,6 +397,30 @@ mod tests {
         assert_eq!(ScaleEvent::parse("instance shop-002-ab started"), None);
         let quoted = "2026-11-30 10:00:00 echo scaled shop-002 from 1 to 0 instance(s): load above the threshold";
         assert_eq!(ScaleEvent::parse(quoted), None, "only where the line starts");
+    }
+
+    #[test]
+    fn instance_events_read_back_what_they_write() {
+        let events = [
+            InstanceEvent::Crashed { instance: "shop-002-ab12cd34", how: "signal: 9 (SIGKILL)" },
+            InstanceEvent::Restarted { instance: "shop-002-ab12cd34" },
+            InstanceEvent::RestartFailed {
+                instance: "shop-002-ab12cd34",
+                why: "the instance process did not listen within 10 s",
+            },
+        ];
+        for event in events {
+            let line = format!("2026-11-30 10:00:00 {event}");
+            assert_eq!(InstanceEvent::parse(&line), Some(event), "{line}");
+            assert_eq!(InstanceEvent::parse(&event.to_string()), Some(event));
+        }
+        assert_eq!(
+            events[0].to_string(),
+            "instance shop-002-ab12cd34 exited unasked (signal: 9 (SIGKILL)); restarting it"
+        );
+        assert_eq!(InstanceEvent::parse("instance shop-002-ab started"), None, "the deploy's own line");
+        assert_eq!(ScaleEvent::parse(&events[1].to_string()), None);
+        assert_eq!(InstanceEvent::parse("scaled shop-002 from 1 to 0 instance(s): load above the threshold"), None);
     }
 
     #[test]

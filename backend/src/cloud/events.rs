@@ -66,13 +66,7 @@ pub(crate) async fn events(
             "There is no such deploy task.",
         ));
     }
-    let Some(admitted) = state.hub.admit(user.id) else {
-        return Err(AppError::new(
-            axum::http::StatusCode::TOO_MANY_REQUESTS,
-            console_codes::RATE_LIMITED,
-            "You are watching too many deploys at once; close some pages and try again.",
-        ));
-    };
+    let admitted = state.hub.admit(user.id)?;
     let had = headers.get("last-event-id").and_then(|v| v.to_str().ok()).and_then(|v| Cursor::parse(v.trim()));
     let feed = state.hub.feed(key, state.upstream.clone(), region);
     let mut response = Sse::new(stream(admitted, feed, had))

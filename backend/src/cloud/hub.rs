@@ -20,18 +20,20 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use axum::http::StatusCode;
 use axum::response::sse::Event;
 use console_shared::actions::{
     DeployRecord, DescribeCloudRunDeployRecord, DescribeCloudRunProcessLog, DescribeServerManageTask,
     ManageTaskRequest, ProcessLogRequest, ServerManageTaskInfo, ServerRequest,
 };
-use console_shared::dto::{DeployEvent, HubStats};
+use console_shared::dto::{DeployEvent, HubStats, console_codes};
 use console_shared::region::Region;
 use console_shared::vocab::{EnvId, ServiceName, Step, StepStatus, TaskId, TaskStatus};
 use console_shared::wording::FailReason;
 use futures::Stream;
 use tokio::sync::broadcast;
 
+use crate::cloud::tail::Tails;
 use crate::cloud::upstream::Upstream;
 use crate::error::AppError;
 
@@ -154,8 +156,11 @@ impl Feed {
 }
 
 /// Every task being watched, and counters for tests and the benchmark.
+/// Services' live logs (`tail`) are followed here too: they share the
+/// per-user limit on live streams and end with the others when the console stops.
 pub struct Hub {
     feeds: Mutex<HashMap<Key, Arc<Feed>>>,
+    pub logs: Tails,
     pub pollers_started: AtomicU64,
     pub polls: AtomicU64,
     pub subscribers: AtomicU64,
@@ -181,6 +186,7 @@ impl Hub {
     pub fn new(streams_per_user: usize) -> Hub {
         Hub {
             feeds: Mutex::default(),
+            logs: Tails::default(),
             pollers_started: AtomicU64::default(),
             polls: AtomicU64::default(),
             subscribers: AtomicU64::default(),
@@ -210,16 +216,28 @@ impl Hub {
 pub struct Subscribed(Arc<Hub>, i64);
 
 impl Hub {
-    /// A place for one more of `user`'s streams, if they have one left.
-    pub fn admit(self: &Arc<Self>, user: i64) -> Option<Subscribed> {
+    /// A place for one more of `user`'s live streams (a deploy's or a
+    /// log's), if they have one left.
+    pub fn admit(self: &Arc<Self>, user: i64) -> Result<Subscribed, AppError> {
         let mut per_user = self.per_user.lock().unwrap_or_else(|p| p.into_inner());
         let n = per_user.entry(user).or_default();
         if *n >= self.streams_per_user {
-            return None;
+            return Err(AppError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                console_codes::RATE_LIMITED,
+                "You are following too many live pages at once; close some pages and try again.",
+            ));
         }
         *n += 1;
         self.subscribers.fetch_add(1, Ordering::Relaxed);
-        Some(Subscribed(self.clone(), user))
+        Ok(Subscribed(self.clone(), user))
+    }
+}
+
+impl Subscribed {
+    /// Set once the console stops: the stream must end.
+    pub fn closing(&self) -> tokio::sync::watch::Receiver<bool> {
+        self.0.closing.0.subscribe()
     }
 }
 
@@ -414,7 +432,7 @@ pub fn stream(
     feed: Arc<Feed>,
     had: Option<Cursor>,
 ) -> impl Stream<Item = Result<Event, Infallible>> {
-    let mut closing = guard.0.closing.0.subscribe();
+    let mut closing = guard.closing();
     // Subscribe before reading the history, so nothing falls between the two.
     let mut live = feed.live.subscribe();
     let (backlog, had) = {

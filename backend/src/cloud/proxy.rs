@@ -13,7 +13,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use console_shared::actions::{
-    self, ActionInfo, CreateCloudRunEnv, CreateCloudRunServer, DescribeCloudRunEnvs, DestroyEnv, Product,
+    self, ActionInfo, CreateCloudRunEnv, CreateCloudRunServer, DescribeCloudRunEnvs, DestroyEnv, Product, SearchClsLog,
     SubmitServerConfigChangeDiff, UpdateCloudRunServer, UploadCertificate,
 };
 use console_shared::api::codes;
@@ -30,7 +30,7 @@ use crate::access::check;
 use crate::audit::{self, Event, Outcome};
 use crate::cloud::envs::{record_new_env, region_of};
 use crate::cloud::upstream::UpstreamError;
-use crate::cloud::{certificates, secrets, timeline};
+use crate::cloud::{certificates, logs, secrets, timeline};
 use crate::error::{AppError, AppResult};
 use crate::identity::AuthUser;
 use crate::state::AppState;
@@ -71,6 +71,9 @@ enum Around {
     /// ssl UploadCertificate: capped and checked here first (`certificates`),
     /// and audited with the certificate's name, never its key.
     UploadCertificate,
+    /// tcbr SearchClsLog: each log record's secret values are masked
+    /// (`logs::mask_answer`), as the live tail masks them.
+    SearchLogs,
     /// Any other action: sent with the environment's own region, nothing after.
     Plain,
 }
@@ -87,6 +90,8 @@ impl Around {
             Around::ListEnvs
         } else if *info == ActionInfo::of::<UploadCertificate>() {
             Around::UploadCertificate
+        } else if *info == ActionInfo::of::<SearchClsLog>() {
+            Around::SearchLogs
         } else if [
             ActionInfo::of::<CreateCloudRunServer>(),
             ActionInfo::of::<UpdateCloudRunServer>(),
@@ -160,12 +165,15 @@ pub(crate) async fn proxy(
                 )
             })?)
         }
-        Around::DestroyEnv | Around::ListEnvs | Around::Unmask | Around::UploadCertificate | Around::Plain => {
-            match &env_id {
-                Some(env) => region_of(&state, env).await?,
-                None => None,
-            }
-        }
+        Around::DestroyEnv
+        | Around::ListEnvs
+        | Around::Unmask
+        | Around::UploadCertificate
+        | Around::SearchLogs
+        | Around::Plain => match &env_id {
+            Some(env) => region_of(&state, env).await?,
+            None => None,
+        },
     };
 
     let certificate = match around {
@@ -221,6 +229,7 @@ pub(crate) async fn proxy(
                 filter_visible_envs(&state, user.id, &mut response).await?;
             }
         }
+        Around::SearchLogs => logs::mask_answer(&mut response),
         Around::Unmask | Around::UploadCertificate | Around::Plain => {}
     }
     console_shared::secrets::mask_secrets(&mut response);
@@ -270,6 +279,7 @@ mod tests {
         assert_eq!(around(Product::Tcbr, "DescribeCloudRunEnvs"), Some(Around::ListEnvs));
         assert_eq!(around(Product::Tcbr, "DescribeCloudRunServers"), Some(Around::Plain));
         assert_eq!(around(Product::Tcbr, "SubmitServerConfigChangeDiff"), Some(Around::Unmask));
+        assert_eq!(around(Product::Tcbr, "SearchClsLog"), Some(Around::SearchLogs));
         assert_eq!(around(Product::Tcb, "DescribeCloudRunEnvs"), None, "the product counts");
     }
 }

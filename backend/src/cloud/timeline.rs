@@ -14,7 +14,7 @@ use console_shared::dto::{ApiError, TimelineEvent, TimelineKind};
 use console_shared::permissions::Endpoint;
 use console_shared::time::parse_cst;
 use console_shared::vocab::{OperateType, RecordStatus, ReleaseType, TrafficType};
-use console_shared::wording::ScaleEvent;
+use console_shared::wording::{InstanceEvent, ScaleEvent};
 use serde_json::Value;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -220,7 +220,12 @@ pub(crate) async fn timeline(
         let Ok(log) = state.upstream.call::<DescribeCloudRunProcessLog>(region, &run).await else { continue };
         // Lines start with their time, `YYYY-MM-DD HH:MM:SS` in UTC+8.
         let time_of = |line: &str| line.get(..19).and_then(parse_cst);
-        let deploy_lines = log.logs.iter().take_while(|line| ScaleEvent::parse(line).is_none());
+        // The deploy's own lines come first; then the runtime's (scaling,
+        // an instance's crash and restart), which do not end it.
+        let deploy_lines = log
+            .logs
+            .iter()
+            .take_while(|line| ScaleEvent::parse(line).is_none() && InstanceEvent::parse(line).is_none());
         if let Some(at) = deploy_lines.last().and_then(|line| time_of(line)) {
             ended.insert(record.run_id.clone(), at);
         }

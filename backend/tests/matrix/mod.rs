@@ -61,6 +61,7 @@ pub fn endpoint_row(e: Endpoint, env: &str) -> (Method, String, Option<Value>, S
         DeployEvents => {
             (Method::GET, format!("/api/envs/{env}/services/nosvc/tasks/1/events"), None, StatusCode::NOT_FOUND)
         }
+        LogTail => (Method::GET, format!("/api/envs/{env}/services/nosvc/logs/stream"), None, StatusCode::NOT_FOUND),
         // Allowed callers get past the role check to the media-type check:
         // JSON is not a package, and nothing is stored.
         UploadPackage => (
@@ -131,6 +132,20 @@ pub fn action_row(product: Product, action: &str, env: &str) -> (String, Value, 
         ),
         "DescribeCloudRunProcessLog" => (path, json!({"EnvId": env, "RunId": "run-none"}), StatusCode::OK),
         "DescribeCloudBaseRunBuildLog" => (path, json!({"EnvId": env, "BuildId": 999_999}), StatusCode::NOT_FOUND),
+        // A minute of a day long past: nothing logged then.
+        "SearchClsLog" => (
+            path,
+            json!({"EnvId": env, "StartTime": "2026-01-01 00:00:00", "EndTime": "2026-01-01 00:01:00",
+                   "QueryString": "", "Limit": 10}),
+            StatusCode::OK,
+        ),
+        // Allowed, then refused by the cloud's period rules: a range under five minutes.
+        "DescribeCurveData" => (
+            path,
+            json!({"EnvId": env, "MetricName": "TkeInvokeNumService", "ResourceID": "svc",
+                   "StartTime": "2026-01-01 00:00:00", "EndTime": "2026-01-01 00:01:00"}),
+            StatusCode::BAD_REQUEST,
+        ),
         // Allowed; the cloud reports the missing version in its own answer.
         "DeleteCloudRunVersions" => (
             path,
@@ -181,10 +196,13 @@ pub fn may(who: Who, own_env: bool, call: &str) -> bool {
         "DescribeCloudBaseRunBuildLog",
         "DescribeReleaseOrder",
         "DescribeHTTPServiceRoute",
+        "SearchClsLog",
+        "DescribeCurveData",
         "ServiceTimeline",
         "MyAccess",
         "ListMembers",
         "DeployEvents",
+        "LogTail",
     ];
     const DEVELOPER: &[&str] = &[
         "CreateCloudRunServer",

@@ -6,7 +6,8 @@
 //! releases and their split), `releases` (rollbacks and settings changes),
 //! `packages` (upload URLs, and the uploads and downloads through them),
 //! `certificates` (ssl certificates for HTTPS domains), `domains` (custom
-//! domains bound to services) and `domain_list` (listing them).
+//! domains bound to services), `domain_list` (listing them), `logs`
+//! (searching the services' runtime logs) and `monitoring` (their metrics).
 //!
 //! Only `protocol` imports the handlers; a handler imports the leaves
 //! (`state`, `error`, `envelope`) and the handlers it builds on, never
@@ -18,6 +19,8 @@ pub mod domains;
 pub mod envelope;
 pub mod envs;
 pub mod error;
+pub mod logs;
+pub mod monitoring;
 pub mod packages;
 pub mod protocol;
 pub mod releases;

@@ -12,10 +12,10 @@ use console_shared::actions::{
     Action, CreateCloudRunEnv, CreateCloudRunServer, CreateHTTPServiceRoute, DeleteCloudRunServer,
     DeleteCloudRunVersions, DeleteHTTPServiceRoute, DescribeCertificateDetail, DescribeCloudBaseBuildService,
     DescribeCloudBaseRunBuildLog, DescribeCloudRunDeployRecord, DescribeCloudRunEnvs, DescribeCloudRunPodList,
-    DescribeCloudRunProcessLog, DescribeCloudRunServerDetail, DescribeCloudRunServers, DescribeEnvBaseInfo,
-    DescribeHTTPServiceRoute, DescribeReleaseOrder, DescribeServerManageTask, DescribeVersionDetail, DestroyEnv,
-    ModifyHTTPServiceRoute, OperateServerManage, Product, ReleaseGray, SubmitServerConfigChangeDiff,
-    SubmitServerRollback, UpdateCloudRunServer, UploadCertificate,
+    DescribeCloudRunProcessLog, DescribeCloudRunServerDetail, DescribeCloudRunServers, DescribeCurveData,
+    DescribeEnvBaseInfo, DescribeHTTPServiceRoute, DescribeReleaseOrder, DescribeServerManageTask,
+    DescribeVersionDetail, DestroyEnv, ModifyHTTPServiceRoute, OperateServerManage, Product, ReleaseGray, SearchClsLog,
+    SubmitServerConfigChangeDiff, SubmitServerRollback, UpdateCloudRunServer, UploadCertificate,
 };
 use console_shared::api::{CloudError, codes};
 use console_shared::region::Region;
@@ -26,7 +26,9 @@ use serde_json::Value;
 use super::envelope::{envelope, new_request_id};
 use super::error::CallError;
 use super::state::{SharedState, State};
-use super::{certificates, domain_list, domains, envs, packages, releases, services, tasks, traffic, versions};
+use super::{
+    certificates, domain_list, domains, envs, logs, monitoring, packages, releases, services, tasks, traffic, versions,
+};
 
 /// The API listener's router: API 3.0 calls at `POST /`, and the packages'
 /// signed URLs.
@@ -130,6 +132,8 @@ async fn dispatch(
     route!(product, action, body, DescribeHTTPServiceRoute, |r| domain_list::describe(state, region, r));
     route!(product, action, body, ModifyHTTPServiceRoute, |r| domains::modify(state, region, r));
     route!(product, action, body, DeleteHTTPServiceRoute, |r| domains::delete(state, region, r));
+    route!(product, action, body, SearchClsLog, |r| logs::search(state, region, r));
+    route!(product, action, body, DescribeCurveData, |r| monitoring::curve_data(state, region, r));
     Err(CallError::new(
         codes::INVALID_ACTION,
         format!("The action `{action}` does not exist in {} {}.", product.name(), product.version()),

@@ -260,12 +260,12 @@ pub async fn pods(
         .into_iter()
         .skip(((page - 1) * size) as usize)
         .take(size as usize)
-        .map(|(id, started)| VersionPodInstance {
+        .map(|pod| VersionPodInstance {
             // localcloud has no shell into its built-in workload.
             webshell: String::new(),
-            pod_id: id,
-            status: "Running".into(),
-            create_time: cst_datetime(started),
+            pod_id: pod.id,
+            status: pod.phase.into(),
+            create_time: cst_datetime(pod.started),
         })
         .collect();
     Ok(DescribeCloudRunPodListResponse { pod_list, total_count })

@@ -12,6 +12,10 @@ use crate::runtime::instances::Runtime;
 /// Shared state of the API: its handlers and the upload and download URLs.
 pub struct State {
     pub(crate) db: sqlx::SqlitePool,
+    /// The telemetry (`observe.db`): runtime logs and metrics.
+    pub(crate) observe: sqlx::SqlitePool,
+    /// What the gateway and the sampler counted, not yet all in `observe`.
+    pub(crate) metrics: Arc<crate::observe::metrics::Metrics>,
     pub(crate) credentials: Vec<Credential>,
     /// The gateway's port, part of every default domain.
     pub(crate) gateway_port: u16,

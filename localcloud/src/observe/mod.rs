@@ -8,3 +8,13 @@
 
 pub mod logs;
 pub mod metrics;
+
+use std::path::Path;
+
+use crate::store;
+
+/// Opens (or creates) `observe.db` in `data_dir`, as the state's database
+/// is opened (WAL, private to this user), with the telemetry's schema.
+pub async fn open(data_dir: &Path) -> Result<sqlx::SqlitePool, store::OpenError> {
+    store::open_with(&data_dir.join("observe.db"), &sqlx::migrate!("./migrations-observe")).await
+}

@@ -19,8 +19,13 @@
 //! - `HTTPS_TO_HTTP`: requests over TLS are redirected (307) to http.
 //! - `HTTP_AND_HTTPS`: both are served; `HTTP` is never reached over TLS, as
 //!   the TLS listener refuses its handshakes.
+//!
+//! Every request routed to a version is counted in the metrics (R-OBS-2):
+//! its status and the time from the version's pick to the answer's head,
+//! whatever the answer (a failed hop is the 502 the gateway answers).
 
 use std::sync::Arc;
+use std::time::Instant;
 
 use axum::Router;
 use axum::extract::{Request, State as AxState};
@@ -33,14 +38,17 @@ use super::instances::{Lease, Runtime};
 use super::scaler::{self, NoInstance};
 use super::traffic;
 use crate::domains::{self, Binding};
+use crate::observe::metrics::Metrics;
 
 /// What the gateway reads: the services' domains and traffic splits, the
-/// custom domains' bindings, the instances, and a client for the hop to them.
+/// custom domains' bindings, the instances, and a client for the hop to
+/// them; and where it counts what it served.
 struct Gateway {
     db: sqlx::SqlitePool,
     runtime: Arc<Runtime>,
     http: reqwest::Client,
     ports: Ports,
+    metrics: Arc<Metrics>,
 }
 
 /// The gateway's two listeners' ports: the plain one is part of every
@@ -58,9 +66,15 @@ pub struct OverTls {
     pub sni: Arc<str>,
 }
 
-/// The gateway's router, for both listeners (`ports`).
-pub fn app(db: sqlx::SqlitePool, runtime: Arc<Runtime>, http: reqwest::Client, ports: Ports) -> Router {
-    Router::new().fallback(route).with_state(Arc::new(Gateway { db, runtime, http, ports }))
+/// The gateway's router, for both listeners (`ports`), counting into `metrics`.
+pub fn app(
+    db: sqlx::SqlitePool,
+    runtime: Arc<Runtime>,
+    http: reqwest::Client,
+    ports: Ports,
+    metrics: Arc<Metrics>,
+) -> Router {
+    Router::new().fallback(route).with_state(Arc::new(Gateway { db, runtime, http, ports, metrics }))
 }
 
 /// The version of the service whose default domain is `default_domain`
@@ -252,16 +266,39 @@ fn misdirected(why: &str) -> Response {
 }
 
 /// The request on one of the version's instances: the least busy one, or
-/// one cold-started for it (`scaler::lease`). Every answer names the version.
-/// `default_domain` is the service's, to choose again; `gone` what to answer
-/// when the service has no traffic left by then.
+/// one cold-started for it (`scaler::lease`). Every answer names the version
+/// and is counted in its metrics, from now (the version was just picked) to
+/// the answer's head. `default_domain` is the service's, to choose again;
+/// `gone` what to answer when the service has no traffic left by then.
 async fn serve(
     state: &Gateway,
     default_domain: &str,
     gone: impl FnOnce() -> Response,
-    mut version: VersionRef,
+    version: VersionRef,
     req: Request,
 ) -> Response {
+    let picked = Instant::now();
+    match hop(state, default_domain, version, req, picked).await {
+        Served::Version(version, answer, head) => {
+            state.metrics.record(&version, answer.status().as_u16(), head.unwrap_or_else(|| picked.elapsed()));
+            named(answer, &version)
+        }
+        Served::Gone => gone(),
+        Served::Unroutable(answer) => answer,
+    }
+}
+
+/// How a request ended: answered for a version (with the time to the
+/// answer's head when an instance answered), or served by no version.
+enum Served {
+    Version(VersionRef, Response, Option<std::time::Duration>),
+    /// The service lost its traffic meanwhile.
+    Gone,
+    Unroutable(Response),
+}
+
+/// What [`serve`] does but the counting: the body, a lease, the hop.
+async fn hop(state: &Gateway, default_domain: &str, mut version: VersionRef, req: Request, picked: Instant) -> Served {
     let (parts, body) = req.into_parts();
     // Read before an instance is taken: a slow upload is the gateway's
     // work, not the instance's load. The platform caps bodies at 20 MB.
@@ -270,11 +307,15 @@ async fn serve(
     let body = match read {
         Ok(Ok(body)) => body,
         Ok(Err(_)) => {
-            return named((StatusCode::PAYLOAD_TOO_LARGE, "request body over 20 MB").into_response(), &version);
+            return Served::Version(
+                version,
+                (StatusCode::PAYLOAD_TOO_LARGE, "request body over 20 MB").into_response(),
+                None,
+            );
         }
         Err(_) => {
             let why = format!("the request body did not arrive within {} s", BODY_DEADLINE.as_secs());
-            return named((StatusCode::REQUEST_TIMEOUT, why).into_response(), &version);
+            return Served::Version(version, (StatusCode::REQUEST_TIMEOUT, why).into_response(), None);
         }
     };
     // An instance leaves the pick before it stops and stops only once its
@@ -285,8 +326,8 @@ async fn serve(
         // rollback, an abandoned gray release): choose again, once.
         version = match version_for(state, default_domain, parts.uri.query()).await {
             Ok(Some(again)) => again,
-            Ok(None) => return gone(),
-            Err(e) => return routes_unreadable(&e),
+            Ok(None) => return Served::Gone,
+            Err(e) => return Served::Unroutable(routes_unreadable(&e)),
         };
         leased = scaler::lease(&state.db, &state.runtime, &version).await;
     }
@@ -295,31 +336,35 @@ async fn serve(
         Err(e) => {
             let why = format!("no instance of {} is running: {e}", version.version);
             let answer = (StatusCode::SERVICE_UNAVAILABLE, [(header::CACHE_CONTROL, "no-store")], why);
-            return named(answer.into_response(), &version);
+            return Served::Version(version, answer.into_response(), None);
         }
     };
-    match forward(state, &lease, &parts, body).await {
-        Ok(answer) => named(answer, &version),
+    match forward(state, &lease, &parts, body, picked).await {
+        Ok((answer, head)) => Served::Version(version, answer, Some(head)),
         Err(e) => {
-            named((StatusCode::BAD_GATEWAY, format!("the instance did not answer: {e}")).into_response(), &version)
+            let answer = (StatusCode::BAD_GATEWAY, format!("the instance did not answer: {e}")).into_response();
+            Served::Version(version, answer, None)
         }
     }
 }
 
 /// A real HTTP hop to the instance, like any gateway; the lease counts the
-/// request in flight until the whole answer is read.
+/// request in flight until the whole answer is read. With the answer, the
+/// time from `picked` to its head.
 async fn forward(
     state: &Gateway,
     lease: &Lease,
     parts: &axum::http::request::Parts,
     body: bytes::Bytes,
-) -> Result<Response, reqwest::Error> {
+    picked: Instant,
+) -> Result<(Response, std::time::Duration), reqwest::Error> {
     let path = parts.uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
     let mut out = state.http.request(parts.method.clone(), format!("http://{}{path}", lease.addr())).body(body);
     for (k, v) in &parts.headers {
         out = out.header(k, v);
     }
     let resp = out.send().await?;
+    let head = picked.elapsed();
     let status = resp.status();
     let headers = resp.headers().clone();
     let bytes = resp.bytes().await?;
@@ -329,7 +374,7 @@ async fn forward(
             response.headers_mut().insert(k, v.clone());
         }
     }
-    Ok(response)
+    Ok((response, head))
 }
 
 /// Names the version that served (or could not serve) the request.
@@ -377,12 +422,11 @@ pub(crate) mod tests {
 
     use super::*;
     use crate::domains::sealing::Sealer;
-    use crate::runtime::instances::Windows;
     use crate::runtime::tls;
 
-    fn runtime() -> Arc<Runtime> {
-        let long = Duration::from_secs(1800);
-        Arc::new(Runtime::new(Windows { scale_to_zero_after: long, drain_after: long }))
+    /// A runtime with no instance: these tests route to none.
+    fn runtime(data_dir: &std::path::Path) -> Arc<Runtime> {
+        Arc::new(crate::runtime::instances::testing::runtime(data_dir))
     }
 
     #[tokio::test]
@@ -391,7 +435,9 @@ pub(crate) mod tests {
         let db = sqlx::SqlitePool::connect("sqlite::memory:").await.unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
-        let gateway = app(db, runtime(), reqwest::Client::new(), Ports { http: addr.port(), tls: 443 });
+        let ports = Ports { http: addr.port(), tls: 443 };
+        let dir = tempfile::tempdir().unwrap();
+        let gateway = app(db, runtime(dir.path()), reqwest::Client::new(), ports, Arc::default());
         tokio::spawn(async move { axum::serve(listener, gateway).await });
         let resp = reqwest::Client::new()
             .get(format!("http://{addr}/"))
@@ -519,7 +565,7 @@ pub(crate) mod tests {
             let secure = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
             let listening = Listening { http: plain.local_addr().unwrap(), tls: secure.local_addr().unwrap() };
             let ports = Ports { http: listening.http.port(), tls: listening.tls.port() };
-            let router = app(self.db.clone(), runtime(), reqwest::Client::new(), ports);
+            let router = app(self.db.clone(), runtime(self._dir.path()), reqwest::Client::new(), ports, Arc::default());
             let certificates = Arc::new(tls::Certificates::new(self.db.clone(), self.sealer.clone()));
             let limits = tls::Limits { handshake: Duration::from_secs(1), ..tls::Limits::default() };
             tokio::spawn(tls::serve(secure, certificates, router.clone(), limits));

@@ -1,24 +1,19 @@
-//! The instances of the versions, and the built-in workload each one runs.
-//!
-//! localcloud cannot run containers (there is no container engine behind it),
-//! so every version runs as its built-in workload: a real HTTP listener on a
-//! loopback port that answers with who it is, where it listens and what it
-//! received. A few built-in images behave in a set way on purpose, so failure
-//! paths and load can be shown:
-//! - `localcloud/fail-health`: every instance answers 503; the health check fails.
-//! - `localcloud/slow-start`: instances take several step lengths to start.
-//! - `localcloud/missing`: the image cannot be pulled.
-//! - `localcloud/slow-answer`: every answer takes [`SLOW_ANSWER`], so a few
-//!   concurrent requests are real load for the scaler.
+//! The instances of the versions: each is its own OS process running the
+//! built-in workload (`crate::instance`), started, watched and stopped by
+//! `runtime::process`; the images that behave in a set way on purpose are
+//! listed there.
 //!
 //! The gateway takes an instance with [`Runtime::lease`]: the lease counts the
 //! request as in flight on that instance, and in its version's meter, until
 //! it is dropped; that count is the load the scaler (`runtime::scaler`) reads.
+//! Only an instance whose process runs and listens is picked: one that
+//! crashed is out of the pick until its restart listens (it still counts
+//! among the version's instances, as the pod list shows it `Pending`).
 //! An instance that stops (scale-in, scale to zero, the end of a drain, a
-//! failed deploy) leaves the pick at once, and its listener ends only once
+//! failed deploy) leaves the pick at once, and its process is ended only once
 //! the requests leased on it are answered: stopping never fails a request the
-//! gateway already routed, and the listener's graceful shutdown finishes the
-//! ones that came to it directly.
+//! gateway already routed, and the process finishes the ones that came to it
+//! directly before it exits (SIGTERM).
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -26,23 +21,12 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-use axum::Json;
-use axum::extract::Request;
-use axum::http::StatusCode;
-use axum::response::IntoResponse;
 use console_shared::actions::ServerBaseConfig;
-use console_shared::secrets::looks_secret;
 use console_shared::vocab::{EnvId, ServiceName, VersionName, VersionRef};
-use serde_json::json;
 use tokio::sync::oneshot;
 
-pub const IMAGE_FAIL_HEALTH: &str = "localcloud/fail-health";
-pub const IMAGE_SLOW_START: &str = "localcloud/slow-start";
-pub const IMAGE_MISSING: &str = "localcloud/missing";
-pub const IMAGE_SLOW_ANSWER: &str = "localcloud/slow-answer";
-
-/// How long each answer of `localcloud/slow-answer` takes.
-pub const SLOW_ANSWER: Duration = Duration::from_millis(200);
+pub use super::process::Launcher;
+use super::process::Live;
 
 /// No gateway request outlasts this (the gateway's HTTP client gives up
 /// then), so a stopping instance never waits longer for its leases.
@@ -59,15 +43,16 @@ pub struct Windows {
 struct Instance {
     id: String,
     started: i64,
-    addr: SocketAddr,
+    /// Where its process listens, while it runs.
+    live: Arc<Live>,
     /// The gateway's requests on this instance now.
     in_flight: Arc<AtomicUsize>,
-    /// Dropping it stops the listener.
+    /// Dropping it stops the process (`process::Launcher::launch`).
     stop: oneshot::Sender<()>,
 }
 
 impl Instance {
-    /// Ends the listener once the gateway's requests on it are answered.
+    /// Ends the process once the gateway's requests on it are answered.
     /// The instance is already out of the pick, so the count only falls.
     fn stop_when_answered(self) {
         if self.in_flight.load(Ordering::Acquire) == 0 {
@@ -180,6 +165,33 @@ pub struct Observed {
     pub drain_until: Option<Instant>,
 }
 
+/// One instance of a version, as the pod list shows it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Pod {
+    pub id: String,
+    /// Unix seconds.
+    pub started: i64,
+    /// `Running` while its process runs and listens, `Pending` while it is
+    /// down after a crash and restarting.
+    pub phase: &'static str,
+}
+
+/// One instance's use of the machine, for the metrics (R-OBS-2).
+#[derive(Debug, Clone, PartialEq)]
+pub struct InstanceUsage {
+    pub version: VersionRef,
+    pub instance: String,
+    /// Up: running and answering; false while its process is down or restarting.
+    pub healthy: bool,
+    /// CPU seconds (user+system) the process used since it started (/proc/<pid>/stat); 0 while down.
+    pub cpu_seconds: f64,
+    /// Resident memory in bytes (/proc/<pid>/status VmRSS); 0 while down.
+    pub rss_bytes: u64,
+    /// The version's frozen CpuSpecs (cores) and MemSpecs (GiB), for utilisation.
+    pub cpu_limit: f64,
+    pub mem_limit_gib: f64,
+}
+
 /// The instances of every version, with their load, drains and cold starts.
 pub struct Runtime {
     pools: Mutex<HashMap<VersionRef, Pool>>,
@@ -189,6 +201,7 @@ pub struct Runtime {
     /// One cold start at a time per version: whoever waits behind it finds
     /// its instance.
     cold: Mutex<HashMap<VersionRef, Arc<tokio::sync::Mutex<()>>>>,
+    launcher: Arc<Launcher>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -196,8 +209,14 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 impl Runtime {
-    pub fn new(windows: Windows) -> Self {
-        Runtime { pools: Mutex::default(), next: AtomicUsize::new(0), windows, cold: Mutex::default() }
+    pub fn new(windows: Windows, launcher: Launcher) -> Self {
+        Runtime {
+            pools: Mutex::default(),
+            next: AtomicUsize::new(0),
+            windows,
+            cold: Mutex::default(),
+            launcher: Arc::new(launcher),
+        }
     }
 
     pub fn windows(&self) -> Windows {
@@ -208,9 +227,10 @@ impl Runtime {
     /// counting it as load: for the deploy's health check.
     pub fn pick(&self, version: &VersionRef) -> Option<SocketAddr> {
         let pools = lock(&self.pools);
-        let list = &pools.get(version)?.instances;
+        let up: Vec<SocketAddr> =
+            pools.get(version)?.instances.iter().filter_map(|inst| inst.live.get()).map(|up| up.addr).collect();
         let i = self.next.fetch_add(1, Ordering::Relaxed);
-        list.get(i % list.len().max(1)).map(|inst| inst.addr)
+        up.get(i % up.len().max(1)).copied()
     }
 
     /// The version's least busy instance, for one gateway request: the
@@ -221,28 +241,66 @@ impl Runtime {
         let pool = pools.get(version)?;
         let n = pool.instances.len();
         let first = self.next.fetch_add(1, Ordering::Relaxed);
-        let inst = (0..n)
+        let (inst, up) = (0..n)
             .map(|k| &pool.instances[(first + k) % n.max(1)])
-            .min_by_key(|inst| inst.in_flight.load(Ordering::Acquire))?;
+            .filter_map(|inst| Some((inst, inst.live.get()?)))
+            .min_by_key(|(inst, _)| inst.in_flight.load(Ordering::Acquire))?;
         inst.in_flight.fetch_add(1, Ordering::AcqRel);
         lock(&pool.meter).enter(Instant::now());
-        Some(Lease { addr: inst.addr, on_instance: inst.in_flight.clone(), meter: pool.meter.clone() })
+        Some(Lease { addr: up.addr, on_instance: inst.in_flight.clone(), meter: pool.meter.clone() })
     }
 
     pub fn count(&self, version: &VersionRef) -> usize {
         lock(&self.pools).get(version).map_or(0, |p| p.instances.len())
     }
 
-    /// `(instance id, start time)` of every instance of the service, or of one version.
-    pub fn pods(&self, env: &EnvId, service: &ServiceName, version: Option<&VersionName>) -> Vec<(String, i64)> {
+    /// Every instance of the service, or of one version, by id.
+    pub fn pods(&self, env: &EnvId, service: &ServiceName, version: Option<&VersionName>) -> Vec<Pod> {
         let pools = lock(&self.pools);
-        let mut pods: Vec<(String, i64)> = pools
+        let mut pods: Vec<Pod> = pools
             .iter()
             .filter(|(v, _)| &v.env == env && &v.service == service && version.is_none_or(|want| want == &v.version))
-            .flat_map(|(_, pool)| pool.instances.iter().map(|i| (i.id.clone(), i.started)))
+            .flat_map(|(_, pool)| {
+                pool.instances.iter().map(|i| Pod {
+                    id: i.id.clone(),
+                    started: i.started,
+                    phase: if i.live.get().is_some() { "Running" } else { "Pending" },
+                })
+            })
             .collect();
         pods.sort();
         pods
+    }
+
+    /// Every instance's CPU time and memory now, read from `/proc` (R-OBS-2).
+    pub fn usage(&self) -> Vec<InstanceUsage> {
+        let seen: Vec<(InstanceUsage, Option<u32>)> = lock(&self.pools)
+            .iter()
+            .flat_map(|(version, pool)| {
+                pool.instances.iter().map(|inst| {
+                    let pid = inst.live.get().map(|up| up.pid);
+                    let usage = InstanceUsage {
+                        version: version.clone(),
+                        instance: inst.id.clone(),
+                        healthy: pid.is_some(),
+                        cpu_seconds: 0.0,
+                        rss_bytes: 0,
+                        cpu_limit: pool.config.cpu,
+                        mem_limit_gib: pool.config.mem,
+                    };
+                    (usage, pid)
+                })
+            })
+            .collect();
+        // Read outside the lock: the gateway's picks do not wait for files.
+        seen.into_iter()
+            .map(|(mut usage, pid)| {
+                if let Some(pid) = pid {
+                    (usage.cpu_seconds, usage.rss_bytes) = super::process::usage_of(pid);
+                }
+                usage
+            })
+            .collect()
     }
 
     /// Stops a version's instances at once (a failed or cancelled deploy, a
@@ -299,16 +357,16 @@ impl Runtime {
         }
     }
 
-    /// Starts one instance of a version: a listener on a free loopback port.
-    /// A drain in progress stays: whether the version serves is the release's
-    /// to say ([`Runtime::serve_again`]).
+    /// Starts one instance of a version: its process, listening on a free
+    /// loopback port. A drain in progress stays: whether the version serves
+    /// is the release's to say ([`Runtime::serve_again`]).
     pub async fn start_instance(
         &self,
         version: &VersionRef,
         image: &str,
         config: &ServerBaseConfig,
     ) -> std::io::Result<String> {
-        let instance = listen(version, image, config).await?;
+        let instance = self.launch(version, image, config).await?;
         let id = instance.id.clone();
         let now = Instant::now();
         let mut pools = lock(&self.pools);
@@ -365,7 +423,7 @@ impl Runtime {
         if self.draining(version) {
             return Ok(None);
         }
-        let instance = listen(version, &image, &config).await?;
+        let instance = self.launch(version, &image, &config).await?;
         let mut pools = lock(&self.pools);
         match pools.get_mut(version) {
             Some(pool) if pool.drain_until.is_none() => {
@@ -374,7 +432,7 @@ impl Runtime {
                 lock(&pool.meter).active = Instant::now();
                 Ok(Some((from, from + 1)))
             }
-            // Dropping it stops its listener; nothing was routed to it.
+            // Dropping it stops its process; nothing was routed to it.
             _ => Ok(None),
         }
     }
@@ -430,90 +488,50 @@ impl Runtime {
     }
 }
 
-/// A new instance of `version`, listening on a free loopback port; in no
-/// pool yet, so nothing routes to it.
-async fn listen(version: &VersionRef, image: &str, config: &ServerBaseConfig) -> std::io::Result<Instance> {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let addr = listener.local_addr()?;
-    let id = format!("{}-{}", version.version, hex_id());
-    let vars: serde_json::Map<String, serde_json::Value> = serde_json::from_str(&config.env_params).unwrap_or_default();
-    let workload = Workload {
-        service: version.service.to_string(),
-        version: version.version.to_string(),
-        image: image.into(),
-        instance: id.clone(),
-        address: addr.to_string(),
-        env: vars.into_iter().filter(|(k, _)| !looks_secret(k)).collect(),
-    };
-    let (stop, stopped) = oneshot::channel::<()>();
-    let app = axum::Router::new().fallback(move |req: Request| answer(workload.clone(), req));
-    tokio::spawn(async move {
-        let _ = axum::serve(listener, app)
-            .with_graceful_shutdown(async {
-                let _ = stopped.await;
-            })
-            .await;
-    });
-    Ok(Instance { id, started: crate::clock::now(), addr, in_flight: Arc::default(), stop })
-}
-
-/// What the built-in workload knows about itself.
-#[derive(Clone)]
-struct Workload {
-    service: String,
-    version: String,
-    image: String,
-    instance: String,
-    /// Where this instance listens, so it can be called without the gateway.
-    address: String,
-    /// Only the variables whose names do not look secret.
-    env: serde_json::Map<String, serde_json::Value>,
-}
-
-async fn answer(workload: Workload, req: Request) -> axum::response::Response {
-    if workload.image == IMAGE_FAIL_HEALTH {
-        let body =
-            json!({"error": "this built-in image fails its health check on purpose", "instance": workload.instance});
-        return (StatusCode::SERVICE_UNAVAILABLE, Json(body)).into_response();
+impl Runtime {
+    /// A new instance of `version`, its process listening; in no pool yet,
+    /// so nothing routes to it.
+    async fn launch(&self, version: &VersionRef, image: &str, config: &ServerBaseConfig) -> std::io::Result<Instance> {
+        let id = format!("{}-{}", version.version, hex_id());
+        let (stop, stopped) = oneshot::channel::<()>();
+        let live = self.launcher.launch(version, &id, image, config, stopped).await?;
+        Ok(Instance { id, started: crate::clock::now(), live, in_flight: Arc::default(), stop })
     }
-    if workload.image == IMAGE_SLOW_ANSWER {
-        tokio::time::sleep(SLOW_ANSWER).await;
-    }
-    let headers: serde_json::Map<String, serde_json::Value> = req
-        .headers()
-        .iter()
-        .filter(|(k, _)| !matches!(k.as_str(), "cookie" | "authorization"))
-        .map(|(k, v)| (k.to_string(), v.to_str().unwrap_or("").into()))
-        .collect();
-    Json(json!({
-        "service": workload.service,
-        "version": workload.version,
-        "image": workload.image,
-        "instance": workload.instance,
-        "address": workload.address,
-        "request": {"method": req.method().as_str(), "path": req.uri().path(), "query": req.uri().query(), "headers": headers},
-        "env": workload.env,
-        "note": "served by localcloud's built-in workload: localcloud does not run containers",
-    }))
-    .into_response()
 }
 
 fn hex_id() -> String {
     format!("{:08x}", rand::random::<u32>())
 }
 
+/// Runtimes for the unit tests.
+#[cfg(test)]
+pub(crate) mod testing {
+    use std::path::Path;
+
+    use super::*;
+    use crate::observe::logs::LogSink;
+
+    /// A runtime with the product's windows whose instances live under
+    /// `data_dir`, run by the built `localcloud` binary: unit tests run from
+    /// `target/<profile>/deps/`, and the binary is `target/<profile>/localcloud`
+    /// (`cargo test -p localcloud` builds it, for the integration tests).
+    pub(crate) fn runtime(data_dir: &Path) -> Runtime {
+        let test = std::env::current_exe().expect("the test's own path");
+        let program = test.parent().and_then(Path::parent).expect("target/<profile>/deps").join("localcloud");
+        let (launcher, _events) = Launcher::new(&program, data_dir, LogSink::new().0);
+        let long = Duration::from_secs(1800);
+        Runtime::new(Windows { scale_to_zero_after: long, drain_after: long }, launcher)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn runtime() -> Runtime {
-        let long = Duration::from_secs(1800);
-        Runtime::new(Windows { scale_to_zero_after: long, drain_after: long })
-    }
-
     #[tokio::test]
     async fn only_serve_again_calls_a_drain_off() {
-        let rt = runtime();
+        let dir = tempfile::tempdir().unwrap();
+        let rt = testing::runtime(dir.path());
         let old = VersionRef::from_cloud("env", "svc", "svc-001");
         let config = ServerBaseConfig::default();
         rt.start_instance(&old, "nginx", &config).await.unwrap();

@@ -2,10 +2,11 @@
 //! cold starts (R-INS-4), and the drain window of a version that lost its
 //! traffic (R-UPD-1).
 //!
-//! **Load.** The policy (R-INS-3) names `cpu` and `mem` percentages, but the
-//! built-in workload has no CPU or memory of its own worth measuring: every
-//! instance is a listener inside the localcloud process, and its answers
-//! cost next to nothing. What localcloud can count honestly is requests: the
+//! **Load.** The policy (R-INS-3) names `cpu` and `mem` percentages. Every
+//! instance is its own process and its CPU and memory are read for the
+//! metrics (`Runtime::usage`), but the built-in workload's answers cost next
+//! to nothing, so they would never cross a threshold however busy the
+//! service. What localcloud can count honestly is requests: the
 //! gateway holds a lease for each one from the moment it picks an instance
 //! until the instance's answer is read. Load is the average number of
 //! requests in flight per instance over the last tick, as a percentage of
@@ -41,8 +42,9 @@
 //! a late request never brings back a retired or abandoned version.
 //!
 //! Each change is one line of the version's process log, worded by [`ScaleEvent`], in the log of
-//! the newest task that made or brought back the version; the pod list reads
-//! the instances themselves. The product observes over minutes; localcloud
+//! the newest task that made or brought back the version; so is each crash
+//! and restart of an instance's process (`wording::InstanceEvent`, sent by
+//! `runtime::process`). The pod list reads the instances themselves. The product observes over minutes; localcloud
 //! decides twice a second, so that a demonstration or a test sees it happen.
 
 use std::collections::HashSet;
@@ -54,6 +56,7 @@ use console_shared::vocab::VersionRef;
 use console_shared::wording::{ScaleCause, ScaleEvent};
 
 use super::instances::{Lease, Observed, Runtime};
+use super::process::Event;
 
 /// Requests in flight one instance serves at 100 % load.
 pub const CAPACITY: f64 = 4.0;
@@ -71,8 +74,20 @@ pub const TICK: Duration = Duration::from_millis(500);
 /// The longest a request waits for a cold start (R-INS-4: up to ~30 s).
 pub const COLD_START_LIMIT: Duration = Duration::from_secs(30);
 
-/// Runs the scaler for as long as the runtime lives.
-pub fn spawn(db: sqlx::SqlitePool, runtime: Arc<Runtime>) {
+/// How often a request waiting for a restarting instance looks again.
+const RESTART_POLL: Duration = Duration::from_millis(20);
+
+/// Runs the scaler for as long as the runtime lives, and writes the
+/// instances' `events` into their versions' process logs.
+pub fn spawn(db: sqlx::SqlitePool, runtime: Arc<Runtime>, mut events: tokio::sync::mpsc::UnboundedReceiver<Event>) {
+    let log_db = db.clone();
+    tokio::spawn(async move {
+        while let Some(event) = events.recv().await {
+            if let Err(e) = append(&log_db, &event.version, &event.line).await {
+                tracing::warn!(error = %e, line = %event.line, "could not write an instance's event to its process log");
+            }
+        }
+    });
     tokio::spawn(async move {
         let mut every = tokio::time::interval(TICK);
         every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -193,6 +208,12 @@ async fn record(
 ) -> Result<(), sqlx::Error> {
     let line = ScaleEvent { version: version.version.as_str(), from, to, cause }.to_string();
     tracing::info!(env.id = %version.env, version = %version.version, from, to, "{line}");
+    append(db, version, &line).await
+}
+
+/// Appends `line` to the version's process log: the log of the newest task
+/// with that version.
+async fn append(db: &sqlx::SqlitePool, version: &VersionRef, line: &str) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO task_logs (task_id, seq, at, line, step)
          SELECT t.id, (SELECT COALESCE(MAX(seq), 0) + 1 FROM task_logs WHERE task_id = t.id), ?, ?, NULL
@@ -225,7 +246,9 @@ pub enum NoInstance {
 /// An instance of `version` for one gateway request. With none running (a
 /// version scaled to zero, R-INS-4) the request waits for a cold start: one
 /// instance is started, whoever arrives meanwhile waits for the same one,
-/// and nobody waits longer than [`COLD_START_LIMIT`]. Only a version that
+/// and nobody waits longer than [`COLD_START_LIMIT`]. A version whose
+/// instances are all restarting after a crash is not cold-started: the
+/// request waits for one of them to listen again. Only a version that
 /// still has traffic is cold-started, read again under the gate: the
 /// request may have chosen it just before a release, a rollback or an
 /// abandoned gray release took its traffic away ([`NoInstance::Gone`]). A
@@ -236,6 +259,12 @@ pub async fn lease(db: &sqlx::SqlitePool, runtime: &Runtime, version: &VersionRe
     }
     let gate = runtime.cold_start_gate(version);
     tokio::time::timeout(COLD_START_LIMIT, async {
+        while runtime.count(version) > 0 {
+            if let Some(lease) = runtime.lease(version) {
+                return Ok(lease);
+            }
+            tokio::time::sleep(RESTART_POLL).await;
+        }
         let _starting = gate.lock().await;
         if let Some(lease) = runtime.lease(version) {
             return Ok(lease);
@@ -370,8 +399,7 @@ mod tests {
     async fn a_late_request_never_brings_back_a_version_without_traffic() {
         let dir = tempfile::tempdir().unwrap();
         let db = store(dir.path()).await;
-        let long = Duration::from_secs(1800);
-        let runtime = Runtime::new(crate::runtime::instances::Windows { scale_to_zero_after: long, drain_after: long });
+        let runtime = crate::runtime::instances::testing::runtime(dir.path());
         let at = |v: &str| VersionRef::from_cloud("env", "svc", v);
         // Chosen just before a release took its traffic, or an abandoned canary.
         for old in ["svc-001", "svc-003"] {

@@ -6,8 +6,10 @@ Run by `cargo xtask test` in a virtualenv it creates:
 It starts the binary on free ports with a scratch data directory, points the
 SDK at it over plain http (CLOUD-API.md section 4), and drives each action and
 each refusal through the SDK's own signer and error handling: a code-package
-deploy, a gray release with its split, finish and a rollback, and a custom
-domain with its certificate (made with the openssl command).
+deploy, a gray release with its split, finish and a rollback, a custom
+domain with its certificate (made with the openssl command), a
+request's runtime log found by SearchClsLog, and requests counted by
+DescribeCurveData.
 """
 
 import io
@@ -18,6 +20,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 import zipfile
 
@@ -57,12 +60,13 @@ def start(binary):
         stdout=subprocess.PIPE,
         text=True,
     )
-    line = proc.stdout.readline()
-    match = re.search(r"listening on http://(\S+)", line)
-    if not match:
+    # It prints the API's address, then the gateway's.
+    lines = [proc.stdout.readline(), proc.stdout.readline()]
+    found = [re.search(r"listening on http://(\S+)", line) for line in lines]
+    if not all(found):
         proc.kill()
-        raise SystemExit(f"localcloud did not start: {line!r}")
-    return proc, match.group(1)
+        raise SystemExit(f"localcloud did not start: {lines!r}")
+    return proc, found[0].group(1), found[1].group(1)
 
 
 def profile(endpoint):
@@ -394,6 +398,130 @@ def custom_domain_round_trip(run, endpoint, gz, env):
     gz.DeleteCloudRunServer(request(tcbr_models.DeleteCloudRunServerRequest, service))
 
 
+def cst(t):
+    """A Unix time as the cloud API writes times: `YYYY-MM-DD HH:MM:SS` in UTC+8."""
+    return time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(t + 8 * 3600))
+
+
+def runtime_logs(run, gz, gateway, env):
+    """Runtime logs (CLOUD-API.md sections 1.3 and 11): a request through the gateway
+    is found by tcbr SearchClsLog, its record a JSON string in Content; bad searches
+    are refused with InvalidParameter."""
+    service = {"EnvId": env, "ServerName": "sdklogs"}
+    deploy = {"DeployType": "image", "ImageUrl": "nginx:1"}
+    gz.CreateCloudRunServer(request(tcbr_models.CreateCloudRunServerRequest, {**service, "DeployInfo": deploy}))
+    for _ in range(500):
+        task = gz.DescribeServerManageTask(
+            request(tcbr_models.DescribeServerManageTaskRequest, {**service, "TaskId": 0})
+        )
+        if task.Task.Status != "running":
+            break
+        time.sleep(0.05)
+    run.check("the logging service is deployed", task.Task.Status, "finished")
+    detail = gz.DescribeCloudRunServerDetail(request(tcbr_models.DescribeCloudRunServerDetailRequest, service))
+    host = detail.BaseInfo.DefaultDomainName.split("://")[-1]
+    tag = f"sdk{os.getpid()}x{int(time.time())}"
+    visit = urllib.request.Request(f"http://{gateway}/hello-{tag}", headers={"Host": host})
+    with urllib.request.urlopen(visit) as answer:
+        run.check("the service answers through the gateway", answer.status, 200)
+
+    def search(query, **more):
+        now = time.time()
+        fields = {"EnvId": env, "StartTime": cst(now - 3600), "EndTime": cst(now + 60), "QueryString": query}
+        return gz.SearchClsLog(request(tcbr_models.SearchClsLogRequest, {"Limit": 10, **fields, **more})).LogResults
+
+    found = search(f'path:"/hello-{tag}"')
+    for _ in range(40):
+        if found.Results:
+            break
+        time.sleep(0.05)
+        found = search(f'path:"/hello-{tag}"')
+    run.check("SearchClsLog finds the request's access line by field:value", len(found.Results or []), 1)
+    if found.Results:
+        line = found.Results[0]
+        record = json.loads(line.Content)
+        run.check("its Content is the record as a JSON string", json.loads(record["log"])["path"], f"/hello-{tag}")
+        run.check("with the service and version", (record["service"], record["version"]), ("sdklogs", "sdklogs-001"))
+        stamp = re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}", line.Timestamp)
+        run.check("its Timestamp is UTC+8 with milliseconds", stamp is not None, True)
+        run.check("FileName is its stream", line.FileName, "stdout")
+    run.check("ListOver when nothing more matches", found.ListOver, True)
+    by_term = search(f"hello-{tag} AND NOT status:500", Sort="asc")
+
+    def ids(results):
+        return [r.PkgLogId for r in results.Results or []]
+
+    run.check("and by a term with AND NOT", ids(by_term), ids(found))
+    run.check("SearchClsLog refuses Limit 101", error_code(lambda: search("x", Limit=101)), "InvalidParameter")
+    run.check("SearchClsLog refuses an unknown field", error_code(lambda: search("nofield:x")), "InvalidParameter")
+    run.check(
+        "SearchClsLog in an unknown environment",
+        error_code(lambda: search("x", EnvId="nope-12345678")),
+        "ResourceNotFound",
+    )
+    gz.DeleteCloudRunServer(request(tcbr_models.DeleteCloudRunServerRequest, service))
+
+
+def monitoring(run, endpoint, gz, gateway, env):
+    """Metrics (CLOUD-API.md section 10): requests through the gateway, 5xx included,
+    are counted by tcb DescribeCurveData; a metric localcloud does not record and a
+    period the range does not allow are refused with InvalidParameter."""
+    service = {"EnvId": env, "ServerName": "sdkmetrics"}
+    deploy = {"DeployType": "image", "ImageUrl": "nginx:1"}
+    gz.CreateCloudRunServer(request(tcbr_models.CreateCloudRunServerRequest, {**service, "DeployInfo": deploy}))
+    for _ in range(500):
+        task = gz.DescribeServerManageTask(
+            request(tcbr_models.DescribeServerManageTaskRequest, {**service, "TaskId": 0})
+        )
+        if task.Task.Status != "running":
+            break
+        time.sleep(0.05)
+    run.check("the measured service is deployed", task.Task.Status, "finished")
+    detail = gz.DescribeCloudRunServerDetail(request(tcbr_models.DescribeCloudRunServerDetailRequest, service))
+    host = detail.BaseInfo.DefaultDomainName.split("://")[-1]
+    statuses = []
+    for path in ["/a", "/b", "/c", "/__demo/status/500"]:
+        visit = urllib.request.Request(f"http://{gateway}{path}", headers={"Host": host})
+        try:
+            with urllib.request.urlopen(visit) as answer:
+                statuses.append(answer.status)
+        except urllib.error.HTTPError as e:
+            statuses.append(e.code)
+    run.check("the service answers through the gateway", statuses, [200, 200, 200, 500])
+
+    cloud = tcb(endpoint)
+    now = time.time()
+
+    def curve(metric, **more):
+        fields = {
+            "EnvId": env,
+            "MetricName": metric,
+            "ResourceID": "sdkmetrics",
+            "StartTime": cst(now - 3600),
+            "EndTime": cst(now),
+        }
+        return cloud.DescribeCurveData(request(tcb_models.DescribeCurveDataRequest, {**fields, **more}))
+
+    calls = curve("TkeInvokeNumService")
+    run.check("DescribeCurveData counts the calls", sum(calls.Values), 4)
+    run.check("in 5-minute buckets for an hour", calls.Period, 300)
+    run.check("one unix time per value", len(calls.Time), len(calls.Values))
+    run.check("Statistics of calls", calls.Statistics, "sum")
+    errors = curve("TkeHttpErrorService", SubresourceID="sdkmetrics-001")
+    run.check("and the version's errors", sum(errors.Values), 1)
+    run.check(
+        "DescribeCurveData refuses a metric localcloud does not record",
+        error_code(lambda: curve("TkeHttpServiceNatPkg")),
+        "InvalidParameter",
+    )
+    run.check(
+        "DescribeCurveData refuses a period the range does not allow",
+        error_code(lambda: curve("TkeInvokeNumService", Period=86400)),
+        "InvalidParameter",
+    )
+    gz.DeleteCloudRunServer(request(tcbr_models.DeleteCloudRunServerRequest, service))
+
+
 class Run:
     def __init__(self):
         self.passed = 0
@@ -409,7 +537,7 @@ class Run:
 
 
 def main():
-    proc, endpoint = start(sys.argv[1])
+    proc, endpoint, gateway = start(sys.argv[1])
     run = Run()
     try:
         gz = tcbr(endpoint)
@@ -494,6 +622,8 @@ def main():
         code_package_deploy(run, endpoint, gz, env)
         gray_release_round_trip(run, gz, env)
         custom_domain_round_trip(run, endpoint, gz, env)
+        runtime_logs(run, gz, gateway, env)
+        monitoring(run, endpoint, gz, gateway, env)
 
         # tcb DestroyEnv: irreversible, then the environment is gone.
         tcb(endpoint).DestroyEnv(request(tcb_models.DestroyEnvRequest, {"EnvId": env}))

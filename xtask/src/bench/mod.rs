@@ -5,8 +5,9 @@
 //! embedded localcloud's gateway adds to a request, against the instance
 //! directly, a cold start against a warm request, and a custom domain's TLS
 //! handshake with its first answer against the same request over plain HTTP
-//! (`gateway`); and the deploy-progress fan-out to 10 000 subscribers of one
-//! task.
+//! (`gateway`); a runtime-log search over 1 000 000 stored lines against the
+//! same search over 10 000 (`logs`); and the deploy-progress fan-out to
+//! 10 000 subscribers of one task.
 //!
 //! Everything runs against 127.0.0.1 and every loop is bounded in time.
 
@@ -23,6 +24,7 @@ use crate::Result;
 
 mod fanout;
 mod gateway;
+mod logs;
 
 /// Subscribers of the fan-out, all from this process and one address.
 const SUBSCRIBERS: usize = 10_000;
@@ -204,6 +206,8 @@ pub fn run(root: &Path) -> Result {
         .and_then(|()| one_thread.block_on(proxy_throughput(&console, &data)))
         .and_then(|()| localcloud_credential(&data))
         .and_then(|cred| one_thread.block_on(gateway::gateway(&console, cred)))
+        .and_then(|()| localcloud_credential(&data))
+        .and_then(|cred| one_thread.block_on(logs::log_search(&console, &data, cred)))
         .and_then(|()| runtime.block_on(fanout::sse_fanout(&console)));
     let _ = console.child.kill();
     let _ = console.child.wait();

@@ -25,8 +25,8 @@ use crate::deploy::build::inspect::Inspected;
 use crate::deploy::kind::Kind;
 use crate::deploy::source::Source;
 use crate::deploy::steps::steps_of;
+use crate::instance::{IMAGE_MISSING, IMAGE_SLOW_START};
 use crate::packages::files;
-use crate::runtime::instances::{IMAGE_MISSING, IMAGE_SLOW_START};
 
 async fn set_step(state: &Deployer, task: i64, idx: usize, status: StepStatus, fail_reason: &str) -> DbResult<()> {
     let now = crate::clock::now();
@@ -310,7 +310,10 @@ async fn health_check(state: &Deployer, job: &Job) -> DbResult<StepOutcome> {
     }
     for _ in 0..count {
         let Some(addr) = state.runtime.pick(&job.at) else {
-            break;
+            // Every instance's process is down (it crashed and is restarting):
+            // none answers, which is not healthy either.
+            let why = format!("no instance of {} is listening at the health check", job.at.version);
+            return Ok(StepOutcome::Failed(FailReason::InstanceNotStarted(&why).to_string()));
         };
         let answer = state.http.get(format!("http://{addr}/")).send().await;
         match answer {

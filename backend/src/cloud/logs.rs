@@ -1,0 +1,202 @@
+//! Runtime logs as the console shows them (R-OBS-3): a service's live tail,
+//! `GET /api/envs/{env}/services/{service}/logs/stream` (its feeds are the
+//! `tail`'s), and the masking every log record gets before a browser sees
+//! it, here and in the proxy's SearchClsLog answers.
+
+use std::time::Duration;
+
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::sse::{KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use console_shared::actions::{DescribeCloudRunServerDetail, LogObject, ServerRequest};
+use console_shared::api::codes;
+use console_shared::dto::ApiError;
+use console_shared::logquery::{self, LogQuery};
+use console_shared::permissions::Endpoint;
+use console_shared::secrets::{SECRET_MASK, looks_secret, mask_log_line};
+use console_shared::vocab::{EnvId, ServiceName};
+use serde::Deserialize;
+use serde_json::Value;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::access::authorize;
+use crate::cloud::envs::region_of;
+use crate::cloud::tail::{self, Key, Source};
+use crate::error::{AppError, AppResult};
+use crate::identity::AuthUser;
+use crate::state::AppState;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(log_stream))
+}
+
+#[derive(Deserialize)]
+pub(crate) struct TailQuery {
+    #[serde(default)]
+    q: String,
+}
+
+#[utoipa::path(get, path = "/api/envs/{env}/services/{service}/logs/stream", tag = "logs",
+    description = "Server-Sent Events of a service's runtime log as it is written: each row an event `line` with \
+`id:` its `PkgLogId` and the SearchClsLog `LogObject` as JSON, secret values masked. Reconnect with \
+`Last-Event-ID` to resume after that row. Keep-alive comments every 15 s. Needs: viewer.",
+    params(("env" = String, Path), ("service" = String, Path),
+        ("q" = Option<String>, Query, description = "A SearchClsLog query within the service; empty for every row")),
+    responses((status = 200, content_type = "text/event-stream", body = String), (status = 400, body = ApiError),
+        (status = 403, body = ApiError), (status = 404, body = ApiError), (status = 429, body = ApiError)))]
+pub(crate) async fn log_stream(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path((env, service)): Path<(String, String)>,
+    Query(TailQuery { q }): Query<TailQuery>,
+    headers: HeaderMap,
+) -> AppResult<Response> {
+    // Checked where they enter: the names go to the cloud and key the feeds.
+    let env_id = EnvId::parse(&env).map_err(|e| AppError::invalid("The environment ID", e))?;
+    let service_name = ServiceName::parse(&service).map_err(|e| AppError::invalid("The service name", e))?;
+    authorize(&state, &user, Endpoint::LogTail, Some(&env)).await?;
+    let region = region_of(&state, &env).await?;
+    // A service that does not exist is not found, as its other pages say.
+    let detail = ServerRequest { env_id: env.clone(), server_name: service.clone() };
+    state.upstream.call::<DescribeCloudRunServerDetail>(region, &detail).await?;
+    let key = Key { env: env_id, query: service_query(&service_name, &q)?, service: service_name };
+    let source = Source { upstream: state.upstream.clone(), region };
+    // The first search: the cloud's word on the query (a bad one is refused before the
+    // stream opens), and where this subscriber starts.
+    let newest = tail::newest(&source, &key).await?;
+    let admitted = state.hub.admit(user.id)?;
+    let had = headers.get("last-event-id").and_then(|v| v.to_str().ok()).and_then(|v| v.trim().parse::<u64>().ok());
+    let (feed, live) = state.hub.tail(key, source, newest);
+    let mut response = Sse::new(tail::stream(admitted, feed, live, had.unwrap_or(newest.id)))
+        .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)).text("keep-alive"))
+        .into_response();
+    let h = response.headers_mut();
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    // Proxies such as nginx must pass events through as they come.
+    h.insert("x-accel-buffering", HeaderValue::from_static("no"));
+    Ok(response)
+}
+
+/// The query a tail runs: the service's rows, and of those what `q` asks
+/// (`*` or nothing: all of them). `q` must parse on its own, as the cloud
+/// parses it: then it is one group, and a stray `)` cannot take it to the
+/// environment's other services.
+fn service_query(service: &ServiceName, q: &str) -> AppResult<String> {
+    match logquery::parse(q) {
+        Ok(LogQuery::All) => Ok(format!("service:\"{service}\"")),
+        Ok(_) => Ok(format!("service:\"{service}\" AND ({})", q.trim())),
+        Err(e) => Err(AppError::new(StatusCode::BAD_REQUEST, codes::INVALID_PARAMETER, format!("QueryString: {e}."))),
+    }
+}
+
+/// A `LogObject` as a browser may see it: its `Content` masked.
+pub fn mask_object(object: &mut LogObject) {
+    if let Some(masked) = mask_content(&object.content) {
+        object.content = masked;
+    }
+}
+
+/// The log rows of a SearchClsLog answer, masked in place.
+pub fn mask_answer(answer: &mut Value) {
+    let Some(rows) = answer.pointer_mut("/LogResults/Results").and_then(Value::as_array_mut) else { return };
+    for row in rows {
+        if let Some(Value::String(content)) = row.get_mut("Content")
+            && let Some(masked) = mask_content(content)
+        {
+            *content = masked;
+        }
+    }
+}
+
+/// A record's `Content` with secret values masked, or `None` when there
+/// are none (the text is then kept as the cloud wrote it). The record is a
+/// JSON string whose `log` is the line: every string in it is masked as a
+/// log line, and a secret-looking field's value entirely; text that is not
+/// JSON is masked as one line.
+fn mask_content(content: &str) -> Option<String> {
+    match serde_json::from_str::<Value>(content) {
+        Ok(mut record) => mask_values(&mut record).then(|| record.to_string()),
+        Err(_) => Some(mask_log_line(content)).filter(|masked| masked != content),
+    }
+}
+
+/// Masks `value` in place; whether anything changed.
+fn mask_values(value: &mut Value) -> bool {
+    match value {
+        Value::String(text) => {
+            let masked = mask_log_line(text);
+            let changed = masked != *text;
+            *text = masked;
+            changed
+        }
+        Value::Array(items) => items.iter_mut().fold(false, |changed, item| mask_values(item) | changed),
+        Value::Object(fields) => fields.iter_mut().fold(false, |changed, (name, field)| {
+            let secret = looks_secret(name)
+                && match field {
+                    Value::String(text) => !text.is_empty() && text != SECRET_MASK,
+                    Value::Number(_) | Value::Bool(_) => true,
+                    Value::Null | Value::Array(_) | Value::Object(_) => false,
+                };
+            if secret {
+                *field = Value::String(SECRET_MASK.into());
+                true
+            } else {
+                mask_values(field) | changed
+            }
+        }),
+        Value::Null | Value::Bool(_) | Value::Number(_) => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use console_shared::secrets::SECRET_MASK as M;
+    use console_shared::vocab::ServiceName;
+
+    use super::*;
+
+    #[test]
+    fn a_record_is_masked_inside_its_line_and_by_its_fields() {
+        let record = r#"{"log":"{\"level\":\"warn\",\"msg\":\"retry with DB_PASSWORD=hunter2\"}","service":"shop","api_key":"t0k","level":"warn"}"#;
+        let masked = mask_content(record).expect("something to mask");
+        assert!(!masked.contains("hunter2") && !masked.contains("t0k"), "{masked}");
+        let back: Value = serde_json::from_str(&masked).unwrap();
+        assert_eq!(back["service"], "shop");
+        assert_eq!(back["api_key"], M);
+        assert!(back["log"].as_str().unwrap().contains(&format!("DB_PASSWORD={M}")), "{back}");
+        // Nothing secret: the text stays byte for byte.
+        assert_eq!(mask_content(r#"{"log":"GET / 200","service":"shop"}"#), None);
+        assert_eq!(mask_content("plain TOKEN=abc"), Some(format!("plain TOKEN={M}")));
+        assert_eq!(mask_content("plain text"), None);
+    }
+
+    #[test]
+    fn answers_are_masked_row_by_row() {
+        let mut answer = serde_json::json!({"LogResults": {"ListOver": true, "Results": [
+            {"Content": "{\"log\":\"SECRET=x1\"}", "PkgLogId": "1"},
+            {"Content": "no secret", "PkgLogId": "2"}
+        ]}});
+        mask_answer(&mut answer);
+        assert_eq!(answer["LogResults"]["Results"][0]["Content"], format!("{{\"log\":\"SECRET={M}\"}}"));
+        assert_eq!(answer["LogResults"]["Results"][1]["Content"], "no secret");
+        let mut empty = serde_json::json!({"LogResults": {"Results": null}});
+        mask_answer(&mut empty);
+        assert_eq!(empty["LogResults"]["Results"], Value::Null);
+    }
+
+    #[test]
+    fn a_tail_stays_inside_its_service() {
+        let shop = ServiceName::parse("shop").unwrap();
+        assert_eq!(service_query(&shop, "").unwrap(), r#"service:"shop""#);
+        assert_eq!(service_query(&shop, " * ").unwrap(), r#"service:"shop""#);
+        assert_eq!(service_query(&shop, "level:error OR 500").unwrap(), r#"service:"shop" AND (level:error OR 500)"#);
+        assert_eq!(service_query(&shop, r#"(a) AND "b)""#).unwrap(), r#"service:"shop" AND ((a) AND "b)")"#);
+        for escape in ["a) OR (b", ")", "(a", "a) OR service:api OR (b", "\"a) OR (b"] {
+            assert!(service_query(&shop, escape).is_err(), "{escape}");
+        }
+        let long = "a".repeat(logquery::QUERY_MAX_CHARS + 1);
+        assert!(service_query(&shop, &long).unwrap_err().body.message.contains("at most"));
+    }
+}

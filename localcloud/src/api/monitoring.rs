@@ -1,0 +1,173 @@
+//! Monitoring: tcb `DescribeCurveData` (CLOUD-API.md §10, R-OBS-2), one
+//! metric of a service, or of one version, as a value per period bucket.
+//!
+//! `ResourceID` names the service and is required; `SubresourceID` names
+//! one of its versions and restricts the curve to it. The service-level
+//! names (`…Service`) add up every version; the version names
+//! (`TkeCpuRatioVersion`, `TkeMemRatioVersion`, `TkePodUnavailableNumVersion`)
+//! need `SubresourceID`. Times are `YYYY-MM-DD HH:MM:SS` read in UTC+8, the
+//! period follows `rules::curve_period`, buckets start at multiples of the
+//! period in UTC+8 (a day at 00:00), and every bucket of the range is
+//! answered, zero where nothing happened. The units are in
+//! `observe::metrics::curve`. Names localcloud does not record (public
+//! egress, memory in CU) are refused rather than answered with zeros.
+
+use console_shared::actions::{DescribeCurveDataRequest, DescribeCurveDataResponse};
+use console_shared::api::codes;
+use console_shared::region::Region;
+use console_shared::rules::curve_period;
+use console_shared::time::{cst_datetime, parse_cst};
+use console_shared::vocab::{MetricName, VersionRef};
+
+use super::envs;
+use super::error::CallError;
+use super::state::State;
+use crate::observe::metrics::curve::{self, Kind};
+use crate::observe::metrics::store::align;
+
+/// What `name` shows, and whether it is a version's metric.
+fn kind(name: &MetricName) -> Result<(Kind, bool), CallError> {
+    Ok(match name {
+        MetricName::Invocations => (Kind::Invocations, false),
+        MetricName::ResponseTime => (Kind::ResponseTimeMs, false),
+        MetricName::Qps => (Kind::Qps, false),
+        MetricName::HttpErrors => (Kind::HttpErrors, false),
+        MetricName::CpuUsed => (Kind::CpuCores, false),
+        MetricName::MemUsed => (Kind::MemMib, false),
+        MetricName::Instances => (Kind::Instances, false),
+        MetricName::UnhealthyService => (Kind::Unhealthy, false),
+        MetricName::CpuRatio => (Kind::CpuPercent, true),
+        MetricName::MemRatio => (Kind::MemPercent, true),
+        MetricName::UnhealthyVersion => (Kind::Unhealthy, true),
+        MetricName::EgressBytes | MetricName::MemCu => {
+            return Err(CallError::new(
+                codes::INVALID_PARAMETER,
+                format!(
+                    "localcloud does not record the metric `{name}`; it has no public egress or CU billing to measure."
+                ),
+            ));
+        }
+        MetricName::Other(other) => {
+            return Err(CallError::new(
+                codes::INVALID_PARAMETER,
+                format!("`{other}` is not a Cloud Run MetricName (for example TkeInvokeNumService)."),
+            ));
+        }
+    })
+}
+
+/// A time of the request: exactly `YYYY-MM-DD HH:MM:SS`, UTC+8.
+fn time(field: &str, text: &str) -> Result<i64, CallError> {
+    let shaped = text.len() == 19
+        && text.bytes().enumerate().all(|(i, b)| match i {
+            4 | 7 => b == b'-',
+            10 => b == b' ',
+            13 | 16 => b == b':',
+            _ => b.is_ascii_digit(),
+        });
+    let valid = |t: i64| {
+        // Not a date that rolls over (2026-02-30): it reads back the same.
+        cst_datetime(t) == text
+    };
+    match parse_cst(text).filter(|t| shaped && valid(*t)) {
+        Some(t) => Ok(t),
+        None if text.is_empty() => {
+            Err(CallError::new(codes::MISSING_PARAMETER, format!("The parameter `{field}` is missing.")))
+        }
+        None => Err(CallError::new(
+            codes::INVALID_PARAMETER,
+            format!("{field} `{text}` is not a time of the form YYYY-MM-DD HH:MM:SS (UTC+8)."),
+        )),
+    }
+}
+
+fn given(value: &Option<String>) -> Option<&str> {
+    value.as_deref().filter(|v| !v.is_empty())
+}
+
+pub async fn curve_data(
+    state: &State,
+    region: Option<Region>,
+    req: DescribeCurveDataRequest,
+) -> Result<DescribeCurveDataResponse, CallError> {
+    envs::find(state, &req.env_id, region).await?;
+    let (kind, of_version) = kind(&req.metric_name)?;
+    let service = given(&req.resource_id).ok_or_else(|| {
+        CallError::new(codes::MISSING_PARAMETER, "The parameter `ResourceID` (the service name) is missing.")
+    })?;
+    let version = given(&req.subresource_id);
+    if of_version && version.is_none() {
+        return Err(CallError::new(
+            codes::MISSING_PARAMETER,
+            format!(
+                "The parameter `SubresourceID` (the version name) is missing: {} is a version's metric.",
+                req.metric_name
+            ),
+        ));
+    }
+    let (start, end) = (time("StartTime", &req.start_time)?, time("EndTime", &req.end_time)?);
+    let period =
+        curve_period(start, end, req.period).map_err(|e| CallError::new(codes::INVALID_PARAMETER, e.to_string()))?;
+
+    let created: Option<i64> =
+        sqlx::query_scalar("SELECT created_at FROM services WHERE env_id = ? AND server_name = ?")
+            .bind(&req.env_id)
+            .bind(service)
+            .fetch_optional(&state.db)
+            .await?;
+    let created = created
+        .ok_or_else(|| CallError::new(codes::RESOURCE_NOT_FOUND, format!("The service `{service}` does not exist.")))?;
+    if let Some(version) = version {
+        let exists: bool = sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM versions WHERE env_id = ? AND server_name = ? AND version_name = ?)",
+        )
+        .bind(&req.env_id)
+        .bind(service)
+        .bind(version)
+        .fetch_one(&state.db)
+        .await?;
+        if !exists {
+            return Err(CallError::new(
+                codes::RESOURCE_NOT_FOUND,
+                format!("The service `{service}` has no version `{version}`."),
+            ));
+        }
+    }
+
+    let (first, last) = (align(start, period), align(end, period));
+    let count = ((last - first) / period + 1) as usize;
+    let whole = version.is_none();
+    let key = VersionRef::from_cloud(&req.env_id, service, version.unwrap_or(""));
+    let rows = state.metrics.rows(&state.observe, &key, whole, (first, last + period), created).await?;
+    let new_values: Vec<f64> = curve::values(kind, &rows, whole, (first, period, count), crate::clock::now())
+        .into_iter()
+        .map(|v| (v * 100.0).round() / 100.0)
+        .collect();
+    Ok(DescribeCurveDataResponse {
+        start_time: cst_datetime(first),
+        end_time: cst_datetime(last),
+        metric_name: req.metric_name,
+        period,
+        values: new_values.iter().map(|v| v.round() as i64).collect(),
+        time: (0..count as i64).map(|i| first + i * period).collect(),
+        new_values,
+        statistics: kind.statistics().into(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn r_obs_2_times_are_exactly_the_documented_shape() {
+        assert_eq!(time("StartTime", "2026-03-16 00:00:00").unwrap(), 1_773_590_400);
+        for bad in ["2026-03-16", "2026-03-16T00:00:00", "2026-02-30 00:00:00", "2026-03-16 24:00:00", "１２"] {
+            match time("StartTime", bad) {
+                Err(CallError::Refused(e)) => assert_eq!(e.code, codes::INVALID_PARAMETER, "{bad}"),
+                other => panic!("{bad}: {other:?}"),
+            }
+        }
+        assert!(matches!(time("EndTime", ""), Err(CallError::Refused(e)) if e.code == codes::MISSING_PARAMETER));
+    }
+}

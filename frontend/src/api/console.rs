@@ -194,3 +194,10 @@ pub async fn upload_package(
 pub fn deploy_events_url(env: &str, service: &str, task: i64) -> String {
     format!("/api/envs/{}/services/{}/tasks/{task}/events", enc(env), enc(service))
 }
+
+/// `GET /api/envs/{env}/services/{service}/logs/stream?q=`: the runtime log
+/// lines `query` matches as they are written (Server-Sent Events), for an
+/// `EventSource` (R-OBS-3).
+pub fn log_tail_url(env: &str, service: &str, query: &str) -> String {
+    format!("/api/envs/{}/services/{}/logs/stream?q={}", enc(env), enc(service), enc(query))
+}

@@ -1,5 +1,6 @@
 //! Pieces shared by several pages.
 
+mod chart;
 mod confirm;
 mod danger_zone;
 mod field;
@@ -13,6 +14,7 @@ mod summary;
 mod table;
 mod time;
 
+pub use chart::{Mark, Rule, Series, Summary, TimeChart, format_value};
 pub use confirm::ConfirmStep;
 pub use danger_zone::DangerZone;
 pub use field::Field;
@@ -24,7 +26,7 @@ pub use not_found::NotFoundState;
 pub use page_head::PageHead;
 pub use summary::{ErrorSummary, FormError, focus_by_id, focus_first};
 pub use table::{Col, DataTable, RowKey, cell_label};
-pub use time::{cloud_time, local_log_line, local_time, now, parse_local, zone, zoned};
+pub use time::{cloud_time, local_log_line, local_time, now, offset_at, parse_local, zone, zoned};
 
 use console_shared::dto::{Access, ApiError};
 use console_shared::permissions::{self, Need};

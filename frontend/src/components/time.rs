@@ -7,7 +7,7 @@ use console_shared::time::{parse_cst, parse_utc, utc_datetime};
 use wasm_bindgen::JsValue;
 
 /// Minutes east of UTC of the browser's zone at `ts` (daylight saving included).
-fn offset_at(ts: i64) -> i64 {
+pub fn offset_at(ts: i64) -> i64 {
     let date = js_sys::Date::new(&JsValue::from_f64(ts as f64 * 1000.0));
     -(date.get_timezone_offset() as i64)
 }

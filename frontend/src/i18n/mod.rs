@@ -13,6 +13,8 @@
 
 mod audit;
 mod domains;
+mod logs;
+mod monitoring;
 mod phrases;
 mod releases;
 mod rules;
@@ -22,6 +24,8 @@ mod traffic;
 
 pub use audit::*;
 pub use domains::*;
+pub use logs::*;
+pub use monitoring::*;
 pub use phrases::*;
 pub use releases::*;
 pub use rules::*;
@@ -565,9 +569,88 @@ messages! {
     // END domains.
     // Monitoring.
     TabMonitoring => "Monitoring", "监控";
+    MonRange => "Time range", "时间范围";
+    MonLastHour => "Last hour", "近 1 小时";
+    MonToday => "Today", "今天";
+    MonWeek => "7 days", "近 7 天";
+    MonMonth => "30 days", "近 30 天";
+    MonCustom => "Custom", "自定义";
+    MonFrom => "From", "开始时间";
+    MonTo => "To", "结束时间";
+    MonApply => "Show this range", "查看该时间范围";
+    MonRangeMissing => "Enter both a start and an end time.", "请填写开始时间和结束时间。";
+    MonVersion => "Version", "版本";
+    MonWholeService => "Whole service", "整个服务";
+    MonVersionHelp => "A version's charts add its CPU and memory utilisation, with the thresholds at which it scales out.", "选择版本后还会显示该版本的 CPU 和内存利用率，以及触发扩容的阈值。";
+    MonRefresh => "Refresh", "刷新";
+    MonUpdating => "Updating…", "正在更新…";
+    MonNoTraffic => "No traffic yet: open the service's domain to send requests.", "还没有流量：打开服务的域名发送请求。";
+    MonCalls => "Calls", "调用次数";
+    MonResponseTime => "Average response time", "平均响应时间";
+    MonQps => "Requests per second", "每秒请求数";
+    MonHttpErrors => "HTTP errors", "HTTP 错误数";
+    MonCpuUsed => "CPU usage", "CPU 使用量";
+    MonMemUsed => "Memory usage", "内存使用量";
+    MonInstances => "Instances", "实例数";
+    MonUnhealthy => "Unhealthy instances", "不健康实例数";
+    MonCpuRatio => "CPU utilisation", "CPU 利用率";
+    MonMemRatio => "Memory utilisation", "内存利用率";
+    MonUnitRequests => "requests", "次";
+    MonUnitResponses => "responses", "次";
+    MonUnitMs => "ms", "毫秒";
+    MonUnitPerSecond => "requests/s", "次/秒";
+    MonUnitCores => "cores", "核";
+    MonUnitMib => "MiB", "MiB";
+    MonUnitInstances => "instances", "个";
+    MonUnitPercent => "%", "%";
+    MonMax => "Max", "最大";
+    MonMin => "Min", "最小";
+    MonAvg => "Avg", "平均";
+    MonShowData => "Show data", "查看数据";
+    MonTime => "Time", "时间";
+    MonValue => "Value", "数值";
     // END monitoring.
     // Logs.
     TabLogs => "Logs", "日志";
+    LogsIntro => "What the service's instances write to standard output and standard error, or to the log file set for it, newest first.", "服务实例写到标准输出和标准错误（或为它设置的日志文件）的内容，最新的在前。";
+    LogsRange => "Time range", "时间范围";
+    RangeLast15Min => "Last 15 minutes", "最近 15 分钟";
+    RangeLastHour => "Last hour", "最近 1 小时";
+    RangeLast24Hours => "Last 24 hours", "最近 24 小时";
+    RangeLast7Days => "Last 7 days", "最近 7 天";
+    RangeCustom => "Custom", "自定义";
+    RangeFrom => "From", "开始时间";
+    RangeTo => "To", "结束时间";
+    RangeInvalid => "Choose a start and an end, the start before the end.", "请选择开始和结束时间，且开始时间早于结束时间。";
+    LogsQuery => "Query", "查询语句";
+    LogsQueryHelp => "Words, \"quoted phrases\" and field:value, combined with the operators and fields below. Leave it empty to see every line.", "可以输入词语、“带引号的短语”和 字段:值，并用下面的运算符和字段组合。留空则显示所有日志。";
+    LogsOperators => "Operators", "运算符";
+    LogsFields => "Fields", "字段";
+    LogsExamples => "Examples", "示例";
+    LogsSearch => "Search", "搜索";
+    LogsAllVersions => "All versions", "全部版本";
+    LogsAllInstances => "All instances", "全部实例";
+    LogsFollow => "Follow live", "实时跟踪";
+    LogsFollowHelp => "New lines appear at the top while the list is scrolled to its top; scroll down and they wait for you.", "列表在顶部时，新日志会出现在最上方；向下滚动后，新日志会等你回来再显示。";
+    LogsLoadMore => "Load more", "加载更多";
+    LogsNoOlder => "That is every line in this range.", "此时间范围内的日志已全部显示。";
+    LogsEmpty => "No logs in this range: widen the range, or send a request to the service's domain", "此时间范围内没有日志：请扩大时间范围，或向服务的域名发送一个请求";
+    LogsOff => "Logging is off for this service: turn it on in Settings → Log collection", "此服务未开启日志采集：请在“配置 → 日志采集”中开启";
+    LogsToSettings => "Open Settings", "打开配置";
+    LogsList => "Log lines, newest first", "日志（最新的在前）";
+    LogsRawLine => "Raw line", "原始日志";
+    LogsTrimmed => "Older lines were taken off the page to keep it fast: search again to see them.", "为保持页面流畅，较早的日志已从页面移除：重新搜索即可查看。";
+    LogsLevel => "Level", "级别";
+    LogsStream => "Stream", "输出流";
+    LogsQueryRefused => "The query was refused:", "查询语句有误：";
+    // Observed traffic, on the traffic panel.
+    TrafficObserved => "Observed in the last 15 minutes", "最近 15 分钟的实际流量";
+    TrafficObservedHelp => "The share of requests each version answered, its error rate and its average response time; refreshed every 15 seconds.", "各版本实际处理的请求占比、错误率和平均响应时间，每 15 秒刷新一次。";
+    TrafficNoRequests => "No requests in the last 15 minutes: open the service's domain to send some.", "最近 15 分钟没有请求：打开服务的域名发送一些请求。";
+    ColShare => "Share", "占比";
+    ColRequests => "Requests", "请求数";
+    ColErrorRate => "Error rate", "错误率";
+    ColAvgResponse => "Average response time", "平均响应时间";
     // END logs.
 }
 

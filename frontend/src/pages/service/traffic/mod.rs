@@ -2,7 +2,9 @@
 //! and the new version with what each gets now; a split by percentage (a
 //! slider with presets) or by URL parameter (`url.rs`); and finishing or
 //! abandoning the release, each confirmed with the traffic it leaves.
+//! Beside the split set, the split observed (`observed.rs`).
 
+mod observed;
 mod url;
 
 use console_shared::actions::{
@@ -22,6 +24,7 @@ use crate::i18n::{
     gray_intro, lang, percent_split, share_text, slider_label, t, version_role,
 };
 use crate::pages::env_layout::EnvCtx;
+use observed::ObservedSplit;
 use url::UrlRuleForm;
 
 stylance::import_crate_style!(style, "src/pages/service/traffic/traffic.module.css");
@@ -199,6 +202,7 @@ fn Panel(pair: Pair, ended: RwSignal<Option<(OperateType, Pair)>>) -> impl IntoV
             <h3 id="gray-title" class="h3">{t(Msg::GrayTitle)}</h3>
             <p class="help">{intro}</p>
             <Now pair=pair.clone() split />
+            <ObservedSplit stable=pair.stable.clone() canary=pair.canary.clone() />
             <fieldset class="field">
                 <legend>{t(Msg::SplitBy)}</legend>
                 <div class="row">

@@ -1,8 +1,8 @@
 //! A service's live runtime log through the BFF (R-OBS-3): a request through
 //! the gateway shows up on the tail, one poller per service and query for
 //! any number of subscribers and none once they leave, resume with
-//! `Last-Event-ID` without loss or repeats, membership enforced, secrets
-//! masked.
+//! `Last-Event-ID` without loss or repeats, a burst past what one search
+//! reaches still followed, membership enforced, secrets masked.
 
 mod common;
 
@@ -331,4 +331,56 @@ async fn only_members_follow_within_their_stream_limit_and_a_bad_query_is_refuse
     drop(open);
     tokio::time::sleep(Duration::from_millis(300)).await;
     Tail::open(&app, &viewer, &path, None).await;
+}
+
+/// Reads the tail until its text holds `needle` (within 20 s), looking
+/// only at what each chunk adds: a burst is megabytes.
+async fn read_until_text(tail: &mut Tail, needle: &str) {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    let mut from = 0;
+    while !tail.text[from..].contains(needle) {
+        from = tail.text.len().saturating_sub(needle.len());
+        while !tail.text.is_char_boundary(from) {
+            from -= 1;
+        }
+        let chunk = tokio::time::timeout_at(deadline, tail.resp.chunk())
+            .await
+            .unwrap_or_else(|_| panic!("{needle} did not reach the tail in time"))
+            .unwrap()
+            .expect("the tail goes on");
+        tail.text.push_str(&String::from_utf8_lossy(&chunk));
+    }
+}
+
+#[tokio::test]
+async fn a_log_faster_than_a_search_reaches_in_its_last_seconds_is_still_followed() {
+    let app = TestApp::start().await;
+    let admin = app.login().await;
+    let (env, host) = online(&app, &admin).await;
+    let mut tail = Tail::open(&app, &admin, &tail_path(&env, "burst7 OR afterburst7"), None).await;
+
+    // More rows of one second than the 10 000 a search reaches, stored at
+    // once (straight into the cloud's log store: no workload here writes
+    // that fast).
+    let store = app.data.path().join("localcloud/observe.db");
+    let options = sqlx::sqlite::SqliteConnectOptions::new().filename(&store).busy_timeout(Duration::from_secs(10));
+    let db = sqlx::SqlitePool::connect_with(options).await.unwrap();
+    let now_ms = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as i64;
+    sqlx::query(
+        r#"WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i + 1 < 10050)
+           INSERT INTO log_lines (at_ms, env, service, version, instance, stream, level, text)
+           SELECT ?1, ?2, 'shop', 'shop-001', 'shop-001-burst', 'stdout', 'info', printf('burst7 row-%d', i) FROM n"#,
+    )
+    .bind(now_ms)
+    .bind(&env)
+    .execute(&db)
+    .await
+    .unwrap();
+    db.close().await;
+    read_until_text(&mut tail, "row-10049").await;
+
+    // A line after the burst still comes: the poller does not read the
+    // burst again before it.
+    assert_eq!(visit(&host, "/afterburst7").await, 200);
+    read_until_text(&mut tail, "/afterburst7").await;
 }

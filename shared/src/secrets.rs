@@ -79,7 +79,9 @@ pub fn mask_log_line(line: &str) -> String {
         while j < bytes.len() && bytes[j] == b' ' {
             j += 1;
         }
-        // The value: a quoted string, or a run up to a separator.
+        // The value: a quoted string, or a run up to a separator. A `"`
+        // ends a bare value, as it ends the JSON string the value sits in;
+        // an apostrophe does not (it ends no JSON string, and `it's` is one value).
         let (from, to) = match bytes.get(j) {
             Some(&q @ (b'"' | b'\'')) => {
                 let end = line[j + 1..].find(q as char).map_or(bytes.len(), |k| j + 1 + k);
@@ -88,7 +90,7 @@ pub fn mask_log_line(line: &str) -> String {
             _ => {
                 let end = line[j..]
                     .find(|c: char| {
-                        (c.is_whitespace() && !header) || matches!(c, ',' | ';' | '&' | '}' | ']' | ')' | '"' | '\'')
+                        (c.is_whitespace() && !header) || matches!(c, ',' | ';' | '&' | '}' | ']' | ')' | '"')
                     })
                     .map_or(bytes.len(), |k| j + k);
                 (j, end)
@@ -160,6 +162,7 @@ mod tests {
             ("token='a b' done", format!("token='{m}' done")),
             ("no secrets here: PORT=80", "no secrets here: PORT=80".into()),
             ("PASSWORD=", "PASSWORD=".into()),
+            ("PASSWORD=it'sa-secret done", format!("PASSWORD={m} done")),
             // Inside a JSON string the value ends at its closing quote.
             (r#"{"msg":"API_TOKEN=x y","n":1}"#, format!(r#"{{"msg":"API_TOKEN={m} y","n":1}}"#)),
             (r#"{"h":"Authorization: Bearer abc"}"#, format!(r#"{{"h":"Authorization: {m}"}}"#)),

@@ -2,9 +2,9 @@
 //! (the route is `logs`).
 //!
 //! One upstream poller per environment, service and query, however many
-//! browsers follow it (R-OBS-3): every second it asks SearchClsLog, oldest
-//! first, for the rows after the newest it has seen, and fans them out in
-//! memory. It stops when its last subscriber leaves.
+//! browsers follow it (R-OBS-3): every second it asks SearchClsLog, newest
+//! first, for the rows back to the newest it has seen, and fans them out in
+//! memory, oldest first. It stops when its last subscriber leaves.
 //!
 //! An event's id is the row's `PkgLogId`, which grows as the cloud stores
 //! rows, so "every row after this id" is a question the cloud itself can
@@ -36,16 +36,13 @@ const POLL: Duration = Duration::from_secs(1);
 const RECENT: usize = 1000;
 /// A search's page, the most SearchClsLog gives.
 const PAGE: i64 = 100;
-/// Pages with new rows one poll reads at most; a faster log is caught up
-/// with at the next.
-const NEW_PAGES_PER_POLL: usize = 10;
 /// Pages a search reads at most: the 10 000 rows it reaches.
 const PAGES_MAX: usize = 100;
 /// How far back a feed or a resume looks for rows.
 const LOOK_BACK: i64 = 86_400;
 /// Rows are stamped when their line is collected and numbered when stored,
-/// so a row may be stored a little after a later-stamped one: each search
-/// reaches this far before the newest row seen, and the ids sort it out.
+/// so a row may be stored a little after a later-stamped one: a search
+/// reaches this far past the row it reads back to, and the ids sort it out.
 const SKEW: i64 = 2;
 /// The cloud's clock may run a little ahead of the console's.
 const AHEAD: i64 = 60;
@@ -102,8 +99,6 @@ impl Line {
 pub struct Newest {
     /// 0 when there is none.
     pub id: u64,
-    /// Unix seconds.
-    at: i64,
 }
 
 /// The rows a feed keeps: every row after `floor` it has seen.
@@ -123,8 +118,7 @@ pub struct Feed {
 }
 
 impl Feed {
-    fn push(&self, line: Line) {
-        let line = Arc::new(line);
+    fn push(&self, line: Arc<Line>) {
         {
             let mut recent = self.recent.lock().unwrap_or_else(|p| p.into_inner());
             if recent.lines.len() >= RECENT
@@ -159,7 +153,7 @@ impl Feed {
         let mut context = None;
         let mut stop_before: Option<i64> = None;
         'pages: for _ in 0..PAGES_MAX {
-            let page = search(&self.source, &self.key, now - LOOK_BACK, now, "desc", context).await?;
+            let page = search(&self.source, &self.key, now - LOOK_BACK, now, context).await?;
             for line in page.results.unwrap_or_default().into_iter().filter_map(Line::of) {
                 if stop_before.is_some_and(|t| line.at < t) {
                     break 'pages;
@@ -239,7 +233,7 @@ impl Hub {
 
 /// Polls while anyone listens, pushing each row once, in id order.
 async fn poll(hub: Arc<Hub>, feed: Arc<Feed>, newest: Newest) {
-    let (mut last, mut since) = (newest.id, newest.at);
+    let mut last = newest.id;
     let mut failures = 0;
     loop {
         tokio::time::sleep(POLL).await;
@@ -247,12 +241,17 @@ async fn poll(hub: Arc<Hub>, feed: Arc<Feed>, newest: Newest) {
             return;
         }
         hub.logs.polls.fetch_add(1, Ordering::Relaxed);
-        match rows_after(&feed, last, since).await {
+        // Newest first, back to the newest row pushed: a poll reads the new
+        // rows, and those of the last one's seconds (`SKEW`). Oldest first
+        // from a time, it would read again every row of that time before the
+        // new ones, and a log faster than the 10 000 rows a search reaches
+        // in those seconds would never get past them. (Over 10 000 new rows
+        // in one second, the newest 10 000 are shown.)
+        match feed.older(last, u64::MAX).await {
             Ok(lines) => {
                 failures = 0;
                 for line in lines {
                     last = line.id;
-                    since = since.max(line.at);
                     feed.push(line);
                 }
             }
@@ -269,41 +268,14 @@ async fn poll(hub: Arc<Hub>, feed: Arc<Feed>, newest: Newest) {
     }
 }
 
-/// The rows after `last`, searched oldest first from `since` (the newest
-/// row's time), in id order.
-async fn rows_after(feed: &Feed, last: u64, since: i64) -> Result<Vec<Line>, UpstreamError> {
-    let (mut lines, mut context, mut new_pages) = (Vec::new(), None, 0);
-    let now = now();
-    // The rows before `since` that the search reaches again are read past:
-    // only pages that bring new rows count.
-    for _ in 0..PAGES_MAX {
-        let page = search(&feed.source, &feed.key, since - SKEW, now, "asc", context).await?;
-        let before = lines.len();
-        lines.extend(page.results.unwrap_or_default().into_iter().filter_map(Line::of).filter(|l| l.id > last));
-        if lines.len() > before {
-            new_pages += 1;
-        }
-        if new_pages >= NEW_PAGES_PER_POLL {
-            break;
-        }
-        context = page.context.filter(|c| !c.is_empty());
-        if page.list_over != Some(false) || context.is_none() {
-            break;
-        }
-    }
-    lines.sort_by_key(|l| l.id);
-    lines.dedup_by_key(|l| l.id);
-    Ok(lines)
-}
-
 /// The newest row of `key`'s query: also how the route checks the query
 /// before a stream opens (the cloud's error is the answer).
 pub async fn newest(source: &Source, key: &Key) -> Result<Newest, UpstreamError> {
     let now = now();
-    let req = request(key, now - LOOK_BACK, now, "desc", None, 1);
+    let req = request(key, now - LOOK_BACK, now, None, 1);
     let page = source.upstream.call::<SearchClsLog>(source.region, &req).await?.log_results;
     let top = page.results.unwrap_or_default().into_iter().find_map(Line::of);
-    Ok(top.map_or(Newest { id: 0, at: now }, |l| Newest { id: l.id, at: l.at }))
+    Ok(Newest { id: top.map_or(0, |l| l.id) })
 }
 
 async fn search(
@@ -311,14 +283,14 @@ async fn search(
     key: &Key,
     from: i64,
     now: i64,
-    sort: &str,
     context: Option<String>,
 ) -> Result<LogResObject, UpstreamError> {
-    let req = request(key, from, now, sort, context, PAGE);
+    let req = request(key, from, now, context, PAGE);
     Ok(source.upstream.call::<SearchClsLog>(source.region, &req).await?.log_results)
 }
 
-fn request(key: &Key, from: i64, now: i64, sort: &str, context: Option<String>, limit: i64) -> SearchClsLogRequest {
+/// A search of `key`'s rows, newest first: every search here reads back from now.
+fn request(key: &Key, from: i64, now: i64, context: Option<String>, limit: i64) -> SearchClsLogRequest {
     SearchClsLogRequest {
         env_id: key.env.to_string(),
         start_time: cst_datetime(from),
@@ -326,7 +298,7 @@ fn request(key: &Key, from: i64, now: i64, sort: &str, context: Option<String>, 
         query_string: key.query.clone(),
         limit,
         context,
-        sort: Some(sort.into()),
+        sort: Some("desc".into()),
         ..Default::default()
     }
 }

@@ -81,6 +81,14 @@ fn time(field: &str, text: &str) -> Result<i64, CallError> {
     }
 }
 
+/// A value as `NewValues` gives it: to a millionth, which drops the noise
+/// of float sums (`0.30000000000000004`) but keeps what is small and real:
+/// one request in an hour is 0.000278 QPS, an idle instance a few
+/// thousandths of a core, both 0 at two decimals.
+fn figure(v: f64) -> f64 {
+    (v * 1e6).round() / 1e6
+}
+
 fn given(value: &Option<String>) -> Option<&str> {
     value.as_deref().filter(|v| !v.is_empty())
 }
@@ -141,7 +149,7 @@ pub async fn curve_data(
     let rows = state.metrics.rows(&state.observe, &key, whole, (first, last + period), created).await?;
     let new_values: Vec<f64> = curve::values(kind, &rows, whole, (first, period, count), crate::clock::now())
         .into_iter()
-        .map(|v| (v * 100.0).round() / 100.0)
+        .map(figure)
         .collect();
     Ok(DescribeCurveDataResponse {
         start_time: cst_datetime(first),
@@ -169,5 +177,13 @@ mod tests {
             }
         }
         assert!(matches!(time("EndTime", ""), Err(CallError::Refused(e)) if e.code == codes::MISSING_PARAMETER));
+    }
+
+    #[test]
+    fn r_obs_2_small_values_are_not_rounded_away() {
+        assert_eq!(figure(1.0 / 3600.0), 0.000278, "one request in an hour, as QPS");
+        assert_eq!(figure(0.004), 0.004, "four thousandths of a core");
+        assert_eq!(figure(0.1 + 0.2), 0.3);
+        assert_eq!(figure(12.0), 12.0);
     }
 }

@@ -4,7 +4,7 @@
 //! `SearchClsLog`.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
 use console_shared::vocab::VersionRef;
 
@@ -25,29 +25,47 @@ pub struct LogLine {
 /// own log) rather than localcloud's memory growing without bound.
 pub const BACKLOG_MAX: usize = 100_000;
 
+/// Most bytes of text waiting for the writer: a line may be many
+/// kilobytes (a visitor's long query string, written back in the access
+/// line), and the count alone would then let the backlog reach gigabytes.
+pub const BACKLOG_MAX_BYTES: usize = 64 * 1024 * 1024;
+
 /// Where collected lines go; cheap to clone, never blocks.
 #[derive(Clone)]
 pub struct LogSink {
     tx: tokio::sync::mpsc::Sender<LogLine>,
     dropped: Arc<AtomicU64>,
+    /// Bytes of text of the lines waiting.
+    queued: Arc<AtomicUsize>,
 }
 
 /// The writer's end of a [`LogSink`].
 pub struct LogLines {
     rx: tokio::sync::mpsc::Receiver<LogLine>,
     dropped: Arc<AtomicU64>,
+    queued: Arc<AtomicUsize>,
 }
 
 impl LogSink {
     pub fn new() -> (LogSink, LogLines) {
         let (tx, rx) = tokio::sync::mpsc::channel(BACKLOG_MAX);
         let dropped = Arc::new(AtomicU64::new(0));
-        (LogSink { tx, dropped: dropped.clone() }, LogLines { rx, dropped })
+        let queued = Arc::new(AtomicUsize::new(0));
+        (LogSink { tx, dropped: dropped.clone(), queued: queued.clone() }, LogLines { rx, dropped, queued })
     }
 
     pub fn push(&self, line: LogLine) {
-        if let Err(tokio::sync::mpsc::error::TrySendError::Full(_)) = self.tx.try_send(line) {
+        let size = line.text.len();
+        if self.queued.fetch_add(size, Ordering::Relaxed) + size > BACKLOG_MAX_BYTES {
+            self.queued.fetch_sub(size, Ordering::Relaxed);
             self.dropped.fetch_add(1, Ordering::Relaxed);
+            return;
+        }
+        if let Err(e) = self.tx.try_send(line) {
+            self.queued.fetch_sub(size, Ordering::Relaxed);
+            if let tokio::sync::mpsc::error::TrySendError::Full(_) = e {
+                self.dropped.fetch_add(1, Ordering::Relaxed);
+            }
         }
     }
 }
@@ -56,7 +74,10 @@ impl LogLines {
     /// Waits for lines and moves up to `limit` of them into `into`; 0 once
     /// every sink is gone.
     pub async fn recv_many(&mut self, into: &mut Vec<LogLine>, limit: usize) -> usize {
-        self.rx.recv_many(into, limit).await
+        let n = self.rx.recv_many(into, limit).await;
+        let bytes: usize = into[into.len() - n..].iter().map(|l| l.text.len()).sum();
+        self.queued.fetch_sub(bytes, Ordering::Relaxed);
+        n
     }
 
     /// How many lines were lost to a full backlog since the last call.
@@ -67,3 +88,33 @@ impl LogLines {
 
 pub mod search;
 pub mod writer;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn r_obs_1_the_backlog_is_bounded_in_bytes_too() {
+        let (sink, mut lines) = LogSink::new();
+        let line = |text: String| LogLine {
+            at_ms: 0,
+            version: VersionRef::from_cloud("env", "shop", "shop-001"),
+            instance: "shop-001-a".into(),
+            stream: "stdout".into(),
+            text,
+        };
+        let big = "x".repeat(1024 * 1024);
+        let fits = BACKLOG_MAX_BYTES / big.len();
+        for _ in 0..fits + 3 {
+            sink.push(line(big.clone()));
+        }
+        assert_eq!(lines.take_dropped(), 3, "the lines past the bytes are lost");
+        let mut got = Vec::new();
+        assert_eq!(lines.recv_many(&mut got, 10).await, 10);
+        // What the writer took makes room again.
+        for _ in 0..11 {
+            sink.push(line(big.clone()));
+        }
+        assert_eq!(lines.take_dropped(), 1);
+    }
+}

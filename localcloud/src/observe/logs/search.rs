@@ -145,8 +145,11 @@ fn in_env(env: &str, expr: &str) -> String {
 }
 
 /// A quoted FTS5 phrase in `column`: whatever the value holds stays inside it.
+/// FTS5 reads its query as a C string, so a NUL would end it inside the
+/// phrase (a syntax error, not a search); it separates words, as a space does.
 fn phrase(column: &str, text: &str, prefix: bool) -> String {
-    format!("{column} : \"{}\"{}", text.replace('"', "\"\""), if prefix { " *" } else { "" })
+    let text = text.replace('"', "\"\"").replace('\0', " ");
+    format!("{column} : \"{text}\"{}", if prefix { " *" } else { "" })
 }
 
 /// `field` is `text`, whole and case-insensitively; a line without the field is not.
@@ -235,6 +238,7 @@ mod tests {
             Some(r#"text : "say ""hi""""#),
             "a quote stays inside its phrase"
         );
+        assert_eq!(expr("a\u{0}b").as_deref(), Some(r#"text : "a b""#), "a NUL cannot end the query");
         assert_eq!(expr("NOT a"), None);
         assert_eq!(expr("a OR NOT b"), None);
     }
@@ -300,6 +304,8 @@ mod tests {
         assert_eq!(ids(&db, "e1", "hel*", true).await, [2, 1]);
         assert_eq!(ids(&db, "e1", r#"quoted AND unicode"#, true).await, [5], "accents fold");
         assert_eq!(ids(&db, "e1", r#"NEAR OR "AND""#, true).await, [5]);
+        assert_eq!(ids(&db, "e1", "connection\u{0}refused", true).await, [3], "a NUL separates words");
+        assert_eq!(ids(&db, "e1", "NOT \"connection\u{0}refused\"", true).await, [6, 5, 2, 1]);
         // Retention deletes them from the index too.
         assert_eq!(crate::observe::logs::writer::prune(&db, std::time::Duration::ZERO).await.unwrap(), 6);
         assert_eq!(ids(&db, "e2", "connection", true).await, Vec::<i64>::new());

@@ -9,40 +9,12 @@ use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
-use common::TestApp;
+use common::{Sse, TestApp, parse};
 use console_backend::FirstAdmin;
 use console_backend::clock::ManualClock;
 use console_backend::config::Config;
 use console_shared::tc3::Credential;
 use serde_json::{Value, json};
-
-/// One parsed Server-Sent Event.
-#[derive(Debug, Clone, PartialEq)]
-struct Sse {
-    id: String,
-    event: String,
-    data: Value,
-}
-
-fn parse(text: &str) -> Vec<Sse> {
-    text.split("\n\n")
-        .filter_map(|block| {
-            let mut id = None;
-            let mut event = String::new();
-            let mut data = String::new();
-            for line in block.lines() {
-                if let Some(v) = line.strip_prefix("id:") {
-                    id = Some(v.trim().to_string());
-                } else if let Some(v) = line.strip_prefix("event:") {
-                    event = v.trim().to_string();
-                } else if let Some(v) = line.strip_prefix("data:") {
-                    data.push_str(v.trim());
-                }
-            }
-            Some(Sse { id: id?, event, data: serde_json::from_str(&data).ok()? })
-        })
-        .collect()
-}
 
 /// What the deploy tests call: the shared harness, or a console they stop and start again.
 trait Api {

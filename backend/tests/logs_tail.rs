@@ -9,17 +9,9 @@ mod common;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
-use common::{TestApp, session_token};
+use common::{Sse, TestApp, parse, session_token};
 use console_shared::secrets::SECRET_MASK;
 use serde_json::{Value, json};
-
-/// One parsed Server-Sent Event.
-#[derive(Debug, Clone, PartialEq)]
-struct Sse {
-    id: String,
-    event: String,
-    data: Value,
-}
 
 impl Sse {
     /// The row's record (`Content` is a JSON string).
@@ -31,26 +23,6 @@ impl Sse {
     fn line(&self) -> String {
         self.record()["log"].as_str().unwrap_or_default().to_string()
     }
-}
-
-fn parse(text: &str) -> Vec<Sse> {
-    text.split("\n\n")
-        .filter_map(|block| {
-            let mut id = None;
-            let mut event = String::new();
-            let mut data = String::new();
-            for line in block.lines() {
-                if let Some(v) = line.strip_prefix("id:") {
-                    id = Some(v.trim().to_string());
-                } else if let Some(v) = line.strip_prefix("event:") {
-                    event = v.trim().to_string();
-                } else if let Some(v) = line.strip_prefix("data:") {
-                    data.push_str(v.trim());
-                }
-            }
-            Some(Sse { id: id?, event, data: serde_json::from_str(&data).ok()? })
-        })
-        .collect()
 }
 
 /// A secret variable of the service: its value must never reach a browser.

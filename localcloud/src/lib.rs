@@ -167,18 +167,7 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
     };
     let runtime = Arc::new(runtime::instances::Runtime::new(windows, launcher));
     let instances = runtime.clone();
-    metrics.spawn_sampler(observe::metrics::SAMPLE_EVERY, move || {
-        let reading = |u: runtime::instances::InstanceUsage| observe::metrics::Reading {
-            version: u.version,
-            instance: u.instance,
-            healthy: u.healthy,
-            cpu_seconds: u.cpu_seconds,
-            rss_bytes: u.rss_bytes,
-            cpu_limit: u.cpu_limit,
-            mem_limit_gib: u.mem_limit_gib,
-        };
-        instances.usage().into_iter().map(reading).collect()
-    });
+    metrics.spawn_sampler(observe::metrics::SAMPLE_EVERY, move || instances.usage());
     let package_store = packages::Store::new(db.clone(), packages_dir);
     let deployer = Arc::new(deploy::Deployer {
         db: db.clone(),

@@ -156,9 +156,10 @@ async fn r_obs_3_context_paging_returns_every_line_once_in_both_orders() {
     for i in 0..N {
         get(&client, &cloud, &domain, &format!("/page-{i}?tag={tag}")).await;
     }
-    found(&cloud, &env, &format!("path:page AND {tag}"), 100, Duration::from_secs(2)).await;
-    // Every line is stored before the paging starts.
-    let deadline = Instant::now() + Duration::from_secs(2);
+    // Every line is stored before the paging starts (a loaded machine may
+    // take seconds for all of them: this test is about the paging).
+    found(&cloud, &env, &format!("path:page AND {tag}"), 100, Duration::from_secs(10)).await;
+    let deadline = Instant::now() + Duration::from_secs(10);
     for sort in ["asc", "desc"] {
         let (ids, last) = loop {
             let (ids, last) = page_all(&cloud, &env, &format!("path:page AND {tag}"), sort, 7).await;
@@ -283,7 +284,10 @@ async fn r_obs_3_context_paging_reaches_at_most_ten_thousand_lines() {
             }
         })
         .await;
-    let deadline = Instant::now() + Duration::from_secs(5);
+    // 10 100 lines go through the instance's pipe and the batched writer:
+    // on a loaded machine that takes seconds (this test asserts the paging,
+    // not the latency, which the one-request test does).
+    let deadline = Instant::now() + Duration::from_secs(30);
     let (ids, last) = loop {
         let (ids, last) = page_all(&cloud, &env, &tag, "desc", 100).await;
         if ids.len() == 10_000 || Instant::now() > deadline {

@@ -69,12 +69,22 @@ pub(crate) async fn events(
     let admitted = state.hub.admit(user.id)?;
     let had = headers.get("last-event-id").and_then(|v| v.to_str().ok()).and_then(|v| Cursor::parse(v.trim()));
     let feed = state.hub.feed(key, state.upstream.clone(), region);
-    let mut response = Sse::new(stream(admitted, feed, had))
+    Ok(live(stream(admitted, feed, had)))
+}
+
+/// An event stream as every live view gets it: keep-alive comments every
+/// 15 s, never cached, never buffered by a proxy.
+pub(crate) fn live<S, E>(events: S) -> Response
+where
+    S: futures::Stream<Item = Result<axum::response::sse::Event, E>> + Send + 'static,
+    E: Into<axum::BoxError>,
+{
+    let mut response = Sse::new(events)
         .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)).text("keep-alive"))
         .into_response();
     let h = response.headers_mut();
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     // Proxies such as nginx must pass events through as they come.
     h.insert("x-accel-buffering", HeaderValue::from_static("no"));
-    Ok(response)
+    response
 }

@@ -3,12 +3,9 @@
 //! `tail`'s), and the masking every log record gets before a browser sees
 //! it, here and in the proxy's SearchClsLog answers.
 
-use std::time::Duration;
-
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::sse::{KeepAlive, Sse};
-use axum::response::{IntoResponse, Response};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
 use console_shared::actions::{DescribeCloudRunServerDetail, LogObject, ServerRequest};
 use console_shared::api::codes;
 use console_shared::dto::ApiError;
@@ -69,14 +66,7 @@ pub(crate) async fn log_stream(
     let admitted = state.hub.admit(user.id)?;
     let had = headers.get("last-event-id").and_then(|v| v.to_str().ok()).and_then(|v| v.trim().parse::<u64>().ok());
     let (feed, live) = state.hub.tail(key, source, newest);
-    let mut response = Sse::new(tail::stream(admitted, feed, live, had.unwrap_or(newest.id)))
-        .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)).text("keep-alive"))
-        .into_response();
-    let h = response.headers_mut();
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    // Proxies such as nginx must pass events through as they come.
-    h.insert("x-accel-buffering", HeaderValue::from_static("no"));
-    Ok(response)
+    Ok(crate::cloud::events::live(tail::stream(admitted, feed, live, had.unwrap_or(newest.id))))
 }
 
 /// The query a tail runs: the service's rows, and of those what `q` asks

@@ -146,3 +146,33 @@ pub fn session_token(resp: &reqwest::Response) -> String {
     let token = pair.strip_prefix("console_session=").or_else(|| pair.strip_prefix("__Host-console_session="));
     token.unwrap_or_else(|| panic!("no session cookie in {cookie}")).to_string()
 }
+
+/// One parsed Server-Sent Event.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sse {
+    pub id: String,
+    pub event: String,
+    pub data: Value,
+}
+
+/// The complete events of an event stream's text (comments and events
+/// without an id or JSON data skipped).
+pub fn parse(text: &str) -> Vec<Sse> {
+    text.split("\n\n")
+        .filter_map(|block| {
+            let mut id = None;
+            let mut event = String::new();
+            let mut data = String::new();
+            for line in block.lines() {
+                if let Some(v) = line.strip_prefix("id:") {
+                    id = Some(v.trim().to_string());
+                } else if let Some(v) = line.strip_prefix("event:") {
+                    event = v.trim().to_string();
+                } else if let Some(v) = line.strip_prefix("data:") {
+                    data.push_str(v.trim());
+                }
+            }
+            Some(Sse { id: id?, event, data: serde_json::from_str(&data).ok()? })
+        })
+        .collect()
+}

@@ -21,6 +21,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
+use crate::observe::metrics::Reading;
 use console_shared::actions::ServerBaseConfig;
 use console_shared::vocab::{EnvId, ServiceName, VersionName, VersionRef};
 use tokio::sync::oneshot;
@@ -176,22 +177,6 @@ pub struct Pod {
     pub phase: &'static str,
 }
 
-/// One instance's use of the machine, for the metrics (R-OBS-2).
-#[derive(Debug, Clone, PartialEq)]
-pub struct InstanceUsage {
-    pub version: VersionRef,
-    pub instance: String,
-    /// Up: running and answering; false while its process is down or restarting.
-    pub healthy: bool,
-    /// CPU seconds (user+system) the process used since it started (/proc/<pid>/stat); 0 while down.
-    pub cpu_seconds: f64,
-    /// Resident memory in bytes (/proc/<pid>/status VmRSS); 0 while down.
-    pub rss_bytes: u64,
-    /// The version's frozen CpuSpecs (cores) and MemSpecs (GiB), for utilisation.
-    pub cpu_limit: f64,
-    pub mem_limit_gib: f64,
-}
-
 /// The instances of every version, with their load, drains and cold starts.
 pub struct Runtime {
     pools: Mutex<HashMap<VersionRef, Pool>>,
@@ -273,13 +258,13 @@ impl Runtime {
     }
 
     /// Every instance's CPU time and memory now, read from `/proc` (R-OBS-2).
-    pub fn usage(&self) -> Vec<InstanceUsage> {
-        let seen: Vec<(InstanceUsage, Option<u32>)> = lock(&self.pools)
+    pub fn usage(&self) -> Vec<Reading> {
+        let seen: Vec<(Reading, Option<u32>)> = lock(&self.pools)
             .iter()
             .flat_map(|(version, pool)| {
                 pool.instances.iter().map(|inst| {
                     let pid = inst.live.get().map(|up| up.pid);
-                    let usage = InstanceUsage {
+                    let usage = Reading {
                         version: version.clone(),
                         instance: inst.id.clone(),
                         healthy: pid.is_some(),

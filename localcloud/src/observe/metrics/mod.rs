@@ -91,18 +91,19 @@ impl Point {
     }
 }
 
-/// What the sampler reads of one instance (the runtime's `InstanceUsage`).
-#[derive(Debug, Clone)]
+/// What the sampler reads of one instance (`Runtime::usage`).
+#[derive(Debug, Clone, PartialEq)]
 pub struct Reading {
     pub version: VersionRef,
     pub instance: String,
+    /// Up: running and answering; false while its process is down or restarting.
     pub healthy: bool,
-    /// CPU seconds since the process started; 0 while it is down.
+    /// CPU seconds (user+system) the process used since it started (/proc/<pid>/stat); 0 while down.
     pub cpu_seconds: f64,
+    /// Resident memory in bytes (/proc/<pid>/status VmRSS); 0 while down.
     pub rss_bytes: u64,
-    /// CpuSpecs, cores.
+    /// The version's frozen CpuSpecs (cores) and MemSpecs (GiB), for utilisation.
     pub cpu_limit: f64,
-    /// MemSpecs, GiB.
     pub mem_limit_gib: f64,
 }
 

@@ -60,9 +60,24 @@ pub fn parse_cst(s: &str) -> Option<i64> {
     parse_utc(s).map(|t| t - 8 * 3600)
 }
 
+/// Exactly `YYYY-MM-DD HH:MM:SS` in UTC+8 (what the monitoring and log
+/// actions take), to Unix seconds: a time that reads back the same, so no
+/// other shape and no date that rolls over (`2026-02-30`).
+pub fn parse_cst_exact(s: &str) -> Option<i64> {
+    parse_cst(s).filter(|t| cst_datetime(*t) == s)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn exact_times_have_one_shape() {
+        assert_eq!(parse_cst_exact("2026-03-16 00:00:00"), Some(1_773_590_400));
+        for bad in ["2026-03-16", "2026-03-16T00:00:00", "2026-02-30 00:00:00", "2026-03-16 24:00:00", "１２", ""] {
+            assert_eq!(parse_cst_exact(bad), None, "{bad:?}");
+        }
+    }
 
     #[test]
     fn credential_date_is_the_utc_date() {

@@ -21,6 +21,22 @@ impl CallError {
         CallError::Refused(CloudError::new(code, message))
     }
 
+    /// A request's time, exactly `YYYY-MM-DD HH:MM:SS` in UTC+8
+    /// (`DescribeCurveData`, `SearchClsLog`): `MissingParameter` when empty,
+    /// `InvalidParameter` when it is not such a time.
+    pub fn cst_time(field: &str, text: &str) -> Result<i64, Self> {
+        match console_shared::time::parse_cst_exact(text) {
+            Some(t) => Ok(t),
+            None if text.is_empty() => {
+                Err(CallError::new(codes::MISSING_PARAMETER, format!("The parameter `{field}` is missing.")))
+            }
+            None => Err(CallError::new(
+                codes::INVALID_PARAMETER,
+                format!("{field} `{text}` is not a time of the form YYYY-MM-DD HH:MM:SS (UTC+8)."),
+            )),
+        }
+    }
+
     /// `InvalidParameterValue`, as [`CloudError::invalid_value`].
     pub fn invalid_value(field: &str, why: impl std::fmt::Display) -> Self {
         CallError::Refused(CloudError::invalid_value(field, why))

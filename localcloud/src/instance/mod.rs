@@ -33,6 +33,8 @@
 
 mod workload;
 
+pub use workload::LOG_FILE_ROTATE_BYTES;
+
 pub(crate) use workload::{IMAGE_MISSING, IMAGE_SLOW_START};
 
 use std::ffi::OsString;

@@ -63,7 +63,47 @@ const MASKED_VALUE_MIN_CHARS: usize = 4;
 struct Output {
     /// The literal values of the secret-looking variables, longest first.
     secrets: Vec<String>,
-    file: Option<Mutex<std::fs::File>>,
+    file: Option<Mutex<LogFile>>,
+}
+
+/// A custom log file past this size is rotated: renamed to `<path>.1`
+/// (replacing the one before) and started afresh, so an instance that lives
+/// long keeps at most two files' worth on disk. localcloud has read the old
+/// one by then or reads the rest of it through its open handle.
+pub const LOG_FILE_ROTATE_BYTES: u64 = 8 * 1024 * 1024;
+
+/// The custom log file and how much this process wrote to it.
+struct LogFile {
+    path: std::path::PathBuf,
+    file: std::fs::File,
+    written: u64,
+}
+
+impl LogFile {
+    fn open(path: &Path) -> std::io::Result<LogFile> {
+        let file = open_log_file(path)?;
+        let written = file.metadata()?.len();
+        Ok(LogFile { path: path.to_path_buf(), file, written })
+    }
+
+    fn append(&mut self, text: &str) {
+        if self.written >= LOG_FILE_ROTATE_BYTES {
+            let old = self.path.with_extension(match self.path.extension() {
+                Some(ext) => format!("{}.1", ext.to_string_lossy()),
+                None => "1".into(),
+            });
+            // On failure the file keeps growing rather than losing lines.
+            if std::fs::rename(&self.path, &old).is_ok()
+                && let Ok(fresh) = open_log_file(&self.path)
+            {
+                self.file = fresh;
+                self.written = 0;
+            }
+        }
+        if writeln!(self.file, "{text}").is_ok() {
+            self.written += text.len() as u64 + 1;
+        }
+    }
 }
 
 impl Output {
@@ -76,7 +116,7 @@ impl Output {
             .collect();
         secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
         secrets.dedup();
-        let file = log_file.and_then(|path| match open_log_file(path) {
+        let file = log_file.and_then(|path| match LogFile::open(path) {
             Ok(file) => Some(Mutex::new(file)),
             Err(e) => {
                 eprintln!("cannot open the custom log file {}: {e}", path.display());
@@ -107,8 +147,7 @@ impl Output {
         let _ = writeln!(out, "{text}").and_then(|()| out.flush());
         drop(out);
         if let Some(file) = &self.file {
-            let mut file = file.lock().unwrap_or_else(|p| p.into_inner());
-            let _ = writeln!(file, "{text}");
+            file.lock().unwrap_or_else(|p| p.into_inner()).append(&text);
         }
     }
 
@@ -383,6 +422,22 @@ async fn stop_signal() {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_custom_log_file_rotates_past_its_size() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("logs/app.log");
+        let mut file = LogFile::open(&path).unwrap();
+        let line = "x".repeat(1023);
+        let lines = LOG_FILE_ROTATE_BYTES / 1024 + 10;
+        for _ in 0..lines {
+            file.append(&line);
+        }
+        let old = std::fs::metadata(dir.path().join("logs/app.log.1")).unwrap().len();
+        let new = std::fs::metadata(&path).unwrap().len();
+        assert_eq!(old, LOG_FILE_ROTATE_BYTES, "rotated once it was full");
+        assert_eq!(old + new, lines * 1024, "no line lost");
+    }
 
     fn output(vars: serde_json::Value) -> Output {
         Output::new(vars.as_object().unwrap(), None)

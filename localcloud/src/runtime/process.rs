@@ -48,7 +48,7 @@ use std::time::{Duration, Instant};
 use console_shared::actions::ServerBaseConfig;
 use console_shared::vocab::{LogType, VersionRef};
 use console_shared::wording::InstanceEvent;
-use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncSeekExt, BufReader};
+use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, BufReader};
 use tokio::process::{Child, Command};
 use tokio::sync::{mpsc, oneshot};
 use tokio_util::sync::CancellationToken;
@@ -494,15 +494,19 @@ async fn read_lines(
 }
 
 /// Follows a custom log file until `stop`, then reads it one last time.
+/// The file is held open and read to its end; when the workload has rotated
+/// it (a new file at the path, `instance::LOG_FILE_ROTATE_BYTES`), the old
+/// one is read to its end once more (its last lines may have come after the
+/// previous read) before the new one is followed from its start.
 async fn tail(path: PathBuf, to: Collector, stop: CancellationToken) {
-    let mut offset = 0u64;
+    let mut open: Option<tokio::fs::File> = None;
     let mut partial = Vec::new();
     loop {
         let stopping = tokio::select! {
             () = stop.cancelled() => true,
             () = tokio::time::sleep(TAIL_EVERY) => false,
         };
-        if let Err(e) = read_new(&path, &mut offset, &mut partial, &to).await
+        if let Err(e) = follow(&path, &mut open, &mut partial, &to).await
             && e.kind() != std::io::ErrorKind::NotFound
         {
             tracing::warn!(error = %e, path = %path.display(), "cannot read an instance's custom log file");
@@ -513,28 +517,55 @@ async fn tail(path: PathBuf, to: Collector, stop: CancellationToken) {
     }
 }
 
-/// The complete lines written to `path` since `offset`.
-async fn read_new(path: &Path, offset: &mut u64, partial: &mut Vec<u8>, to: &Collector) -> std::io::Result<()> {
-    let mut file = tokio::fs::File::open(path).await?;
-    let len = file.metadata().await?.len();
-    if len < *offset {
-        // Truncated or replaced: from its start again.
-        *offset = 0;
-        partial.clear();
+/// One turn of [`tail`]: what is new in the open file, then a switch to the
+/// path's file if it is another (rotated) one.
+async fn follow(
+    path: &Path,
+    open: &mut Option<tokio::fs::File>,
+    partial: &mut Vec<u8>,
+    to: &Collector,
+) -> std::io::Result<()> {
+    use std::os::unix::fs::MetadataExt;
+    if open.is_none() {
+        *open = Some(tokio::fs::File::open(path).await?);
     }
-    file.seek(std::io::SeekFrom::Start(*offset)).await?;
+    let Some(file) = open.as_mut() else { return Ok(()) };
+    read_new(file, partial, to).await?;
+    let held = file.metadata().await?.ino();
+    match tokio::fs::metadata(path).await {
+        Ok(now) if now.ino() != held => {
+            // Rotated: the old file's last lines, then the new file.
+            read_new(file, partial, to).await?;
+            flush_partial(partial, to);
+            let fresh = open.insert(tokio::fs::File::open(path).await?);
+            read_new(fresh, partial, to).await
+        }
+        Ok(_) => Ok(()),
+        Err(e) => Err(e),
+    }
+}
+
+/// The complete lines written to `file` since the last read (the handle's
+/// position).
+async fn read_new(file: &mut tokio::fs::File, partial: &mut Vec<u8>, to: &Collector) -> std::io::Result<()> {
     let mut fresh = Vec::new();
-    file.take(len - *offset).read_to_end(&mut fresh).await?;
-    *offset += fresh.len() as u64;
+    file.read_to_end(&mut fresh).await?;
     partial.extend_from_slice(&fresh);
     while let Some(end) = partial.iter().position(|b| *b == b'\n') {
         let line: Vec<u8> = partial.drain(..=end).collect();
         to.push(&line);
     }
     if partial.len() > LINE_MAX {
-        to.push(&std::mem::take(partial));
+        flush_partial(partial, to);
     }
     Ok(())
+}
+
+/// A line without its end (too long, or the last of a rotated file), as it is.
+fn flush_partial(partial: &mut Vec<u8>, to: &Collector) {
+    if !partial.is_empty() {
+        to.push(&std::mem::take(partial));
+    }
 }
 
 /// Ends the processes a previous localcloud recorded under `dir` and still
@@ -603,6 +634,38 @@ fn rss_bytes(status: &str) -> Option<u64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn a_rotated_custom_log_is_read_to_its_end_then_the_new_file_from_its_start() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("app.log");
+        let (logs, mut rx) = LogSink::new();
+        let to = Collector {
+            logs,
+            version: VersionRef::from_cloud("env", "svc", "svc-001"),
+            instance: "svc-001-a".into(),
+            stream: "/app.log".into(),
+        };
+        let write = |path: &Path, text: &str| {
+            use std::io::Write;
+            let mut f = std::fs::OpenOptions::new().append(true).create(true).open(path).unwrap();
+            f.write_all(text.as_bytes()).unwrap();
+        };
+        write(&path, "one\ntw");
+        let (mut open, mut partial) = (None, Vec::new());
+        follow(&path, &mut open, &mut partial, &to).await.unwrap();
+        // The workload finishes its line, then rotates and writes on.
+        write(&path, "o\nthree\n");
+        std::fs::rename(&path, dir.path().join("app.log.1")).unwrap();
+        write(&path, "four\n");
+        follow(&path, &mut open, &mut partial, &to).await.unwrap();
+        write(&path, "five\n");
+        follow(&path, &mut open, &mut partial, &to).await.unwrap();
+        let mut got = vec![];
+        rx.recv_many(&mut got, 100).await;
+        let got: Vec<String> = got.into_iter().map(|l| l.text).collect();
+        assert_eq!(got, ["one", "two", "three", "four", "five"], "each line once, in order");
+    }
 
     #[test]
     fn cpu_and_memory_are_read_from_proc_text() {

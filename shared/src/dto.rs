@@ -265,6 +265,9 @@ pub enum TimelineKind {
     /// A version's instances changed (`detail` is the event's English, see
     /// `wording::ScaleEvent`).
     Scaled,
+    /// An instance's process exited unasked, was restarted, or could not be
+    /// (`detail` is the event's English, see `wording::InstanceEvent`).
+    InstanceEvent,
 }
 
 /// One line of a service's timeline.

@@ -230,16 +230,17 @@ pub(crate) async fn timeline(
             ended.insert(record.run_id.clone(), at);
         }
         for line in &log.logs {
-            let Some(event) = ScaleEvent::parse(line) else { continue };
             let Some(at) = time_of(line) else { continue };
-            events.push(TimelineEvent {
-                at,
-                kind: TimelineKind::Scaled,
-                version: Some(event.version.to_string()),
-                who: None,
-                failed: false,
-                detail: event.to_string(),
-            });
+            let (kind, version, failed, detail) = if let Some(event) = ScaleEvent::parse(line) {
+                (TimelineKind::Scaled, event.version.to_string(), false, event.to_string())
+            } else if let Some(event) = InstanceEvent::parse(line) {
+                // A crash is what went wrong; its restart is the recovery.
+                let failed = !matches!(event, InstanceEvent::Restarted { .. });
+                (TimelineKind::InstanceEvent, record.deploy_id.clone(), failed, event.to_string())
+            } else {
+                continue;
+            };
+            events.push(TimelineEvent { at, kind, version: Some(version), who: None, failed, detail });
         }
     }
 

@@ -477,6 +477,7 @@ messages! {
     TlVersionReady => "Version ready", "版本已就绪";
     TlVersionFailed => "Version failed", "版本失败";
     TlScaled => "Instances changed", "实例数变化";
+    TlInstanceEvent => "Instance crashed or restarted", "实例崩溃或重启";
     TlFailed => "Refused or failed", "被拒绝或失败";
     // END timeline.
     // Custom domains.

@@ -1,6 +1,6 @@
 //! Texts with values for updates, settings and the timeline.
 
-use console_shared::wording::{ScaleCause, ScaleEvent};
+use console_shared::wording::{InstanceEvent, ScaleCause, ScaleEvent};
 
 use super::Lang;
 
@@ -84,6 +84,24 @@ pub fn error_code(code: &str, lang: Lang) -> String {
     }
 }
 
+/// An instance's crash or restart in words.
+pub fn instance_event_text(e: &InstanceEvent, lang: Lang) -> String {
+    match (e, lang) {
+        (InstanceEvent::Crashed { instance, how }, Lang::En) => {
+            format!("Instance {instance} exited unexpectedly ({how}); restarting it")
+        }
+        (InstanceEvent::Crashed { instance, how }, Lang::Zh) => format!("实例 {instance} 意外退出（{how}），正在重启"),
+        (InstanceEvent::Restarted { instance }, Lang::En) => format!("Instance {instance} restarted and serves again"),
+        (InstanceEvent::Restarted { instance }, Lang::Zh) => format!("实例 {instance} 已重启，恢复服务"),
+        (InstanceEvent::RestartFailed { instance, why }, Lang::En) => {
+            format!("Instance {instance} could not restart ({why}); trying again")
+        }
+        (InstanceEvent::RestartFailed { instance, why }, Lang::Zh) => {
+            format!("实例 {instance} 重启失败（{why}），正在重试")
+        }
+    }
+}
+
 /// A scaling event in words: "shop-002: 1 → 0 instance(s), no requests
 /// during the observation window (scaled to zero)".
 pub fn scale_event_text(e: &ScaleEvent, lang: Lang) -> String {
@@ -115,6 +133,16 @@ mod tests {
 
     fn both(f: impl Fn(Lang) -> String) -> (String, String) {
         (f(Lang::En), f(Lang::Zh))
+    }
+
+    #[test]
+    fn instance_events_read_in_both_languages() {
+        let crashed = InstanceEvent::Crashed { instance: "shop-001-ab", how: "signal: 9 (SIGKILL)" };
+        let (en, zh) = both(|l| instance_event_text(&crashed, l));
+        assert_eq!(en, "Instance shop-001-ab exited unexpectedly (signal: 9 (SIGKILL)); restarting it");
+        assert_eq!(zh, "实例 shop-001-ab 意外退出（signal: 9 (SIGKILL)），正在重启");
+        let line = crashed.to_string();
+        assert_eq!(InstanceEvent::parse(&line), Some(crashed), "the timeline reads back what the cloud wrote");
     }
 
     #[test]

@@ -6,14 +6,15 @@
 use console_shared::dto::{TimelineEvent, TimelineKind};
 use console_shared::time::utc_datetime;
 use console_shared::vocab::{ConfigKey, RecordStatus};
-use console_shared::wording::ScaleEvent;
+use console_shared::wording::{InstanceEvent, ScaleEvent};
 use leptos::prelude::*;
 
 use super::ServiceCtx;
 use crate::api;
 use crate::components::{Keyed, Loaded, RowKey, local_time, poll_while, zone};
 use crate::i18n::{
-    Lang, Msg, error_code, lang, list_text, record_status_text, scale_event_text, t, timeline_who, times_note,
+    Lang, Msg, error_code, instance_event_text, lang, list_text, record_status_text, scale_event_text, t, timeline_who,
+    times_note,
 };
 use crate::pages::env_layout::{EnvCtx, named};
 
@@ -33,6 +34,7 @@ fn kind_text(kind: TimelineKind) -> Msg {
         TimelineKind::VersionReady => Msg::TlVersionReady,
         TimelineKind::VersionFailed => Msg::TlVersionFailed,
         TimelineKind::Scaled => Msg::TlScaled,
+        TimelineKind::InstanceEvent => Msg::TlInstanceEvent,
     }
 }
 
@@ -89,6 +91,9 @@ fn detail_text(e: &TimelineEvent, lang: Lang) -> String {
     let change = match e.kind {
         TimelineKind::Scaled => {
             ScaleEvent::parse(change).map_or_else(|| change.to_string(), |s| scale_event_text(&s, lang))
+        }
+        TimelineKind::InstanceEvent => {
+            InstanceEvent::parse(change).map_or_else(|| change.to_string(), |e| instance_event_text(&e, lang))
         }
         TimelineKind::SettingsChanged => settings_text(change, lang),
         TimelineKind::VersionReady | TimelineKind::VersionFailed => {

@@ -8,6 +8,37 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 
+use crate::i18n::{Lang, Msg};
+
+/// The state of a live stream (a deploy's events, a log tail), as the
+/// page says it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Link {
+    Connecting,
+    Live,
+    Reconnecting,
+    Resumed,
+    /// The browser gave up (the stream was refused: no access, too many
+    /// streams): nothing more comes until the user reconnects.
+    Closed,
+    /// The stream said all it had (a deploy that ended).
+    Ended,
+}
+
+impl Link {
+    /// What the page shows for it; nothing once the stream ended.
+    pub fn text(self, lang: Lang) -> &'static str {
+        match self {
+            Link::Connecting => Msg::Loading.text(lang),
+            Link::Live => Msg::Live.text(lang),
+            Link::Reconnecting => Msg::Reconnecting.text(lang),
+            Link::Resumed => Msg::Resumed.text(lang),
+            Link::Closed => Msg::LinkClosed.text(lang),
+            Link::Ended => "",
+        }
+    }
+}
+
 /// How often a page asks again while a deploy runs.
 pub const POLL: Duration = Duration::from_secs(2);
 

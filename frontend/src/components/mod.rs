@@ -20,7 +20,7 @@ pub use danger_zone::DangerZone;
 pub use field::Field;
 pub use header::{LangSwitch, TopBar};
 pub use keyed::Keyed;
-pub use live::{join_all, poll_while};
+pub use live::{Link, join_all, poll_while};
 pub use loaded::{Loaded, Loading, failed};
 pub use not_found::NotFoundState;
 pub use page_head::PageHead;

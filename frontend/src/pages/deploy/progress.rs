@@ -6,10 +6,10 @@
 use console_shared::actions::{OperateServerManage, OperateServerManageRequest};
 use leptos::prelude::*;
 
-use super::stream::{Link, Outcome, Sinks, connect};
+use super::stream::{Outcome, Sinks, connect};
 use super::{Deploy, style};
 use crate::api;
-use crate::components::{ErrorNote, Reason, error_of, local_log_line, zone};
+use crate::components::{ErrorNote, Link, Reason, error_of, local_log_line, zone};
 use crate::i18n::{
     Ending, Msg, answers_at, deploy_outcome, deploy_title, duration_text, fail_reason_text, lang, step_name, t,
     task_number, times_note,
@@ -56,14 +56,7 @@ pub fn Progress(deploy: Deploy) -> impl IntoView {
                     <p class="muted">{move || task_number(task, lang())}</p>
                 </div>
                 <p class=style::link role="status" data-testid="link-state">
-                    {move || match link.get() {
-                        Link::Connecting => t(Msg::Loading)(),
-                        Link::Live => t(Msg::Live)(),
-                        Link::Reconnecting => t(Msg::Reconnecting)(),
-                        Link::Resumed => t(Msg::Resumed)(),
-                        Link::Closed => t(Msg::LinkClosed)(),
-                        Link::Ended => "",
-                    }}
+                    {move || link.get().text(lang())}
                 </p>
             </div>
             <Show when=move || link.get() == Link::Closed>

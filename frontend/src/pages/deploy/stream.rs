@@ -3,6 +3,7 @@
 //! browser's EventSource sends `Last-Event-ID`); one the browser gave up on
 //! says so, and a new one starts from the beginning.
 
+use crate::components::Link;
 use console_shared::dto::DeployEvent;
 use console_shared::time::parse_cst;
 use leptos::prelude::*;
@@ -17,17 +18,6 @@ pub struct Step {
     pub start: Option<i64>,
     pub end: Option<i64>,
     pub fail_reason: String,
-}
-
-#[derive(Clone, Copy, PartialEq)]
-pub enum Link {
-    Connecting,
-    Live,
-    Reconnecting,
-    Resumed,
-    /// The browser gave up (the stream was refused): nothing more comes.
-    Closed,
-    Ended,
 }
 
 #[derive(Clone, PartialEq)]

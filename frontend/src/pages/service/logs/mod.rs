@@ -23,13 +23,14 @@ use leptos::prelude::*;
 
 use super::ServiceCtx;
 use crate::api;
+use crate::components::Link;
 use crate::components::{ErrorNote, Keyed, local_time, now, parse_local, zone};
 use crate::i18n::{
     Msg, colon, error_text, lang, logs_arrived, logs_found, logs_paused, millis_text, query_error_text, t, times_note,
 };
 use crate::pages::env_layout::{EnvCtx, named};
 use search::{Access, Line, Needle, PAGE, Scope, Span, highlights, level_class, needles, pieces, window};
-use tail::{Link, follow};
+use tail::follow;
 
 stylance::import_crate_style!(style, "src/pages/service/logs/logs.module.css");
 
@@ -582,13 +583,7 @@ fn LiveList(
             </label>
             <Show when=move || following.get()>
                 <span class="muted" data-testid="logs-link">
-                    {move || match link.get() {
-                        Link::Connecting => t(Msg::Loading)(),
-                        Link::Live => t(Msg::Live)(),
-                        Link::Reconnecting => t(Msg::Reconnecting)(),
-                        Link::Resumed => t(Msg::Resumed)(),
-                        Link::Closed => t(Msg::LinkClosed)(),
-                    }}
+                    {move || link.get().text(lang())}
                 </span>
                 <Show when=move || link.get() == Link::Closed>
                     <button class="button" type="button" on:click=move |_| reconnect()>{t(Msg::Reconnect)}</button>

@@ -4,22 +4,12 @@
 //! (the browser's EventSource sends `Last-Event-ID`); one the browser gave
 //! up on says so.
 
+use crate::components::Link;
 use console_shared::actions::LogObject;
 use leptos::prelude::*;
 use send_wrapper::SendWrapper;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
-
-/// The state of the connection, as the page says it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Link {
-    Connecting,
-    Live,
-    Reconnecting,
-    Resumed,
-    /// Refused (no access, too many streams…): the browser does not retry.
-    Closed,
-}
 
 type Handlers = (Closure<dyn FnMut(web_sys::MessageEvent)>, Closure<dyn FnMut()>, Closure<dyn FnMut()>);
 

@@ -3,13 +3,14 @@
 //! browser's EventSource sends `Last-Event-ID`); one the browser gave up on
 //! says so, and a new one starts from the beginning.
 
-use crate::components::Link;
 use console_shared::dto::DeployEvent;
 use console_shared::time::parse_cst;
 use leptos::prelude::*;
 use send_wrapper::SendWrapper;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
+
+use crate::components::Link;
 
 #[derive(Clone, Default, PartialEq)]
 pub struct Step {

@@ -4,12 +4,13 @@
 //! (the browser's EventSource sends `Last-Event-ID`); one the browser gave
 //! up on says so.
 
-use crate::components::Link;
 use console_shared::actions::LogObject;
 use leptos::prelude::*;
 use send_wrapper::SendWrapper;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
+
+use crate::components::Link;
 
 type Handlers = (Closure<dyn FnMut(web_sys::MessageEvent)>, Closure<dyn FnMut()>, Closure<dyn FnMut()>);
 

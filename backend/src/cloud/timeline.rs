@@ -229,7 +229,9 @@ pub(crate) async fn timeline(
         if let Some(at) = deploy_lines.last().and_then(|line| time_of(line)) {
             ended.insert(record.run_id.clone(), at);
         }
-        for line in &log.logs {
+        // Newest first, so that events of one second (a crash and its
+        // restart) keep their order through the stable sort below.
+        for line in log.logs.iter().rev() {
             let Some(at) = time_of(line) else { continue };
             let (kind, version, failed, detail) = if let Some(event) = ScaleEvent::parse(line) {
                 (TimelineKind::Scaled, event.version.to_string(), false, event.to_string())

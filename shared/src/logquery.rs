@@ -102,6 +102,8 @@ pub enum LogQuery {
 
 /// Why a query is refused; `at` is a character offset into the query.
 /// `Display` is the English message localcloud answers with.
+/// Positions (`at`) count characters from 0; the messages count from 1, as
+/// a reader does.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 pub enum LogQueryError {
     #[error("the query must be at most {0} characters")]
@@ -110,21 +112,21 @@ pub enum LogQueryError {
     TooManyTerms(usize),
     #[error("the query nests parentheses and NOT more than {0} deep")]
     TooDeep(usize),
-    #[error("the quote opened at character {at} is not closed")]
+    #[error("the quote opened at character {} is not closed", at + 1)]
     UnclosedQuote { at: usize },
-    #[error("the parenthesis opened at character {at} is not closed")]
+    #[error("the parenthesis opened at character {} is not closed", at + 1)]
     UnclosedParen { at: usize },
-    #[error("the ')' at character {at} closes nothing")]
+    #[error("the ')' at character {} closes nothing", at + 1)]
     UnexpectedParen { at: usize },
-    #[error("the parentheses at character {at} hold nothing")]
+    #[error("the parentheses at character {} hold nothing", at + 1)]
     EmptyGroup { at: usize },
-    #[error("{operator} at character {at} needs something to search on both sides")]
+    #[error("{operator} at character {} needs something to search on both sides", at + 1)]
     MissingOperand { operator: String, at: usize },
     #[error("unknown field `{field}`: use service, version, instance, stream, level, status, method, path or type")]
     UnknownField { field: String },
     #[error("`{field}:` needs a value after the colon")]
     MissingValue { field: String },
-    #[error("`*` at character {at}: `*` alone matches every line, and inside a query it may only end a word")]
+    #[error("`*` at character {}: `*` alone matches every line, and inside a query it may only end a word", at + 1)]
     MisplacedStar { at: usize },
     #[error("`{text}` has no letters or digits to search for")]
     NoWords { text: String },

@@ -230,7 +230,8 @@ pub fn TimeChart(
                 {move || draw(&series.get(), mark, whole, &rules.get(), &unit.get())}
             </svg>
             <details class=style::data on:toggle=move |_| open.update(|o| *o = !*o)>
-                <summary>{t(Msg::MonShowData)}</summary>
+                // Each chart's toggle names its chart to a screen reader.
+                <summary>{t(Msg::MonShowData)} <span class="sr-only">{move || title.get()}</span></summary>
                 {move || open.get().then(|| view! { <DataTable series unit /> })}
             </details>
         </figure>

@@ -485,6 +485,7 @@ fn LogLine(line: Line, marks: Memo<Vec<Needle>>) -> impl IntoView {
     });
     let body = match access {
         Some(Access { request, status, ms }) => {
+            let which = format!("{request} {status}");
             let status_class = match status {
                 500.. => "badge bad",
                 400..500 => "badge warn",
@@ -497,7 +498,8 @@ fn LogLine(line: Line, marks: Memo<Vec<Needle>>) -> impl IntoView {
                     {ms.map(|ms| view! { <span class="muted">{move || millis_text(ms, lang())}</span> })}
                 </div>
                 <details class=style::raw>
-                    <summary>{t(Msg::LogsRawLine)}</summary>
+                    // Each line's toggle says which line, to a screen reader.
+                    <summary>{t(Msg::LogsRawLine)} <span class="sr-only">{which}</span></summary>
                     <div class=style::text><Marked text marks /></div>
                 </details>
             }

@@ -229,7 +229,7 @@ fn RangePicker(
         <div class="stack">
             <div class="chips" role="group" aria-label=t(Msg::MonRange)>
                 {Preset::ALL.into_iter().map(|p| view! {
-                    <button type="button" class="chip" aria-pressed=move || (preset.get() == p).to_string()
+                    <button type="button" class=format!("chip {}", style::range) aria-pressed=move || (preset.get() == p).to_string()
                         on:click=move |_| pick(p)>
                         {t(p.label())}
                     </button>

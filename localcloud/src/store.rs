@@ -34,7 +34,7 @@ pub async fn open(path: &Path) -> Result<sqlx::SqlitePool, OpenError> {
 }
 
 /// Opens (or creates) a database at `path` as [`open`] does, with the schema
-/// of `migrator`: the telemetry's `observe.db` has its own.
+/// of `migrator`: the telemetry's database has its own.
 pub async fn open_with(path: &Path, migrator: &sqlx::migrate::Migrator) -> Result<sqlx::SqlitePool, OpenError> {
     let private = |file: &Path, e| OpenError::File(file.to_path_buf(), e);
     crate::private::create_file(path).map_err(|e| private(path, e))?;

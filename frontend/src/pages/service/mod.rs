@@ -175,19 +175,7 @@ pub fn ServicePage() -> impl IntoView {
             api::cloud::<DescribeCloudRunServerDetail>(&ServerRequest { server_name, ..req }).await
         }
     });
-    let pods = LocalResource::new(move || {
-        let req = DescribeCloudRunPodListRequest {
-            env_id: ctx.env_id.get(),
-            server_name: service.get(),
-            page_size: Some(PODS_PAGE_SIZE_MAX),
-            ..Default::default()
-        };
-        async move {
-            let server_name = named(req.server_name).await;
-            let req = DescribeCloudRunPodListRequest { server_name, ..req };
-            api::cloud::<DescribeCloudRunPodList>(&req).await.map(|r| r.pod_list)
-        }
-    });
+    let pods = LocalResource::new(move || pod_list(ctx.env_id.get(), service.get(), None));
     let records = LocalResource::new(move || {
         let req = request();
         async move {
@@ -290,6 +278,23 @@ pub fn ServicePage() -> impl IntoView {
             PageState::Ready => view! { <Head /> <Outlet /> }.into_any(),
         }}
     }
+}
+
+/// The service's instances (one version's, when given), as many as a page holds.
+pub(crate) async fn pod_list(
+    env_id: String,
+    service: String,
+    version: Option<String>,
+) -> Result<Vec<VersionPodInstance>, ApiError> {
+    let server_name = named(service).await;
+    let req = DescribeCloudRunPodListRequest {
+        env_id,
+        server_name,
+        version_name: version,
+        page_size: Some(PODS_PAGE_SIZE_MAX),
+        ..Default::default()
+    };
+    api::cloud::<DescribeCloudRunPodList>(&req).await.map(|r| r.pod_list)
 }
 
 /// The service's name, its state, and its tabs.

@@ -1,18 +1,16 @@
 //! The Logs tab's controls: the query box with its help and examples, the
 //! time range, and the version and instance filters.
 
-use console_shared::actions::{DescribeCloudRunPodList, DescribeCloudRunPodListRequest, PODS_PAGE_SIZE_MAX};
 use console_shared::api::codes;
 use console_shared::logquery::{LogField, LogQueryError};
 use leptos::prelude::*;
 
 use super::search::Span;
 use super::{Results, style};
-use crate::api;
 use crate::components::zone;
 use crate::i18n::{Msg, colon, error_text, lang, query_error_text, t};
-use crate::pages::env_layout::{EnvCtx, named};
-use crate::pages::service::ServiceCtx;
+use crate::pages::env_layout::EnvCtx;
+use crate::pages::service::{ServiceCtx, pod_list};
 
 /// Queries a user can start from: a status, a level, a phrase with a
 /// negation, a plain word.
@@ -43,18 +41,7 @@ pub(super) fn Controls(
     // The instances of the chosen version (all of them without one).
     let pods = LocalResource::new(move || {
         let chosen = version.get();
-        let req = DescribeCloudRunPodListRequest {
-            env_id: ctx.env_id.get(),
-            server_name: svc.name.get(),
-            version_name: (!chosen.is_empty()).then_some(chosen),
-            page_size: Some(PODS_PAGE_SIZE_MAX),
-            ..Default::default()
-        };
-        async move {
-            let server_name = named(req.server_name).await;
-            let req = DescribeCloudRunPodListRequest { server_name, ..req };
-            api::cloud::<DescribeCloudRunPodList>(&req).await.map(|r| r.pod_list)
-        }
+        pod_list(ctx.env_id.get(), svc.name.get(), (!chosen.is_empty()).then_some(chosen))
     });
     let instances = Memo::new(move |_| match pods.get() {
         Some(Ok(list)) => list.into_iter().map(|p| p.pod_id).collect::<Vec<_>>(),

@@ -15,6 +15,7 @@ pub mod rules;
 pub mod secrets;
 pub mod tc3;
 pub mod time;
+pub mod tokens;
 pub mod traffic;
 pub mod vocab;
 pub mod wording;

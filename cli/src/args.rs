@@ -25,6 +25,7 @@ pub struct Cli {
 
 /// Where calls go, and how answers are printed: valid before or after the command.
 #[derive(Debug, Args, Clone)]
+#[command(next_help_heading = "Where calls go")]
 pub struct Global {
     /// The console to go through (its URL); needs TCBR_TOKEN.
     #[arg(long, env = "TCBR_CONSOLE", global = true, value_name = "URL")]
@@ -100,7 +101,7 @@ pub enum RunCommand {
         #[command(flatten)]
         service: Service,
         #[command(flatten)]
-        deploy: Deploy,
+        deploy: DeployOpts,
     },
     /// Deploy a new version of an existing service.
     #[command(name = "service:deploy")]
@@ -108,14 +109,14 @@ pub enum RunCommand {
         #[command(flatten)]
         service: Service,
         #[command(flatten)]
-        deploy: Deploy,
+        deploy: DeployOpts,
     },
     /// Deploy: create the service if it does not exist, update it if it does.
     Deploy {
         #[command(flatten)]
         service: Service,
         #[command(flatten)]
-        deploy: Deploy,
+        deploy: DeployOpts,
     },
     /// Change a service's settings (a new version with the online one's image); applies without asking.
     #[command(name = "service:config")]
@@ -155,7 +156,7 @@ pub struct Config {
 
 /// The guide's deploy options.
 #[derive(Debug, Args, Clone, Default)]
-pub struct Deploy {
+pub struct DeployOpts {
     #[command(flatten)]
     pub config: Config,
     /// Deploy this directory as the build context (a Dockerfile inside); .git is skipped and .dockerignore honoured.
@@ -322,4 +323,16 @@ pub enum LogsCommand {
         #[arg(short = 'n', long = "limit", default_value_t = 100)]
         limit: i64,
     },
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::Cli;
+
+    #[test]
+    fn the_command_line_is_well_formed() {
+        Cli::command().debug_assert();
+    }
 }

@@ -101,6 +101,7 @@ async fn change<A: Action>(
             outcome,
             detail,
             request_id: None,
+            via_token: None,
         };
         audit::record(state, event).await;
     }

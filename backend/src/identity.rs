@@ -4,7 +4,9 @@
 //! reader share, so that the audit log and the permission check need not
 //! import the sign-in code, nor it them.
 
+use axum::http::{HeaderMap, header};
 use console_shared::dto::Me;
+use console_shared::permissions::Role;
 
 /// The signed-in caller of a request.
 #[derive(Debug, Clone)]
@@ -14,8 +16,24 @@ pub struct AuthUser {
     pub display_name: String,
     pub is_admin: bool,
     pub must_change_password: bool,
-    /// Hash of this request's session token (never the token itself).
+    /// Hash of this request's session token (never the token itself);
+    /// empty for a call made with a personal access token.
     pub session: String,
+    /// The personal access token the call came with, instead of a session.
+    pub token: Option<TokenScope>,
+}
+
+/// What a personal access token reaches (R-CLI-3): its environments, with
+/// its role there capped by its owner's (see `access`). A token never acts
+/// as a platform administrator: [`AuthUser::is_admin`] is false for it, and
+/// an administrator's token reaches its environments as an owner at most.
+#[derive(Debug, Clone)]
+pub struct TokenScope {
+    pub name: String,
+    pub role: Role,
+    pub envs: Vec<String>,
+    /// The owner is a platform administrator (an owner wherever they look).
+    pub owner_is_admin: bool,
 }
 
 impl AuthUser {
@@ -27,4 +45,16 @@ impl AuthUser {
             must_change_password: self.must_change_password,
         }
     }
+}
+
+/// The bearer token of a request, if it came with one. `Some("")` for an
+/// `Authorization` header that is not a bearer token: it is refused, never
+/// silently ignored in favour of a cookie.
+pub fn bearer(headers: &HeaderMap) -> Option<&str> {
+    let value = headers.get(header::AUTHORIZATION)?;
+    let value = value.to_str().unwrap_or("");
+    Some(match value.split_once(' ') {
+        Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") => token.trim(),
+        _ => "",
+    })
 }

@@ -55,6 +55,7 @@ pub fn api(request_timeout: Duration) -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(http::openapi::ApiDoc::openapi())
         .merge(auth::routes::router())
         .merge(auth::account::router())
+        .merge(auth::tokens::router())
         .merge(cloud::proxy::router())
         .merge(team::users::router())
         .merge(team::members::router())

@@ -61,6 +61,12 @@ pub mod console_codes {
     pub const BUSY: &str = "Console.Busy";
     /// A new password is one of the most common ones.
     pub const COMMON_PASSWORD: &str = "Console.CommonPassword";
+    /// A personal access token that is not (or no longer) one: unknown or revoked.
+    pub const TOKEN_INVALID: &str = "Console.TokenInvalid";
+    /// A personal access token past its expiry.
+    pub const TOKEN_EXPIRED: &str = "Console.TokenExpired";
+    /// What a personal access token may never do (passwords, sessions, tokens, new environments).
+    pub const TOKEN_NOT_ALLOWED: &str = "Console.TokenNotAllowed";
 }
 
 /// The header every state-changing `/api` call must carry (CSRF defence).
@@ -164,6 +170,9 @@ pub struct AuditEntry {
     pub outcome: String,
     pub detail: String,
     pub request_id: Option<String>,
+    /// The personal access token the call was made with (its name), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub via_token: Option<String>,
 }
 
 /// `POST /api/envs/{env}/services/{service}/secrets`: which configuration to reveal.

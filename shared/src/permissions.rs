@@ -100,10 +100,13 @@ pub enum Endpoint {
     RevealSecrets,
     ServiceTimeline,
     CheckCertificate,
+    ListOwnTokens,
+    CreateOwnToken,
+    RevokeOwnToken,
 }
 
 impl Endpoint {
-    pub const ALL: [Endpoint; 21] = [
+    pub const ALL: [Endpoint; 24] = [
         Endpoint::ListUsers,
         Endpoint::CreateUser,
         Endpoint::UpdateUser,
@@ -125,6 +128,9 @@ impl Endpoint {
         Endpoint::RevealSecrets,
         Endpoint::ServiceTimeline,
         Endpoint::CheckCertificate,
+        Endpoint::ListOwnTokens,
+        Endpoint::CreateOwnToken,
+        Endpoint::RevokeOwnToken,
     ];
 
     pub fn rule(self) -> Rule {
@@ -152,6 +158,9 @@ impl Endpoint {
             ServiceTimeline => read(EnvRole(Role::Viewer)),
             // Who may upload a certificate (certificates are the account's).
             CheckCertificate => read(AnyEnvRole(Role::Developer)),
+            // One's own tokens; what each may reach is checked on creation.
+            ListOwnTokens => read(SignedIn),
+            CreateOwnToken | RevokeOwnToken => write(SignedIn),
         }
     }
 
@@ -180,6 +189,9 @@ impl Endpoint {
             RevealSecrets => "RevealSecrets",
             ServiceTimeline => "ServiceTimeline",
             CheckCertificate => "CheckCertificate",
+            ListOwnTokens => "ListTokens",
+            CreateOwnToken => "CreateToken",
+            RevokeOwnToken => "RevokeToken",
         }
     }
 }

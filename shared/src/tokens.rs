@@ -56,6 +56,24 @@ pub struct TokenInfo {
     pub last_used_ip: Option<String>,
 }
 
+/// `GET /api/account/tokens`: the caller's tokens, and what a new one may reach.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Tokens {
+    /// Newest first; expired ones stay listed (marked by `expires_at`) until revoked.
+    pub tokens: Vec<TokenInfo>,
+    /// The environments the caller may give a token, each with the highest role it may carry there.
+    pub grantable: Vec<Grantable>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Grantable {
+    pub env_id: String,
+    /// The caller's own role there: a token's role may be this or lower.
+    pub role: Role,
+}
+
 /// The answer to a creation: the token, shown this once.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

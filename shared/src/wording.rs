@@ -251,6 +251,10 @@ pub enum AuditDetail<'a> {
     /// `RevealSecrets`: whose configuration (a version, or the online one)
     /// and the names shown (none: there were no secret-looking variables).
     SecretsRevealed { service: &'a str, version: Option<&'a str>, names: Vec<&'a str> },
+    /// `CreateToken`: its name, role, environments (`, `-separated) and lifetime in days.
+    TokenCreated { name: &'a str, role: &'a str, envs: &'a str, days: u32 },
+    /// `RevokeToken`: its name.
+    TokenRevoked { name: &'a str },
 }
 
 const PERMISSION: &str = "permission";
@@ -336,6 +340,13 @@ impl<'a> AuditDetail<'a> {
                 let names = if names == NO_SECRETS { Vec::new() } else { names.split(", ").collect() };
                 AuditDetail::SecretsRevealed { service, version, names }
             }
+            "CreateToken" => {
+                let (rest, days) = text.strip_suffix(" day(s)")?.rsplit_once(" for ")?;
+                let (rest, envs) = rest.rsplit_once(" in ")?;
+                let (name, role) = rest.rsplit_once(" as ")?;
+                AuditDetail::TokenCreated { name, role: one_word(role)?, envs, days: days.parse().ok()? }
+            }
+            "RevokeToken" => AuditDetail::TokenRevoked { name: text },
             _ => return None,
         })
     }
@@ -378,6 +389,10 @@ impl fmt::Display for AuditDetail<'_> {
                 let names = if names.is_empty() { NO_SECRETS.to_string() } else { names.join(", ") };
                 write!(f, "{service} {what}: {names}")
             }
+            AuditDetail::TokenCreated { name, role, envs, days } => {
+                write!(f, "{name} as {role} in {envs} for {days} day(s)")
+            }
+            AuditDetail::TokenRevoked { name } => f.write_str(name),
         }
     }
 }
@@ -495,6 +510,17 @@ mod tests {
                 AuditDetail::SecretsRevealed { service: "shop", version: Some("shop-002"), names: vec![] },
                 "shop shop-002: no secret-looking variables",
             ),
+            (
+                "CreateToken",
+                AuditDetail::TokenCreated {
+                    name: "ci deploy as bot",
+                    role: "developer",
+                    envs: "env-a, env-b",
+                    days: 30,
+                },
+                "ci deploy as bot as developer in env-a, env-b for 30 day(s)",
+            ),
+            ("RevokeToken", AuditDetail::TokenRevoked { name: "ci deploy" }, "ci deploy"),
         ];
         for (action, detail, text) in cases {
             assert_eq!(detail.to_string(), text);

@@ -38,6 +38,8 @@ pub struct Event<'a> {
     pub outcome: Outcome,
     pub detail: String,
     pub request_id: Option<&'a str>,
+    /// The personal access token the caller acted with (its name).
+    pub via_token: Option<&'a str>,
 }
 
 impl<'a> Event<'a> {
@@ -51,6 +53,7 @@ impl<'a> Event<'a> {
             outcome,
             detail: String::new(),
             request_id: None,
+            via_token: user.token.as_ref().map(|t| t.name.as_str()),
         }
     }
 
@@ -92,8 +95,8 @@ fn cut(text: &str, max: usize) -> String {
 /// what already happened in the cloud.
 pub async fn record(state: &AppState, e: Event<'_>) {
     let result = sqlx::query(
-        "INSERT INTO audit_log (at, user_id, username, env_id, service, action, outcome, detail, request_id)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO audit_log (at, user_id, username, env_id, service, action, outcome, detail, request_id, via_token)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(state.clock.now())
     .bind(e.user_id)
@@ -104,6 +107,7 @@ pub async fn record(state: &AppState, e: Event<'_>) {
     .bind(e.outcome.as_str())
     .bind(cut(&e.detail, DETAIL_MAX))
     .bind(e.request_id)
+    .bind(e.via_token.map(|t| cut(t, USERNAME_MAX)))
     .execute(&state.db)
     .await;
     if let Err(err) = result {

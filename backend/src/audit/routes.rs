@@ -49,6 +49,7 @@ struct Row {
     outcome: String,
     detail: String,
     request_id: Option<String>,
+    via_token: Option<String>,
 }
 
 /// Owners may read their environment's log; the whole log is for admins.
@@ -59,7 +60,7 @@ async fn entries(state: &AppState, user: &AuthUser, f: &Filter, limit: i64) -> A
         None => authorize(state, user, Endpoint::ReadAllAudit, None).await?,
     };
     let rows: Vec<Row> = sqlx::query_as(
-        "SELECT id, at, username, env_id, action, outcome, detail, request_id FROM audit_log
+        "SELECT id, at, username, env_id, action, outcome, detail, request_id, via_token FROM audit_log
          WHERE (?1 IS NULL OR env_id = ?1)
            AND (?2 IS NULL OR username = ?2)
            AND (?3 IS NULL OR action = ?3)
@@ -90,6 +91,7 @@ async fn entries(state: &AppState, user: &AuthUser, f: &Filter, limit: i64) -> A
             outcome: r.outcome,
             detail: r.detail,
             request_id: r.request_id,
+            via_token: r.via_token,
         })
         .collect())
 }

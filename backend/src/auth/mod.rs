@@ -1,6 +1,7 @@
 //! Signing in and staying signed in: passwords, sessions (their cookies,
-//! rotation and the `AuthUser` extractor), the sign-in limits, known
-//! devices, and the routes for signing in and for one's own account.
+//! rotation and the `AuthUser` extractor), personal access tokens (the
+//! extractor's other way in), the sign-in limits, known devices, and the
+//! routes for signing in and for one's own account.
 //!
 //! Dependencies point one way inside: `routes` and `account` (the handlers)
 //! use `session`, `devices`, `cookies`, `passwords` and `ratelimit`; none of
@@ -13,3 +14,4 @@ pub mod passwords;
 pub mod ratelimit;
 pub mod routes;
 pub mod session;
+pub mod tokens;

@@ -69,6 +69,7 @@ pub(crate) async fn login(
         outcome: Outcome::Denied,
         detail,
         request_id: None,
+        via_token: None,
     };
     let refused_before = match state.login_limiter.reserve(&username, &client, now) {
         Ok(n) => n,
@@ -129,6 +130,7 @@ pub(crate) async fn login(
             outcome: Outcome::Allowed,
             detail: AuditDetail::SignedIn { ip: &ip, refused_before }.to_string(),
             request_id: None,
+            via_token: None,
         },
     )
     .await;
@@ -161,6 +163,7 @@ pub(crate) async fn logout(State(state): State<AppState>, headers: HeaderMap) ->
                 outcome: Outcome::Allowed,
                 detail: String::new(),
                 request_id: None,
+                via_token: None,
             };
             audit::record(&state, event).await;
         }

@@ -7,7 +7,9 @@
 //! are audited), so a stolen old cookie is worthless. A user holds at most
 //! `CONSOLE_MAX_SESSIONS_PER_USER` sessions: a new sign-in ends the oldest.
 
-use axum::extract::{FromRequestParts, State};
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, FromRequestParts, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header, request::Parts};
 use axum::response::{IntoResponse, Response};
 use base64::Engine;
@@ -17,6 +19,7 @@ use sha2::{Digest, Sha256};
 
 use crate::audit::{self, Event, Outcome};
 use crate::auth::cookies::{cookie_name, cookie_token, session_cookie};
+use crate::auth::tokens;
 use crate::error::{AppError, AppResult};
 use crate::identity::AuthUser;
 use crate::state::AppState;
@@ -136,7 +139,9 @@ pub async fn rotate_marked_sessions(
     mut req: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> Response {
-    let token = cookie_token(&state, req.headers()).filter(|_| req.uri().path().starts_with("/api/"));
+    // A call made with a bearer token uses no session, so none is rotated.
+    let token = cookie_token(&state, req.headers())
+        .filter(|_| req.uri().path().starts_with("/api/") && crate::identity::bearer(req.headers()).is_none());
     let Some(old) = token else {
         return next.run(req).await;
     };
@@ -208,6 +213,11 @@ impl FromRequestParts<AppState> for AuthUser {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        // A bearer token stands alone: a cookie sent with it is not looked at.
+        if let Some(bearer) = crate::identity::bearer(&parts.headers) {
+            let connect = parts.extensions.get::<ConnectInfo<SocketAddr>>();
+            return tokens::authenticate(state, bearer, &parts.headers, connect).await;
+        }
         let token = cookie_token(state, &parts.headers).ok_or_else(AppError::unauthenticated)?;
         let presented = token_hash(&token);
         let row = match parts.extensions.get::<Presented>() {
@@ -239,6 +249,7 @@ impl FromRequestParts<AppState> for AuthUser {
                     outcome: Outcome::Allowed,
                     detail: AuditDetail::SessionEnded(why).to_string(),
                     request_id: None,
+                    via_token: None,
                 };
                 audit::record(state, event).await;
             }
@@ -267,6 +278,7 @@ impl FromRequestParts<AppState> for AuthUser {
             is_admin: row.is_admin,
             must_change_password: row.must_change_password,
             session: id_hash,
+            token: None,
         })
     }
 }

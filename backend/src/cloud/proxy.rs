@@ -26,7 +26,7 @@ use serde_json::Value;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::access::check;
+use crate::access::{check, visible_envs};
 use crate::audit::{self, Event, Outcome};
 use crate::cloud::envs::{record_new_env, region_of};
 use crate::cloud::upstream::UpstreamError;
@@ -63,7 +63,7 @@ enum Around {
     /// tcb DestroyEnv: the console forgets the environment.
     DestroyEnv,
     /// tcbr DescribeCloudRunEnvs: a non-admin sees only the environments
-    /// they are a member of.
+    /// they are a member of (a token: only its own).
     ListEnvs,
     /// A change that carries variables: a secret sent back masked gets its
     /// value restored from the service's settings (`secrets::restore_masked`).
@@ -225,8 +225,12 @@ pub(crate) async fn proxy(
             }
         }
         Around::ListEnvs => {
-            if !user.is_admin {
-                filter_visible_envs(&state, user.id, &mut response).await?;
+            if let Some(mine) = visible_envs(&state, &user).await?
+                && let Some(list) = response.get_mut("EnvList").and_then(Value::as_array_mut)
+            {
+                list.retain(|env| {
+                    env.get("EnvId").and_then(Value::as_str).is_some_and(|id| mine.iter().any(|m| m == id))
+                });
             }
         }
         Around::SearchLogs => logs::mask_answer(&mut response),
@@ -253,16 +257,6 @@ fn sign_remark(request: &mut Value, path: &str, username: &str) {
         }
         at = object.entry(part).or_insert_with(|| Value::Object(Default::default()));
     }
-}
-
-/// Keeps only the environments the caller is a member of.
-async fn filter_visible_envs(state: &AppState, user_id: i64, response: &mut Value) -> AppResult<()> {
-    let mine: Vec<String> =
-        sqlx::query_scalar("SELECT env_id FROM members WHERE user_id = ?").bind(user_id).fetch_all(&state.db).await?;
-    if let Some(list) = response.get_mut("EnvList").and_then(Value::as_array_mut) {
-        list.retain(|env| env.get("EnvId").and_then(Value::as_str).is_some_and(|id| mine.iter().any(|m| m == id)));
-    }
-    Ok(())
 }
 
 #[cfg(test)]

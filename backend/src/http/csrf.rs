@@ -2,6 +2,8 @@
 //! the request is same-origin (`Sec-Fetch-Site`, or an `Origin` matching
 //! the console's origin, scheme included), and the SPA's own header must be
 //! present — a header that a cross-site form or a simple request cannot set.
+//! Calls made with a personal access token (`Authorization: Bearer`) carry
+//! no ambient credential and are exempt.
 
 use axum::extract::{Request, State};
 use axum::http::{Method, header};
@@ -44,7 +46,11 @@ fn same_origin(req: &Request, origins: &Origins) -> Result<(), &'static str> {
 pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let safe = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     // A CSP report is a browser's own POST (no header of ours) and changes nothing.
-    if !safe && req.uri().path().starts_with("/api/") && req.uri().path() != CSP_REPORT_PATH {
+    // A bearer token is not an ambient credential (a browser never attaches
+    // one by itself, and the cookie is then not looked at), so a call made
+    // with one cannot be forged across sites.
+    let bearer = crate::identity::bearer(req.headers()).is_some();
+    if !safe && !bearer && req.uri().path().starts_with("/api/") && req.uri().path() != CSP_REPORT_PATH {
         if let Err(why) = same_origin(&req, &state.origins) {
             return refuse(why);
         }

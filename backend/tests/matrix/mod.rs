@@ -7,7 +7,10 @@ use console_shared::permissions::Endpoint;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
+/// Who calls. The team test signs in as each; the token test makes a token
+/// for each role (never anonymous, never an administrator's powers).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[allow(dead_code)]
 pub enum Who {
     Anonymous,
     Viewer,
@@ -80,6 +83,15 @@ pub fn endpoint_row(e: Endpoint, env: &str) -> (Method, String, Option<Value>, S
         CheckCertificate => {
             (Method::POST, "/api/certificates/check".into(), Some(json!({"certificate": "x"})), StatusCode::OK)
         }
+        ListOwnTokens => (Method::GET, "/api/account/tokens".into(), None, StatusCode::OK),
+        // A nameless token is refused before anything is stored.
+        CreateOwnToken => (
+            Method::POST,
+            "/api/account/tokens".into(),
+            Some(json!({"name": "", "envs": [env], "role": "viewer", "expires_in_days": 30})),
+            StatusCode::BAD_REQUEST,
+        ),
+        RevokeOwnToken => (Method::DELETE, "/api/account/tokens/999999".into(), None, StatusCode::NOT_FOUND),
     }
 }
 
@@ -183,7 +195,15 @@ pub fn action_row(product: Product, action: &str, env: &str) -> (String, Value, 
 /// the product guide, not read from the rules the BFF enforces: a wrong rule
 /// there fails the matrix. Every call must be listed (admins do everything).
 pub fn may(who: Who, own_env: bool, call: &str) -> bool {
-    const ANY_SIGNED_IN: &[&str] = &["DescribeCloudRunEnvs", "ChangeOwnPassword", "ListOwnSessions", "EndOwnSession"];
+    const ANY_SIGNED_IN: &[&str] = &[
+        "DescribeCloudRunEnvs",
+        "ChangeOwnPassword",
+        "ListOwnSessions",
+        "EndOwnSession",
+        "ListOwnTokens",
+        "CreateOwnToken",
+        "RevokeOwnToken",
+    ];
     const VIEWER: &[&str] = &[
         "DescribeEnvBaseInfo",
         "DescribeCloudRunServers",

@@ -49,9 +49,9 @@ const USER_AGENT: &str = concat!("tcbr/", env!("CARGO_PKG_VERSION"));
 
 fn trim_url(url: &str, what: &str) -> CliResult<(String, String)> {
     let url = url.trim().trim_end_matches('/');
-    let (scheme, rest) = url
-        .split_once("://")
-        .ok_or_else(|| CliError::usage(format!("{what} must be a URL such as https://host or http://127.0.0.1:4566.")))?;
+    let (scheme, rest) = url.split_once("://").ok_or_else(|| {
+        CliError::usage(format!("{what} must be a URL such as https://host or http://127.0.0.1:4566."))
+    })?;
     let scheme = scheme.to_ascii_lowercase();
     if scheme != "http" && scheme != "https" || rest.is_empty() || rest.contains(['/', '?', '#', ' ']) {
         return Err(CliError::usage(format!(
@@ -65,9 +65,8 @@ impl Client {
     /// Chooses the route from the options and environment: the console when
     /// one is named (a token is then required), else the key pair.
     pub fn new(global: &Global) -> CliResult<Client> {
-        let region = Region::parse(&global.region).ok_or_else(|| {
-            CliError::usage(format!("-r {} is not a region: use sh, gz or bj.", global.region))
-        })?;
+        let region = Region::parse(&global.region)
+            .ok_or_else(|| CliError::usage(format!("-r {} is not a region: use sh, gz or bj.", global.region)))?;
         let route = match (&global.console, &global.secret_id, &global.secret_key) {
             (Some(console), _, _) => {
                 let (scheme, host) = trim_url(console, "--console (TCBR_CONSOLE)")?;
@@ -118,11 +117,6 @@ TENCENTCLOUD_SECRETID and TENCENTCLOUD_SECRETKEY (straight to the cloud).",
             .build()
             .map_err(|e| CliError::Network(format!("could not start the HTTP client: {e}")))?;
         Ok(Client { route, region, http, uploads })
-    }
-
-    /// Whether calls go through a console (its words then come back in errors).
-    pub fn through_console(&self) -> bool {
-        matches!(self.route, Route::Console { .. })
     }
 
     /// One typed call.

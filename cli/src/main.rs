@@ -12,6 +12,8 @@ mod client;
 mod commands;
 mod error;
 mod output;
+mod package;
+mod progress;
 
 use std::process::ExitCode;
 

@@ -1,8 +1,9 @@
 //! A Dockerfile as a builder reads it: its instructions, and whether the
 //! sources its `COPY` and `ADD` name are in the build context.
 
+use console_shared::wildcard;
+
 use super::budget::{Budget, NAME_ECHO, shorten};
-use super::wildcard;
 
 /// The instructions Docker's builder knows.
 const INSTRUCTIONS: [&str; 18] = [

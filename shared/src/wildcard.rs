@@ -3,6 +3,11 @@
 //! is any run of characters within one path segment, `?` one character other
 //! than `/`, and `\` makes the next character literal (`\*` is a `*`).
 //!
+//! localcloud's builder checks `COPY`/`ADD` sources with it; it lives here so
+//! every crate that reads a build context means the same by a wildcard (the
+//! `.dockerignore` matcher, [`crate::dockerignore`], adds the `**` and
+//! character classes of moby's patternmatcher on top of the same rules).
+//!
 //! A pattern is matched segment by segment with the greedy two-pointer
 //! algorithm: on a mismatch it only retries from the last `*`, one character
 //! further on, so one match costs at most O(pattern × text). The recursive

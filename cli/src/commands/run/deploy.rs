@@ -116,14 +116,27 @@ pub async fn deploy(client: &Client, out: Out, service: &Service, opts: DeployOp
         }
         _ => {}
     }
-    let base = match &detail {
+    let (base, online) = match &detail {
         Some(detail) => {
             refuse_while_deploying(client, env, name).await?;
-            if opts.keep_previous { online_settings(client, env, name, detail).await?.1 } else { Settings::defaults() }
+            let online = online_settings(client, env, name, detail).await?.1;
+            if opts.keep_previous { (online.clone(), Some(online)) } else { (Settings::defaults(), Some(online)) }
         }
-        None => Settings::defaults(),
+        None => (Settings::defaults(), None),
     };
     let settings = base.with(&given, false)?;
+    // The guide's tool starts from the defaults without --override, so a
+    // redeploy silently drops the online version's variables: say which.
+    if let Some(online) = online.filter(|_| !opts.keep_previous) {
+        let dropped: Vec<&str> =
+            online.vars.keys().filter(|k| !settings.vars.contains_key(*k)).map(String::as_str).collect();
+        if !dropped.is_empty() {
+            out.say(format!(
+                "Warning: the online version's variables {} are not kept: add --override to keep its settings.",
+                dropped.join(", ")
+            ));
+        }
+    }
 
     let verb = if detail.is_some() { "Deploy a new version of" } else { "Create" };
     let gray = if opts.gray { " as a gray release (0 % of the traffic)" } else { "" };

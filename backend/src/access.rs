@@ -95,6 +95,8 @@ pub async fn check(
 ) -> AppResult<Option<Role>> {
     if user.token.is_some() && !tokens::token_may(rule) {
         tracing::info!(user.id = user.id, action, "refused: not with a personal access token");
+        let event = Event::by(user, action, Outcome::Denied).env(env).detail(AuditDetail::Permission.to_string());
+        audit::record(state, event).await;
         return Err(AppError::new(
             StatusCode::FORBIDDEN,
             console_codes::TOKEN_NOT_ALLOWED,
@@ -109,7 +111,16 @@ pub async fn check(
     if matches!(rule.need, Need::EnvRole(_)) && env.is_none() {
         return Err(AppError::bad_request("The request must name its environment (`EnvId`)."));
     }
-    if permissions::allows(rule.need, user.is_admin, role) {
+    let allowed = permissions::allows(rule.need, user.is_admin, role);
+    // Every call made with a token is audited: changes below or where they
+    // are made, reads here (once a minute per kind, see `TokenReads`).
+    if !rule.mutating && state.token_reads.first_this_minute(user, action, env, state.clock.now()) {
+        let outcome = if allowed { Outcome::Allowed } else { Outcome::Denied };
+        let event = Event::by(user, action, outcome).env(env);
+        let detail = if allowed { String::new() } else { AuditDetail::Permission.to_string() };
+        audit::record(state, event.detail(detail)).await;
+    }
+    if allowed {
         return Ok(role);
     }
     if rule.mutating {

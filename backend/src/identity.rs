@@ -29,6 +29,7 @@ pub struct AuthUser {
 /// an administrator's token reaches its environments as an owner at most.
 #[derive(Debug, Clone)]
 pub struct TokenScope {
+    pub id: i64,
     pub name: String,
     pub role: Role,
     pub envs: Vec<String>,
@@ -47,14 +48,12 @@ impl AuthUser {
     }
 }
 
-/// The bearer token of a request, if it came with one. `Some("")` for an
-/// `Authorization` header that is not a bearer token: it is refused, never
-/// silently ignored in favour of a cookie.
+/// The bearer token of a request, if it came with one (possibly empty or
+/// malformed: refused, never ignored in favour of a cookie). Other schemes
+/// (`Basic`, `Negotiate`) belong to a proxy in front of the console and a
+/// browser sends them by itself: they are no token, and no CSRF exemption.
 pub fn bearer(headers: &HeaderMap) -> Option<&str> {
-    let value = headers.get(header::AUTHORIZATION)?;
-    let value = value.to_str().unwrap_or("");
-    Some(match value.split_once(' ') {
-        Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") => token.trim(),
-        _ => "",
-    })
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?.trim();
+    let (scheme, token) = value.split_once(' ').unwrap_or((value, ""));
+    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
 }

@@ -8,6 +8,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::audit::reads::TokenReads;
 use crate::auth::ratelimit::LoginLimiter;
 use crate::clock::Clock;
 use crate::cloud::hub::Hub;
@@ -35,6 +36,8 @@ pub struct Inner {
     pub session_idle: i64,
     pub session_absolute: i64,
     pub login_limiter: LoginLimiter,
+    /// Which reads made with a token were audited this minute.
+    pub token_reads: TokenReads,
     /// Proxies whose `X-Forwarded-For` names the client.
     pub trusted_proxies: Vec<ipnet::IpNet>,
     pub max_sessions_per_user: i64,

@@ -430,7 +430,7 @@ async fn the_audit_log_records_allowed_and_denied_changes_and_exports_csv() {
     let csv = t.app.get(&format!("/api/audit/export.csv?env={}", t.own), Some(&t.owner.1)).send().await.unwrap();
     assert_eq!(csv.headers()["content-type"], "text/csv; charset=utf-8");
     let text = csv.text().await.unwrap();
-    assert!(text.starts_with("id,time_utc,user,environment,action,outcome,detail,request_id\r\n"));
+    assert!(text.starts_with("id,time_utc,user,via_token,environment,action,outcome,detail,request_id\r\n"));
     assert!(text.contains(",vera,") && text.contains(",DestroyEnv,denied,"));
 
     // Append-only, in the database itself.

@@ -6,8 +6,9 @@
 //!   `{product}.tencentcloudapi.com`, or to the one `--endpoint` host.
 //!
 //! Proxies: reqwest's system proxy reads `HTTPS_PROXY`, `HTTP_PROXY`,
-//! `http_proxy`, `ALL_PROXY` and `NO_PROXY` (R-CLI-2); nothing here turns
-//! it off.
+//! `http_proxy` and `NO_PROXY` (R-CLI-2), HTTP proxies only (no SOCKS);
+//! nothing here turns it off. It does not skip loopback by itself: only
+//! `NO_PROXY` does (the tests check both).
 
 use std::time::Duration;
 
@@ -47,18 +48,33 @@ pub struct Client {
 /// Sent with every request, so a console's logs can tell the CLI apart.
 const USER_AGENT: &str = concat!("tcbr/", env!("CARGO_PKG_VERSION"));
 
+/// `scheme://host[:port]` checked, as (scheme, host[:port]). A default port
+/// is dropped: the TC3 signature covers the Host header, which reqwest
+/// writes without it.
 fn trim_url(url: &str, what: &str) -> CliResult<(String, String)> {
     let url = url.trim().trim_end_matches('/');
     let (scheme, rest) = url.split_once("://").ok_or_else(|| {
         CliError::usage(format!("{what} must be a URL such as https://host or http://127.0.0.1:4566."))
     })?;
     let scheme = scheme.to_ascii_lowercase();
-    if scheme != "http" && scheme != "https" || rest.is_empty() || rest.contains(['/', '?', '#', ' ']) {
+    if scheme != "http" && scheme != "https" || rest.is_empty() || rest.contains(['/', '?', '#', ' ', '@']) {
         return Err(CliError::usage(format!(
-            "{what} must be http:// or https:// followed by a host (and port), nothing after it."
+            "{what} must be http:// or https:// followed by a host (and port), nothing before or after it."
         )));
     }
-    Ok((scheme, rest.to_string()))
+    let default = if scheme == "https" { ":443" } else { ":80" };
+    let host = rest.strip_suffix(default).unwrap_or(rest);
+    Ok((scheme, host.to_string()))
+}
+
+/// Whether `host` (with any port) is this machine: the only place a token
+/// may travel over plain HTTP.
+fn loopback(host: &str) -> bool {
+    let name = match host.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or(""),
+        None => host.rsplit_once(':').map_or(host, |(name, _)| name),
+    };
+    name.eq_ignore_ascii_case("localhost") || name.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
 impl Client {
@@ -70,6 +86,11 @@ impl Client {
         let route = match (&global.console, &global.secret_id, &global.secret_key) {
             (Some(console), _, _) => {
                 let (scheme, host) = trim_url(console, "--console (TCBR_CONSOLE)")?;
+                if scheme == "http" && !loopback(&host) {
+                    return Err(CliError::usage(format!(
+                        "The token would travel unencrypted to {host}: use https:// (plain http:// only for a console on this machine)."
+                    )));
+                }
                 let token = std::env::var(tokens::ENV_VAR).unwrap_or_default();
                 let token = token.trim();
                 if token.is_empty() {
@@ -104,13 +125,16 @@ TENCENTCLOUD_SECRETID and TENCENTCLOUD_SECRETKEY (straight to the cloud).",
                 ));
             }
         };
+        // No redirects: one would carry the token elsewhere, or turn a POST into a GET.
         let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
             .user_agent(USER_AGENT)
             .connect_timeout(Duration::from_secs(10))
             .timeout(Duration::from_secs(60))
             .build()
             .map_err(|e| CliError::Network(format!("could not start the HTTP client: {e}")))?;
         let uploads = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
             .user_agent(USER_AGENT)
             .connect_timeout(Duration::from_secs(10))
             .read_timeout(Duration::from_secs(60))
@@ -138,7 +162,7 @@ TENCENTCLOUD_SECRETID and TENCENTCLOUD_SECRETKEY (straight to the cloud).",
                     .body(body)
                     .send()
                     .await
-                    .map_err(|e| unreachable(&e))?;
+                    .map_err(|e| unreachable(CONSOLE, &e))?;
                 console_answer(response).await
             }
             Route::Cloud { credential, endpoint } => {
@@ -165,9 +189,9 @@ TENCENTCLOUD_SECRETID and TENCENTCLOUD_SECRETKEY (straight to the cloud).",
                         request = request.header(name, value);
                     }
                 }
-                let response = request.send().await.map_err(|e| unreachable(&e))?;
+                let response = request.send().await.map_err(|e| unreachable(CLOUD, &e))?;
                 let status = response.status();
-                let bytes = response.bytes().await.map_err(|e| unreachable(&e))?;
+                let bytes = response.bytes().await.map_err(|e| unreachable(CLOUD, &e))?;
                 let mut envelope: Value = serde_json::from_slice(&bytes).map_err(|_| {
                     CliError::Network(format!("the cloud answered HTTP {status} with something that is not its JSON"))
                 })?;
@@ -212,7 +236,7 @@ TENCENTCLOUD_SECRETID and TENCENTCLOUD_SECRETKEY (straight to the cloud).",
                     .body(body)
                     .send()
                     .await
-                    .map_err(|e| unreachable(&e))?;
+                    .map_err(|e| unreachable(CONSOLE, &e))?;
                 let answer: UploadedPackage = serde_json::from_value(console_answer(response).await?)
                     .map_err(|e| CliError::Network(format!("the console's upload answer is unexpected: {e}")))?;
                 Ok((answer.package_name, answer.package_version))
@@ -234,7 +258,7 @@ TENCENTCLOUD_SECRETID and TENCENTCLOUD_SECRETKEY (straight to the cloud).",
                     .header(reqwest::header::CONTENT_LENGTH, length)
                     .send()
                     .await
-                    .map_err(|e| unreachable(&e.without_url()))?;
+                    .map_err(|e| unreachable("The upload URL", &e.without_url()))?;
                 let status = response.status();
                 if !status.is_success() {
                     let text: String = response.text().await.unwrap_or_default().chars().take(300).collect();
@@ -246,7 +270,10 @@ TENCENTCLOUD_SECRETID and TENCENTCLOUD_SECRETKEY (straight to the cloud).",
     }
 }
 
-fn unreachable(e: &reqwest::Error) -> CliError {
+const CONSOLE: &str = "The console";
+const CLOUD: &str = "The cloud";
+
+fn unreachable(who: &str, e: &reqwest::Error) -> CliError {
     let what = if e.is_timeout() { "did not answer in time" } else { "could not be reached" };
     // The source chain says why (refused, DNS, TLS); the URL is the user's own.
     let mut why = e.to_string();
@@ -255,13 +282,19 @@ fn unreachable(e: &reqwest::Error) -> CliError {
         why = format!("{why}: {s}");
         source = s.source();
     }
-    CliError::Network(format!("The cloud {what}: {why}"))
+    CliError::Network(format!("{who} {what}: {why}"))
 }
 
 /// A console's answer: the action's `Response` object, or its `ApiError`.
 async fn console_answer(response: reqwest::Response) -> CliResult<Value> {
     let status = response.status();
-    let bytes = response.bytes().await.map_err(|e| unreachable(&e))?;
+    if status.is_redirection() {
+        let to = response.headers().get(reqwest::header::LOCATION).and_then(|v| v.to_str().ok()).unwrap_or("elsewhere");
+        return Err(CliError::Network(format!(
+            "The console sends its callers to {to}: set TCBR_CONSOLE to the console's own address (https://…)."
+        )));
+    }
+    let bytes = response.bytes().await.map_err(|e| unreachable(CONSOLE, &e))?;
     if status.is_success() {
         return serde_json::from_slice(&bytes)
             .map_err(|_| CliError::Network(format!("the console answered HTTP {status} with something not JSON")));
@@ -269,8 +302,7 @@ async fn console_answer(response: reqwest::Response) -> CliResult<Value> {
     match serde_json::from_slice::<ApiError>(&bytes) {
         Ok(err) => Err(CliError::Cloud { code: err.code, message: err.message, request_id: err.request_id }),
         Err(_) => Err(CliError::Network(format!(
-            "the console answered HTTP {status}; is {} the console's address?",
-            "TCBR_CONSOLE"
+            "The console answered HTTP {status} with something else than its errors: is TCBR_CONSOLE the console's address?"
         ))),
     }
 }
@@ -285,4 +317,24 @@ fn counted(zip: Vec<u8>, sent: impl Fn(u64) + Send + Sync + 'static) -> reqwest:
         Ok::<_, std::io::Error>(zip.slice(i * PIECE..end))
     });
     reqwest::Body::wrap_stream(futures::stream::iter(pieces))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{loopback, trim_url};
+
+    #[test]
+    fn urls_are_checked_and_default_ports_dropped() {
+        assert_eq!(trim_url("https://c.example.com:443/", "x").unwrap(), ("https".into(), "c.example.com".into()));
+        assert_eq!(trim_url("HTTP://127.0.0.1:4566", "x").unwrap(), ("http".into(), "127.0.0.1:4566".into()));
+        assert!(trim_url("https://user:pass@c.example.com", "x").is_err(), "no credentials in the URL");
+        assert!(trim_url("https://c.example.com/api", "x").is_err());
+        assert!(trim_url("ftp://c.example.com", "x").is_err());
+    }
+
+    #[test]
+    fn a_token_goes_over_plain_http_only_to_this_machine() {
+        assert!(loopback("127.0.0.1:8080") && loopback("localhost") && loopback("[::1]:8080"));
+        assert!(!loopback("console.example.com") && !loopback("10.0.0.2:80"));
+    }
 }

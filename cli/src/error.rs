@@ -6,7 +6,8 @@ pub mod exit {
     pub const OK: u8 = 0;
     /// The cloud or the console refused the call, or could not be reached.
     pub const FAILED: u8 = 1;
-    /// The command line is wrong, or an option breaks a product rule; nothing was sent.
+    /// Refused before anything changed: a wrong option, a product rule, or
+    /// a state the command checks first (no open gray release, no such service).
     pub const USAGE: u8 = 2;
     /// The deploy ran and failed, or was cancelled.
     pub const DEPLOY_FAILED: u8 = 3;
@@ -14,7 +15,8 @@ pub mod exit {
 
 #[derive(Debug, thiserror::Error)]
 pub enum CliError {
-    /// Wrong or missing options, or a product rule broken: caught before any call.
+    /// Wrong or missing options, a product rule broken, or a state checked
+    /// first that forbids it: nothing was changed.
     #[error("{0}")]
     Usage(String),
     /// The cloud (or the console in front of it) answered with an error.
@@ -23,9 +25,9 @@ pub enum CliError {
     /// Nothing answered, or what answered was not understood.
     #[error("{0}")]
     Network(String),
-    /// A deploy ended, but not online.
-    #[error("{0}")]
-    Deploy(String),
+    /// A deploy ended, but not online; `data` says which (for `--json`).
+    #[error("{message}")]
+    Deploy { message: String, data: serde_json::Value },
 }
 
 impl CliError {
@@ -37,7 +39,7 @@ impl CliError {
         match self {
             CliError::Usage(_) => exit::USAGE,
             CliError::Cloud { .. } | CliError::Network(_) => exit::FAILED,
-            CliError::Deploy(_) => exit::DEPLOY_FAILED,
+            CliError::Deploy { .. } => exit::DEPLOY_FAILED,
         }
     }
 

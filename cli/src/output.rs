@@ -71,11 +71,11 @@ impl Out {
     pub fn failed(&self, error: &CliError) {
         eprintln!("Error: {error}");
         if self.json {
-            let request_id = match error {
-                CliError::Cloud { request_id, .. } => request_id.clone(),
-                _ => None,
+            let data = match error {
+                CliError::Cloud { request_id, .. } => json!({"Code": error.code(), "RequestId": request_id}),
+                CliError::Deploy { data, .. } => data.clone(),
+                _ => json!({"Code": null, "RequestId": null}),
             };
-            let data = json!({"Code": error.code(), "RequestId": request_id});
             println!("{}", json!({"code": error.exit_code(), "errmsg": error.to_string(), "data": data}));
         }
     }

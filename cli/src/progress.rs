@@ -278,7 +278,18 @@ impl<'a> Watcher<'a> {
                     format!(" Its log: `tcbr cloudrun logs process -e {} -s {} --run-id {r}`.", self.env, self.service)
                 })
                 .unwrap_or_default();
-            return Err(CliError::Deploy(format!("The deploy of {} {how}{reason}.{log}", task.version_name)));
+            return Err(CliError::Deploy {
+                message: format!("The deploy of {} {how}{reason}.{log}", task.version_name),
+                data: serde_json::json!({
+                    "EnvId": self.env,
+                    "ServiceName": self.service,
+                    "TaskId": task.id,
+                    "VersionName": task.version_name,
+                    "Status": task.status.to_string(),
+                    "RunId": self.run_id,
+                    "FailReason": task.fail_reason,
+                }),
+            });
         }
         Ok(Some(Watched {
             task_id: task.id,

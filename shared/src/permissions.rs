@@ -36,6 +36,9 @@ impl Role {
 pub enum Need {
     /// Any signed-in user; the answer is filtered to what they may see.
     SignedIn,
+    /// A signed-in user in the console itself, not through a personal
+    /// access token: their own password, sessions and tokens.
+    Session,
     /// At least this role in the environment named by the body's `EnvId`.
     EnvRole(Role),
     /// At least this role in some environment: for what belongs to the
@@ -51,7 +54,7 @@ pub enum Need {
 pub fn allows(need: Need, is_admin: bool, role: Option<Role>) -> bool {
     is_admin
         || match need {
-            Need::SignedIn => true,
+            Need::SignedIn | Need::Session => true,
             Need::EnvRole(min) | Need::AnyEnvRole(min) => role.is_some_and(|r| r >= min),
             Need::Admin => false,
         }
@@ -139,8 +142,8 @@ impl Endpoint {
         match self {
             ListUsers => read(Admin),
             CreateUser | UpdateUser | DeleteUser => write(Admin),
-            ChangeOwnPassword | EndOwnSession => write(SignedIn),
-            ListOwnSessions => read(SignedIn),
+            ChangeOwnPassword | EndOwnSession => write(Session),
+            ListOwnSessions => read(Session),
             MyAccess | ListMembers => read(EnvRole(Role::Viewer)),
             // R-ENV-7: production is stricter because only its owners manage who is in it.
             AddMember | ChangeMemberRole | RemoveMember => write(EnvRole(Role::Owner)),
@@ -159,8 +162,8 @@ impl Endpoint {
             // Who may upload a certificate (certificates are the account's).
             CheckCertificate => read(AnyEnvRole(Role::Developer)),
             // One's own tokens; what each may reach is checked on creation.
-            ListOwnTokens => read(SignedIn),
-            CreateOwnToken | RevokeOwnToken => write(SignedIn),
+            ListOwnTokens => read(Session),
+            CreateOwnToken | RevokeOwnToken => write(Session),
         }
     }
 

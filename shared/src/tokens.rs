@@ -90,7 +90,7 @@ pub enum TokenRuleError {
     NameEmpty,
     #[error("A token's name has at most {NAME_MAX} characters.")]
     NameTooLong,
-    #[error("A token's name cannot contain control characters.")]
+    #[error("A token's name cannot contain control or invisible characters.")]
     NameControl,
     #[error("Choose at least one environment for the token.")]
     NoEnv,
@@ -118,7 +118,7 @@ pub fn check(req: &CreateToken) -> Result<(), TokenRuleError> {
     if name.chars().count() > NAME_MAX {
         return Err(TokenRuleError::NameTooLong);
     }
-    if name.chars().any(char::is_control) {
+    if name.chars().any(|c| c.is_control() || invisible(c)) {
         return Err(TokenRuleError::NameControl);
     }
     if req.envs.iter().all(|e| e.trim().is_empty()) {
@@ -130,12 +130,18 @@ pub fn check(req: &CreateToken) -> Result<(), TokenRuleError> {
     Ok(())
 }
 
+/// Zero-width and direction-changing characters: a name holding them could
+/// read as another in the audit log.
+fn invisible(c: char) -> bool {
+    matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
+}
+
 /// Whether a call made with a token may pass `rule` at all. A token acts
-/// inside the environments it was given: what names no environment and
-/// changes something (a password, sessions, tokens, a new environment, the
-/// users) needs the console itself, signed in.
+/// inside the environments it was given: the account itself (its password,
+/// sessions and tokens, `Need::Session`) and the platform (`Need::Admin`)
+/// need the console, signed in.
 pub fn token_may(rule: Rule) -> bool {
-    !(rule.mutating && matches!(rule.need, Need::SignedIn | Need::Admin))
+    !matches!(rule.need, Need::Session | Need::Admin)
 }
 
 /// A token's role in an environment: its own, capped by what its owner is
@@ -172,6 +178,7 @@ mod tests {
         assert_eq!(check(&req("  ", &["env-1"], 30)), Err(TokenRuleError::NameEmpty));
         assert_eq!(check(&req(&"x".repeat(65), &["env-1"], 30)), Err(TokenRuleError::NameTooLong));
         assert_eq!(check(&req("a\nb", &["env-1"], 30)), Err(TokenRuleError::NameControl));
+        assert_eq!(check(&req("ci\u{202E}yolp", &["env-1"], 30)), Err(TokenRuleError::NameControl));
         assert_eq!(check(&req("ci", &[], 30)), Err(TokenRuleError::NoEnv));
         assert_eq!(check(&req("ci", &["env-1"], 0)), Err(TokenRuleError::Expiry));
         assert_eq!(check(&req("ci", &["env-1"], 366)), Err(TokenRuleError::Expiry));
@@ -185,8 +192,9 @@ mod tests {
         assert_eq!(effective_role(Role::Developer, None), None);
         assert!(token_may(read(Need::EnvRole(Role::Viewer))));
         assert!(token_may(write(Need::EnvRole(Role::Owner))));
-        assert!(token_may(read(Need::SignedIn)));
-        assert!(!token_may(write(Need::SignedIn)), "passwords, sessions and tokens need the console");
+        assert!(token_may(read(Need::SignedIn)), "the environments it reaches, listed");
+        assert!(!token_may(read(Need::Session)), "the account's sessions and tokens need the console");
+        assert!(!token_may(write(Need::Session)), "so do its password and new tokens");
         assert!(!token_may(write(Need::Admin)));
     }
 

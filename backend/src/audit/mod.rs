@@ -8,6 +8,7 @@
 use crate::identity::AuthUser;
 use crate::state::AppState;
 
+pub mod reads;
 pub mod routes;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

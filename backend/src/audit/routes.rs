@@ -136,12 +136,13 @@ pub(crate) async fn export_csv(
     Query(f): Query<Filter>,
 ) -> AppResult<Response> {
     let rows = entries(&state, &user, &f, f.limit.unwrap_or(EXPORT_MAX).clamp(1, EXPORT_MAX)).await?;
-    let mut out = String::from("id,time_utc,user,environment,action,outcome,detail,request_id\r\n");
+    let mut out = String::from("id,time_utc,user,via_token,environment,action,outcome,detail,request_id\r\n");
     for r in rows {
         let fields = [
             r.id.to_string(),
             format!("{}Z", utc_datetime(r.at).replace(' ', "T")),
             r.username,
+            r.via_token.unwrap_or_default(),
             r.env_id.unwrap_or_default(),
             r.action,
             r.outcome,

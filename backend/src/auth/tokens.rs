@@ -24,7 +24,6 @@ use utoipa_axum::routes;
 
 use crate::access::authorize;
 use crate::audit::{self, Event, Outcome};
-use crate::auth::ratelimit::Client;
 use crate::auth::session::{new_token, token_hash};
 use crate::error::{AppError, AppResult};
 use crate::http::client::client_ip;
@@ -38,10 +37,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .layer(axum::extract::DefaultBodyLimit::max(16 * 1024))
         .routes(routes!(revoke))
 }
-
-/// Failed token lookups count against the address's sign-in limit under
-/// this name, so an address cannot spray guesses.
-const TOKEN_ATTEMPTS: &str = "(personal access token)";
 
 #[derive(sqlx::FromRow)]
 struct Found {
@@ -79,19 +74,10 @@ pub async fn authenticate(
     } else {
         None
     };
+    // No limiter: a token is 256 random bits, so guessing is hopeless, and
+    // a forgotten CI job with a revoked token must not use up its address's
+    // sign-in allowance.
     let Some(found) = found.filter(|f| !f.disabled) else {
-        if let Some(ip) = address
-            && let Err(throttled) = state.login_limiter.reserve(TOKEN_ATTEMPTS, &Client::address(ip), now)
-        {
-            return Err(AppError::new(
-                StatusCode::TOO_MANY_REQUESTS,
-                console_codes::RATE_LIMITED,
-                format!(
-                    "Too many unknown tokens from this address. Try again in {} minute(s).",
-                    (throttled.wait + 59) / 60
-                ),
-            ));
-        }
         return Err(AppError::new(
             StatusCode::UNAUTHORIZED,
             console_codes::TOKEN_INVALID,
@@ -134,6 +120,7 @@ pub async fn authenticate(
         must_change_password: false,
         session: String::new(),
         token: Some(TokenScope {
+            id: found.id,
             name: found.name,
             role: Role::parse(&found.role).unwrap_or(Role::Viewer),
             envs,
@@ -256,6 +243,13 @@ pub(crate) async fn create(
             ),
         ));
     }
+    // An expired token keeps its name only until a new one wants it.
+    sqlx::query("DELETE FROM access_tokens WHERE user_id = ? AND name = ? AND expires_at <= ?")
+        .bind(user.id)
+        .bind(&req.name)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
     let inserted = sqlx::query(
         "INSERT INTO access_tokens (user_id, name, token_hash, role, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)
          ON CONFLICT (user_id, name) DO NOTHING",
@@ -324,4 +318,22 @@ pub(crate) async fn revoke(
     )
     .await;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Resolves when a stream opened with `token` must end: the token was
+/// revoked or has expired. Checked every 15 s, as the streams' keep-alives.
+pub async fn gone(state: AppState, token: i64) {
+    loop {
+        tokio::time::sleep(std::time::Duration::from_secs(15)).await;
+        let now = state.clock.now();
+        let live: Result<Option<i64>, _> =
+            sqlx::query_scalar("SELECT id FROM access_tokens WHERE id = ? AND expires_at > ?")
+                .bind(token)
+                .bind(now)
+                .fetch_optional(&state.db)
+                .await;
+        if matches!(live, Ok(None)) {
+            return;
+        }
+    }
 }

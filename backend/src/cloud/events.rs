@@ -12,6 +12,7 @@ use console_shared::actions::{DescribeServerManageTask, ManageTaskRequest};
 use console_shared::dto::{ApiError, HubStats, console_codes};
 use console_shared::permissions::Endpoint;
 use console_shared::vocab::{EnvId, ServiceName, TaskId};
+use futures::StreamExt;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -69,7 +70,20 @@ pub(crate) async fn events(
     let admitted = state.hub.admit(user.id)?;
     let had = headers.get("last-event-id").and_then(|v| v.to_str().ok()).and_then(|v| Cursor::parse(v.trim()));
     let feed = state.hub.feed(key, state.upstream.clone(), region);
-    Ok(live(stream(admitted, feed, had)))
+    Ok(live_for(&state, &user, stream(admitted, feed, had)))
+}
+
+/// [`live`] for `user`: a stream opened with a personal access token ends
+/// when the token is revoked or expires, not when the client lets go.
+pub(crate) fn live_for<S, E>(state: &AppState, user: &AuthUser, events: S) -> Response
+where
+    S: futures::Stream<Item = Result<axum::response::sse::Event, E>> + Send + 'static,
+    E: Into<axum::BoxError>,
+{
+    match &user.token {
+        Some(token) => live(events.take_until(Box::pin(crate::auth::tokens::gone(state.clone(), token.id)))),
+        None => live(events),
+    }
 }
 
 /// An event stream as every live view gets it: keep-alive comments every

@@ -66,7 +66,7 @@ pub(crate) async fn log_stream(
     let admitted = state.hub.admit(user.id)?;
     let had = headers.get("last-event-id").and_then(|v| v.to_str().ok()).and_then(|v| v.trim().parse::<u64>().ok());
     let (feed, live) = state.hub.tail(key, source, newest);
-    Ok(crate::cloud::events::live(tail::stream(admitted, feed, live, had.unwrap_or(newest.id))))
+    Ok(crate::cloud::events::live_for(&state, &user, tail::stream(admitted, feed, live, had.unwrap_or(newest.id))))
 }
 
 /// The query a tail runs: the service's rows, and of those what `q` asks

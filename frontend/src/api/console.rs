@@ -11,6 +11,7 @@ use console_shared::dto::{
     RevealSecrets, RevealedSecrets, SessionInfo, SetRole, TimelineEvent, UpdateUser, UploadedPackage, UserInfo,
 };
 use console_shared::permissions::Role;
+use console_shared::tokens::{CreateToken, NewToken, Tokens};
 
 use super::{Call, Method, enc, send_file};
 
@@ -43,6 +44,23 @@ pub fn sessions() -> impl Future<Output = Result<Vec<SessionInfo>, ApiError>> {
 /// `DELETE /api/account/sessions/{handle}`: signs one session out.
 pub fn end_session(handle: &str) -> impl Future<Output = Result<(), ApiError>> + use<> {
     Call::new(Method::Delete, format!("/api/account/sessions/{}", enc(handle))).empty()
+}
+
+/// `GET /api/account/tokens`: the caller's personal access tokens, and the
+/// environments (with the highest role) a new one may reach.
+pub fn tokens() -> impl Future<Output = Result<Tokens, ApiError>> {
+    Call::get("/api/account/tokens").json()
+}
+
+/// `POST /api/account/tokens`: a new token. The answer holds the secret, which
+/// is never sent again: the caller shows it once and lets it go.
+pub fn create_token(body: &CreateToken) -> impl Future<Output = Result<NewToken, ApiError>> + use<> {
+    Call::new(Method::Post, "/api/account/tokens").body(body).json()
+}
+
+/// `DELETE /api/account/tokens/{id}`: revokes a token at once.
+pub fn revoke_token(id: i64) -> impl Future<Output = Result<(), ApiError>> {
+    Call::new(Method::Delete, format!("/api/account/tokens/{id}")).empty()
 }
 
 /// `GET /api/users` (admins).

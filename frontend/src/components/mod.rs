@@ -2,6 +2,7 @@
 
 mod chart;
 mod confirm;
+mod copy;
 mod danger_zone;
 mod field;
 mod header;
@@ -16,6 +17,7 @@ mod time;
 
 pub use chart::{Mark, Rule, Series, Summary, TimeChart, format_value};
 pub use confirm::ConfirmStep;
+pub use copy::CopyButton;
 pub use danger_zone::DangerZone;
 pub use field::Field;
 pub use header::{LangSwitch, TopBar};

@@ -59,6 +59,9 @@ const AUDIT_ACTIONS: &[(&str, &str)] = &[
     ("RevealSecrets", "显示密钥的值"),
     ("ServiceTimeline", "查看服务动态"),
     ("CheckCertificate", "校验证书"),
+    ("ListTokens", "查看个人访问令牌"),
+    ("CreateToken", "创建个人访问令牌"),
+    ("RevokeToken", "撤销个人访问令牌"),
     ("Login", "登录"),
     ("Logout", "退出登录"),
     ("SessionExpired", "会话结束"),
@@ -141,5 +144,13 @@ pub fn audit_detail(action: &str, detail: &str, lang: Lang) -> String {
             };
             labelled(&format!("{service} {what}"), &names, lang)
         }
+        (D::TokenCreated { name, role: r, envs, days }, Lang::En) => {
+            format!("Token “{name}”: {} in {envs}, {}", role(r), days_text(days, lang))
+        }
+        (D::TokenCreated { name, role: r, envs, days }, Lang::Zh) => {
+            format!("令牌“{name}”：{}，环境 {}，有效期 {}", role(r), envs.replace(", ", "、"), days_text(days, lang))
+        }
+        (D::TokenRevoked { name }, Lang::En) => format!("Token “{name}”"),
+        (D::TokenRevoked { name }, Lang::Zh) => format!("令牌“{name}”"),
     }
 }

@@ -20,6 +20,7 @@ mod releases;
 mod rules;
 #[cfg(test)]
 mod tests;
+mod tokens;
 mod traffic;
 
 pub use audit::*;
@@ -29,6 +30,7 @@ pub use monitoring::*;
 pub use phrases::*;
 pub use releases::*;
 pub use rules::*;
+pub use tokens::*;
 pub use traffic::*;
 
 use leptos::prelude::*;
@@ -653,6 +655,33 @@ messages! {
     ColErrorRate => "Error rate", "错误率";
     ColAvgResponse => "Average response time", "平均响应时间";
     // END logs.
+    // Personal access tokens, on the Account page.
+    TokensTitle => "Personal access tokens", "个人访问令牌";
+    TokensIntro => "For the tcbr command-line tool and CI jobs: a token acts for you in the environments you choose, with a role no higher than yours, until it expires or you revoke it. No password or cloud key pair needs to leave your hands, and every call made with a token is in the audit log under your name and the token's.", "供 tcbr 命令行工具和 CI 任务使用：令牌在你选定的环境中代表你操作，角色不高于你自己的，直到过期或被你撤销。你无需交出密码或云端密钥对；用令牌发起的每次调用都会以你的名义和令牌名称记入审计日志。";
+    TokensEmptyTitle => "No tokens yet", "还没有令牌";
+    TokensEmptyBody => "Create one below for each place that needs it, such as your laptop or one CI pipeline, so that each can be revoked on its own. Give it only the environments and the role that job needs.", "请在下方为每个需要它的地方（例如你的电脑或某条 CI 流水线）分别创建令牌，以便单独撤销。只授予该任务所需的环境和角色。";
+    ColExpires => "Expires", "过期时间";
+    ColLastUsed => "Last used", "最近使用";
+    TokenNeverUsed => "Never", "从未使用";
+    TokenExpired => "Expired", "已过期";
+    Revoke => "Revoke", "撤销";
+    CreateTokenTitle => "Create a token", "创建令牌";
+    TokenName => "Name", "名称";
+    TokenEnvs => "Environments it reaches", "可访问的环境";
+    TokenEnvsHelp => "Your own role in each is shown beside it.", "每个环境旁显示你自己在其中的角色。";
+    TokenRoleHelp => "Its role in every environment it reaches, never higher than yours there. Owners manage members; developers create, deploy and change services; viewers only read.", "令牌在其可访问的每个环境中的角色，不能高于你在该环境中的角色。所有者可管理成员；开发者可创建、部署和修改服务；观察者只能查看。";
+    TokenExpiry => "Expires after", "有效期";
+    CreateTokenButton => "Create token", "创建令牌";
+    NoGrantable => "You are not a member of any environment yet, so a token would reach nothing. Ask an environment's owner to add you.", "你还不是任何环境的成员，令牌将无法访问任何内容。请让某个环境的所有者把你加入。";
+    TokenShownOnce => "Copy it now: it will not be shown again. The console keeps only a hash of it, so a lost token cannot be recovered; revoke it and create another.", "请立即复制：它不会再次显示。控制台只保存它的哈希值，丢失后无法找回，只能撤销后重新创建。";
+    TokenLabel => "Token", "令牌";
+    CopyToken => "Copy token", "复制令牌";
+    TokenExample => "Try it with the tcbr command-line tool", "用 tcbr 命令行工具试一试";
+    TokenExampleHelp => "In CI, keep the token in a secret variable rather than in a script or a shell history.", "在 CI 中，请把令牌存为保密变量，不要写进脚本或留在命令历史中。";
+    CopyCommand => "Copy command", "复制命令";
+    TokenDismiss => "Done: hide the token", "完成，隐藏令牌";
+    ErrTokenConflict => "You already have a token with this name, or as many tokens as one person may hold.", "你已有同名令牌，或令牌数量已达上限。";
+    // END tokens.
 }
 
 /// The current language, from context.

@@ -51,6 +51,7 @@ fn no_user_facing_text_names_a_rule_id() {
 const KEPT_IN_CHINESE: &[&str] = &[
     "API",
     "ASCII",
+    "CI",
     "CNAME",
     "CPU",
     "CSV",
@@ -75,6 +76,7 @@ const KEPT_IN_CHINESE: &[&str] = &[
     "WAF",
     "localcloud",
     "punycode",
+    "tcbr",
     "zip",
 ];
 
@@ -149,6 +151,8 @@ fn chinese_texts_leave_nothing_in_english() {
             "RevealSecrets",
             AuditDetail::SecretsRevealed { service: "web1", version: Some("web1-002"), names: vec!["KEY1"] },
         ),
+        ("CreateToken", AuditDetail::TokenCreated { name: "ci-1", role: "developer", envs: "env-1, env-2", days: 30 }),
+        ("RevokeToken", AuditDetail::TokenRevoked { name: "ci-1" }),
     ];
     let mut samples: Vec<(String, String)> = Vec::new();
     let mut both = |f: &dyn Fn(Lang) -> String| samples.push((f(Lang::En), f(Lang::Zh)));

@@ -1,12 +1,17 @@
-//! The caller's own account: password and sessions. The password form also
-//! stands alone as the forced first change of an admin-created account.
+//! The caller's own account: password, sessions and personal access
+//! tokens. The password form also stands alone as the forced first change of
+//! an admin-created account.
+
+mod tokens;
 
 use console_shared::dto::ChangePassword;
 use console_shared::rules;
 use leptos::prelude::*;
 
 use crate::api;
-use crate::components::{Col, DataTable, ErrorNote, Field, Keyed, Loaded, PageHead, RowKey, error_of, local_time};
+use crate::components::{
+    Col, DataTable, ErrorNote, Field, Keyed, Loaded, PageHead, RowKey, cell_label, error_of, local_time, zoned,
+};
 use crate::i18n::{Msg, lang, rule_error, t};
 use crate::state::Session;
 
@@ -16,6 +21,7 @@ pub fn Account() -> impl IntoView {
         <PageHead title=Msg::NavAccount />
         <PasswordForm />
         <Sessions />
+        <tokens::AccessTokens />
     }
 }
 
@@ -121,20 +127,23 @@ fn Sessions() -> impl IntoView {
         Col::Time(Msg::ColLastSeen),
         Col::Hidden(Msg::EndSession),
     ];
+    let label = |m: Msg| cell_label(move || t(m)().to_string());
+    let zoned_label = |m: Msg| cell_label(move || zoned(t(m)()));
     view! {
         <section class="stack" aria-labelledby="sessions-title">
             <h2 id="sessions-title">{t(Msg::SessionsTitle)}</h2>
             <p class="muted">{t(Msg::SessionsIntro)}</p>
             <ErrorNote error=error_of(end) />
             <Loaded value=sessions let:list>
-                <DataTable title=Msg::SessionsTitle columns=COLUMNS>
+                // Cards on a phone: a browser's user agent is too long for a column there.
+                <DataTable title=Msg::SessionsTitle columns=COLUMNS cards=true>
                     <Keyed each=move || list.get() key=|s| RowKey(s.handle.clone(), s.clone()) let:s>
-                        <tr>
-                            <td class="wrap">{s.user_agent}</td>
-                            <td>{s.ip}</td>
-                            <td class="nowrap">{local_time(s.created_at)}</td>
-                            <td class="nowrap">{local_time(s.last_seen)}</td>
-                            <td>
+                        <tr role="row">
+                            <td role="cell" class="wrap">{label(Msg::ColDevice)} {s.user_agent}</td>
+                            <td role="cell">{label(Msg::ColIp)} {s.ip}</td>
+                            <td role="cell" class="nowrap">{zoned_label(Msg::ColSignedIn)} {local_time(s.created_at)}</td>
+                            <td role="cell" class="nowrap">{zoned_label(Msg::ColLastSeen)} {local_time(s.last_seen)}</td>
+                            <td role="cell">
                                 {if s.current {
                                     view! { <span class="badge ok">{t(Msg::ThisDevice)}</span> }.into_any()
                                 } else {

@@ -9,7 +9,7 @@ use crate::api::{self, AuditQuery};
 use crate::components::{
     Col, DataTable, Field, Keyed, Loaded, PageHead, Reason, focus_by_id, local_time, parse_local, zone,
 };
-use crate::i18n::{Msg, audit_action, audit_detail, lang, t, times_note};
+use crate::i18n::{Msg, audit_action, audit_detail, lang, t, times_note, via_token};
 use crate::pages::env_layout::EnvCtx;
 use crate::state::Session;
 
@@ -174,12 +174,14 @@ fn AuditTable(entries: Signal<Vec<AuditEntry>>) -> impl IntoView {
                     let ok = e.outcome == "allowed";
                     let msg = outcome(&e.outcome);
                     let (action, detail) = (e.action, e.detail);
+                    // A call made with a personal access token names it beside its owner.
+                    let via = e.via_token.map(|name| view! { <br /> <span class="muted">{move || via_token(&name, lang())}</span> });
                     let named = action.clone();
                     let shown = move || audit_detail(&action, &detail, lang());
                     view! {
                         <tr>
                             <td class="nowrap">{local_time(e.at)}</td>
-                            <td>{e.username}</td>
+                            <td>{e.username} {via}</td>
                             <td>
                                 <code>{e.env_id.unwrap_or_default()}</code>
                             </td>

@@ -36,7 +36,8 @@ pub async fn config(client: &Client, out: Out, service: &Service, config: Config
     let after = before.clone().with(&given, true)?;
     let items = after.changes_from(&before);
     if items.is_empty() {
-        out.say(format!("Nothing to change: {online} already runs with these settings."));
+        let unchanged = serde_json::json!({"EnvId": env, "ServiceName": name, "VersionName": online, "Changed": false});
+        out.done(&unchanged, || vec![format!("Nothing to change: {online} already runs with these settings.")]);
         return Ok(());
     }
     out.say(format!("Changing the settings of {name} in {env} (a new version from {online}'s image):"));

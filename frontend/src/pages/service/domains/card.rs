@@ -20,7 +20,7 @@ use super::form::EditForm;
 use super::form::focus_confirm;
 use super::{DomainsCtx, Said, style};
 use crate::api;
-use crate::components::{ConfirmStep, ErrorNote, error_of, focus_by_id, local_time, now, zone, zoned};
+use crate::components::{ConfirmStep, CopyButton, ErrorNote, error_of, focus_by_id, local_time, now, zone, zoned};
 use crate::i18n::{
     Msg, checked_at, days_left_text, dns_status, expiry_text, for_domain, lang, period_text, protocol_name,
     route_status, t, unbind_question,
@@ -160,27 +160,6 @@ fn DnsRecord(domain: String, row: Memo<Option<Bound>>) -> impl IntoView {
     let dns = Memo::new(move |_| row.with(|r| r.as_ref().map(|b| b.route.dns_status.clone()).unwrap_or_default()));
     let id = slug(&domain);
     let (title_id, value_id) = (format!("dns-{id}-title"), format!("dns-{id}-value"));
-    let copied = RwSignal::new(None::<bool>);
-    // Each copy numbered: only the newest one's note is taken away.
-    let copies = StoredValue::new(0_u32);
-    let copy = move |_| {
-        copied.set(None);
-        copies.update_value(|n| *n += 1);
-        let this = copies.get_value();
-        let text = cname.get_untracked();
-        leptos::task::spawn_local(async move {
-            let ok = copy_text(&text).await;
-            copied.try_set(Some(ok));
-            set_timeout(
-                move || {
-                    if copies.try_get_value() == Some(this) {
-                        copied.try_set(None);
-                    }
-                },
-                COPIED_FOR,
-            );
-        });
-    };
     let asked_here = {
         let domain = domain.clone();
         move || page.checking.with(|c| c.as_deref() == Some(domain.as_str()))
@@ -211,13 +190,8 @@ fn DnsRecord(domain: String, row: Memo<Option<Bound>>) -> impl IntoView {
                 <dt>{t(Msg::DnsValue)}</dt>
                 <dd class="row">
                     <code id=value_id.clone() class="break" data-testid="cname-value">{move || cname.get()}</code>
-                    <button type="button" class="button" data-testid="cname-copy" aria-describedby=value_id
-                        disabled=move || cname.with(String::is_empty) on:click=copy>
-                        {t(Msg::CopyValue)}
-                    </button>
-                    <span role="status" class="help" data-testid="cname-copied">
-                        {move || copied.get().map(|ok| if ok { t(Msg::Copied)() } else { t(Msg::CopyFailed)() })}
-                    </span>
+                    <CopyButton text=cname label=Msg::CopyValue described_by=value_id testid="cname-copy"
+                        note_testid="cname-copied" />
                 </dd>
                 <dt>{t(Msg::DnsStatusLabel)}</dt>
                 <dd class="stack">
@@ -250,21 +224,6 @@ fn DnsRecord(domain: String, row: Memo<Option<Bound>>) -> impl IntoView {
             </dl>
         </section>
     }
-}
-
-/// How long "Copied" stays beside the button.
-const COPIED_FOR: std::time::Duration = std::time::Duration::from_secs(3);
-
-/// Copies `text` to the clipboard; `false` where the browser cannot (no
-/// clipboard outside a secure context, or permission refused).
-async fn copy_text(text: &str) -> bool {
-    let navigator = window().navigator();
-    // Absent outside a secure context: calling it would throw.
-    let has_clipboard = js_sys::Reflect::get(&navigator, &"clipboard".into()).is_ok_and(|c| !c.is_undefined());
-    if !has_clipboard {
-        return false;
-    }
-    wasm_bindgen_futures::JsFuture::from(navigator.clipboard().write_text(text)).await.is_ok()
 }
 
 /// Focuses the first control of the form `id` that can take it: the

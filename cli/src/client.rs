@@ -14,7 +14,7 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use console_shared::actions::{Action, DescribeCloudBaseBuildService, DescribeCloudBaseBuildServiceRequest, Product};
-use console_shared::api::ErrorResponse;
+use console_shared::api::open_envelope;
 use console_shared::dto::{ApiError, UploadedPackage};
 use console_shared::region::Region;
 use console_shared::tc3::{self, Credential};
@@ -192,23 +192,16 @@ TENCENTCLOUD_SECRETID and TENCENTCLOUD_SECRETKEY (straight to the cloud).",
                 let response = request.send().await.map_err(|e| unreachable(CLOUD, &e))?;
                 let status = response.status();
                 let bytes = response.bytes().await.map_err(|e| unreachable(CLOUD, &e))?;
-                let mut envelope: Value = serde_json::from_slice(&bytes).map_err(|_| {
-                    CliError::Network(format!("the cloud answered HTTP {status} with something that is not its JSON"))
-                })?;
-                let response = envelope
-                    .get_mut("Response")
-                    .map(Value::take)
-                    .ok_or_else(|| CliError::Network("the cloud's answer has no Response".into()))?;
-                if response.get("Error").is_some() {
-                    let err: ErrorResponse = serde_json::from_value(response)
-                        .map_err(|e| CliError::Network(format!("the cloud's error is malformed: {e}")))?;
-                    return Err(CliError::Cloud {
-                        code: err.error.code,
-                        message: err.error.message,
-                        request_id: Some(err.request_id),
-                    });
+                match open_envelope(&bytes).map_err(|why| {
+                    CliError::Network(format!(
+                        "the cloud answered HTTP {status} with something else than its API's JSON ({why})"
+                    ))
+                })? {
+                    Ok(response) => Ok(response),
+                    Err((error, request_id)) => {
+                        Err(CliError::Cloud { code: error.code, message: error.message, request_id: Some(request_id) })
+                    }
                 }
-                Ok(response)
             }
         }
     }

@@ -26,6 +26,18 @@ pub struct ErrorResponse {
     pub request_id: String,
 }
 
+/// A cloud answer opened: its `Response` object, or the error it carries
+/// with its request id. `Err` when it is no envelope at all.
+pub fn open_envelope(bytes: &[u8]) -> Result<Result<serde_json::Value, (CloudError, String)>, String> {
+    let mut envelope: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| format!("not JSON: {e}"))?;
+    let response = envelope.get_mut("Response").map(serde_json::Value::take).ok_or("no Response")?;
+    if response.get("Error").is_none() {
+        return Ok(Ok(response));
+    }
+    let err: ErrorResponse = serde_json::from_value(response).map_err(|e| format!("bad error envelope: {e}"))?;
+    Ok(Err((CloudError::new(err.error.code, err.error.message), err.request_id)))
+}
+
 /// A cloud error: Tencent's code and message.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{code}: {message}")]

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use axum::http::StatusCode;
 use console_shared::actions::{Action, KvPair, Product};
-use console_shared::api::{CloudError, ErrorResponse, codes};
+use console_shared::api::{CloudError, codes, open_envelope};
 use console_shared::dto::{ApiError, console_codes};
 use console_shared::region::Region;
 use console_shared::tc3::{self, Credential};
@@ -96,21 +96,10 @@ impl Upstream {
         if !status.is_success() {
             return Err(UpstreamError::Invalid(format!("HTTP {status}")));
         }
-        let mut envelope: Value =
-            serde_json::from_slice(&bytes).map_err(|e| UpstreamError::Invalid(format!("not JSON: {e}")))?;
-        let response = envelope
-            .get_mut("Response")
-            .map(Value::take)
-            .ok_or_else(|| UpstreamError::Invalid("no Response".into()))?;
-        if response.get("Error").is_some() {
-            let err: ErrorResponse = serde_json::from_value(response)
-                .map_err(|e| UpstreamError::Invalid(format!("bad error envelope: {e}")))?;
-            return Err(UpstreamError::Cloud {
-                error: CloudError::new(err.error.code, err.error.message),
-                request_id: err.request_id,
-            });
+        match open_envelope(&bytes).map_err(UpstreamError::Invalid)? {
+            Ok(response) => Ok(response),
+            Err((error, request_id)) => Err(UpstreamError::Cloud { error, request_id }),
         }
-        Ok(response)
     }
 
     /// PUTs a body to an upload URL the cloud handed out, with its headers.

@@ -80,12 +80,20 @@ test('an admin sets up a team; the developer and the viewer see exactly what the
   await page.reload();
   await expect(page.getByLabel('Role of Vic Viewer')).toHaveValue('viewer');
   await page.getByLabel('Role of Vic Viewer').selectOption('developer');
-  await page.getByRole('group', { name: /from Viewer to Developer/ }).getByRole('button', { name: 'Confirm' }).click();
+  // Reload only once the change is saved.
+  const saved = () => page.waitForResponse((r) => r.url().includes('/members/') && r.request().method() === 'PUT');
+  await Promise.all([
+    saved(),
+    page.getByRole('group', { name: /from Viewer to Developer/ }).getByRole('button', { name: 'Confirm' }).click(),
+  ]);
   await expect(page.getByRole('group', { name: /from Viewer to Developer/ })).toBeHidden();
   await page.reload();
   await expect(page.getByLabel('Role of Vic Viewer')).toHaveValue('developer');
   await page.getByLabel('Role of Vic Viewer').selectOption('viewer');
-  await page.getByRole('group', { name: /from Developer to Viewer/ }).getByRole('button', { name: 'Confirm' }).click();
+  await Promise.all([
+    saved(),
+    page.getByRole('group', { name: /from Developer to Viewer/ }).getByRole('button', { name: 'Confirm' }).click(),
+  ]);
   await page.reload();
   await expect(page.getByLabel('Role of Vic Viewer')).toHaveValue('viewer');
   // So is a removal.

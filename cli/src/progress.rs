@@ -110,6 +110,16 @@ pub async fn watch(client: &Client, out: &Out, env: &str, service: &str, task_id
     })
 }
 
+/// When a printed line happened: its second, then its place within it.
+type Timed = (String, Order);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Order {
+    Starts,
+    Log,
+    Ends,
+}
+
 struct Watcher<'a> {
     client: &'a Client,
     out: &'a Out,
@@ -175,11 +185,10 @@ impl<'a> Watcher<'a> {
         }
     }
 
-    /// One round: the task (its steps printed as they change) and new log lines.
+    /// One round: the task, then the log (so it holds at least what the
+    /// task's state says happened); step changes and new log lines are
+    /// printed together in the order they happened.
     async fn poll(&mut self) -> CliResult<Option<ServerManageTaskInfo>> {
-        if self.run_id.is_some() {
-            self.print_log().await;
-        }
         let answer = self
             .client
             .call::<DescribeServerManageTask>(&ManageTaskRequest {
@@ -199,17 +208,23 @@ impl<'a> Watcher<'a> {
             self.task_id = task.id;
             self.line(format!("Task {} for version {}", task.id, task.version_name));
         }
-        // The log as read before the task: its lines come before the step
-        // changes printed after them, as they happened.
         if self.run_id.is_none() {
             self.run_id = self.find_run_id(&task.version_name).await;
-            self.print_log().await;
         }
-        self.print_steps(&task);
+        let mut lines = self.new_log_lines().await;
+        lines.extend(self.step_lines(&task));
+        // Within a second: steps starting, then the log, then steps ending;
+        // stable, so log lines keep their order.
+        lines.sort_by(|a, b| a.0.cmp(&b.0));
+        for (_, line) in lines {
+            self.line(line);
+        }
         Ok(Some(task))
     }
 
-    fn print_steps(&mut self, task: &ServerManageTaskInfo) {
+    /// The steps that changed since the last round, each with when it did.
+    fn step_lines(&mut self, task: &ServerManageTaskInfo) -> Vec<(Timed, String)> {
+        let mut lines = Vec::new();
         for step in &task.steps {
             let name = step.name.to_string();
             if self.steps.get(&name) == Some(&step.status) {
@@ -225,25 +240,38 @@ impl<'a> Watcher<'a> {
                 StepStatus::Cancelled => format!("-- {name} cancelled"),
                 StepStatus::Other(other) => format!("   {name}: {other}"),
             };
-            self.line(line);
+            let at = if step.status == StepStatus::Running || step.end_time.is_empty() {
+                (step.start_time.clone(), Order::Starts)
+            } else {
+                (step.end_time.clone(), Order::Ends)
+            };
+            lines.push((at, line));
         }
+        lines
     }
 
-    /// New lines of the task's log. Reading the log is best effort: a log
-    /// that cannot be read never fails the deploy it describes.
-    async fn print_log(&mut self) {
-        let Some(run_id) = self.run_id.clone() else { return };
+    /// New lines of the task's log, each with its time (a line without one
+    /// takes the line before's). Reading the log is best effort: a log that
+    /// cannot be read never fails the deploy it describes.
+    async fn new_log_lines(&mut self) -> Vec<(Timed, String)> {
+        let Some(run_id) = self.run_id.clone() else { return Vec::new() };
         let request = ProcessLogRequest { env_id: self.env.into(), run_id };
-        let Ok(log) = self.client.call::<DescribeCloudRunProcessLog>(&request).await else { return };
+        let Ok(log) = self.client.call::<DescribeCloudRunProcessLog>(&request).await else { return Vec::new() };
         // A log that shrank (a cloud that keeps only its tail) starts over.
         if log.logs.len() < self.printed {
             self.printed = 0;
         }
+        let mut at = String::new();
+        let mut lines = Vec::new();
         for line in log.logs.iter().skip(self.printed) {
+            if let Some(time) = line.get(..19).filter(|t| console_shared::time::parse_cst_exact(t).is_some()) {
+                at = time.to_string();
+            }
             // The BFF masks too; a key-pair route reads the cloud unmasked.
-            self.line(format!("   {}", mask_log_line(line)));
+            lines.push(((at.clone(), Order::Log), format!("   {}", mask_log_line(line))));
         }
         self.printed = log.logs.len();
+        lines
     }
 
     /// The `RunId` of the version's deploy record (the newest one for it),
@@ -266,8 +294,6 @@ impl<'a> Watcher<'a> {
         if !over {
             return Ok(None);
         }
-        // The last lines were written as the task ended.
-        self.print_log().await;
         if matches!(task.status, TaskStatus::Failed | TaskStatus::Cancelled) {
             let how = if task.status == TaskStatus::Cancelled { "was cancelled" } else { "failed" };
             let reason = if task.fail_reason.is_empty() { String::new() } else { format!(": {}", task.fail_reason) };

@@ -203,7 +203,7 @@ async fn r_cli_3_a_token_is_never_above_its_owner() {
     // A name is one token's.
     let t = token(&s.app, &dev, "ci", &[&s.own], "developer").await;
     let (status, body) = new_token(&s.app, &dev, "ci", &[&s.own], "viewer").await;
-    assert_eq!(status, 409, "{body}");
+    assert_eq!((status.as_u16(), body["code"].as_str()), (409, Some("Console.TokenNameTaken")), "{body}");
     // Demoted later: the token's role drops with its owner's at once.
     let deploy =
         json!({"EnvId": s.own, "ServerName": "nosvc", "DeployInfo": {"DeployType": "image", "ImageUrl": "nginx"}});

@@ -67,6 +67,10 @@ pub mod console_codes {
     pub const TOKEN_EXPIRED: &str = "Console.TokenExpired";
     /// What a personal access token may never do (passwords, sessions, tokens, new environments).
     pub const TOKEN_NOT_ALLOWED: &str = "Console.TokenNotAllowed";
+    /// The caller already holds a token of that name.
+    pub const TOKEN_NAME_TAKEN: &str = "Console.TokenNameTaken";
+    /// The caller holds as many active tokens as one account may.
+    pub const TOKEN_LIMIT: &str = "Console.TokenLimit";
 }
 
 /// The header every state-changing `/api` call must carry (CSRF defence).

@@ -236,7 +236,7 @@ pub(crate) async fn create(
     if active >= tokens::PER_USER_MAX as i64 {
         return Err(AppError::new(
             StatusCode::CONFLICT,
-            console_codes::CONFLICT,
+            console_codes::TOKEN_LIMIT,
             format!(
                 "You have {} active tokens, the most one account may hold: revoke one first.",
                 tokens::PER_USER_MAX
@@ -265,7 +265,7 @@ pub(crate) async fn create(
     if inserted.rows_affected() == 0 {
         return Err(AppError::new(
             StatusCode::CONFLICT,
-            console_codes::CONFLICT,
+            console_codes::TOKEN_NAME_TAKEN,
             format!("You already have a token named “{}”: choose another name, or revoke that one.", req.name),
         ));
     }

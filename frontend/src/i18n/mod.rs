@@ -680,7 +680,7 @@ messages! {
     TokenExampleHelp => "In CI, keep the token in a secret variable rather than in a script or a shell history.", "在 CI 中，请把令牌存为保密变量，不要写进脚本或留在命令历史中。";
     CopyCommand => "Copy command", "复制命令";
     TokenDismiss => "Done: hide the token", "完成，隐藏令牌";
-    ErrTokenConflict => "You already have a token with this name, or as many tokens as one person may hold.", "你已有同名令牌，或令牌数量已达上限。";
+    ErrTokenNameTaken => "You already have a token with this name: choose another, or revoke that one first.", "你已有同名令牌：请换一个名称，或先撤销那个令牌。";
     // END tokens.
 }
 

@@ -115,11 +115,13 @@ pub fn via_token(name: &str, lang: Lang) -> String {
     }
 }
 
-/// A refused creation as the form shows it: a name taken or the cap
-/// reached (409) comes in the BFF's English, so Chinese says it in general.
+/// A refused creation as the form shows it, in the user's language: the
+/// name taken, or the cap reached.
 pub fn token_refusal(mut e: ApiError, lang: Lang) -> ApiError {
-    if e.code == console_codes::CONFLICT && lang == Lang::Zh {
-        e.message = Msg::ErrTokenConflict.text(lang).into();
+    if e.code == console_codes::TOKEN_NAME_TAKEN {
+        e.message = Msg::ErrTokenNameTaken.text(lang).into();
+    } else if e.code == console_codes::TOKEN_LIMIT {
+        e.message = tokens_at_cap(console_shared::tokens::PER_USER_MAX, lang);
     }
     e
 }

@@ -356,3 +356,42 @@ async fn a_log_faster_than_a_search_reaches_in_its_last_seconds_is_still_followe
     assert_eq!(visit(&host, "/afterburst7").await, 200);
     read_until_text(&mut tail, "/afterburst7").await;
 }
+
+/// R-CLI-3: a tail opened with a personal access token ends when the token
+/// is revoked (checked with the keep-alives, every 15 s), not when the
+/// client chooses to let go.
+#[tokio::test]
+async fn a_tail_opened_with_a_token_ends_when_the_token_is_revoked() {
+    let app = TestApp::start().await;
+    let admin = app.login().await;
+    let (env, host) = online(&app, &admin).await;
+    let body = json!({"name": "tail", "envs": [env], "role": "viewer", "expires_in_days": 1});
+    let made: Value =
+        app.post("/api/account/tokens", Some(&admin)).json(&body).send().await.unwrap().json().await.unwrap();
+    let token = made["token"].as_str().unwrap_or_else(|| panic!("{made}"));
+    let mut resp =
+        app.http.get(format!("{}{}", app.base, tail_path(&env, ""))).bearer_auth(token).send().await.unwrap();
+    assert_eq!(resp.status(), 200);
+    assert_eq!(visit(&host, "/before-revoke").await, 200);
+    let mut text = String::new();
+    while !text.contains("/before-revoke") {
+        let chunk = tokio::time::timeout(Duration::from_secs(20), resp.chunk()).await.unwrap().unwrap();
+        text.push_str(&String::from_utf8_lossy(&chunk.expect("the tail goes on")));
+    }
+    let id = made["info"]["id"].as_i64().unwrap();
+    let revoked = app
+        .http
+        .delete(format!("{}/api/account/tokens/{id}", app.base))
+        .header("x-console-request", "1")
+        .header("sec-fetch-site", "same-origin")
+        .header("cookie", format!("{}={admin}", app.cookie_name))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(revoked.status(), 204);
+    // The stream ends by itself within the check's 15 s (and a margin).
+    let ended =
+        tokio::time::timeout(Duration::from_secs(25), async { while resp.chunk().await.ok().flatten().is_some() {} })
+            .await;
+    assert!(ended.is_ok(), "the tail went on after its token was revoked");
+}

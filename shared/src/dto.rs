@@ -296,6 +296,9 @@ pub struct TimelineEvent {
     /// Who did it (from the audit log); none for what the cloud did itself.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub who: Option<String>,
+    /// The personal access token they did it with (its name), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub via_token: Option<String>,
     /// The request was refused or failed (an audit entry's outcome).
     pub failed: bool,
     /// More, in the cloud's or the BFF's English: the split, the rollback's

@@ -159,6 +159,7 @@ fn kind_of(action: &str, detail: &str) -> Option<TimelineKind> {
 struct Row {
     at: i64,
     username: String,
+    via_token: Option<String>,
     action: String,
     outcome: String,
     detail: String,
@@ -183,7 +184,7 @@ pub(crate) async fn timeline(
     let mut events = Vec::new();
 
     let rows: Vec<Row> = sqlx::query_as(
-        "SELECT at, username, action, outcome, detail FROM audit_log WHERE env_id = ? AND service = ?
+        "SELECT at, username, via_token, action, outcome, detail FROM audit_log WHERE env_id = ? AND service = ?
          ORDER BY id DESC LIMIT ?",
     )
     .bind(&env)
@@ -206,6 +207,7 @@ pub(crate) async fn timeline(
             kind,
             version,
             who: Some(r.username),
+            via_token: r.via_token,
             failed: r.outcome != "allowed",
             detail: r.detail,
         });
@@ -242,7 +244,7 @@ pub(crate) async fn timeline(
             } else {
                 continue;
             };
-            events.push(TimelineEvent { at, kind, version: Some(version), who: None, failed, detail });
+            events.push(TimelineEvent { at, kind, version: Some(version), who: None, via_token: None, failed, detail });
         }
     }
 
@@ -262,6 +264,7 @@ pub(crate) async fn timeline(
             kind,
             version: Some(record.deploy_id.clone()),
             who: None,
+            via_token: None,
             failed: kind == TimelineKind::VersionFailed,
             detail: record.status.to_string(),
         });

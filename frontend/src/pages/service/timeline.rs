@@ -14,7 +14,7 @@ use crate::api;
 use crate::components::{Keyed, Loaded, RowKey, local_time, poll_while, zone};
 use crate::i18n::{
     Lang, Msg, error_code, instance_event_text, lang, list_text, record_status_text, scale_event_text, t, timeline_who,
-    times_note,
+    times_note, via_token,
 };
 use crate::pages::env_layout::{EnvCtx, named};
 
@@ -173,7 +173,7 @@ fn Event(event: TimelineEvent) -> impl IntoView {
     // A machine-readable time for assistive tools; the text is local.
     let datetime = format!("{}Z", utc_datetime(event.at));
     let at = event.at;
-    let (who, version) = (event.who.clone(), event.version.clone());
+    let (who, version, via) = (event.who.clone(), event.version.clone(), event.via_token.clone());
     let detail = {
         let e = event.clone();
         move || detail_text(&e, lang())
@@ -188,7 +188,10 @@ fn Event(event: TimelineEvent) -> impl IntoView {
                 {version.map(|v| view! { <code class="nowrap">{v}</code> })}
                 {failed.then(|| view! { <span class="badge bad">{t(Msg::TlFailed)}</span> })}
             </div>
-            <p class="help">{move || timeline_who(who.as_deref(), lang())}</p>
+            <p class="help">
+                {move || timeline_who(who.as_deref(), lang())}
+                {via.map(|name| view! { " " {move || via_token(&name, lang())} })}
+            </p>
             {has_detail.then(|| view! { <p class="break">{detail}</p> })}
         </li>
     }
@@ -199,7 +202,7 @@ mod tests {
     use super::*;
 
     fn event(kind: TimelineKind, detail: &str) -> TimelineEvent {
-        TimelineEvent { at: 0, kind, version: None, who: None, failed: false, detail: detail.into() }
+        TimelineEvent { at: 0, kind, version: None, who: None, via_token: None, failed: false, detail: detail.into() }
     }
 
     #[test]

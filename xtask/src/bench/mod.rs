@@ -1,7 +1,9 @@
 //! `cargo xtask bench`: figures, not pass/fail. What the login route sends
 //! over the wire; the time from navigation to an interactive login form in
 //! headless Chromium; what the BFF costs a signed call (latency and
-//! throughput, each against localcloud directly in the same run); what the
+//! throughput, each against localcloud directly in the same run), and the
+//! `tcbr` CLI a command through the console against straight to localcloud
+//! (`cli`); what the
 //! embedded localcloud's gateway adds to a request, against the instance
 //! directly, a cold start against a warm request, and a custom domain's TLS
 //! handshake with its first answer against the same request over plain HTTP
@@ -22,6 +24,7 @@ use console_shared::tc3::{self, Credential};
 
 use crate::Result;
 
+mod cli;
 mod fanout;
 mod gateway;
 mod logs;
@@ -203,6 +206,7 @@ pub fn run(root: &Path) -> Result {
         .and_then(|()| transfer(&root.join("dist"), &console.url))
         .and_then(|()| crate::sh_in(&root.join("end2end"), "node", &["bench.mjs", &console.url], &[]))
         .and_then(|()| proxy_overhead(&console, &data))
+        .and_then(|()| cli::cli(root, &console, &data))
         .and_then(|()| one_thread.block_on(proxy_throughput(&console, &data)))
         .and_then(|()| localcloud_credential(&data))
         .and_then(|cred| one_thread.block_on(gateway::gateway(&console, cred)))

@@ -145,10 +145,18 @@ TENCENTCLOUD_SECRETID and TENCENTCLOUD_SECRETKEY (straight to the cloud).",
 
     /// One typed call.
     pub async fn call<A: Action>(&self, request: &A::Request) -> CliResult<A::Response> {
+        Ok(self.call_traced::<A>(request).await?.0)
+    }
+
+    /// One typed call, with the `RequestId` the cloud gave it (for the
+    /// guide's `--json` answer to a change, and for support).
+    pub async fn call_traced<A: Action>(&self, request: &A::Request) -> CliResult<(A::Response, String)> {
         let body = serde_json::to_vec(request).map_err(|e| CliError::Network(e.to_string()))?;
         let value = self.call_raw(A::PRODUCT, A::NAME, body).await?;
-        serde_json::from_value(value)
-            .map_err(|e| CliError::Network(format!("{} answered something unexpected: {e}", A::NAME)))
+        let request_id = value.get("RequestId").and_then(Value::as_str).unwrap_or_default().to_string();
+        let answer = serde_json::from_value(value)
+            .map_err(|e| CliError::Network(format!("{} answered something unexpected: {e}", A::NAME)))?;
+        Ok((answer, request_id))
     }
 
     async fn call_raw(&self, product: Product, action: &str, body: Vec<u8>) -> CliResult<Value> {

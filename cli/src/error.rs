@@ -11,6 +11,8 @@ pub mod exit {
     pub const USAGE: u8 = 2;
     /// The deploy ran and failed, or was cancelled.
     pub const DEPLOY_FAILED: u8 = 3;
+    /// Ctrl-C stopped the watching (the task goes on): a shell's 128 + SIGINT.
+    pub const INTERRUPTED: u8 = 130;
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -25,6 +27,9 @@ pub enum CliError {
     /// Nothing answered, or what answered was not understood.
     #[error("{0}")]
     Network(String),
+    /// Ctrl-C while watching: the task goes on; how to look again.
+    #[error("{0}")]
+    Interrupted(String),
     /// A deploy ended, but not online; `data` says which (for `--json`).
     #[error("{message}")]
     Deploy { message: String, data: serde_json::Value },
@@ -40,6 +45,7 @@ impl CliError {
             CliError::Usage(_) => exit::USAGE,
             CliError::Cloud { .. } | CliError::Network(_) => exit::FAILED,
             CliError::Deploy { .. } => exit::DEPLOY_FAILED,
+            CliError::Interrupted(_) => exit::INTERRUPTED,
         }
     }
 

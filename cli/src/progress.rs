@@ -103,7 +103,7 @@ pub async fn watch(client: &Client, out: &Out, env: &str, service: &str, task_id
             .as_deref()
             .map(|r| format!(" or `tcbr cloudrun logs process -e {env} -s {service} --run-id {r}`"))
             .unwrap_or_default();
-        Err(CliError::Network(format!(
+        Err(CliError::Interrupted(format!(
             "Stopped watching; the task goes on in the cloud. See how it ends with \
              `tcbr cloudrun record list -e {env} -s {service}`{log}."
         )))

@@ -50,10 +50,11 @@ pub async fn config(client: &Client, out: Out, service: &Service, config: Config
         conf: None,
         items: Some(items),
     };
-    let task_id = client.call::<SubmitServerConfigChangeDiff>(&request).await?.task_id;
+    let (answer, request_id) = client.call_traced::<SubmitServerConfigChangeDiff>(&request).await?;
+    let task_id = answer.task_id;
     let watched = progress::watch(client, &out, env, name, task_id).await?;
     let online = progress::online(client, env, name, &watched.version_name).await?;
-    let deployed = Deployed::new(env, name, watched, online.clone());
+    let deployed = Deployed::new(env, name, watched, online.clone(), request_id);
     out.done(&deployed, || deployed.lines(&online));
     Ok(())
 }

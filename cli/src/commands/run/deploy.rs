@@ -181,7 +181,7 @@ pub async fn deploy(client: &Client, out: Out, service: &Service, opts: DeployOp
         release_type: Some(if opts.gray { ReleaseType::Gray } else { ReleaseType::Full }),
         ..deploy_info
     };
-    let task_id = if detail.is_some() {
+    let (task_id, request_id) = if detail.is_some() {
         let request = UpdateCloudRunServerRequest {
             env_id: env.into(),
             server_name: name.into(),
@@ -189,7 +189,8 @@ pub async fn deploy(client: &Client, out: Out, service: &Service, opts: DeployOp
             server_config: None,
             items: Some(items),
         };
-        client.call::<UpdateCloudRunServer>(&request).await?.task_id
+        let (answer, request_id) = client.call_traced::<UpdateCloudRunServer>(&request).await?;
+        (answer.task_id, request_id)
     } else {
         let request = CreateCloudRunServerRequest {
             env_id: env.into(),
@@ -198,12 +199,13 @@ pub async fn deploy(client: &Client, out: Out, service: &Service, opts: DeployOp
             server_config: None,
             items: Some(items),
         };
-        client.call::<CreateCloudRunServer>(&request).await?.task_id
+        let (answer, request_id) = client.call_traced::<CreateCloudRunServer>(&request).await?;
+        (answer.task_id, request_id)
     };
     out.say("Deploying…");
     let watched = progress::watch(client, &out, env, name, task_id).await?;
     let online = progress::online(client, env, name, &watched.version_name).await?;
-    let deployed = Deployed::new(env, name, watched, online.clone());
+    let deployed = Deployed::new(env, name, watched, online.clone(), request_id);
     out.done(&deployed, || deployed.lines(&online));
     Ok(())
 }

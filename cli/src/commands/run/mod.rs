@@ -61,10 +61,12 @@ pub struct Deployed {
     pub flow_ratio: i64,
     /// The service's default domain.
     pub domain: String,
+    /// The cloud's id of the call that started it.
+    pub request_id: String,
 }
 
 impl Deployed {
-    fn new(env: &str, service: &str, watched: Watched, online: Online) -> Deployed {
+    fn new(env: &str, service: &str, watched: Watched, online: Online, request_id: String) -> Deployed {
         Deployed {
             env_id: env.into(),
             service_name: service.into(),
@@ -75,6 +77,7 @@ impl Deployed {
             release_type: if watched.gray { "GRAY" } else { "FULL" }.into(),
             flow_ratio: online.flow_ratio,
             domain: online.domain,
+            request_id,
         }
     }
 

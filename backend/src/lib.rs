@@ -22,6 +22,7 @@ mod identity;
 mod keys;
 mod state;
 mod team;
+mod token_reads;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -244,7 +245,7 @@ pub async fn start(config: Config, clock: Arc<dyn Clock>) -> Result<Running, Sta
         session_idle: config.session_idle_minutes.max(1) * 60,
         session_absolute: config.session_absolute_hours.max(1) * 3600,
         upload_max_bytes: config.upload_max_bytes,
-        token_reads: audit::reads::TokenReads::default(),
+        token_reads: token_reads::TokenReads::default(),
         login_limiter: auth::ratelimit::LoginLimiter::new(
             config.login_max_failures,
             config.login_max_failures_per_ip,

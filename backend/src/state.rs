@@ -8,7 +8,6 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::audit::reads::TokenReads;
 use crate::auth::ratelimit::LoginLimiter;
 use crate::clock::Clock;
 use crate::cloud::hub::Hub;
@@ -17,6 +16,7 @@ use crate::db::Health;
 use crate::http::origins::Origins;
 use crate::http::spa::assets::Spa;
 use crate::http::spa::csp::ReportBudget;
+use crate::token_reads::TokenReads;
 
 /// What every handler shares.
 #[derive(Clone)]

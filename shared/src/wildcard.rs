@@ -5,7 +5,7 @@
 //!
 //! localcloud's builder checks `COPY`/`ADD` sources with it; it lives here so
 //! every crate that reads a build context means the same by a wildcard (the
-//! `.dockerignore` matcher, [`crate::dockerignore`], adds the `**` and
+//! `.dockerignore` matcher, in `dockerignore.rs`, adds the `**` and
 //! character classes of moby's patternmatcher on top of the same rules).
 //!
 //! A pattern is matched segment by segment with the greedy two-pointer

@@ -8,7 +8,6 @@
 use crate::identity::AuthUser;
 use crate::state::AppState;
 
-pub mod reads;
 pub mod routes;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,5 +1,6 @@
 //! Which reads made with a personal access token were audited lately: a
-//! leaf the state holds and the permission check consults.
+//! leaf the state holds and the permission check consults (apart from
+//! `audit`, which itself needs the state).
 
 use std::collections::HashMap;
 use std::sync::Mutex;

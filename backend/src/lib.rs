@@ -5,7 +5,8 @@
 //! audit log (`audit`), everything that calls the cloud (`cloud`), and the
 //! HTTP edge no feature owns (`http`). What they share are leaves: `state`
 //! (`AppState`), `identity` (the signed-in caller), `access` (the permission
-//! check), `error`, `db`, `clock`, `config`. This file only wires them
+//! check), `token_reads` (which token reads were audited lately), `error`,
+//! `db`, `clock`, `config`. This file only wires them
 //! together: the routes (`api`, `app`) and start-up (`start`, `run`).
 
 mod access;

@@ -39,7 +39,7 @@ pub struct Global {
     /// Straight to the cloud: send every product to this one host, e.g. http://127.0.0.1:4566 for a local cloud.
     #[arg(long, env = "TCBR_ENDPOINT", global = true, value_name = "URL")]
     pub endpoint: Option<String>,
-    /// Region: sh (ap-shanghai), gz (ap-guangzhou) or bj (ap-beijing).
+    /// Region, straight to the cloud: sh (ap-shanghai), gz (ap-guangzhou) or bj (ap-beijing). Through the console each environment's own region is used.
     #[arg(short = 'r', long = "region", global = true, default_value = "sh")]
     pub region: String,
     /// Print machine-readable JSON: {"code":0,"errmsg":"success","data":…}.

@@ -84,6 +84,12 @@ impl Client {
         let region = Region::parse(&global.region)
             .ok_or_else(|| CliError::usage(format!("-r {} is not a region: use sh, gz or bj.", global.region)))?;
         let route = match (&global.console, &global.secret_id, &global.secret_key) {
+            (Some(_), _, _) if global.endpoint.is_some() => {
+                return Err(CliError::usage(
+                    "--endpoint (TCBR_ENDPOINT) names the cloud for the key pair's route, but --console \
+(TCBR_CONSOLE) sends calls through the console: keep one of them.",
+                ));
+            }
             (Some(console), _, _) => {
                 let (scheme, host) = trim_url(console, "--console (TCBR_CONSOLE)")?;
                 if scheme == "http" && !loopback(&host) {
@@ -117,6 +123,14 @@ impl Client {
                     None => None,
                 };
                 Route::Cloud { credential: Credential { secret_id: id.clone(), secret_key: key.clone() }, endpoint }
+            }
+            (None, Some(_), None) | (None, None, Some(_)) => {
+                let missing = if global.secret_id.is_none() {
+                    "TENCENTCLOUD_SECRETID (--secret-id)"
+                } else {
+                    "TENCENTCLOUD_SECRETKEY (--secret-key)"
+                };
+                return Err(CliError::usage(format!("Half a key pair: {missing} is missing.")));
             }
             _ => {
                 return Err(CliError::usage(

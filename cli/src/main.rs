@@ -18,9 +18,13 @@ mod progress;
 use std::process::ExitCode;
 
 use clap::Parser;
+use clap::error::ErrorKind;
 
 fn main() -> ExitCode {
-    let cli = args::Cli::parse();
+    let cli = match args::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return refused(e),
+    };
     let out = output::Out::new(cli.global.json);
     let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
         Ok(rt) => rt,
@@ -40,4 +44,22 @@ fn main() -> ExitCode {
             ExitCode::from(e.exit_code())
         }
     }
+}
+
+/// A command line clap refused (or `--help`, `--version`): clap says it on
+/// standard error as usual; with `--json` the envelope still comes on
+/// standard output, so a script parsing it is never handed nothing.
+fn refused(e: clap::Error) -> ExitCode {
+    let shown = matches!(
+        e.kind(),
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+    );
+    if !shown && std::env::args().any(|a| a == "--json") {
+        let text = e.render().to_string();
+        let first = text.lines().next().unwrap_or("").trim_start_matches("error: ");
+        output::Out::new(true).failed(&error::CliError::usage(first));
+    } else {
+        let _ = e.print();
+    }
+    if shown { ExitCode::SUCCESS } else { ExitCode::from(error::exit::USAGE) }
 }

@@ -17,7 +17,7 @@ use console_shared::actions::{
     ManageTaskRequest, ProcessLogRequest, ServerManageTaskInfo, ServerRequest,
 };
 use console_shared::secrets::mask_log_line;
-use console_shared::vocab::{ReleaseType, StepStatus, TaskStatus};
+use console_shared::vocab::{RecordStatus, ReleaseType, StepStatus, TaskStatus};
 use serde::Serialize;
 
 use crate::client::Client;
@@ -32,6 +32,9 @@ const TOLERATED_FAILURES: u32 = 5;
 /// Polls that may find no task before giving up: a cloud may take a moment
 /// to show a task it has just accepted.
 const TOLERATED_MISSING: u32 = 10;
+/// The longest a deploy is watched: a task the cloud never ends must not
+/// hold a CI job for ever.
+const WATCH_MAX: Duration = Duration::from_secs(60 * 60);
 
 /// How a watched task ended, for the command's summary.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -87,7 +90,31 @@ pub async fn online(client: &Client, env: &str, service: &str, version: &str) ->
 /// ends. A failed or cancelled task is [`CliError::Deploy`] (exit 3).
 /// Ctrl-C stops the watching, not the task, and says how to look again.
 pub async fn watch(client: &Client, out: &Out, env: &str, service: &str, task_id: i64) -> CliResult<Watched> {
+    watch_after(client, out, env, service, task_id, 0).await
+}
+
+/// The service's newest task, to pass to [`watch_after`] before starting a
+/// deploy that answers task 0.
+pub async fn newest_task(client: &Client, env: &str, service: &str) -> CliResult<i64> {
+    let request =
+        ManageTaskRequest { env_id: env.into(), server_name: service.into(), task_id: 0, operator_remark: None };
+    let answer = client.call::<DescribeServerManageTask>(&request).await?;
+    Ok(if answer.is_exist { answer.task.id } else { 0 })
+}
+
+/// [`watch`], where task 0 must be newer than `before`: a cloud that
+/// registers the new task a moment late would otherwise show the last one,
+/// already over, as this deploy's success.
+pub async fn watch_after(
+    client: &Client,
+    out: &Out,
+    env: &str,
+    service: &str,
+    task_id: i64,
+    before: i64,
+) -> CliResult<Watched> {
     let mut watcher = Watcher::new(client, out, env, service, task_id);
+    watcher.before = before;
     let ended = {
         let run = watcher.run();
         tokio::pin!(run);
@@ -134,6 +161,8 @@ struct Watcher<'a> {
     printed: usize,
     /// A status line is on the terminal and must be cleared before a line.
     status_shown: bool,
+    /// While following task 0: tasks up to this id are an earlier deploy's.
+    before: i64,
 }
 
 impl<'a> Watcher<'a> {
@@ -149,12 +178,23 @@ impl<'a> Watcher<'a> {
             run_id: None,
             printed: 0,
             status_shown: false,
+            before: 0,
         }
     }
 
     async fn run(&mut self) -> CliResult<Watched> {
         let (mut failures, mut missing) = (0, 0);
         loop {
+            if self.started.elapsed() > WATCH_MAX {
+                return Err(CliError::Network(format!(
+                    "{} is still deploying after {} minutes; watching stopped, the task goes on in the cloud. See how \
+                     it ends with `tcbr cloudrun record list -e {} -s {}`.",
+                    self.service,
+                    WATCH_MAX.as_secs() / 60,
+                    self.env,
+                    self.service
+                )));
+            }
             match self.poll().await {
                 Ok(Some(task)) => {
                     failures = 0;
@@ -202,6 +242,10 @@ impl<'a> Watcher<'a> {
             return Ok(None);
         }
         let task = answer.task;
+        // An earlier deploy's task: the new one is not registered yet.
+        if self.task_id == 0 && task.id <= self.before {
+            return Ok(None);
+        }
         // Task 0 names "the current one": follow that one by its id from now
         // on, so a task started after it is never mistaken for it.
         if self.task_id == 0 && task.id > 0 {
@@ -279,7 +323,12 @@ impl<'a> Watcher<'a> {
     async fn find_run_id(&self, version: &str) -> Option<String> {
         let request = ServerRequest { env_id: self.env.into(), server_name: self.service.into() };
         let records = self.client.call::<DescribeCloudRunDeployRecord>(&request).await.ok()?.deploy_records;
-        let record = records.iter().find(|r| r.deploy_id == version).or(records.first())?;
+        // The version's own record; else the newest only while it is still
+        // deploying (surely this one), never an older deploy's log.
+        let record = records
+            .iter()
+            .find(|r| r.deploy_id == version)
+            .or(records.first().filter(|r| r.status == RecordStatus::Deploying))?;
         Some(record.run_id.clone()).filter(|r| !r.is_empty())
     }
 

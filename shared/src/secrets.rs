@@ -130,9 +130,65 @@ pub fn looks_secret(name: &str) -> bool {
     .any(|w| n.contains(w))
 }
 
+/// A log record's `Content` (SearchClsLog) with secret values masked, or `None` when there
+/// are none (the text is then kept as the cloud wrote it). The record is a
+/// JSON string whose `log` is the line: every string in it is masked as a
+/// log line, and a secret-looking field's value entirely; text that is not
+/// JSON is masked as one line.
+pub fn mask_log_record(content: &str) -> Option<String> {
+    match serde_json::from_str::<serde_json::Value>(content) {
+        Ok(mut record) => mask_values(&mut record).then(|| record.to_string()),
+        Err(_) => Some(mask_log_line(content)).filter(|masked| masked != content),
+    }
+}
+
+/// Masks `value` in place; whether anything changed.
+fn mask_values(value: &mut serde_json::Value) -> bool {
+    use serde_json::Value;
+    match value {
+        Value::String(text) => {
+            let masked = mask_log_line(text);
+            let changed = masked != *text;
+            *text = masked;
+            changed
+        }
+        Value::Array(items) => items.iter_mut().fold(false, |changed, item| mask_values(item) | changed),
+        Value::Object(fields) => fields.iter_mut().fold(false, |changed, (name, field)| {
+            let secret = looks_secret(name)
+                && match field {
+                    Value::String(text) => !text.is_empty() && text != SECRET_MASK,
+                    Value::Number(_) | Value::Bool(_) => true,
+                    Value::Null | Value::Array(_) | Value::Object(_) => false,
+                };
+            if secret {
+                *field = Value::String(SECRET_MASK.into());
+                true
+            } else {
+                mask_values(field) | changed
+            }
+        }),
+        Value::Null | Value::Bool(_) | Value::Number(_) => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_record_is_masked_inside_its_line_and_by_its_fields() {
+        let record = r#"{"log":"{\"level\":\"warn\",\"msg\":\"retry with DB_PASSWORD=hunter2\"}","service":"shop","api_key":"t0k","level":"warn"}"#;
+        let masked = mask_log_record(record).expect("something to mask");
+        assert!(!masked.contains("hunter2") && !masked.contains("t0k"), "{masked}");
+        let back: serde_json::Value = serde_json::from_str(&masked).unwrap();
+        assert_eq!(back["service"], "shop");
+        assert_eq!(back["api_key"], SECRET_MASK);
+        assert!(back["log"].as_str().unwrap().contains(&format!("DB_PASSWORD={SECRET_MASK}")), "{back}");
+        // Nothing secret: the text stays byte for byte.
+        assert_eq!(mask_log_record(r#"{"log":"GET / 200","service":"shop"}"#), None);
+        assert_eq!(mask_log_record("plain TOKEN=abc"), Some(format!("plain TOKEN={SECRET_MASK}")));
+        assert_eq!(mask_log_record("plain text"), None);
+    }
 
     #[test]
     fn secret_looking_names() {

@@ -11,7 +11,7 @@ use console_shared::api::codes;
 use console_shared::dto::ApiError;
 use console_shared::logquery::{self, LogQuery};
 use console_shared::permissions::Endpoint;
-use console_shared::secrets::{SECRET_MASK, looks_secret, mask_log_line};
+use console_shared::secrets::mask_log_record;
 use console_shared::vocab::{EnvId, ServiceName};
 use serde::Deserialize;
 use serde_json::Value;
@@ -83,7 +83,7 @@ fn service_query(service: &ServiceName, q: &str) -> AppResult<String> {
 
 /// A `LogObject` as a browser may see it: its `Content` masked.
 pub fn mask_object(object: &mut LogObject) {
-    if let Some(masked) = mask_content(&object.content) {
+    if let Some(masked) = mask_log_record(&object.content) {
         object.content = masked;
     }
 }
@@ -93,50 +93,10 @@ pub fn mask_answer(answer: &mut Value) {
     let Some(rows) = answer.pointer_mut("/LogResults/Results").and_then(Value::as_array_mut) else { return };
     for row in rows {
         if let Some(Value::String(content)) = row.get_mut("Content")
-            && let Some(masked) = mask_content(content)
+            && let Some(masked) = mask_log_record(content)
         {
             *content = masked;
         }
-    }
-}
-
-/// A record's `Content` with secret values masked, or `None` when there
-/// are none (the text is then kept as the cloud wrote it). The record is a
-/// JSON string whose `log` is the line: every string in it is masked as a
-/// log line, and a secret-looking field's value entirely; text that is not
-/// JSON is masked as one line.
-fn mask_content(content: &str) -> Option<String> {
-    match serde_json::from_str::<Value>(content) {
-        Ok(mut record) => mask_values(&mut record).then(|| record.to_string()),
-        Err(_) => Some(mask_log_line(content)).filter(|masked| masked != content),
-    }
-}
-
-/// Masks `value` in place; whether anything changed.
-fn mask_values(value: &mut Value) -> bool {
-    match value {
-        Value::String(text) => {
-            let masked = mask_log_line(text);
-            let changed = masked != *text;
-            *text = masked;
-            changed
-        }
-        Value::Array(items) => items.iter_mut().fold(false, |changed, item| mask_values(item) | changed),
-        Value::Object(fields) => fields.iter_mut().fold(false, |changed, (name, field)| {
-            let secret = looks_secret(name)
-                && match field {
-                    Value::String(text) => !text.is_empty() && text != SECRET_MASK,
-                    Value::Number(_) | Value::Bool(_) => true,
-                    Value::Null | Value::Array(_) | Value::Object(_) => false,
-                };
-            if secret {
-                *field = Value::String(SECRET_MASK.into());
-                true
-            } else {
-                mask_values(field) | changed
-            }
-        }),
-        Value::Null | Value::Bool(_) | Value::Number(_) => false,
     }
 }
 
@@ -146,21 +106,6 @@ mod tests {
     use console_shared::vocab::ServiceName;
 
     use super::*;
-
-    #[test]
-    fn a_record_is_masked_inside_its_line_and_by_its_fields() {
-        let record = r#"{"log":"{\"level\":\"warn\",\"msg\":\"retry with DB_PASSWORD=hunter2\"}","service":"shop","api_key":"t0k","level":"warn"}"#;
-        let masked = mask_content(record).expect("something to mask");
-        assert!(!masked.contains("hunter2") && !masked.contains("t0k"), "{masked}");
-        let back: Value = serde_json::from_str(&masked).unwrap();
-        assert_eq!(back["service"], "shop");
-        assert_eq!(back["api_key"], M);
-        assert!(back["log"].as_str().unwrap().contains(&format!("DB_PASSWORD={M}")), "{back}");
-        // Nothing secret: the text stays byte for byte.
-        assert_eq!(mask_content(r#"{"log":"GET / 200","service":"shop"}"#), None);
-        assert_eq!(mask_content("plain TOKEN=abc"), Some(format!("plain TOKEN={M}")));
-        assert_eq!(mask_content("plain text"), None);
-    }
 
     #[test]
     fn answers_are_masked_row_by_row() {

@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use crate::args::LogsCommand;
 use crate::client::Client;
-use crate::commands::cloudrun::{check_env, check_service};
+use crate::commands::{check_env, check_service};
 use crate::error::{CliError, CliResult};
 use crate::output::Out;
 
@@ -44,7 +44,13 @@ pub async fn run(command: LogsCommand, client: &Client, out: Out) -> CliResult<(
             log_type: None,
         })
         .await?;
-    let results = answer.log_results.results.unwrap_or_default();
+    let mut results = answer.log_results.results.unwrap_or_default();
+    // Straight to the cloud nothing masks secret values in the lines.
+    for row in &mut results {
+        if let Some(masked) = console_shared::secrets::mask_log_record(&row.content) {
+            row.content = masked;
+        }
+    }
     out.done(&results, || {
         if results.is_empty() {
             vec![format!("No log lines in the last {}.", time.trim())]

@@ -218,6 +218,12 @@ impl Cloud {
         let answer = self.call("CreateCloudRunEnv", json!({"PackageType": "Trial", "Alias": alias})).await;
         answer["EnvId"].as_str().unwrap_or_else(|| panic!("{answer}")).to_string()
     }
+
+    /// The service's variables as the cloud keeps them (unmasked).
+    pub async fn env_params(&self, env: &str, service: &str) -> String {
+        let answer = self.call("DescribeCloudRunServerDetail", json!({"EnvId": env, "ServerName": service})).await;
+        answer["ServerConfig"]["EnvParams"].as_str().unwrap_or_else(|| panic!("{answer}")).to_string()
+    }
 }
 
 pub fn unix_now() -> i64 {

@@ -237,3 +237,28 @@ async fn r_cli_1_json_is_one_envelope_even_when_there_is_nothing_to_do() {
     let unchanged = ok(&t, &env, &["run", "service:config"], &["--cpu", "0.5", "--mem", "1"]).await;
     assert_eq!((&unchanged["EnvId"], &unchanged["ServiceName"]), (&json!(env), &json!(SERVICE)), "{unchanged}");
 }
+
+/// Straight to the cloud nothing in between masks: tcbr itself keeps a
+/// secret variable's value out of what it prints (the settings before a
+/// deploy, `cloudrun detail`, the deploy's log), yet `--override` still
+/// carries the real value over to the next version.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn r_cli_1_a_secret_value_never_reaches_the_ci_log() {
+    const SECRET: &str = "hunter2-not-for-logs";
+    let cloud = Cloud::start().await;
+    let env = cloud.new_env("secrets").await;
+    let t = Tcbr::to_cloud(&cloud.endpoint);
+    let vars = format!("DB_PASSWORD={SECRET}&GREETING=hi");
+    let image = ["--custom_image", "nginx:1.27", "--containerPort", "80", "--noConfirm"];
+    let first = t.run(&args(&env, &["run", "deploy"], &image, &["--envParams", &vars])).await.exits(0);
+    let detail = t.run(&args(&env, &["cloudrun", "detail"], &[], &["--json"])).await.exits(0);
+    let again = t.run(&args(&env, &["run", "deploy"], &image, &["--override"])).await.exits(0);
+    for ran in [&first, &detail, &again] {
+        assert!(!ran.stdout.contains(SECRET) && !ran.stderr.contains(SECRET), "{ran:#?}");
+    }
+    assert!(detail.stdout.contains("GREETING"), "{detail:#?}");
+    // The value itself went to the new version unmasked.
+    let version = again.stdout.lines().last().unwrap_or_default();
+    assert!(version.contains("is online"), "{again:#?}");
+    assert!(cloud.env_params(&env, SERVICE).await.contains(SECRET), "--override kept the real value");
+}

@@ -8,11 +8,9 @@ mod service;
 mod traffic;
 mod version;
 
-use console_shared::rules;
-
 use crate::args::{CloudrunCommand, CloudrunLogsCommand, RecordCommand, TrafficCommand, VersionCommand};
 use crate::client::Client;
-use crate::error::{CliError, CliResult};
+use crate::error::CliResult;
 use crate::output::Out;
 
 pub async fn run(command: CloudrunCommand, client: &Client, out: Out) -> CliResult<()> {
@@ -42,16 +40,4 @@ pub async fn run(command: CloudrunCommand, client: &Client, out: Out) -> CliResu
         CloudrunCommand::Detail { service } => service::detail(&service, client, out).await,
         CloudrunCommand::Delete { service, no_confirm } => service::delete(&service, no_confirm, client, out).await,
     }
-}
-
-/// `-e`, checked by the shared rule before anything is sent.
-pub(crate) fn check_env(env_id: &str) -> CliResult<()> {
-    rules::env_id(env_id).map_err(|e| CliError::usage(format!("-e/--envId `{env_id}`: the environment ID {e}.")))
-}
-
-/// `-e` and `-s`, checked by the shared rules before anything is sent.
-pub(crate) fn check_service(env_id: &str, service_name: &str) -> CliResult<()> {
-    check_env(env_id)?;
-    rules::service_name(service_name)
-        .map_err(|e| CliError::usage(format!("-s/--serviceName `{service_name}`: a service name {e}.")))
 }

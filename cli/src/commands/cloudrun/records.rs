@@ -6,10 +6,11 @@ use console_shared::actions::{
     CloudBaseRunBuildLog, DeployRecord, DescribeCloudBaseRunBuildLog, DescribeCloudBaseRunBuildLogRequest,
     DescribeCloudRunDeployRecord, DescribeCloudRunProcessLog, ProcessLogRequest, ServerRequest,
 };
+use console_shared::secrets::mask_log_line;
 
-use super::check_service;
 use crate::args::Service;
 use crate::client::Client;
+use crate::commands::check_service;
 use crate::error::{CliError, CliResult};
 use crate::output::{Out, table};
 
@@ -54,10 +55,14 @@ pub async fn process_log(service: &Service, run_id: &str, client: &Client, out: 
     if run_id.is_empty() {
         return Err(CliError::usage("--run-id is empty: `cloudrun record list` shows each deploy's RunId."));
     }
-    let logs = client
+    // Masked as the deploy's live log is (the console masks too; the cloud does not).
+    let logs: Vec<String> = client
         .call::<DescribeCloudRunProcessLog>(&ProcessLogRequest { env_id: env.clone(), run_id: run_id.into() })
         .await?
-        .logs;
+        .logs
+        .iter()
+        .map(|line| mask_log_line(line))
+        .collect();
     out.done(&logs, || if logs.is_empty() { vec![format!("Run {run_id} has no log lines.")] } else { logs.clone() });
     Ok(())
 }
@@ -92,7 +97,7 @@ each deploy's BuildId, and `cloudrun logs process --run-id` its whole log."
             .unwrap_or_default();
         whole.total = page.total;
         whole.delivered += page.delivered;
-        whole.text.push_str(&page.text);
+        whole.text.extend(page.text.split_inclusive('\n').map(mask_log_line));
         whole.more = page.more;
         // A build still running says `More` with nothing new yet: what there
         // is now is the answer.

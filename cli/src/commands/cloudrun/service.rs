@@ -9,9 +9,9 @@ use console_shared::actions::{
 use console_shared::vocab::ReleaseStatus;
 use serde_json::json;
 
-use super::check_service;
 use crate::args::Service;
 use crate::client::Client;
+use crate::commands::check_service;
 use crate::error::{CliError, CliResult};
 use crate::output::Out;
 
@@ -34,7 +34,11 @@ pub async fn detail(service: &Service, client: &Client, out: Out) -> CliResult<(
     } else {
         None
     };
-    out.done(&detail, || detail_lines(&detail, gray.as_ref()));
+    // Straight to the cloud nothing masks the variables' secret values (the
+    // console's answers come masked): a CI log must not get them.
+    let mut shown = serde_json::to_value(&detail).unwrap_or_default();
+    console_shared::secrets::mask_secrets(&mut shown);
+    out.done(&shown, || detail_lines(&detail, gray.as_ref()));
     Ok(())
 }
 

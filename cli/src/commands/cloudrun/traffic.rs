@@ -11,9 +11,9 @@ use console_shared::actions::{
 use console_shared::vocab::{OperateType, ReleaseStatus, TrafficType};
 use serde_json::json;
 
-use super::check_service;
 use crate::args::{Service, TrafficSplit};
 use crate::client::Client;
+use crate::commands::check_service;
 use crate::error::{CliError, CliResult};
 use crate::output::Out;
 

@@ -9,9 +9,9 @@ use console_shared::actions::{
 use console_shared::rules;
 use serde_json::json;
 
-use super::check_service;
 use crate::args::Service;
 use crate::client::Client;
+use crate::commands::check_service;
 use crate::error::{CliError, CliResult};
 use crate::output::Out;
 use crate::progress;

@@ -9,16 +9,17 @@ use console_shared::actions::{
     DescribeCloudRunServerDetail, ServerRequest, SubmitServerConfigChangeDiff, SubmitServerConfigChangeDiffRequest,
 };
 
-use super::{Deployed, check_names, online_settings, options};
+use super::{Deployed, online_settings, options};
 use crate::args::{Config, Service};
 use crate::client::Client;
+use crate::commands::check_service;
 use crate::error::{CliError, CliResult};
 use crate::output::Out;
 use crate::progress;
 
 pub async fn config(client: &Client, out: Out, service: &Service, config: Config) -> CliResult<()> {
     let (env, name) = (service.env_id.as_str(), service.service_name.as_str());
-    check_names(env, Some(name))?;
+    check_service(env, name)?;
     let given = options::given(&config, None)?;
     if given.is_empty() {
         return Err(CliError::usage(

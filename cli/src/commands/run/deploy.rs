@@ -20,9 +20,10 @@ use console_shared::rules;
 use console_shared::vocab::{ConfigKey, DeployType, RecordStatus, ReleaseType};
 
 use super::options::{self, Given, Settings};
-use super::{Deployed, check_names, online_settings};
+use super::{Deployed, online_settings};
 use crate::args::{DeployOpts, Service};
 use crate::client::Client;
+use crate::commands::check_service;
 use crate::error::{CliError, CliResult};
 use crate::output::Out;
 use crate::package;
@@ -52,7 +53,7 @@ enum Source {
 
 /// Every option checked with the shared rules; nothing is sent.
 fn check(service: &Service, opts: &DeployOpts, mode: Mode) -> CliResult<(Source, Given)> {
-    check_names(&service.env_id, Some(&service.service_name))?;
+    check_service(&service.env_id, &service.service_name)?;
     let source = match (&opts.path, &opts.custom_image) {
         (Some(root), None) => {
             let build_dir = opts.target_dir.clone().unwrap_or_else(|| ".".into());
@@ -122,7 +123,12 @@ pub async fn deploy(client: &Client, out: Out, service: &Service, opts: DeployOp
             let online = online_settings(client, env, name, detail).await?.1;
             if opts.keep_previous { (online.clone(), Some(online)) } else { (Settings::defaults(), Some(online)) }
         }
-        None => (Settings::defaults(), None),
+        None => {
+            if opts.keep_previous {
+                out.say("--override: a new service has no earlier version to keep values from; the defaults apply.");
+            }
+            (Settings::defaults(), None)
+        }
     };
     let settings = base.with(&given, false)?;
     // The guide's tool starts from the defaults without --override, so a
@@ -162,7 +168,7 @@ pub async fn deploy(client: &Client, out: Out, service: &Service, opts: DeployOp
             settings.items(),
         ),
         Source::Directory { root, build_dir, dockerfile } => {
-            let (package_name, package_version) = upload(client, out, env, name, root, dockerfile).await?;
+            let (package_name, package_version) = upload(client, out, env, name, root, build_dir, dockerfile).await?;
             let mut items = settings.items();
             let file = dockerfile.rsplit('/').next().unwrap_or(dockerfile).to_string();
             items.push(DiffConfigItem::string(ConfigKey::Dockerfile, file));
@@ -181,6 +187,8 @@ pub async fn deploy(client: &Client, out: Out, service: &Service, opts: DeployOp
         release_type: Some(if opts.gray { ReleaseType::Gray } else { ReleaseType::Full }),
         ..deploy_info
     };
+    // The newest task before this deploy's (an update answers task 0).
+    let before = if detail.is_some() { progress::newest_task(client, env, name).await? } else { 0 };
     let (task_id, request_id) = if detail.is_some() {
         let request = UpdateCloudRunServerRequest {
             env_id: env.into(),
@@ -203,7 +211,7 @@ pub async fn deploy(client: &Client, out: Out, service: &Service, opts: DeployOp
         (answer.task_id, request_id)
     };
     out.say("Deploying…");
-    let watched = progress::watch(client, &out, env, name, task_id).await?;
+    let watched = progress::watch_after(client, &out, env, name, task_id, before).await?;
     let online = progress::online(client, env, name, &watched.version_name).await?;
     let deployed = Deployed::new(env, name, watched, online.clone(), request_id);
     out.done(&deployed, || deployed.lines(&online));
@@ -226,9 +234,10 @@ async fn read_detail(
     let request = ServerRequest { env_id: env.into(), server_name: name.into() };
     match client.call::<DescribeCloudRunServerDetail>(&request).await {
         Ok(detail) => Ok(Some(detail)),
-        Err(CliError::Cloud { code, .. }) if code == codes::SERVER_NOT_FOUND || code == codes::RESOURCE_NOT_FOUND => {
-            Ok(None)
-        }
+        // Only the service's own code: a plain ResourceNotFound is the
+        // environment (a typo, or the wrong -r), which must not read as
+        // "no such service, create it".
+        Err(CliError::Cloud { code, .. }) if code == codes::SERVER_NOT_FOUND => Ok(None),
         Err(e) => Err(e),
     }
 }
@@ -239,14 +248,10 @@ async fn refuse_while_deploying(client: &Client, env: &str, name: &str) -> CliRe
     let request = ServerRequest { env_id: env.into(), server_name: name.into() };
     let records = client.call::<DescribeCloudRunDeployRecord>(&request).await?.deploy_records;
     match records.first() {
-        Some(newest) if newest.status == RecordStatus::Deploying => Err(CliError::Cloud {
-            code: codes::RESOURCE_IN_USE.into(),
-            message: format!(
-                "A deploy of {name} is still running (version {}): wait for it to end, or cancel it, then deploy again",
-                newest.deploy_id
-            ),
-            request_id: None,
-        }),
+        Some(newest) if newest.status == RecordStatus::Deploying => Err(CliError::usage(format!(
+            "A deploy of {name} is still running (version {}): wait for it to end, or cancel it, then deploy again.",
+            newest.deploy_id
+        ))),
         _ => Ok(()),
     }
 }
@@ -258,9 +263,10 @@ async fn upload(
     env: &str,
     name: &str,
     root: &std::path::Path,
+    build_dir: &str,
     dockerfile: &str,
 ) -> CliResult<(String, String)> {
-    let listing = package::list(root, dockerfile)?;
+    let listing = package::list(root, build_dir, dockerfile)?;
     let (files, bytes) = (listing.files, listing.bytes);
     let mut meter = Meter::new(out, "Compressing", bytes);
     let package = package::zip(listing, |done| meter.update(done))?;

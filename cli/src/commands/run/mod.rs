@@ -16,12 +16,12 @@ use console_shared::actions::{
     DescribeCloudRunServerDetailResponse, DescribeCloudRunServers, DescribeCloudRunServersRequest,
     DescribeVersionDetail, DescribeVersionDetailRequest, SERVERS_PAGE_SIZE_MAX, ServerBaseInfo,
 };
-use console_shared::rules;
 use serde::Serialize;
 
 use crate::args::RunCommand;
 use crate::client::Client;
-use crate::error::{CliError, CliResult};
+use crate::commands::{check_env, check_service};
+use crate::error::CliResult;
 use crate::output::{Out, table};
 use crate::progress::{Online, Watched};
 use options::Settings;
@@ -97,15 +97,6 @@ impl Deployed {
     }
 }
 
-/// `-e` and `-s` checked with the shared rules before any call.
-fn check_names(env: &str, service: Option<&str>) -> CliResult<()> {
-    rules::env_id(env).map_err(|e| CliError::usage(format!("-e/--envId {env}: {e}.")))?;
-    if let Some(service) = service {
-        rules::service_name(service).map_err(|e| CliError::usage(format!("-s/--serviceName {service}: {e}.")))?;
-    }
-    Ok(())
-}
-
 /// The version that serves (the most traffic), if any.
 fn online_version(detail: &DescribeCloudRunServerDetailResponse) -> Option<String> {
     detail
@@ -136,6 +127,7 @@ async fn online_settings(
             log_type: log_type.to_string(),
             log_path: c.custom_logs.clone(),
             vars: options::vars_of(&c.env_params),
+            initial_delay: c.initial_delay_seconds,
         };
         return Ok((None, settings));
     };
@@ -146,12 +138,15 @@ async fn online_settings(
         channel: None,
     };
     let frozen = client.call::<DescribeVersionDetail>(&request).await?;
-    Ok((Some(version), Settings::of_version(&frozen, log_type)))
+    Ok((Some(version), Settings::of_version(&frozen, log_type, detail.server_config.initial_delay_seconds)))
 }
 
 /// `run service:list`: every page of `DescribeCloudRunServers`.
 async fn list(client: &Client, out: Out, env: &str, service: Option<String>) -> CliResult<()> {
-    check_names(env, service.as_deref())?;
+    match service.as_deref() {
+        Some(service) => check_service(env, service)?,
+        None => check_env(env)?,
+    }
     let mut services: Vec<ServerBaseInfo> = Vec::new();
     for page in 1.. {
         let request = DescribeCloudRunServersRequest {

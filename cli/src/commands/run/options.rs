@@ -141,18 +141,12 @@ pub fn policy_details(text: &str) -> CliResult<Vec<HpaPolicy>> {
     Ok(policies)
 }
 
-/// Longest log path kept.
-const LOG_PATH_MAX: usize = 256;
-
 /// `--customLogs`: `stdout`, `none`, or an absolute path in the container.
 pub fn custom_logs(text: &str) -> CliResult<Logs> {
     match text.trim() {
         "stdout" => Ok(Logs::Stdout),
         "none" => Ok(Logs::Off),
         path if path.starts_with('/') => {
-            if path.chars().count() > LOG_PATH_MAX {
-                return Err(refused("--customLogs", "…", RuleError::TooLong(LOG_PATH_MAX)));
-            }
             rules::remark(path).map_err(|e| refused("--customLogs", path, e))?;
             Ok(Logs::Path(path.to_string()))
         }
@@ -166,7 +160,14 @@ pub fn custom_logs(text: &str) -> CliResult<Logs> {
 /// value keeps any later `=`); then `%XX` escapes are decoded in names and
 /// values, so `%26` puts a `&` in a value (`+` stays a `+`).
 pub fn env_params(text: &str) -> CliResult<Vec<(String, String)>> {
-    let pairs = rules::env_params(text).map_err(|e| refused("--envParams", "", e))?;
+    // A refusal names the pair it is about, as the create form does.
+    let pairs = rules::env_params(text).map_err(|e| {
+        let bad = text.split('&').find_map(|pair| rules::env_params(pair).err().map(|e| (pair.trim(), e)));
+        match bad {
+            Some((pair, e)) => CliError::usage(format!("--envParams `{pair}`: the name {e}.")),
+            None => refused("--envParams", text, e),
+        }
+    })?;
     let decoded: Vec<(String, String)> =
         pairs.into_iter().map(|(k, v)| (percent_decode(&k), percent_decode(&v))).collect();
     for (name, _) in &decoded {
@@ -210,6 +211,8 @@ pub struct Settings {
     /// `stdout` or a path.
     pub log_path: String,
     pub vars: BTreeMap<String, String>,
+    /// Seconds before the first health check (no option sets it; kept with --override).
+    pub initial_delay: i64,
 }
 
 impl Settings {
@@ -226,12 +229,13 @@ impl Settings {
             log_type: defaults::LOG_TYPE.into(),
             log_path: defaults::LOG_PATH.into(),
             vars: BTreeMap::new(),
+            initial_delay: defaults::INITIAL_DELAY_SECONDS,
         }
     }
 
     /// The online version's frozen settings; its log type is the service's
     /// (a version's detail does not carry it).
-    pub fn of_version(v: &DescribeVersionDetailResponse, log_type: &str) -> Settings {
+    pub fn of_version(v: &DescribeVersionDetailResponse, log_type: &str, initial_delay: i64) -> Settings {
         let or = |value: &str, default: &str| if value.trim().is_empty() { default } else { value }.to_string();
         Settings {
             port: v.port,
@@ -243,6 +247,7 @@ impl Settings {
             log_type: or(log_type, defaults::LOG_TYPE),
             log_path: or(&v.log_path, defaults::LOG_PATH),
             vars: vars_of(&v.env_params),
+            initial_delay,
         }
     }
 
@@ -298,7 +303,7 @@ impl Settings {
             DiffConfigItem::string(ConfigKey::EnvParam, self.env_param()),
             DiffConfigItem::string(ConfigKey::LogType, self.log_type.clone()),
             DiffConfigItem::string(ConfigKey::LogPath, self.log_path.clone()),
-            DiffConfigItem::int(ConfigKey::InitialDelaySeconds, defaults::INITIAL_DELAY_SECONDS),
+            DiffConfigItem::int(ConfigKey::InitialDelaySeconds, self.initial_delay),
         ]
     }
 
@@ -436,6 +441,7 @@ mod tests {
             log_type: "none".into(),
             log_path: "stdout".into(),
             vars: [("A".to_string(), "1".to_string()), ("DB_PASSWORD".to_string(), SECRET_MASK.to_string())].into(),
+            initial_delay: 5,
         }
     }
 

@@ -18,24 +18,22 @@ const PW: &str = "member-password-1";
 /// A request as the CLI sends it: the bearer token, no cookie, none of the
 /// browser's same-origin headers.
 async fn bearer(app: &TestApp, token: &str, method: Method, path: &str, body: Option<Value>) -> (StatusCode, Value) {
-    let mut req = app.http.request(method, format!("{}{path}", app.base)).bearer_auth(token);
-    if let Some(b) = body {
-        req = req.json(&b);
-    }
-    let resp = req.send().await.unwrap();
-    let status = resp.status();
-    let text = resp.text().await.unwrap();
-    (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+    answer(app.http.request(method, format!("{}{path}", app.base)).bearer_auth(token), body).await
 }
 
 /// A request as the SPA sends it, with a session cookie.
 async fn session(app: &TestApp, cookie: &str, method: Method, path: &str, body: Option<Value>) -> (StatusCode, Value) {
-    let mut req = app
+    let req = app
         .http
         .request(method, format!("{}{path}", app.base))
         .header("x-console-request", "1")
         .header("sec-fetch-site", "same-origin")
         .header("cookie", format!("console_session={cookie}"));
+    answer(req, body).await
+}
+
+/// Sends `req` with `body` as JSON; the status and the answer (JSON, or its text).
+async fn answer(mut req: reqwest::RequestBuilder, body: Option<Value>) -> (StatusCode, Value) {
     if let Some(b) = body {
         req = req.json(&b);
     }

@@ -73,9 +73,19 @@ impl Online {
 /// Reads where `version` stands once its task ended: its share of the
 /// traffic and the service's domain (`DescribeCloudRunServerDetail`).
 pub async fn online(client: &Client, env: &str, service: &str, version: &str) -> CliResult<Online> {
-    let detail = client
-        .call::<DescribeCloudRunServerDetail>(&ServerRequest { env_id: env.into(), server_name: service.into() })
-        .await?;
+    let request = ServerRequest { env_id: env.into(), server_name: service.into() };
+    // The deploy has succeeded by now: a dropped connection while reading
+    // where it stands is tried again rather than failing the CI job.
+    let mut tries = 0;
+    let detail = loop {
+        match client.call::<DescribeCloudRunServerDetail>(&request).await {
+            Err(CliError::Network(_)) if tries < TOLERATED_FAILURES => {
+                tries += 1;
+                tokio::time::sleep(POLL).await;
+            }
+            answer => break answer?,
+        }
+    };
     let flow_ratio = detail
         .online_version_infos
         .iter()

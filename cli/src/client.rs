@@ -192,10 +192,7 @@ TENCENTCLOUD_SECRETID and TENCENTCLOUD_SECRETKEY (straight to the cloud).",
                     Some(e) => (e.scheme.clone(), e.host.clone()),
                     None => ("https".to_string(), format!("{}.tencentcloudapi.com", product.name())),
                 };
-                let timestamp = std::time::SystemTime::now()
-                    .duration_since(std::time::UNIX_EPOCH)
-                    .map(|d| d.as_secs() as i64)
-                    .unwrap_or(0);
+                let timestamp = unix_now();
                 let target = tc3::Target {
                     service: product.name(),
                     host: &host,
@@ -283,6 +280,11 @@ TENCENTCLOUD_SECRETID and TENCENTCLOUD_SECRETKEY (straight to the cloud).",
             }
         }
     }
+}
+
+/// Now, in Unix seconds: what signatures and log search ranges count in.
+pub fn unix_now() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
 }
 
 const CONSOLE: &str = "The console";

@@ -138,6 +138,18 @@ pub fn words(text: &str) -> impl Iterator<Item = &str> {
     text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty())
 }
 
+/// The query for one service's rows, and of those what `query` asks (`*`
+/// or nothing: all of them), as the console's log tail and `tcbr logs
+/// search -s` send it. `query` must parse on its own, as the cloud parses
+/// it: then it is one group, and a stray `)` cannot take it to the
+/// environment's other services.
+pub fn for_service(service: &str, query: &str) -> Result<String, LogQueryError> {
+    Ok(match parse(query)? {
+        LogQuery::All => format!("service:\"{service}\""),
+        _ => format!("service:\"{service}\" AND ({})", query.trim()),
+    })
+}
+
 /// Parses a query.
 pub fn parse(query: &str) -> Result<LogQuery, LogQueryError> {
     if query.chars().count() > QUERY_MAX_CHARS {

@@ -9,7 +9,7 @@ use axum::response::Response;
 use console_shared::actions::{DescribeCloudRunServerDetail, LogObject, ServerRequest};
 use console_shared::api::codes;
 use console_shared::dto::ApiError;
-use console_shared::logquery::{self, LogQuery};
+use console_shared::logquery;
 use console_shared::permissions::Endpoint;
 use console_shared::secrets::mask_log_record;
 use console_shared::vocab::{EnvId, ServiceName};
@@ -69,16 +69,11 @@ pub(crate) async fn log_stream(
     Ok(crate::cloud::events::live_for(&state, &user, tail::stream(admitted, feed, live, had.unwrap_or(newest.id))))
 }
 
-/// The query a tail runs: the service's rows, and of those what `q` asks
-/// (`*` or nothing: all of them). `q` must parse on its own, as the cloud
-/// parses it: then it is one group, and a stray `)` cannot take it to the
-/// environment's other services.
+/// The query a tail runs (`logquery::for_service`); a query that does not
+/// parse is refused before the stream opens.
 fn service_query(service: &ServiceName, q: &str) -> AppResult<String> {
-    match logquery::parse(q) {
-        Ok(LogQuery::All) => Ok(format!("service:\"{service}\"")),
-        Ok(_) => Ok(format!("service:\"{service}\" AND ({})", q.trim())),
-        Err(e) => Err(AppError::new(StatusCode::BAD_REQUEST, codes::INVALID_PARAMETER, format!("QueryString: {e}."))),
-    }
+    logquery::for_service(service.as_str(), q)
+        .map_err(|e| AppError::new(StatusCode::BAD_REQUEST, codes::INVALID_PARAMETER, format!("QueryString: {e}.")))
 }
 
 /// A `LogObject` as a browser may see it: its `Content` masked.

@@ -29,8 +29,7 @@ pub async fn run(command: LogsCommand, client: &Client, out: Out) -> CliResult<(
         return Err(CliError::usage(format!("-n/--limit {limit}: at most {LIMIT_MAX} lines, at least 1.")));
     }
     let query_string = scoped_query(service_name.as_deref(), &query).map_err(CliError::Usage)?;
-    let now =
-        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0);
+    let now = crate::client::unix_now();
     let answer = client
         .call::<SearchClsLog>(&SearchClsLogRequest {
             env_id: env,
@@ -88,14 +87,15 @@ pub(crate) fn parse_window(text: &str) -> Result<i64, String> {
 /// with `-s` kept to that service. The user's query stays one group, so a
 /// stray `OR` cannot reach the environment's other services.
 pub(crate) fn scoped_query(service: Option<&str>, query: &str) -> Result<String, String> {
-    let parsed = logquery::parse(query).map_err(|e| format!("-q/--query: {e}."))?;
-    Ok(match (service, parsed) {
+    let refused = |e: logquery::LogQueryError| format!("-q/--query: {e}.");
+    match service {
+        Some(service) => logquery::for_service(service, query).map_err(refused),
         // The field is required: `*` is CLS's "every line", where an empty string may be refused.
-        (None, LogQuery::All) => "*".into(),
-        (None, _) => query.trim().to_string(),
-        (Some(service), LogQuery::All) => format!("service:\"{service}\""),
-        (Some(service), _) => format!("service:\"{service}\" AND ({})", query.trim()),
-    })
+        None => Ok(match logquery::parse(query).map_err(refused)? {
+            LogQuery::All => "*".into(),
+            _ => query.trim().to_string(),
+        }),
+    }
 }
 
 /// One result as a line: time, the instance (or version) that wrote it, and
